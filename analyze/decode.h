@@ -1,0 +1,103 @@
+/* \summary: link, IPv4/IPv6 and TCP decoding of one captured frame */
+#ifndef SL_DECODE_H
+#define SL_DECODE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common.h"
+
+/* An IPv4 or IPv6 address; family is 4 or 6, IPv4 uses b[0..3]. */
+struct sl_addr {
+	uint8_t family;
+	uint8_t b[16];
+};
+
+/* An address and a TCP port. */
+struct sl_endpoint {
+	struct sl_addr addr;
+	uint16_t port;
+};
+
+#define SL_EP_STRLEN 64 /* "[ffff:...:ffff]:65535" fits */
+
+/* Formats "10.0.0.1:1314" or "[::1]:1314" into buf; returns buf. */
+char *sl_endpoint_str(const struct sl_endpoint *ep, char *buf, size_t len);
+/* -1, 0, 1 ordering of endpoints (address family, bytes, port). */
+int sl_endpoint_cmp(const struct sl_endpoint *a, const struct sl_endpoint *b);
+
+/* TCP flag bits, as on the wire. */
+#define SL_TH_FIN 0x01
+#define SL_TH_SYN 0x02
+#define SL_TH_RST 0x04
+#define SL_TH_PSH 0x08
+#define SL_TH_ACK 0x10
+#define SL_TH_URG 0x20
+#define SL_TH_ECE 0x40
+#define SL_TH_CWR 0x80
+
+#define SL_SACK_MAX    4
+#define SL_TFO_MAX     16
+#define SL_UNKOPT_MAX  4
+#define SL_UNKOPT_DATA 40
+
+/* TCP options, every kind decoded (RFC 9293 §3.2, RFC 7323, RFC 2018, RFC 7413). */
+struct sl_tcpopts {
+	bool has_mss, has_ws, sack_ok, has_ts, has_tfo, has_sack;
+	uint16_t mss;               /* kind 2 */
+	uint8_t ws;                 /* kind 3, shift count as sent */
+	uint32_t ts_val, ts_ecr;    /* kind 8 */
+	uint8_t nsack;              /* kind 5 */
+	uint32_t sack[SL_SACK_MAX][2];
+	uint8_t tfo_len;            /* kind 34 (or 254 with magic 0xF989) */
+	uint8_t tfo_cookie[SL_TFO_MAX];
+	uint8_t nunknown;           /* other kinds, kept as raw bytes */
+	struct {
+		uint8_t kind, len;      /* len = total option length */
+		uint8_t data[SL_UNKOPT_DATA];
+	} unknown[SL_UNKOPT_MAX];
+	bool trunc;                 /* options ran past the captured bytes */
+};
+
+/* Result of decoding one frame. */
+enum sl_dec_status {
+	SL_DEC_TCP = 0,     /* a TCP segment: pkt is filled */
+	SL_DEC_NOT_TCP,     /* something else (ARP, UDP, ...): skip quietly */
+	SL_DEC_FRAGMENT,    /* a non-first IP fragment or a first fragment
+			       without a full TCP header: noted, not reassembled */
+	SL_DEC_TRUNC,       /* snaplen cut the packet before the TCP ports */
+	SL_DEC_MALFORMED,   /* a header lies; errbuf says which */
+	SL_DEC_LINKTYPE,    /* link type not supported */
+};
+
+/* A decoded TCP segment; all numbers host order. */
+struct sl_pkt {
+	struct sl_endpoint src, dst;
+	uint32_t seq, ack;
+	uint8_t flags;
+	uint16_t win;
+	uint32_t paylen;      /* TCP payload length per the IP header */
+	uint8_t ttl;          /* IPv4 TTL or IPv6 hop limit */
+	uint16_t ipid;        /* IPv4 identification, 0 for IPv6 */
+	struct sl_tcpopts opts;
+	bool trunc;           /* captured bytes end inside the TCP header or
+				 options; fields past the cut are zero */
+	bool ip_fragment;     /* first fragment of a fragmented datagram */
+	int sll_pkttype;      /* Linux cooked capture packet type, -1 if none */
+	uint64_t hash;        /* of the IP+TCP headers, for duplicate detection */
+};
+
+/*
+ * Decode one frame of link type dlt (a DLT_ value as pcap_datalink()
+ * returns).  Returns an sl_dec_status; on SL_DEC_MALFORMED or
+ * SL_DEC_LINKTYPE, writes a one-line reason into errbuf (without file and
+ * frame, which the caller adds).
+ */
+enum sl_dec_status sl_decode(int dlt, const uint8_t *data, size_t caplen,
+			     size_t wirelen, struct sl_pkt *pkt, char *errbuf);
+
+/* Whether sl_decode knows this link type. */
+bool sl_decode_dlt_supported(int dlt);
+
+#endif /* SL_DECODE_H */

@@ -1,0 +1,44 @@
+/* \summary: reporters: human text with a compact ladder, and the JSON contract */
+#ifndef SL_REPORT_H
+#define SL_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "analyze.h"
+
+enum sl_report_fmt { SL_REPORT_TEXT, SL_REPORT_JSON };
+
+struct sl_report;
+
+/*
+ * A streaming reporter writing to out (borrowed; the caller closes it).
+ * files[0..nfiles) are the input names (borrowed until sl_report_free).
+ * ascii: plain ASCII ladders instead of UTF-8 box drawing.
+ */
+struct sl_report *sl_report_new(FILE *out, enum sl_report_fmt fmt,
+				bool ascii, const char *const *files,
+				int nfiles);
+
+/* Writes one handshake; pass as the analyzer's on_handshake with the report as arg. */
+void sl_report_handshake(const struct sl_handshake *hs, void *report);
+
+/* Records an input problem to show in the report (text: at the end; JSON: "problems"). */
+void sl_report_problem(struct sl_report *r, const char *msg);
+
+/*
+ * JSON only: an extra top-level member written verbatim before "summary"
+ * (e.g. "events":[...] from a live run).  key and json are copied.
+ */
+void sl_report_add_member(struct sl_report *r, const char *key,
+			  const char *json);
+
+/* Writes the summary and closes the document. */
+void sl_report_finish(struct sl_report *r, const struct sl_summary *sum);
+
+void sl_report_free(struct sl_report *r);
+
+/* JSON string escaping helper: writes s quoted to out. */
+void sl_json_str(FILE *out, const char *s);
+
+#endif /* SL_REPORT_H */

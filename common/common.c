@@ -1,0 +1,105 @@
+/* \summary: error strings, errbuf formatting, allocation and clocks */
+#include "common.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+const char *
+sl_strerror(int err)
+{
+	switch (err) {
+	case SL_OK:
+		return "success";
+	case SL_EIO:
+		return "I/O error";
+	case SL_ETRUNC:
+		return "truncated";
+	case SL_EMALFORM:
+		return "malformed";
+	case SL_ENOMEM:
+		return "out of memory";
+	case SL_EINVAL:
+		return "invalid argument";
+	case SL_ENOTSUP:
+		return "not supported";
+	case SL_EPERM:
+		return "permission denied";
+	case SL_ENV:
+		return "environment lacks a feature";
+	case SL_EINTR:
+		return "interrupted";
+	default:
+		return "unknown error";
+	}
+}
+
+void
+sl_errbuf_set(char *errbuf, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (errbuf == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(errbuf, SL_ERRBUF_SIZE, fmt, ap);
+	va_end(ap);
+}
+
+void *
+sl_xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (p == NULL) {
+		fputs("synlab: out of memory\n", stderr);
+		abort();
+	}
+	return p;
+}
+
+void *
+sl_xrealloc(void *p, size_t n, size_t size)
+{
+	void *q;
+
+	if (size != 0 && n > SIZE_MAX / size) {
+		fputs("synlab: allocation overflow\n", stderr);
+		abort();
+	}
+	q = realloc(p, n * size ? n * size : 1);
+	if (q == NULL) {
+		fputs("synlab: out of memory\n", stderr);
+		abort();
+	}
+	return q;
+}
+
+char *
+sl_xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *d = sl_xcalloc(1, n);
+
+	memcpy(d, s, n);
+	return d;
+}
+
+int64_t
+sl_now_mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int64_t
+sl_now_real_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}

@@ -1,0 +1,53 @@
+/* \summary: what every synlab module shares: error codes, errbuf, time */
+#ifndef SL_COMMON_H
+#define SL_COMMON_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SL_ERRBUF_SIZE 512
+
+/*
+ * Error codes.  Functions return 0 on success or one of these (negative)
+ * on failure, in the manner of libuv and libpcap's PCAP_ERROR_*.
+ */
+#define SL_OK       0
+#define SL_EIO      (-1)  /* could not read or write a file */
+#define SL_ETRUNC   (-2)  /* bytes end before the field (snaplen cut) */
+#define SL_EMALFORM (-3)  /* a header lies about itself */
+#define SL_ENOMEM   (-4)  /* allocation failed */
+#define SL_EINVAL   (-5)  /* bad argument from the caller */
+#define SL_ENOTSUP  (-6)  /* a link type or feature we do not handle */
+#define SL_EPERM    (-7)  /* not root / missing capability */
+#define SL_ENV      (-8)  /* missing kernel feature or tool */
+#define SL_EINTR    (-9)  /* interrupted by a signal */
+
+/* Exit codes of the synlab command, the contract of DESIGN.md. */
+#define SL_EXIT_OK        0
+#define SL_EXIT_VIOLATION 1
+#define SL_EXIT_USAGE     2
+#define SL_EXIT_INPUT     3
+#define SL_EXIT_ENV       4
+#define SL_EXIT_INTR      130
+
+/* One word for an error code ("truncated", "malformed", ...). */
+const char *sl_strerror(int err);
+
+/*
+ * Format into a caller's errbuf of SL_ERRBUF_SIZE bytes, like snprintf;
+ * always terminates.  Returns nothing: errbufs are best effort.
+ */
+void sl_errbuf_set(char *errbuf, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Allocation that never returns NULL: aborts the process on exhaustion. */
+void *sl_xcalloc(size_t n, size_t size);
+void *sl_xrealloc(void *p, size_t n, size_t size);
+char *sl_xstrdup(const char *s);
+
+/* Monotonic and real-time clocks in nanoseconds. */
+int64_t sl_now_mono_ns(void);
+int64_t sl_now_real_ns(void);
+
+#endif /* SL_COMMON_H */
