@@ -1,0 +1,20 @@
+/* \summary: SVG ladder diagrams with a true time axis (RFC 9293 §3.5 figures, drawn from captures) */
+#ifndef SL_SVG_H
+#define SL_SVG_H
+
+#include "analyze.h"
+
+struct sl_svg;
+
+/* max_hs: how many handshakes to draw at most (later ones are counted, not drawn). */
+struct sl_svg *sl_svg_new(unsigned max_hs);
+
+/* on_handshake-compatible: arg is the struct sl_svg; copies what it draws. */
+void sl_svg_handshake(const struct sl_handshake *hs, void *arg);
+
+/* Writes the SVG document; 0 or a negative SL_E* code with errbuf. */
+int sl_svg_write(struct sl_svg *s, const char *path, char *errbuf);
+
+void sl_svg_free(struct sl_svg *s);
+
+#endif /* SL_SVG_H */
