@@ -68,7 +68,7 @@ sl_xrealloc(void *p, size_t n, size_t size)
 		fputs("synlab: allocation overflow\n", stderr);
 		abort();
 	}
-	q = realloc(p, n * size ? n * size : 1);
+	q = realloc(p, n * size != 0 ? n * size : 1);
 	if (q == NULL) {
 		fputs("synlab: out of memory\n", stderr);
 		abort();
