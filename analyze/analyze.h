@@ -71,7 +71,7 @@ enum sl_vantage {
 };
 const char *sl_vantage_name(enum sl_vantage v);
 
-#define SL_HS_MAXFRAMES   48
+#define SL_HS_MAXFRAMES   64
 #define SL_HS_MAXFINDINGS 12
 #define SL_HS_MAXRETX     8
 #define SL_FINDING_FRAMES 4
@@ -84,7 +84,9 @@ struct sl_hs_frame {
 	uint8_t flags;         /* SL_TH_* */
 	uint8_t role;          /* enum sl_role */
 	uint8_t st[2][2];      /* [endpoint][0 before, 1 after] this frame;
-				  SL_ST_NONE where the frame did not change it */
+				  SL_ST_NONE where the frame did not change it.
+				  Self-connect (one socket): [0] is the change
+				  on sending, [1] the change on receiving it */
 	uint32_t seq, ack;     /* absolute */
 	uint32_t len;          /* payload bytes */
 	uint16_t win;
@@ -120,9 +122,14 @@ struct sl_handshake {
 	bool self;             /* A == B: one socket plays both roles */
 	bool has_isn[2];
 	uint32_t isn[2];
+	/*
+	 * frames and find are BORROWED: they live only during the
+	 * on_handshake call.  A callback that keeps a handshake must copy
+	 * the arrays, not just the struct.
+	 */
 	unsigned nframes;
 	unsigned frames_omitted; /* handshake frames past SL_HS_MAXFRAMES */
-	struct sl_hs_frame frames[SL_HS_MAXFRAMES];
+	struct sl_hs_frame *frames;
 	int64_t t_first_ns, t_est_ns, t_last_ns; /* t_est_ns 0: never */
 	/* attributes */
 	unsigned syn_retx[2];
@@ -139,7 +146,7 @@ struct sl_handshake {
 	enum sl_end end;
 	uint64_t data_bytes[2];
 	unsigned nfind;
-	struct sl_finding find[SL_HS_MAXFINDINGS];
+	struct sl_finding *find;
 };
 
 /* Totals over a run. */

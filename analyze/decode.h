@@ -84,6 +84,8 @@ struct sl_pkt {
 	bool trunc;           /* captured bytes end inside the TCP header or
 				 options; fields past the cut are zero */
 	bool ip_fragment;     /* first fragment of a fragmented datagram */
+	bool opts_malformed;  /* an option lied; the rest of the segment is
+				 usable and errbuf says what was wrong */
 	int sll_pkttype;      /* Linux cooked capture packet type, -1 if none */
 	uint64_t hash;        /* of the IP+TCP headers, for duplicate detection */
 };

@@ -4,6 +4,9 @@
 
 #include "cli.h"
 #include "common.h"
+#include "inject.h"
+
+#include <pcap/pcap.h>
 
 static void
 usage(FILE *f)
@@ -35,7 +38,8 @@ main(int argc, char **argv)
 	}
 	cmd = argv[1];
 	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
-		printf("synlab %s\n", SYNLAB_VERSION);
+		printf("synlab %s\n%s\n%s\n", SYNLAB_VERSION,
+		       pcap_lib_version(), sl_inject_libnet_version());
 		return SL_EXIT_OK;
 	}
 	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||

@@ -1,0 +1,657 @@
+/* \summary: link (Ethernet/802.1Q, SLL, SLL2, raw, NULL/LOOP), IPv4, IPv6 and TCP decoding */
+/*
+ * Every byte is read through struct sl_rd.  Two kinds of trouble are kept
+ * apart, as packetdrill's packet_parser.c does: "truncated" means the
+ * capture's snaplen cut the bytes (the header itself may be fine), and
+ * "malformed" means a header contradicts itself or the packet's length on
+ * the wire (IHL < 5, a TCP data offset past the segment, an option length
+ * of 0 or 1).
+ */
+#include "decode.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "rd.h"
+
+/* DLT values (pcap/dlt.h), kept here so analyze/ does not need pcap.h. */
+#define DLT_NULL_       0
+#define DLT_EN10MB_     1
+#define DLT_RAW_        12
+#define DLT_RAW_OBSD_   14
+#define DLT_LOOP_       108
+#define DLT_LINUX_SLL_  113
+#define DLT_IPV4_       228
+#define DLT_IPV6_       229
+#define DLT_LINUX_SLL2_ 276
+
+#define ETHERTYPE_IP   0x0800
+#define ETHERTYPE_IPV6 0x86dd
+#define ETHERTYPE_VLAN 0x8100
+#define ETHERTYPE_QINQ 0x88a8
+#define ETHERTYPE_QINQ_OLD 0x9100
+
+#define IPPROTO_TCP_      6
+#define IP6_HOPOPTS       0
+#define IP6_ROUTING       43
+#define IP6_FRAGMENT      44
+#define IP6_ESP           50
+#define IP6_AH            51
+#define IP6_NONE          59
+#define IP6_DSTOPTS       60
+#define IP6_MOBILITY      135
+#define IP6_MAX_EXT       16
+
+#define MAX_VLAN_TAGS     4
+
+bool
+sl_decode_dlt_supported(int dlt)
+{
+	switch (dlt) {
+	case DLT_NULL_:
+	case DLT_EN10MB_:
+	case DLT_RAW_:
+	case DLT_RAW_OBSD_:
+	case DLT_LOOP_:
+	case DLT_LINUX_SLL_:
+	case DLT_IPV4_:
+	case DLT_IPV6_:
+	case DLT_LINUX_SLL2_:
+		return true;
+	default:
+		return false;
+	}
+}
+
+char *
+sl_endpoint_str(const struct sl_endpoint *ep, char *buf, size_t len)
+{
+	const uint8_t *b = ep->addr.b;
+
+	if (ep->addr.family == 4) {
+		snprintf(buf, len, "%u.%u.%u.%u:%u", b[0], b[1], b[2], b[3],
+			 ep->port);
+		return buf;
+	}
+	/* RFC 5952 text: lowercase hex, longest run of zero groups as "::". */
+	{
+		char a[48];
+		size_t n = 0;
+		int best = -1, bestlen = 0, i;
+
+		for (i = 0; i < 8;) {
+			int j = i;
+			while (j < 8 && b[2 * j] == 0 && b[2 * j + 1] == 0)
+				j++;
+			if (j - i > bestlen && j - i > 1) {
+				best = i;
+				bestlen = j - i;
+			}
+			i = j > i ? j : i + 1;
+		}
+		for (i = 0; i < 8; i++) {
+			if (i == best) {
+				n += (size_t)snprintf(a + n, sizeof(a) - n, "::");
+				i += bestlen - 1;
+				continue;
+			}
+			if (n > 0 && a[n - 1] != ':')
+				a[n++] = ':';
+			n += (size_t)snprintf(a + n, sizeof(a) - n, "%x",
+					      (unsigned)b[2 * i] << 8 |
+						  b[2 * i + 1]);
+		}
+		a[n < sizeof(a) ? n : sizeof(a) - 1] = '\0';
+		snprintf(buf, len, "[%s]:%u", a, ep->port);
+	}
+	return buf;
+}
+
+int
+sl_endpoint_cmp(const struct sl_endpoint *a, const struct sl_endpoint *b)
+{
+	int c;
+
+	if (a->addr.family != b->addr.family)
+		return a->addr.family < b->addr.family ? -1 : 1;
+	c = memcmp(a->addr.b, b->addr.b, a->addr.family == 4 ? 4 : 16);
+	if (c != 0)
+		return c < 0 ? -1 : 1;
+	if (a->port != b->port)
+		return a->port < b->port ? -1 : 1;
+	return 0;
+}
+
+static uint64_t
+fnv1a(uint64_t h, const uint8_t *p, size_t n)
+{
+	while (n-- > 0) {
+		h ^= *p++;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/*
+ * Walk the TCP options (RFC 9293 §3.2: kind 0 ends the list, kind 1 is one
+ * octet, every other kind has a length octet that counts kind and length).
+ * rd covers the option bytes that were captured; optlen is how many the
+ * header says there are.  A length below 2 is the classic infinite loop:
+ * malformed.
+ */
+static enum sl_dec_status
+decode_options(struct sl_rd rd, size_t optlen, struct sl_tcpopts *o,
+	       char *errbuf)
+{
+	size_t off = 0;
+
+	while (off < optlen) {
+		uint8_t kind, len;
+		struct sl_rd od;
+
+		if (sl_rd_u8(&rd, &kind) != SL_OK) {
+			o->trunc = true;
+			return SL_DEC_TCP;
+		}
+		if (kind == 0)
+			break;
+		if (kind == 1) {
+			off++;
+			continue;
+		}
+		if (off + 1 >= optlen) {
+			sl_errbuf_set(errbuf,
+				      "TCP option kind %u at offset %zu has no "
+				      "length octet before the header ends",
+				      kind, off);
+			return SL_DEC_MALFORMED;
+		}
+		if (sl_rd_u8(&rd, &len) != SL_OK) {
+			o->trunc = true;
+			return SL_DEC_TCP;
+		}
+		if (len < 2) {
+			sl_errbuf_set(errbuf,
+				      "TCP option kind %u has length %u (< 2)",
+				      kind, len);
+			return SL_DEC_MALFORMED;
+		}
+		if (off + len > optlen) {
+			sl_errbuf_set(errbuf,
+				      "TCP option kind %u length %u runs past "
+				      "the TCP header (%zu option bytes left)",
+				      kind, len, optlen - off);
+			return SL_DEC_MALFORMED;
+		}
+		if (sl_rd_need(&rd, (size_t)len - 2) != SL_OK) {
+			o->trunc = true;
+			return SL_DEC_TCP;
+		}
+		od = sl_rd_sub(&rd, (size_t)len - 2);
+		(void)sl_rd_skip(&rd, (size_t)len - 2);
+		off += len;
+
+		switch (kind) {
+		case 2: /* MSS, RFC 9293 §3.2 */
+			if (len != 4)
+				goto badlen;
+			o->has_mss = true;
+			(void)sl_rd_be16(&od, &o->mss);
+			break;
+		case 3: /* window scale, RFC 7323 §2.2 */
+			if (len != 3)
+				goto badlen;
+			o->has_ws = true;
+			(void)sl_rd_u8(&od, &o->ws);
+			break;
+		case 4: /* SACK permitted, RFC 2018 */
+			if (len != 2)
+				goto badlen;
+			o->sack_ok = true;
+			break;
+		case 5: /* SACK blocks, RFC 2018 §3 */
+			if ((len - 2) % 8 != 0)
+				goto badlen;
+			o->has_sack = true;
+			while (od.left >= 8 && o->nsack < SL_SACK_MAX) {
+				(void)sl_rd_be32(&od, &o->sack[o->nsack][0]);
+				(void)sl_rd_be32(&od, &o->sack[o->nsack][1]);
+				o->nsack++;
+			}
+			break;
+		case 8: /* timestamps, RFC 7323 §3 */
+			if (len != 10)
+				goto badlen;
+			o->has_ts = true;
+			(void)sl_rd_be32(&od, &o->ts_val);
+			(void)sl_rd_be32(&od, &o->ts_ecr);
+			break;
+		case 34: /* TCP Fast Open cookie, RFC 7413 §4.1.1 */
+			if (len > 2 + SL_TFO_MAX)
+				goto badlen;
+			o->has_tfo = true;
+			o->tfo_len = (uint8_t)(len - 2);
+			(void)sl_rd_bytes(&od, o->tfo_cookie, o->tfo_len);
+			break;
+		case 254: { /* experimental; 0xF989 is pre-RFC Fast Open */
+			uint16_t magic = 0;
+			if (len >= 4 && sl_rd_be16(&od, &magic) == SL_OK &&
+			    magic == 0xF989 && len - 4 <= SL_TFO_MAX) {
+				o->has_tfo = true;
+				o->tfo_len = (uint8_t)(len - 4);
+				(void)sl_rd_bytes(&od, o->tfo_cookie,
+						  o->tfo_len);
+				break;
+			}
+			goto unknown;
+		}
+		default:
+		unknown:
+			if (o->nunknown < SL_UNKOPT_MAX) {
+				size_t n = (size_t)len - 2;
+				o->unknown[o->nunknown].kind = kind;
+				o->unknown[o->nunknown].len = len;
+				if (n > SL_UNKOPT_DATA)
+					n = SL_UNKOPT_DATA;
+				memcpy(o->unknown[o->nunknown].data, od.p,
+				       n < od.left ? n : od.left);
+				o->nunknown++;
+			}
+			break;
+		}
+		continue;
+	badlen:
+		sl_errbuf_set(errbuf, "TCP option kind %u has length %u, "
+				      "not allowed for that kind",
+			      kind, len);
+		return SL_DEC_MALFORMED;
+	}
+	return SL_DEC_TCP;
+}
+
+/*
+ * TCP header (RFC 9293 §3.1).  seglen is the TCP segment's length according
+ * to the IP header (wire truth); rd holds the captured part of it.
+ */
+static enum sl_dec_status
+decode_tcp(struct sl_rd rd, size_t seglen, struct sl_pkt *pkt, char *errbuf)
+{
+	uint16_t sport, dport, win, csum, urp;
+	uint8_t offx, flags;
+	size_t hlen;
+
+	if (sl_rd_be16(&rd, &sport) || sl_rd_be16(&rd, &dport))
+		return SL_DEC_TRUNC;
+	pkt->src.port = sport;
+	pkt->dst.port = dport;
+	if (seglen < 20) {
+		sl_errbuf_set(errbuf,
+			      "IP payload of %zu bytes is shorter than a TCP "
+			      "header (20)",
+			      seglen);
+		return SL_DEC_MALFORMED;
+	}
+	if (sl_rd_be32(&rd, &pkt->seq) || sl_rd_be32(&rd, &pkt->ack) ||
+	    sl_rd_u8(&rd, &offx) || sl_rd_u8(&rd, &flags))
+		return SL_DEC_TRUNC; /* no flags: nothing to go on */
+	pkt->flags = flags;
+	hlen = (size_t)(offx >> 4) * 4;
+	if (hlen < 20) {
+		sl_errbuf_set(errbuf, "TCP data offset %zu < 5 words",
+			      hlen / 4);
+		return SL_DEC_MALFORMED;
+	}
+	if (hlen > seglen) {
+		sl_errbuf_set(errbuf,
+			      "TCP data offset %zu bytes runs past the %zu-byte "
+			      "segment",
+			      hlen, seglen);
+		return SL_DEC_MALFORMED;
+	}
+	pkt->paylen = (uint32_t)(seglen - hlen);
+	if (sl_rd_be16(&rd, &win) || sl_rd_be16(&rd, &csum) ||
+	    sl_rd_be16(&rd, &urp)) {
+		/* Flags are there; snaplen cut the rest. */
+		pkt->trunc = true;
+		return SL_DEC_TCP;
+	}
+	pkt->win = win;
+	if (hlen > 20) {
+		enum sl_dec_status st = decode_options(
+		    sl_rd_sub(&rd, hlen - 20), hlen - 20, &pkt->opts, errbuf);
+		if (st == SL_DEC_MALFORMED)
+			pkt->opts_malformed = true;
+		if (pkt->opts.trunc)
+			pkt->trunc = true;
+	}
+	return SL_DEC_TCP;
+}
+
+/*
+ * Hash of the network and transport headers, for duplicate detection.  The
+ * fields a router changes (IPv4 TTL and header checksum, IPv6 hop limit)
+ * are left out, so one packet seen on two interfaces hashes the same.
+ */
+static void
+hash_headers(struct sl_pkt *pkt, const uint8_t *ip, size_t avail,
+	     size_t want)
+{
+	uint8_t buf[160];
+	size_t n = want < avail ? want : avail;
+
+	if (n > sizeof(buf))
+		n = sizeof(buf);
+	memcpy(buf, ip, n);
+	if (pkt->src.addr.family == 4 && n >= 12) {
+		buf[8] = 0;
+		buf[10] = buf[11] = 0;
+	} else if (pkt->src.addr.family == 6 && n >= 8) {
+		buf[7] = 0;
+	}
+	pkt->hash = fnv1a(0xcbf29ce484222325ULL, buf, n);
+	pkt->hash = fnv1a(pkt->hash, (const uint8_t *)&pkt->paylen,
+			  sizeof(pkt->paylen));
+}
+
+/* IPv4 (RFC 791): options skipped, fragments noted, padding trimmed. */
+static enum sl_dec_status
+decode_ipv4(struct sl_rd rd, size_t wirelen, struct sl_pkt *pkt,
+	    char *errbuf)
+{
+	const uint8_t *ip = rd.p;
+	size_t avail = rd.left;
+	uint8_t vihl, tos, ttl, proto;
+	uint16_t totlen, id, frag, csum;
+	size_t ihl, seglen;
+	struct sl_rd tcp;
+
+	if (sl_rd_u8(&rd, &vihl) != SL_OK)
+		return SL_DEC_TRUNC;
+	if (vihl >> 4 != 4) {
+		sl_errbuf_set(errbuf, "IP version %u where 4 was announced",
+			      vihl >> 4);
+		return SL_DEC_MALFORMED;
+	}
+	ihl = (size_t)(vihl & 0x0f) * 4;
+	if (ihl < 20) {
+		sl_errbuf_set(errbuf, "IPv4 IHL %zu < 5 words", ihl / 4);
+		return SL_DEC_MALFORMED;
+	}
+	if (sl_rd_u8(&rd, &tos) || sl_rd_be16(&rd, &totlen) ||
+	    sl_rd_be16(&rd, &id) || sl_rd_be16(&rd, &frag) ||
+	    sl_rd_u8(&rd, &ttl) || sl_rd_u8(&rd, &proto) ||
+	    sl_rd_be16(&rd, &csum))
+		return SL_DEC_TRUNC;
+	if (totlen < ihl) {
+		sl_errbuf_set(errbuf,
+			      "IPv4 total length %u is less than its header "
+			      "length %zu",
+			      totlen, ihl);
+		return SL_DEC_MALFORMED;
+	}
+	if (totlen > wirelen) {
+		sl_errbuf_set(errbuf,
+			      "IPv4 total length %u exceeds the %zu bytes on "
+			      "the wire",
+			      totlen, wirelen);
+		return SL_DEC_MALFORMED;
+	}
+	pkt->src.addr.family = pkt->dst.addr.family = 4;
+	if (sl_rd_bytes(&rd, pkt->src.addr.b, 4) ||
+	    sl_rd_bytes(&rd, pkt->dst.addr.b, 4))
+		return SL_DEC_TRUNC;
+	if (sl_rd_skip(&rd, ihl - 20) != SL_OK)
+		return SL_DEC_TRUNC;
+	if (proto != IPPROTO_TCP_)
+		return SL_DEC_NOT_TCP;
+	pkt->ttl = ttl;
+	pkt->ipid = id;
+	if ((frag & 0x1fff) != 0)
+		return SL_DEC_FRAGMENT; /* not the first fragment */
+	if (frag & 0x2000)
+		pkt->ip_fragment = true;
+	seglen = totlen - ihl;
+	tcp = sl_rd_sub(&rd, seglen);
+	{
+		enum sl_dec_status st = decode_tcp(tcp, seglen, pkt, errbuf);
+		/* A first fragment may legitimately end inside TCP. */
+		if (pkt->ip_fragment && st == SL_DEC_MALFORMED)
+			return SL_DEC_FRAGMENT;
+		if (st == SL_DEC_TCP)
+			hash_headers(pkt, ip, avail,
+				     ihl + 20 + (pkt->opts.trunc ? 0 : 40));
+		return st;
+	}
+}
+
+/* IPv6 (RFC 8200): extension headers skipped, at most IP6_MAX_EXT of them. */
+static enum sl_dec_status
+decode_ipv6(struct sl_rd rd, size_t wirelen, struct sl_pkt *pkt,
+	    char *errbuf)
+{
+	const uint8_t *ip = rd.p;
+	size_t avail = rd.left;
+	uint32_t vtcfl;
+	uint16_t plen;
+	uint8_t nxt, hlim;
+	size_t left, hdrs = 40;
+	int n;
+
+	if (sl_rd_be32(&rd, &vtcfl) != SL_OK)
+		return SL_DEC_TRUNC;
+	if (vtcfl >> 28 != 6) {
+		sl_errbuf_set(errbuf, "IP version %u where 6 was announced",
+			      vtcfl >> 28);
+		return SL_DEC_MALFORMED;
+	}
+	if (sl_rd_be16(&rd, &plen) || sl_rd_u8(&rd, &nxt) ||
+	    sl_rd_u8(&rd, &hlim))
+		return SL_DEC_TRUNC;
+	if ((size_t)plen + 40 > wirelen) {
+		sl_errbuf_set(errbuf,
+			      "IPv6 payload length %u exceeds the %zu bytes "
+			      "on the wire",
+			      plen, wirelen);
+		return SL_DEC_MALFORMED;
+	}
+	pkt->src.addr.family = pkt->dst.addr.family = 6;
+	if (sl_rd_bytes(&rd, pkt->src.addr.b, 16) ||
+	    sl_rd_bytes(&rd, pkt->dst.addr.b, 16))
+		return SL_DEC_TRUNC;
+	pkt->ttl = hlim;
+	left = plen;
+	for (n = 0; nxt != IPPROTO_TCP_; n++) {
+		uint8_t next, hl;
+		size_t len;
+
+		if (nxt == IP6_ESP || nxt == IP6_NONE)
+			return SL_DEC_NOT_TCP;
+		if (nxt != IP6_HOPOPTS && nxt != IP6_ROUTING &&
+		    nxt != IP6_FRAGMENT && nxt != IP6_DSTOPTS &&
+		    nxt != IP6_AH && nxt != IP6_MOBILITY)
+			return SL_DEC_NOT_TCP; /* UDP, ICMPv6, ... */
+		if (n >= IP6_MAX_EXT) {
+			sl_errbuf_set(errbuf,
+				      "more than %d IPv6 extension headers",
+				      IP6_MAX_EXT);
+			return SL_DEC_MALFORMED;
+		}
+		if (left < 8) {
+			sl_errbuf_set(errbuf,
+				      "IPv6 extension header %u runs past the "
+				      "payload",
+				      nxt);
+			return SL_DEC_MALFORMED;
+		}
+		if (sl_rd_u8(&rd, &next) || sl_rd_u8(&rd, &hl))
+			return SL_DEC_TRUNC;
+		if (nxt == IP6_FRAGMENT) {
+			uint16_t off;
+			len = 8;
+			if (sl_rd_be16(&rd, &off) != SL_OK)
+				return SL_DEC_TRUNC;
+			if ((off & 0xfff8) != 0)
+				return SL_DEC_FRAGMENT;
+			if (off & 1)
+				pkt->ip_fragment = true;
+			if (sl_rd_skip(&rd, 4) != SL_OK)
+				return SL_DEC_TRUNC;
+		} else {
+			len = nxt == IP6_AH ? ((size_t)hl + 2) * 4
+					    : ((size_t)hl + 1) * 8;
+			if (len > left) {
+				sl_errbuf_set(errbuf,
+					      "IPv6 extension header %u of %zu "
+					      "bytes runs past the payload "
+					      "(%zu left)",
+					      nxt, len, left);
+				return SL_DEC_MALFORMED;
+			}
+			if (sl_rd_skip(&rd, len - 2) != SL_OK)
+				return SL_DEC_TRUNC;
+		}
+		left -= len;
+		hdrs += len;
+		nxt = next;
+	}
+	{
+		enum sl_dec_status st =
+		    decode_tcp(sl_rd_sub(&rd, left), left, pkt, errbuf);
+		if (pkt->ip_fragment && st == SL_DEC_MALFORMED)
+			return SL_DEC_FRAGMENT;
+		if (st == SL_DEC_TCP)
+			hash_headers(pkt, ip, avail,
+				     hdrs + 20 + (pkt->opts.trunc ? 0 : 40));
+		return st;
+	}
+}
+
+static enum sl_dec_status
+decode_ip(struct sl_rd rd, size_t wirelen, struct sl_pkt *pkt, char *errbuf)
+{
+	uint8_t v;
+
+	if (rd.left < 1)
+		return SL_DEC_TRUNC;
+	v = rd.p[0] >> 4;
+	if (v == 4)
+		return decode_ipv4(rd, wirelen, pkt, errbuf);
+	if (v == 6)
+		return decode_ipv6(rd, wirelen, pkt, errbuf);
+	return SL_DEC_NOT_TCP;
+}
+
+static enum sl_dec_status
+decode_ethertype(uint16_t type, struct sl_rd rd, size_t wirelen,
+		 struct sl_pkt *pkt, char *errbuf)
+{
+	if (type == ETHERTYPE_IP || type == ETHERTYPE_IPV6) {
+		enum sl_dec_status st = decode_ip(rd, wirelen, pkt, errbuf);
+		/* The ethertype and the IP version must agree. */
+		if (st == SL_DEC_TCP &&
+		    pkt->src.addr.family != (type == ETHERTYPE_IP ? 4 : 6)) {
+			sl_errbuf_set(errbuf,
+				      "ethertype 0x%04x carries an IPv%u "
+				      "header",
+				      type, pkt->src.addr.family);
+			return SL_DEC_MALFORMED;
+		}
+		return st;
+	}
+	return SL_DEC_NOT_TCP;
+}
+
+enum sl_dec_status
+sl_decode(int dlt, const uint8_t *data, size_t caplen, size_t wirelen,
+	  struct sl_pkt *pkt, char *errbuf)
+{
+	struct sl_rd rd = sl_rd_make(data, caplen);
+	size_t hdr = 0;
+	uint16_t type;
+	uint32_t af;
+	int i;
+
+	memset(pkt, 0, sizeof(*pkt));
+	pkt->sll_pkttype = -1;
+	if (wirelen < caplen)
+		wirelen = caplen; /* a lying len: trust the bytes we have */
+
+	switch (dlt) {
+	case DLT_EN10MB_:
+		if (sl_rd_skip(&rd, 12) || sl_rd_be16(&rd, &type))
+			return SL_DEC_TRUNC;
+		hdr = 14;
+		for (i = 0; (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ ||
+			     type == ETHERTYPE_QINQ_OLD);
+		     i++) {
+			if (i == MAX_VLAN_TAGS)
+				return SL_DEC_NOT_TCP;
+			if (sl_rd_skip(&rd, 2) || sl_rd_be16(&rd, &type))
+				return SL_DEC_TRUNC;
+			hdr += 4;
+		}
+		return decode_ethertype(type, rd, wirelen - hdr, pkt, errbuf);
+	case DLT_LINUX_SLL_: {
+		/* pkttype, hatype, halen, 8 address bytes, protocol */
+		uint16_t pt;
+		if (sl_rd_be16(&rd, &pt) || sl_rd_skip(&rd, 12) ||
+		    sl_rd_be16(&rd, &type))
+			return SL_DEC_TRUNC;
+		pkt->sll_pkttype = pt;
+		{
+			enum sl_dec_status st = decode_ethertype(
+			    type, rd, wirelen - 16, pkt, errbuf);
+			pkt->sll_pkttype = pt;
+			return st;
+		}
+	}
+	case DLT_LINUX_SLL2_: {
+		/* protocol, reserved, ifindex, hatype, pkttype, halen, addr */
+		uint8_t pt;
+		if (sl_rd_be16(&rd, &type) || sl_rd_skip(&rd, 8) ||
+		    sl_rd_u8(&rd, &pt) || sl_rd_skip(&rd, 9))
+			return SL_DEC_TRUNC;
+		{
+			enum sl_dec_status st = decode_ethertype(
+			    type, rd, wirelen - 20, pkt, errbuf);
+			pkt->sll_pkttype = pt;
+			return st;
+		}
+	}
+	case DLT_RAW_:
+	case DLT_RAW_OBSD_:
+		return decode_ip(rd, wirelen, pkt, errbuf);
+	case DLT_IPV4_:
+		if (caplen > 0 && data[0] >> 4 != 4) {
+			sl_errbuf_set(errbuf, "IP version %u on an IPv4 link",
+				      data[0] >> 4);
+			return SL_DEC_MALFORMED;
+		}
+		return decode_ip(rd, wirelen, pkt, errbuf);
+	case DLT_IPV6_:
+		if (caplen > 0 && data[0] >> 4 != 6) {
+			sl_errbuf_set(errbuf, "IP version %u on an IPv6 link",
+				      data[0] >> 4);
+			return SL_DEC_MALFORMED;
+		}
+		return decode_ip(rd, wirelen, pkt, errbuf);
+	case DLT_NULL_:
+		/* Address family in the capturing host's byte order. */
+		if (sl_rd_le32(&rd, &af) != SL_OK)
+			return SL_DEC_TRUNC;
+		if (af > 0xffff)
+			af = (af >> 24) | ((af >> 8) & 0xff00);
+		goto loop;
+	case DLT_LOOP_:
+		if (sl_rd_be32(&rd, &af) != SL_OK)
+			return SL_DEC_TRUNC;
+	loop:
+		/* AF_INET is 2 everywhere; AF_INET6 is 10, 24, 28 or 30. */
+		if (af == 2 || af == 10 || af == 24 || af == 28 || af == 30)
+			return decode_ip(rd, wirelen - 4, pkt, errbuf);
+		return SL_DEC_NOT_TCP;
+	default:
+		sl_errbuf_set(errbuf, "link type %d is not supported", dlt);
+		return SL_DEC_LINKTYPE;
+	}
+}
