@@ -954,58 +954,108 @@ wan6_pair(struct conn *c, struct rng *r)
 }
 
 /*
- * The six segments of a simultaneous open (RFC 9293 §3.5 Figure 7, and
- * KERNEL.md: each side keeps its ISN; the ACK after the crossed SYN-ACK
- * carries a D-SACK of the peer's SYN), each at its capture time, written
- * in time order.  Side 0 is A.
+ * A simultaneous open and its close, as events at their send times on
+ * one clock: A's SYN, B's SYN, A's SYN-ACK, B's SYN-ACK, A's ACK, B's ACK
+ * (RFC 9293 §3.5 Figure 7, and KERNEL.md: each side keeps its ISN; the
+ * ACK after the crossed SYN-ACK carries a D-SACK of the peer's SYN), then
+ * A's FIN, B's FIN, A's last ACK (0: none).  Side 0 is A.
  */
-enum { E_SA, E_SB, E_SAA, E_SAB, E_AA, E_AB, E__N };
+enum { E_SA, E_SB, E_SAA, E_SAB, E_AA, E_AB, E_FA, E_FB, E_LA, E__N };
 
-static void
-simopen6(struct out *o, struct conn *c, const int64_t t[E__N])
+static int
+ev_side(int e)
 {
-	int ord[E__N], i, j;
+	return e == E_SB || e == E_SAB || e == E_AB || e == E_FB;
+}
 
-	for (i = 0; i < E__N; i++)
-		ord[i] = i;
-	for (i = 1; i < E__N; i++) /* insertion sort by time */
+/*
+ * Write the events as the capture point sees them: vantage 0 or 1 is next
+ * to that side (the other side's packets arrive `lat`, the one-way
+ * latency, after they were sent), -2 is half way (every packet lat/2
+ * late), -1 sees every packet as it is sent.  TS values come from the send times, so the files of
+ * one connection from several vantages carry the same packets.
+ */
+static void
+simopen_ev(struct out *o, struct conn *c, const int64_t sent[E__N],
+	   int vantage, int64_t lat)
+{
+	int64_t t[E__N], best;
+	int ord[E__N], n = 0, i, j;
+	uint32_t a = c->isn[0], b = c->isn[1];
+
+	for (i = 0; i < E__N; i++) {
+		int s = ev_side(i);
+
+		if (sent[i] == 0)
+			continue;
+		t[i] = sent[i];
+		if (vantage == -2)
+			t[i] += lat / 2;
+		else if (vantage >= 0 && s != vantage)
+			t[i] += lat;
+		ord[n++] = i;
+	}
+	for (i = 1; i < n; i++) /* insertion sort by capture time */
 		for (j = i; j > 0 && t[ord[j]] < t[ord[j - 1]]; j--) {
 			int x = ord[j];
 
 			ord[j] = ord[j - 1];
 			ord[j - 1] = x;
 		}
-	for (i = 0; i < E__N; i++) {
-		int e = ord[i], s = (e == E_SB || e == E_SAB || e == E_AB);
-		int64_t ts = t[e];
-		struct opt op;
-		uint32_t sk[2];
+	/* TS echoes follow the send order: replay it for tslast */
+	for (i = 0; i < n; i++) {
+		int e = ord[i], s = ev_side(e);
+		int64_t st = sent[e];
+		uint32_t my = s ? b : a, peer = s ? a : b;
+		uint32_t sk[2] = {peer, peer + 1};
+		struct opt op = {.n = 0};
 
+		/* the echo is ts_recent: the TS of the peer's latest
+		 * segment that has arrived by now */
+		c->tslast[!s] = 0;
+		for (j = 0, best = -1; j < E__N; j++)
+			if (sent[j] != 0 && ev_side(j) != s &&
+			    sent[j] + lat <= st && sent[j] > best)
+				best = sent[j];
+		if (best >= 0)
+			c->tslast[!s] = c->tsbase[!s] + (uint32_t)(best / MS(1));
 		switch (e) {
 		case E_SA:
 		case E_SB:
-			op = lx_syn(c, s, ts, false);
-			tx(o, c, s, ts, SYN, c->isn[s], 0, c->synwin[0], &op,
-			   0);
+			op = lx_syn(c, s, st, false);
+			tx(o, c, s, t[e], SYN, my, 0, c->synwin[0], &op, 0);
 			break;
 		case E_SAA:
 		case E_SAB:
-			op = lx_syn(c, s, ts, true);
-			tx(o, c, s, ts, SYN | ACK, c->isn[s], c->isn[!s] + 1,
-			   c->synwin[0], &op, 0);
+			op = lx_syn(c, s, st, true);
+			tx(o, c, s, t[e], SYN | ACK, my, peer + 1, c->synwin[0],
+			   &op, 0);
+			break;
+		case E_AA:
+		case E_AB:
+			op = lx_ts(c, s, st);
+			o_sack(&op, 1, sk);
+			tx(o, c, s, t[e], ACK, my + 1, peer + 1, c->win[s], &op,
+			   0);
+			break;
+		case E_FA:
+			op = lx_ts(c, s, st);
+			tx(o, c, s, t[e], FIN | ACK, a + 1, b + 1, c->win[s], &op,
+			   0);
+			break;
+		case E_FB:
+			op = lx_ts(c, s, st);
+			tx(o, c, s, t[e], FIN | ACK, b + 1, a + 2, c->win[s], &op,
+			   0);
 			break;
 		default:
-			op = lx_ts(c, s, ts);
-			sk[0] = c->isn[!s];
-			sk[1] = c->isn[!s] + 1;
-			o_sack(&op, 1, sk);
-			tx(o, c, s, ts, ACK, c->isn[s] + 1, c->isn[!s] + 1,
-			   c->win[s], &op, 0);
+			op = lx_ts(c, s, st);
+			tx(o, c, s, t[e], ACK, a + 2, b + 2, c->win[s], &op, 0);
 			break;
 		}
 	}
-	c->nxt[0] = c->isn[0] + 1;
-	c->nxt[1] = c->isn[1] + 1;
+	c->nxt[0] = a + 1;
+	c->nxt[1] = b + 1;
 }
 
 static void
@@ -1027,50 +1077,41 @@ g_three_way(struct out *o, struct rng *r)
 }
 
 /*
- * TUN wire, one-way delay 10 ms, B's SYN leaves 0.2 ms after A's; the
- * times below are each segment's send or arrival time at the vantage.
+ * TUN wire, one-way latency 10.05 ms, B's SYN leaves 0.2 ms after A's;
+ * each side answers ~37 µs after a segment arrives.  Send times:
  */
+static const int64_t simopen_10ms[E__N] = {
+    [E_SA] = US(1000),    [E_SB] = US(1200),    [E_SAA] = US(11287),
+    [E_SAB] = US(11070),  [E_AA] = US(21158),   [E_AB] = US(21367),
+    [E_FA] = US(200000),  [E_FB] = US(210088),  [E_LA] = US(220176)};
+#define SIMOPEN_LAT US(10050)
+
 static void
 g_simopen_a(struct out *o, struct rng *r)
 {
 	struct conn c;
-	static const int64_t t[E__N] = {
-	    [E_SA] = US(1000),   [E_SB] = US(11215),  [E_SAA] = US(11252),
-	    [E_SAB] = US(21120), [E_AA] = US(21158),  [E_AB] = US(31350)};
 
 	sandbox_simopen_pair(&c, r);
-	simopen6(o, &c, t);
-	c.near = 0;
-	fin_close(o, &c, 0, MS(200));
+	simopen_ev(o, &c, simopen_10ms, 0, SIMOPEN_LAT);
 }
 
 static void
 g_simopen_b(struct out *o, struct rng *r)
 {
 	struct conn c;
-	static const int64_t t[E__N] = {
-	    [E_SA] = US(11050),  [E_SB] = US(1200),   [E_SAA] = US(21300),
-	    [E_SAB] = US(11070), [E_AA] = US(31210),  [E_AB] = US(21330)};
 
 	sandbox_simopen_pair(&c, r);
-	simopen6(o, &c, t);
-	c.near = 1;
-	fin_close(o, &c, 0, MS(200));
+	simopen_ev(o, &c, simopen_10ms, 1, SIMOPEN_LAT);
 }
 
-/* Half way along the 10 ms wire: the SYN-ACKs pass in the other order. */
+/* Half way along the wire: the SYN-ACKs pass in the other order. */
 static void
 g_simopen_path(struct out *o, struct rng *r)
 {
 	struct conn c;
-	static const int64_t t[E__N] = {
-	    [E_SA] = US(6025),   [E_SB] = US(6225),   [E_SAA] = US(16277),
-	    [E_SAB] = US(16095), [E_AA] = US(26183),  [E_AB] = US(26355)};
 
 	sandbox_simopen_pair(&c, r);
-	simopen6(o, &c, t);
-	c.near = -2;
-	fin_close(o, &c, 0, MS(200));
+	simopen_ev(o, &c, simopen_10ms, -2, SIMOPEN_LAT);
 }
 
 /*
@@ -1517,14 +1558,13 @@ g_any_dup_simopen(struct out *o, struct rng *r)
 {
 	struct conn c;
 	static const int64_t t[E__N] = {
-	    [E_SA] = US(1000),  [E_SB] = US(1006),  [E_SAA] = US(1032),
-	    [E_SAB] = US(1024), [E_AA] = US(1058),  [E_AB] = US(1066)};
+	    [E_SA] = US(1000),   [E_SB] = US(1006),   [E_SAA] = US(1018),
+	    [E_SAB] = US(1012),  [E_AA] = US(1026),   [E_AB] = US(1033),
+	    [E_FA] = US(50000),  [E_FB] = US(50034),  [E_LA] = US(50063)};
 
 	sandbox_simopen_pair(&c, r);
-	c.near = -1;
 	o->any_dup = true;
-	simopen6(o, &c, t);
-	fin_close(o, &c, 0, MS(50));
+	simopen_ev(o, &c, t, -1, US(4));
 }
 
 /* DLT_NULL / DLT_LOOP: a utun-style tunnel carrying IPv4 and IPv6. */
@@ -1709,19 +1749,19 @@ g_pcapng_comment(struct out *o, struct rng *r)
 	fin_close(o, &c, 0, t + MS(5));
 }
 
-/* Simultaneous open timed to the nanosecond (crossing 10.214683 ms). */
+/* Simultaneous open timed to the nanosecond, seen from A (one-way
+ * latency 10.050123 ms). */
 static void
 g_ns_simopen(struct out *o, struct rng *r)
 {
 	struct conn c;
 	static const int64_t t[E__N] = {
-	    [E_SA] = 1000123,   [E_SB] = 11214806,  [E_SAA] = 11251977,
-	    [E_SAB] = 21120459, [E_AA] = 21158003,  [E_AB] = 31350771};
+	    [E_SA] = 1000123,     [E_SB] = 1200456,     [E_SAA] = 11287602,
+	    [E_SAB] = 11070311,   [E_AA] = 21158017,    [E_AB] = 21367908,
+	    [E_FA] = 200004321,   [E_FB] = 210092555,   [E_LA] = 220180789};
 
 	sandbox_simopen_pair(&c, r);
-	simopen6(o, &c, t);
-	c.near = 0;
-	fin_close(o, &c, 0, MS(200) + 4321);
+	simopen_ev(o, &c, t, 0, 10050123);
 }
 
 /* ------------------------------------------------------------------ */
@@ -2145,6 +2185,17 @@ struct cap {
 	const char *desc;
 };
 
+/* The PRNG seed of a file: its name, except for files that show one
+ * connection from several places, which must share ISNs and clocks. */
+static const char *
+seed_of(const char *name)
+{
+	if (strncmp(name, "simopen-vantage-", 16) == 0 ||
+	    strcmp(name, "simopen-path.pcap") == 0)
+		return "simopen-10ms";
+	return name;
+}
+
 #define SNAP 262144
 
 static const struct cap caps[] = {
@@ -2321,7 +2372,7 @@ main(int argc, char **argv)
 		struct out o;
 		struct rng r;
 
-		rng_seed(&r, cp->name);
+		rng_seed(&r, seed_of(cp->name));
 		out_open(&o, argv[1], cp->name, cp->fmt, cp->link, cp->snaplen);
 		cp->gen(&o, &r);
 		out_close(&o);
