@@ -595,17 +595,22 @@ find_syn_refs(struct sl_scn_result *res)
 			struct sl_peek pk;
 			const struct sl_cap_pkt *p = &cap->pkts[k];
 
+			bool wire = cap->dlt != 1; /* not DLT_EN10MB (lo) */
+			unsigned from;
+
 			if (sl_peek_frame(cap->dlt, p->data, p->caplen, &pk) !=
-				SL_OK ||
-			    !sl_peek_is_bare_syn(&pk))
+			    SL_OK)
+				continue;
+			from = pk.src[pk.family == 4 ? 3 : 15] - 1u;
+			if (wire && i == 0 && from < 2 &&
+			    (pk.flags & (SL_PEEK_SYN | SL_PEEK_ACK | SL_PEEK_RST)) ==
+				(SL_PEEK_SYN | SL_PEEK_ACK))
+				res->synacks[from]++;
+			if (!sl_peek_is_bare_syn(&pk) || res->t_syn_ref[h] != 0)
 				continue;
 			/* On the wire, only the SYN this host sent counts. */
-			if (cap->dlt != 1 /* DLT_EN10MB: lo */ &&
-			    pk.src[pk.family == 4 ? 3 : 15] != h + 1)
-				continue;
-			if (res->t_syn_ref[h] == 0)
+			if (!wire || from == (unsigned)h)
 				res->t_syn_ref[h] = p->ts_ns;
-			break;
 		}
 	}
 }

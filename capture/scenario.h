@@ -40,6 +40,8 @@ struct sl_scn_result {
 	bool interrupted;         /* *stop was seen */
 	int64_t t_syn_ref[2];     /* CLOCK_REALTIME of each host's first SYN
 				     (from the capture); 0 if none */
+	unsigned synacks[2];      /* two hosts: SYN-ACKs A and B sent, as
+				     seen from A's interface */
 	int64_t setup_ns, run_ns, teardown_ns; /* CLOCK_MONOTONIC durations */
 };
 
