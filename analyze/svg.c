@@ -1,0 +1,944 @@
+/* \summary: SVG ladder diagrams with a true time axis (RFC 9293 §3.5 figures, drawn from captures) */
+#include "svg.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * RFC 9293 §3.5 draws handshakes as ladders: time runs down, each endpoint
+ * a vertical line, each segment an arrow from sender to receiver.  A
+ * capture gives one timestamp per segment, taken at the vantage point, so
+ * the other end of each arrow is estimated: one-way delay = rtt/2.  With
+ * the capture at A, A's segments leave at their timestamp and B's arrive at
+ * theirs; B's left rtt/2 earlier.  Two SYNs each sent before the other
+ * arrived then cross, as in RFC 9293 Figure 7.
+ *
+ * The time axis is linear within a handshake except where one idle gap
+ * would squeeze everything else (a 1 s SYN retransmission timer around a
+ * 100 us exchange): such gaps are cut out and drawn as marked breaks
+ * labelled with the time that passed.
+ */
+
+#define W          960
+#define X_AXIS     110  /* time labels end here */
+#define X_A        330
+#define X_B        730
+#define X_SELF     430
+#define SELF_LOOP  170  /* how far a self-connect loop reaches right */
+#define Y_HEAD     96   /* title, subtitle, endpoint boxes */
+#define BREAK_H    44   /* height of a cut-out gap */
+#define MIN_SLOPE  10   /* px: an arrow always visibly descends */
+#define LABEL_GAP  26   /* px between two labels on one side */
+#define ANCHOR_MIN 12   /* px wanted between two capture instants */
+#define FIND_H     16
+#define PAD        36
+
+struct sbuf {
+	char *p;
+	size_t len, cap;
+};
+
+static void
+sb_printf(struct sbuf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void
+sb_printf(struct sbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	for (;;) {
+		size_t room = b->cap - b->len;
+
+		va_start(ap, fmt);
+		n = vsnprintf(b->p ? b->p + b->len : NULL, room, fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			return;
+		if ((size_t)n < room) {
+			b->len += (size_t)n;
+			return;
+		}
+		b->cap = b->cap ? b->cap * 2 : 4096;
+		while (b->cap - b->len <= (size_t)n)
+			b->cap *= 2;
+		b->p = sl_xrealloc(b->p, b->cap, 1);
+	}
+}
+
+/*
+ * Text as XML character data: markup characters escaped, control
+ * characters and bytes that are not UTF-8 replaced by '?', so the document
+ * stays well-formed whatever a file name or note holds.
+ */
+static void
+sb_text(struct sbuf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p != '\0') {
+		unsigned c = *p, need = 0, k;
+
+		if (c == '&')
+			sb_printf(b, "&amp;");
+		else if (c == '<')
+			sb_printf(b, "&lt;");
+		else if (c == '>')
+			sb_printf(b, "&gt;");
+		else if (c == '"')
+			sb_printf(b, "&quot;");
+		else if (c == '\'')
+			sb_printf(b, "&#39;");
+		else if (c < 0x20 || c == 0x7f)
+			sb_printf(b, "?");
+		else if (c < 0x80)
+			sb_printf(b, "%c", (char)c);
+		else {
+			if (c >= 0xc2 && c <= 0xdf)
+				need = 1;
+			else if (c >= 0xe0 && c <= 0xef)
+				need = 2;
+			else if (c >= 0xf0 && c <= 0xf4)
+				need = 3;
+			for (k = 1; k <= need; k++)
+				if ((p[k] & 0xc0) != 0x80)
+					break;
+			/* Overlong and surrogate forms are not UTF-8 either. */
+			if (need == 0 || k <= need ||
+			    (c == 0xe0 && p[1] < 0xa0) ||
+			    (c == 0xed && p[1] >= 0xa0) ||
+			    (c == 0xf0 && p[1] < 0x90) ||
+			    (c == 0xf4 && p[1] >= 0x90)) {
+				sb_printf(b, "?");
+			} else {
+				sb_printf(b, "%.*s", (int)need + 1,
+					  (const char *)p);
+				p += need;
+			}
+		}
+		p++;
+	}
+}
+
+/* What we keep of a handshake: hs->frames and hs->find are borrowed. */
+struct svg_hs {
+	struct sl_handshake hs;  /* frames, find, file_name: our copies */
+	char *file_name;
+};
+
+struct sl_svg {
+	unsigned max_hs;
+	unsigned n, cap;
+	unsigned omitted;
+	struct svg_hs *v;
+};
+
+struct sl_svg *
+sl_svg_new(unsigned max_hs)
+{
+	struct sl_svg *s = sl_xcalloc(1, sizeof(*s));
+
+	s->max_hs = max_hs;
+	return s;
+}
+
+void
+sl_svg_free(struct sl_svg *s)
+{
+	unsigned i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->n; i++) {
+		free(s->v[i].hs.frames);
+		free(s->v[i].hs.find);
+		free(s->v[i].file_name);
+	}
+	free(s->v);
+	free(s);
+}
+
+void
+sl_svg_handshake(const struct sl_handshake *hs, void *arg)
+{
+	struct sl_svg *s = arg;
+	struct svg_hs *c;
+
+	if (s == NULL || hs == NULL)
+		return;
+	if (s->n >= s->max_hs) {
+		s->omitted++;
+		return;
+	}
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 8;
+		s->v = sl_xrealloc(s->v, s->cap, sizeof(*s->v));
+	}
+	c = &s->v[s->n++];
+	c->hs = *hs;
+	c->hs.frames = NULL;
+	c->hs.find = NULL;
+	if (hs->frames == NULL)
+		c->hs.nframes = 0;
+	if (c->hs.nframes > 0) {
+		c->hs.frames = sl_xcalloc(c->hs.nframes, sizeof(*hs->frames));
+		memcpy(c->hs.frames, hs->frames,
+		       c->hs.nframes * sizeof(*hs->frames));
+	}
+	if (hs->find == NULL)
+		c->hs.nfind = 0;
+	if (c->hs.nfind > 0) {
+		c->hs.find = sl_xcalloc(c->hs.nfind, sizeof(*hs->find));
+		memcpy(c->hs.find, hs->find, c->hs.nfind * sizeof(*hs->find));
+	}
+	c->file_name = sl_xstrdup(hs->file_name ? hs->file_name : "");
+	c->hs.file_name = c->file_name;
+}
+
+/* "SYN", "SYN-ACK", "RST-ACK", "FIN-ACK", "ACK", "PSH-ACK", ... */
+static void
+flags_str(uint8_t fl, char *buf, size_t len)
+{
+	const char *base;
+
+	if (fl & SL_TH_RST)
+		base = "RST";
+	else if (fl & SL_TH_SYN)
+		base = "SYN";
+	else if (fl & SL_TH_FIN)
+		base = "FIN";
+	else if (fl & SL_TH_PSH)
+		base = "PSH";
+	else
+		base = NULL;
+	if (base == NULL)
+		snprintf(buf, len, "%s", (fl & SL_TH_ACK) ? "ACK" : "none");
+	else
+		snprintf(buf, len, "%s%s", base, (fl & SL_TH_ACK) ? "-ACK" : "");
+}
+
+enum kind { K_SYN, K_SYNACK, K_ACK, K_RST, K_OTHER, K__COUNT };
+
+static const char *const kind_color[K__COUNT] = {
+	"#1f5fbf", "#1b8a3a", "#333333", "#d32f2f", "#7b5aa6",
+};
+
+static enum kind
+frame_kind(const struct sl_hs_frame *f)
+{
+	if (f->flags & SL_TH_RST)
+		return K_RST;
+	if ((f->flags & (SL_TH_SYN | SL_TH_ACK)) == (SL_TH_SYN | SL_TH_ACK))
+		return K_SYNACK;
+	if (f->flags & SL_TH_SYN)
+		return K_SYN;
+	if ((f->flags & SL_TH_ACK) && f->len == 0 &&
+	    !(f->flags & SL_TH_FIN))
+		return K_ACK;
+	return K_OTHER;
+}
+
+static bool
+is_retx(const struct sl_hs_frame *f)
+{
+	return f->role == SL_ROLE_SYN_RETX || f->role == SL_ROLE_SYNACK_RETX;
+}
+
+/* "4.100 ms", "812.0 us", "1.000040 s" (ASCII "us" keeps fonts happy). */
+static void
+dur_str(int64_t ns, char *buf, size_t len)
+{
+	const char *sign = ns < 0 ? "-" : "";
+
+	if (ns < 0)
+		ns = -ns;
+	if (ns < 1000)
+		snprintf(buf, len, "%s%" PRId64 " ns", sign, ns);
+	else if (ns < 1000000)
+		snprintf(buf, len, "%s%.1f us", sign, (double)ns / 1e3);
+	else if (ns < 1000000000)
+		snprintf(buf, len, "%s%.3f ms", sign, (double)ns / 1e6);
+	else
+		snprintf(buf, len, "%s%.6f s", sign, (double)ns / 1e9);
+}
+
+/*
+ * The time axis of one handshake: the distinct instants drawn (departures
+ * and arrivals), each with its y, in increasing order.
+ */
+struct axis {
+	int64_t *t;
+	double *y;
+	bool *brk;     /* gap before t[i] cut out */
+	unsigned n;
+	double height;
+};
+
+static int
+cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double
+axis_y(const struct axis *ax, int64_t t)
+{
+	unsigned lo = 0, hi = ax->n;
+
+	while (hi - lo > 1) {
+		unsigned mid = (lo + hi) / 2;
+
+		if (ax->t[mid] <= t)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return ax->n ? ax->y[lo] : 0;
+}
+
+/*
+ * Scale: fit the linear part into a height that grows with the number of
+ * instants.  While the closest two capture instants would be less than
+ * ANCHOR_MIN apart, cut out the largest idle gap (no arrow in flight
+ * across it, so no arrow is bent) if it is much larger than that closest
+ * pair.  If that is not enough, grow the height up to HEIGHT_MAX.
+ */
+#define HEIGHT_MAX 640.0
+
+static void
+axis_build(struct axis *ax, const int64_t *dep, const int64_t *arr,
+	   const int64_t *anchors, unsigned n)
+{
+	int64_t gmin = INT64_MAX, lin = 0, *an;
+	double target, scale, y = 0;
+	unsigned i, k;
+
+	memset(ax, 0, sizeof(*ax));
+	if (n == 0)
+		return;
+	ax->t = sl_xcalloc(2 * n, sizeof(*ax->t));
+	ax->y = sl_xcalloc(2 * n, sizeof(*ax->y));
+	ax->brk = sl_xcalloc(2 * n, sizeof(*ax->brk));
+	for (i = 0; i < n; i++) {
+		ax->t[2 * i] = dep[i];
+		ax->t[2 * i + 1] = arr[i];
+	}
+	qsort(ax->t, 2 * n, sizeof(*ax->t), cmp_i64);
+	for (i = 0; i < 2 * n; i++)
+		if (ax->n == 0 || ax->t[i] != ax->t[ax->n - 1])
+			ax->t[ax->n++] = ax->t[i];
+
+	an = sl_xcalloc(n, sizeof(*an));
+	memcpy(an, anchors, n * sizeof(*an));
+	qsort(an, n, sizeof(*an), cmp_i64);
+	for (i = 1; i < n; i++)
+		if (an[i] > an[i - 1] && an[i] - an[i - 1] < gmin)
+			gmin = an[i] - an[i - 1];
+	free(an);
+
+	for (i = 1; i < ax->n; i++)
+		lin += ax->t[i] - ax->t[i - 1];
+	target = 22.0 * ax->n;
+	if (target < 240)
+		target = 240;
+	if (target > HEIGHT_MAX)
+		target = HEIGHT_MAX;
+	for (;;) {
+		int64_t gmax = 0;
+		unsigned at = 0;
+
+		scale = lin > 0 ? target / (double)lin : 0;
+		if (gmin == INT64_MAX || (double)gmin * scale >= ANCHOR_MIN)
+			break;
+		for (k = 1; k < ax->n; k++) {
+			int64_t g = ax->t[k] - ax->t[k - 1];
+			bool flight = false;
+
+			for (i = 0; i < n && !flight; i++)
+				flight = dep[i] <= ax->t[k - 1] &&
+					 arr[i] >= ax->t[k];
+			if (!ax->brk[k] && !flight && g > gmax) {
+				gmax = g;
+				at = k;
+			}
+		}
+		if (at == 0 || gmax < 4 * gmin ||
+		    (double)gmax * scale < 2 * BREAK_H) {
+			/* Nothing left to cut: use more height instead. */
+			if (lin > 0 && (double)gmin * scale < ANCHOR_MIN) {
+				scale = ANCHOR_MIN / (double)gmin;
+				if (scale * (double)lin > HEIGHT_MAX)
+					scale = HEIGHT_MAX / (double)lin;
+			}
+			break;
+		}
+		ax->brk[at] = true;
+		lin -= gmax;
+	}
+	for (i = 0; i < ax->n; i++) {
+		if (i > 0)
+			y += ax->brk[i] ? BREAK_H
+					: (double)(ax->t[i] - ax->t[i - 1]) *
+						  scale;
+		ax->y[i] = y;
+	}
+	ax->height = y;
+}
+
+static void
+axis_free(struct axis *ax)
+{
+	free(ax->t);
+	free(ax->y);
+	free(ax->brk);
+}
+
+/* Estimated departure and arrival of each frame (see the file comment). */
+static void
+frame_times(const struct sl_handshake *hs, const struct sl_hs_frame *f,
+	    int64_t *dep, int64_t *arr)
+{
+	int64_t d = hs->rtt_us > 0 ? hs->rtt_us * 500 : 0; /* rtt/2 in ns */
+
+	switch (hs->self ? SL_VANT_LOCAL : hs->vantage) {
+	case SL_VANT_A:
+		*dep = f->from == 0 ? f->ts_ns : f->ts_ns - d;
+		*arr = f->from == 0 ? f->ts_ns + d : f->ts_ns;
+		break;
+	case SL_VANT_B:
+		*dep = f->from == 1 ? f->ts_ns : f->ts_ns - d;
+		*arr = f->from == 1 ? f->ts_ns + d : f->ts_ns;
+		break;
+	case SL_VANT_LOCAL:
+		*dep = *arr = f->ts_ns;
+		break;
+	case SL_VANT_PATH:
+	case SL_VANT_UNKNOWN:
+	default:
+		*dep = f->ts_ns - d / 2;
+		*arr = f->ts_ns + d / 2;
+		break;
+	}
+}
+
+/* Where the timestamps were taken, in words for the subtitle. */
+static const char *
+vantage_text(const struct sl_handshake *hs)
+{
+	switch (hs->self ? SL_VANT_LOCAL : hs->vantage) {
+	case SL_VANT_A:
+		return "captured at A: B's segments left rtt/2 earlier";
+	case SL_VANT_B:
+		return "captured at B: A's segments left rtt/2 earlier";
+	case SL_VANT_LOCAL:
+		return "captured on the host of both ends";
+	case SL_VANT_PATH:
+		return "captured between the ends";
+	case SL_VANT_UNKNOWN:
+	default:
+		return "capture point unknown";
+	}
+}
+
+/* Sequence number relative to the ISN of endpoint e (RFC 9293 §3.4). */
+static bool
+rel(const struct sl_handshake *hs, int e, uint32_t v, uint32_t *out)
+{
+	if (hs->self)
+		e = hs->has_isn[0] ? 0 : 1;
+	if (!hs->has_isn[e])
+		return false;
+	*out = v - hs->isn[e];
+	return true;
+}
+
+/* First line of an arrow's label: "SYN-ACK seq=0 ack=1 len=12". */
+static void
+seg_label(const struct sl_handshake *hs, const struct sl_hs_frame *f,
+	  char *buf, size_t len)
+{
+	char fl[16];
+	uint32_t r;
+	int n;
+
+	flags_str(f->flags, fl, sizeof(fl));
+	n = snprintf(buf, len, "%s", fl);
+	if (n < 0 || (size_t)n >= len)
+		return;
+	if (rel(hs, f->from, f->seq, &r))
+		n += snprintf(buf + n, len - (size_t)n, " seq=%" PRIu32, r);
+	else
+		n += snprintf(buf + n, len - (size_t)n, " seq=%" PRIu32,
+			      f->seq);
+	if ((size_t)n >= len)
+		return;
+	if (f->flags & SL_TH_ACK) {
+		if (rel(hs, 1 - f->from, f->ack, &r))
+			n += snprintf(buf + n, len - (size_t)n,
+				      " ack=%" PRIu32, r);
+		else
+			n += snprintf(buf + n, len - (size_t)n,
+				      " ack=%" PRIu32, f->ack);
+	}
+	if ((size_t)n < len && f->len > 0)
+		snprintf(buf + n, len - (size_t)n, " len=%" PRIu32, f->len);
+}
+
+/* Second line: the role when it says more than the flags, and the note. */
+static void
+seg_sublabel(const struct sl_hs_frame *f, char *buf, size_t len)
+{
+	const char *role = "";
+
+	switch (f->role) {
+	case SL_ROLE_SYN_RETX:
+	case SL_ROLE_SYNACK_RETX:
+	case SL_ROLE_DUP_ACK:
+	case SL_ROLE_LATE_SYN:
+	case SL_ROLE_CHALLENGE_ACK:
+		role = sl_role_name((enum sl_role)f->role);
+		break;
+	default:
+		break;
+	}
+	snprintf(buf, len, "%s%s%s", role, role[0] && f->note[0] ? "; " : "",
+		 f->note);
+}
+
+static const char *
+sev_color(enum sl_severity s)
+{
+	switch (s) {
+	case SL_SEV_VIOLATION:
+		return "#d32f2f";
+	case SL_SEV_WARNING:
+		return "#b26a00";
+	case SL_SEV_NOTE:
+	default:
+		return "#555555";
+	}
+}
+
+/* Is the frame named by a finding of severity sev or worse? */
+static bool
+frame_flagged(const struct sl_handshake *hs, uint64_t frame)
+{
+	unsigned k, j;
+
+	for (k = 0; k < hs->nfind; k++)
+		for (j = 0; j < hs->find[k].nframes && j < SL_FINDING_FRAMES;
+		     j++)
+			if (hs->find[k].frames[j] == frame &&
+			    hs->find[k].sev >= SL_SEV_WARNING)
+				return true;
+	return false;
+}
+
+static void
+text_at(struct sbuf *b, double x, double y, const char *anchor,
+	const char *style, const char *s)
+{
+	sb_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\"%s%s>", x,
+		  y, anchor, style[0] ? " " : "", style);
+	sb_text(b, s);
+	sb_printf(b, "</text>\n");
+}
+
+/* A state name beside a lifeline, on a white plate so arrows stay legible. */
+static void
+state_at(struct sbuf *b, double x, double y, bool left, uint8_t st)
+{
+	const char *name = sl_state_name((enum sl_state)st);
+	double w = 7.2 * (double)strlen(name) + 8;
+
+	sb_printf(b,
+		  "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"15\" "
+		  "rx=\"3\" fill=\"#fff8e1\" stroke=\"#c9a227\" "
+		  "stroke-width=\"0.8\"/>\n",
+		  left ? x - w - 6 : x + 6, y - 7.5, w);
+	text_at(b, left ? x - 10 : x + 10, y + 4, left ? "end" : "start",
+		"class=\"st\"", name);
+}
+
+struct placed {
+	double last[3];  /* y of the last label: A side, B side, time axis */
+};
+
+static double
+place_label(struct placed *pl, int side, double y, double gap)
+{
+	if (y < pl->last[side] + gap)
+		y = pl->last[side] + gap;
+	pl->last[side] = y;
+	return y;
+}
+
+/* Draws one handshake at y0 into b; returns its height. */
+static double
+draw_hs(struct sbuf *b, const struct svg_hs *sh, double y0)
+{
+	const struct sl_handshake *hs = &sh->hs;
+	char ea[SL_EP_STRLEN], eb[SL_EP_STRLEN], line[512], sub[256];
+	char d1[32], d2[40];
+	int64_t *anchors, *dep, *arr, t0 = 0;
+	unsigned n = hs->nframes, i, k;
+	uint8_t shown[2] = {SL_ST_NONE, SL_ST_NONE};
+	struct placed pl = {{-1e9, -1e9, -1e9}};
+	struct axis ax;
+	double top = y0 + Y_HEAD, y_end, yy, h;
+
+	anchors = sl_xcalloc(n + 1, sizeof(*anchors));
+	dep = sl_xcalloc(n + 1, sizeof(*dep));
+	arr = sl_xcalloc(n + 1, sizeof(*arr));
+	for (i = 0; i < n; i++) {
+		frame_times(hs, &hs->frames[i], &dep[i], &arr[i]);
+		if (i == 0 || dep[i] < t0)
+			t0 = dep[i];
+	}
+	for (i = 0; i < n; i++) {
+		dep[i] -= t0;
+		arr[i] -= t0;
+		anchors[i] = hs->frames[i].ts_ns - t0;
+	}
+	axis_build(&ax, dep, arr, anchors, n);
+
+	/* Title, subtitle. */
+	sl_endpoint_str(&hs->ep[0], ea, sizeof(ea));
+	sl_endpoint_str(&hs->ep[1], eb, sizeof(eb));
+	if (hs->self)
+		snprintf(line, sizeof(line), "#%u %s  %s (connected to itself)",
+			 hs->id, sl_shape_name(hs->shape), ea);
+	else
+		snprintf(line, sizeof(line), "#%u %s  %s \xe2\x86\x94 %s",
+			 hs->id, sl_shape_name(hs->shape), ea, eb);
+	text_at(b, 24, y0 + 26, "start", "class=\"title\"", line);
+	if (hs->rtt_us >= 0)
+		dur_str(hs->rtt_us * 1000, d1, sizeof(d1));
+	else
+		snprintf(d1, sizeof(d1), "unknown");
+	k = (unsigned)snprintf(sub, sizeof(sub),
+			       "%s \xc2\xb7 %s \xc2\xb7 rtt %s",
+			       hs->file_name, vantage_text(hs), d1);
+	if (hs->crossing_us >= 0 && k < sizeof(sub)) {
+		dur_str(hs->crossing_us * 1000, d2, sizeof(d2));
+		snprintf(sub + k, sizeof(sub) - k,
+			 " \xc2\xb7 SYNs crossed %s apart", d2);
+	}
+	text_at(b, 24, y0 + 46, "start", "class=\"sub\"", sub);
+	text_at(b, X_AXIS, top - 12, "end", "class=\"sub\"", "time (capture)");
+
+	/* Endpoint boxes and lifelines. */
+	y_end = top + 30 + ax.height + 40;
+	if (hs->self) {
+		sb_printf(b,
+			  "<rect x=\"%d\" y=\"%.1f\" width=\"220\" "
+			  "height=\"24\" rx=\"4\" class=\"box\"/>\n",
+			  X_SELF - 110, top - 30);
+		snprintf(line, sizeof(line), "A = B  %s", ea);
+		text_at(b, X_SELF, top - 13, "middle", "class=\"ep\"", line);
+		sb_printf(b,
+			  "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
+			  "class=\"life\"/>\n",
+			  X_SELF, top - 6, X_SELF, y_end);
+	} else {
+		snprintf(line, sizeof(line), "A  %s", ea);
+		sb_printf(b,
+			  "<rect x=\"%d\" y=\"%.1f\" width=\"220\" "
+			  "height=\"24\" rx=\"4\" class=\"box\"/>\n",
+			  X_A - 110, top - 30);
+		text_at(b, X_A, top - 13, "middle", "class=\"ep\"", line);
+		snprintf(line, sizeof(line), "B  %s", eb);
+		sb_printf(b,
+			  "<rect x=\"%d\" y=\"%.1f\" width=\"220\" "
+			  "height=\"24\" rx=\"4\" class=\"box\"/>\n",
+			  X_B - 110, top - 30);
+		text_at(b, X_B, top - 13, "middle", "class=\"ep\"", line);
+		sb_printf(b,
+			  "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
+			  "class=\"life\"/>\n"
+			  "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
+			  "class=\"life\"/>\n",
+			  X_A, top - 6, X_A, y_end, X_B, top - 6, X_B, y_end);
+	}
+	sb_printf(b,
+		  "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
+		  "class=\"axis\"/>\n",
+		  X_AXIS + 8, top, X_AXIS + 8, y_end);
+
+	/* Axis breaks: the gap cut out, with the time that passed. */
+	for (i = 1; i < ax.n; i++) {
+		double ym;
+
+		if (!ax.brk[i])
+			continue;
+		ym = top + 30 + ax.y[i] - BREAK_H / 2.0;
+		sb_printf(b,
+			  "<rect x=\"%d\" y=\"%.1f\" width=\"%d\" "
+			  "height=\"12\" class=\"brk\"/>\n",
+			  X_AXIS + 2, ym - 6, W - X_AXIS - 40);
+		sb_printf(b,
+			  "<path d=\"M%d %.1f l8 -4 M%d %.1f l8 -4\" "
+			  "class=\"axis\"/>\n",
+			  X_AXIS + 4, ym - 2, X_AXIS + 4, ym + 4);
+		dur_str(ax.t[i] - ax.t[i - 1], d1, sizeof(d1));
+		snprintf(line, sizeof(line), "%s later", d1);
+		text_at(b, X_AXIS, ym + 4, "end", "class=\"brkt\"", line);
+	}
+
+	/* Segments. */
+	for (i = 0; i < n; i++) {
+		const struct sl_hs_frame *f = &hs->frames[i];
+		enum kind kd = frame_kind(f);
+		int to = 1 - f->from;
+		double yd = top + 30 + axis_y(&ax, dep[i]);
+		double ya = top + 30 + axis_y(&ax, arr[i]);
+		double yc = top + 30 + axis_y(&ax, f->ts_ns - t0), xl, yl;
+		bool flag = frame_flagged(hs, f->frame);
+		const char *dash = is_retx(f) ? " stroke-dasharray=\"6 4\"" : "";
+
+		if (ya < yd + MIN_SLOPE)
+			ya = yd + MIN_SLOPE;
+		seg_label(hs, f, line, sizeof(line));
+		seg_sublabel(f, sub, sizeof(sub));
+
+		/* Capture instant on the axis, with the frame number. */
+		if (f->ts_ns == hs->frames[0].ts_ns) {
+			snprintf(d2, sizeof(d2), "0");
+		} else {
+			dur_str(f->ts_ns - hs->frames[0].ts_ns, d1,
+				sizeof(d1));
+			snprintf(d2, sizeof(d2), "%s%s",
+				 f->ts_ns > hs->frames[0].ts_ns ? "+" : "",
+				 d1);
+		}
+		sb_printf(b,
+			  "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
+			  "class=\"axis\"/>\n",
+			  X_AXIS + 4, yc, X_AXIS + 12, yc);
+		{
+			char tl[96];
+			double yt = place_label(&pl, 2, yc + 4, 12);
+
+			snprintf(tl, sizeof(tl), "%s  f%" PRIu64, d2,
+				 f->frame);
+			text_at(b, X_AXIS, yt, "end", "class=\"tick\"", tl);
+		}
+
+		if (hs->self) {
+			double x = X_SELF, r = SELF_LOOP;
+
+			if (ya < yd + 24)
+				ya = yd + 24;
+			sb_printf(b,
+				  "<path d=\"M%.1f %.1f C%.1f %.1f %.1f %.1f "
+				  "%.1f %.1f\" fill=\"none\" stroke=\"%s\" "
+				  "stroke-width=\"%s\"%s "
+				  "marker-end=\"url(#ah%d)\"/>\n",
+				  x, yd, x + r, yd - 4, x + r, ya + 4, x + 2,
+				  ya, kind_color[kd], flag ? "2.6" : "1.6",
+				  dash, (int)kd);
+			xl = x + r * 0.75 + 14;
+			yl = place_label(&pl, 1, (yd + ya) / 2 + 4, LABEL_GAP);
+			text_at(b, xl, yl, "start", "class=\"lbl\"", line);
+			if (sub[0])
+				text_at(b, xl, yl + 13, "start",
+					"class=\"note\"", sub);
+			/* [0]: change on sending; [1]: on receiving. */
+			if (f->st[0][1] != SL_ST_NONE &&
+			    f->st[0][1] != shown[0]) {
+				state_at(b, x, yd, true, f->st[0][1]);
+				shown[0] = f->st[0][1];
+			}
+			if (f->st[1][1] != SL_ST_NONE &&
+			    f->st[1][1] != shown[0]) {
+				state_at(b, x, ya, true, f->st[1][1]);
+				shown[0] = f->st[1][1];
+			}
+			continue;
+		}
+
+		{
+			double xs = f->from == 0 ? X_A : X_B;
+			double xr = f->from == 0 ? X_B : X_A;
+			double dir = xr > xs ? 1 : -1;
+			double frac = 0.25;
+
+			sb_printf(b,
+				  "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+				  "y2=\"%.1f\" stroke=\"%s\" "
+				  "stroke-width=\"%s\"%s "
+				  "marker-end=\"url(#ah%d)\"/>\n",
+				  xs, yd, xr - dir * 2, ya, kind_color[kd],
+				  flag ? "2.6" : "1.6", dash, (int)kd);
+			/* Where the timestamp was taken. */
+			sb_printf(b,
+				  "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" "
+				  "class=\"cap\"/>\n",
+				  xs + (xr - xs) * (yc - yd) /
+					       (ya - yd > 0 ? ya - yd : 1),
+				  yc);
+			/* Label along the sender's end, so that two
+			 * crossing arrows keep theirs apart. */
+			xl = xs + (xr - xs) * frac;
+			yl = yd + (ya - yd) * frac - 5;
+			yy = place_label(&pl, f->from, yl, LABEL_GAP);
+			text_at(b, xl, yy, "middle", "class=\"lbl\"", line);
+			if (sub[0])
+				text_at(b, xl, yy + 13, "middle",
+					"class=\"note\"", sub);
+		}
+		/* Each side's state after the segment, where it changed. */
+		if (f->st[f->from][1] != SL_ST_NONE &&
+		    f->st[f->from][1] != shown[f->from]) {
+			state_at(b, f->from == 0 ? X_A : X_B, yd, f->from == 0,
+				 f->st[f->from][1]);
+			shown[f->from] = f->st[f->from][1];
+		}
+		if (f->st[to][1] != SL_ST_NONE && f->st[to][1] != shown[to]) {
+			state_at(b, to == 0 ? X_A : X_B, ya, to == 0,
+				 f->st[to][1]);
+			shown[to] = f->st[to][1];
+		}
+	}
+	if (n == 0)
+		text_at(b, W / 2.0, top + 40, "middle", "class=\"note\"",
+			"(no frames)");
+	if (hs->frames_omitted > 0) {
+		snprintf(line, sizeof(line), "%u later frame%s not drawn",
+			 hs->frames_omitted, hs->frames_omitted > 1 ? "s" : "");
+		text_at(b, W / 2.0, y_end - 8, "middle", "class=\"note\"",
+			line);
+	}
+
+	/* Findings below the ladder. */
+	yy = y_end + 22;
+	if (hs->nfind == 0) {
+		text_at(b, 24, yy, "start", "class=\"find\"",
+			"findings: none");
+		yy += FIND_H;
+	}
+	for (k = 0; k < hs->nfind; k++) {
+		const struct sl_finding *fd = &hs->find[k];
+		char msg[400];
+
+		snprintf(msg, sizeof(msg), "%s %s (%s): %.240s",
+			 sl_severity_name(fd->sev), fd->rule ? fd->rule : "?",
+			 fd->rfc ? fd->rfc : "", fd->message);
+		sb_printf(b, "<text x=\"24\" y=\"%.1f\" class=\"find\" "
+			     "fill=\"%s\">",
+			  yy, sev_color(fd->sev));
+		sb_text(b, msg);
+		sb_printf(b, "</text>\n");
+		yy += FIND_H;
+	}
+	h = yy - y0 + PAD - FIND_H;
+	sb_printf(b,
+		  "<line x1=\"12\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
+		  "class=\"sep\"/>\n",
+		  y0 + h - 10, W - 12, y0 + h - 10);
+
+	axis_free(&ax);
+	free(anchors);
+	free(dep);
+	free(arr);
+	return h;
+}
+
+static const char style[] =
+	"<style>\n"
+	"text{font-family:'DejaVu Sans',Verdana,Helvetica,Arial,sans-serif;"
+	"font-size:12px;fill:#222}\n"
+	".title{font-size:16px;font-weight:bold}\n"
+	".sub{font-size:12px;fill:#555}\n"
+	".ep{font-size:12px;font-weight:bold}\n"
+	".st{font-size:11px;fill:#6b4e00}\n"
+	".lbl,.note{paint-order:stroke;stroke:#fff;stroke-width:3px;"
+	"stroke-linejoin:round}\n"
+	".lbl{font-size:12px;font-weight:bold}\n"
+	".note{font-size:11px;fill:#555;font-style:italic}\n"
+	".tick{font-size:10px;fill:#666}\n"
+	".brkt{font-size:10px;fill:#666;font-style:italic}\n"
+	".find{font-size:12px}\n"
+	".box{fill:#eef2f7;stroke:#445;stroke-width:1}\n"
+	".life{stroke:#445;stroke-width:1.5}\n"
+	".axis{stroke:#999;stroke-width:1;fill:none}\n"
+	".brk{fill:#ffffff;stroke:#bbb;stroke-dasharray:3 3}\n"
+	".cap{fill:#fff;stroke:#555;stroke-width:1}\n"
+	".sep{stroke:#ddd;stroke-width:1}\n"
+	"</style>\n";
+
+int
+sl_svg_write(struct sl_svg *s, const char *path, char *errbuf)
+{
+	struct sbuf body = {NULL, 0, 0};
+	double y = 0;
+	unsigned i;
+	int k, rc = SL_OK;
+	FILE *f;
+
+	if (s == NULL || path == NULL) {
+		sl_errbuf_set(errbuf, "sl_svg_write: bad argument");
+		return SL_EINVAL;
+	}
+	for (i = 0; i < s->n; i++)
+		y += draw_hs(&body, &s->v[i], y);
+	if (s->n == 0) {
+		text_at(&body, 24, 30, "start", "class=\"sub\"",
+			"no handshakes to draw");
+		y = 50;
+	}
+	if (s->omitted > 0) {
+		char note[128];
+
+		snprintf(note, sizeof(note),
+			 "%u more handshake%s not drawn (at most %u are)",
+			 s->omitted, s->omitted > 1 ? "s" : "", s->max_hs);
+		text_at(&body, 24, y + 20, "start", "class=\"sub\"", note);
+		y += 36;
+	}
+
+	f = fopen(path, "w");
+	if (f == NULL) {
+		sl_errbuf_set(errbuf, "%s: cannot create: %s", path,
+			      strerror(errno));
+		free(body.p);
+		return SL_EIO;
+	}
+	fprintf(f,
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" "
+		"width=\"%d\" height=\"%.0f\" viewBox=\"0 0 %d %.0f\">\n"
+		"<title>synlab handshake ladders</title>\n%s"
+		"<rect width=\"100%%\" height=\"100%%\" fill=\"#ffffff\"/>\n"
+		"<defs>\n",
+		W, y, W, y, style);
+	for (k = 0; k < K__COUNT; k++)
+		fprintf(f,
+			"<marker id=\"ah%d\" viewBox=\"0 0 10 10\" refX=\"9\" "
+			"refY=\"5\" markerWidth=\"8\" markerHeight=\"8\" "
+			"orient=\"auto\" markerUnits=\"userSpaceOnUse\">"
+			"<path d=\"M0 0 L10 5 L0 10 z\" fill=\"%s\"/>"
+			"</marker>\n",
+			k, kind_color[k]);
+	fputs("</defs>\n", f);
+	if (body.len > 0)
+		fwrite(body.p, 1, body.len, f);
+	fputs("</svg>\n", f);
+	free(body.p);
+	if (ferror(f) || fflush(f) != 0)
+		rc = SL_EIO;
+	if (fclose(f) != 0)
+		rc = SL_EIO;
+	if (rc != SL_OK)
+		sl_errbuf_set(errbuf, "%s: write failed: %s", path,
+			      strerror(errno ? errno : EIO));
+	return rc;
+}
