@@ -1,0 +1,359 @@
+/* \summary: unit tests of the endpoint state machines, shapes and findings (packetdrill-like scripts) */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "analyze.h"
+#include "pktbuild.h"
+
+#define MAXHS 8
+
+struct got {
+	unsigned n;
+	struct sl_handshake hs[MAXHS];
+	struct sl_hs_frame fr[MAXHS][SL_HS_MAXFRAMES];
+	struct sl_finding fd[MAXHS][SL_HS_MAXFINDINGS];
+	unsigned problems;
+};
+
+static void
+on_hs(const struct sl_handshake *hs, void *arg)
+{
+	struct got *g = arg;
+
+	assert_true(g->n < MAXHS);
+	g->hs[g->n] = *hs;
+	memcpy(g->fr[g->n], hs->frames, hs->nframes * sizeof(*hs->frames));
+	memcpy(g->fd[g->n], hs->find, hs->nfind * sizeof(*hs->find));
+	g->hs[g->n].frames = g->fr[g->n];
+	g->hs[g->n].find = g->fd[g->n];
+	g->n++;
+}
+
+static void
+on_problem(const char *msg, void *arg)
+{
+	(void)msg;
+	((struct got *)arg)->problems++;
+}
+
+#define A "10.0.0.1"
+#define B "10.0.0.2"
+#define S SL_TH_SYN
+#define SA (SL_TH_SYN | SL_TH_ACK)
+#define AK SL_TH_ACK
+#define RA (SL_TH_RST | SL_TH_ACK)
+#define FA (SL_TH_FIN | SL_TH_ACK)
+
+/* One line of a script: time in µs, who sends, what. */
+struct line {
+	int64_t t_us;
+	const char *src, *dst;
+	uint8_t flags;
+	uint32_t seq, ack;
+	uint16_t len;
+	uint16_t win;
+	int ws; /* -1 none, else window scale in a SYN */
+};
+
+static struct got *
+run(const struct line *l, size_t n)
+{
+	static struct got g;
+	struct sl_analyzer_cfg cfg = {on_hs, on_problem, &g, 0};
+	struct sl_analyzer *az;
+	uint8_t buf[256];
+	size_t i, len;
+
+	memset(&g, 0, sizeof(g));
+	az = sl_analyzer_new(&cfg);
+	sl_analyzer_set_file(az, 0, "script");
+	for (i = 0; i < n; i++) {
+		struct tb_seg s = {l[i].src, l[i].dst, 1314, 1314, l[i].seq,
+				   l[i].ack, l[i].flags,
+				   l[i].win ? l[i].win : 64240, l[i].len,
+				   (l[i].flags & S) ? 1460 : -1,
+				   (l[i].flags & S) ? l[i].ws : -1, 0, 0, 0, 0};
+		if (strcmp(l[i].src, l[i].dst) == 0)
+			s.dport = 1314;
+		len = tb_build4(&s, buf);
+		(void)sl_analyzer_feed(az, 0, i + 1,
+				       1700000000000000000LL + l[i].t_us * 1000,
+				       12, buf, len, len);
+	}
+	sl_analyzer_finish(az);
+	sl_analyzer_free(az);
+	return &g;
+}
+
+#define RUN(script) run(script, sizeof(script) / sizeof(script[0]))
+
+static void
+assert_states(const struct sl_hs_frame *f, int e, enum sl_state before,
+	      enum sl_state after)
+{
+	assert_int_equal(f->st[e][0], before);
+	assert_int_equal(f->st[e][1], after);
+}
+
+static void
+test_three_way(void **state)
+{
+	static const struct line sc[] = {
+	    {0, A, B, S, 100, 0, 0, 0, 7},
+	    {20000, B, A, SA, 300, 101, 0, 0, 7},
+	    {20040, A, B, AK, 101, 301, 0, 0, 0},
+	    {20100, A, B, AK | SL_TH_PSH, 101, 301, 10, 0, 0},
+	    {40100, B, A, AK, 301, 111, 0, 0, 0},
+	};
+	struct got *g = RUN(sc);
+	const struct sl_handshake *hs = &g->hs[0];
+
+	(void)state;
+	assert_int_equal(g->n, 1);
+	assert_int_equal(hs->shape, SL_SHAPE_THREE_WAY);
+	assert_int_equal(hs->nframes, 3);
+	assert_int_equal(hs->vantage, SL_VANT_A);
+	assert_int_equal(hs->rtt_us, 20040);
+	/* SYN: A CLOSED -> SYN-SENT; B LISTEN -> SYN-RECEIVED */
+	assert_states(&hs->frames[0], 0, SL_ST_NONE, SL_ST_SYN_SENT);
+	assert_states(&hs->frames[0], 1, SL_ST_LISTEN, SL_ST_SYN_RECEIVED);
+	/* SYN-ACK: A SYN-SENT -> ESTABLISHED */
+	assert_states(&hs->frames[1], 0, SL_ST_SYN_SENT, SL_ST_ESTABLISHED);
+	/* ACK: B SYN-RECEIVED -> ESTABLISHED */
+	assert_states(&hs->frames[2], 1, SL_ST_SYN_RECEIVED,
+		      SL_ST_ESTABLISHED);
+	assert_true(hs->ws_in_effect);
+	assert_int_equal(hs->nfind, 0);
+	assert_int_equal(g->problems, 0);
+}
+
+/* RFC 9293 Figure 7, seen from A: SYNs cross, each SYN-ACK keeps its ISN. */
+static void
+test_simultaneous_open(void **state)
+{
+	static const struct line sc[] = {
+	    {0, A, B, S, 100, 0, 0, 0, 10},
+	    {4100, B, A, S, 300, 0, 0, 0, 10},
+	    {4140, A, B, SA, 100, 301, 0, 0, 10},
+	    {10000, B, A, SA, 300, 101, 0, 0, 10},
+	    {10040, A, B, AK, 101, 301, 0, 0, 0},
+	    {14200, B, A, AK, 301, 101, 0, 0, 0},
+	};
+	struct got *g = RUN(sc);
+	const struct sl_handshake *hs = &g->hs[0];
+
+	(void)state;
+	assert_int_equal(g->n, 1);
+	assert_int_equal(hs->shape, SL_SHAPE_SIMOPEN);
+	assert_int_equal(hs->crossing_us, 4100);
+	assert_int_equal(hs->vantage, SL_VANT_A);
+	assert_non_null(strstr(hs->frames[1].note, "crossing"));
+	/* B's SYN finds A in SYN-SENT: A -> SYN-RECEIVED */
+	assert_states(&hs->frames[1], 0, SL_ST_SYN_SENT, SL_ST_SYN_RECEIVED);
+	/* A's SYN finds B in SYN-SENT too */
+	assert_states(&hs->frames[0], 1, SL_ST_SYN_SENT, SL_ST_SYN_RECEIVED);
+	/* each SYN-ACK moves its receiver SYN-RECEIVED -> ESTABLISHED */
+	assert_states(&hs->frames[2], 1, SL_ST_SYN_RECEIVED,
+		      SL_ST_ESTABLISHED);
+	assert_states(&hs->frames[3], 0, SL_ST_SYN_RECEIVED,
+		      SL_ST_ESTABLISHED);
+	assert_int_equal(hs->frames[2].role, SL_ROLE_SYNACK);
+	assert_int_equal(hs->frames[3].role, SL_ROLE_SYNACK);
+	assert_int_equal(hs->nfind, 0);
+}
+
+static void
+test_simopen_new_isn(void **state)
+{
+	static const struct line sc[] = {
+	    {0, A, B, S, 100, 0, 0, 0, 10},
+	    {4100, B, A, S, 300, 0, 0, 0, 10},
+	    {4140, A, B, SA, 100, 301, 0, 0, 10},
+	    {10000, B, A, SA, 777, 101, 0, 0, 10},
+	};
+	struct got *g = RUN(sc);
+
+	(void)state;
+	assert_int_equal(g->hs[0].nfind, 1);
+	assert_string_equal(g->hs[0].find[0].rule, "simopen-synack-new-isn");
+	assert_int_equal(g->hs[0].find[0].sev, SL_SEV_VIOLATION);
+	assert_int_equal(g->hs[0].find[0].frames[0], 2);
+	assert_int_equal(g->hs[0].find[0].frames[1], 4);
+}
+
+static void
+test_self_connect(void **state)
+{
+	static const struct line sc[] = {
+	    {0, "127.0.0.1", "127.0.0.1", S, 5000, 0, 0, 0, 10},
+	    {14, "127.0.0.1", "127.0.0.1", SA, 5000, 5001, 0, 0, 10},
+	    {25, "127.0.0.1", "127.0.0.1", AK, 5001, 5001, 0, 0, 0},
+	};
+	struct got *g = RUN(sc);
+	const struct sl_handshake *hs = &g->hs[0];
+	char c[512];
+
+	(void)state;
+	assert_int_equal(g->n, 1);
+	assert_int_equal(hs->shape, SL_SHAPE_SELF);
+	assert_true(hs->self);
+	assert_int_equal(hs->vantage, SL_VANT_LOCAL);
+	/* one socket: sending the SYN, then taking its own SYN */
+	assert_states(&hs->frames[0], 0, SL_ST_NONE, SL_ST_SYN_SENT);
+	assert_states(&hs->frames[0], 1, SL_ST_SYN_SENT, SL_ST_SYN_RECEIVED);
+	assert_states(&hs->frames[1], 1, SL_ST_SYN_RECEIVED,
+		      SL_ST_ESTABLISHED);
+	sl_hs_frame_comment(hs, 0, c, sizeof(c));
+	assert_non_null(strstr(c, "SYN-SENT -> SYN-RECEIVED"));
+	assert_non_null(strstr(c, "self-connect #1"));
+	assert_int_equal(hs->nfind, 0);
+}
+
+/* KERNEL.md: early or late crossing = two refused handshakes. */
+static void
+test_crossing_refused(void **state)
+{
+	static const struct line sc[] = {
+	    {0, A, B, S, 100, 0, 0, 0, 7},
+	    {10000, B, A, RA, 0, 101, 0, 0, 0},
+	    {12000, B, A, S, 300, 0, 0, 0, 7},
+	    {22000, A, B, RA, 0, 301, 0, 0, 0},
+	};
+	struct got *g = RUN(sc);
+
+	(void)state;
+	assert_int_equal(g->n, 2);
+	assert_int_equal(g->hs[0].shape, SL_SHAPE_REFUSED);
+	assert_int_equal(g->hs[1].shape, SL_SHAPE_REFUSED);
+	assert_int_equal(g->hs[1].ep[0].addr.b[3], 2); /* B opened #2 */
+	assert_int_equal(g->hs[0].nfind + g->hs[1].nfind, 0);
+}
+
+static void
+test_rst_bad_ack_is_ignored(void **state)
+{
+	static const struct line sc[] = {
+	    {0, A, B, S, 100, 0, 0, 0, 7},
+	    {10000, B, A, RA, 0, 999, 0, 0, 0},
+	    {1000000, A, B, S, 100, 0, 0, 0, 7},
+	    {1010000, B, A, RA, 0, 101, 0, 0, 0},
+	};
+	struct got *g = RUN(sc);
+
+	(void)state;
+	assert_int_equal(g->n, 1);
+	assert_int_equal(g->hs[0].shape, SL_SHAPE_REFUSED);
+	assert_int_equal(g->hs[0].syn_retx[0], 1);
+	assert_int_equal(g->hs[0].retx_iv_us[0][0], 1000000);
+	assert_string_equal(g->hs[0].find[0].rule, "rst-to-syn-bad-ack");
+}
+
+static void
+test_late_syn_challenge(void **state)
+{
+	static const struct line sc[] = {
+	    {0, A, B, S, 100, 0, 0, 0, 7},
+	    {20000, B, A, SA, 300, 101, 0, 0, 7},
+	    {20040, A, B, AK, 101, 301, 0, 0, 0},
+	    {500000, B, A, S, 9000, 0, 0, 0, 7},
+	    {500040, A, B, AK, 101, 301, 0, 0, 0},
+	};
+	struct got *g = RUN(sc);
+	const struct sl_handshake *hs = &g->hs[0];
+
+	(void)state;
+	assert_int_equal(g->n, 1);
+	assert_int_equal(hs->shape, SL_SHAPE_THREE_WAY);
+	assert_int_equal(hs->late_syns, 1);
+	assert_int_equal(hs->challenge_acks, 1);
+	assert_int_equal(hs->frames[3].role, SL_ROLE_LATE_SYN);
+	assert_int_equal(hs->frames[4].role, SL_ROLE_CHALLENGE_ACK);
+}
+
+static void
+test_unanswered_and_tuple_reuse(void **state)
+{
+	static const struct line sc[] = {
+	    {0, A, B, S, 100, 0, 0, 0, 7},
+	    {20000, B, A, SA, 300, 101, 0, 0, 7},
+	    {20040, A, B, AK, 101, 301, 0, 0, 0},
+	    {30000, A, B, FA, 101, 301, 0, 0, 0},
+	    {50000, B, A, FA, 301, 102, 0, 0, 0},
+	    {50040, A, B, AK, 102, 302, 0, 0, 0},
+	    {90000, A, B, S, 70000, 0, 0, 0, 7},
+	    {1090000, A, B, S, 70000, 0, 0, 0, 7},
+	};
+	struct got *g = RUN(sc);
+
+	(void)state;
+	assert_int_equal(g->n, 2);
+	assert_int_equal(g->hs[0].shape, SL_SHAPE_THREE_WAY);
+	assert_int_equal(g->hs[0].end, SL_END_FIN);
+	assert_int_equal(g->hs[1].shape, SL_SHAPE_UNANSWERED);
+	assert_int_equal(g->hs[1].syn_retx[0], 1);
+}
+
+/* KERNEL.md's defect: scaled window although the peer's SYN had no WS. */
+static void
+test_ws_not_negotiated(void **state)
+{
+	static const struct line sc[] = {
+	    {0, A, B, S, 100, 0, 0, 64240, 10},
+	    {100, B, A, S, 300, 0, 0, 64240, -1},
+	    {140, A, B, SA, 100, 301, 0, 64240, 10},
+	    {300, B, A, AK, 301, 101, 0, 64240, 0},
+	    {340, A, B, AK, 101, 301, 0, 63, 0},
+	};
+	struct got *g = RUN(sc);
+	const struct sl_handshake *hs = &g->hs[0];
+
+	(void)state;
+	assert_int_equal(hs->shape, SL_SHAPE_SIMOPEN);
+	assert_false(hs->ws_in_effect);
+	assert_int_equal(hs->nfind, 1);
+	assert_string_equal(hs->find[0].rule, "ws-not-negotiated");
+	assert_int_equal(hs->find[0].frames[0], 5);
+}
+
+static void
+test_duplicate_copies(void **state)
+{
+	static const struct line sc[] = {
+	    {0, A, B, S, 100, 0, 0, 0, 7},
+	    {3, A, B, S, 100, 0, 0, 0, 7},
+	    {20000, B, A, SA, 300, 101, 0, 0, 7},
+	    {20002, B, A, SA, 300, 101, 0, 0, 7},
+	    {20040, A, B, AK, 101, 301, 0, 0, 0},
+	};
+	struct got *g = RUN(sc);
+
+	(void)state;
+	assert_int_equal(g->hs[0].duplicates, 2);
+	assert_int_equal(g->hs[0].syn_retx[0], 0);
+	assert_int_equal(g->hs[0].nframes, 3);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_three_way),
+	    cmocka_unit_test(test_simultaneous_open),
+	    cmocka_unit_test(test_simopen_new_isn),
+	    cmocka_unit_test(test_self_connect),
+	    cmocka_unit_test(test_crossing_refused),
+	    cmocka_unit_test(test_rst_bad_ack_is_ignored),
+	    cmocka_unit_test(test_late_syn_challenge),
+	    cmocka_unit_test(test_unanswered_and_tuple_reuse),
+	    cmocka_unit_test(test_ws_not_negotiated),
+	    cmocka_unit_test(test_duplicate_copies),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
