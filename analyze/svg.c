@@ -31,7 +31,7 @@
 #define X_SELF     430
 #define SELF_LOOP  170  /* how far a self-connect loop reaches right */
 #define Y_HEAD     96   /* title, subtitle, endpoint boxes */
-#define BREAK_H    44   /* height of a cut-out gap */
+#define BREAK_H    60   /* height of a cut-out gap */
 #define MIN_SLOPE  10   /* px: an arrow always visibly descends */
 #define LABEL_GAP  26   /* px between two labels on one side */
 #define ANCHOR_MIN 12   /* px wanted between two capture instants */
@@ -406,7 +406,10 @@ static void
 frame_times(const struct sl_handshake *hs, const struct sl_hs_frame *f,
 	    int64_t *dep, int64_t *arr)
 {
-	int64_t d = hs->rtt_us > 0 ? hs->rtt_us * 500 : 0; /* rtt/2 in ns */
+	/* rtt/2 in ns; an rtt past an hour is nonsense, not drawn. */
+	int64_t d = hs->rtt_us > 0 && hs->rtt_us < INT64_C(3600000000)
+			    ? hs->rtt_us * 500
+			    : 0;
 
 	switch (hs->self ? SL_VANT_LOCAL : hs->vantage) {
 	case SL_VANT_A:
@@ -569,7 +572,8 @@ state_at(struct sbuf *b, double x, double y, bool left, uint8_t st)
 }
 
 struct placed {
-	double last[3];  /* y of the last label: A side, B side, time axis */
+	/* y of the last label: A side, B side, time axis, A's and B's states */
+	double last[5];
 };
 
 static double
@@ -581,6 +585,66 @@ place_label(struct placed *pl, int side, double y, double gap)
 	return y;
 }
 
+/* A state to show beside a lifeline, once all are known and sorted. */
+struct plate {
+	double y, x;
+	unsigned order;
+	uint8_t e, before, after;
+	bool left;
+};
+
+static void
+plate_add(struct plate *v, unsigned *n, int e, const struct sl_hs_frame *f,
+	  int line, double x, double y, bool left)
+{
+	struct plate *p = &v[*n];
+
+	if (f->st[line][1] == SL_ST_NONE)
+		return;
+	p->y = y;
+	p->x = x;
+	p->order = *n;
+	p->e = (uint8_t)e;
+	p->before = f->st[line][0];
+	p->after = f->st[line][1];
+	p->left = left;
+	(*n)++;
+}
+
+static int
+cmp_plate(const void *a, const void *b)
+{
+	const struct plate *x = a, *y = b;
+
+	if (x->y != y->y)
+		return x->y < y->y ? -1 : 1;
+	return (x->order > y->order) - (x->order < y->order);
+}
+
+/*
+ * Each endpoint's state where a frame changed it (or where it is first
+ * known), in time order down each lifeline, plates kept from overlapping.
+ */
+static void
+draw_plates(struct sbuf *b, struct placed *pl, struct plate *v, unsigned n)
+{
+	uint8_t shown[2] = {SL_ST_NONE, SL_ST_NONE};
+	unsigned i;
+
+	qsort(v, n, sizeof(*v), cmp_plate);
+	for (i = 0; i < n; i++) {
+		struct plate *p = &v[i];
+
+		if (p->before == p->after && shown[p->e] != SL_ST_NONE)
+			continue;
+		if (p->after == shown[p->e])
+			continue;
+		shown[p->e] = p->after;
+		state_at(b, p->x, place_label(pl, 3 + p->e, p->y, 17), p->left,
+			 p->after);
+	}
+}
+
 /* Draws one handshake at y0 into b; returns its height. */
 static double
 draw_hs(struct sbuf *b, const struct svg_hs *sh, double y0)
@@ -590,14 +654,16 @@ draw_hs(struct sbuf *b, const struct svg_hs *sh, double y0)
 	char d1[32], d2[40];
 	int64_t *anchors, *dep, *arr, t0 = 0;
 	unsigned n = hs->nframes, i, k;
-	uint8_t shown[2] = {SL_ST_NONE, SL_ST_NONE};
-	struct placed pl = {{-1e9, -1e9, -1e9}};
+	struct plate *plates;
+	unsigned nplates = 0;
+	struct placed pl = {{-1e9, -1e9, -1e9, -1e9, -1e9}};
 	struct axis ax;
 	double top = y0 + Y_HEAD, y_end, yy, h;
 
 	anchors = sl_xcalloc(n + 1, sizeof(*anchors));
 	dep = sl_xcalloc(n + 1, sizeof(*dep));
 	arr = sl_xcalloc(n + 1, sizeof(*arr));
+	plates = sl_xcalloc(2 * n + 1, sizeof(*plates));
 	for (i = 0; i < n; i++) {
 		frame_times(hs, &hs->frames[i], &dep[i], &arr[i]);
 		if (i == 0 || dep[i] < t0)
@@ -679,7 +745,7 @@ draw_hs(struct sbuf *b, const struct svg_hs *sh, double y0)
 
 		if (!ax.brk[i])
 			continue;
-		ym = top + 30 + ax.y[i] - BREAK_H / 2.0;
+		ym = top + 30 + ax.y[i] - 16; /* room above for loops */
 		sb_printf(b,
 			  "<rect x=\"%d\" y=\"%.1f\" width=\"%d\" "
 			  "height=\"12\" class=\"brk\"/>\n",
@@ -752,16 +818,8 @@ draw_hs(struct sbuf *b, const struct svg_hs *sh, double y0)
 				text_at(b, xl, yl + 13, "start",
 					"class=\"note\"", sub);
 			/* [0]: change on sending; [1]: on receiving. */
-			if (f->st[0][1] != SL_ST_NONE &&
-			    f->st[0][1] != shown[0]) {
-				state_at(b, x, yd, true, f->st[0][1]);
-				shown[0] = f->st[0][1];
-			}
-			if (f->st[1][1] != SL_ST_NONE &&
-			    f->st[1][1] != shown[0]) {
-				state_at(b, x, ya, true, f->st[1][1]);
-				shown[0] = f->st[1][1];
-			}
+			plate_add(plates, &nplates, 0, f, 0, x, yd, true);
+			plate_add(plates, &nplates, 0, f, 1, x, ya, true);
 			continue;
 		}
 
@@ -795,19 +853,14 @@ draw_hs(struct sbuf *b, const struct svg_hs *sh, double y0)
 				text_at(b, xl, yy + 13, "middle",
 					"class=\"note\"", sub);
 		}
-		/* Each side's state after the segment, where it changed. */
-		if (f->st[f->from][1] != SL_ST_NONE &&
-		    f->st[f->from][1] != shown[f->from]) {
-			state_at(b, f->from == 0 ? X_A : X_B, yd, f->from == 0,
-				 f->st[f->from][1]);
-			shown[f->from] = f->st[f->from][1];
-		}
-		if (f->st[to][1] != SL_ST_NONE && f->st[to][1] != shown[to]) {
-			state_at(b, to == 0 ? X_A : X_B, ya, to == 0,
-				 f->st[to][1]);
-			shown[to] = f->st[to][1];
-		}
+		/* Each side's state after the segment, where it changed:
+		 * the sender's on sending, the receiver's on arrival. */
+		plate_add(plates, &nplates, f->from, f, f->from,
+			  f->from == 0 ? X_A : X_B, yd, f->from == 0);
+		plate_add(plates, &nplates, to, f, to, to == 0 ? X_A : X_B, ya,
+			  to == 0);
 	}
+	draw_plates(b, &pl, plates, nplates);
 	if (n == 0)
 		text_at(b, W / 2.0, top + 40, "middle", "class=\"note\"",
 			"(no frames)");
@@ -846,6 +899,7 @@ draw_hs(struct sbuf *b, const struct svg_hs *sh, double y0)
 		  y0 + h - 10, W - 12, y0 + h - 10);
 
 	axis_free(&ax);
+	free(plates);
 	free(anchors);
 	free(dep);
 	free(arr);
