@@ -29,6 +29,7 @@
 #define SEQ_GEQ(a, b) ((int32_t)((a) - (b)) >= 0)
 
 #define PEND_MAX     32
+#define REORDER_MAX  4096 /* finished handshakes held for ordering */
 #define RECENT_MAX   8
 #define DUP_WINDOW_NS   5000000LL  /* copies of one packet within 5 ms */
 #define LINGER_NS       1000000000LL /* keep a closed tuple 1 s for copies */
@@ -67,14 +68,15 @@ struct side {
 	bool took_synack;       /* a SYN-ACK just synchronized this side */
 	bool ws_checked, ack_checked;
 	int64_t t_est;          /* when it reached ESTABLISHED, 0 if never */
-	unsigned npend;
-	struct pend pend[PEND_MAX];
+	unsigned npend, pcap;
+	struct pend *pend;      /* allocated on first use */
 };
 
 struct conn {
 	struct conn *hnext;              /* hash chain */
 	struct conn *lprev, *lnext;      /* open or lingering list */
-	struct conn *dnext;              /* finished, waiting for its turn */
+	bool done;                       /* finished, waiting for its turn */
+	bool reported;                   /* reported early, still tracked */
 	struct sl_endpoint lo, hi;       /* key: the two endpoints, ordered */
 	uint64_t khash;
 	bool ended;                      /* closed: lingers for copies only */
@@ -104,7 +106,12 @@ struct sl_analyzer {
 	struct conn **tab;
 	size_t tabsize, nconn;
 	struct list open, lingering;
-	struct conn *done;               /* finished, sorted by id */
+	/*
+	 * Handshakes not yet reported, by id: win[(head + id - next_emit) %
+	 * wcap].  Reports go out in id order (order of first frames).
+	 */
+	struct conn **win;
+	size_t wcap, whead;
 	unsigned next_id, next_emit;
 	size_t nopen;
 	char **files;
@@ -588,6 +595,10 @@ enqueue(struct conn *c, int y, const struct sl_pkt *p, int fi, int64_t ts)
 	pd.fi = fi;
 	if (s->npend == PEND_MAX)
 		deliver_n(c, y, 1, 0, ts);
+	if (s->npend == s->pcap) {
+		s->pcap = s->pcap ? s->pcap * 2 : 4;
+		s->pend = sl_xrealloc(s->pend, s->pcap, sizeof(*s->pend));
+	}
 	s->pend[s->npend++] = pd;
 }
 
@@ -1153,26 +1164,77 @@ conn_free(struct conn *c)
 {
 	free(c->hs.frames);
 	free(c->hs.find);
+	free(c->s[0].pend);
+	free(c->s[1].pend);
 	free(c);
 }
 
+static size_t
+win_len(const struct sl_analyzer *az)
+{
+	return az->next_id - az->next_emit;
+}
+
+static void
+win_push(struct sl_analyzer *az, struct conn *c)
+{
+	size_t n = win_len(az), i;
+
+	if (n == az->wcap) {
+		size_t ncap = az->wcap ? az->wcap * 2 : 256;
+		struct conn **nw = sl_xcalloc(ncap, sizeof(*nw));
+		for (i = 0; i < n; i++)
+			nw[i] = az->win[(az->whead + i) % az->wcap];
+		free(az->win);
+		az->win = nw;
+		az->wcap = ncap;
+		az->whead = 0;
+	}
+	az->win[(az->whead + n) % az->wcap] = c;
+}
+
+static void classify(struct conn *c);
+
+static void
+report(struct sl_analyzer *az, struct conn *c)
+{
+	struct sl_handshake *hs = &c->hs;
+	unsigned i;
+
+	az->sum.handshakes++;
+	az->sum.shapes[hs->shape]++;
+	for (i = 0; i < hs->nfind; i++)
+		az->sum.findings[hs->find[i].sev]++;
+	if (az->cfg.on_handshake)
+		az->cfg.on_handshake(hs, az->cfg.arg);
+}
+
+/*
+ * Report every finished handshake whose predecessors are all reported.
+ * If too many finished ones wait behind one still open, that one is
+ * reported as it stands now (and still tracked, so its tuple is not
+ * mistaken for a new handshake): memory stays bounded by the handshakes
+ * open at once plus REORDER_MAX.
+ */
 static void
 emit_ready(struct sl_analyzer *az)
 {
-	while (az->done != NULL && az->done->hs.id == az->next_emit) {
-		struct conn *c = az->done;
-		struct sl_handshake *hs = &c->hs;
-		unsigned i;
+	while (win_len(az) > 0) {
+		struct conn *c = az->win[az->whead];
 
-		az->done = c->dnext;
-		az->sum.handshakes++;
-		az->sum.shapes[hs->shape]++;
-		for (i = 0; i < hs->nfind; i++)
-			az->sum.findings[hs->find[i].sev]++;
-		if (az->cfg.on_handshake)
-			az->cfg.on_handshake(hs, az->cfg.arg);
+		if (!c->done && win_len(az) <= REORDER_MAX)
+			break;
+		if (c->done) {
+			report(az, c);
+			conn_free(c);
+		} else {
+			flush_pending(c, c->hs.t_last_ns);
+			classify(c);
+			report(az, c);
+			c->reported = true;
+		}
+		az->whead = (az->whead + 1) % az->wcap;
 		az->next_emit++;
-		conn_free(c);
 	}
 }
 
@@ -1180,21 +1242,19 @@ emit_ready(struct sl_analyzer *az)
 static void
 finalize(struct sl_analyzer *az, struct conn *c, enum sl_end why)
 {
-	struct conn **pp;
-
-	flush_pending(c, c->hs.t_last_ns);
-	if (c->hs.end == SL_END_OPEN)
-		c->hs.end = why;
-	classify(c);
 	tab_del(az, c);
 	list_del(c->ended ? &az->lingering : &az->open, c);
 	if (!c->ended)
 		az->nopen--;
-	for (pp = &az->done; *pp != NULL && (*pp)->hs.id < c->hs.id;
-	     pp = &(*pp)->dnext)
-		;
-	c->dnext = *pp;
-	*pp = c;
+	if (c->reported) {
+		conn_free(c); /* its report already went out */
+		return;
+	}
+	flush_pending(c, c->hs.t_last_ns);
+	if (c->hs.end == SL_END_OPEN)
+		c->hs.end = why;
+	classify(c);
+	c->done = true;
 	emit_ready(az);
 }
 
@@ -1208,6 +1268,7 @@ conn_new(struct sl_analyzer *az, const struct sl_endpoint *lo,
 	c->lo = *lo;
 	c->hi = *hi;
 	c->khash = h;
+	win_push(az, c);
 	c->hs.id = az->next_id++;
 	c->hs.file = file;
 	c->hs.file_name = file >= 0 && file < az->nfiles ? az->files[file]
@@ -1541,11 +1602,14 @@ sl_analyzer_free(struct sl_analyzer *az)
 			conn_free(c);
 		}
 	}
-	while (az->done != NULL) {
-		struct conn *c = az->done;
-		az->done = c->dnext;
-		conn_free(c);
+	while (win_len(az) > 0) {
+		struct conn *c = az->win[az->whead];
+		if (c->done)
+			conn_free(c);
+		az->whead = (az->whead + 1) % az->wcap;
+		az->next_emit++;
 	}
+	free(az->win);
 	free(az->tab);
 	for (i = 0; i < az->nfiles; i++)
 		free(az->files[i]);

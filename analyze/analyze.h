@@ -75,7 +75,7 @@ const char *sl_vantage_name(enum sl_vantage v);
 #define SL_HS_MAXFINDINGS 12
 #define SL_HS_MAXRETX     8
 #define SL_FINDING_FRAMES 4
-#define SL_NOTE_LEN       96
+#define SL_NOTE_LEN       88
 
 struct sl_hs_frame {
 	uint64_t frame;        /* frame number in its file, from 1 */

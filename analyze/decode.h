@@ -39,8 +39,8 @@ int sl_endpoint_cmp(const struct sl_endpoint *a, const struct sl_endpoint *b);
 
 #define SL_SACK_MAX    4
 #define SL_TFO_MAX     16
-#define SL_UNKOPT_MAX  4
-#define SL_UNKOPT_DATA 40
+#define SL_UNKOPT_MAX  2  /* unknown kinds kept per segment */
+#define SL_UNKOPT_DATA 12 /* bytes kept of each */
 
 /* TCP options, every kind decoded (RFC 9293 §3.2, RFC 7323, RFC 2018, RFC 7413). */
 struct sl_tcpopts {
