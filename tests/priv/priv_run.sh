@@ -1,0 +1,260 @@
+#!/bin/sh
+# Privileged tests of `synlab run`: a real kernel, real packets.
+#
+# usage: priv_run.sh SYNLAB CASE
+#   CASE: simopen simopen6 window self reuseport race kill9 sigint
+#
+# Each case runs a scenario several times and asserts, packetdrill-style,
+# the segments the kernel put on the wire (read back from the annotated
+# pcapng with tshark, absolute sequence numbers), the analyzer's shape in
+# the JSON, and that the machine looks exactly as before (ip netns, ip link,
+# nft, iptables, network namespaces held by processes).
+# Exit 77 (ctest SKIP_RETURN_CODE) when not root or when namespaces, TUN or
+# tshark are missing.
+set -u
+
+SYNLAB=${1:?usage: priv_run.sh SYNLAB CASE}
+CASE=${2:?usage: priv_run.sh SYNLAB CASE}
+
+skip() { echo "SKIP: $*"; exit 77; }
+fail() { echo "FAIL [$CASE]: $*"; exit 1; }
+
+[ "$(id -u)" = 0 ] || skip "not root (privileged test: needs CAP_SYS_ADMIN, CAP_NET_ADMIN, CAP_NET_RAW)"
+[ -c /dev/net/tun ] || skip "/dev/net/tun missing (TUN driver)"
+unshare -n true 2>/dev/null || skip "cannot create a network namespace (unshare -n)"
+command -v tshark >/dev/null 2>&1 || skip "tshark not installed (reads the pcapng back)"
+
+WORK=$(mktemp -d /tmp/synlab-priv.XXXXXX) || fail "mktemp"
+trap 'rm -rf "$WORK"' EXIT INT TERM
+
+# ---- what must not change ----
+snapshot() {
+	{
+		echo "## netns"; ip netns list 2>&1
+		echo "## links"; ip -o link 2>&1 | sed 's/ qlen [0-9]*//'
+		echo "## addrs"; ip -o addr 2>&1
+		echo "## routes"; ip route 2>&1; ip -6 route 2>&1
+		if command -v nft >/dev/null 2>&1; then echo "## nft"; nft list ruleset 2>&1; fi
+		if command -v iptables-save >/dev/null 2>&1; then
+			echo "## iptables"; iptables-save 2>&1 | grep -v '^#'
+		fi
+		if command -v lsns >/dev/null 2>&1; then
+			echo "## net namespaces held by processes"
+			lsns -t net -n -o NS 2>/dev/null | sort
+		fi
+		echo "## run/netns"; ls /run/netns 2>/dev/null
+	} > "$1"
+}
+snapshot "$WORK/before"
+check_clean() {
+	# Namespace cleanup runs in a kernel worker: give it a moment.
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		snapshot "$WORK/after"
+		cmp -s "$WORK/before" "$WORK/after" && return 0
+		sleep 0.2
+	done
+	diff "$WORK/before" "$WORK/after"
+	fail "something was left behind ($1)"
+}
+
+# One line a packet, '|'-separated, absolute sequence numbers:
+# 1 ip.src 2 ipv6.src 3 sport 4 dport 5 flags 6 seq 7 ack 8 len 9 mss
+# 10 wscale 11 sack_perm 12 sack_le 13 sack_re
+fields() {
+	tshark -r "$1" -o tcp.relative_sequence_numbers:FALSE -Y "$2" \
+		-T fields -E 'separator=|' -E occurrence=f \
+		-e ip.src -e ipv6.src -e tcp.srcport -e tcp.dstport \
+		-e tcp.flags -e tcp.seq -e tcp.ack -e tcp.len \
+		-e tcp.options.mss_val -e tcp.options.wscale.shift \
+		-e tcp.options.sack_perm -e tcp.options.sack_le \
+		-e tcp.options.sack_re 2>/dev/null
+}
+
+kernel_ge() { # kernel_ge MAJOR MINOR
+	set -- "$1" "$2" "$(uname -r | cut -d. -f1)" "$(uname -r | cut -d. -f2 | sed 's/[^0-9].*//')"
+	[ "$3" -gt "$1" ] || { [ "$3" -eq "$1" ] && [ "$4" -ge "$2" ]; }
+}
+
+# ---- simultaneous open: RFC 9293 §3.5 Figure 7 ----
+# From A's vantage: two bare SYNs (a from A, b from B) before any SYN-ACK;
+# A's SYN-ACK is seq a ack b+1, B's is seq b ack a+1 (each keeps its ISN);
+# MSS 1460 (TUN MTU 1500), window scale and SACK-permitted on all four.
+# Linux >= 6.11 then sends an ACK of the peer's SYN-ACK with a D-SACK
+# {b:b+1} (KERNEL.md); older kernels a challenge ACK instead.
+check_simopen_pcap() { # FILE FAMILY
+	mss=1460; [ "$2" = 6 ] && mss=1440
+	fields "$1" "frame.interface_id==0 && tcp" > "$WORK/a.txt"
+	awk -F'|' -v want=$mss -v dsack="$(kernel_ge 6 11 && echo 1 || echo 0)" '
+	function who(s) { return (s ~ /(\.1|::1)$/) ? "A" : "B" }
+	function inc(x) { return sprintf("%.0f", (x + 1) % 4294967296) }
+	{
+		h = who($1 $2); sp = $3; dp = $4; fl = $5; seq = $6; ack = $7
+		mss = $9; ws = $10; sp_ok = $11; le = $12; re = $13
+		if (fl == "0x0002") {
+			if (h in isn) { print "second SYN from " h; bad = 1 }
+			isn[h] = seq; nsyn++
+			if (mss != want || ws == "" || sp_ok == "") { print "SYN options " $0; bad = 1 }
+			if (sp != 1314 || dp != 1314) { print "ports " $0; bad = 1 }
+		} else if (fl == "0x0012") {
+			if (nsyn != 2) { print "SYN-ACK before both SYNs: " $0; bad = 1 }
+			synack[h] = seq " " ack; nsa++
+			if (mss != want || ws == "" || sp_ok == "") { print "SYN-ACK options " $0; bad = 1 }
+		} else if (fl == "0x0010" && nsa == 2 && !(h in firstack)) {
+			firstack[h] = ack " " le " " re
+		}
+	}
+	END {
+		if (nsyn != 2 || nsa != 2) { print "want 2 SYN and 2 SYN-ACK, got " nsyn " and " nsa; exit 1 }
+		if (synack["A"] != isn["A"] " " inc(isn["B"])) { print "A SYN-ACK " synack["A"] " isn " isn["A"] "/" isn["B"]; exit 1 }
+		if (synack["B"] != isn["B"] " " inc(isn["A"])) { print "B SYN-ACK " synack["B"]; exit 1 }
+		if (dsack) {
+			if (firstack["A"] != inc(isn["B"]) " " isn["B"] " " inc(isn["B"])) { print "A ACK/D-SACK " firstack["A"]; exit 1 }
+			if (firstack["B"] != inc(isn["A"]) " " isn["A"] " " inc(isn["A"])) { print "B ACK/D-SACK " firstack["B"]; exit 1 }
+		}
+		exit bad
+	}' "$WORK/a.txt" || { cat "$WORK/a.txt"; fail "$1: not the simultaneous-open segments"; }
+}
+
+check_json_shapes() { # FILE.json SHAPE COUNT
+	n=$(grep -o "\"shape\":\"[a-z-]*\"" "$1" | grep -c "\"$2\"")
+	other=$(grep -o "\"shape\":\"[a-z-]*\"" "$1" | grep -vc "\"$2\"")
+	[ "$n" -ge "$3" ] || fail "$1: want $3 x $2, got $n"
+	echo "$n $other"
+}
+
+run_simopen() { # FAMILY RUNS
+	fam=$1; runs=$2; i=0; opt=""; [ "$fam" = 6 ] && opt=-6
+	while [ $i -lt "$runs" ]; do
+		i=$((i + 1))
+		"$SYNLAB" run simultaneous-open $opt --json -o "$WORK/so.pcapng" > "$WORK/so.json" ||
+			fail "run $i: exit $?"
+		set -- $(check_json_shapes "$WORK/so.json" simultaneous-open 2)
+		[ "$2" = 0 ] || fail "run $i: other shapes in the JSON"
+		# Known issue: pcap_stats sometimes counts the last ACK of the
+		# close (into TIME-WAIT) as dropped on both interfaces; the
+		# handshake segments are asserted below, drops are reported.
+		grep -q '"pcap_drop":[1-9]' "$WORK/so.json" && echo "WARN run $i: pcap_stats drops: $(grep -o '"captures":[^]]*' "$WORK/so.json")"
+		grep -q '"synacks_a":1,"synacks_b":1' "$WORK/so.json" || fail "run $i: not one SYN-ACK from each side"
+		check_simopen_pcap "$WORK/so.pcapng" "$fam"
+	done
+	echo "ok: simultaneous-open -$fam crossed in $runs of $runs runs"
+}
+
+case "$CASE" in
+simopen)
+	run_simopen 4 20
+	# The event timeline: both connect() calls returned 0.
+	n=$(grep -o '"call":"connect-done","ret":0' "$WORK/so.json" | wc -l)
+	[ "$n" = 2 ] || fail "events: want two connect-done with ret 0, got $n"
+	tshark -r "$WORK/so.pcapng" -T fields -e frame.comment 2>/dev/null |
+		grep -q "crossing" || fail "no 'crossing' comment in the pcapng"
+	tshark -r "$WORK/so.pcapng" -T fields -e frame.comment 2>/dev/null |
+		grep -q "synlab event: B b connect() called" || fail "no connect event comment"
+	;;
+simopen6)
+	run_simopen 6 5
+	;;
+window)
+	# KERNEL.md: delay 10 ms, |offset| < delay + latency crosses; 10.8 ms
+	# is late: both SYNs refused with RST seq 0 ack ISN+1, ECONNREFUSED.
+	for off in 5ms -5ms; do
+		"$SYNLAB" run simultaneous-open --delay 10ms --offset $off --json \
+			-o "$WORK/w.pcapng" > "$WORK/w.json" || fail "offset $off: exit $?"
+		check_json_shapes "$WORK/w.json" simultaneous-open 2 > /dev/null
+		check_simopen_pcap "$WORK/w.pcapng" 4
+	done
+	for off in 10.8ms -10.8ms; do
+		"$SYNLAB" run simultaneous-open --delay 10ms --offset $off --json \
+			-o "$WORK/w.pcapng" > "$WORK/w.json" || fail "offset $off: exit $?"
+		check_json_shapes "$WORK/w.json" refused 1 > /dev/null
+		n=$(grep -o '"call":"connect-done","ret":-1,"errno":"ECONNREFUSED"' "$WORK/w.json" | wc -l)
+		[ "$n" = 2 ] || fail "offset $off: want two ECONNREFUSED, got $n"
+		fields "$WORK/w.pcapng" "frame.interface_id==0 && tcp" |
+		awk -F'|' '$5 == "0x0002" { syn[$1 $2] = $6 } $5 == "0x0014" { rst++; if ($6 != 0) bad = 1; ok = 0
+			for (h in syn) if ($7 == (syn[h] + 1) % 4294967296) ok = 1; if (!ok) bad = 1 }
+			END { exit (rst != 2 || bad) }' || fail "offset $off: want two RST seq 0 ack ISN+1"
+	done
+	echo "ok: crossing inside the window, refused outside"
+	;;
+self)
+	for i in 1 2 3 4 5; do
+		"$SYNLAB" run self-connect --json -o "$WORK/s.pcapng" > "$WORK/s.json" || fail "run $i: exit $?"
+		set -- $(check_json_shapes "$WORK/s.json" self-connect 1)
+		[ "$2" = 0 ] || fail "run $i: other shapes"
+		grep -q "read back what it sent" "$WORK/s.json" || fail "run $i: data did not come back"
+		# P > P [S] seq x; P > P [S.] seq x ack x+1; P > P [.] ack x+1
+		fields "$WORK/s.pcapng" tcp | awk -F'|' '
+			NR == 1 { x = $6; if ($5 != "0x0002" || $3 != 50000 || $4 != 50000 || $9 != 65495) exit 1 }
+			NR == 2 { if ($5 != "0x0012" || $6 != x || $7 != (x + 1) % 4294967296) exit 1 }
+			NR == 3 { if ($5 != "0x0010" || $7 != (x + 1) % 4294967296) exit 1 }
+			END { if (NR < 3) exit 1 }' || { fields "$WORK/s.pcapng" tcp; fail "run $i: not the self-connect segments"; }
+	done
+	echo "ok: self-connect 5 of 5"
+	;;
+reuseport)
+	for i in 1 2 3; do
+		"$SYNLAB" run reuseport --json -o "$WORK/r.pcapng" > "$WORK/r.json" || fail "run $i: exit $?"
+		set -- $(check_json_shapes "$WORK/r.json" three-way 2)
+		[ "$1" = 2 ] && [ "$2" = 0 ] || fail "run $i: want exactly two three-way handshakes"
+		for e in EADDRNOTAVAIL EISCONN EADDRINUSE; do
+			grep -q "\"errno\":\"$e\"" "$WORK/r.json" ||
+				fail "run $i: no $e event"
+		done
+		# Two SYNs from 127.0.0.1:9000, to 9001 and 9002; no SYN for s3.
+		n=$(fields "$WORK/r.pcapng" "tcp.flags == 0x002" | awk -F'|' '$3 == 9000' | wc -l)
+		[ "$n" = 2 ] || fail "run $i: want 2 SYNs from port 9000, got $n"
+	done
+	echo "ok: reuseport 3 of 3"
+	;;
+race)
+	range=$(cat /proc/sys/net/ipv4/ip_local_port_range)
+	for i in 1 2 3; do
+		"$SYNLAB" run self-connect-race --json -o "$WORK/r.pcapng" > "$WORK/r.json" || fail "run $i: exit $?"
+		set -- $(check_json_shapes "$WORK/r.json" self-connect 1)
+		[ "$1" = 1 ] || fail "run $i: want one self-connect"
+		other=$(grep -o '"shape":"[a-z-]*"' "$WORK/r.json" | grep -vc '"self-connect"\|"refused"')
+		[ "$other" = 0 ] || fail "run $i: shapes other than refused and self-connect"
+		grep -q '"pcap_drop":0' "$WORK/r.json" || fail "run $i: capture drops"
+		# Every refused attempt: SYN to 40128, RST seq 0 ack ISN+1.
+		fields "$WORK/r.pcapng" "tcp.flags.reset == 1" | awk -F'|' '$6 != 0 { exit 1 }' ||
+			fail "run $i: RST with non-zero SEQ"
+		grep -o 'attempts: [0-9]*' "$WORK/r.json" | head -1
+	done
+	# The range was changed inside the sandbox only.
+	[ "$(cat /proc/sys/net/ipv4/ip_local_port_range)" = "$range" ] ||
+		fail "the caller's ip_local_port_range changed"
+	echo "ok: self-connect race 3 of 3"
+	;;
+kill9)
+	# A slow run (one-way delay 3 s: the run lasts > 6 s) killed by PID
+	# mid-run: nothing may outlive the process.
+	range=$(cat /proc/sys/net/ipv4/ip_local_port_range)
+	"$SYNLAB" run simultaneous-open --delay 3s -o "$WORK/k.pcapng" > "$WORK/k.out" 2>&1 &
+	pid=$!
+	sleep 1
+	kill -0 $pid 2>/dev/null || { cat "$WORK/k.out"; fail "synlab ended before the kill"; }
+	held=$(ls -l /proc/$pid/fd 2>/dev/null | grep -c 'net:\[')
+	[ "$held" -ge 2 ] || fail "the run holds $held namespace fds, expected >= 2"
+	kill -9 $pid
+	wait $pid 2>/dev/null
+	check_clean "after kill -9"
+	[ "$(cat /proc/sys/net/ipv4/ip_local_port_range)" = "$range" ] || fail "port range changed"
+	echo "ok: kill -9 mid-run left nothing behind"
+	;;
+sigint)
+	"$SYNLAB" run simultaneous-open --delay 3s -o "$WORK/i.pcapng" > "$WORK/i.out" 2>&1 &
+	pid=$!
+	sleep 1
+	kill -INT $pid
+	wait $pid
+	rc=$?
+	[ "$rc" = 130 ] || { cat "$WORK/i.out"; fail "Ctrl-C: exit $rc, want 130"; }
+	check_clean "after Ctrl-C"
+	echo "ok: Ctrl-C exits 130 and cleans up"
+	;;
+*)
+	fail "unknown case $CASE"
+	;;
+esac
+check_clean "after the runs"
+exit 0
