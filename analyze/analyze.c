@@ -32,8 +32,17 @@
 #define REORDER_MAX  4096 /* finished handshakes held for ordering */
 #define RECENT_MAX   8
 #define DUP_WINDOW_NS   5000000LL  /* copies of one packet within 5 ms */
-#define LINGER_NS       1000000000LL /* keep a closed tuple 1 s for copies */
+#define LINGER_NS       50000000LL /* keep a closed tuple 50 ms for copies */
 #define IDLE_DEFAULT_NS 300000000000LL
+/*
+ * A SYN nobody answered is finished after a silence twice its last
+ * retransmission interval plus a second (at least 4 s): Linux retransmits
+ * after 1, 2, 4 ... 64 s, Windows after 3 s.  A copy that still comes
+ * later is recognized by its tombstone and not taken for a new handshake.
+ */
+#define WAIT_MIN_NS     4000000000LL
+#define TOMB_NS         180000000000LL
+#define SWEEP_NS        10000000LL
 #define NO_FI (-1)
 
 /* A segment from the peer that this side has not processed yet. */
@@ -72,9 +81,14 @@ struct side {
 	struct pend *pend;      /* allocated on first use */
 };
 
+struct list {
+	struct conn *head, *tail;
+};
+
 struct conn {
 	struct conn *hnext;              /* hash chain */
-	struct conn *lprev, *lnext;      /* open or lingering list */
+	struct conn *lprev, *lnext;      /* its list: waiting, open, lingering */
+	struct list *in;
 	bool done;                       /* finished, waiting for its turn */
 	bool reported;                   /* reported early, still tracked */
 	struct sl_endpoint lo, hi;       /* key: the two endpoints, ordered */
@@ -97,15 +111,16 @@ struct conn {
 	unsigned nrecent;
 };
 
-struct list {
-	struct conn *head, *tail;
-};
-
 struct sl_analyzer {
 	struct sl_analyzer_cfg cfg;
 	struct conn **tab;
 	size_t tabsize, nconn;
-	struct list open, lingering;
+	struct list waiting, open, lingering;
+	struct tomb {
+		uint64_t key;
+		int64_t expires;
+	} *tombs;
+	size_t ntombs, tcap;
 	/*
 	 * Handshakes not yet reported, by id: win[(head + id - next_emit) %
 	 * wcap].  Reports go out in id order (order of first frames).
@@ -127,6 +142,9 @@ struct sl_analyzer {
 static void
 list_del(struct list *l, struct conn *c)
 {
+	(void)l;
+	l = c->in;
+	c->in = NULL;
 	if (c->lprev)
 		c->lprev->lnext = c->lnext;
 	else
@@ -141,6 +159,7 @@ list_del(struct list *l, struct conn *c)
 static void
 list_append(struct list *l, struct conn *c)
 {
+	c->in = l;
 	c->lnext = NULL;
 	c->lprev = l->tail;
 	if (l->tail)
@@ -461,8 +480,8 @@ out:
 			c->hs.t_est_ns = ts;
 	}
 	me->st = after;
-	if (before != after || (before != SL_ST_NONE && p->fi >= 0 &&
-				c->hs.frames[p->fi].st[slot][0] == 0))
+	/* Only real changes: a copy processed late changes nothing. */
+	if (before != after)
 		set_frame_states(c, p->fi, slot, before, after);
 }
 
@@ -1243,9 +1262,9 @@ static void
 finalize(struct sl_analyzer *az, struct conn *c, enum sl_end why)
 {
 	tab_del(az, c);
-	list_del(c->ended ? &az->lingering : &az->open, c);
-	if (!c->ended)
+	if (c->in != &az->lingering)
 		az->nopen--;
+	list_del(c->in, c);
 	if (c->reported) {
 		conn_free(c); /* its report already went out */
 		return;
@@ -1286,17 +1305,100 @@ conn_new(struct sl_analyzer *az, const struct sl_endpoint *lo,
 	c->hnext = az->tab[h & (az->tabsize - 1)];
 	az->tab[h & (az->tabsize - 1)] = c;
 	az->nconn++;
-	list_append(&az->open, c);
+	list_append(c->hs.self ? &az->open : &az->waiting, c);
 	az->nopen++;
 	if (az->nopen > az->sum.peak_open)
 		az->sum.peak_open = az->nopen;
 	return c;
 }
 
+/* ---- tombstones of SYNs reported as unanswered ---------------------- */
+
+static uint64_t
+tomb_key(const struct conn *c)
+{
+	uint64_t k = c->khash ^ ((uint64_t)c->s[0].isn * 0x9e3779b97f4a7c15ULL);
+
+	return k ? k : 1;
+}
+
+static bool
+tomb_find(const struct sl_analyzer *az, uint64_t key, int64_t now)
+{
+	size_t i;
+
+	if (az->tcap == 0)
+		return false;
+	for (i = key & (az->tcap - 1); az->tombs[i].key != 0;
+	     i = (i + 1) & (az->tcap - 1))
+		if (az->tombs[i].key == key)
+			return az->tombs[i].expires >= now;
+	return false;
+}
+
+static void
+tomb_put(struct sl_analyzer *az, uint64_t key, int64_t expires,
+	 int64_t now);
+
+static void
+tomb_rehash(struct sl_analyzer *az, size_t ncap, int64_t now)
+{
+	struct tomb *old = az->tombs;
+	size_t ocap = az->tcap, i;
+
+	az->tombs = sl_xcalloc(ncap, sizeof(*az->tombs));
+	az->tcap = ncap;
+	az->ntombs = 0;
+	for (i = 0; i < ocap; i++)
+		if (old[i].key != 0 && old[i].expires >= now)
+			tomb_put(az, old[i].key, old[i].expires, now);
+	free(old);
+}
+
+static void
+tomb_put(struct sl_analyzer *az, uint64_t key, int64_t expires, int64_t now)
+{
+	size_t i;
+
+	if ((az->ntombs + 1) * 2 > az->tcap) {
+		size_t live = 0;
+		for (i = 0; i < az->tcap; i++)
+			live += az->tombs[i].key != 0 &&
+				az->tombs[i].expires >= now;
+		tomb_rehash(az, (live + 1) * 4 > az->tcap && az->tcap
+				    ? az->tcap * 2
+				    : (az->tcap ? az->tcap : 1024),
+			    now);
+	}
+	for (i = key & (az->tcap - 1); az->tombs[i].key != 0;
+	     i = (i + 1) & (az->tcap - 1))
+		if (az->tombs[i].key == key)
+			break;
+	if (az->tombs[i].key == 0)
+		az->ntombs++;
+	az->tombs[i].key = key;
+	az->tombs[i].expires = expires;
+}
+
+static int64_t
+wait_deadline(const struct conn *c)
+{
+	const struct sl_handshake *hs = &c->hs;
+	int64_t d = WAIT_MIN_NS;
+
+	if (hs->nretx_iv[0] > 0) {
+		int64_t g = hs->retx_iv_us[0][hs->nretx_iv[0] - 1] * 1000;
+		if (2 * g + 1000000000LL > d)
+			d = 2 * g + 1000000000LL;
+	}
+	return hs->t_last_ns + d;
+}
+
 static void
 sweep(struct sl_analyzer *az, int64_t now)
 {
 	int64_t idle = az->cfg.idle_ns > 0 ? az->cfg.idle_ns : IDLE_DEFAULT_NS;
+	struct conn *c, *next;
 
 	while (az->lingering.head != NULL &&
 	       now - az->lingering.head->t_ended > LINGER_NS)
@@ -1304,11 +1406,23 @@ sweep(struct sl_analyzer *az, int64_t now)
 	while (az->open.head != NULL &&
 	       now - az->open.head->hs.t_last_ns > idle)
 		finalize(az, az->open.head, SL_END_IDLE);
+	/* Unanswered SYNs: deadlines differ, but none is under WAIT_MIN_NS. */
+	for (c = az->waiting.head;
+	     c != NULL && now - c->hs.t_last_ns > WAIT_MIN_NS; c = next) {
+		next = c->lnext;
+		if (now > wait_deadline(c) || now - c->hs.t_last_ns > idle) {
+			if (c->s[0].sent_bare_syn)
+				tomb_put(az, tomb_key(c), now + TOMB_NS, now);
+			finalize(az, c, SL_END_IDLE);
+		}
+	}
 }
 
 static void
 finish_all(struct sl_analyzer *az)
 {
+	while (az->waiting.head != NULL)
+		finalize(az, az->waiting.head, SL_END_EOF);
 	while (az->lingering.head != NULL)
 		finalize(az, az->lingering.head, SL_END_EOF);
 	while (az->open.head != NULL)
@@ -1390,6 +1504,16 @@ process(struct sl_analyzer *az, const struct sl_pkt *p, int file,
 			az->sum.no_handshake_segments++;
 			return;
 		}
+		if (!(p->flags & SL_TH_ACK) && az->ntombs > 0) {
+			struct conn probe;
+			probe.khash = h;
+			probe.s[0].isn = p->seq;
+			if (tomb_find(az, tomb_key(&probe), ts)) {
+				/* a late copy of a SYN already reported */
+				az->sum.late_syn_copies++;
+				return;
+			}
+		}
 		c = conn_new(az, &lo, &hi, h, file);
 		c->hs.t_first_ns = ts;
 		(void)is_duplicate(c, p, ts);
@@ -1411,13 +1535,17 @@ process(struct sl_analyzer *az, const struct sl_pkt *p, int file,
 	if (c->ended) {
 		if (c->t_ended == 0) {
 			c->t_ended = ts;
-			list_del(&az->open, c);
+			list_del(c->in, c);
 			az->nopen--;
 			list_append(&az->lingering, c);
 		}
-	} else if (c != az->open.tail) {
-		list_del(&az->open, c);
+	} else if (c->in == &az->waiting && c->s[1].sent_any) {
+		list_del(c->in, c);
 		list_append(&az->open, c);
+	} else if (c != c->in->tail) {
+		struct list *l = c->in;
+		list_del(l, c);
+		list_append(l, c);
 	}
 }
 
@@ -1515,7 +1643,7 @@ sl_analyzer_feed(struct sl_analyzer *az, int file, uint64_t frame,
 		az->sum.truncated++;
 	if (ts_ns > az->now)
 		az->now = ts_ns;
-	if (az->now - az->last_sweep > 100000000LL) {
+	if (az->now - az->last_sweep > SWEEP_NS) {
 		sweep(az, az->now);
 		az->last_sweep = az->now;
 	}
@@ -1610,6 +1738,7 @@ sl_analyzer_free(struct sl_analyzer *az)
 		az->next_emit++;
 	}
 	free(az->win);
+	free(az->tombs);
 	free(az->tab);
 	for (i = 0; i < az->nfiles; i++)
 		free(az->files[i]);

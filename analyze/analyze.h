@@ -153,6 +153,7 @@ struct sl_handshake {
 struct sl_summary {
 	uint64_t frames, tcp, not_tcp, fragments, truncated, malformed;
 	uint64_t duplicates, unsupported_link, no_handshake_segments;
+	uint64_t late_syn_copies; /* copies of a SYN already reported unanswered */
 	unsigned handshakes;
 	unsigned shapes[SL_SHAPE__COUNT];
 	unsigned findings[3];  /* by severity */
