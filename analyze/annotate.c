@@ -46,7 +46,27 @@ struct sl_annotate {
 	struct note *tab;
 	size_t cap;            /* power of two */
 	size_t n;
+	char **names;          /* display names of inputs, by file index */
+	int nnames;
 };
+
+void
+sl_annotate_set_input_name(struct sl_annotate *a, int file, const char *name)
+{
+	int i;
+
+	if (file < 0)
+		return;
+	if (file >= a->nnames) {
+		a->names = sl_xrealloc(a->names, (size_t)file + 1,
+				       sizeof(*a->names));
+		for (i = a->nnames; i <= file; i++)
+			a->names[i] = NULL;
+		a->nnames = file + 1;
+	}
+	free(a->names[file]);
+	a->names[file] = sl_xstrdup(name);
+}
 
 struct sl_annotate *
 sl_annotate_new(void)
@@ -67,6 +87,9 @@ sl_annotate_free(struct sl_annotate *a)
 		return;
 	for (i = 0; i < a->cap; i++)
 		free(a->tab[i].text);
+	for (i = 0; i < (size_t)a->nnames; i++)
+		free(a->names[i]);
+	free(a->names);
 	free(a->tab);
 	free(a);
 }
@@ -188,6 +211,7 @@ sl_annotate_handshake(const struct sl_handshake *hs, void *arg)
 
 struct in {
 	const char *name;
+	const char *display;   /* if_name for a classic pcap input, or NULL */
 	int file;
 	FILE *f;
 	uint64_t off;          /* file offset of the block or record */
@@ -511,7 +535,8 @@ origin_comment(struct in *in, struct sl_pcapng_opts *o, int pcapng)
 			     in->shb_info ? "; " : "",
 			     in->shb_info ? in->shb_info : "");
 	else
-		n = snprintf(c, sizeof(c), "synlab: from %s", in->name);
+		n = snprintf(c, sizeof(c), "synlab: from %s",
+			     in->display ? in->display : in->name);
 	if (n > 0)
 		sl_pcapng_opts_add(o, SL_PCAPNG_OPT_COMMENT, c,
 				   strnlen(c, sizeof(c)));
@@ -811,6 +836,9 @@ copy_pcap(struct in *in, uint32_t magic_le, struct sl_pcapng_writer *w,
 		sl_pcapng_opts_add(&o, SL_PCAPNG_IF_FCSLEN, &fcs, 1);
 	}
 	origin_comment(in, &o, 0);
+	if (in->display != NULL)
+		sl_pcapng_opts_add(&o, SL_PCAPNG_IF_NAME, in->display,
+				   strlen(in->display));
 	id = sl_pcapng_add_interface_raw(w, (uint16_t)LT_LINKTYPE(network),
 					 snaplen, &o);
 	sl_pcapng_opts_free(&o);
@@ -956,6 +984,7 @@ sl_annotate_write(struct sl_annotate *a, const char *const *inputs,
 
 		memset(&in, 0, sizeof(in));
 		in.name = inputs[i];
+		in.display = i < a->nnames ? a->names[i] : NULL;
 		in.file = i;
 		in.errbuf = errbuf;
 		rc = copy_input(&in, w, a);

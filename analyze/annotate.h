@@ -21,6 +21,14 @@ struct sl_annotate *sl_annotate_new(void);
 /* on_handshake-compatible: arg is the struct sl_annotate. */
 void sl_annotate_handshake(const struct sl_handshake *hs, void *arg);
 
+/*
+ * A display name for input `file` (copied): written as the output
+ * interface's if_name when the input is classic pcap (e.g. "A:tunA"), and
+ * used in place of the path in the interface comment.
+ */
+void sl_annotate_set_input_name(struct sl_annotate *a, int file,
+				const char *name);
+
 /* An extra comment for (file, frame), e.g. a socket event; text copied. */
 void sl_annotate_add_comment(struct sl_annotate *a, int file, uint64_t frame,
 			     const char *text);

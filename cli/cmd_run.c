@@ -417,6 +417,8 @@ report_run(const struct sl_scenario *s, const struct sl_scn_opts *o,
 	t.report = sl_report_new(stdout, json ? SL_REPORT_JSON : SL_REPORT_TEXT,
 				 ascii, labels, (int)n);
 	t.annotate = sl_annotate_new();
+	for (size_t k = 0; k < n; k++)
+		sl_annotate_set_input_name(t.annotate, (int)k, labels[k]);
 	/* Each event is a comment on the nearest packet of its host's capture. */
 	for (size_t i = 0; i < sl_events_count(res->events); i++) {
 		const struct sl_event *e = sl_events_get(res->events, i);
