@@ -19,6 +19,8 @@
 #include "analyze.h"
 
 #include <pcap/pcap.h>
+
+#include "ngindex.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,7 +93,8 @@ struct conn {
 	struct list *in;
 	bool done;                       /* finished, waiting for its turn */
 	bool reported;                   /* reported early, still tracked */
-	struct sl_endpoint lo, hi;       /* key: the two endpoints, ordered */
+	struct sl_endpoint lo, hi;       /* key: the two endpoints, ordered, */
+	int iface;                       /* and the interface (vantage) */
 	uint64_t khash;
 	bool ended;                      /* closed: lingers for copies only */
 	bool established;                /* some side reached ESTABLISHED */
@@ -132,6 +135,10 @@ struct sl_analyzer {
 	char **files;
 	int nfiles;
 	int cur_file;
+	int cur_iface;
+	const char *cur_iface_name;
+	char **ifnames;                  /* interned interface names */
+	size_t nifnames;
 	int64_t now;
 	int64_t last_sweep;
 	struct sl_summary sum;
@@ -170,9 +177,9 @@ list_append(struct list *l, struct conn *c)
 }
 
 static uint64_t
-ep_hash(const struct sl_endpoint *a, const struct sl_endpoint *b)
+ep_hash(const struct sl_endpoint *a, const struct sl_endpoint *b, int iface)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = 0xcbf29ce484222325ULL ^ (uint64_t)(unsigned)iface;
 	const struct sl_endpoint *e[2] = {a, b};
 	int i;
 	size_t j;
@@ -225,14 +232,15 @@ tab_grow(struct sl_analyzer *az)
 
 static struct conn *
 tab_find(struct sl_analyzer *az, const struct sl_endpoint *lo,
-	 const struct sl_endpoint *hi, uint64_t h)
+	 const struct sl_endpoint *hi, int iface, uint64_t h)
 {
 	struct conn *c;
 
 	if (az->tabsize == 0)
 		return NULL;
 	for (c = az->tab[h & (az->tabsize - 1)]; c != NULL; c = c->hnext)
-		if (c->khash == h && sl_endpoint_cmp(&c->lo, lo) == 0 &&
+		if (c->khash == h && c->iface == iface &&
+		    sl_endpoint_cmp(&c->lo, lo) == 0 &&
 		    sl_endpoint_cmp(&c->hi, hi) == 0)
 			return c;
 	return NULL;
@@ -1287,6 +1295,9 @@ conn_new(struct sl_analyzer *az, const struct sl_endpoint *lo,
 	c->lo = *lo;
 	c->hi = *hi;
 	c->khash = h;
+	c->iface = az->cur_iface;
+	c->hs.iface = az->cur_iface;
+	c->hs.iface_name = az->cur_iface_name;
 	win_push(az, c);
 	c->hs.id = az->next_id++;
 	c->hs.file = file;
@@ -1479,8 +1490,8 @@ process(struct sl_analyzer *az, const struct sl_pkt *p, int file,
 	int x;
 
 	order_key(p, &lo, &hi);
-	h = ep_hash(&lo, &hi);
-	c = tab_find(az, &lo, &hi, h);
+	h = ep_hash(&lo, &hi, az->cur_iface);
+	c = tab_find(az, &lo, &hi, az->cur_iface, h);
 	if (c != NULL && is_duplicate(c, p, ts)) {
 		c->hs.duplicates++;
 		az->sum.duplicates++;
@@ -1562,6 +1573,26 @@ sl_analyzer_new(const struct sl_analyzer_cfg *cfg)
 	az->cur_file = -1;
 	tab_grow(az);
 	return az;
+}
+
+void
+sl_analyzer_set_iface(struct sl_analyzer *az, int iface, const char *name)
+{
+	size_t i;
+
+	az->cur_iface = iface;
+	az->cur_iface_name = NULL;
+	if (name == NULL)
+		return;
+	for (i = 0; i < az->nifnames; i++)
+		if (strcmp(az->ifnames[i], name) == 0) {
+			az->cur_iface_name = az->ifnames[i];
+			return;
+		}
+	az->ifnames = sl_xrealloc(az->ifnames, az->nifnames + 1,
+				  sizeof(*az->ifnames));
+	az->ifnames[az->nifnames] = sl_xstrdup(name);
+	az->cur_iface_name = az->ifnames[az->nifnames++];
 }
 
 void
@@ -1660,7 +1691,8 @@ sl_analyze_file(struct sl_analyzer *az, int file, const char *path,
 	struct pcap_pkthdr *h;
 	const u_char *data;
 	uint64_t frame = 0;
-	int dlt, r, ret = SL_OK, nsec;
+	int dlt, r, ret = SL_OK, nsec, iface = 0;
+	struct sl_ngindex *ix;
 
 	sl_analyzer_set_file(az, file, path);
 	perr[0] = '\0';
@@ -1679,9 +1711,19 @@ sl_analyze_file(struct sl_analyzer *az, int file, const char *path,
 		pcap_close(pc);
 		return SL_ENOTSUP;
 	}
+	ix = sl_ngindex_open(path);
+	sl_analyzer_set_iface(az, 0, NULL);
 	while ((r = pcap_next_ex(pc, &h, &data)) == 1) {
 		int64_t ts;
 		frame++;
+		if (ix != NULL) {
+			int i = sl_ngindex_next(ix);
+			if (i >= 0 && (i != iface || frame == 1)) {
+				iface = i;
+				sl_analyzer_set_iface(az, i,
+						      sl_ngindex_name(ix, i));
+			}
+		}
 		ts = (int64_t)h->ts.tv_sec * 1000000000 +
 		     (int64_t)h->ts.tv_usec * (nsec ? 1 : 1000);
 		if (pcap_datalink(pc) != dlt) {
@@ -1697,8 +1739,10 @@ sl_analyze_file(struct sl_analyzer *az, int file, const char *path,
 		ret = SL_EMALFORM;
 	}
 	pcap_close(pc);
+	sl_ngindex_close(ix);
 	finish_all(az);
 	az->cur_file = -1;
+	sl_analyzer_set_iface(az, 0, NULL);
 	return ret;
 }
 
@@ -1737,6 +1781,9 @@ sl_analyzer_free(struct sl_analyzer *az)
 		az->whead = (az->whead + 1) % az->wcap;
 		az->next_emit++;
 	}
+	for (j = 0; j < az->nifnames; j++)
+		free(az->ifnames[j]);
+	free(az->ifnames);
 	free(az->win);
 	free(az->tombs);
 	free(az->tab);

@@ -117,6 +117,8 @@ struct sl_handshake {
 	unsigned id;           /* from 1, in the order of first frames */
 	int file;              /* index of the input file */
 	const char *file_name; /* borrowed: lives as long as the analyzer */
+	int iface;             /* pcapng interface (vantage) in that file */
+	const char *iface_name;/* its if_name, or NULL; borrowed likewise */
 	enum sl_shape shape;
 	struct sl_endpoint ep[2]; /* [0] A: sent the first SYN seen */
 	bool self;             /* A == B: one socket plays both roles */
@@ -190,6 +192,14 @@ struct sl_analyzer *sl_analyzer_new(const struct sl_analyzer_cfg *cfg);
 int sl_analyzer_feed(struct sl_analyzer *az, int file, uint64_t frame,
 		     int64_t ts_ns, int dlt, const uint8_t *data,
 		     size_t caplen, size_t wirelen);
+
+/*
+ * Packets fed from now on were captured on interface iface of the current
+ * file, named name (copied; may be NULL).  Interfaces are vantage points:
+ * the same tuple seen on two interfaces is two handshakes.
+ */
+void sl_analyzer_set_iface(struct sl_analyzer *az, int iface,
+			   const char *name);
 
 /* Name of input file `file` (copied). */
 void sl_analyzer_set_file(struct sl_analyzer *az, int file, const char *name);

@@ -290,6 +290,10 @@ text_handshake(struct sl_report *r, const struct sl_handshake *hs)
 		fprintf(out, " ... (%u)", hs->nframes);
 	if (r->nfiles > 1 && hs->file_name)
 		fprintf(out, " in %s", hs->file_name);
+	if (hs->iface_name)
+		fprintf(out, " on %s", hs->iface_name);
+	else if (hs->iface > 0)
+		fprintf(out, " on interface %d", hs->iface);
 	fprintf(out, "; vantage %s; ended by %s\n",
 		sl_vantage_name(hs->vantage), end_name(hs->end));
 	fprintf(out, "  timing:");
@@ -440,6 +444,11 @@ json_handshake(struct sl_report *r, const struct sl_handshake *hs)
 	sl_json_str(out, b);
 	fputs("],\"file\":", out);
 	sl_json_str(out, hs->file_name ? hs->file_name : "");
+	fprintf(out, ",\"interface\":%d,\"interface_name\":", hs->iface);
+	if (hs->iface_name)
+		sl_json_str(out, hs->iface_name);
+	else
+		fputs("null", out);
 	fputs(",\"frames\":[", out);
 	for (i = 0; i < hs->nframes; i++)
 		fprintf(out, "%s%" PRIu64, i ? "," : "", hs->frames[i].frame);

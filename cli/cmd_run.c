@@ -181,6 +181,33 @@ matched(const struct sl_scenario *s, const struct tally *t)
 
 /* ---- output ---- */
 
+/*
+ * libpcap 1.10 reads a pcapng whose interfaces are all LINKTYPE_RAW (101)
+ * only up to the second interface ("an interface has a type 101 different
+ * from the type of the first interface": it compares the first one's DLT,
+ * 12, with the second one's link type).  A TUN capture that holds only
+ * IPv4 (or only IPv6) is exactly LINKTYPE_IPV4 (228) or LINKTYPE_IPV6
+ * (229), which map one to one, so the annotated pcapng stays readable by
+ * libpcap as well as by Wireshark.
+ */
+static int
+narrow_dlt(const struct sl_capture *c)
+{
+	unsigned v = 0;
+
+	if (c->dlt != DLT_RAW)
+		return c->dlt;
+	for (size_t k = 0; k < c->npkts; k++) {
+		unsigned pv = c->pkts[k].caplen > 0 ? c->pkts[k].data[0] >> 4 : 0;
+		if (pv != 4 && pv != 6)
+			return c->dlt;
+		if (v != 0 && pv != v)
+			return c->dlt;
+		v = pv;
+	}
+	return v == 4 ? DLT_IPV4 : v == 6 ? DLT_IPV6 : c->dlt;
+}
+
 /* Writes each capture to a classic pcap in dir (for sl_annotate_write). */
 static int
 write_temp_pcaps(const struct sl_scn_result *res, const char *dir,
@@ -194,7 +221,7 @@ write_temp_pcaps(const struct sl_scn_result *res, const char *dir,
 		snprintf(paths[i], 512, "%s/%c-%s.pcap", dir, c->host,
 			 c->ifname);
 		pd = pcap_open_dead_with_tstamp_precision(
-		    c->dlt, (int)c->snaplen,
+		    narrow_dlt(c), (int)c->snaplen,
 		    c->nsec ? PCAP_TSTAMP_PRECISION_NANO
 			    : PCAP_TSTAMP_PRECISION_MICRO);
 		if (pd == NULL) {

@@ -1,0 +1,19 @@
+#!/bin/sh
+# The README's test command: install, build warning-free, run every test,
+# then build again with ASan+UBSan and run the suite once more.
+set -eu
+cd "$(dirname "$0")/.."
+sh scripts/setup.sh
+echo "== build (-Werror)"
+cmake -S . -B build -DSYNLAB_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j"$(nproc)"
+echo "== tests"
+(cd build && ctest --output-on-failure -j2)
+echo "== build (ASan + UBSan)"
+cmake -S . -B build-asan -DSYNLAB_WERROR=ON -DSYNLAB_SANITIZE=ON \
+	-DCMAKE_BUILD_TYPE=Debug >/dev/null
+cmake --build build-asan -j"$(nproc)"
+echo "== tests under ASan + UBSan"
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	ctest --output-on-failure -j2)
