@@ -9,6 +9,8 @@
 #include "analyze.h"
 #include "annotate.h"
 #include "cli.h"
+#include "merge.h"
+#include "ngindex.h"
 #include "report.h"
 #include "svg.h"
 
@@ -16,6 +18,7 @@ struct analyze_ctx {
 	struct sl_report *report;
 	struct sl_annotate *annotate;
 	struct sl_svg *svg;
+	struct sl_merge *merge;
 	unsigned problems;
 };
 
@@ -29,6 +32,32 @@ on_handshake(const struct sl_handshake *hs, void *arg)
 		sl_annotate_handshake(hs, ctx->annotate);
 	if (ctx->svg)
 		sl_svg_handshake(hs, ctx->svg);
+	if (ctx->merge)
+		sl_merge_handshake(hs, ctx->merge);
+}
+
+/*
+ * Several vantage points: several files, or a pcapng with several
+ * interfaces (as synlab run writes).  Only then are handshakes kept for
+ * merging, since that costs memory per handshake.
+ */
+static bool
+several_vantages(char **files, int n)
+{
+	struct sl_ngindex *ix;
+	int nif;
+
+	if (n > 1)
+		return true;
+	ix = sl_ngindex_open(files[0]);
+	if (ix == NULL)
+		return false;
+	/* Interfaces may be described anywhere: walk the block headers. */
+	while (sl_ngindex_count(ix) < 2 && sl_ngindex_next(ix) >= 0)
+		;
+	nif = sl_ngindex_count(ix);
+	sl_ngindex_close(ix);
+	return nif > 1;
 }
 
 static void
@@ -149,6 +178,8 @@ sl_cmd_analyze(int argc, char **argv)
 		ctx.annotate = sl_annotate_new();
 	if (ladder_out)
 		ctx.svg = sl_svg_new(50);
+	if (several_vantages(argv + optind, nfiles))
+		ctx.merge = sl_merge_new();
 	cfg.on_handshake = on_handshake;
 	cfg.on_problem = on_problem;
 	cfg.arg = &ctx;
@@ -164,6 +195,19 @@ sl_cmd_analyze(int argc, char **argv)
 	}
 	sl_analyzer_finish(az);
 	sum = sl_analyzer_summary(az);
+	if (ctx.merge) {
+		sl_merge_finish(ctx.merge);
+		if (sl_merge_count(ctx.merge) > 0) {
+			char *v = sl_merge_json_vantages(ctx.merge);
+			char *mg = sl_merge_json_merged(ctx.merge);
+			sl_report_add_member(ctx.report, "vantages", v);
+			sl_report_add_member(ctx.report, "merged", mg);
+			free(v);
+			free(mg);
+			if (!json)
+				sl_merge_print_text(ctx.merge, stdout);
+		}
+	}
 	sl_report_finish(ctx.report, sum);
 	fflush(stdout);
 
@@ -190,5 +234,6 @@ sl_cmd_analyze(int argc, char **argv)
 	sl_report_free(ctx.report);
 	sl_annotate_free(ctx.annotate);
 	sl_svg_free(ctx.svg);
+	sl_merge_free(ctx.merge);
 	return ret;
 }
