@@ -1,0 +1,262 @@
+/* \summary: a two-host lab reused across runs; the simultaneous open of one sweep point (RFC 9293 §3.5) */
+#include "lab.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+struct sl_lab {
+	int family;
+	int64_t delay_ns;
+	struct sl_sandbox *sb;
+	struct sl_wire *w;
+	struct sl_recorder *rec;
+	struct sl_events *ev;
+	bool finished;
+	int64_t setup_ns;
+};
+
+struct sl_lab *
+sl_lab_new(int family, char *errbuf, int *rcp)
+{
+	struct sl_lab *lab = sl_xcalloc(1, sizeof *lab);
+	int64_t t0 = sl_now_mono_ns();
+	int rc = SL_ENV;
+
+	lab->family = family;
+	lab->rec = sl_recorder_new();
+	lab->ev = sl_events_new();
+	/* Phase 1, privileged: namespaces, TUN devices, capture handles. */
+	lab->sb = sl_sandbox_new(2, family == 6, errbuf);
+	if (lab->sb == NULL) {
+		rc = sl_sandbox_check(true, NULL) == SL_EPERM ? SL_EPERM
+							      : SL_ENV;
+		goto fail;
+	}
+	lab->w = sl_wire_new(lab->sb, 0, 1, family == 6, errbuf);
+	if (lab->w == NULL)
+		goto fail;
+	for (unsigned h = 0; h < 2; h++)
+		if (sl_recorder_add(lab->rec, lab->sb, h,
+				    sl_wire_ifname(lab->w, (int)h), errbuf) < 0)
+			goto fail;
+	if (sl_recorder_start(lab->rec, errbuf) != SL_OK)
+		goto fail;
+	lab->setup_ns = sl_now_mono_ns() - t0;
+	return lab;
+fail:
+	if (rcp != NULL)
+		*rcp = rc;
+	sl_lab_free(lab);
+	return NULL;
+}
+
+int
+sl_lab_family(const struct sl_lab *lab)
+{
+	return lab->family;
+}
+
+struct sl_sandbox *
+sl_lab_sandbox(struct sl_lab *lab)
+{
+	return lab->sb;
+}
+
+struct sl_wire *
+sl_lab_wire(struct sl_lab *lab)
+{
+	return lab->w;
+}
+
+struct sl_events *
+sl_lab_events(struct sl_lab *lab)
+{
+	return lab->ev;
+}
+
+struct sl_recorder *
+sl_lab_recorder(struct sl_lab *lab)
+{
+	return lab->rec;
+}
+
+int64_t
+sl_lab_setup_ns(const struct sl_lab *lab)
+{
+	return lab->setup_ns;
+}
+
+void
+sl_lab_set_delay(struct sl_lab *lab, int64_t delay_ns)
+{
+	lab->delay_ns = delay_ns;
+	sl_wire_set_delay(lab->w, SL_WIRE_AB, delay_ns);
+	sl_wire_set_delay(lab->w, SL_WIRE_BA, delay_ns);
+}
+
+int64_t
+sl_lab_delay(const struct sl_lab *lab)
+{
+	return lab->delay_ns;
+}
+
+void
+sl_lab_addr(const struct sl_lab *lab, int host, uint8_t addr[16])
+{
+	memset(addr, 0, 16);
+	if (lab->family == 6) {
+		addr[0] = 0xfd;
+		addr[15] = (uint8_t)(host + 1);
+	} else {
+		addr[0] = 10;
+		addr[3] = (uint8_t)(host + 1);
+	}
+}
+
+void
+sl_lab_finish(struct sl_lab *lab, int64_t idle_ns, volatile const int *stop)
+{
+	if (lab->finished)
+		return;
+	(void)sl_wire_wait_idle(lab->w, idle_ns,
+				sl_now_mono_ns() + 2000000000LL +
+				    4 * lab->delay_ns,
+				stop);
+	sl_recorder_stop(lab->rec);
+	lab->finished = true;
+}
+
+void
+sl_lab_free(struct sl_lab *lab)
+{
+	if (lab == NULL)
+		return;
+	sl_recorder_close(lab->rec);
+	sl_wire_free(lab->w);
+	sl_sandbox_free(lab->sb);
+	sl_recorder_free(lab->rec);
+	sl_events_free(lab->ev);
+	free(lab);
+}
+
+/* ---- one simultaneous open ---- */
+
+static socklen_t
+lab_sockaddr(const struct sl_lab *lab, int host, uint16_t port,
+	     struct sockaddr_storage *ss)
+{
+	uint8_t a[16];
+
+	sl_lab_addr(lab, host, a);
+	memset(ss, 0, sizeof *ss);
+	if (lab->family == 6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		memcpy(&s6->sin6_addr, a, 16);
+		return sizeof *s6;
+	}
+	{
+		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(port);
+		memcpy(&s4->sin_addr, a, 4);
+		return sizeof *s4;
+	}
+}
+
+static void
+sleep_until_mono(int64_t mono)
+{
+	struct timespec ts = {(time_t)(mono / 1000000000),
+			      (long)(mono % 1000000000)};
+
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
+	       EINTR)
+		;
+}
+
+int
+sl_lab_simopen(struct sl_lab *lab, uint16_t port, int64_t offset_ns,
+	       struct sl_simopen_run *r, volatile const int *stop,
+	       char *errbuf)
+{
+	struct sockaddr_storage self[2], peer[2];
+	socklen_t alen = 0;
+	int fd[2] = {-1, -1}, done[2] = {0, 0}, rc = SL_OK, one = 1;
+	int64_t t0, t[2], deadline, start = sl_now_mono_ns();
+	unsigned first;
+
+	memset(r, 0, sizeof *r);
+	r->err[0] = r->err[1] = -1;
+	for (int h = 0; h < 2; h++) {
+		alen = lab_sockaddr(lab, h, port, &self[h]);
+		lab_sockaddr(lab, !h, port, &peer[h]);
+		fd[h] = sl_sandbox_socket(lab->sb, (unsigned)h,
+					  lab->family == 6 ? AF_INET6 : AF_INET,
+					  SOCK_STREAM | SOCK_NONBLOCK |
+					      SOCK_CLOEXEC,
+					  0);
+		if (fd[h] < 0 ||
+		    setsockopt(fd[h], SOL_SOCKET, SO_REUSEADDR, &one,
+			       sizeof one) != 0 ||
+		    bind(fd[h], (struct sockaddr *)&self[h], alen) != 0) {
+			sl_errbuf_set(errbuf, "host %c port %u: socket/bind: %s",
+				      'A' + h, port, strerror(errno));
+			rc = SL_ENV;
+			goto out;
+		}
+	}
+	/* A 1 ms lead so that neither call waits on the other's setup. */
+	t0 = sl_now_mono_ns() + 1000000;
+	t[0] = t0 + (offset_ns < 0 ? -offset_ns : 0);
+	t[1] = t[0] + offset_ns;
+	first = t[1] < t[0];
+	for (unsigned k = 0; k < 2; k++) {
+		unsigned h = k == 0 ? first : !first;
+
+		sleep_until_mono(t[h]);
+		r->t_connect[h] = sl_now_real_ns();
+		if (connect(fd[h], (struct sockaddr *)&peer[h], alen) == 0)
+			r->err[h] = 0, done[h] = 1;
+		else if (errno != EINPROGRESS)
+			r->err[h] = errno, done[h] = 1;
+	}
+	deadline = sl_now_mono_ns() + 3000000000LL + 4 * lab->delay_ns;
+	while (!(done[0] && done[1]) && sl_now_mono_ns() < deadline &&
+	       !(stop && *stop)) {
+		struct pollfd p[2] = {{done[0] ? -1 : fd[0], POLLOUT, 0},
+				      {done[1] ? -1 : fd[1], POLLOUT, 0}};
+
+		if (poll(p, 2, 5) <= 0)
+			continue;
+		for (int h = 0; h < 2; h++) {
+			int err = 0;
+			socklen_t el = sizeof err;
+
+			if (done[h] || !p[h].revents)
+				continue;
+			(void)getsockopt(fd[h], SOL_SOCKET, SO_ERROR, &err, &el);
+			r->err[h] = err;
+			done[h] = 1;
+		}
+	}
+	if (stop && *stop)
+		rc = SL_EINTR;
+out:
+	for (int h = 0; h < 2; h++)
+		if (fd[h] >= 0)
+			close(fd[h]);
+	r->duration_ns = sl_now_mono_ns() - start;
+	return rc;
+}
