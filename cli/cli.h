@@ -6,5 +6,7 @@ int sl_cmd_analyze(int argc, char **argv);
 int sl_cmd_run(int argc, char **argv);
 int sl_cmd_inject(int argc, char **argv);
 int sl_cmd_sweep(int argc, char **argv);
+/* `synlab run inject ...`: sl_cmd_run hands it over (cli/cmd_inject.c). */
+int sl_cmd_run_inject(int argc, char **argv);
 
 #endif /* SL_CLI_H */

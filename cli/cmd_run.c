@@ -1,4 +1,5 @@
 /* \summary: synlab run: make a real kernel perform a scenario, capture, analyze, annotate */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -15,6 +16,7 @@
 #include "annotate.h"
 #include "cli.h"
 #include "report.h"
+#include "run_peer.h"
 #include "sandbox.h"
 #include "scenario.h"
 
@@ -48,6 +50,17 @@ usage(FILE *f)
 	      "                  the SYN gate releases both SYNs together\n"
 	      "  -6              IPv6 (fd00::1, fd00::2; ::1 on loopback)\n"
 	      "  --list          list the scenarios\n"
+	      "\n"
+	      "two real hosts (simultaneous-open only; run the same command on both,\n"
+	      "each naming the other; see docs/two-hosts.md):\n"
+	      "  --peer HOST[:PORT]  the other host; nothing is sent anywhere else\n"
+	      "  --port P        local port (the peer's too unless HOST:PORT says)\n"
+	      "  --at TIME       the agreed instant: 2026-11-27T12:00:00.250Z, +SECONDS\n"
+	      "                  or @EPOCH; CLOCK_REALTIME, so sync both clocks (NTP)\n"
+	      "  --attempts N    retry at TIME + k * interval until one connects (1)\n"
+	      "  --interval S    between attempts, e.g. 1s, 500ms (default 1s)\n"
+	      "  --interface IF  capture here (default: the route's interface to HOST)\n"
+	      "                  needs CAP_NET_RAW (root) to capture\n"
 	      "\n"
 	      "times take a unit: ns, us, ms (default), s\n"
 	      "exit status: 0 expected shape, no violation; 1 violation found or a\n"
@@ -514,8 +527,21 @@ sl_cmd_run(int argc, char **argv)
 	    {"ascii", no_argument, NULL, 'A'},
 	    {"utf8", no_argument, NULL, 'U'},
 	    {"help", no_argument, NULL, 'h'},
+	    /* two real hosts (run_peer.c) */
+	    {"peer", required_argument, NULL, 'P'},
+	    {"port", required_argument, NULL, 'p'},
+	    {"at", required_argument, NULL, 'T'},
+	    {"interface", required_argument, NULL, 'I'},
+	    {"attempts", required_argument, NULL, 'N'},
+	    {"interval", required_argument, NULL, 'V'},
+	    /* hidden, for the tests: the lab holder and entering its hosts */
+	    {"netns", required_argument, NULL, 'X'},
+	    {"lab-hold", required_argument, NULL, 'H'},
 	    {NULL, 0, NULL, 0},
 	};
+	struct sl_run_peer_args pa = {0};
+	bool peer_opts = false;
+	int64_t lab_hold_ns = -1;
 	const struct sl_scenario *s;
 	struct sl_scn_opts o = {0};
 	struct sl_scn_result keep = {0}, res;
@@ -528,6 +554,9 @@ sl_cmd_run(int argc, char **argv)
 	bool any_violation = false;
 	int ascii = -1, c, ret = SL_EXIT_OK, rc;
 
+	/* `run inject` has its own options (--state, --options). */
+	if (argc > 1 && strcmp(argv[1], "inject") == 0)
+		return sl_cmd_run_inject(argc - 1, argv + 1);
 	o.family = 4;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "ho:6", longopts, NULL)) != -1) {
@@ -576,6 +605,54 @@ sl_cmd_run(int argc, char **argv)
 		case 'U':
 			ascii = 0;
 			break;
+		case 'P':
+			pa.peer = optarg;
+			break;
+		case 'p':
+			pa.port = optarg;
+			peer_opts = true;
+			break;
+		case 'T':
+			pa.at = optarg;
+			peer_opts = true;
+			break;
+		case 'I':
+			pa.ifname = optarg;
+			peer_opts = true;
+			break;
+		case 'N':
+			pa.attempts = (unsigned)strtoul(optarg, &end, 10);
+			if (*end != '\0' || pa.attempts == 0) {
+				fprintf(stderr, "synlab run: --attempts wants a "
+						"positive number, not '%s'\n",
+					optarg);
+				return SL_EXIT_USAGE;
+			}
+			peer_opts = true;
+			break;
+		case 'V':
+			/* A bare number is seconds here ("--interval 2"). */
+			if (!parse_time(optarg, &pa.interval_ns) ||
+			    pa.interval_ns <= 0) {
+				fprintf(stderr, "synlab run: --interval wants a "
+						"time like 1s or 500ms, not '%s'\n",
+					optarg);
+				return SL_EXIT_USAGE;
+			}
+			if (isdigit((unsigned char)optarg[strlen(optarg) - 1]))
+				pa.interval_ns *= 1000;
+			peer_opts = true;
+			break;
+		case 'X':
+			pa.netns = optarg;
+			break;
+		case 'H':
+			if (!parse_time(optarg, &lab_hold_ns) || lab_hold_ns <= 0) {
+				fprintf(stderr, "synlab run: --lab-hold wants a "
+						"time like 60s\n");
+				return SL_EXIT_USAGE;
+			}
+			break;
 		case 'h':
 			usage(stdout);
 			fputs("\nscenarios:\n", stdout);
@@ -586,6 +663,8 @@ sl_cmd_run(int argc, char **argv)
 			return SL_EXIT_USAGE;
 		}
 	}
+	if (lab_hold_ns > 0)
+		return sl_run_lab_hold(o.delay_ns, lab_hold_ns);
 	if (argc - optind != 1) {
 		fputs(argc - optind < 1 ? "synlab run: which scenario?\n"
 					: "synlab run: one scenario at a time\n",
@@ -599,6 +678,22 @@ sl_cmd_run(int argc, char **argv)
 			argv[optind]);
 		list_scenarios(stderr);
 		return SL_EXIT_USAGE;
+	}
+	if (pa.peer != NULL || peer_opts || pa.netns != NULL) {
+		if (pa.peer == NULL || strcmp(s->name, "simultaneous-open") != 0 ||
+		    o.has_offset || o.delay_ns || o.family == 6 || count != 1) {
+			fputs("synlab run: --port/--at/--attempts/--interval/"
+			      "--interface go with\n  synlab run simultaneous-open "
+			      "--peer HOST (and not with --delay, --offset,\n"
+			      "  -6, --count: the peer's address decides the "
+			      "family)\n",
+			      stderr);
+			return SL_EXIT_USAGE;
+		}
+		pa.out = out;
+		pa.json = json;
+		pa.ascii = ascii < 0 ? !isatty(STDOUT_FILENO) : ascii;
+		return sl_run_peer(&pa);
 	}
 	if (!s->uses_timing && (o.has_offset || o.delay_ns)) {
 		fprintf(stderr, "synlab run: %s takes no --delay/--offset\n",

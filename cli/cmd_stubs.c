@@ -13,21 +13,3 @@ sl_cmd_run(int argc, char **argv)
 	fputs("synlab run: not available in this build\n", stderr);
 	return SL_EXIT_ENV;
 }
-
-int
-sl_cmd_inject(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	fputs("synlab inject: not implemented yet\n", stderr);
-	return SL_EXIT_ENV;
-}
-
-int
-sl_cmd_sweep(int argc, char **argv)
-{
-	(void)argc;
-	(void)argv;
-	fputs("synlab sweep: not implemented yet\n", stderr);
-	return SL_EXIT_ENV;
-}
