@@ -5,8 +5,9 @@
  * comments, then sl_annotate_write, whose own pcapng block parser reads the
  * same untrusted bytes again.  When both succeed, the annotated output is
  * read back (the pcapng writer's round trip): it must be a file libpcap
- * reads without error, and analyzing it must give the same counts as the
- * input, since every packet is copied bit-exact.
+ * reads without error, and analyzing it must give the same counts and
+ * the same handshakes (frames, timestamps, roles) as the input, since
+ * every packet and timestamp is copied bit-exact.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -17,11 +18,28 @@
 #include "fuzz.h"
 
 static unsigned last_id;
+static uint64_t digest; /* of every handshake's frames and times */
+
+static void
+mix(uint64_t v)
+{
+	digest = (digest ^ v) * 0x100000001b3ULL;
+}
 
 static void
 on_hs(const struct sl_handshake *hs, void *arg)
 {
+	unsigned i;
+
 	sl_fuzz_check_hs(hs, &last_id);
+	mix(hs->id);
+	mix((uint64_t)hs->shape);
+	mix(hs->nfind);
+	for (i = 0; i < hs->nframes; i++) {
+		mix(hs->frames[i].frame);
+		mix((uint64_t)hs->frames[i].ts_ns);
+		mix(hs->frames[i].role);
+	}
 	if (arg != NULL)
 		sl_annotate_handshake(hs, arg);
 }
@@ -34,16 +52,20 @@ on_problem(const char *msg, void *arg)
 		sl_fuzz_fail("empty problem message");
 }
 
-/* Analyzes path; returns sl_analyze_file's code, summary in *sum. */
+/*
+ * Analyzes path; returns sl_analyze_file's code, summary in *sum, digest of
+ * the handshakes (frame numbers, timestamps, roles, shapes) in *dg.
+ */
 static int
 analyze(const char *path, struct sl_annotate *ann, struct sl_summary *sum,
-	char *errbuf)
+	uint64_t *dg, char *errbuf)
 {
 	struct sl_analyzer_cfg cfg = {0};
 	struct sl_analyzer *az;
 	int rc;
 
 	last_id = 0;
+	digest = 0xcbf29ce484222325ULL;
 	cfg.on_handshake = on_hs;
 	cfg.on_problem = on_problem;
 	cfg.arg = ann;
@@ -56,6 +78,7 @@ analyze(const char *path, struct sl_annotate *ann, struct sl_summary *sum,
 			     rc);
 	sl_analyzer_finish(az);
 	*sum = *sl_analyzer_summary(az);
+	*dg = digest;
 	sl_analyzer_free(az);
 	return rc;
 }
@@ -135,13 +158,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *inputs[1];
 	struct sl_annotate *ann;
 	struct sl_summary s1, s2;
+	uint64_t d1, d2;
 	char err1[SL_ERRBUF_SIZE], err2[SL_ERRBUF_SIZE];
 	int r1, r2, r3, i;
 
 	sl_fuzz_write_file(in, data, size);
 	inputs[0] = in;
 	ann = sl_annotate_new();
-	r1 = analyze(in, ann, &s1, err1);
+	r1 = analyze(in, ann, &s1, &d1, err1);
 	err2[0] = '\0';
 	r2 = sl_annotate_write(ann, inputs, 1, out, "fuzz", err2);
 	if (r2 != SL_OK && err2[0] == '\0')
@@ -154,7 +178,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 
 	/* Round trip: the output is valid and holds the same packets. */
-	r3 = analyze(out, NULL, &s2, err2);
+	r3 = analyze(out, NULL, &s2, &d2, err2);
 	if (r3 != SL_OK)
 		sl_fuzz_fail("round trip: annotated output unreadable: %s",
 			     err2);
@@ -169,5 +193,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < 3; i++)
 		same(sl_severity_name((enum sl_severity)i), s1.findings[i],
 		     s2.findings[i], "finding count");
+	if (d1 != d2)
+		sl_fuzz_fail("round trip: the handshakes of the annotated output "
+			     "differ from the input's (frames, times, roles)");
 	return 0;
 }
