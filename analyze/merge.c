@@ -374,6 +374,25 @@ seg_times(const struct sl_merge *m, const struct mhs *a, unsigned j,
 	return true;
 }
 
+void
+sl_merge_apply(const struct sl_merge *m,
+	       void (*fn)(unsigned hs_id, unsigned fi, int64_t dep,
+			  int64_t arr, void *arg),
+	       void *arg)
+{
+	unsigned i, j;
+
+	for (i = 0; i < m->n; i++) {
+		const struct mhs *a = &m->h[i];
+		int64_t d, r;
+		if (a->match < 0)
+			continue;
+		for (j = 0; j < a->nseg; j++)
+			if (seg_times(m, a, j, &d, &r))
+				fn(a->id, j, d, r, arg);
+	}
+}
+
 static void
 seg_flags(uint8_t fl, char *b)
 {

@@ -33,6 +33,15 @@ void sl_merge_finish(struct sl_merge *m);
 /* How many handshakes were seen from more than one vantage. */
 unsigned sl_merge_count(const struct sl_merge *m);
 
+/*
+ * Calls fn for every frame of every merged handshake (both views) whose
+ * departure and arrival are known, on the first vantage's clock.
+ */
+void sl_merge_apply(const struct sl_merge *m,
+		    void (*fn)(unsigned hs_id, unsigned fi, int64_t dep,
+			       int64_t arr, void *arg),
+		    void *arg);
+
 /* Text section for the human report. */
 void sl_merge_print_text(const struct sl_merge *m, FILE *out);
 

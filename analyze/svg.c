@@ -130,6 +130,7 @@ sb_text(struct sbuf *b, const char *s)
 struct svg_hs {
 	struct sl_handshake hs;  /* frames, find, file_name: our copies */
 	char *file_name;
+	int64_t *tdep, *tarr;    /* measured times (merge), 0: estimate */
 };
 
 struct sl_svg {
@@ -159,6 +160,8 @@ sl_svg_free(struct sl_svg *s)
 		free(s->v[i].hs.frames);
 		free(s->v[i].hs.find);
 		free(s->v[i].file_name);
+		free(s->v[i].tdep);
+		free(s->v[i].tarr);
 	}
 	free(s->v);
 	free(s);
@@ -181,6 +184,7 @@ sl_svg_handshake(const struct sl_handshake *hs, void *arg)
 		s->v = sl_xrealloc(s->v, s->cap, sizeof(*s->v));
 	}
 	c = &s->v[s->n++];
+	c->tdep = c->tarr = NULL;
 	c->hs = *hs;
 	c->hs.frames = NULL;
 	c->hs.find = NULL;
@@ -199,6 +203,26 @@ sl_svg_handshake(const struct sl_handshake *hs, void *arg)
 	}
 	c->file_name = sl_xstrdup(hs->file_name ? hs->file_name : "");
 	c->hs.file_name = c->file_name;
+}
+
+void
+sl_svg_set_times(unsigned hs_id, unsigned fi, int64_t dep, int64_t arr,
+		 void *arg)
+{
+	struct sl_svg *s = arg;
+	unsigned i;
+
+	for (i = 0; s != NULL && i < s->n; i++) {
+		struct svg_hs *c = &s->v[i];
+		if (c->hs.id != hs_id || fi >= c->hs.nframes)
+			continue;
+		if (c->tdep == NULL) {
+			c->tdep = sl_xcalloc(c->hs.nframes, sizeof(*c->tdep));
+			c->tarr = sl_xcalloc(c->hs.nframes, sizeof(*c->tarr));
+		}
+		c->tdep[fi] = dep;
+		c->tarr[fi] = arr;
+	}
 }
 
 /* "SYN", "SYN-ACK", "RST-ACK", "FIN-ACK", "ACK", "PSH-ACK", ... */
@@ -665,7 +689,12 @@ draw_hs(struct sbuf *b, const struct svg_hs *sh, double y0)
 	arr = sl_xcalloc(n + 1, sizeof(*arr));
 	plates = sl_xcalloc(2 * n + 1, sizeof(*plates));
 	for (i = 0; i < n; i++) {
-		frame_times(hs, &hs->frames[i], &dep[i], &arr[i]);
+		if (sh->tdep != NULL && sh->tdep[i] != 0) {
+			dep[i] = sh->tdep[i];
+			arr[i] = sh->tarr[i];
+		} else {
+			frame_times(hs, &hs->frames[i], &dep[i], &arr[i]);
+		}
 		if (i == 0 || dep[i] < t0)
 			t0 = dep[i];
 	}
@@ -692,7 +721,11 @@ draw_hs(struct sbuf *b, const struct svg_hs *sh, double y0)
 		snprintf(d1, sizeof(d1), "unknown");
 	k = (unsigned)snprintf(sub, sizeof(sub),
 			       "%s \xc2\xb7 %s \xc2\xb7 rtt %s",
-			       hs->file_name, vantage_text(hs), d1);
+			       hs->file_name,
+			       sh->tdep != NULL ? "departures and arrivals measured "
+						 "at both ends"
+						: vantage_text(hs),
+			       d1);
 	if (hs->crossing_us >= 0 && k < sizeof(sub)) {
 		dur_str(hs->crossing_us * 1000, d2, sizeof(d2));
 		snprintf(sub + k, sizeof(sub) - k,

@@ -12,6 +12,14 @@ struct sl_svg *sl_svg_new(unsigned max_hs);
 /* on_handshake-compatible: arg is the struct sl_svg; copies what it draws. */
 void sl_svg_handshake(const struct sl_handshake *hs, void *arg);
 
+/*
+ * Measured departure and arrival (ns, one clock) of frame fi of handshake
+ * hs_id, from a merge of captures taken at both ends: drawn instead of the
+ * estimate from one vantage.  Signature fits sl_merge_apply.
+ */
+void sl_svg_set_times(unsigned hs_id, unsigned fi, int64_t dep, int64_t arr,
+		      void *arg);
+
 /* Writes the SVG document; 0 or a negative SL_E* code with errbuf. */
 int sl_svg_write(struct sl_svg *s, const char *path, char *errbuf);
 

@@ -206,6 +206,9 @@ sl_cmd_analyze(int argc, char **argv)
 			free(mg);
 			if (!json)
 				sl_merge_print_text(ctx.merge, stdout);
+			if (ctx.svg)
+				sl_merge_apply(ctx.merge, sl_svg_set_times,
+					       ctx.svg);
 		}
 	}
 	sl_report_finish(ctx.report, sum);
