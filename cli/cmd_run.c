@@ -647,9 +647,12 @@ sl_cmd_run(int argc, char **argv)
 			pa.netns = optarg;
 			break;
 		case 'H':
-			if (!parse_time(optarg, &lab_hold_ns) || lab_hold_ns <= 0) {
-				fprintf(stderr, "synlab run: --lab-hold wants a "
-						"time like 60s\n");
+			/* seconds, like 240 or 240s */
+			lab_hold_ns = (int64_t)(strtod(optarg, &end) * 1e9);
+			if ((*end != '\0' && strcmp(end, "s") != 0) ||
+			    lab_hold_ns <= 0 || lab_hold_ns > 3600 * 1000000000LL) {
+				fprintf(stderr, "synlab run: --lab-hold wants "
+						"seconds, at most 3600\n");
 				return SL_EXIT_USAGE;
 			}
 			break;
