@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -405,19 +406,20 @@ on_target(struct run *u, const struct tseg *t)
 			return send_seg(u, &s, 0, "answers the target's SYN");
 		}
 		if (u->o->peer_mode &&
-		    (u->syn_left == 0 || t->ts_ns < u->syn_left)) {
+		    (u->ps != P_SYN_SENT || t->ts_ns < u->syn_left)) {
 			/*
 			 * RFC 9293 §3.10.7.1: a SYN to a port with no socket
 			 * draws <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>.
-			 * The peer's connect() (our SYN) had not happened
-			 * when this one arrived.
+			 * The peer was not in SYN-SENT when this one
+			 * arrived: its connect() (our SYN) had not happened
+			 * yet, or the target had already reset it.
 			 */
 			memset(&s, 0, sizeof s);
 			mkseg(u, &s, SL_TCP_RST | SL_TCP_ACK, 0, pk->seq + 1,
 			      false);
 			return send_seg(u, &s, 0,
-					"refuses the target's SYN (it arrived "
-					"before the peer's SYN left)");
+					"refuses the target's SYN (the peer "
+					"was not in SYN-SENT when it arrived)");
 		}
 		return SL_OK;
 	}
@@ -499,9 +501,11 @@ serve_until(struct run *u, int64_t at_ns, int tfd, bool *tdone)
 			return SL_OK;
 		if (left <= SPIN_NS) {
 			/* The spin: keep answering while it lasts. */
-			while (sl_now_real_ns() < at_ns)
+			while (sl_now_real_ns() < at_ns) {
 				if ((rc = drain(u)) != SL_OK)
 					return rc;
+				sched_yield(); /* let the wire thread run */
+			}
 			return SL_OK;
 		}
 		left -= SPIN_NS;
@@ -568,6 +572,72 @@ read_info(int fd, struct sl_inj_result *r)
 	r->established = ti.tcpi_state == TCP_ESTABLISHED;
 }
 
+/* The target's connect() to the peer, at the reference instant. */
+static int
+do_connect(struct run *u, int tfd, const struct sockaddr_storage *peer,
+	   socklen_t alen, const char *peerstr, bool *tdone)
+{
+	struct sl_inj_result *r = u->r;
+	int rc;
+
+	if ((rc = serve_until(u, u->t0, -1, tdone)) != SL_OK)
+		return rc;
+	r->t_connect = sl_now_real_ns();
+	rc = connect(tfd, (const struct sockaddr *)peer, alen);
+	sl_events_add_at(u->ev, r->t_connect, 'B', "t", "connect", rc,
+			 rc ? errno : 0, "to %s", peerstr);
+	r->connect_err = -1;
+	if (rc != 0 && errno != EINPROGRESS) {
+		r->connect_err = errno;
+		*tdone = true;
+	}
+	return SL_OK;
+}
+
+/* The crafted SYN(s), at t0 + offset (+ gaps), answering meanwhile. */
+static int
+send_syns(struct run *u, int tfd, bool *tdone, unsigned nsyn, char *errbuf)
+{
+	const struct sl_inj_opts *o = u->o;
+	struct sl_inj_result *r = u->r;
+	int64_t t_syn[SL_INJ_MAXSYN];
+	int rc;
+
+	for (unsigned k = 0; k < nsyn; k++)
+		t_syn[k] = u->t0 + o->offset_ns + (k ? o->syn_gap_ns[k] : 0);
+	for (unsigned k = 0; k < nsyn; k++) {
+		struct sl_seg s;
+		struct sl_seg_bytes b;
+		uint32_t seq = o->state == SL_INJ_ESTABLISHED ? u->snd_nxt
+							       : r->peer_isn;
+
+		if ((rc = serve_until(u, t_syn[k] - SPIN_NS, tfd, tdone)) !=
+		    SL_OK)
+			return rc;
+		mkseg(u, &s, SL_TCP_SYN, seq, 0, true);
+		if (o->state == SL_INJ_ESTABLISHED && !u->ts_on)
+			s.opts &= ~(unsigned)SL_OPT_TS;
+		s.tsval = tsval_now() + 1;
+		if ((rc = sl_injector_build(u->p->ij, &s, &b, errbuf)) != SL_OK)
+			return rc;
+		/* Answer what arrives during the spin, then send. */
+		if ((rc = serve_until(u, t_syn[k] - 20000, tfd, tdone)) !=
+		    SL_OK)
+			return rc;
+		if ((rc = send_built(u, &s, &b, t_syn[k], NULL)) != SL_OK) {
+			sl_errbuf_set(errbuf, "%s", u->errbuf);
+			return rc;
+		}
+		if (k == 0) {
+			u->syn_left = r->sent[r->nsent - 1].st.before;
+			if (u->ps == P_CLOSED)
+				u->ps = P_SYN_SENT;
+		}
+		u->syn_idx = k + 1;
+	}
+	return SL_OK;
+}
+
 int
 sl_inj_run(struct sl_inj_peer *p, const struct sl_inj_opts *o,
 	   struct sl_inj_result *r, char *facts, size_t factslen,
@@ -578,8 +648,8 @@ sl_inj_run(struct sl_inj_peer *p, const struct sl_inj_opts *o,
 	struct sockaddr_storage self, peer;
 	socklen_t alen;
 	int tfd = -1, rc = SL_OK, one = 1;
-	bool tdone = false;
-	int64_t delay = sl_lab_delay(p->lab), t_syn[SL_INJ_MAXSYN], end;
+	bool tdone = false, syns_done = false;
+	int64_t delay = sl_lab_delay(p->lab), end;
 	unsigned nsyn = o->nsyn ? o->nsyn : 1;
 	char sa[64], sb2[64], ob[48];
 
@@ -642,20 +712,17 @@ sl_inj_run(struct sl_inj_peer *p, const struct sl_inj_opts *o,
 	/* The reference instant, and the connect() that starts from it. */
 	u.t0 = sl_now_real_ns() + 2000000 + (o->offset_ns < 0 ? -o->offset_ns : 0);
 	r->t_ref = u.t0;
-	if (o->state == SL_INJ_SYN_SENT || o->state == SL_INJ_ESTABLISHED) {
-		if ((rc = serve_until(&u, u.t0, -1, &tdone)) != SL_OK)
+	if (o->state == SL_INJ_SYN_SENT && o->offset_ns < 0) {
+		/* The crafted SYN leaves before the target's connect(). */
+		if ((rc = send_syns(&u, tfd, &tdone, nsyn, errbuf)) != SL_OK)
 			goto out;
-		r->t_connect = sl_now_real_ns();
-		rc = connect(tfd, (struct sockaddr *)&peer, alen);
-		sl_events_add_at(u.ev, r->t_connect, 'B', "t", "connect", rc,
-				 rc ? errno : 0, "to %s", sb2);
-		r->connect_err = -1;
-		if (rc != 0 && errno != EINPROGRESS) {
-			r->connect_err = errno;
-			tdone = true;
-		}
-		rc = SL_OK;
+		syns_done = true;
 	}
+	if (o->state == SL_INJ_SYN_SENT || o->state == SL_INJ_ESTABLISHED)
+		if ((rc = do_connect(&u, tfd, &peer, alen, sb2, &tdone)) !=
+		    SL_OK)
+			goto out;
+
 	if (o->state == SL_INJ_ESTABLISHED) {
 		/* Wait for the handshake the peer answered. */
 		end = sl_now_real_ns() + 1000000000LL + 4 * delay;
@@ -695,39 +762,9 @@ sl_inj_run(struct sl_inj_peer *p, const struct sl_inj_opts *o,
 	     sb2, (double)delay / 1e6,
 	     sl_inject_opts_str(o->opts, ob, sizeof ob));
 
-	/* The crafted SYN(s). */
-	for (unsigned k = 0; k < nsyn; k++)
-		t_syn[k] = u.t0 + o->offset_ns + (k ? o->syn_gap_ns[k] : 0);
-	for (unsigned k = 0; k < nsyn; k++) {
-		struct sl_seg s;
-		struct sl_seg_bytes b;
-		uint32_t seq = o->state == SL_INJ_ESTABLISHED ? u.snd_nxt
-							       : r->peer_isn;
-
-		if ((rc = serve_until(&u, t_syn[k] - SPIN_NS, tfd, &tdone)) !=
-		    SL_OK)
-			goto out;
-		mkseg(&u, &s, SL_TCP_SYN, seq, 0, true);
-		if (o->state == SL_INJ_ESTABLISHED && !u.ts_on)
-			s.opts &= ~(unsigned)SL_OPT_TS;
-		s.tsval = tsval_now() + 1;
-		if ((rc = sl_injector_build(p->ij, &s, &b, errbuf)) != SL_OK)
-			goto out;
-		/* Answer what arrives during the spin, then send. */
-		if ((rc = serve_until(&u, t_syn[k] - 20000, tfd, &tdone)) !=
-		    SL_OK)
-			goto out;
-		if ((rc = send_built(&u, &s, &b, t_syn[k], NULL)) != SL_OK) {
-			sl_errbuf_set(errbuf, "%s", u.errbuf);
-			goto out;
-		}
-		if (k == 0) {
-			u.syn_left = r->sent[r->nsent - 1].st.before;
-			if (u.ps == P_CLOSED)
-				u.ps = P_SYN_SENT;
-		}
-		u.syn_idx = k + 1;
-	}
+	if (!syns_done &&
+	    (rc = send_syns(&u, tfd, &tdone, nsyn, errbuf)) != SL_OK)
+		goto out;
 
 	/* Answers: until connect() is done and the wire had time. */
 	end = sl_now_real_ns() + 2 * delay + 50000000;

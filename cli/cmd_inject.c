@@ -536,6 +536,9 @@ run_inject_usage(FILE *f)
 	      "                  (default all); `--options mss` at syn-sent shows the\n"
 	      "                  window-scale defect (rule ws-not-negotiated)\n"
 	      "  --delay D       one-way delay of the wire (default 0)\n"
+	      "  --peer          syn-sent: the injector acts as a kernel whose connect()\n"
+	      "                  is the crafted SYN: it refuses a target SYN that reaches\n"
+	      "                  it first (what `synlab sweep inject` does)\n"
 	      "  -o OUT.pcapng   annotated capture (default synlab-inject-STATE.pcapng)\n"
 	      "  --json          the analyze JSON plus \"inject\" and \"events\"\n"
 	      "\n"
@@ -654,6 +657,7 @@ sl_cmd_run_inject(int argc, char **argv)
 	    {"offset", required_argument, NULL, 't'},
 	    {"options", required_argument, NULL, 'O'},
 	    {"delay", required_argument, NULL, 'd'},
+	    {"peer", no_argument, NULL, 'P'},
 	    {"json", no_argument, NULL, 'j'},
 	    {"ascii", no_argument, NULL, 'A'},
 	    {"utf8", no_argument, NULL, 'U'},
@@ -722,6 +726,9 @@ sl_cmd_run_inject(int argc, char **argv)
 			break;
 		case '6':
 			family = 6;
+			break;
+		case 'P':
+			o.peer_mode = true;
 			break;
 		case 'j':
 			json = true;

@@ -235,10 +235,12 @@ add_point(struct sweep *sw, int64_t off, bool refine)
 static int
 run_point(struct sweep *sw, int64_t off, bool refine, size_t *pi)
 {
+	/* Edge probes: at least 3 runs, so one late packet cannot move it. */
+	unsigned n = refine && sw->count < 3 ? 3 : sw->count;
 	int rc;
 
 	*pi = add_point(sw, off, refine);
-	for (unsigned k = 0; k < sw->count; k++)
+	for (unsigned k = 0; k < n; k++)
 		if ((rc = run_one(sw, *pi)) != SL_OK)
 			return rc;
 	return SL_OK;
@@ -246,7 +248,8 @@ run_point(struct sweep *sw, int64_t off, bool refine, size_t *pi)
 
 /*
  * Bisects between in (connected) and out (not) until they are REFINE_NS
- * apart; *edge gets the last pair.
+ * apart, a probe counting as connected when most of its runs were; edge
+ * gets the last pair.
  */
 static int
 refine_edge(struct sweep *sw, int64_t in, int64_t out, int64_t edge[2])
@@ -259,7 +262,7 @@ refine_edge(struct sweep *sw, int64_t in, int64_t out, int64_t edge[2])
 
 		if ((rc = run_point(sw, mid, true, &pi)) != SL_OK)
 			return rc;
-		if (point_outcome(&sw->pts[pi]) == OC_CONNECTED)
+		if (2 * sw->pts[pi].oc[OC_CONNECTED] > sw->pts[pi].runs)
 			in = mid;
 		else
 			out = mid;
