@@ -165,11 +165,16 @@ feed_raw(struct sl_analyzer *az, const char *raw, const char *label,
 static const char *
 outcome(const struct sl_remote_result *res, const struct peer_tally *t)
 {
-	if (res->connected && t->shapes[SL_SHAPE_SIMOPEN])
-		return "simultaneous-open";
-	if (res->connected)
-		return "connected";
-	return "not-connected";
+	/* What the wire showed when connect() succeeded; the shape names. */
+	static const enum sl_shape ok[] = {SL_SHAPE_SIMOPEN, SL_SHAPE_THREE_WAY,
+					   SL_SHAPE_SELF};
+
+	if (!res->connected)
+		return "not-connected";
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+		if (t->shapes[ok[i]])
+			return sl_shape_name(ok[i]);
+	return "connected";
 }
 
 static void

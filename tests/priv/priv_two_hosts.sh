@@ -270,7 +270,12 @@ offset)
 	two_runs off 1314 "--at $at" "--at $at"
 	stop_lab
 	command -v editcap >/dev/null 2>&1 || skip "editcap (wireshark-common) not installed"
-	"$SYNLAB" analyze --json "$WORK/off-a.pcapng" "$WORK/off-b.pcapng" > "$WORK/m0.json" 2>"$WORK/m.err"
+	an() { # FIRST SECOND OUT: analyze both captures together
+		"$SYNLAB" analyze --json "$1" "$2" > "$3" 2>"$WORK/m.err"
+		rc=$?
+		[ $rc -le 1 ] || fail "synlab analyze $1 $2: exit $rc: $(cat "$WORK/m.err")"
+	}
+	an "$WORK/off-a.pcapng" "$WORK/off-b.pcapng" "$WORK/m0.json"
 	grep -q '"vantages"' "$WORK/m0.json" ||
 		skip "synlab analyze has no \"vantages\" member yet (the two-capture merge, analyze/merge.c)"
 	# Offset of file 2's clock relative to file 1's; both captures used
@@ -283,16 +288,21 @@ offset)
 	for shift in 0.5 -1.234567 3600.000250 0.000080; do
 		editcap -t "$shift" "$WORK/off-b.pcapng" "$WORK/off-bs.pcapng" 2>/dev/null ||
 			fail "editcap -t $shift failed"
-		"$SYNLAB" analyze --json "$WORK/off-a.pcapng" "$WORK/off-bs.pcapng" > "$WORK/m.json" 2>"$WORK/m.err"
+		an "$WORK/off-a.pcapng" "$WORK/off-bs.pcapng" "$WORK/m.json"
 		got=$(offset_of "$WORK/m.json")
 		[ -n "$got" ] || fail "no clock_offset_us for the shifted file: $(head -c 600 "$WORK/m.json")"
 		err=$(awk -v g="$got" -v s="$shift" 'BEGIN { e = g - s * 1e6; if (e < 0) e = -e; printf "%.0f", e }')
 		echo "shift $shift s: estimated $got us, error $err us"
 		[ "$err" -le 100 ] || fail "shift $shift s: estimate $got us is $err us off (limit 100)"
 		[ "$err" -gt "$worst" ] && worst=$err
+		# Once corrected, the merged timeline has both SYNs in flight.
+		if grep -q '"merged"' "$WORK/m.json"; then
+			grep -q '"syns_in_flight_us":[1-9]' "$WORK/m.json" ||
+				fail "shift $shift s: the merged timeline does not show the SYNs crossing"
+		fi
 		# Shifting the other file gives the opposite sign.
 		editcap -t "$shift" "$WORK/off-a.pcapng" "$WORK/off-as.pcapng" 2>/dev/null
-		"$SYNLAB" analyze --json "$WORK/off-as.pcapng" "$WORK/off-b.pcapng" > "$WORK/m.json" 2>"$WORK/m.err"
+		an "$WORK/off-as.pcapng" "$WORK/off-b.pcapng" "$WORK/m.json"
 		got=$(offset_of "$WORK/m.json")
 		err=$(awk -v g="$got" -v s="$shift" 'BEGIN { e = g + s * 1e6; if (e < 0) e = -e; printf "%.0f", e }')
 		[ "$err" -le 100 ] || fail "shift of the first file by $shift s: estimate $got us is $err us off"
