@@ -34,7 +34,7 @@
 #define REM_BUFSIZE     (2 << 20)
 #define REM_SPIN_NS     200000      /* spin the last 200 us before TIME */
 #define REM_LAST_WAIT   3000000000LL /* last attempt: wait this long */
-#define REM_NEXT_MARGIN 20000000    /* give up an attempt 20 ms before the next */
+#define REM_NEXT_MARGIN 20000000    /* give up 20 ms before the next one */
 #define REM_IO_WAIT     3000000000LL /* message exchange and close */
 #define REM_QUIET_NS    500000000   /* the capture ends after this much quiet */
 #define REM_LINGER_MAX  3000000000LL
@@ -58,7 +58,8 @@ sl_clock_state_read(struct sl_clock_state *cs)
 	cs->synced = st != TIME_ERROR && !(tx.status & STA_UNSYNC);
 	cs->esterror_us = tx.esterror;
 	cs->maxerror_us = tx.maxerror;
-	cs->offset_ns = (int64_t)tx.offset * ((tx.status & STA_NANO) ? 1 : 1000);
+	cs->offset_ns = (int64_t)tx.offset *
+			((tx.status & STA_NANO) ? 1 : 1000);
 	/* freq is ppm with a 16-bit fraction. */
 	cs->freq_ppb = (long)((double)tx.freq * 1000.0 / 65536.0);
 }
@@ -116,7 +117,8 @@ parse_seconds(const char *s, int64_t *ns)
 }
 
 int
-sl_remote_parse_at(const char *s, int64_t now_ns, int64_t *at_ns, char *errbuf)
+sl_remote_parse_at(const char *s, int64_t now_ns, int64_t *at_ns,
+		   char *errbuf)
 {
 	struct tm tm;
 	const char *p;
@@ -361,7 +363,8 @@ route_ifname(struct rem_ctx *c, char *errbuf)
 		return SL_ENV;
 	}
 	for (i = ifa; i != NULL; i = i->ifa_next) {
-		const union rem_sa *a = (const union rem_sa *)(void *)i->ifa_addr;
+		const union rem_sa *a =
+		    (const union rem_sa *)(void *)i->ifa_addr;
 
 		if (a == NULL || a->sa.sa_family != fam)
 			continue;
@@ -395,7 +398,8 @@ on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 	pcap_dump((u_char *)c->dump, h, bytes);
 	if (res->npkts == c->tscap) {
 		c->tscap = c->tscap ? c->tscap * 2 : 64;
-		res->pkt_ts = sl_xrealloc(res->pkt_ts, c->tscap, sizeof *res->pkt_ts);
+		res->pkt_ts = sl_xrealloc(res->pkt_ts, c->tscap,
+					  sizeof *res->pkt_ts);
 	}
 	res->pkt_ts[res->npkts++] = ts;
 	c->last_pkt_mono = sl_now_mono_ns();
@@ -613,7 +617,8 @@ attempt(struct rem_ctx *c, unsigned k, int64_t at, int64_t give_up_real)
 		    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		a->err = errno;
-		sl_events_add(res->events, 'L', "s", "socket", -1, a->err, NULL);
+		sl_events_add(res->events, 'L', "s", "socket", -1, a->err,
+			      NULL);
 		return false;
 	}
 	/* A TIME-WAIT of an earlier run on this port must not block bind. */
@@ -847,7 +852,8 @@ sl_remote_lab_hold(int64_t delay_ns, int64_t hold_ns, FILE *out,
 			rc = SL_ENV;
 			goto out;
 		}
-		nsfd[h] = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+		nsfd[h] = open("/proc/thread-self/ns/net",
+			       O_RDONLY | O_CLOEXEC);
 		sl_sandbox_leave(sb);
 		if (nsfd[h] < 0) {
 			sl_errbuf_set(errbuf, "/proc/thread-self/ns/net: %s",

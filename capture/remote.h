@@ -38,7 +38,7 @@ struct sl_clock_state {
 	int status;            /* STA_* bits */
 	long esterror_us;      /* estimated error */
 	long maxerror_us;      /* maximum error */
-	int64_t offset_ns;     /* current PLL offset (ns; us * 1000 if !STA_NANO) */
+	int64_t offset_ns;     /* current PLL offset, ns */
 	long freq_ppb;         /* frequency correction in parts per 10^9 */
 };
 

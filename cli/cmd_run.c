@@ -58,7 +58,7 @@ usage(FILE *f)
 	      "  --at TIME       the agreed instant: 2026-11-27T12:00:00.250Z, +SECONDS\n"
 	      "                  or @EPOCH; CLOCK_REALTIME, so sync both clocks (NTP)\n"
 	      "  --attempts N    retry at TIME + k * interval until one connects (1)\n"
-	      "  --interval S    between attempts, e.g. 1s, 500ms (default 1s)\n"
+	      "  --interval S    between attempts: 1s, 500ms, 2 (seconds); default 1s\n"
 	      "  --interface IF  capture here (default: the route's interface to HOST)\n"
 	      "                  needs CAP_NET_RAW (root) to capture\n"
 	      "\n"

@@ -195,8 +195,9 @@ clock_json(FILE *f, const struct sl_clock_state *cs)
 
 /* JSON "scenario" member of the scheduled mode. */
 static char *
-scenario_json(const struct sl_remote_opts *o, const struct sl_remote_result *res,
-	      const struct peer_tally *t, const char *kernel)
+scenario_json(const struct sl_remote_opts *o,
+	      const struct sl_remote_result *res, const struct peer_tally *t,
+	      const char *kernel)
 {
 	char *buf = NULL, when[40], *p, *line, facts[sizeof res->facts];
 	size_t len = 0, nf = 0;
@@ -207,7 +208,9 @@ scenario_json(const struct sl_remote_opts *o, const struct sl_remote_result *res
 	if (f == NULL)
 		return sl_xstrdup("{}");
 	sl_remote_fmt_at(o->at_ns, when, sizeof when);
-	fputs("{\"name\":\"simultaneous-open\",\"mode\":\"scheduled\",\"peer\":", f);
+	fputs("{\"name\":\"simultaneous-open\",\"mode\":\"scheduled\","
+	      "\"peer\":",
+	      f);
 	sl_json_str(f, o->peer);
 	fputs(",\"local\":", f);
 	sl_json_str(f, res->local);
@@ -365,8 +368,8 @@ report(const struct sl_remote_opts *o, const struct sl_remote_result *res,
 	/* Section comment: what was run, the clock, the outcome, timeline. */
 	shbf = open_memstream(&shb, &shblen);
 	if (shbf != NULL) {
-		fprintf(shbf, "synlab run simultaneous-open --peer %s | Linux %s "
-			      "| outcome %s\n",
+		fprintf(shbf, "synlab run simultaneous-open --peer %s | "
+			      "Linux %s | outcome %s\n",
 			o->peer, u.release, outcome(res, &t));
 		fputs(res->facts, shbf);
 		for (size_t i = 0; i < sl_events_count(res->events); i++) {
@@ -500,9 +503,10 @@ sl_run_peer(const struct sl_run_peer_args *a)
 			fprintf(stderr, "synlab run: %s dropped %u packets "
 					"(pcap_stats)\n",
 				res.ifname, res.ps_drop);
-		ret = report(&o, &res, raw,
-			     a->out ? a->out : "synlab-simultaneous-open.pcapng",
-			     a->json, a->ascii);
+		const char *out =
+		    a->out ? a->out : "synlab-simultaneous-open.pcapng";
+
+		ret = report(&o, &res, raw, out, a->json, a->ascii);
 	}
 	sl_remote_result_free(&res);
 	unlink(raw);

@@ -11,7 +11,7 @@ struct sl_run_peer_args {
 	const char *port;         /* P */
 	const char *at;           /* TIME */
 	const char *ifname;       /* NULL: the route's interface */
-	const char *netns;        /* hidden (tests): run inside this namespace */
+	const char *netns;        /* hidden (tests): enter this namespace */
 	unsigned attempts;        /* 0: 1 */
 	int64_t interval_ns;      /* 0: 1 s */
 	const char *out;          /* NULL: synlab-simultaneous-open.pcapng */
