@@ -27,7 +27,7 @@
 #define PEER_MSS4 1460
 #define PEER_MSS6 1440
 #define PEER_WS   7
-#define SPIN_NS   300000
+#define SPIN_NS   150000
 
 struct sl_inj_peer {
 	struct sl_lab *lab;
@@ -504,7 +504,6 @@ serve_until(struct run *u, int64_t at_ns, int tfd, bool *tdone)
 			while (sl_now_real_ns() < at_ns) {
 				if ((rc = drain(u)) != SL_OK)
 					return rc;
-				sched_yield(); /* let the wire thread run */
 			}
 			return SL_OK;
 		}

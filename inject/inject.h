@@ -98,15 +98,16 @@ int sl_injector_build(struct sl_injector *ij, const struct sl_seg *seg,
  * Sends a built segment at CLOCK_REALTIME instant at_ns (0 or in the
  * past: at once): clock_nanosleep until spin_ns before it, then a spin on
  * the clock.  st (may be NULL) gets the times.  Returns 0 or SL_EIO with
- * errbuf.  The calling thread's timer slack should be small (this sets it
- * to 1 ns for the thread, prctl PR_SET_TIMERSLACK).
+ * errbuf.  Sets the thread's timer slack to 1 ns, and runs the sleep and
+ * the spin as SCHED_FIFO priority 1 when permitted (root), back to
+ * SCHED_OTHER after the send.
  */
 int sl_injector_send_at(struct sl_injector *ij, const struct sl_seg_bytes *b,
 			int64_t at_ns, struct sl_inject_stamp *st,
 			char *errbuf);
 
 /* Default spin before each scheduled send; settable for experiments. */
-#define SL_INJECT_SPIN_NS 300000
+#define SL_INJECT_SPIN_NS 100000
 void sl_injector_set_spin(struct sl_injector *ij, int64_t spin_ns);
 
 void sl_injector_close(struct sl_injector *ij);
