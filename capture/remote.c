@@ -434,7 +434,8 @@ cap_open(struct rem_ctx *c, char *errbuf)
 	     rip[INET6_ADDRSTRLEN];
 	struct bpf_program prog;
 	unsigned lp = c->o->port, rp = c->o->peer_port;
-	int rc;
+	int rc, fd;
+	FILE *f;
 
 	sa_ip(&c->local, lip, sizeof lip);
 	sa_ip(&c->peer, rip, sizeof rip);
@@ -477,10 +478,19 @@ cap_open(struct rem_ctx *c, char *errbuf)
 		return SL_ENV;
 	}
 	c->pcfd = pcap_get_selectable_fd(c->pc);
-	c->dump = pcap_dump_open(c->pc, c->o->pcap_path);
+	/* The dumper owns (and closes) a FILE on a dup of the caller's fd. */
+	fd = dup(c->o->pcap_fd);
+	f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+	if (f == NULL) {
+		sl_errbuf_set(errbuf, "capture file: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return SL_EIO;
+	}
+	c->dump = pcap_dump_fopen(c->pc, f);
 	if (c->dump == NULL) {
-		sl_errbuf_set(errbuf, "%s: %s", c->o->pcap_path,
-			      pcap_geterr(c->pc));
+		sl_errbuf_set(errbuf, "capture file: %s", pcap_geterr(c->pc));
+		fclose(f);
 		return SL_EIO;
 	}
 	return SL_OK;
@@ -722,7 +732,7 @@ sl_remote_run(const struct sl_remote_opts *o, struct sl_remote_result *res,
 	c.res = res;
 	c.pcfd = -1;
 	if (o->attempts < 1 || o->attempts > SL_REMOTE_MAXATTEMPTS ||
-	    o->interval_ns <= 0 || o->peer == NULL || o->pcap_path == NULL) {
+	    o->interval_ns <= 0 || o->peer == NULL || o->pcap_fd < 0) {
 		sl_errbuf_set(errbuf, "remote run: bad options");
 		return SL_EINVAL;
 	}

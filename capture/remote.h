@@ -71,7 +71,8 @@ struct sl_remote_opts {
 	unsigned attempts;        /* 1..SL_REMOTE_MAXATTEMPTS */
 	int64_t interval_ns;      /* between attempts (> 0) */
 	const char *ifname;       /* capture interface; NULL: the route's */
-	const char *pcap_path;    /* raw capture written here (classic pcap) */
+	int pcap_fd;              /* raw capture written here (classic pcap,
+				     from offset 0); borrowed, a dup is used */
 	volatile const int *stop; /* set by a signal handler */
 };
 

@@ -408,8 +408,8 @@ sl_run_peer(const struct sl_run_peer_args *a)
 	struct sl_remote_opts o;
 	struct sl_remote_result res;
 	struct sigaction sa, old_int, old_term;
-	char host[256], errbuf[SL_ERRBUF_SIZE] = "", dir[] =
-	    "/tmp/synlab-peer.XXXXXX", raw[64], *end;
+	char host[256], errbuf[SL_ERRBUF_SIZE] = "", raw[64], *end;
+	FILE *tf;
 	long port, pport;
 	int64_t now, last;
 	int rc, ret;
@@ -475,12 +475,18 @@ sl_run_peer(const struct sl_run_peer_args *a)
 		fprintf(stderr, "synlab run: %s\n", errbuf);
 		return SL_EXIT_ENV;
 	}
-	if (mkdtemp(dir) == NULL) {
-		fprintf(stderr, "synlab run: %s: %s\n", dir, strerror(errno));
+	/*
+	 * The raw capture goes to an unlinked temporary file (tmpfile), so
+	 * nothing is left in /tmp whatever ends the process; the analyzer
+	 * and the annotator read it again through /proc/self/fd/N.
+	 */
+	if ((tf = tmpfile()) == NULL) {
+		fprintf(stderr, "synlab run: temporary file: %s\n",
+			strerror(errno));
 		return SL_EXIT_INPUT;
 	}
-	snprintf(raw, sizeof raw, "%s/capture.pcap", dir);
-	o.pcap_path = raw;
+	o.pcap_fd = fileno(tf);
+	snprintf(raw, sizeof raw, "/proc/self/fd/%d", o.pcap_fd);
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
@@ -509,8 +515,7 @@ sl_run_peer(const struct sl_run_peer_args *a)
 		ret = report(&o, &res, raw, out, a->json, a->ascii);
 	}
 	sl_remote_result_free(&res);
-	unlink(raw);
-	rmdir(dir);
+	fclose(tf);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	return ret;

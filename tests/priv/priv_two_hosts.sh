@@ -12,6 +12,7 @@
 #   offset    one capture shifted by editcap -t: `synlab analyze a b` gives
 #             the shift back within 100 us (skips while the analyzer has no
 #             "vantages" member)
+#   kill9     SIGKILL to a waiting run and to the lab holder: nothing left
 #   cli       usage errors (exit 2) and no CAP_NET_RAW (exit 4), nothing sent
 #
 # The lab: `synlab run --lab-hold` (hidden) makes two namespaces held only
@@ -309,6 +310,26 @@ offset)
 		[ "$err" -gt "$worst" ] && worst=$err
 	done
 	echo "ok: clock offsets recovered within $worst us (limit 100)"
+	;;
+kill9)
+	# A run waiting for its instant, then the holder, killed by PID with
+	# SIGKILL: the namespaces and the wire go with the last fd, and the
+	# raw capture was an unlinked file.
+	start_lab
+	"$SYNLAB" run simultaneous-open --netns "$NSA" --peer 10.0.0.2 --port 1314 \
+		--at +60 -o "$WORK/k.pcapng" > "$WORK/k.out" 2>&1 &
+	pk=$!
+	PIDS=$pk
+	sleep 1
+	kill -0 $pk 2>/dev/null || fail "the run ended early: $(cat "$WORK/k.out")"
+	kill -9 $pk
+	wait $pk 2>/dev/null
+	kill -9 $HOLDER
+	wait $HOLDER 2>/dev/null
+	PIDS=
+	HOLDER=
+	[ -e "$WORK/k.pcapng" ] && fail "a killed run wrote its output"
+	echo "ok: kill -9 of a waiting run and of the lab holder left nothing behind"
 	;;
 *)
 	fail "unknown case $CASE"
