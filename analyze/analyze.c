@@ -73,6 +73,7 @@ struct side {
 	uint32_t fin_end;
 	bool challenge_due;     /* processed a SYN while synchronized */
 	bool dup_acked;
+	bool passive;           /* came from LISTEN (a passive OPEN) */
 	bool snd_unknown;       /* a fragment hid how much it sent */
 	bool rcv_valid;         /* rcv_hi: highest sequence end processed */
 	uint32_t rcv_hi;
@@ -378,7 +379,13 @@ deliver(struct conn *c, int y, const struct pend *p, uint8_t reply,
 		if (before == SL_ST_SYN_SENT &&
 		    (!(p->flags & SL_TH_ACK) || !acks_syn(me, p->ack)))
 			goto out;
-		if (before != SL_ST_NONE)
+		/*
+		 * §3.10.7.4: a connection that came from a passive OPEN
+		 * returns to LISTEN from SYN-RECEIVED.
+		 */
+		if (before == SL_ST_SYN_RECEIVED && me->passive)
+			after = SL_ST_LISTEN;
+		else if (before != SL_ST_NONE)
 			after = SL_ST_CLOSED;
 	} else if ((p->flags & (SL_TH_SYN | SL_TH_ACK)) == SL_TH_SYN) {
 		switch (before) {
@@ -389,6 +396,7 @@ deliver(struct conn *c, int y, const struct pend *p, uint8_t reply,
 			    (SL_TH_SYN | SL_TH_ACK)) {
 				before = SL_ST_LISTEN;
 				after = SL_ST_SYN_RECEIVED;
+				me->passive = true;
 			} else if (reply & SL_TH_RST) {
 				before = after = SL_ST_CLOSED;
 			}
