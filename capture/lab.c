@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,6 +197,8 @@ sl_lab_simopen(struct sl_lab *lab, uint16_t port, int64_t offset_ns,
 	int fd[2] = {-1, -1}, done[2] = {0, 0}, rc = SL_OK, one = 1;
 	int64_t t0, t[2], deadline, start = sl_now_mono_ns();
 	unsigned first;
+	struct sched_param rt = {1}, other = {0};
+	bool fifo = false;
 
 	memset(r, 0, sizeof *r);
 	r->err[0] = r->err[1] = -1;
@@ -222,6 +225,14 @@ sl_lab_simopen(struct sl_lab *lab, uint16_t port, int64_t offset_ns,
 	t[0] = t0 + (offset_ns < 0 ? -offset_ns : 0);
 	t[1] = t[0] + offset_ns;
 	first = t[1] < t[0];
+	/*
+	 * SCHED_FIFO (root) for the two timed connect() calls, so that a busy
+	 * neighbour on the CPU cannot shift them by a scheduler slice; back
+	 * to SCHED_OTHER right after.
+	 */
+	if (sched_getscheduler(0) == SCHED_OTHER &&
+	    sched_setscheduler(0, SCHED_FIFO, &rt) == 0)
+		fifo = true;
 	for (unsigned k = 0; k < 2; k++) {
 		unsigned h = k == 0 ? first : !first;
 
@@ -232,6 +243,8 @@ sl_lab_simopen(struct sl_lab *lab, uint16_t port, int64_t offset_ns,
 		else if (errno != EINPROGRESS)
 			r->err[h] = errno, done[h] = 1;
 	}
+	if (fifo)
+		(void)sched_setscheduler(0, SCHED_OTHER, &other);
 	deadline = sl_now_mono_ns() + 3000000000LL + 4 * lab->delay_ns;
 	while (!(done[0] && done[1]) && sl_now_mono_ns() < deadline &&
 	       !(stop && *stop)) {

@@ -60,6 +60,8 @@ struct sweep {
 	size_t nruns, capruns;
 	int vantage;           /* capture file whose shapes count */
 	bool tty;
+	int64_t max_call_err;  /* simultaneous-open: |real - planned| offset */
+	unsigned call_misses;  /* runs whose connect() calls missed by > 0.2 ms */
 	size_t total_planned;
 	int64_t t_start;
 	char errbuf[SL_ERRBUF_SIZE];
@@ -194,8 +196,39 @@ run_one(struct sweep *sw, size_t pi)
 	} else {
 		struct sl_simopen_run r;
 
-		rc = sl_lab_simopen(sw->lab, port, p->offset_ns, &r,
-				    (volatile const int *)&g_stop, sw->errbuf);
+		/*
+		 * A run whose two connect() calls were more than 0.2 ms off
+		 * the planned offset measured another offset: counted as a
+		 * miss and run again (up to 3 tries), on a fresh port.
+		 */
+		for (int tries = 0;; tries++) {
+			int64_t err;
+
+			rc = sl_lab_simopen(sw->lab, port, p->offset_ns, &r,
+					    (volatile const int *)&g_stop,
+					    sw->errbuf);
+			if (rc != SL_OK || !r.t_connect[0] || !r.t_connect[1])
+				break;
+			err = r.t_connect[1] - r.t_connect[0] - p->offset_ns;
+			if (err < 0)
+				err = -err;
+			if (err > sw->max_call_err)
+				sw->max_call_err = err;
+			if (err <= 200000 || tries == 2)
+				break;
+			sw->call_misses++;
+			sw->nruns++; /* burn the port: its packets are not this point's */
+			if (sw->nruns > sw->capruns || sw->runs == NULL) {
+				sw->capruns = sw->capruns ? sw->capruns * 2 : 256;
+				sw->runs = sl_xrealloc(sw->runs, sw->capruns,
+						       sizeof *sw->runs);
+			}
+			sw->runs[sw->nruns - 1].t_start = t_start;
+			sw->runs[sw->nruns - 1].point = UINT32_MAX;
+			sw->runs[sw->nruns - 1].shapes = 0;
+			port = (uint16_t)(PORT0 + sw->nruns % NPORTS);
+			t_start = sl_now_real_ns();
+		}
 		if (rc == SL_OK)
 			oc = r.err[0] == 0 && r.err[1] == 0 ? OC_CONNECTED
 			     : r.err[0] == ECONNREFUSED &&
@@ -405,6 +438,11 @@ write_json(FILE *f, const struct sweep *sw, const struct measured *m,
 				    ? "true"
 				    : "false");
 	}
+	if (!sw->inject)
+		fprintf(f, "%s\"connect_offset_error_max_us\":%.3f,"
+			   "\"connect_offset_misses\":%u",
+			m->any ? "," : "", (double)sw->max_call_err / 1e3,
+			sw->call_misses);
 	fprintf(f, "},\"cost\":{\"setup_ms\":%.3f,\"runs\":%zu,"
 		   "\"total_s\":%.3f,\"per_run_ms\":%.3f}}\n",
 		(double)sl_lab_setup_ns(sw->lab) / 1e6, sw->nruns, total_s,
@@ -438,7 +476,8 @@ write_table(FILE *f, const struct sweep *sw, const struct measured *m,
 	if (!m->any) {
 		fputs("measured: no offset connected\n", f);
 	} else {
-		fprintf(f, "measured: connected from %+.3f to %+.3f ms", 
+		fprintf(f, "measured: connected without a gap from %+.3f to "
+			   "%+.3f ms",
 			(double)m->lo / 1e6, (double)m->hi / 1e6);
 		for (int s = 0; s < 2; s++)
 			if (m->has_edge[s])
@@ -458,6 +497,11 @@ write_table(FILE *f, const struct sweep *sw, const struct measured *m,
 				   "by the wire's own latency (KERNEL.md: delay "
 				   "+ ~0.1 ms)\n");
 	}
+	if (!sw->inject)
+		fprintf(f, "timing: the two connect() calls were at most %.3f ms "
+			   "off the planned offset (%u run%s off by > 0.2 ms, run again)\n",
+			(double)sw->max_call_err / 1e6, sw->call_misses,
+			sw->call_misses == 1 ? "" : "s");
 	fprintf(f, "cost: one sandbox for the sweep, set up in %.1f ms; %zu "
 		   "runs in %.2f s = %.1f ms per run\n",
 		(double)sl_lab_setup_ns(sw->lab) / 1e6, sw->nruns, total_s,
@@ -734,13 +778,36 @@ sl_cmd_sweep(int argc, char **argv)
 		/* Edges: neighbours on the grid with different outcomes. */
 		size_t ngrid = sw.npts;
 
-		for (size_t i = 0; i + 1 < ngrid && rc == SL_OK; i++) {
-			bool a = point_outcome(&sw.pts[i]) == OC_CONNECTED;
-			bool b = point_outcome(&sw.pts[i + 1]) == OC_CONNECTED;
-			int side = a ? 1 : 0;
+		/*
+		 * The window is the contiguous run of connected grid points
+		 * around the connected point nearest offset 0; an isolated
+		 * connected point outside it (a late packet on a busy
+		 * machine) shows in the table but does not move an edge.
+		 */
+		size_t best = ngrid, lo_i, hi_i;
+
+		for (size_t i = 0; i < ngrid; i++)
+			if (point_outcome(&sw.pts[i]) == OC_CONNECTED &&
+			    (best == ngrid ||
+			     llabs(sw.pts[i].offset_ns) <
+				 llabs(sw.pts[best].offset_ns)))
+				best = i;
+		lo_i = hi_i = best;
+		while (best < ngrid && lo_i > 0 &&
+		       point_outcome(&sw.pts[lo_i - 1]) == OC_CONNECTED)
+			lo_i--;
+		while (best < ngrid && hi_i + 1 < ngrid &&
+		       point_outcome(&sw.pts[hi_i + 1]) == OC_CONNECTED)
+			hi_i++;
+		for (int side = 0; side < 2 && best < ngrid && rc == SL_OK;
+		     side++) {
+			size_t i = side ? hi_i : lo_i - 1;
+			bool a = side == 1;
 			int64_t e[2];
 
-			if (a == b || m.has_edge[side])
+			if (side == 0 && lo_i == 0)
+				continue;
+			if (side == 1 && hi_i + 1 >= ngrid)
 				continue;
 			rc = refine_edge(&sw,
 					 a ? sw.pts[i].offset_ns
@@ -782,18 +849,36 @@ sl_cmd_sweep(int argc, char **argv)
 		goto done;
 	}
 	for (size_t r = 0; r < sw.nruns; r++)
-		for (unsigned sh = 0; sh < SL_SHAPE__COUNT; sh++)
+		for (unsigned sh = 0; sh < SL_SHAPE__COUNT &&
+				      sw.runs[r].point != UINT32_MAX;
+		     sh++)
 			if (sw.runs[r].shapes & (1u << sh))
 				sw.pts[sw.runs[r].point].shapes[sh]++;
 	qsort(sw.pts, sw.npts, sizeof *sw.pts, cmp_off);
-	for (size_t i = 0; i < sw.npts; i++) {
-		if (point_outcome(&sw.pts[i]) != OC_CONNECTED)
-			continue;
-		if (!m.any || sw.pts[i].offset_ns < m.lo)
-			m.lo = sw.pts[i].offset_ns;
-		if (!m.any || sw.pts[i].offset_ns > m.hi)
-			m.hi = sw.pts[i].offset_ns;
-		m.any = true;
+	/* The connected window: contiguous around the point nearest 0. */
+	{
+		size_t best = sw.npts, a, b;
+
+		for (size_t i = 0; i < sw.npts; i++)
+			if (point_outcome(&sw.pts[i]) == OC_CONNECTED &&
+			    (best == sw.npts ||
+			     llabs(sw.pts[i].offset_ns) <
+				 llabs(sw.pts[best].offset_ns)))
+				best = i;
+		if (best < sw.npts) {
+			for (a = best; a > 0 && point_outcome(&sw.pts[a - 1]) ==
+						    OC_CONNECTED;
+			     a--)
+				;
+			for (b = best; b + 1 < sw.npts &&
+				       point_outcome(&sw.pts[b + 1]) ==
+					   OC_CONNECTED;
+			     b++)
+				;
+			m.any = true;
+			m.lo = sw.pts[a].offset_ns;
+			m.hi = sw.pts[b].offset_ns;
+		}
 	}
 	if (uname(&u) != 0)
 		snprintf(u.release, sizeof u.release, "unknown");
