@@ -535,21 +535,11 @@ catch_up(struct conn *c, int x, const struct sl_pkt *p, int64_t ts)
 	if (s->npend == 0)
 		return;
 	/*
-	 * A pure ACK or data from SYN-SENT means x took a SYN-ACK: if a
-	 * stale copy of the peer's bare SYN sits before it, the SYN-ACK
-	 * overtook it (the bare SYN will arrive as a late SYN).
+	 * The path is taken to keep order (FIFO).  A SYN gate that holds a
+	 * bare SYN back while its SYN-ACK overtakes it breaks that; seen from
+	 * the gated side, such a crossing then reads as the simultaneous open
+	 * that this side did go through.
 	 */
-	if (s->st == SL_ST_SYN_SENT && !syn && !rst && (p->flags & SL_TH_ACK)) {
-		for (i = 0; i < s->npend; i++)
-			if ((s->pend[i].flags & (SL_TH_SYN | SL_TH_ACK)) ==
-			    (SL_TH_SYN | SL_TH_ACK))
-				break;
-		if (i < s->npend && i > 0) {
-			struct pend sa = s->pend[i];
-			pend_pop(s, i);
-			deliver(c, x, &sa, p->flags, ts);
-		}
-	}
 	/*
 	 * Everything up to the last segment the ACK field covers that
 	 * brought new sequence space: a copy that adds nothing (a

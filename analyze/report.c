@@ -553,10 +553,16 @@ sl_report_handshake(const struct sl_handshake *hs, void *report)
 {
 	struct sl_report *r = report;
 
-	if (r->fmt == SL_REPORT_JSON)
+	if (r->fmt == SL_REPORT_JSON) {
 		json_handshake(r, hs);
-	else
+	} else if (r->fmt == SL_REPORT_BRIEF) {
+		char v[512];
+		sl_hs_verdict(hs, v, sizeof(v));
+		fputs(v, r->out);
+		putc('\n', r->out);
+	} else {
 		text_handshake(r, hs);
+	}
 	r->nhs++;
 }
 

@@ -7,7 +7,8 @@
 
 #include "analyze.h"
 
-enum sl_report_fmt { SL_REPORT_TEXT, SL_REPORT_JSON };
+/* TEXT: full report with ladders; BRIEF: one line a handshake; JSON. */
+enum sl_report_fmt { SL_REPORT_TEXT, SL_REPORT_JSON, SL_REPORT_BRIEF };
 
 struct sl_report;
 

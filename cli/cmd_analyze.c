@@ -77,7 +77,7 @@ on_problem(const char *msg, void *arg)
 static void
 usage(FILE *f)
 {
-	fputs("usage: synlab analyze [--json] [--annotate OUT.pcapng] "
+	fputs("usage: synlab analyze [--json|--brief] [--annotate OUT.pcapng] "
 	      "[--ladder OUT.svg]\n"
 	      "                      [--ascii] [--idle SECONDS] FILE...\n"
 	      "\n"
@@ -86,6 +86,7 @@ usage(FILE *f)
 	      "state machine and reports what breaks the rules.\n"
 	      "\n"
 	      "  --json             one JSON document on stdout instead of the text report\n"
+	      "  --brief            one line a handshake: id, shape, endpoints, verdict\n"
 	      "  --annotate OUT     write every packet to OUT (pcapng) with a comment on\n"
 	      "                     each handshake frame (Wireshark: frame.comment)\n"
 	      "  --ladder OUT.svg   draw the handshakes as SVG ladder diagrams\n"
@@ -106,6 +107,7 @@ sl_cmd_analyze(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 	    {"json", no_argument, NULL, 'j'},
+	    {"brief", no_argument, NULL, 'b'},
 	    {"annotate", required_argument, NULL, 'a'},
 	    {"ladder", required_argument, NULL, 'l'},
 	    {"ascii", no_argument, NULL, 'A'},
@@ -120,7 +122,7 @@ sl_cmd_analyze(int argc, char **argv)
 	const char *annotate_out = NULL, *ladder_out = NULL;
 	const struct sl_summary *sum;
 	char errbuf[SL_ERRBUF_SIZE];
-	bool json = false;
+	bool json = false, brief = false;
 	int ascii = -1, c, i, nfiles, ret = SL_EXIT_OK, input_error = 0;
 	double idle = 0;
 	char *end;
@@ -130,6 +132,9 @@ sl_cmd_analyze(int argc, char **argv)
 		switch (c) {
 		case 'j':
 			json = true;
+			break;
+		case 'b':
+			brief = true;
 			break;
 		case 'a':
 			annotate_out = optarg;
@@ -171,7 +176,10 @@ sl_cmd_analyze(int argc, char **argv)
 	if (ascii < 0)
 		ascii = !isatty(STDOUT_FILENO);
 
-	ctx.report = sl_report_new(stdout, json ? SL_REPORT_JSON : SL_REPORT_TEXT,
+	ctx.report = sl_report_new(stdout,
+				   json    ? SL_REPORT_JSON
+				   : brief ? SL_REPORT_BRIEF
+					   : SL_REPORT_TEXT,
 				   ascii, (const char *const *)(argv + optind),
 				   nfiles);
 	if (annotate_out)
