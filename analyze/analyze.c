@@ -32,7 +32,7 @@
 
 #define PEND_MAX     32
 #define REORDER_MAX  4096 /* finished handshakes held for ordering */
-#define RECENT_MAX   8
+#define RECENT_MAX   4
 #define DUP_WINDOW_NS   5000000LL  /* copies of one packet within 5 ms */
 #define LINGER_NS       50000000LL /* keep a closed tuple 50 ms for copies */
 #define IDLE_DEFAULT_NS 300000000000LL
@@ -52,6 +52,40 @@ struct pend {
 	uint32_t seq, ack, end; /* end: seq + len + SYN + FIN */
 	uint8_t flags;
 	int fi;                 /* index in the handshake's frames, or NO_FI */
+};
+
+/*
+ * A handshake frame as kept while the handshake is open: the public
+ * struct sl_hs_frame carries every option byte and a fixed note buffer
+ * (232 bytes); this keeps the same facts in about half that, and the
+ * public array is filled only when the handshake is reported.
+ */
+struct copts {
+	uint8_t has;            /* COPT_* bits */
+	uint8_t ws, nsack, tfo_len, nunknown;
+	uint16_t mss;
+	uint8_t unk_kind[SL_UNKOPT_MAX], unk_len[SL_UNKOPT_MAX];
+	uint32_t ts_val, ts_ecr;
+	uint32_t sack[SL_SACK_MAX][2];
+	uint8_t tfo_cookie[SL_TFO_MAX];
+};
+#define COPT_MSS   0x01
+#define COPT_WS    0x02
+#define COPT_SACKOK 0x04
+#define COPT_TS    0x08
+#define COPT_SACK  0x10
+#define COPT_TFO   0x20
+#define COPT_TRUNC 0x40
+
+struct cframe {
+	uint64_t frame;
+	int64_t ts_ns;
+	uint32_t seq, ack, len;
+	uint16_t win;
+	uint8_t from, flags, role;
+	uint8_t st[2][2];
+	char *note;             /* NULL, or a string of ours */
+	struct copts opts;
 };
 
 struct side {
@@ -89,7 +123,6 @@ struct list {
 };
 
 struct conn {
-	struct conn *hnext;              /* hash chain */
 	struct conn *lprev, *lnext;      /* its list: waiting, open, lingering */
 	struct list *in;
 	bool done;                       /* finished, waiting for its turn */
@@ -104,7 +137,8 @@ struct conn {
 	bool rst_seen;
 	bool simopen_path;               /* a side in SYN-SENT took a bare SYN */
 	int64_t t_ended;
-	struct sl_handshake hs;
+	struct sl_handshake hs;          /* hs.frames is filled when reported */
+	struct cframe *fr;
 	unsigned fcap;
 	unsigned findcap;
 	struct side s[2];
@@ -117,7 +151,15 @@ struct conn {
 
 struct sl_analyzer {
 	struct sl_analyzer_cfg cfg;
-	struct conn **tab;
+	/*
+	 * Flow table: open addressing with linear probing, load at most
+	 * 1/2, the hash beside the pointer so a probe that misses does not
+	 * touch the (cold) handshake.
+	 */
+	struct slot {
+		uint64_t h;
+		struct conn *c;
+	} *tab;
 	size_t tabsize, nconn;
 	struct list waiting, open, lingering;
 	struct tomb {
@@ -131,6 +173,8 @@ struct sl_analyzer {
 	 */
 	struct conn **win;
 	size_t wcap, whead;
+	struct sl_hs_frame *scratch;     /* public frames of the one reported */
+	size_t scap;
 	unsigned next_id, next_emit;
 	size_t nopen;
 	char **files;
@@ -213,19 +257,25 @@ order_key(const struct sl_pkt *p, struct sl_endpoint *lo,
 }
 
 static void
+tab_put(struct slot *t, size_t size, uint64_t h, struct conn *c)
+{
+	size_t i;
+
+	for (i = h & (size - 1); t[i].c != NULL; i = (i + 1) & (size - 1))
+		;
+	t[i].h = h;
+	t[i].c = c;
+}
+
+static void
 tab_grow(struct sl_analyzer *az)
 {
 	size_t nsize = az->tabsize ? az->tabsize * 2 : 1024, i;
-	struct conn **nt = sl_xcalloc(nsize, sizeof(*nt));
+	struct slot *nt = sl_xcalloc(nsize, sizeof(*nt));
 
-	for (i = 0; i < az->tabsize; i++) {
-		struct conn *c = az->tab[i], *next;
-		for (; c != NULL; c = next) {
-			next = c->hnext;
-			c->hnext = nt[c->khash & (nsize - 1)];
-			nt[c->khash & (nsize - 1)] = c;
-		}
-	}
+	for (i = 0; i < az->tabsize; i++)
+		if (az->tab[i].c != NULL)
+			tab_put(nt, nsize, az->tab[i].h, az->tab[i].c);
 	free(az->tab);
 	az->tab = nt;
 	az->tabsize = nsize;
@@ -235,49 +285,114 @@ static struct conn *
 tab_find(struct sl_analyzer *az, const struct sl_endpoint *lo,
 	 const struct sl_endpoint *hi, int iface, uint64_t h)
 {
-	struct conn *c;
+	size_t mask = az->tabsize - 1, i;
 
-	if (az->tabsize == 0)
-		return NULL;
-	for (c = az->tab[h & (az->tabsize - 1)]; c != NULL; c = c->hnext)
-		if (c->khash == h && c->iface == iface &&
+	for (i = h & mask; az->tab[i].c != NULL; i = (i + 1) & mask) {
+		struct conn *c = az->tab[i].c;
+		if (az->tab[i].h == h && c->iface == iface &&
 		    sl_endpoint_cmp(&c->lo, lo) == 0 &&
 		    sl_endpoint_cmp(&c->hi, hi) == 0)
 			return c;
+	}
 	return NULL;
 }
 
+/* Removal with backward shift: no tombstones, probes stay short. */
 static void
 tab_del(struct sl_analyzer *az, struct conn *c)
 {
-	struct conn **pp = &az->tab[c->khash & (az->tabsize - 1)];
+	size_t mask = az->tabsize - 1, i, j, k;
 
-	for (; *pp != NULL; pp = &(*pp)->hnext)
-		if (*pp == c) {
-			*pp = c->hnext;
+	for (i = c->khash & mask; az->tab[i].c != c; i = (i + 1) & mask)
+		if (az->tab[i].c == NULL)
+			return;
+	for (j = i;;) {
+		j = (j + 1) & mask;
+		if (az->tab[j].c == NULL)
 			break;
+		k = az->tab[j].h & mask;
+		/* Move j back to i unless its home lies in (i, j]. */
+		if ((j > i && (k <= i || k > j)) || (j < i && k <= i && k > j)) {
+			az->tab[i] = az->tab[j];
+			i = j;
 		}
+	}
+	az->tab[i].c = NULL;
 	az->nconn--;
 }
 
 /* ---- frames and findings -------------------------------------------- */
+
+static void
+pack_opts(struct copts *o, const struct sl_tcpopts *t)
+{
+	unsigned i;
+
+	memset(o, 0, sizeof(*o));
+	o->has = (t->has_mss ? COPT_MSS : 0) | (t->has_ws ? COPT_WS : 0) |
+		 (t->sack_ok ? COPT_SACKOK : 0) | (t->has_ts ? COPT_TS : 0) |
+		 (t->has_sack ? COPT_SACK : 0) | (t->has_tfo ? COPT_TFO : 0) |
+		 (t->trunc ? COPT_TRUNC : 0);
+	o->mss = t->mss;
+	o->ws = t->ws;
+	o->ts_val = t->ts_val;
+	o->ts_ecr = t->ts_ecr;
+	o->nsack = t->nsack;
+	memcpy(o->sack, t->sack, sizeof(o->sack));
+	o->tfo_len = t->tfo_len;
+	memcpy(o->tfo_cookie, t->tfo_cookie, sizeof(o->tfo_cookie));
+	o->nunknown = t->nunknown;
+	for (i = 0; i < t->nunknown && i < SL_UNKOPT_MAX; i++) {
+		o->unk_kind[i] = t->unknown[i].kind;
+		o->unk_len[i] = t->unknown[i].len;
+	}
+}
+
+static void
+unpack_opts(struct sl_tcpopts *t, const struct copts *o)
+{
+	unsigned i;
+
+	memset(t, 0, sizeof(*t));
+	t->has_mss = o->has & COPT_MSS;
+	t->has_ws = o->has & COPT_WS;
+	t->sack_ok = o->has & COPT_SACKOK;
+	t->has_ts = o->has & COPT_TS;
+	t->has_sack = o->has & COPT_SACK;
+	t->has_tfo = o->has & COPT_TFO;
+	t->trunc = o->has & COPT_TRUNC;
+	t->mss = o->mss;
+	t->ws = o->ws;
+	t->ts_val = o->ts_val;
+	t->ts_ecr = o->ts_ecr;
+	t->nsack = o->nsack;
+	memcpy(t->sack, o->sack, sizeof(t->sack));
+	t->tfo_len = o->tfo_len;
+	memcpy(t->tfo_cookie, o->tfo_cookie, sizeof(t->tfo_cookie));
+	t->nunknown = o->nunknown;
+	for (i = 0; i < o->nunknown && i < SL_UNKOPT_MAX; i++) {
+		t->unknown[i].kind = o->unk_kind[i];
+		t->unknown[i].len = o->unk_len[i];
+	}
+}
 
 static int
 add_frame(struct conn *c, int from, const struct sl_pkt *p, uint64_t frame,
 	  int64_t ts, enum sl_role role)
 {
 	struct sl_handshake *hs = &c->hs;
-	struct sl_hs_frame *f;
+	struct cframe *f;
 
 	if (hs->nframes >= SL_HS_MAXFRAMES) {
 		hs->frames_omitted++;
 		return NO_FI;
 	}
 	if (hs->nframes == c->fcap) {
-		c->fcap = c->fcap ? c->fcap * 2 : 4;
-		hs->frames = sl_xrealloc(hs->frames, c->fcap, sizeof(*f));
+		/* six fits SYN, SYN-ACK, ACK, FIN, FIN, ACK */
+		c->fcap = c->fcap ? c->fcap * 2 : 6;
+		c->fr = sl_xrealloc(c->fr, c->fcap, sizeof(*f));
 	}
-	f = &hs->frames[hs->nframes];
+	f = &c->fr[hs->nframes];
 	memset(f, 0, sizeof(*f));
 	f->frame = frame;
 	f->ts_ns = ts;
@@ -288,8 +403,17 @@ add_frame(struct conn *c, int from, const struct sl_pkt *p, uint64_t frame,
 	f->ack = p->ack;
 	f->len = p->paylen;
 	f->win = p->win;
-	f->opts = p->opts;
+	pack_opts(&f->opts, &p->opts);
 	return (int)hs->nframes++;
+}
+
+static void
+set_note(struct conn *c, int fi, const char *note)
+{
+	if (fi < 0)
+		return;
+	free(c->fr[fi].note);
+	c->fr[fi].note = sl_xstrdup(note);
 }
 
 static struct sl_finding *
@@ -318,7 +442,7 @@ finding_frame(struct conn *c, struct sl_finding *f, int fi)
 {
 	if (f == NULL || fi < 0 || f->nframes >= SL_FINDING_FRAMES)
 		return;
-	f->frames[f->nframes++] = c->hs.frames[fi].frame;
+	f->frames[f->nframes++] = c->fr[fi].frame;
 }
 
 /* ---- the state machine ---------------------------------------------- */
@@ -340,11 +464,11 @@ static void
 set_frame_states(struct conn *c, int fi, int slot, enum sl_state before,
 		 enum sl_state after)
 {
-	struct sl_hs_frame *f;
+	struct cframe *f;
 
 	if (fi < 0)
 		return;
-	f = &c->hs.frames[fi];
+	f = &c->fr[fi];
 	f->st[slot][0] = (uint8_t)before;
 	f->st[slot][1] = (uint8_t)after;
 }
@@ -660,7 +784,7 @@ check_rst_to_syn(struct conn *c, int x, const struct sl_pkt *p, int fi)
 
 	if (sfi < 0)
 		return;
-	want = c->hs.frames[sfi].seq + 1 + c->hs.frames[sfi].len;
+	want = c->fr[sfi].seq + 1 + c->fr[sfi].len;
 	if (!(p->flags & SL_TH_ACK)) {
 		f = add_finding(c, SL_SEV_VIOLATION, "rst-to-syn-no-ack",
 				"RFC 9293 §3.10.7.1");
@@ -909,7 +1033,7 @@ on_segment(struct sl_analyzer *az, struct conn *c, int x,
 	if (record)
 		fi = add_frame(c, x, p, frame, ts, role);
 	if (fi >= 0 && note[0] != '\0')
-		memcpy(hs->frames[fi].note, note, sizeof(note));
+		set_note(c, fi, note);
 	if (role == SL_ROLE_SYN && fi >= 0)
 		sx->syn_fi = fi;
 	if (role == SL_ROLE_SYNACK && fi >= 0 && sx->synack_fi < 0)
@@ -918,7 +1042,7 @@ on_segment(struct sl_analyzer *az, struct conn *c, int x,
 	/* Findings that one segment shows. */
 	if (syn && ack && role == SL_ROLE_SYNACK) {
 		if (sy->sent_bare_syn && p->ack != sy->isn + 1 &&
-		    !(sy->syn_fi >= 0 && hs->frames[sy->syn_fi].len > 0 &&
+		    !(sy->syn_fi >= 0 && c->fr[sy->syn_fi].len > 0 &&
 		      acks_syn(sy, p->ack))) {
 			f = add_finding(c, SL_SEV_VIOLATION, "synack-bad-ack",
 					"RFC 9293 §3.10.7.3");
@@ -1049,11 +1173,13 @@ on_segment(struct sl_analyzer *az, struct conn *c, int x,
 	 * ends nothing (the SYN will be retransmitted).
 	 */
 	if (rst_ignored) {
-		if (fi >= 0)
-			snprintf(hs->frames[fi].note, SL_NOTE_LEN,
+		if (fi >= 0) {
+			snprintf(note, sizeof(note),
 				 "RST dropped by %c in SYN-SENT: its ACK does "
 				 "not acknowledge the SYN",
 				 'A' + y);
+			set_note(c, fi, note);
+		}
 	} else if (rst) {
 		flush_pending(c, ts);
 		hs->end = SL_END_RST;
@@ -1132,9 +1258,9 @@ classify(struct conn *c)
 		int fi;
 		int64_t tack = 0;
 		for (fi = 0; fi < (int)hs->nframes; fi++)
-			if (hs->frames[fi].from == 0 &&
-			    hs->frames[fi].role == SL_ROLE_ACK) {
-				tack = hs->frames[fi].ts_ns;
+			if (c->fr[fi].from == 0 &&
+			    c->fr[fi].role == SL_ROLE_ACK) {
+				tack = c->fr[fi].ts_ns;
 				break;
 			}
 		d1 = b->t_synack - a->t_syn_prev;
@@ -1144,7 +1270,7 @@ classify(struct conn *c)
 		if (d1 < 0 || d2 < 0)
 			d1 = d2 = -1;
 	} else if (hs->shape == SL_SHAPE_REFUSED && hs->nframes >= 2) {
-		hs->rtt_us = (hs->frames[hs->nframes - 1].ts_ns -
+		hs->rtt_us = (c->fr[hs->nframes - 1].ts_ns -
 			      a->t_syn_prev) / 1000;
 	}
 	if (d1 >= 0) {
@@ -1176,7 +1302,7 @@ classify(struct conn *c)
 				 "socket (tcp_invalid_ratelimit)",
 				 hs->late_syns, hs->challenge_acks);
 			for (i = 0; i < hs->nframes; i++)
-				if (hs->frames[i].role == SL_ROLE_LATE_SYN)
+				if (c->fr[i].role == SL_ROLE_LATE_SYN)
 					finding_frame(c, f, (int)i);
 		}
 	}
@@ -1187,7 +1313,11 @@ classify(struct conn *c)
 static void
 conn_free(struct conn *c)
 {
-	free(c->hs.frames);
+	unsigned i;
+
+	for (i = 0; i < c->hs.nframes; i++)
+		free(c->fr[i].note);
+	free(c->fr);
 	free(c->hs.find);
 	free(c->s[0].pend);
 	free(c->s[1].pend);
@@ -1230,8 +1360,35 @@ report(struct sl_analyzer *az, struct conn *c)
 	az->sum.shapes[hs->shape]++;
 	for (i = 0; i < hs->nfind; i++)
 		az->sum.findings[hs->find[i].sev]++;
-	if (az->cfg.on_handshake)
-		az->cfg.on_handshake(hs, az->cfg.arg);
+	if (az->cfg.on_handshake == NULL)
+		return;
+	/* The public frames, for the duration of the call. */
+	if (hs->nframes > az->scap) {
+		az->scap = hs->nframes;
+		az->scratch = sl_xrealloc(az->scratch, az->scap,
+					  sizeof(*az->scratch));
+	}
+	for (i = 0; i < hs->nframes; i++) {
+		struct sl_hs_frame *o = &az->scratch[i];
+		const struct cframe *f = &c->fr[i];
+		o->frame = f->frame;
+		o->ts_ns = f->ts_ns;
+		o->from = f->from;
+		o->flags = f->flags;
+		o->role = f->role;
+		memcpy(o->st, f->st, sizeof(o->st));
+		o->seq = f->seq;
+		o->ack = f->ack;
+		o->len = f->len;
+		o->win = f->win;
+		unpack_opts(&o->opts, &f->opts);
+		o->note[0] = '\0';
+		if (f->note != NULL)
+			snprintf(o->note, sizeof(o->note), "%s", f->note);
+	}
+	hs->frames = hs->nframes ? az->scratch : NULL;
+	az->cfg.on_handshake(hs, az->cfg.arg);
+	hs->frames = NULL;
 }
 
 /*
@@ -1309,10 +1466,9 @@ conn_new(struct sl_analyzer *az, const struct sl_endpoint *lo,
 		c->s[i].synack_fi = NO_FI;
 		c->hs.syn[i].mss = c->hs.syn[i].wscale = -1;
 	}
-	if (az->nconn + 1 > az->tabsize)
+	if ((az->nconn + 1) * 2 > az->tabsize)
 		tab_grow(az);
-	c->hnext = az->tab[h & (az->tabsize - 1)];
-	az->tab[h & (az->tabsize - 1)] = c;
+	tab_put(az->tab, az->tabsize, h, c);
 	az->nconn++;
 	list_append(c->hs.self ? &az->open : &az->waiting, c);
 	az->nopen++;
@@ -1765,13 +1921,9 @@ sl_analyzer_free(struct sl_analyzer *az)
 
 	if (az == NULL)
 		return;
-	for (j = 0; j < az->tabsize; j++) {
-		struct conn *c = az->tab[j], *next;
-		for (; c != NULL; c = next) {
-			next = c->hnext;
-			conn_free(c);
-		}
-	}
+	for (j = 0; j < az->tabsize; j++)
+		if (az->tab[j].c != NULL)
+			conn_free(az->tab[j].c);
 	while (win_len(az) > 0) {
 		struct conn *c = az->win[az->whead];
 		if (c->done)
@@ -1783,6 +1935,7 @@ sl_analyzer_free(struct sl_analyzer *az)
 		free(az->ifnames[j]);
 	free(az->ifnames);
 	free(az->win);
+	free(az->scratch);
 	free(az->tombs);
 	free(az->tab);
 	for (i = 0; i < az->nfiles; i++)

@@ -3,7 +3,7 @@
 #
 # Generate the big interleaved capture (synlab-bench-gen) and time, on
 # that same file in one run: the bare libpcap read loop (the floor),
-# `synlab analyze --json`, `tcptrace -n` and `tshark -q -z conv,tcp`.
+# `synlab analyze --json` and `--brief`, `tcptrace -n` and `tshark -q -z conv,tcp`.
 # Wall time and peak RSS come from /usr/bin/time -v; the result is a
 # markdown table on stdout.  A tool that is missing or fails is reported
 # in the table, not fatal; so is one that runs longer than SECS (default
@@ -91,6 +91,7 @@ cat "$file" >/dev/null
 
 measure "bare pcap_next_ex loop (floor)" "$rd" "$file"
 measure "synlab analyze --json" "$synlab" analyze --json "$file"
+measure "synlab analyze --brief" "$synlab" analyze --brief "$file"
 measure "tcptrace -n" tcptrace -n "$file"
 measure "tshark -q -z conv,tcp" tshark -r "$file" -q -z conv,tcp
 
