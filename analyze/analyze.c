@@ -1282,12 +1282,12 @@ classify(struct conn *c)
 			 is_loopback(&hs->ep[1].addr)))
 		hs->vantage = SL_VANT_LOCAL;
 	else if (d1 >= 0 && hs->shape == SL_SHAPE_SIMOPEN)
-		hs->vantage = d1 * 4 < d2 ? SL_VANT_A
-			      : d2 * 4 < d1 ? SL_VANT_B
+		hs->vantage = d1 < d2 / 4 ? SL_VANT_A
+			      : d2 < d1 / 4 ? SL_VANT_B
 					    : SL_VANT_PATH;
 	else if (d1 >= 0)
-		hs->vantage = d2 * 4 < d1 ? SL_VANT_A
-			      : d1 * 4 < d2 ? SL_VANT_B
+		hs->vantage = d2 < d1 / 4 ? SL_VANT_A
+			      : d1 < d2 / 4 ? SL_VANT_B
 					    : SL_VANT_PATH;
 
 	/* RFC 5961 §4: a late SYN should draw a challenge ACK. */
@@ -1553,6 +1553,8 @@ wait_deadline(const struct conn *c)
 
 	if (hs->nretx_iv[0] > 0) {
 		int64_t g = hs->retx_iv_us[0][hs->nretx_iv[0] - 1] * 1000;
+		if (g > 1000000000000000LL) /* 11 days: no rhythm left */
+			g = 1000000000000000LL;
 		if (2 * g + 1000000000LL > d)
 			d = 2 * g + 1000000000LL;
 	}
@@ -1870,6 +1872,24 @@ sl_analyze_file(struct sl_analyzer *az, int file, const char *path,
 	while ((r = pcap_next_ex(pc, &h, &data)) == 1) {
 		int64_t ts;
 		frame++;
+		/*
+		 * libpcap 1.10 reads a classic pcap's seconds and fraction as
+		 * signed 32-bit numbers; a negative or out-of-range time (and
+		 * a pcapng time past 2262) is a corrupt record, refused as
+		 * the annotator refuses it.
+		 */
+		if (h->ts.tv_sec < 0 || h->ts.tv_usec < 0 ||
+		    h->ts.tv_usec >= (nsec ? 1000000000 : 1000000) ||
+		    h->ts.tv_sec > INT64_MAX / 1000000000 - 1) {
+			sl_errbuf_set(errbuf,
+				      "%s: frame %llu: timestamp out of range "
+				      "(%lld s, fraction %ld)",
+				      path, (unsigned long long)frame,
+				      (long long)h->ts.tv_sec,
+				      (long)h->ts.tv_usec);
+			ret = SL_EMALFORM;
+			break;
+		}
 		if (ix != NULL) {
 			int i = sl_ngindex_next(ix);
 			if (i >= 0 && (i != iface || frame == 1)) {

@@ -871,6 +871,17 @@ copy_pcap(struct in *in, uint32_t magic_le, struct sl_pcapng_writer *w,
 				       ": captured length %" PRIu32
 				       " is impossible",
 				       in->off, caplen);
+		/*
+		 * libpcap 1.10 reads ts_sec and the fraction as signed 32-bit
+		 * values (1901 for 2^31 s); the analyzer refuses such records
+		 * and so do we, so that both read the same file.
+		 */
+		if ((int32_t)sec < 0 || (int32_t)frac < 0 || frac >= per_sec)
+			return in_fail(in, SL_EMALFORM,
+				       "frame %" PRIu64 ": timestamp out of "
+				       "range (seconds %" PRIu32 ", fraction %"
+				       PRIu32 ")",
+				       in->nframes + 1, sec, frac);
 		rc = in_read(in, 0, caplen, &got);
 		if (rc != SL_OK)
 			return rc;

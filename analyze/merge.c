@@ -167,22 +167,26 @@ cmp_key(const void *x, const void *y)
 	return a->id < b->id ? -1 : a->id > b->id;
 }
 
-/* Side of h2 that sent with the ISN of side s of h1; -1 if none. */
+/*
+ * Side of h2 that is side s of h1: the one with the same ISN, or, when
+ * side s never sent a SYN (a refused or unanswered handshake), the side
+ * opposite the one that matches h1's other side.
+ */
 static int
 side_map(const struct mhs *h1, int s, const struct mhs *h2)
 {
 	int t;
 
-	if (!h1->has_isn[s])
+	if (h1->has_isn[s]) {
+		for (t = 0; t < 2; t++)
+			if (h2->has_isn[t] && h2->isn[t] == h1->isn[s])
+				return t;
 		return -1;
-	for (t = 0; t < 2; t++)
-		if (h2->has_isn[t] && h2->isn[t] == h1->isn[s])
-			return t;
-	/* B's ISN unknown in one view: the other side by elimination. */
-	for (t = 0; t < 2; t++)
-		if (h2->has_isn[1 - t] && h1->has_isn[1 - s] &&
-		    h2->isn[1 - t] == h1->isn[1 - s])
-			return t;
+	}
+	if (h1->has_isn[1 - s])
+		for (t = 0; t < 2; t++)
+			if (h2->has_isn[t] && h2->isn[t] == h1->isn[1 - s])
+				return 1 - t;
 	return -1;
 }
 

@@ -359,3 +359,73 @@ sl_recorder_free(struct sl_recorder *r)
 			close(r->ctl[i]);
 	free(r);
 }
+
+/*
+ * libpcap 1.10 reads a pcapng whose interfaces are all LINKTYPE_RAW (101)
+ * only up to the second interface ("an interface has a type 101 different
+ * from the type of the first interface": it compares the first one's DLT,
+ * 12, with the second one's link type).  A TUN capture that holds only
+ * IPv4 (or only IPv6) is exactly LINKTYPE_IPV4 (228) or LINKTYPE_IPV6
+ * (229), which map one to one, so the annotated pcapng stays readable by
+ * libpcap as well as by Wireshark.
+ */
+static int
+narrow_dlt(const struct sl_capture *c)
+{
+	unsigned v = 0;
+
+	if (c->dlt != DLT_RAW)
+		return c->dlt;
+	for (size_t k = 0; k < c->npkts; k++) {
+		unsigned pv = c->pkts[k].caplen > 0 ? c->pkts[k].data[0] >> 4 : 0;
+		if (pv != 4 && pv != 6)
+			return c->dlt;
+		if (v != 0 && pv != v)
+			return c->dlt;
+		v = pv;
+	}
+	return v == 4 ? DLT_IPV4 : v == 6 ? DLT_IPV6 : c->dlt;
+}
+
+int
+sl_recorder_write_pcaps(const struct sl_recorder *rec, const char *dir,
+			char paths[][512], char *errbuf)
+{
+	for (unsigned i = 0; i < sl_recorder_count(rec); i++) {
+		const struct sl_capture *c = sl_recorder_capture(rec, i);
+		pcap_t *pd;
+		pcap_dumper_t *d;
+
+		snprintf(paths[i], 512, "%s/%c-%s.pcap", dir, c->host,
+			 c->ifname);
+		pd = pcap_open_dead_with_tstamp_precision(
+		    narrow_dlt(c), (int)c->snaplen,
+		    c->nsec ? PCAP_TSTAMP_PRECISION_NANO
+			    : PCAP_TSTAMP_PRECISION_MICRO);
+		if (pd == NULL) {
+			sl_errbuf_set(errbuf, "pcap_open_dead failed");
+			return SL_EIO;
+		}
+		d = pcap_dump_open(pd, paths[i]);
+		if (d == NULL) {
+			sl_errbuf_set(errbuf, "%s: %s", paths[i], pcap_geterr(pd));
+			pcap_close(pd);
+			return SL_EIO;
+		}
+		for (size_t k = 0; k < c->npkts; k++) {
+			struct pcap_pkthdr h;
+			int64_t ts = c->pkts[k].ts_ns;
+
+			memset(&h, 0, sizeof h);
+			h.ts.tv_sec = (time_t)(ts / 1000000000);
+			h.ts.tv_usec = (suseconds_t)(c->nsec ? ts % 1000000000
+							     : ts % 1000000000 / 1000);
+			h.caplen = c->pkts[k].caplen;
+			h.len = c->pkts[k].wirelen;
+			pcap_dump((u_char *)d, &h, c->pkts[k].data);
+		}
+		pcap_dump_close(d);
+		pcap_close(pd);
+	}
+	return SL_OK;
+}

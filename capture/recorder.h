@@ -81,4 +81,13 @@ const struct sl_capture *sl_recorder_capture(const struct sl_recorder *r,
 
 void sl_recorder_free(struct sl_recorder *r);
 
+/*
+ * Writes capture i of rec to dir/H-IFNAME.pcap (classic pcap, as
+ * sl_annotate_write reads it) and its path to paths[i].  A TUN capture of
+ * only IPv4 or only IPv6 is written as LINKTYPE_IPV4/IPV6 (see the
+ * comment at the function).  Returns 0 or SL_EIO with errbuf.
+ */
+int sl_recorder_write_pcaps(const struct sl_recorder *rec, const char *dir,
+			    char paths[][512], char *errbuf);
+
 #endif /* SL_RECORDER_H */

@@ -93,51 +93,6 @@ on_problem(const char *msg, void *arg)
 		sl_report_problem(t->report, msg);
 }
 
-/* Each capture as a classic pcap in dir, for sl_annotate_write. */
-static int
-write_temp_pcaps(const struct sl_recorder *rec, const char *dir,
-		 char paths[][512], char *errbuf)
-{
-	for (unsigned i = 0; i < sl_recorder_count(rec); i++) {
-		const struct sl_capture *c = sl_recorder_capture(rec, i);
-		pcap_t *pd;
-		pcap_dumper_t *d;
-
-		snprintf(paths[i], 512, "%s/%c-%s.pcap", dir, c->host,
-			 c->ifname);
-		pd = pcap_open_dead_with_tstamp_precision(
-		    c->dlt, (int)c->snaplen,
-		    c->nsec ? PCAP_TSTAMP_PRECISION_NANO
-			    : PCAP_TSTAMP_PRECISION_MICRO);
-		if (pd == NULL) {
-			sl_errbuf_set(errbuf, "pcap_open_dead failed");
-			return SL_EIO;
-		}
-		d = pcap_dump_open(pd, paths[i]);
-		if (d == NULL) {
-			sl_errbuf_set(errbuf, "%s: %s", paths[i],
-				      pcap_geterr(pd));
-			pcap_close(pd);
-			return SL_EIO;
-		}
-		for (size_t k = 0; k < c->npkts; k++) {
-			struct pcap_pkthdr h;
-			int64_t ts = c->pkts[k].ts_ns;
-
-			memset(&h, 0, sizeof h);
-			h.ts.tv_sec = (time_t)(ts / 1000000000);
-			h.ts.tv_usec = (suseconds_t)(c->nsec
-							 ? ts % 1000000000
-							 : ts % 1000000000 / 1000);
-			h.caplen = c->pkts[k].caplen;
-			h.len = c->pkts[k].wirelen;
-			pcap_dump((u_char *)d, &h, c->pkts[k].data);
-		}
-		pcap_dump_close(d);
-		pcap_close(pd);
-	}
-	return SL_OK;
-}
 
 static uint64_t
 nearest_frame(const struct sl_capture *c, int64_t ts)
@@ -241,7 +196,7 @@ sl_cli_analyze_capture(const struct sl_recorder *rec,
 			rc = SL_EIO;
 			goto done;
 		}
-		rc = write_temp_pcaps(rec, dir, paths, errbuf);
+		rc = sl_recorder_write_pcaps(rec, dir, paths, errbuf);
 		for (unsigned i = 0; i < n; i++)
 			inputs[i] = paths[i];
 		if (rc == SL_OK)

@@ -194,77 +194,6 @@ matched(const struct sl_scenario *s, const struct tally *t)
 
 /* ---- output ---- */
 
-/*
- * libpcap 1.10 reads a pcapng whose interfaces are all LINKTYPE_RAW (101)
- * only up to the second interface ("an interface has a type 101 different
- * from the type of the first interface": it compares the first one's DLT,
- * 12, with the second one's link type).  A TUN capture that holds only
- * IPv4 (or only IPv6) is exactly LINKTYPE_IPV4 (228) or LINKTYPE_IPV6
- * (229), which map one to one, so the annotated pcapng stays readable by
- * libpcap as well as by Wireshark.
- */
-static int
-narrow_dlt(const struct sl_capture *c)
-{
-	unsigned v = 0;
-
-	if (c->dlt != DLT_RAW)
-		return c->dlt;
-	for (size_t k = 0; k < c->npkts; k++) {
-		unsigned pv = c->pkts[k].caplen > 0 ? c->pkts[k].data[0] >> 4 : 0;
-		if (pv != 4 && pv != 6)
-			return c->dlt;
-		if (v != 0 && pv != v)
-			return c->dlt;
-		v = pv;
-	}
-	return v == 4 ? DLT_IPV4 : v == 6 ? DLT_IPV6 : c->dlt;
-}
-
-/* Writes each capture to a classic pcap in dir (for sl_annotate_write). */
-static int
-write_temp_pcaps(const struct sl_scn_result *res, const char *dir,
-		 char paths[][512], char *errbuf)
-{
-	for (unsigned i = 0; i < sl_recorder_count(res->rec); i++) {
-		const struct sl_capture *c = sl_recorder_capture(res->rec, i);
-		pcap_t *pd;
-		pcap_dumper_t *d;
-
-		snprintf(paths[i], 512, "%s/%c-%s.pcap", dir, c->host,
-			 c->ifname);
-		pd = pcap_open_dead_with_tstamp_precision(
-		    narrow_dlt(c), (int)c->snaplen,
-		    c->nsec ? PCAP_TSTAMP_PRECISION_NANO
-			    : PCAP_TSTAMP_PRECISION_MICRO);
-		if (pd == NULL) {
-			sl_errbuf_set(errbuf, "pcap_open_dead failed");
-			return SL_EIO;
-		}
-		d = pcap_dump_open(pd, paths[i]);
-		if (d == NULL) {
-			sl_errbuf_set(errbuf, "%s: %s", paths[i], pcap_geterr(pd));
-			pcap_close(pd);
-			return SL_EIO;
-		}
-		for (size_t k = 0; k < c->npkts; k++) {
-			struct pcap_pkthdr h;
-			int64_t ts = c->pkts[k].ts_ns;
-
-			memset(&h, 0, sizeof h);
-			h.ts.tv_sec = (time_t)(ts / 1000000000);
-			h.ts.tv_usec = (suseconds_t)(c->nsec ? ts % 1000000000
-							     : ts % 1000000000 / 1000);
-			h.caplen = c->pkts[k].caplen;
-			h.len = c->pkts[k].wirelen;
-			pcap_dump((u_char *)d, &h, c->pkts[k].data);
-		}
-		pcap_dump_close(d);
-		pcap_close(pd);
-	}
-	return SL_OK;
-}
-
 /* The capture frame (1-based) of file nearest in time to ts; 0 if none. */
 static uint64_t
 nearest_frame(const struct sl_capture *c, int64_t ts)
@@ -441,7 +370,7 @@ report_run(const struct sl_scenario *s, const struct sl_scn_opts *o,
 		sl_errbuf_set(errbuf, "%s: %s", dir, strerror(errno));
 		return SL_EIO;
 	}
-	if ((rc = write_temp_pcaps(res, dir, paths, errbuf)) != SL_OK)
+	if ((rc = sl_recorder_write_pcaps(res->rec, dir, paths, errbuf)) != SL_OK)
 		goto out;
 	for (unsigned i = 0; i < n; i++)
 		inputs[i] = paths[i];
