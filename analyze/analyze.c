@@ -30,11 +30,11 @@
 #define SEQ_GT(a, b)  ((int32_t)((a) - (b)) > 0)
 #define SEQ_GEQ(a, b) ((int32_t)((a) - (b)) >= 0)
 
-#define PEND_MAX     32
-#define REORDER_MAX  4096 /* finished handshakes held for ordering */
-#define RECENT_MAX   4
-#define DUP_WINDOW_NS   5000000LL  /* copies of one packet within 5 ms */
-#define LINGER_NS       50000000LL /* keep a closed tuple 50 ms for copies */
+#define PEND_MAX	32
+#define REORDER_MAX	4096 /* finished handshakes held for ordering */
+#define RECENT_MAX	4
+#define DUP_WINDOW_NS	5000000LL  /* copies of one packet within 5 ms */
+#define LINGER_NS	50000000LL /* keep a closed tuple 50 ms for copies */
 #define IDLE_DEFAULT_NS 300000000000LL
 /*
  * A SYN nobody answered is finished after a silence twice its last
@@ -42,16 +42,16 @@
  * after 1, 2, 4 ... 64 s, Windows after 3 s.  A copy that still comes
  * later is recognized by its tombstone and not taken for a new handshake.
  */
-#define WAIT_MIN_NS     4000000000LL
-#define TOMB_NS         180000000000LL
-#define SWEEP_NS        10000000LL
-#define NO_FI (-1)
+#define WAIT_MIN_NS 4000000000LL
+#define TOMB_NS	    180000000000LL
+#define SWEEP_NS    10000000LL
+#define NO_FI	    (-1)
 
 /* A segment from the peer that this side has not processed yet. */
 struct pend {
 	uint32_t seq, ack, end; /* end: seq + len + SYN + FIN */
 	uint8_t flags;
-	int fi;                 /* index in the handshake's frames, or NO_FI */
+	int fi; /* index in the handshake's frames, or NO_FI */
 };
 
 /*
@@ -61,7 +61,7 @@ struct pend {
  * public array is filled only when the handshake is reported.
  */
 struct copts {
-	uint8_t has;            /* COPT_* bits */
+	uint8_t has; /* COPT_* bits */
 	uint8_t ws, nsack, tfo_len, nunknown;
 	uint16_t mss;
 	uint8_t unk_kind[SL_UNKOPT_MAX], unk_len[SL_UNKOPT_MAX];
@@ -69,13 +69,13 @@ struct copts {
 	uint32_t sack[SL_SACK_MAX][2];
 	uint8_t tfo_cookie[SL_TFO_MAX];
 };
-#define COPT_MSS   0x01
-#define COPT_WS    0x02
+#define COPT_MSS    0x01
+#define COPT_WS	    0x02
 #define COPT_SACKOK 0x04
-#define COPT_TS    0x08
-#define COPT_SACK  0x10
-#define COPT_TFO   0x20
-#define COPT_TRUNC 0x40
+#define COPT_TS	    0x08
+#define COPT_SACK   0x10
+#define COPT_TFO    0x20
+#define COPT_TRUNC  0x40
 
 struct cframe {
 	uint64_t frame;
@@ -84,7 +84,7 @@ struct cframe {
 	uint16_t win;
 	uint8_t from, flags, role;
 	uint8_t st[2][2];
-	char *note;             /* NULL, or a string of ours */
+	char *note; /* NULL, or a string of ours */
 	struct copts opts;
 };
 
@@ -95,27 +95,27 @@ struct side {
 	bool sent_bare_syn;
 	int syn_fi;
 	int64_t t_syn, t_syn_prev;
-	uint16_t syn_win;       /* window in its SYN or SYN-ACK (never scaled) */
+	uint16_t syn_win; /* window in its SYN or SYN-ACK (never scaled) */
 	bool sent_synack;
 	int synack_fi;
 	uint32_t synack_seq;
 	int64_t t_synack;
-	bool sent_any;          /* anything at all in this handshake */
+	bool sent_any; /* anything at all in this handshake */
 	bool snd_valid;
-	uint32_t snd_max;       /* highest sequence end sent */
+	uint32_t snd_max; /* highest sequence end sent */
 	bool fin_sent, fin_acked;
 	uint32_t fin_end;
-	bool challenge_due;     /* processed a SYN while synchronized */
+	bool challenge_due; /* processed a SYN while synchronized */
 	bool dup_acked;
-	bool passive;           /* came from LISTEN (a passive OPEN) */
-	bool snd_unknown;       /* a fragment hid how much it sent */
-	bool rcv_valid;         /* rcv_hi: highest sequence end processed */
+	bool passive;	  /* came from LISTEN (a passive OPEN) */
+	bool snd_unknown; /* a fragment hid how much it sent */
+	bool rcv_valid;	  /* rcv_hi: highest sequence end processed */
 	uint32_t rcv_hi;
-	bool took_synack;       /* a SYN-ACK just synchronized this side */
+	bool took_synack; /* a SYN-ACK just synchronized this side */
 	bool ws_checked, ack_checked;
-	int64_t t_est;          /* when it reached ESTABLISHED, 0 if never */
+	int64_t t_est; /* when it reached ESTABLISHED, 0 if never */
 	unsigned npend, pcap;
-	struct pend *pend;      /* allocated on first use */
+	struct pend *pend; /* allocated on first use */
 };
 
 struct list {
@@ -123,21 +123,21 @@ struct list {
 };
 
 struct conn {
-	struct conn *lprev, *lnext;      /* its list: waiting, open, lingering */
+	struct conn *lprev, *lnext; /* its list: waiting, open, lingering */
 	struct list *in;
-	bool done;                       /* finished, waiting for its turn */
-	bool reported;                   /* reported early, still tracked */
-	struct sl_endpoint lo, hi;       /* key: the two endpoints, ordered, */
-	int iface;                       /* and the interface (vantage) */
+	bool done;		   /* finished, waiting for its turn */
+	bool reported;		   /* reported early, still tracked */
+	struct sl_endpoint lo, hi; /* key: the two endpoints, ordered, */
+	int iface;		   /* and the interface (vantage) */
 	uint64_t khash;
-	bool ended;                      /* closed: lingers for copies only */
-	bool established;                /* some side reached ESTABLISHED */
+	bool ended;	  /* closed: lingers for copies only */
+	bool established; /* some side reached ESTABLISHED */
 	bool started_with_synack;
 	bool refused;
 	bool rst_seen;
-	bool simopen_path;               /* a side in SYN-SENT took a bare SYN */
+	bool simopen_path; /* a side in SYN-SENT took a bare SYN */
 	int64_t t_ended;
-	struct sl_handshake hs;          /* hs.frames is filled when reported */
+	struct sl_handshake hs; /* hs.frames is filled when reported */
 	struct cframe *fr;
 	unsigned fcap;
 	unsigned findcap;
@@ -159,13 +159,13 @@ struct sl_analyzer {
 	struct slot {
 		uint64_t h;
 		struct conn *c;
-	} *tab;
+	} * tab;
 	size_t tabsize, nconn;
 	struct list waiting, open, lingering;
 	struct tomb {
 		uint64_t key;
 		int64_t expires;
-	} *tombs;
+	} * tombs;
 	size_t ntombs, tcap;
 	/*
 	 * Handshakes not yet reported, by id: win[(head + id - next_emit) %
@@ -173,7 +173,7 @@ struct sl_analyzer {
 	 */
 	struct conn **win;
 	size_t wcap, whead;
-	struct sl_hs_frame *scratch;     /* public frames of the one reported */
+	struct sl_hs_frame *scratch; /* public frames of the one reported */
 	size_t scap;
 	unsigned next_id, next_emit;
 	size_t nopen;
@@ -182,7 +182,7 @@ struct sl_analyzer {
 	int cur_file;
 	int cur_iface;
 	const char *cur_iface_name;
-	char **ifnames;                  /* interned interface names */
+	char **ifnames; /* interned interface names */
 	size_t nifnames;
 	int64_t now;
 	int64_t last_sweep;
@@ -312,7 +312,8 @@ tab_del(struct sl_analyzer *az, struct conn *c)
 			break;
 		k = az->tab[j].h & mask;
 		/* Move j back to i unless its home lies in (i, j]. */
-		if ((j > i && (k <= i || k > j)) || (j < i && k <= i && k > j)) {
+		if ((j > i && (k <= i || k > j)) ||
+		    (j < i && k <= i && k > j)) {
 			az->tab[i] = az->tab[j];
 			i = j;
 		}
@@ -487,8 +488,7 @@ acks_syn(const struct side *me, uint32_t ack)
 }
 
 static void
-deliver(struct conn *c, int y, const struct pend *p, uint8_t reply,
-	int64_t ts)
+deliver(struct conn *c, int y, const struct pend *p, uint8_t reply, int64_t ts)
 {
 	struct side *me = &c->s[y];
 	enum sl_state before = me->st, after = before;
@@ -564,15 +564,18 @@ deliver(struct conn *c, int y, const struct pend *p, uint8_t reply,
 					after = SL_ST_ESTABLISHED;
 				break;
 			case SL_ST_FIN_WAIT_1:
-				if (me->fin_sent && SEQ_GEQ(p->ack, me->fin_end))
+				if (me->fin_sent &&
+				    SEQ_GEQ(p->ack, me->fin_end))
 					after = SL_ST_FIN_WAIT_2;
 				break;
 			case SL_ST_CLOSING:
-				if (me->fin_sent && SEQ_GEQ(p->ack, me->fin_end))
+				if (me->fin_sent &&
+				    SEQ_GEQ(p->ack, me->fin_end))
 					after = SL_ST_TIME_WAIT;
 				break;
 			case SL_ST_LAST_ACK:
-				if (me->fin_sent && SEQ_GEQ(p->ack, me->fin_end))
+				if (me->fin_sent &&
+				    SEQ_GEQ(p->ack, me->fin_end))
 					after = SL_ST_CLOSED;
 				break;
 			default:
@@ -708,8 +711,8 @@ catch_up(struct conn *c, int x, const struct sl_pkt *p, int64_t ts)
 	}
 	/* Sending a non-SYN ACK is possible only once synchronized. */
 	if (!syn && !rst && (p->flags & SL_TH_ACK)) {
-		while (s->npend > 0 && (s->st == SL_ST_SYN_SENT ||
-					s->st == SL_ST_SYN_RECEIVED))
+		while (s->npend > 0 &&
+		       (s->st == SL_ST_SYN_SENT || s->st == SL_ST_SYN_RECEIVED))
 			deliver_n(c, x, 1, p->flags, ts);
 	}
 	/* A bare ACK from a synchronized side after a SYN: challenge ACK. */
@@ -832,8 +835,8 @@ check_rst_to_syn(struct conn *c, int x, const struct sl_pkt *p, int fi)
  * SYN without the option).
  */
 static void
-check_ws(struct conn *c, int x, const struct sl_pkt *p, int *fi,
-	 uint64_t frame, int64_t ts)
+check_ws(struct conn *c, int x, const struct sl_pkt *p, int *fi, uint64_t frame,
+	 int64_t ts)
 {
 	struct side *s = &c->s[x];
 	const struct sl_synopts *mine = &c->hs.syn[x];
@@ -860,8 +863,8 @@ check_ws(struct conn *c, int x, const struct sl_pkt *p, int *fi,
 			 "%c advertises window %u, its SYN window %u divided "
 			 "by 2^%d: it scales its window although %c's SYN "
 			 "had no window scale option, so %c reads %u bytes",
-			 'A' + x, p->win, s->syn_win, mine->wscale,
-			 'A' + 1 - x, 'A' + 1 - x, p->win);
+			 'A' + x, p->win, s->syn_win, mine->wscale, 'A' + 1 - x,
+			 'A' + 1 - x, p->win);
 		finding_frame(c, f, *fi);
 	}
 }
@@ -888,8 +891,8 @@ check_ack(struct conn *c, int x, const struct sl_pkt *p, int *fi,
 			 "%c acknowledges %u bytes beyond anything %c sent in "
 			 "this capture (ACK %u, highest sent %u): data never "
 			 "sent was acknowledged, or the capture lost segments",
-			 'A' + x, p->ack - peer->snd_max, c->hs.self ? 'A' : 'A' + 1 - x,
-			 p->ack, peer->snd_max);
+			 'A' + x, p->ack - peer->snd_max,
+			 c->hs.self ? 'A' : 'A' + 1 - x, p->ack, peer->snd_max);
 		finding_frame(c, f, *fi);
 	}
 }
@@ -1071,9 +1074,8 @@ on_segment(struct sl_analyzer *az, struct conn *c, int x,
 				finding_frame(c, f, fi);
 			}
 		}
-		if (!sx->sent_bare_syn && p->opts.has_ws &&
-		    hs->syn[y].seen && hs->syn[y].wscale < 0 &&
-		    !hs->self) {
+		if (!sx->sent_bare_syn && p->opts.has_ws && hs->syn[y].seen &&
+		    hs->syn[y].wscale < 0 && !hs->self) {
 			f = add_finding(c, SL_SEV_WARNING, "ws-unsolicited",
 					"RFC 7323 §2.2");
 			if (f) {
@@ -1215,8 +1217,8 @@ classify(struct conn *c)
 	int64_t d1 = -1, d2 = -1;
 
 	if (hs->self)
-		hs->shape = a->sent_bare_syn ? SL_SHAPE_SELF
-					     : SL_SHAPE_INCOMPLETE;
+		hs->shape =
+		    a->sent_bare_syn ? SL_SHAPE_SELF : SL_SHAPE_INCOMPLETE;
 	else if (c->started_with_synack)
 		hs->shape = SL_SHAPE_INCOMPLETE;
 	else if (c->refused)
@@ -1270,23 +1272,23 @@ classify(struct conn *c)
 		if (d1 < 0 || d2 < 0)
 			d1 = d2 = -1;
 	} else if (hs->shape == SL_SHAPE_REFUSED && hs->nframes >= 2) {
-		hs->rtt_us = (c->fr[hs->nframes - 1].ts_ns -
-			      a->t_syn_prev) / 1000;
+		hs->rtt_us =
+		    (c->fr[hs->nframes - 1].ts_ns - a->t_syn_prev) / 1000;
 	}
 	if (d1 >= 0) {
 		hs->rtt_us = (d1 + d2) / 1000;
 		if (hs->shape == SL_SHAPE_SIMOPEN)
 			hs->rtt_us = (d1 > d2 ? d1 : d2) / 1000;
 	}
-	if (hs->self || (is_loopback(&hs->ep[0].addr) &&
-			 is_loopback(&hs->ep[1].addr)))
+	if (hs->self ||
+	    (is_loopback(&hs->ep[0].addr) && is_loopback(&hs->ep[1].addr)))
 		hs->vantage = SL_VANT_LOCAL;
 	else if (d1 >= 0 && hs->shape == SL_SHAPE_SIMOPEN)
-		hs->vantage = d1 < d2 / 4 ? SL_VANT_A
+		hs->vantage = d1 < d2 / 4   ? SL_VANT_A
 			      : d2 < d1 / 4 ? SL_VANT_B
 					    : SL_VANT_PATH;
 	else if (d1 >= 0)
-		hs->vantage = d2 < d1 / 4 ? SL_VANT_A
+		hs->vantage = d2 < d1 / 4   ? SL_VANT_A
 			      : d1 < d2 / 4 ? SL_VANT_B
 					    : SL_VANT_PATH;
 
@@ -1365,8 +1367,8 @@ report(struct sl_analyzer *az, struct conn *c)
 	/* The public frames, for the duration of the call. */
 	if (hs->nframes > az->scap) {
 		az->scap = hs->nframes;
-		az->scratch = sl_xrealloc(az->scratch, az->scap,
-					  sizeof(*az->scratch));
+		az->scratch =
+		    sl_xrealloc(az->scratch, az->scap, sizeof(*az->scratch));
 	}
 	for (i = 0; i < hs->nframes; i++) {
 		struct sl_hs_frame *o = &az->scratch[i];
@@ -1456,8 +1458,8 @@ conn_new(struct sl_analyzer *az, const struct sl_endpoint *lo,
 	win_push(az, c);
 	c->hs.id = az->next_id++;
 	c->hs.file = file;
-	c->hs.file_name = file >= 0 && file < az->nfiles ? az->files[file]
-							 : NULL;
+	c->hs.file_name =
+	    file >= 0 && file < az->nfiles ? az->files[file] : NULL;
 	c->hs.crossing_us = -1;
 	c->hs.rtt_us = -1;
 	c->hs.self = sl_endpoint_cmp(lo, hi) == 0;
@@ -1501,9 +1503,8 @@ tomb_find(const struct sl_analyzer *az, uint64_t key, int64_t now)
 	return false;
 }
 
-static void
-tomb_put(struct sl_analyzer *az, uint64_t key, int64_t expires,
-	 int64_t now);
+static void tomb_put(struct sl_analyzer *az, uint64_t key, int64_t expires,
+		     int64_t now);
 
 static void
 tomb_rehash(struct sl_analyzer *az, size_t ncap, int64_t now)
@@ -1530,9 +1531,10 @@ tomb_put(struct sl_analyzer *az, uint64_t key, int64_t expires, int64_t now)
 		for (i = 0; i < az->tcap; i++)
 			live += az->tombs[i].key != 0 &&
 				az->tombs[i].expires >= now;
-		tomb_rehash(az, (live + 1) * 4 > az->tcap && az->tcap
-				    ? az->tcap * 2
-				    : (az->tcap ? az->tcap : 1024),
+		tomb_rehash(az,
+			    (live + 1) * 4 > az->tcap && az->tcap
+				? az->tcap * 2
+				: (az->tcap ? az->tcap : 1024),
 			    now);
 	}
 	for (i = key & (az->tcap - 1); az->tombs[i].key != 0;
@@ -1654,10 +1656,9 @@ process(struct sl_analyzer *az, const struct sl_pkt *p, int file,
 		return;
 	}
 	if (c != NULL) {
-		x = c->hs.self ? 0
-			       : sl_endpoint_cmp(&p->src, &c->hs.ep[0]) == 0
-				     ? 0
-				     : 1;
+		x = c->hs.self					  ? 0
+		    : sl_endpoint_cmp(&p->src, &c->hs.ep[0]) == 0 ? 0
+								  : 1;
 		if (starts_new(c, x, p)) {
 			finalize(az, c, SL_END_EOF);
 			c = NULL;
@@ -1693,10 +1694,9 @@ process(struct sl_analyzer *az, const struct sl_pkt *p, int file,
 			c->hs.ep[0] = p->src;
 			c->hs.ep[1] = p->dst;
 		}
-		x = c->hs.self ? 0
-			       : sl_endpoint_cmp(&p->src, &c->hs.ep[0]) == 0
-				     ? 0
-				     : 1;
+		x = c->hs.self					  ? 0
+		    : sl_endpoint_cmp(&p->src, &c->hs.ep[0]) == 0 ? 0
+								  : 1;
 	}
 	on_segment(az, c, x, p, frame, ts);
 	if (c->ended) {
@@ -1745,8 +1745,8 @@ sl_analyzer_set_iface(struct sl_analyzer *az, int iface, const char *name)
 			az->cur_iface_name = az->ifnames[i];
 			return;
 		}
-	az->ifnames = sl_xrealloc(az->ifnames, az->nifnames + 1,
-				  sizeof(*az->ifnames));
+	az->ifnames =
+	    sl_xrealloc(az->ifnames, az->nifnames + 1, sizeof(*az->ifnames));
 	az->ifnames[az->nifnames] = sl_xstrdup(name);
 	az->cur_iface_name = az->ifnames[az->nifnames++];
 }

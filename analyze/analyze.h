@@ -46,17 +46,18 @@ enum sl_role {
 	SL_ROLE_SYN_RETX,
 	SL_ROLE_SYNACK,
 	SL_ROLE_SYNACK_RETX,
-	SL_ROLE_ACK,          /* the ACK that completes the handshake */
-	SL_ROLE_DUP_ACK,      /* a second ACK of the peer's SYN (simultaneous open) */
+	SL_ROLE_ACK,	 /* the ACK that completes the handshake */
+	SL_ROLE_DUP_ACK, /* a second ACK of the peer's SYN (simultaneous open) */
 	SL_ROLE_RST,
-	SL_ROLE_LATE_SYN,     /* SYN on an established connection */
-	SL_ROLE_CHALLENGE_ACK,/* RFC 5961 §4 answer to a late SYN */
+	SL_ROLE_LATE_SYN,      /* SYN on an established connection */
+	SL_ROLE_CHALLENGE_ACK, /* RFC 5961 §4 answer to a late SYN */
 	SL_ROLE_DATA,
 	SL_ROLE_FIN,
 	SL_ROLE_OTHER,
 	SL_ROLE__COUNT
 };
-const char *sl_role_name(enum sl_role r); /* "SYN", "SYN-ACK retransmission", ... */
+const char *
+sl_role_name(enum sl_role r); /* "SYN", "SYN-ACK retransmission", ... */
 
 enum sl_severity { SL_SEV_NOTE, SL_SEV_WARNING, SL_SEV_VIOLATION };
 const char *sl_severity_name(enum sl_severity s);
@@ -71,33 +72,33 @@ enum sl_vantage {
 };
 const char *sl_vantage_name(enum sl_vantage v);
 
-#define SL_HS_MAXFRAMES   64
+#define SL_HS_MAXFRAMES	  64
 #define SL_HS_MAXFINDINGS 12
-#define SL_HS_MAXRETX     8
+#define SL_HS_MAXRETX	  8
 #define SL_FINDING_FRAMES 4
-#define SL_NOTE_LEN       88
+#define SL_NOTE_LEN	  88
 
 struct sl_hs_frame {
-	uint64_t frame;        /* frame number in its file, from 1 */
-	int64_t ts_ns;         /* capture time, ns since the epoch */
-	uint8_t from;          /* 0: A sent it, 1: B sent it */
-	uint8_t flags;         /* SL_TH_* */
-	uint8_t role;          /* enum sl_role */
-	uint8_t st[2][2];      /* [endpoint][0 before, 1 after] this frame;
+	uint64_t frame;	   /* frame number in its file, from 1 */
+	int64_t ts_ns;	   /* capture time, ns since the epoch */
+	uint8_t from;	   /* 0: A sent it, 1: B sent it */
+	uint8_t flags;	   /* SL_TH_* */
+	uint8_t role;	   /* enum sl_role */
+	uint8_t st[2][2];  /* [endpoint][0 before, 1 after] this frame;
 				  SL_ST_NONE where the frame did not change it.
 				  Self-connect (one socket): [0] is the change
 				  on sending, [1] the change on receiving it */
-	uint32_t seq, ack;     /* absolute */
-	uint32_t len;          /* payload bytes */
+	uint32_t seq, ack; /* absolute */
+	uint32_t len;	   /* payload bytes */
 	uint16_t win;
 	struct sl_tcpopts opts;
-	char note[SL_NOTE_LEN];/* "crossing SYN, in flight 4.1 ms", or "" */
+	char note[SL_NOTE_LEN]; /* "crossing SYN, in flight 4.1 ms", or "" */
 };
 
 struct sl_finding {
 	enum sl_severity sev;
-	const char *rule;      /* stable id, e.g. "synack-bad-ack" (static) */
-	const char *rfc;       /* e.g. "RFC 9293 §3.5" (static) */
+	const char *rule; /* stable id, e.g. "synack-bad-ack" (static) */
+	const char *rfc;  /* e.g. "RFC 9293 §3.5" (static) */
 	uint64_t frames[SL_FINDING_FRAMES];
 	unsigned nframes;
 	char message[240];
@@ -106,22 +107,22 @@ struct sl_finding {
 /* Options one side put in its SYN (or SYN-ACK). */
 struct sl_synopts {
 	bool seen;
-	int mss;               /* -1: absent */
-	int wscale;            /* -1: absent */
+	int mss;    /* -1: absent */
+	int wscale; /* -1: absent */
 	bool sack_ok, ts, tfo;
 };
 
 enum sl_end { SL_END_OPEN, SL_END_FIN, SL_END_RST, SL_END_IDLE, SL_END_EOF };
 
 struct sl_handshake {
-	unsigned id;           /* from 1, in the order of first frames */
-	int file;              /* index of the input file */
-	const char *file_name; /* borrowed: lives as long as the analyzer */
-	int iface;             /* pcapng interface (vantage) in that file */
-	const char *iface_name;/* its if_name, or NULL; borrowed likewise */
+	unsigned id;		/* from 1, in the order of first frames */
+	int file;		/* index of the input file */
+	const char *file_name;	/* borrowed: lives as long as the analyzer */
+	int iface;		/* pcapng interface (vantage) in that file */
+	const char *iface_name; /* its if_name, or NULL; borrowed likewise */
 	enum sl_shape shape;
 	struct sl_endpoint ep[2]; /* [0] A: sent the first SYN seen */
-	bool self;             /* A == B: one socket plays both roles */
+	bool self;		  /* A == B: one socket plays both roles */
 	bool has_isn[2];
 	uint32_t isn[2];
 	/*
@@ -136,15 +137,15 @@ struct sl_handshake {
 	/* attributes */
 	unsigned syn_retx[2];
 	unsigned nretx_iv[2];
-	int64_t retx_iv_us[2][SL_HS_MAXRETX];  /* intervals between SYN copies */
-	int64_t crossing_us;   /* -1 unless both sides sent a bare SYN */
-	int64_t rtt_us;        /* SYN to SYN-ACK (or crossing) as seen; -1 */
+	int64_t retx_iv_us[2][SL_HS_MAXRETX]; /* intervals between SYN copies */
+	int64_t crossing_us; /* -1 unless both sides sent a bare SYN */
+	int64_t rtt_us;	     /* SYN to SYN-ACK (or crossing) as seen; -1 */
 	enum sl_vantage vantage;
 	struct sl_synopts syn[2];
 	bool ws_in_effect, sack_in_effect, ts_in_effect;
 	unsigned late_syns, challenge_acks;
-	unsigned duplicates;   /* copies of one packet ignored (capture on any) */
-	unsigned truncated;    /* frames cut by snaplen */
+	unsigned duplicates; /* copies of one packet ignored (capture on any) */
+	unsigned truncated;  /* frames cut by snaplen */
 	enum sl_end end;
 	uint64_t data_bytes[2];
 	unsigned nfind;
@@ -155,11 +156,12 @@ struct sl_handshake {
 struct sl_summary {
 	uint64_t frames, tcp, not_tcp, fragments, truncated, malformed;
 	uint64_t duplicates, unsupported_link, no_handshake_segments;
-	uint64_t late_syn_copies; /* copies of a SYN already reported unanswered */
+	uint64_t
+	    late_syn_copies; /* copies of a SYN already reported unanswered */
 	unsigned handshakes;
 	unsigned shapes[SL_SHAPE__COUNT];
-	unsigned findings[3];  /* by severity */
-	size_t peak_open;      /* most handshakes open at once */
+	unsigned findings[3]; /* by severity */
+	size_t peak_open;     /* most handshakes open at once */
 };
 
 struct sl_analyzer;
@@ -177,7 +179,7 @@ struct sl_analyzer_cfg {
 	 */
 	void (*on_problem)(const char *msg, void *arg);
 	void *arg;
-	int64_t idle_ns;       /* 0: default 300 s of capture time */
+	int64_t idle_ns; /* 0: default 300 s of capture time */
 };
 
 /* New analyzer; free with sl_analyzer_free.  Never returns NULL. */
@@ -190,16 +192,15 @@ struct sl_analyzer *sl_analyzer_new(const struct sl_analyzer_cfg *cfg);
  * on_problem); the analyzer stays usable either way.
  */
 int sl_analyzer_feed(struct sl_analyzer *az, int file, uint64_t frame,
-		     int64_t ts_ns, int dlt, const uint8_t *data,
-		     size_t caplen, size_t wirelen);
+		     int64_t ts_ns, int dlt, const uint8_t *data, size_t caplen,
+		     size_t wirelen);
 
 /*
  * Packets fed from now on were captured on interface iface of the current
  * file, named name (copied; may be NULL).  Interfaces are vantage points:
  * the same tuple seen on two interfaces is two handshakes.
  */
-void sl_analyzer_set_iface(struct sl_analyzer *az, int iface,
-			   const char *name);
+void sl_analyzer_set_iface(struct sl_analyzer *az, int iface, const char *name);
 
 /* Name of input file `file` (copied). */
 void sl_analyzer_set_file(struct sl_analyzer *az, int file, const char *name);
@@ -227,8 +228,8 @@ void sl_analyzer_free(struct sl_analyzer *az);
  * in flight 4.1 ms", including the messages of findings naming the frame.
  * Returns the length written (truncated to len-1).
  */
-size_t sl_hs_frame_comment(const struct sl_handshake *hs, unsigned i,
-			   char *buf, size_t len);
+size_t sl_hs_frame_comment(const struct sl_handshake *hs, unsigned i, char *buf,
+			   size_t len);
 
 /* One-line verdict: "#1 simultaneous-open 10.0.0.1:1314 <-> 10.0.0.2:1314 (ok)" */
 size_t sl_hs_verdict(const struct sl_handshake *hs, char *buf, size_t len);

@@ -26,7 +26,7 @@
 
 /* Blocks larger than this are refused as lying (libpcap: 16 MiB and up). */
 #define BLOCK_MAX ((uint32_t)64 << 20)
-#define SHB_MAX   ((uint32_t)1 << 20)
+#define SHB_MAX	  ((uint32_t)1 << 20)
 /* libpcap's MAXIMUM_SNAPLEN: the largest capture length it reads back. */
 #define SNAPLEN_MAX 262144u
 
@@ -39,14 +39,14 @@
 struct note {
 	int file;
 	uint64_t frame;
-	char *text;            /* NULL: empty slot */
+	char *text; /* NULL: empty slot */
 };
 
 struct sl_annotate {
 	struct note *tab;
-	size_t cap;            /* power of two */
+	size_t cap; /* power of two */
 	size_t n;
-	char **names;          /* display names of inputs, by file index */
+	char **names; /* display names of inputs, by file index */
 	int nnames;
 };
 
@@ -58,8 +58,8 @@ sl_annotate_set_input_name(struct sl_annotate *a, int file, const char *name)
 	if (file < 0)
 		return;
 	if (file >= a->nnames) {
-		a->names = sl_xrealloc(a->names, (size_t)file + 1,
-				       sizeof(*a->names));
+		a->names =
+		    sl_xrealloc(a->names, (size_t)file + 1, sizeof(*a->names));
 		for (i = a->nnames; i <= file; i++)
 			a->names[i] = NULL;
 		a->nnames = file + 1;
@@ -133,8 +133,8 @@ note_grow(struct sl_annotate *a)
 
 	for (i = 0; i < a->cap; i++)
 		if (a->tab[i].text != NULL)
-			*note_slot(tab, cap, a->tab[i].file,
-				   a->tab[i].frame) = a->tab[i];
+			*note_slot(tab, cap, a->tab[i].file, a->tab[i].frame) =
+			    a->tab[i];
 	free(a->tab);
 	a->tab = tab;
 	a->cap = cap;
@@ -148,8 +148,8 @@ has_part(const char *have, const char *text)
 	const char *p = have;
 
 	while ((p = strstr(p, text)) != NULL) {
-		bool starts = p == have ||
-			      (p - have >= 3 && memcmp(p - 3, JOIN, 3) == 0);
+		bool starts =
+		    p == have || (p - have >= 3 && memcmp(p - 3, JOIN, 3) == 0);
 		bool ends = p[n] == '\0' || strncmp(p + n, JOIN, 3) == 0;
 
 		if (starts && ends)
@@ -211,26 +211,25 @@ sl_annotate_handshake(const struct sl_handshake *hs, void *arg)
 
 struct in {
 	const char *name;
-	const char *display;   /* if_name for a classic pcap input, or NULL */
+	const char *display; /* if_name for a classic pcap input, or NULL */
 	int file;
 	FILE *f;
-	uint64_t off;          /* file offset of the block or record */
-	uint64_t nframes;      /* packets read so far */
+	uint64_t off;	  /* file offset of the block or record */
+	uint64_t nframes; /* packets read so far */
 	uint8_t *buf;
 	size_t cap;
 	char *errbuf;
 	/* pcapng section state */
-	bool be;               /* section is big-endian */
-	unsigned section;      /* from 1 */
-	uint32_t *ifmap;       /* section interface id -> output id */
-	uint32_t *ifsnap;      /* section interface id -> snaplen */
+	bool be;	  /* section is big-endian */
+	unsigned section; /* from 1 */
+	uint32_t *ifmap;  /* section interface id -> output id */
+	uint32_t *ifsnap; /* section interface id -> snaplen */
 	uint32_t nif, ifcap;
-	char *shb_info;        /* SHB strings of the section, for IDB comments */
+	char *shb_info; /* SHB strings of the section, for IDB comments */
 };
 
-static int
-in_fail(struct in *in, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+static int in_fail(struct in *in, int rc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* "FILE: frame N: problem", N the frame being read or next to be read. */
 static int
@@ -293,7 +292,7 @@ opt_numeric(uint32_t btype, uint16_t code)
 {
 	if (btype == SL_PCAPNG_BT_IDB) {
 		switch (code) {
-		case 8:  /* if_speed */
+		case 8:	 /* if_speed */
 		case 14: /* if_tsoffset */
 		case 16: /* if_txspeed */
 		case 17: /* if_rxspeed */
@@ -450,11 +449,9 @@ ng_shb(struct in *in, struct sl_rd rd)
 	/* The byte-order magic was read by the caller. */
 	sl_rd_skip(&rd, 4);
 	if (rd16(&rd, in->be, &major) != SL_OK ||
-	    rd16(&rd, in->be, &minor) != SL_OK ||
-	    sl_rd_skip(&rd, 8) != SL_OK)
+	    rd16(&rd, in->be, &minor) != SL_OK || sl_rd_skip(&rd, 8) != SL_OK)
 		return in_fail(in, SL_EMALFORM,
-			       "section header at offset %" PRIu64
-			       " cut short",
+			       "section header at offset %" PRIu64 " cut short",
 			       in->off);
 	if (major != 1)
 		return in_fail(in, SL_EMALFORM,
@@ -511,10 +508,10 @@ map_interface(struct in *in, int outid, uint32_t snaplen)
 {
 	if (in->nif == in->ifcap) {
 		in->ifcap = in->ifcap ? in->ifcap * 2 : 4;
-		in->ifmap = sl_xrealloc(in->ifmap, in->ifcap,
-					sizeof(*in->ifmap));
-		in->ifsnap = sl_xrealloc(in->ifsnap, in->ifcap,
-					 sizeof(*in->ifsnap));
+		in->ifmap =
+		    sl_xrealloc(in->ifmap, in->ifcap, sizeof(*in->ifmap));
+		in->ifsnap =
+		    sl_xrealloc(in->ifsnap, in->ifcap, sizeof(*in->ifsnap));
 	}
 	in->ifmap[in->nif] = (uint32_t)outid;
 	in->ifsnap[in->nif] = snaplen;
@@ -576,9 +573,10 @@ out:
 
 /* Writes one packet with its copied options and our comment, if any. */
 static int
-put_packet(struct in *in, struct sl_pcapng_writer *w, const struct sl_annotate *a,
-	   uint32_t outid, uint64_t ts, const uint8_t *data, uint32_t caplen,
-	   uint32_t wirelen, const struct sl_pcapng_opts *o)
+put_packet(struct in *in, struct sl_pcapng_writer *w,
+	   const struct sl_annotate *a, uint32_t outid, uint64_t ts,
+	   const uint8_t *data, uint32_t caplen, uint32_t wirelen,
+	   const struct sl_pcapng_opts *o)
 {
 	const char *c = note_find(a, in->file, in->nframes);
 	int rc;
@@ -622,20 +620,17 @@ ng_packet(struct in *in, uint32_t btype, struct sl_rd rd,
 		caplen = wirelen;
 		/* §4.4: captured length is the smaller of the packet's
 		 * length and interface 0's snaplen. */
-		if (in->nif > 0 && in->ifsnap[0] != 0 &&
-		    caplen > in->ifsnap[0])
+		if (in->nif > 0 && in->ifsnap[0] != 0 && caplen > in->ifsnap[0])
 			caplen = in->ifsnap[0];
 	}
 	if (rc != 0)
 		return in_fail(in, SL_EMALFORM,
-			       "packet block at offset %" PRIu64
-			       " cut short",
+			       "packet block at offset %" PRIu64 " cut short",
 			       in->off);
 	if (ifid >= in->nif)
 		return in_fail(in, SL_EMALFORM,
 			       "packet on interface %" PRIu32
-			       ", but the section has %" PRIu32
-			       " interface(s)",
+			       ", but the section has %" PRIu32 " interface(s)",
 			       ifid, in->nif);
 	if (sl_rd_need(&rd, caplen) != SL_OK)
 		return in_fail(in, SL_EMALFORM,
@@ -652,8 +647,7 @@ ng_packet(struct in *in, uint32_t btype, struct sl_rd rd,
 				       "packet data padding overruns the "
 				       "block at offset %" PRIu64,
 				       in->off);
-		if (btype == SL_PCAPNG_BT_PB && drops != 0xFFFF &&
-		    drops != 0) {
+		if (btype == SL_PCAPNG_BT_PB && drops != 0xFFFF && drops != 0) {
 			uint64_t d = drops;
 			uint8_t le[8];
 			unsigned i;
@@ -667,8 +661,8 @@ ng_packet(struct in *in, uint32_t btype, struct sl_rd rd,
 			goto out;
 	}
 	in->nframes++;
-	rc = put_packet(in, w, a, in->ifmap[ifid],
-			(uint64_t)tsh << 32 | tsl, data, caplen, wirelen, &o);
+	rc = put_packet(in, w, a, in->ifmap[ifid], (uint64_t)tsh << 32 | tsl,
+			data, caplen, wirelen, &o);
 out:
 	sl_pcapng_opts_free(&o);
 	return rc;
@@ -724,13 +718,12 @@ copy_pcapng(struct in *in, struct sl_pcapng_writer *w,
 		total = get32(h + 4, in->be);
 		if (total < 12 + (have == 12 ? 16u : 0u) || total % 4 != 0 ||
 		    total > max)
-			return in_fail(in, SL_EMALFORM,
-				       "block at offset %" PRIu64
-				       " has a total length of %" PRIu32
-				       " (must be a multiple of 4, %u to %" PRIu32
-				       ")",
-				       in->off, total, have == 12 ? 28u : 12u,
-				       max);
+			return in_fail(
+			    in, SL_EMALFORM,
+			    "block at offset %" PRIu64
+			    " has a total length of %" PRIu32
+			    " (must be a multiple of 4, %u to %" PRIu32 ")",
+			    in->off, total, have == 12 ? 28u : 12u, max);
 		/*
 		 * in->buf gets the block body and trailer; for an SHB the
 		 * byte-order magic already read goes first, for ng_shb.
@@ -778,12 +771,12 @@ copy_pcapng(struct in *in, struct sl_pcapng_writer *w,
 }
 
 /* Classic pcap magics, as read little-endian. */
-#define PCAP_MAGIC_US   0xa1b2c3d4u
-#define PCAP_MAGIC_NS   0xa1b23c4du
-#define PCAP_MAGIC_KUZ  0xa1b2cd34u /* Kuznetzov's patched libpcap, us */
-#define LT_LINKTYPE(x)  ((x) & 0x03FFFFFFu)
-#define LT_FCS_PRESENT  0x04000000u
-#define LT_FCS_LEN(x)   (((x) >> 28) & 0xFu)
+#define PCAP_MAGIC_US  0xa1b2c3d4u
+#define PCAP_MAGIC_NS  0xa1b23c4du
+#define PCAP_MAGIC_KUZ 0xa1b2cd34u /* Kuznetzov's patched libpcap, us */
+#define LT_LINKTYPE(x) ((x)&0x03FFFFFFu)
+#define LT_FCS_PRESENT 0x04000000u
+#define LT_FCS_LEN(x)  (((x) >> 28) & 0xFu)
 
 static uint32_t
 swap32(uint32_t v)
@@ -879,8 +872,8 @@ copy_pcap(struct in *in, uint32_t magic_le, struct sl_pcapng_writer *w,
 		if ((int32_t)sec < 0 || (int32_t)frac < 0 || frac >= per_sec)
 			return in_fail(in, SL_EMALFORM,
 				       "frame %" PRIu64 ": timestamp out of "
-				       "range (seconds %" PRIu32 ", fraction %"
-				       PRIu32 ")",
+				       "range (seconds %" PRIu32
+				       ", fraction %" PRIu32 ")",
 				       in->nframes + 1, sec, frac);
 		rc = in_read(in, 0, caplen, &got);
 		if (rc != SL_OK)
@@ -952,8 +945,7 @@ copy_input(struct in *in, struct sl_pcapng_writer *w,
 
 /* Refuses to write over one of the inputs before reading it. */
 static int
-check_out(const char *const *inputs, int ninputs, const char *out,
-	  char *errbuf)
+check_out(const char *const *inputs, int ninputs, const char *out, char *errbuf)
 {
 	struct stat so, si;
 	int i;
@@ -971,9 +963,8 @@ check_out(const char *const *inputs, int ninputs, const char *out,
 }
 
 int
-sl_annotate_write(struct sl_annotate *a, const char *const *inputs,
-		  int ninputs, const char *out, const char *shb_comment,
-		  char *errbuf)
+sl_annotate_write(struct sl_annotate *a, const char *const *inputs, int ninputs,
+		  const char *out, const char *shb_comment, char *errbuf)
 {
 	struct sl_pcapng_writer *w;
 	char cerr[SL_ERRBUF_SIZE];

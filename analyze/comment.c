@@ -10,8 +10,7 @@ struct sbuf {
 	size_t len, n;
 };
 
-static void
-sb_printf(struct sbuf *b, const char *fmt, ...)
+static void sb_printf(struct sbuf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static void
@@ -57,15 +56,17 @@ sl_hs_frame_comment(const struct sl_handshake *hs, unsigned i, char *buf,
 	sb_printf(&b, "synlab: ");
 	if (hs->self) {
 		/* One socket: the change on sending, then on receiving. */
-		if (changed(f, 0) && changed(f, 1) && f->st[0][1] == f->st[1][0])
+		if (changed(f, 0) && changed(f, 1) &&
+		    f->st[0][1] == f->st[1][0])
 			sb_printf(&b, "A %s -> %s -> %s",
 				  sl_state_name(f->st[0][0]),
 				  sl_state_name(f->st[0][1]),
 				  sl_state_name(f->st[1][1]));
 		else if (changed(f, 0) || changed(f, 1))
-			sb_printf(&b, "A %s -> %s",
-				  sl_state_name(f->st[changed(f, 0) ? 0 : 1][0]),
-				  sl_state_name(f->st[changed(f, 1) ? 1 : 0][1]));
+			sb_printf(
+			    &b, "A %s -> %s",
+			    sl_state_name(f->st[changed(f, 0) ? 0 : 1][0]),
+			    sl_state_name(f->st[changed(f, 1) ? 1 : 0][1]));
 		else
 			sb_printf(&b, "A %s", sl_state_name(f->st[0][1]));
 	} else {
@@ -119,7 +120,8 @@ sl_hs_verdict(const struct sl_handshake *hs, char *buf, size_t len)
 			  n[SL_SEV_VIOLATION] > 1 ? "s" : "");
 		for (k = 0; k < hs->nfind; k++)
 			if (hs->find[k].sev == SL_SEV_VIOLATION)
-				sb_printf(&b, "%s%s", b.p[b.n - 1] == '(' ? "" : ", ",
+				sb_printf(&b, "%s%s",
+					  b.p[b.n - 1] == '(' ? "" : ", ",
 					  hs->find[k].rule);
 		sb_printf(&b, ")");
 	} else {

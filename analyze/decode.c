@@ -15,34 +15,34 @@
 #include "rd.h"
 
 /* DLT values (pcap/dlt.h), kept here so analyze/ does not need pcap.h. */
-#define DLT_NULL_       0
-#define DLT_EN10MB_     1
-#define DLT_RAW_        12
-#define DLT_RAW_OBSD_   14
-#define DLT_LOOP_       108
-#define DLT_LINUX_SLL_  113
-#define DLT_IPV4_       228
-#define DLT_IPV6_       229
+#define DLT_NULL_	0
+#define DLT_EN10MB_	1
+#define DLT_RAW_	12
+#define DLT_RAW_OBSD_	14
+#define DLT_LOOP_	108
+#define DLT_LINUX_SLL_	113
+#define DLT_IPV4_	228
+#define DLT_IPV6_	229
 #define DLT_LINUX_SLL2_ 276
 
-#define ETHERTYPE_IP   0x0800
-#define ETHERTYPE_IPV6 0x86dd
-#define ETHERTYPE_VLAN 0x8100
-#define ETHERTYPE_QINQ 0x88a8
+#define ETHERTYPE_IP	   0x0800
+#define ETHERTYPE_IPV6	   0x86dd
+#define ETHERTYPE_VLAN	   0x8100
+#define ETHERTYPE_QINQ	   0x88a8
 #define ETHERTYPE_QINQ_OLD 0x9100
 
-#define IPPROTO_TCP_      6
-#define IP6_HOPOPTS       0
-#define IP6_ROUTING       43
-#define IP6_FRAGMENT      44
-#define IP6_ESP           50
-#define IP6_AH            51
-#define IP6_NONE          59
-#define IP6_DSTOPTS       60
-#define IP6_MOBILITY      135
-#define IP6_MAX_EXT       16
+#define IPPROTO_TCP_ 6
+#define IP6_HOPOPTS  0
+#define IP6_ROUTING  43
+#define IP6_FRAGMENT 44
+#define IP6_ESP	     50
+#define IP6_AH	     51
+#define IP6_NONE     59
+#define IP6_DSTOPTS  60
+#define IP6_MOBILITY 135
+#define IP6_MAX_EXT  16
 
-#define MAX_VLAN_TAGS     4
+#define MAX_VLAN_TAGS 4
 
 bool
 sl_decode_dlt_supported(int dlt)
@@ -91,7 +91,8 @@ sl_endpoint_str(const struct sl_endpoint *ep, char *buf, size_t len)
 		}
 		for (i = 0; i < 8; i++) {
 			if (i == best) {
-				n += (size_t)snprintf(a + n, sizeof(a) - n, "::");
+				n += (size_t)snprintf(a + n, sizeof(a) - n,
+						      "::");
 				i += bestlen - 1;
 				continue;
 			}
@@ -261,8 +262,9 @@ decode_options(struct sl_rd rd, size_t optlen, struct sl_tcpopts *o,
 		}
 		continue;
 	badlen:
-		sl_errbuf_set(errbuf, "TCP option kind %u has length %u, "
-				      "not allowed for that kind",
+		sl_errbuf_set(errbuf,
+			      "TCP option kind %u has length %u, "
+			      "not allowed for that kind",
 			      kind, len);
 		return SL_DEC_MALFORMED;
 	}
@@ -302,10 +304,11 @@ decode_tcp(struct sl_rd rd, size_t seglen, struct sl_pkt *pkt, char *errbuf)
 		return SL_DEC_MALFORMED;
 	}
 	if (hlen > seglen) {
-		sl_errbuf_set(errbuf,
-			      "TCP data offset %zu bytes runs past the %zu-byte "
-			      "segment",
-			      hlen, seglen);
+		sl_errbuf_set(
+		    errbuf,
+		    "TCP data offset %zu bytes runs past the %zu-byte "
+		    "segment",
+		    hlen, seglen);
 		return SL_DEC_MALFORMED;
 	}
 	pkt->paylen = (uint32_t)(seglen - hlen);
@@ -333,8 +336,7 @@ decode_tcp(struct sl_rd rd, size_t seglen, struct sl_pkt *pkt, char *errbuf)
  * are left out, so one packet seen on two interfaces hashes the same.
  */
 static void
-hash_headers(struct sl_pkt *pkt, const uint8_t *ip, size_t avail,
-	     size_t want)
+hash_headers(struct sl_pkt *pkt, const uint8_t *ip, size_t avail, size_t want)
 {
 	uint8_t buf[160];
 	size_t n = want < avail ? want : avail;
@@ -355,8 +357,7 @@ hash_headers(struct sl_pkt *pkt, const uint8_t *ip, size_t avail,
 
 /* IPv4 (RFC 791): options skipped, fragments noted, padding trimmed. */
 static enum sl_dec_status
-decode_ipv4(struct sl_rd rd, size_t wirelen, struct sl_pkt *pkt,
-	    char *errbuf)
+decode_ipv4(struct sl_rd rd, size_t wirelen, struct sl_pkt *pkt, char *errbuf)
 {
 	const uint8_t *ip = rd.p;
 	size_t avail = rd.left;
@@ -426,8 +427,7 @@ decode_ipv4(struct sl_rd rd, size_t wirelen, struct sl_pkt *pkt,
 
 /* IPv6 (RFC 8200): extension headers skipped, at most IP6_MAX_EXT of them. */
 static enum sl_dec_status
-decode_ipv6(struct sl_rd rd, size_t wirelen, struct sl_pkt *pkt,
-	    char *errbuf)
+decode_ipv6(struct sl_rd rd, size_t wirelen, struct sl_pkt *pkt, char *errbuf)
 {
 	const uint8_t *ip = rd.p;
 	size_t avail = rd.left;

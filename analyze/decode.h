@@ -45,30 +45,30 @@ int sl_endpoint_cmp(const struct sl_endpoint *a, const struct sl_endpoint *b);
 /* TCP options, every kind decoded (RFC 9293 §3.2, RFC 7323, RFC 2018, RFC 7413). */
 struct sl_tcpopts {
 	bool has_mss, has_ws, sack_ok, has_ts, has_tfo, has_sack;
-	uint16_t mss;               /* kind 2 */
-	uint8_t ws;                 /* kind 3, shift count as sent */
-	uint32_t ts_val, ts_ecr;    /* kind 8 */
-	uint8_t nsack;              /* kind 5 */
+	uint16_t mss;		 /* kind 2 */
+	uint8_t ws;		 /* kind 3, shift count as sent */
+	uint32_t ts_val, ts_ecr; /* kind 8 */
+	uint8_t nsack;		 /* kind 5 */
 	uint32_t sack[SL_SACK_MAX][2];
-	uint8_t tfo_len;            /* kind 34 (or 254 with magic 0xF989) */
+	uint8_t tfo_len; /* kind 34 (or 254 with magic 0xF989) */
 	uint8_t tfo_cookie[SL_TFO_MAX];
-	uint8_t nunknown;           /* other kinds, kept as raw bytes */
+	uint8_t nunknown; /* other kinds, kept as raw bytes */
 	struct {
-		uint8_t kind, len;      /* len = total option length */
+		uint8_t kind, len; /* len = total option length */
 		uint8_t data[SL_UNKOPT_DATA];
 	} unknown[SL_UNKOPT_MAX];
-	bool trunc;                 /* options ran past the captured bytes */
+	bool trunc; /* options ran past the captured bytes */
 };
 
 /* Result of decoding one frame. */
 enum sl_dec_status {
-	SL_DEC_TCP = 0,     /* a TCP segment: pkt is filled */
-	SL_DEC_NOT_TCP,     /* something else (ARP, UDP, ...): skip quietly */
-	SL_DEC_FRAGMENT,    /* a non-first IP fragment or a first fragment
+	SL_DEC_TCP = 0,	  /* a TCP segment: pkt is filled */
+	SL_DEC_NOT_TCP,	  /* something else (ARP, UDP, ...): skip quietly */
+	SL_DEC_FRAGMENT,  /* a non-first IP fragment or a first fragment
 			       without a full TCP header: noted, not reassembled */
-	SL_DEC_TRUNC,       /* snaplen cut the packet before the TCP ports */
-	SL_DEC_MALFORMED,   /* a header lies; errbuf says which */
-	SL_DEC_LINKTYPE,    /* link type not supported */
+	SL_DEC_TRUNC,	  /* snaplen cut the packet before the TCP ports */
+	SL_DEC_MALFORMED, /* a header lies; errbuf says which */
+	SL_DEC_LINKTYPE,  /* link type not supported */
 };
 
 /* A decoded TCP segment; all numbers host order. */
@@ -77,17 +77,17 @@ struct sl_pkt {
 	uint32_t seq, ack;
 	uint8_t flags;
 	uint16_t win;
-	uint32_t paylen;      /* TCP payload length per the IP header */
-	uint8_t ttl;          /* IPv4 TTL or IPv6 hop limit */
-	uint16_t ipid;        /* IPv4 identification, 0 for IPv6 */
+	uint32_t paylen; /* TCP payload length per the IP header */
+	uint8_t ttl;	 /* IPv4 TTL or IPv6 hop limit */
+	uint16_t ipid;	 /* IPv4 identification, 0 for IPv6 */
 	struct sl_tcpopts opts;
-	bool trunc;           /* captured bytes end inside the TCP header or
+	bool trunc;	     /* captured bytes end inside the TCP header or
 				 options; fields past the cut are zero */
-	bool ip_fragment;     /* first fragment of a fragmented datagram */
-	bool opts_malformed;  /* an option lied; the rest of the segment is
+	bool ip_fragment;    /* first fragment of a fragmented datagram */
+	bool opts_malformed; /* an option lied; the rest of the segment is
 				 usable and errbuf says what was wrong */
-	int sll_pkttype;      /* Linux cooked capture packet type, -1 if none */
-	uint64_t hash;        /* of the IP+TCP headers, for duplicate detection */
+	int sll_pkttype;     /* Linux cooked capture packet type, -1 if none */
+	uint64_t hash; /* of the IP+TCP headers, for duplicate detection */
 };
 
 /*

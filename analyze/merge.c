@@ -16,7 +16,7 @@ struct mseg {
 	int64_t ts;
 	uint8_t from, flags;
 	uint32_t seq, ack, len;
-	int peer;          /* index of the same segment in the match, -1 */
+	int peer; /* index of the same segment in the match, -1 */
 };
 
 struct mhs {
@@ -28,18 +28,18 @@ struct mhs {
 	uint32_t isn[2];
 	unsigned nseg;
 	struct mseg *seg;
-	int match;         /* index of the other view, -1 */
-	int dep_side;      /* side (own numbering) whose segments leave this
+	int match;    /* index of the other view, -1 */
+	int dep_side; /* side (own numbering) whose segments leave this
 			      view's vantage first; -1 unknown */
 };
 
 struct vant {
 	int file, iface;
-	char *name;        /* "file" or "file (iface)" */
+	char *name; /* "file" or "file (iface)" */
 	char *file_name;
 	bool has_offset;
-	int64_t offset;    /* ns its clock is ahead of vantage 0's */
-	int64_t unc;       /* ns, worst case for an asymmetric path */
+	int64_t offset; /* ns its clock is ahead of vantage 0's */
+	int64_t unc;	/* ns, worst case for an asymmetric path */
 };
 
 /* One estimate between two vantages, pooled over their matches. */
@@ -222,8 +222,8 @@ pair_of(struct sl_merge *m, int v1, int v2)
 	for (i = 0; i < m->npairs; i++)
 		if (m->pairs[i].v1 == v1 && m->pairs[i].v2 == v2)
 			return &m->pairs[i];
-	m->pairs = sl_xrealloc(m->pairs, (size_t)m->npairs + 1,
-			       sizeof(*m->pairs));
+	m->pairs =
+	    sl_xrealloc(m->pairs, (size_t)m->npairs + 1, sizeof(*m->pairs));
 	memset(&m->pairs[m->npairs], 0, sizeof(m->pairs[0]));
 	m->pairs[m->npairs].v1 = v1;
 	m->pairs[m->npairs].v2 = v2;
@@ -380,8 +380,8 @@ seg_times(const struct sl_merge *m, const struct mhs *a, unsigned j,
 
 void
 sl_merge_apply(const struct sl_merge *m,
-	       void (*fn)(unsigned hs_id, unsigned fi, int64_t dep,
-			  int64_t arr, void *arg),
+	       void (*fn)(unsigned hs_id, unsigned fi, int64_t dep, int64_t arr,
+			  void *arg),
 	       void *arg)
 {
 	unsigned i, j;
@@ -463,8 +463,9 @@ sl_merge_print_text(const struct sl_merge *m, FILE *out)
 				v->name, (double)v->offset / 1e6,
 				(double)v->unc / 1e6);
 		else
-			fprintf(out, "  clock of %s: not comparable (no "
-				     "segment seen both ways)\n",
+			fprintf(out,
+				"  clock of %s: not comparable (no "
+				"segment seen both ways)\n",
 				v->name);
 	}
 	for (i = 0; i < m->n; i++) {
@@ -480,12 +481,13 @@ sl_merge_print_text(const struct sl_merge *m, FILE *out)
 			int t2 = side_map(a, k, b);
 			if (t2 >= 0 &&
 			    sl_endpoint_cmp(&a->ep[k], &b->ep[t2]) != 0)
-				fprintf(out,
-					"    address translated: %s in one "
-					"capture is %s in the other\n",
-					sl_endpoint_str(&a->ep[k], e, sizeof(e)),
-					sl_endpoint_str(&b->ep[t2], e2,
-							sizeof(e2)));
+				fprintf(
+				    out,
+				    "    address translated: %s in one "
+				    "capture is %s in the other\n",
+				    sl_endpoint_str(&a->ep[k], e, sizeof(e)),
+				    sl_endpoint_str(&b->ep[t2], e2,
+						    sizeof(e2)));
 		}
 		for (j = 0; j < a->nseg; j++) {
 			int64_t d, r;
@@ -509,8 +511,9 @@ sl_merge_print_text(const struct sl_merge *m, FILE *out)
 			const struct mseg *s = &a->seg[j];
 			seg_flags(s->flags, fl);
 			if (!seg_times(m, a, j, &d, &r)) {
-				fprintf(out, "    %10s %10s %9s  %s [%s] (one "
-					     "capture only)\n",
+				fprintf(out,
+					"    %10s %10s %9s  %s [%s] (one "
+					"capture only)\n",
 					"", "", "",
 					sl_endpoint_str(&a->ep[s->from], e,
 							sizeof(e)),
@@ -536,8 +539,8 @@ struct str {
 	size_t n, cap;
 };
 
-static void
-sput(struct str *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sput(struct str *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 static void
 sput(struct str *s, const char *fmt, ...)
@@ -618,8 +621,9 @@ sl_merge_json_merged(const struct sl_merge *m)
 		if (a->match < 0 || (unsigned)a->match < i)
 			continue;
 		b = &m->h[a->match];
-		sput(&s, "%s{\"shape\":\"%s\",\"views\":[{\"vantage\":%d,"
-			 "\"handshake\":%u},{\"vantage\":%d,\"handshake\":%u}]",
+		sput(&s,
+		     "%s{\"shape\":\"%s\",\"views\":[{\"vantage\":%d,"
+		     "\"handshake\":%u},{\"vantage\":%d,\"handshake\":%u}]",
 		     n++ ? "," : "", sl_shape_name(a->shape), a->vant, a->id,
 		     b->vant, b->id);
 		if (syns_in_flight(m, a, &f, &t))
@@ -634,8 +638,8 @@ sl_merge_json_merged(const struct sl_merge *m)
 			sput(&s, "%s{\"from\":", j ? "," : "");
 			sput_json_str(&s, sl_endpoint_str(&a->ep[sg->from], e,
 							  sizeof(e)));
-			sput(&s, ",\"flags\":\"%s\",\"seq\":%u,\"ack\":%u",
-			     fl, sg->seq, sg->ack);
+			sput(&s, ",\"flags\":\"%s\",\"seq\":%u,\"ack\":%u", fl,
+			     sg->seq, sg->ack);
 			if (seg_times(m, a, j, &d, &r))
 				sput(&s,
 				     ",\"depart_ns\":%" PRId64

@@ -9,19 +9,19 @@
 #include "common.h"
 #include "rd.h"
 
-#define BT_SHB 0x0A0D0D0Au
-#define BT_IDB 0x00000001u
-#define BT_PB  0x00000002u
-#define BT_SPB 0x00000003u
-#define BT_EPB 0x00000006u
+#define BT_SHB	    0x0A0D0D0Au
+#define BT_IDB	    0x00000001u
+#define BT_PB	    0x00000002u
+#define BT_SPB	    0x00000003u
+#define BT_EPB	    0x00000006u
 #define MAX_IDB_LEN (1u << 20)
 #define MAX_BLOCK   (1u << 28)
 
 struct sl_ngindex {
 	FILE *f;
-	bool be;          /* section byte order */
-	int base;         /* first interface number of this section */
-	int nif;          /* interfaces described so far, all sections */
+	bool be;  /* section byte order */
+	int base; /* first interface number of this section */
+	int nif;  /* interfaces described so far, all sections */
 	char **names;
 	bool dead;
 };
@@ -65,7 +65,8 @@ static void
 idb_name(struct sl_ngindex *ix, struct sl_rd rd, int i)
 {
 	while (rd.left >= 4) {
-		uint16_t code = get16(rd.p, ix->be), len = get16(rd.p + 2, ix->be);
+		uint16_t code = get16(rd.p, ix->be),
+			 len = get16(rd.p + 2, ix->be);
 		size_t padded = ((size_t)len + 3) & ~(size_t)3;
 
 		(void)sl_rd_skip(&rd, 4);
@@ -123,7 +124,8 @@ sl_ngindex_next(struct sl_ngindex *ix)
 					break;
 				}
 				/* linktype, reserved, snaplen; options; trailer */
-				idb_name(ix, sl_rd_make(b + 8, (size_t)body - 12),
+				idb_name(ix,
+					 sl_rd_make(b + 8, (size_t)body - 12),
 					 ix->nif);
 				free(b);
 				body = 0;

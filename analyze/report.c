@@ -130,8 +130,8 @@ rel_ack(const struct sl_handshake *hs, const struct sl_hs_frame *f)
 }
 
 static void
-seg_label(const struct sl_handshake *hs, const struct sl_hs_frame *f,
-	  char *b, size_t len)
+seg_label(const struct sl_handshake *hs, const struct sl_hs_frame *f, char *b,
+	  size_t len)
 {
 	char fl[12];
 	int n;
@@ -210,8 +210,9 @@ text_ladder(struct sl_report *r, const struct sl_handshake *hs)
 		seg_label(hs, f, lab, sizeof(lab));
 		fprintf(out, "    %6" PRIu64 " %10.3f  ", f->frame, t);
 		if (hs->self) {
-			const char *s1 = f->st[1][1] ? sl_state_name(f->st[1][1])
-						     : sl_state_name(f->st[0][1]);
+			const char *s1 = f->st[1][1]
+					     ? sl_state_name(f->st[1][1])
+					     : sl_state_name(f->st[0][1]);
 			fprintf(out, "%-13s %s %s", s1,
 				r->ascii ? "<-'" : "\u21ba", lab);
 		} else {
@@ -327,7 +328,8 @@ text_handshake(struct sl_report *r, const struct sl_handshake *hs)
 		fprintf(out, "  SYN retransmissions by %c: %u, intervals",
 			'A' + e, hs->syn_retx[e]);
 		for (j = 0; j < hs->nretx_iv[e]; j++)
-			fprintf(out, " %.1f", (double)hs->retx_iv_us[e][j] / 1e3);
+			fprintf(out, " %.1f",
+				(double)hs->retx_iv_us[e][j] / 1e3);
 		fputs(" ms\n", out);
 	}
 	if (hs->late_syns || hs->challenge_acks)
@@ -367,8 +369,9 @@ json_opts(FILE *out, const struct sl_synopts *o)
 		fprintf(out, "%d", o->wscale);
 	else
 		fputs("null", out);
-	fprintf(out, ",\"sack_permitted\":%s,\"timestamps\":%s,"
-		     "\"fastopen\":%s}",
+	fprintf(out,
+		",\"sack_permitted\":%s,\"timestamps\":%s,"
+		"\"fastopen\":%s}",
 		o->sack_ok ? "true" : "false", o->ts ? "true" : "false",
 		o->tfo ? "true" : "false");
 }
@@ -385,7 +388,8 @@ json_segopts(FILE *out, const struct sl_tcpopts *o)
 	if (o->has_ws)
 		n += fprintf(out, "%s\"wscale\":%u", n ? "," : "", o->ws) > 0;
 	if (o->sack_ok)
-		n += fprintf(out, "%s\"sack_permitted\":true", n ? "," : "") > 0;
+		n +=
+		    fprintf(out, "%s\"sack_permitted\":true", n ? "," : "") > 0;
 	if (o->has_ts)
 		n += fprintf(out, "%s\"ts\":[%u,%u]", n ? "," : "", o->ts_val,
 			     o->ts_ecr) > 0;
@@ -467,7 +471,8 @@ json_handshake(struct sl_report *r, const struct sl_handshake *hs)
 	}
 	fputs("},\"established_us\":", out);
 	if (hs->t_est_ns)
-		fprintf(out, "%" PRId64, (hs->t_est_ns - hs->t_first_ns) / 1000);
+		fprintf(out, "%" PRId64,
+			(hs->t_est_ns - hs->t_first_ns) / 1000);
 	else
 		fputs("null", out);
 	fputs(",\"crossing_interval_us\":", out);
@@ -494,14 +499,16 @@ json_handshake(struct sl_report *r, const struct sl_handshake *hs)
 	json_opts(out, &hs->syn[0]);
 	fputs(",\"b\":", out);
 	json_opts(out, &hs->syn[1]);
-	fprintf(out, ",\"negotiated\":{\"window_scaling\":%s,"
-		     "\"sack_permitted\":%s,\"timestamps\":%s}}",
+	fprintf(out,
+		",\"negotiated\":{\"window_scaling\":%s,"
+		"\"sack_permitted\":%s,\"timestamps\":%s}}",
 		hs->ws_in_effect ? "true" : "false",
 		hs->sack_in_effect ? "true" : "false",
 		hs->ts_in_effect ? "true" : "false");
-	fprintf(out, ",\"late_syns\":%u,\"challenge_acks\":%u"
-		     ",\"duplicates_ignored\":%u,\"truncated_frames\":%u"
-		     ",\"frames_omitted\":%u",
+	fprintf(out,
+		",\"late_syns\":%u,\"challenge_acks\":%u"
+		",\"duplicates_ignored\":%u,\"truncated_frames\":%u"
+		",\"frames_omitted\":%u",
 		hs->late_syns, hs->challenge_acks, hs->duplicates,
 		hs->truncated, hs->frames_omitted);
 	fprintf(out, ",\"data_bytes\":{\"a\":%" PRIu64 ",\"b\":%" PRIu64 "}",
@@ -578,8 +585,8 @@ sl_report_problem(struct sl_report *r, const char *msg)
 void
 sl_report_add_member(struct sl_report *r, const char *key, const char *json)
 {
-	r->members = sl_xrealloc(r->members, r->nmembers + 1,
-				 sizeof(*r->members));
+	r->members =
+	    sl_xrealloc(r->members, r->nmembers + 1, sizeof(*r->members));
 	r->members[r->nmembers].key = sl_xstrdup(key);
 	r->members[r->nmembers].json = sl_xstrdup(json);
 	r->nmembers++;
@@ -643,11 +650,13 @@ sl_report_finish(struct sl_report *r, const struct sl_summary *s)
 		s->findings[SL_SEV_VIOLATION] == 1 ? "" : "s",
 		s->findings[SL_SEV_WARNING],
 		s->findings[SL_SEV_WARNING] == 1 ? "" : "s",
-		s->findings[SL_SEV_NOTE], s->findings[SL_SEV_NOTE] == 1 ? "" : "s");
+		s->findings[SL_SEV_NOTE],
+		s->findings[SL_SEV_NOTE] == 1 ? "" : "s");
 	fprintf(out,
-		"         %" PRIu64 " frames, %" PRIu64 " TCP segments, %" PRIu64
-		" outside handshakes, %" PRIu64 " copies ignored, %" PRIu64
-		" truncated, %" PRIu64 " malformed\n",
+		"         %" PRIu64 " frames, %" PRIu64
+		" TCP segments, %" PRIu64 " outside handshakes, %" PRIu64
+		" copies ignored, %" PRIu64 " truncated, %" PRIu64
+		" malformed\n",
 		s->frames, s->tcp, s->no_handshake_segments, s->duplicates,
 		s->truncated, s->malformed);
 }

@@ -17,9 +17,8 @@ struct sl_report;
  * files[0..nfiles) are the input names (borrowed until sl_report_free).
  * ascii: plain ASCII ladders instead of UTF-8 box drawing.
  */
-struct sl_report *sl_report_new(FILE *out, enum sl_report_fmt fmt,
-				bool ascii, const char *const *files,
-				int nfiles);
+struct sl_report *sl_report_new(FILE *out, enum sl_report_fmt fmt, bool ascii,
+				const char *const *files, int nfiles);
 
 /* Writes one handshake; pass as the analyzer's on_handshake with the report as arg. */
 void sl_report_handshake(const struct sl_handshake *hs, void *report);

@@ -24,28 +24,27 @@
  * labelled with the time that passed.
  */
 
-#define W          960
-#define X_AXIS     110  /* time labels end here */
-#define X_A        330
-#define X_B        730
-#define X_SELF     430
-#define SELF_LOOP  170  /* how far a self-connect loop reaches right */
-#define Y_HEAD     96   /* title, subtitle, endpoint boxes */
-#define BREAK_H    60   /* height of a cut-out gap */
-#define MIN_SLOPE  10   /* px: an arrow always visibly descends */
-#define LABEL_GAP  26   /* px between two labels on one side */
-#define ANCHOR_MIN 12   /* px wanted between two capture instants */
-#define FIND_H     16
-#define PAD        36
+#define W	   960
+#define X_AXIS	   110 /* time labels end here */
+#define X_A	   330
+#define X_B	   730
+#define X_SELF	   430
+#define SELF_LOOP  170 /* how far a self-connect loop reaches right */
+#define Y_HEAD	   96  /* title, subtitle, endpoint boxes */
+#define BREAK_H	   60  /* height of a cut-out gap */
+#define MIN_SLOPE  10  /* px: an arrow always visibly descends */
+#define LABEL_GAP  26  /* px between two labels on one side */
+#define ANCHOR_MIN 12  /* px wanted between two capture instants */
+#define FIND_H	   16
+#define PAD	   36
 
 struct sbuf {
 	char *p;
 	size_t len, cap;
 };
 
-static void
-sb_printf(struct sbuf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+static void sb_printf(struct sbuf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 static void
 sb_printf(struct sbuf *b, const char *fmt, ...)
@@ -128,9 +127,9 @@ sb_text(struct sbuf *b, const char *s)
 
 /* What we keep of a handshake: hs->frames and hs->find are borrowed. */
 struct svg_hs {
-	struct sl_handshake hs;  /* frames, find, file_name: our copies */
+	struct sl_handshake hs; /* frames, find, file_name: our copies */
 	char *file_name;
-	int64_t *tdep, *tarr;    /* measured times (merge), 0: estimate */
+	int64_t *tdep, *tarr; /* measured times (merge), 0: estimate */
 };
 
 struct sl_svg {
@@ -244,13 +243,14 @@ flags_str(uint8_t fl, char *buf, size_t len)
 	if (base == NULL)
 		snprintf(buf, len, "%s", (fl & SL_TH_ACK) ? "ACK" : "none");
 	else
-		snprintf(buf, len, "%s%s", base, (fl & SL_TH_ACK) ? "-ACK" : "");
+		snprintf(buf, len, "%s%s", base,
+			 (fl & SL_TH_ACK) ? "-ACK" : "");
 }
 
 enum kind { K_SYN, K_SYNACK, K_ACK, K_RST, K_OTHER, K__COUNT };
 
 static const char *const kind_color[K__COUNT] = {
-	"#1f5fbf", "#1b8a3a", "#333333", "#d32f2f", "#7b5aa6",
+    "#1f5fbf", "#1b8a3a", "#333333", "#d32f2f", "#7b5aa6",
 };
 
 static enum kind
@@ -262,8 +262,7 @@ frame_kind(const struct sl_hs_frame *f)
 		return K_SYNACK;
 	if (f->flags & SL_TH_SYN)
 		return K_SYN;
-	if ((f->flags & SL_TH_ACK) && f->len == 0 &&
-	    !(f->flags & SL_TH_FIN))
+	if ((f->flags & SL_TH_ACK) && f->len == 0 && !(f->flags & SL_TH_FIN))
 		return K_ACK;
 	return K_OTHER;
 }
@@ -299,7 +298,7 @@ dur_str(int64_t ns, char *buf, size_t len)
 struct axis {
 	int64_t *t;
 	double *y;
-	bool *brk;     /* gap before t[i] cut out */
+	bool *brk; /* gap before t[i] cut out */
 	unsigned n;
 	double height;
 };
@@ -409,9 +408,9 @@ axis_build(struct axis *ax, const int64_t *dep, const int64_t *arr,
 	}
 	for (i = 0; i < ax->n; i++) {
 		if (i > 0)
-			y += ax->brk[i] ? BREAK_H
-					: (double)(ax->t[i] - ax->t[i - 1]) *
-						  scale;
+			y += ax->brk[i]
+				 ? BREAK_H
+				 : (double)(ax->t[i] - ax->t[i - 1]) * scale;
 		ax->y[i] = y;
 	}
 	ax->height = y;
@@ -432,8 +431,8 @@ frame_times(const struct sl_handshake *hs, const struct sl_hs_frame *f,
 {
 	/* rtt/2 in ns; an rtt past an hour is nonsense, not drawn. */
 	int64_t d = hs->rtt_us > 0 && hs->rtt_us < INT64_C(3600000000)
-			    ? hs->rtt_us * 500
-			    : 0;
+			? hs->rtt_us * 500
+			: 0;
 
 	switch (hs->self ? SL_VANT_LOCAL : hs->vantage) {
 	case SL_VANT_A:
@@ -489,8 +488,8 @@ rel(const struct sl_handshake *hs, int e, uint32_t v, uint32_t *out)
 
 /* First line of an arrow's label: "SYN-ACK seq=0 ack=1 len=12". */
 static void
-seg_label(const struct sl_handshake *hs, const struct sl_hs_frame *f,
-	  char *buf, size_t len)
+seg_label(const struct sl_handshake *hs, const struct sl_hs_frame *f, char *buf,
+	  size_t len)
 {
 	char fl[16];
 	uint32_t r;
@@ -503,17 +502,17 @@ seg_label(const struct sl_handshake *hs, const struct sl_hs_frame *f,
 	if (rel(hs, f->from, f->seq, &r))
 		n += snprintf(buf + n, len - (size_t)n, " seq=%" PRIu32, r);
 	else
-		n += snprintf(buf + n, len - (size_t)n, " seq=%" PRIu32,
-			      f->seq);
+		n +=
+		    snprintf(buf + n, len - (size_t)n, " seq=%" PRIu32, f->seq);
 	if ((size_t)n >= len)
 		return;
 	if (f->flags & SL_TH_ACK) {
 		if (rel(hs, 1 - f->from, f->ack, &r))
-			n += snprintf(buf + n, len - (size_t)n,
-				      " ack=%" PRIu32, r);
+			n += snprintf(buf + n, len - (size_t)n, " ack=%" PRIu32,
+				      r);
 		else
-			n += snprintf(buf + n, len - (size_t)n,
-				      " ack=%" PRIu32, f->ack);
+			n += snprintf(buf + n, len - (size_t)n, " ack=%" PRIu32,
+				      f->ack);
 	}
 	if ((size_t)n < len && f->len > 0)
 		snprintf(buf + n, len - (size_t)n, " len=%" PRIu32, f->len);
@@ -719,13 +718,12 @@ draw_hs(struct sbuf *b, const struct svg_hs *sh, double y0)
 		dur_str(hs->rtt_us * 1000, d1, sizeof(d1));
 	else
 		snprintf(d1, sizeof(d1), "unknown");
-	k = (unsigned)snprintf(sub, sizeof(sub),
-			       "%s \xc2\xb7 %s \xc2\xb7 rtt %s",
-			       hs->file_name,
-			       sh->tdep != NULL ? "departures and arrivals measured "
-						 "at both ends"
-						: vantage_text(hs),
-			       d1);
+	k = (unsigned)snprintf(
+	    sub, sizeof(sub), "%s \xc2\xb7 %s \xc2\xb7 rtt %s", hs->file_name,
+	    sh->tdep != NULL ? "departures and arrivals measured "
+			       "at both ends"
+			     : vantage_text(hs),
+	    d1);
 	if (hs->crossing_us >= 0 && k < sizeof(sub)) {
 		dur_str(hs->crossing_us * 1000, d2, sizeof(d2));
 		snprintf(sub + k, sizeof(sub) - k,
@@ -801,7 +799,8 @@ draw_hs(struct sbuf *b, const struct svg_hs *sh, double y0)
 		double ya = top + 30 + axis_y(&ax, arr[i]);
 		double yc = top + 30 + axis_y(&ax, f->ts_ns - t0), xl, yl;
 		bool flag = frame_flagged(hs, f->frame);
-		const char *dash = is_retx(f) ? " stroke-dasharray=\"6 4\"" : "";
+		const char *dash =
+		    is_retx(f) ? " stroke-dasharray=\"6 4\"" : "";
 
 		if (ya < yd + MIN_SLOPE)
 			ya = yd + MIN_SLOPE;
@@ -812,11 +811,9 @@ draw_hs(struct sbuf *b, const struct svg_hs *sh, double y0)
 		if (f->ts_ns == hs->frames[0].ts_ns) {
 			snprintf(d2, sizeof(d2), "0");
 		} else {
-			dur_str(f->ts_ns - hs->frames[0].ts_ns, d1,
-				sizeof(d1));
+			dur_str(f->ts_ns - hs->frames[0].ts_ns, d1, sizeof(d1));
 			snprintf(d2, sizeof(d2), "%s%s",
-				 f->ts_ns > hs->frames[0].ts_ns ? "+" : "",
-				 d1);
+				 f->ts_ns > hs->frames[0].ts_ns ? "+" : "", d1);
 		}
 		sb_printf(b,
 			  "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
@@ -826,8 +823,7 @@ draw_hs(struct sbuf *b, const struct svg_hs *sh, double y0)
 			char tl[96];
 			double yt = place_label(&pl, 2, yc + 4, 12);
 
-			snprintf(tl, sizeof(tl), "%s  f%" PRIu64, d2,
-				 f->frame);
+			snprintf(tl, sizeof(tl), "%s  f%" PRIu64, d2, f->frame);
 			text_at(b, X_AXIS, yt, "end", "class=\"tick\"", tl);
 		}
 
@@ -874,7 +870,7 @@ draw_hs(struct sbuf *b, const struct svg_hs *sh, double y0)
 				  "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" "
 				  "class=\"cap\"/>\n",
 				  xs + (xr - xs) * (yc - yd) /
-					       (ya - yd > 0 ? ya - yd : 1),
+					   (ya - yd > 0 ? ya - yd : 1),
 				  yc);
 			/* Label along the sender's end, so that two
 			 * crossing arrows keep theirs apart. */
@@ -907,8 +903,7 @@ draw_hs(struct sbuf *b, const struct svg_hs *sh, double y0)
 	/* Findings below the ladder. */
 	yy = y_end + 22;
 	if (hs->nfind == 0) {
-		text_at(b, 24, yy, "start", "class=\"find\"",
-			"findings: none");
+		text_at(b, 24, yy, "start", "class=\"find\"", "findings: none");
 		yy += FIND_H;
 	}
 	for (k = 0; k < hs->nfind; k++) {
@@ -918,8 +913,9 @@ draw_hs(struct sbuf *b, const struct svg_hs *sh, double y0)
 		snprintf(msg, sizeof(msg), "%s %s (%s): %.240s",
 			 sl_severity_name(fd->sev), fd->rule ? fd->rule : "?",
 			 fd->rfc ? fd->rfc : "", fd->message);
-		sb_printf(b, "<text x=\"24\" y=\"%.1f\" class=\"find\" "
-			     "fill=\"%s\">",
+		sb_printf(b,
+			  "<text x=\"24\" y=\"%.1f\" class=\"find\" "
+			  "fill=\"%s\">",
 			  yy, sev_color(fd->sev));
 		sb_text(b, msg);
 		sb_printf(b, "</text>\n");
@@ -940,27 +936,27 @@ draw_hs(struct sbuf *b, const struct svg_hs *sh, double y0)
 }
 
 static const char style[] =
-	"<style>\n"
-	"text{font-family:'DejaVu Sans',Verdana,Helvetica,Arial,sans-serif;"
-	"font-size:12px;fill:#222}\n"
-	".title{font-size:16px;font-weight:bold}\n"
-	".sub{font-size:12px;fill:#555}\n"
-	".ep{font-size:12px;font-weight:bold}\n"
-	".st{font-size:11px;fill:#6b4e00}\n"
-	".lbl,.note{paint-order:stroke;stroke:#fff;stroke-width:3px;"
-	"stroke-linejoin:round}\n"
-	".lbl{font-size:12px;font-weight:bold}\n"
-	".note{font-size:11px;fill:#555;font-style:italic}\n"
-	".tick{font-size:10px;fill:#666}\n"
-	".brkt{font-size:10px;fill:#666;font-style:italic}\n"
-	".find{font-size:12px}\n"
-	".box{fill:#eef2f7;stroke:#445;stroke-width:1}\n"
-	".life{stroke:#445;stroke-width:1.5}\n"
-	".axis{stroke:#999;stroke-width:1;fill:none}\n"
-	".brk{fill:#ffffff;stroke:#bbb;stroke-dasharray:3 3}\n"
-	".cap{fill:#fff;stroke:#555;stroke-width:1}\n"
-	".sep{stroke:#ddd;stroke-width:1}\n"
-	"</style>\n";
+    "<style>\n"
+    "text{font-family:'DejaVu Sans',Verdana,Helvetica,Arial,sans-serif;"
+    "font-size:12px;fill:#222}\n"
+    ".title{font-size:16px;font-weight:bold}\n"
+    ".sub{font-size:12px;fill:#555}\n"
+    ".ep{font-size:12px;font-weight:bold}\n"
+    ".st{font-size:11px;fill:#6b4e00}\n"
+    ".lbl,.note{paint-order:stroke;stroke:#fff;stroke-width:3px;"
+    "stroke-linejoin:round}\n"
+    ".lbl{font-size:12px;font-weight:bold}\n"
+    ".note{font-size:11px;fill:#555;font-style:italic}\n"
+    ".tick{font-size:10px;fill:#666}\n"
+    ".brkt{font-size:10px;fill:#666;font-style:italic}\n"
+    ".find{font-size:12px}\n"
+    ".box{fill:#eef2f7;stroke:#445;stroke-width:1}\n"
+    ".life{stroke:#445;stroke-width:1.5}\n"
+    ".axis{stroke:#999;stroke-width:1;fill:none}\n"
+    ".brk{fill:#ffffff;stroke:#bbb;stroke-dasharray:3 3}\n"
+    ".cap{fill:#fff;stroke:#555;stroke-width:1}\n"
+    ".sep{stroke:#ddd;stroke-width:1}\n"
+    "</style>\n";
 
 int
 sl_svg_write(struct sl_svg *s, const char *path, char *errbuf)

@@ -43,8 +43,9 @@ main(int argc, char **argv)
 		       argv[i], (unsigned long long)n,
 		       (unsigned long long)bytes, pcap_datalink(p));
 		if (r == PCAP_ERROR) {
-			fprintf(stderr, "synlab-bench-read: %s: after packet "
-					"%llu: %s\n",
+			fprintf(stderr,
+				"synlab-bench-read: %s: after packet "
+				"%llu: %s\n",
 				argv[i], (unsigned long long)n, pcap_geterr(p));
 			status = 3;
 		}

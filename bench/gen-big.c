@@ -21,8 +21,8 @@
 #include <pcap/pcap.h>
 
 #define T0_SEC 1795773600LL
-#define US(x) ((int64_t)(x) * 1000)
-#define MS(x) ((int64_t)(x) * 1000000)
+#define US(x)  ((int64_t)(x)*1000)
+#define MS(x)  ((int64_t)(x)*1000000)
 
 #define FIN 0x01
 #define SYN 0x02
@@ -32,12 +32,12 @@
 
 /* One packet waiting to be written, everything needed to build it. */
 struct pend {
-	int64_t t;             /* ns after T0 */
-	uint32_t conn;         /* connection index */
+	int64_t t;     /* ns after T0 */
+	uint32_t conn; /* connection index */
 	uint32_t seq, ack;
 	uint16_t win, len;
 	uint8_t from, flags;
-	uint8_t opts;          /* OPT_* */
+	uint8_t opts; /* OPT_* */
 	uint8_t self;
 };
 
@@ -183,9 +183,9 @@ write_pend(pcap_dumper_t *d, const struct pend *p)
 	frame[11] = (uint8_t)(from + 1);
 	put16(frame + 12, 0x0800);
 	if (p->opts == OPT_SYN) {
-		static const uint8_t o[20] = {2, 4, 0x05, 0xb4, 4, 2, 8, 10,
-					      0, 0, 0, 0, 0, 0, 0, 0,
-					      1, 3, 3, 7};
+		static const uint8_t o[20] = {2,  4, 0x05, 0xb4, 4, 2, 8,
+					      10, 0, 0,	   0,	 0, 0, 0,
+					      0,  0, 1,	   3,	 3, 7};
 
 		memcpy(th + 20, o, sizeof(o));
 		put32(th + 28, tsv);
@@ -232,12 +232,19 @@ write_pend(pcap_dumper_t *d, const struct pend *p)
 }
 
 static void
-q(uint32_t conn, int64_t t, int from, uint8_t flags, uint32_t seq,
-  uint32_t ack, uint16_t win, uint8_t opts, uint16_t len, bool self)
+q(uint32_t conn, int64_t t, int from, uint8_t flags, uint32_t seq, uint32_t ack,
+  uint16_t win, uint8_t opts, uint16_t len, bool self)
 {
-	struct pend p = {.t = t, .conn = conn, .seq = seq, .ack = ack,
-			 .win = win, .len = len, .from = (uint8_t)from,
-			 .flags = flags, .opts = opts, .self = self};
+	struct pend p = {.t = t,
+			 .conn = conn,
+			 .seq = seq,
+			 .ack = ack,
+			 .win = win,
+			 .len = len,
+			 .from = (uint8_t)from,
+			 .flags = flags,
+			 .opts = opts,
+			 .self = self};
 
 	push(&p);
 }
@@ -249,19 +256,27 @@ connection(uint32_t i, int64_t t)
 	uint64_t r = mix(i);
 	uint32_t a = (uint32_t)r, b = (uint32_t)(r >> 32);
 	int64_t rtt = US(200) + (int64_t)(r % 40000) * 1000; /* 0.2-40 ms */
-	uint16_t req = (uint16_t)(40 + r % 200), resp = (uint16_t)(200 + r % 1200);
+	uint16_t req = (uint16_t)(40 + r % 200),
+		 resp = (uint16_t)(200 + r % 1200);
 	unsigned shape = i % 16;
 
 	if (shape < 9) { /* three-way, request, response, close */
 		q(i, t, 0, SYN, a, 0, 64240, OPT_SYN, 0, false);
 		q(i, t + rtt, 1, SYN | ACK, b, a + 1, 65160, OPT_SYN, 0, false);
-		q(i, t + rtt + US(30), 0, ACK, a + 1, b + 1, 502, OPT_TS, 0, false);
-		q(i, t + rtt + US(60), 0, PSH | ACK, a + 1, b + 1, 502, OPT_TS, req, false);
-		q(i, t + 2 * rtt + US(60), 1, PSH | ACK, b + 1, a + 1 + req, 509, OPT_TS, resp, false);
-		q(i, t + 2 * rtt + US(90), 0, ACK, a + 1 + req, b + 1 + resp, 502, OPT_TS, 0, false);
-		q(i, t + 2 * rtt + MS(5), 0, FIN | ACK, a + 1 + req, b + 1 + resp, 502, OPT_TS, 0, false);
-		q(i, t + 3 * rtt + MS(5), 1, FIN | ACK, b + 1 + resp, a + 2 + req, 509, OPT_TS, 0, false);
-		q(i, t + 3 * rtt + MS(5) + US(30), 0, ACK, a + 2 + req, b + 2 + resp, 502, OPT_TS, 0, false);
+		q(i, t + rtt + US(30), 0, ACK, a + 1, b + 1, 502, OPT_TS, 0,
+		  false);
+		q(i, t + rtt + US(60), 0, PSH | ACK, a + 1, b + 1, 502, OPT_TS,
+		  req, false);
+		q(i, t + 2 * rtt + US(60), 1, PSH | ACK, b + 1, a + 1 + req,
+		  509, OPT_TS, resp, false);
+		q(i, t + 2 * rtt + US(90), 0, ACK, a + 1 + req, b + 1 + resp,
+		  502, OPT_TS, 0, false);
+		q(i, t + 2 * rtt + MS(5), 0, FIN | ACK, a + 1 + req,
+		  b + 1 + resp, 502, OPT_TS, 0, false);
+		q(i, t + 3 * rtt + MS(5), 1, FIN | ACK, b + 1 + resp,
+		  a + 2 + req, 509, OPT_TS, 0, false);
+		q(i, t + 3 * rtt + MS(5) + US(30), 0, ACK, a + 2 + req,
+		  b + 2 + resp, 502, OPT_TS, 0, false);
 		return 9;
 	}
 	if (shape < 11) { /* simultaneous open seen from A, then close */
@@ -269,13 +284,19 @@ connection(uint32_t i, int64_t t)
 
 		q(i, t, 0, SYN, a, 0, 64240, OPT_SYN, 0, false);
 		q(i, t + d / 2, 1, SYN, b, 0, 64240, OPT_SYN, 0, false);
-		q(i, t + d / 2 + US(30), 0, SYN | ACK, a, b + 1, 64240, OPT_SYN, 0, false);
-		q(i, t + d + US(20), 1, SYN | ACK, b, a + 1, 64240, OPT_SYN, 0, false);
-		q(i, t + d + US(50), 0, ACK, a + 1, b + 1, 63, OPT_TS, 0, false);
+		q(i, t + d / 2 + US(30), 0, SYN | ACK, a, b + 1, 64240, OPT_SYN,
+		  0, false);
+		q(i, t + d + US(20), 1, SYN | ACK, b, a + 1, 64240, OPT_SYN, 0,
+		  false);
+		q(i, t + d + US(50), 0, ACK, a + 1, b + 1, 63, OPT_TS, 0,
+		  false);
 		q(i, t + 2 * d, 1, ACK, b + 1, a + 1, 63, OPT_TS, 0, false);
-		q(i, t + 2 * d + MS(3), 0, FIN | ACK, a + 1, b + 1, 63, OPT_TS, 0, false);
-		q(i, t + 3 * d + MS(3), 1, FIN | ACK, b + 1, a + 2, 63, OPT_TS, 0, false);
-		q(i, t + 3 * d + MS(3) + US(30), 0, ACK, a + 2, b + 2, 63, OPT_TS, 0, false);
+		q(i, t + 2 * d + MS(3), 0, FIN | ACK, a + 1, b + 1, 63, OPT_TS,
+		  0, false);
+		q(i, t + 3 * d + MS(3), 1, FIN | ACK, b + 1, a + 2, 63, OPT_TS,
+		  0, false);
+		q(i, t + 3 * d + MS(3) + US(30), 0, ACK, a + 2, b + 2, 63,
+		  OPT_TS, 0, false);
 		return 9;
 	}
 	if (shape < 13) { /* refused */
@@ -331,7 +352,8 @@ main(int argc, char **argv)
 		goto usage;
 	n *= factor;
 	if (n > 0x00ffffffUL) {
-		fprintf(stderr, "synlab-bench-gen: at most 16777215 connections\n");
+		fprintf(stderr,
+			"synlab-bench-gen: at most 16777215 connections\n");
 		return 2;
 	}
 	pd = pcap_open_dead(DLT_EN10MB, 262144);

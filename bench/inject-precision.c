@@ -149,7 +149,8 @@ main(int argc, char **argv)
 	}
 	for (unsigned k = 0; k < n; k++)
 		if (wire_py[k] >= 0)
-			wire_py[npy++] = wire_py[k] - (start_py + (int64_t)k * iv);
+			wire_py[npy++] =
+			    wire_py[k] - (start_py + (int64_t)k * iv);
 	sc = summarize(wire_c, nc);
 	spy = summarize(wire_py, npy);
 	scall = summarize(call, n);

@@ -98,25 +98,25 @@ sl_errno_name(int err)
 		int e;
 		const char *name;
 	} t[] = {
-		{0, "0"},
-		{EINPROGRESS, "EINPROGRESS"},
-		{ECONNREFUSED, "ECONNREFUSED"},
-		{ECONNRESET, "ECONNRESET"},
-		{ETIMEDOUT, "ETIMEDOUT"},
-		{EADDRINUSE, "EADDRINUSE"},
-		{EADDRNOTAVAIL, "EADDRNOTAVAIL"},
-		{EISCONN, "EISCONN"},
-		{EALREADY, "EALREADY"},
-		{EAGAIN, "EAGAIN"},
-		{EINTR, "EINTR"},
-		{EINVAL, "EINVAL"},
-		{ENETUNREACH, "ENETUNREACH"},
-		{EHOSTUNREACH, "EHOSTUNREACH"},
-		{EPERM, "EPERM"},
-		{EACCES, "EACCES"},
-		{ENOTCONN, "ENOTCONN"},
-		{EPIPE, "EPIPE"},
-		{EBADF, "EBADF"},
+	    {0, "0"},
+	    {EINPROGRESS, "EINPROGRESS"},
+	    {ECONNREFUSED, "ECONNREFUSED"},
+	    {ECONNRESET, "ECONNRESET"},
+	    {ETIMEDOUT, "ETIMEDOUT"},
+	    {EADDRINUSE, "EADDRINUSE"},
+	    {EADDRNOTAVAIL, "EADDRNOTAVAIL"},
+	    {EISCONN, "EISCONN"},
+	    {EALREADY, "EALREADY"},
+	    {EAGAIN, "EAGAIN"},
+	    {EINTR, "EINTR"},
+	    {EINVAL, "EINVAL"},
+	    {ENETUNREACH, "ENETUNREACH"},
+	    {EHOSTUNREACH, "EHOSTUNREACH"},
+	    {EPERM, "EPERM"},
+	    {EACCES, "EACCES"},
+	    {ENOTCONN, "ENOTCONN"},
+	    {EPIPE, "EPIPE"},
+	    {EBADF, "EBADF"},
 	};
 	static _Thread_local char num[16];
 
@@ -142,8 +142,7 @@ fmt_dur(int64_t ns, char *buf, size_t len)
 }
 
 /* Appends to buf[0..len) at *off, never past the end. */
-static void
-app(char *buf, size_t len, size_t *off, const char *fmt, ...)
+static void app(char *buf, size_t len, size_t *off, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 static void
@@ -180,8 +179,8 @@ sl_event_text(const struct sl_event *e, const struct sl_evref *refs,
 
 		if (best == NULL)
 			best = r;
-		else if (before && (best->ts_ns > e->ts_ns ||
-				    r->ts_ns > best->ts_ns))
+		else if (before &&
+			 (best->ts_ns > e->ts_ns || r->ts_ns > best->ts_ns))
 			best = r;
 		else if (!before && best->ts_ns > e->ts_ns &&
 			 r->ts_ns < best->ts_ns)

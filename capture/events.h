@@ -16,17 +16,17 @@
 
 #include "common.h"
 
-#define SL_EV_CALLLEN   16
-#define SL_EV_SOCKLEN   12
+#define SL_EV_CALLLEN	16
+#define SL_EV_SOCKLEN	12
 #define SL_EV_DETAILLEN 96
 
 struct sl_event {
 	int64_t ts_ns;
-	char host;                      /* 'A', 'B', ... */
-	char sock[SL_EV_SOCKLEN];       /* socket label, "" for a note */
-	char call[SL_EV_CALLLEN];       /* "connect", "connect-done", "note" */
-	int ret;                        /* return value */
-	int err;                        /* errno, 0 if none */
+	char host;		  /* 'A', 'B', ... */
+	char sock[SL_EV_SOCKLEN]; /* socket label, "" for a note */
+	char call[SL_EV_CALLLEN]; /* "connect", "connect-done", "note" */
+	int ret;		  /* return value */
+	int err;		  /* errno, 0 if none */
 	char detail[SL_EV_DETAILLEN];
 };
 
@@ -61,7 +61,7 @@ const struct sl_event *sl_events_get(const struct sl_events *ev, size_t i);
  * reference an event happened.
  */
 struct sl_evref {
-	const char *what;               /* borrowed */
+	const char *what; /* borrowed */
 	int64_t ts_ns;
 };
 

@@ -26,13 +26,13 @@
 #define PEER_WIN  64240
 #define PEER_MSS4 1460
 #define PEER_MSS6 1440
-#define PEER_WS   7
-#define SPIN_NS   150000
+#define PEER_WS	  7
+#define SPIN_NS	  150000
 
 struct sl_inj_peer {
 	struct sl_lab *lab;
 	struct sl_injector *ij;
-	int pfd;               /* AF_PACKET on tunA, kernel time stamps */
+	int pfd; /* AF_PACKET on tunA, kernel time stamps */
 	int family;
 	uint8_t peer[16], target[16];
 	uint32_t isn_seed;
@@ -88,14 +88,14 @@ sl_inj_peer_open(struct sl_lab *lab, char *errbuf)
 	p->ij = sl_injector_open(p->family, sl_wire_ifname(sl_lab_wire(lab), 0),
 				 errbuf);
 	if (p->ij != NULL) {
-		p->pfd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK |
-					       SOCK_CLOEXEC,
-				htons(ETH_P_ALL));
+		p->pfd =
+		    socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+			   htons(ETH_P_ALL));
 		memset(&sll, 0, sizeof sll);
 		sll.sll_family = AF_PACKET;
 		sll.sll_protocol = htons(ETH_P_ALL);
-		sll.sll_ifindex = (int)if_nametoindex(
-		    sl_wire_ifname(sl_lab_wire(lab), 0));
+		sll.sll_ifindex =
+		    (int)if_nametoindex(sl_wire_ifname(sl_lab_wire(lab), 0));
 		if (p->pfd < 0 || sll.sll_ifindex == 0 ||
 		    bind(p->pfd, (struct sockaddr *)&sll, sizeof sll) != 0 ||
 		    setsockopt(p->pfd, SOL_SOCKET, SO_TIMESTAMPNS, &one,
@@ -134,7 +134,7 @@ struct tseg {
 	uint16_t win;
 	bool has_ts;
 	uint32_t tsval;
-	int64_t ts_ns;         /* kernel time stamp at tunA */
+	int64_t ts_ns; /* kernel time stamp at tunA */
 };
 
 /* Window and timestamp option of the TCP header at p (RFC 9293 §3.1). */
@@ -145,9 +145,9 @@ tcp_extra(const uint8_t *p, size_t len, struct tseg *s)
 	size_t ihl = s->pk.family == 4 ? (size_t)(p[0] & 0x0f) * 4 : 40;
 	uint8_t off, kind, olen;
 
-	if (sl_rd_skip(&rd, ihl + 12) != SL_OK || sl_rd_u8(&rd, &off) != SL_OK ||
-	    sl_rd_skip(&rd, 1) != SL_OK || sl_rd_be16(&rd, &s->win) != SL_OK ||
-	    sl_rd_skip(&rd, 4) != SL_OK)
+	if (sl_rd_skip(&rd, ihl + 12) != SL_OK ||
+	    sl_rd_u8(&rd, &off) != SL_OK || sl_rd_skip(&rd, 1) != SL_OK ||
+	    sl_rd_be16(&rd, &s->win) != SL_OK || sl_rd_skip(&rd, 4) != SL_OK)
 		return;
 	off = (uint8_t)((off >> 4) * 4);
 	if (off <= 20)
@@ -231,18 +231,18 @@ struct run {
 	char *facts;
 	size_t factslen;
 	enum pstate ps;
-	uint32_t snd_nxt;      /* peer's next SEQ */
-	uint32_t rcv_nxt;      /* peer's next expected SEQ from the target */
+	uint32_t snd_nxt; /* peer's next SEQ */
+	uint32_t rcv_nxt; /* peer's next expected SEQ from the target */
 	bool ts_on;
 	uint32_t ts_recent;
-	int64_t syn_left;      /* our (first) SYN left; 0: not yet */
-	unsigned syn_idx;      /* crafted SYNs sent so far */
-	int64_t t0;            /* origin of the "+ms" in event details */
+	int64_t syn_left; /* our (first) SYN left; 0: not yet */
+	unsigned syn_idx; /* crafted SYNs sent so far */
+	int64_t t0;	  /* origin of the "+ms" in event details */
 	char errbuf[SL_ERRBUF_SIZE];
 };
 
-static void
-fact(struct run *u, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fact(struct run *u, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 static void
 fact(struct run *u, const char *fmt, ...)
@@ -314,8 +314,8 @@ flag_word(uint8_t f)
 
 /* Sends s, already built into b, at at_ns (0: now) and records it. */
 static int
-send_built(struct run *u, const struct sl_seg *s,
-	   const struct sl_seg_bytes *b, int64_t at_ns, const char *note)
+send_built(struct run *u, const struct sl_seg *s, const struct sl_seg_bytes *b,
+	   int64_t at_ns, const char *note)
 {
 	struct sl_inject_stamp st;
 	struct sl_inj_result *r = u->r;
@@ -354,8 +354,7 @@ send_built(struct run *u, const struct sl_seg *s,
 
 /* Builds s and sends it at once. */
 static int
-send_seg(struct run *u, const struct sl_seg *s, int64_t at_ns,
-	 const char *note)
+send_seg(struct run *u, const struct sl_seg *s, int64_t at_ns, const char *note)
 {
 	struct sl_seg_bytes b;
 	int rc;
@@ -439,8 +438,7 @@ on_target(struct run *u, const struct tseg *t)
 		u->ps = P_ESTAB;
 		return send_seg(u, &s, 0, "completes the handshake");
 	}
-	if (u->ps == P_SYN_RCVD && (f & SL_TCP_ACK) &&
-	    pk->ack == u->snd_nxt)
+	if (u->ps == P_SYN_RCVD && (f & SL_TCP_ACK) && pk->ack == u->snd_nxt)
 		u->ps = P_ESTAB;
 	if (u->ps == P_ESTAB && pk->paylen > 0) {
 		if (!r->data_seen) {
@@ -607,8 +605,8 @@ send_syns(struct run *u, int tfd, bool *tdone, unsigned nsyn, char *errbuf)
 	for (unsigned k = 0; k < nsyn; k++) {
 		struct sl_seg s;
 		struct sl_seg_bytes b;
-		uint32_t seq = o->state == SL_INJ_ESTABLISHED ? u->snd_nxt
-							       : r->peer_isn;
+		uint32_t seq =
+		    o->state == SL_INJ_ESTABLISHED ? u->snd_nxt : r->peer_isn;
 
 		if ((rc = serve_until(u, t_syn[k] - SPIN_NS, tfd, tdone)) !=
 		    SL_OK)
@@ -639,8 +637,7 @@ send_syns(struct run *u, int tfd, bool *tdone, unsigned nsyn, char *errbuf)
 
 int
 sl_inj_run(struct sl_inj_peer *p, const struct sl_inj_opts *o,
-	   struct sl_inj_result *r, char *facts, size_t factslen,
-	   char *errbuf)
+	   struct sl_inj_result *r, char *facts, size_t factslen, char *errbuf)
 {
 	struct run u;
 	struct sl_sandbox *sb = sl_lab_sandbox(p->lab);
@@ -678,13 +675,12 @@ sl_inj_run(struct sl_inj_peer *p, const struct sl_inj_opts *o,
 	alen = mksockaddr(p->family, p->target, o->port, &self);
 	mksockaddr(p->family, p->peer, o->port, &peer);
 	if (o->state != SL_INJ_CLOSED) {
-		tfd = sl_sandbox_socket(sb, 1, p->family == 6 ? AF_INET6
-							    : AF_INET,
-					SOCK_STREAM | SOCK_NONBLOCK |
-					    SOCK_CLOEXEC,
-					0);
+		tfd = sl_sandbox_socket(
+		    sb, 1, p->family == 6 ? AF_INET6 : AF_INET,
+		    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 		sl_events_add(u.ev, 'B', "t", "socket", tfd,
-			      tfd < 0 ? errno : 0, "%s, SOCK_STREAM | SOCK_NONBLOCK",
+			      tfd < 0 ? errno : 0,
+			      "%s, SOCK_STREAM | SOCK_NONBLOCK",
 			      p->family == 6 ? "AF_INET6" : "AF_INET");
 		if (tfd < 0 || setsockopt(tfd, SOL_SOCKET, SO_REUSEADDR, &one,
 					  sizeof one) != 0) {
@@ -694,9 +690,9 @@ sl_inj_run(struct sl_inj_peer *p, const struct sl_inj_opts *o,
 			goto out;
 		}
 		rc = bind(tfd, (struct sockaddr *)&self, alen);
-		sl_events_add(u.ev, 'B', "t", "bind", rc, rc ? errno : 0, "%s",
-			      addr_str(p->family, p->target, o->port, sa,
-				       sizeof sa));
+		sl_events_add(
+		    u.ev, 'B', "t", "bind", rc, rc ? errno : 0, "%s",
+		    addr_str(p->family, p->target, o->port, sa, sizeof sa));
 		if (rc != 0) {
 			sl_errbuf_set(errbuf, "target bind %s: %s", sa,
 				      strerror(errno));
@@ -709,7 +705,8 @@ sl_inj_run(struct sl_inj_peer *p, const struct sl_inj_opts *o,
 	u.ps = o->state == SL_INJ_ESTABLISHED ? P_LISTEN : P_CLOSED;
 
 	/* The reference instant, and the connect() that starts from it. */
-	u.t0 = sl_now_real_ns() + 2000000 + (o->offset_ns < 0 ? -o->offset_ns : 0);
+	u.t0 =
+	    sl_now_real_ns() + 2000000 + (o->offset_ns < 0 ? -o->offset_ns : 0);
 	r->t_ref = u.t0;
 	if (o->state == SL_INJ_SYN_SENT && o->offset_ns < 0) {
 		/* The crafted SYN leaves before the target's connect(). */
@@ -730,8 +727,9 @@ sl_inj_run(struct sl_inj_peer *p, const struct sl_inj_opts *o,
 					      tfd, &tdone)) != SL_OK)
 				goto out;
 		if (r->connect_err != 0) {
-			sl_errbuf_set(errbuf, "the target did not connect "
-					      "to the peer: %s",
+			sl_errbuf_set(errbuf,
+				      "the target did not connect "
+				      "to the peer: %s",
 				      r->connect_err > 0
 					  ? strerror(r->connect_err)
 					  : "timeout");
@@ -749,15 +747,17 @@ sl_inj_run(struct sl_inj_peer *p, const struct sl_inj_opts *o,
 	    o->state == SL_INJ_CLOSED)
 		fact(&u, "target: B %s %s%s", sa,
 		     o->state == SL_INJ_SYN_SENT ? "in SYN-SENT, connect() to "
-		     : o->state == SL_INJ_BOUND  ? "bound, not listening"
+		     : o->state == SL_INJ_BOUND	 ? "bound, not listening"
 						 : "no socket on the port",
 		     o->state == SL_INJ_SYN_SENT ? sb2 : "");
 	else
-		fact(&u, "target: B %s ESTABLISHED with the peer %s "
-			 "(three-way handshake answered by the injector)",
+		fact(&u,
+		     "target: B %s ESTABLISHED with the peer %s "
+		     "(three-way handshake answered by the injector)",
 		     sa, sb2);
-	fact(&u, "injector: A's raw socket as %s (an address no stack owns); "
-		 "one-way delay %.3f ms; crafted SYN options %s",
+	fact(&u,
+	     "injector: A's raw socket as %s (an address no stack owns); "
+	     "one-way delay %.3f ms; crafted SYN options %s",
 	     sb2, (double)delay / 1e6,
 	     sl_inject_opts_str(o->opts, ob, sizeof ob));
 
@@ -790,14 +790,14 @@ sl_inj_run(struct sl_inj_peer *p, const struct sl_inj_opts *o,
 				      sizeof msg - 1);
 			end = sl_now_real_ns() + 2 * delay + 20000000;
 			while (sl_now_real_ns() < end && !r->data_seen)
-				if ((rc = serve_until(&u, sl_now_real_ns() +
-							      1000000,
-						      tfd, &tdone)) != SL_OK)
+				if ((rc = serve_until(
+					 &u, sl_now_real_ns() + 1000000, tfd,
+					 &tdone)) != SL_OK)
 					goto out;
 			/* Our ACK of it crosses the wire. */
-			if ((rc = serve_until(&u, sl_now_real_ns() + delay +
-							  2000000,
-					      tfd, &tdone)) != SL_OK)
+			if ((rc = serve_until(
+				 &u, sl_now_real_ns() + delay + 2000000, tfd,
+				 &tdone)) != SL_OK)
 				goto out;
 		}
 	}
@@ -842,9 +842,9 @@ sl_inj_precision(struct sl_inj_peer *p, unsigned n, int64_t start_ns,
 		s.opts = SL_OPT_MSS;
 		s.mss = PEER_MSS4;
 		if ((rc = sl_injector_build(p->ij, &s, &b, errbuf)) != SL_OK ||
-		    (rc = sl_injector_send_at(p->ij, &b,
-					      start_ns + (int64_t)k * interval_ns,
-					      &stamps[k], errbuf)) != SL_OK)
+		    (rc = sl_injector_send_at(
+			 p->ij, &b, start_ns + (int64_t)k * interval_ns,
+			 &stamps[k], errbuf)) != SL_OK)
 			return rc;
 	}
 	return SL_OK;

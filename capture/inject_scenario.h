@@ -56,29 +56,30 @@ struct sl_inj_opts {
 	 * established (established), its bind() (bound, closed).
 	 */
 	int64_t offset_ns;
-	unsigned nsyn;         /* crafted SYNs (established: 3) */
-	int64_t syn_gap_ns[SL_INJ_MAXSYN]; /* SYN k leaves gap[k] after the first */
-	unsigned opts;         /* SL_OPT_* of the crafted SYN (and SYN-ACK) */
-	bool peer_mode;        /* refuse a target SYN that arrives first */
-	bool send_data;        /* connected: the target sends 7 bytes */
-	uint16_t port;         /* target's and peer's port */
+	unsigned nsyn; /* crafted SYNs (established: 3) */
+	int64_t
+	    syn_gap_ns[SL_INJ_MAXSYN]; /* SYN k leaves gap[k] after the first */
+	unsigned opts;	/* SL_OPT_* of the crafted SYN (and SYN-ACK) */
+	bool peer_mode; /* refuse a target SYN that arrives first */
+	bool send_data; /* connected: the target sends 7 bytes */
+	uint16_t port;	/* target's and peer's port */
 	volatile const int *stop;
 };
 
 /* One segment the injector sent. */
 struct sl_inj_sent {
-	char what[16];         /* "SYN", "ACK", "RST", "SYN-ACK", ... */
+	char what[16]; /* "SYN", "ACK", "RST", "SYN-ACK", ... */
 	uint8_t flags;
 	uint32_t seq, ack;
 	struct sl_inject_stamp st;
 };
 
 struct sl_inj_result {
-	int64_t t_ref;         /* the reference instant (CLOCK_REALTIME) */
-	int64_t t_connect;     /* target's connect() call; 0: none */
-	int connect_err;       /* 0, an errno; -1: did not complete; -2: no connect */
-	bool established;      /* the target reached ESTABLISHED */
-	bool have_info;        /* TCP_INFO read after connect() completed */
+	int64_t t_ref;	   /* the reference instant (CLOCK_REALTIME) */
+	int64_t t_connect; /* target's connect() call; 0: none */
+	int connect_err; /* 0, an errno; -1: did not complete; -2: no connect */
+	bool established; /* the target reached ESTABLISHED */
+	bool have_info;	  /* TCP_INFO read after connect() completed */
 	uint8_t tcpi_state, tcpi_options, snd_wscale, rcv_wscale;
 	bool has_target_isn;
 	uint32_t target_isn, peer_isn;
@@ -90,9 +91,9 @@ struct sl_inj_result {
 	uint32_t rst_seq, rst_ack, synack_seq, synack_ack;
 	unsigned answers[SL_INJ_MAXSYN]; /* target segments after SYN k,
 					     before SYN k+1 */
-	uint16_t data_win;     /* window of the target's first data segment */
+	uint16_t data_win; /* window of the target's first data segment */
 	bool data_seen;
-	const char *outcome;   /* "refused", "connected", "other" (static) */
+	const char *outcome; /* "refused", "connected", "other" (static) */
 };
 
 struct sl_inj_peer;

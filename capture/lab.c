@@ -127,10 +127,9 @@ sl_lab_finish(struct sl_lab *lab, int64_t idle_ns, volatile const int *stop)
 {
 	if (lab->finished)
 		return;
-	(void)sl_wire_wait_idle(lab->w, idle_ns,
-				sl_now_mono_ns() + 2000000000LL +
-				    4 * lab->delay_ns,
-				stop);
+	(void)sl_wire_wait_idle(
+	    lab->w, idle_ns,
+	    sl_now_mono_ns() + 2000000000LL + 4 * lab->delay_ns, stop);
 	sl_recorder_stop(lab->rec);
 	lab->finished = true;
 }
@@ -189,8 +188,7 @@ sleep_until_mono(int64_t mono)
 
 int
 sl_lab_simopen(struct sl_lab *lab, uint16_t port, int64_t offset_ns,
-	       struct sl_simopen_run *r, volatile const int *stop,
-	       char *errbuf)
+	       struct sl_simopen_run *r, volatile const int *stop, char *errbuf)
 {
 	struct sockaddr_storage self[2], peer[2];
 	socklen_t alen = 0;
@@ -205,16 +203,15 @@ sl_lab_simopen(struct sl_lab *lab, uint16_t port, int64_t offset_ns,
 	for (int h = 0; h < 2; h++) {
 		alen = lab_sockaddr(lab, h, port, &self[h]);
 		lab_sockaddr(lab, !h, port, &peer[h]);
-		fd[h] = sl_sandbox_socket(lab->sb, (unsigned)h,
-					  lab->family == 6 ? AF_INET6 : AF_INET,
-					  SOCK_STREAM | SOCK_NONBLOCK |
-					      SOCK_CLOEXEC,
-					  0);
+		fd[h] = sl_sandbox_socket(
+		    lab->sb, (unsigned)h, lab->family == 6 ? AF_INET6 : AF_INET,
+		    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 		if (fd[h] < 0 ||
 		    setsockopt(fd[h], SOL_SOCKET, SO_REUSEADDR, &one,
 			       sizeof one) != 0 ||
 		    bind(fd[h], (struct sockaddr *)&self[h], alen) != 0) {
-			sl_errbuf_set(errbuf, "host %c port %u: socket/bind: %s",
+			sl_errbuf_set(errbuf,
+				      "host %c port %u: socket/bind: %s",
 				      'A' + h, port, strerror(errno));
 			rc = SL_ENV;
 			goto out;
@@ -259,7 +256,8 @@ sl_lab_simopen(struct sl_lab *lab, uint16_t port, int64_t offset_ns,
 
 			if (done[h] || !p[h].revents)
 				continue;
-			(void)getsockopt(fd[h], SOL_SOCKET, SO_ERROR, &err, &el);
+			(void)getsockopt(fd[h], SOL_SOCKET, SO_ERROR, &err,
+					 &el);
 			r->err[h] = err;
 			done[h] = 1;
 		}

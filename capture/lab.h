@@ -28,7 +28,7 @@
 #include "sandbox.h"
 #include "wire.h"
 
-#define SL_LAB_SPOOF 3    /* last byte of the address nobody owns */
+#define SL_LAB_SPOOF 3 /* last byte of the address nobody owns */
 
 struct sl_lab;
 
@@ -74,9 +74,9 @@ void sl_lab_free(struct sl_lab *lab);
 /* ---- one simultaneous open between the two kernels ---- */
 
 struct sl_simopen_run {
-	int err[2];            /* connect() result of A and B: 0 or errno;
+	int err[2];	      /* connect() result of A and B: 0 or errno;
 				  -1: never completed */
-	int64_t t_connect[2];  /* CLOCK_REALTIME of each connect() call */
+	int64_t t_connect[2]; /* CLOCK_REALTIME of each connect() call */
 	int64_t duration_ns;
 };
 

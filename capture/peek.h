@@ -23,7 +23,7 @@
 #define SL_PEEK_ACK 0x10
 
 struct sl_peek {
-	int family;            /* 4 or 6 */
+	int family; /* 4 or 6 */
 	uint8_t src[16], dst[16];
 	uint16_t sport, dport;
 	uint32_t seq, ack;

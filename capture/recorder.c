@@ -15,8 +15,8 @@
 
 #include <pcap/pcap.h>
 
-#define REC_SNAPLEN   262144
-#define REC_BUFSIZE   (2 << 20)
+#define REC_SNAPLEN 262144
+#define REC_BUFSIZE (2 << 20)
 /*
  * libpcap sizes ring frames from min(snaplen, MTU): lo's 64 KiB MTU left a
  * 2 MiB ring with 32 frames, and the self-connect race (tens of thousands
@@ -25,8 +25,8 @@
  */
 #define REC_LO_SNAPLEN 4096
 #define REC_LO_BUFSIZE (8 << 20)
-#define REC_MAXPKTS   (1u << 20)  /* per interface, a memory bound */
-#define REC_DRAIN_NS  2000000     /* a quiet poll this long ends the drain */
+#define REC_MAXPKTS    (1u << 20) /* per interface, a memory bound */
+#define REC_DRAIN_NS   2000000	  /* a quiet poll this long ends the drain */
 
 struct rec_open {
 	struct sl_recorder *r;
@@ -46,7 +46,7 @@ struct sl_recorder {
 	int ctl[2];
 	pthread_t thread;
 	bool running;
-	bool stopped;           /* handles drained and closed */
+	bool stopped; /* handles drained and closed */
 };
 
 struct sl_recorder *
@@ -168,8 +168,8 @@ on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 	}
 	p = &c->pkts[c->npkts++];
 	/* With nanosecond precision libpcap puts ns in tv_usec. */
-	p->ts_ns = (int64_t)h->ts.tv_sec * 1000000000 +
-		   (c->nsec ? frac : frac * 1000);
+	p->ts_ns =
+	    (int64_t)h->ts.tv_sec * 1000000000 + (c->nsec ? frac : frac * 1000);
 	p->caplen = h->caplen;
 	p->wirelen = h->len;
 	p->data = sl_xcalloc(1, h->caplen);
@@ -377,7 +377,8 @@ narrow_dlt(const struct sl_capture *c)
 	if (c->dlt != DLT_RAW)
 		return c->dlt;
 	for (size_t k = 0; k < c->npkts; k++) {
-		unsigned pv = c->pkts[k].caplen > 0 ? c->pkts[k].data[0] >> 4 : 0;
+		unsigned pv =
+		    c->pkts[k].caplen > 0 ? c->pkts[k].data[0] >> 4 : 0;
 		if (pv != 4 && pv != 6)
 			return c->dlt;
 		if (v != 0 && pv != v)
@@ -408,7 +409,8 @@ sl_recorder_write_pcaps(const struct sl_recorder *rec, const char *dir,
 		}
 		d = pcap_dump_open(pd, paths[i]);
 		if (d == NULL) {
-			sl_errbuf_set(errbuf, "%s: %s", paths[i], pcap_geterr(pd));
+			sl_errbuf_set(errbuf, "%s: %s", paths[i],
+				      pcap_geterr(pd));
 			pcap_close(pd);
 			return SL_EIO;
 		}
@@ -418,8 +420,9 @@ sl_recorder_write_pcaps(const struct sl_recorder *rec, const char *dir,
 
 			memset(&h, 0, sizeof h);
 			h.ts.tv_sec = (time_t)(ts / 1000000000);
-			h.ts.tv_usec = (suseconds_t)(c->nsec ? ts % 1000000000
-							     : ts % 1000000000 / 1000);
+			h.ts.tv_usec =
+			    (suseconds_t)(c->nsec ? ts % 1000000000
+						  : ts % 1000000000 / 1000);
 			h.caplen = c->pkts[k].caplen;
 			h.len = c->pkts[k].wirelen;
 			pcap_dump((u_char *)d, &h, c->pkts[k].data);

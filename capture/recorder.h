@@ -24,23 +24,23 @@
 #define SL_RECORDER_MAXIF 4
 
 struct sl_cap_pkt {
-	int64_t ts_ns;         /* CLOCK_REALTIME ns since the epoch */
+	int64_t ts_ns; /* CLOCK_REALTIME ns since the epoch */
 	uint32_t caplen, wirelen;
 	uint8_t *data;
 };
 
 /* What one interface captured; owned by the recorder. */
 struct sl_capture {
-	char host;             /* 'A', 'B', ... */
+	char host; /* 'A', 'B', ... */
 	char ifname[16];
-	char label[32];        /* "A:tunA" */
+	char label[32]; /* "A:tunA" */
 	int dlt;
 	uint32_t snaplen;
-	bool nsec;             /* timestamps had nanosecond precision */
+	bool nsec; /* timestamps had nanosecond precision */
 	size_t npkts;
 	struct sl_cap_pkt *pkts;
 	unsigned ps_recv, ps_drop, ps_ifdrop; /* pcap_stats at the end */
-	bool truncated_store;  /* memory cap reached, later packets not kept */
+	bool truncated_store; /* memory cap reached, later packets not kept */
 };
 
 struct sl_recorder;
@@ -51,8 +51,8 @@ struct sl_recorder *sl_recorder_new(void);
  * Registers a live capture on ifname inside host; sl_recorder_start opens
  * it.  Returns the capture index (>= 0) or a negative SL_E* code.
  */
-int sl_recorder_add(struct sl_recorder *r, struct sl_sandbox *sb,
-		    unsigned host, const char *ifname, char *errbuf);
+int sl_recorder_add(struct sl_recorder *r, struct sl_sandbox *sb, unsigned host,
+		    const char *ifname, char *errbuf);
 
 /*
  * Opens every registered handle, each on its own thread inside its host

@@ -30,14 +30,14 @@
 #include "sandbox.h"
 #include "wire.h"
 
-#define REM_SNAPLEN     65535
-#define REM_BUFSIZE     (2 << 20)
-#define REM_SPIN_NS     200000      /* spin the last 200 us before TIME */
-#define REM_LAST_WAIT   3000000000LL /* last attempt: wait this long */
-#define REM_NEXT_MARGIN 20000000    /* give up 20 ms before the next one */
-#define REM_IO_WAIT     3000000000LL /* message exchange and close */
-#define REM_QUIET_NS    500000000   /* the capture ends after this much quiet */
-#define REM_LINGER_MAX  3000000000LL
+#define REM_SNAPLEN	65535
+#define REM_BUFSIZE	(2 << 20)
+#define REM_SPIN_NS	200000	     /* spin the last 200 us before TIME */
+#define REM_LAST_WAIT	3000000000LL /* last attempt: wait this long */
+#define REM_NEXT_MARGIN 20000000     /* give up 20 ms before the next one */
+#define REM_IO_WAIT	3000000000LL /* message exchange and close */
+#define REM_QUIET_NS	500000000 /* the capture ends after this much quiet */
+#define REM_LINGER_MAX	3000000000LL
 
 /* ---- the clock ---- */
 
@@ -58,8 +58,8 @@ sl_clock_state_read(struct sl_clock_state *cs)
 	cs->synced = st != TIME_ERROR && !(tx.status & STA_UNSYNC);
 	cs->esterror_us = tx.esterror;
 	cs->maxerror_us = tx.maxerror;
-	cs->offset_ns = (int64_t)tx.offset *
-			((tx.status & STA_NANO) ? 1 : 1000);
+	cs->offset_ns =
+	    (int64_t)tx.offset * ((tx.status & STA_NANO) ? 1 : 1000);
 	/* freq is ppm with a 16-bit fraction. */
 	cs->freq_ppb = (long)((double)tx.freq * 1000.0 / 65536.0);
 }
@@ -117,8 +117,7 @@ parse_seconds(const char *s, int64_t *ns)
 }
 
 int
-sl_remote_parse_at(const char *s, int64_t now_ns, int64_t *at_ns,
-		   char *errbuf)
+sl_remote_parse_at(const char *s, int64_t now_ns, int64_t *at_ns, char *errbuf)
 {
 	struct tm tm;
 	const char *p;
@@ -150,8 +149,9 @@ sl_remote_parse_at(const char *s, int64_t now_ns, int64_t *at_ns,
 		   p[6] == '\0' && oh <= 23 && om <= 59) {
 		off = (int64_t)(oh * 3600 + om * 60) * (*p == '+' ? 1 : -1);
 	} else {
-		sl_errbuf_set(errbuf, "TIME '%s': say which zone: end it with "
-				      "Z (UTC) or an offset like +01:00",
+		sl_errbuf_set(errbuf,
+			      "TIME '%s': say which zone: end it with "
+			      "Z (UTC) or an offset like +01:00",
 			      s);
 		return SL_EINVAL;
 	}
@@ -232,8 +232,7 @@ struct rem_ctx {
 	int64_t last_pkt_mono;
 };
 
-static void
-fact(struct sl_remote_result *res, const char *fmt, ...)
+static void fact(struct sl_remote_result *res, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static void
@@ -289,9 +288,8 @@ sa_ip(const union rem_sa *a, char *buf, size_t len)
 static const uint8_t *
 sa_bytes(const union rem_sa *a)
 {
-	return a->sa.sa_family == AF_INET6
-		   ? (const uint8_t *)&a->in6.sin6_addr
-		   : (const uint8_t *)&a->in.sin_addr;
+	return a->sa.sa_family == AF_INET6 ? (const uint8_t *)&a->in6.sin6_addr
+					   : (const uint8_t *)&a->in.sin_addr;
 }
 
 /*
@@ -376,9 +374,10 @@ route_ifname(struct rem_ctx *c, char *errbuf)
 	}
 	freeifaddrs(ifa);
 	if (c->res->ifname[0] == '\0') {
-		sl_errbuf_set(errbuf, "no interface holds %s (the route's "
-				      "source address); name one with "
-				      "--interface",
+		sl_errbuf_set(errbuf,
+			      "no interface holds %s (the route's "
+			      "source address); name one with "
+			      "--interface",
 			      c->res->local);
 		return SL_ENV;
 	}
@@ -398,8 +397,8 @@ on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 	pcap_dump((u_char *)c->dump, h, bytes);
 	if (res->npkts == c->tscap) {
 		c->tscap = c->tscap ? c->tscap * 2 : 64;
-		res->pkt_ts = sl_xrealloc(res->pkt_ts, c->tscap,
-					  sizeof *res->pkt_ts);
+		res->pkt_ts =
+		    sl_xrealloc(res->pkt_ts, c->tscap, sizeof *res->pkt_ts);
 	}
 	res->pkt_ts[res->npkts++] = ts;
 	c->last_pkt_mono = sl_now_mono_ns();
@@ -461,11 +460,11 @@ cap_open(struct rem_ctx *c, char *errbuf)
 					       : pcap_statustostr(rc));
 		return rc == PCAP_ERROR_PERM_DENIED ? SL_EPERM : SL_ENV;
 	}
-	res->nsec = pcap_get_tstamp_precision(c->pc) ==
-		    PCAP_TSTAMP_PRECISION_NANO;
+	res->nsec =
+	    pcap_get_tstamp_precision(c->pc) == PCAP_TSTAMP_PRECISION_NANO;
 	res->dlt = pcap_datalink(c->pc);
-	if (pcap_compile(c->pc, &prog, res->filter, 1,
-			 PCAP_NETMASK_UNKNOWN) != 0) {
+	if (pcap_compile(c->pc, &prog, res->filter, 1, PCAP_NETMASK_UNKNOWN) !=
+	    0) {
 		sl_errbuf_set(errbuf, "filter '%s': %s", res->filter,
 			      pcap_geterr(c->pc));
 		return SL_ENV;
@@ -554,8 +553,7 @@ wait_real(struct rem_ctx *c, int64_t at_ns)
 	return now - at_ns;
 }
 
-static void
-ev_note(struct rem_ctx *c, const char *fmt, ...)
+static void ev_note(struct rem_ctx *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static void
@@ -590,8 +588,8 @@ exchange(struct rem_ctx *c, int fd, unsigned k)
 	sl_events_add(res->events, 'L', "s", "send", (int)n, n < 0 ? errno : 0,
 		      "%zu bytes", strlen(msg));
 	while (got < sizeof buf - 1 && memchr(buf, '\n', got) == NULL) {
-		if (!(wait_fd(c, fd, POLLIN, deadline) & (POLLIN | POLLHUP |
-							  POLLERR)))
+		if (!(wait_fd(c, fd, POLLIN, deadline) &
+		      (POLLIN | POLLHUP | POLLERR)))
 			break;
 		n = recv(fd, buf + got, sizeof buf - 1 - got, 0);
 		if (n <= 0)
@@ -606,8 +604,8 @@ exchange(struct rem_ctx *c, int fd, unsigned k)
 	sl_events_add(res->events, 'L', "s", "recv", (int)got, 0, "\"%.60s\"",
 		      res->peer_msg);
 	res->exchanged = sent && strncmp(res->peer_msg, "synlab ", 7) == 0;
-	sl_events_add(res->events, 'L', "s", "shutdown",
-		      shutdown(fd, SHUT_WR), 0, "SHUT_WR");
+	sl_events_add(res->events, 'L', "s", "shutdown", shutdown(fd, SHUT_WR),
+		      0, "SHUT_WR");
 	/* Until the peer's FIN (recv 0) or the deadline. */
 	while (wait_fd(c, fd, POLLIN, deadline) & (POLLIN | POLLHUP | POLLERR))
 		if (recv(fd, buf, sizeof buf, 0) <= 0)
@@ -761,15 +759,17 @@ sl_remote_run(const struct sl_remote_opts *o, struct sl_remote_result *res,
 	ev_note(&c, "capture on %s armed, waiting for TIME", res->ifname);
 	for (unsigned k = 1; k <= o->attempts && !stopped(&c); k++) {
 		int64_t at = o->at_ns + (int64_t)(k - 1) * o->interval_ns;
-		int64_t give_up = k < o->attempts
-				      ? at + o->interval_ns - REM_NEXT_MARGIN
-				      : at + (o->interval_ns > REM_LAST_WAIT
-						  ? o->interval_ns
-						  : REM_LAST_WAIT);
+		int64_t give_up =
+		    k < o->attempts
+			? at + o->interval_ns - REM_NEXT_MARGIN
+			: at + (o->interval_ns > REM_LAST_WAIT ? o->interval_ns
+							       : REM_LAST_WAIT);
 
 		if (at < sl_now_real_ns() + 1000000) {
-			ev_note(&c, "attempt %u: its instant has passed, "
-				    "skipped", k);
+			ev_note(&c,
+				"attempt %u: its instant has passed, "
+				"skipped",
+				k);
 			continue;
 		}
 		if (attempt(&c, k, at, give_up)) {
@@ -786,8 +786,9 @@ sl_remote_run(const struct sl_remote_opts *o, struct sl_remote_result *res,
 	cap_finish(&c);
 	sl_clock_state_read(&res->clock_after);
 	if (res->connected)
-		fact(res, "attempt %u connected%s; worst connect() lateness "
-			  "%.1f us after TIME",
+		fact(res,
+		     "attempt %u connected%s; worst connect() lateness "
+		     "%.1f us after TIME",
 		     res->connected,
 		     res->exchanged ? ", messages exchanged" : "",
 		     (double)res->spin_late_ns / 1e3);
@@ -864,8 +865,8 @@ sl_remote_lab_hold(int64_t delay_ns, int64_t hold_ns, FILE *out,
 			rc = SL_ENV;
 			goto out;
 		}
-		nsfd[h] = open("/proc/thread-self/ns/net",
-			       O_RDONLY | O_CLOEXEC);
+		nsfd[h] =
+		    open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 		sl_sandbox_leave(sb);
 		if (nsfd[h] < 0) {
 			sl_errbuf_set(errbuf, "/proc/thread-self/ns/net: %s",

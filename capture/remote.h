@@ -32,14 +32,14 @@
 
 /* The kernel clock's own view of its synchronization, from adjtimex(2). */
 struct sl_clock_state {
-	bool ok;               /* adjtimex answered */
-	bool synced;           /* STA_UNSYNC clear and state != TIME_ERROR */
-	int state;             /* TIME_OK, TIME_INS, ..., TIME_ERROR */
-	int status;            /* STA_* bits */
-	long esterror_us;      /* estimated error */
-	long maxerror_us;      /* maximum error */
-	int64_t offset_ns;     /* current PLL offset, ns */
-	long freq_ppb;         /* frequency correction in parts per 10^9 */
+	bool ok;	   /* adjtimex answered */
+	bool synced;	   /* STA_UNSYNC clear and state != TIME_ERROR */
+	int state;	   /* TIME_OK, TIME_INS, ..., TIME_ERROR */
+	int status;	   /* STA_* bits */
+	long esterror_us;  /* estimated error */
+	long maxerror_us;  /* maximum error */
+	int64_t offset_ns; /* current PLL offset, ns */
+	long freq_ppb;	   /* frequency correction in parts per 10^9 */
 };
 
 /* Reads the clock state; never fails (ok == false when adjtimex did). */
@@ -64,44 +64,44 @@ void sl_remote_fmt_at(int64_t at_ns, char *buf, size_t len);
 #define SL_REMOTE_MAXATTEMPTS 1000
 
 struct sl_remote_opts {
-	const char *peer;         /* host name or address, as the user gave */
-	uint16_t peer_port;       /* the peer's port (usually == port) */
-	uint16_t port;            /* local port */
-	int64_t at_ns;            /* CLOCK_REALTIME instant of attempt 1 */
-	unsigned attempts;        /* 1..SL_REMOTE_MAXATTEMPTS */
-	int64_t interval_ns;      /* between attempts (> 0) */
-	const char *ifname;       /* capture interface; NULL: the route's */
-	int pcap_fd;              /* raw capture written here (classic pcap,
+	const char *peer;	  /* host name or address, as the user gave */
+	uint16_t peer_port;	  /* the peer's port (usually == port) */
+	uint16_t port;		  /* local port */
+	int64_t at_ns;		  /* CLOCK_REALTIME instant of attempt 1 */
+	unsigned attempts;	  /* 1..SL_REMOTE_MAXATTEMPTS */
+	int64_t interval_ns;	  /* between attempts (> 0) */
+	const char *ifname;	  /* capture interface; NULL: the route's */
+	int pcap_fd;		  /* raw capture written here (classic pcap,
 				     from offset 0); borrowed, a dup is used */
 	volatile const int *stop; /* set by a signal handler */
 };
 
 struct sl_remote_attempt {
-	int64_t at_ns;            /* the scheduled instant */
-	int64_t called_ns;        /* when connect() was called */
-	int64_t done_ns;          /* when it completed or was abandoned */
-	int err;                  /* 0: connected; errno otherwise */
+	int64_t at_ns;	   /* the scheduled instant */
+	int64_t called_ns; /* when connect() was called */
+	int64_t done_ns;   /* when it completed or was abandoned */
+	int err;	   /* 0: connected; errno otherwise */
 };
 
 struct sl_remote_result {
-	struct sl_events *events; /* owned; free with sl_remote_result_free */
-	char facts[1024];         /* one fact per line */
-	char local[64], remote[64];  /* "10.0.0.1:1314" */
+	struct sl_events *events;   /* owned; free with sl_remote_result_free */
+	char facts[1024];	    /* one fact per line */
+	char local[64], remote[64]; /* "10.0.0.1:1314" */
 	char ifname[IF_NAMESIZE];
-	char filter[512];         /* the BPF filter */
-	int family;               /* 4 or 6 */
+	char filter[512]; /* the BPF filter */
+	int family;	  /* 4 or 6 */
 	struct sl_clock_state clock_before, clock_after;
-	unsigned nattempts;       /* attempts made */
+	unsigned nattempts; /* attempts made */
 	struct sl_remote_attempt attempt[SL_REMOTE_MAXATTEMPTS];
-	unsigned connected;       /* 1-based attempt that connected; 0 */
-	bool exchanged;           /* both messages went through */
-	char peer_msg[96];        /* what the peer sent, printable */
-	int64_t spin_late_ns;     /* worst lateness of connect() vs. TIME */
+	unsigned connected;   /* 1-based attempt that connected; 0 */
+	bool exchanged;	      /* both messages went through */
+	char peer_msg[96];    /* what the peer sent, printable */
+	int64_t spin_late_ns; /* worst lateness of connect() vs. TIME */
 	/* the capture */
 	int dlt;
 	bool nsec;
 	unsigned npkts;
-	int64_t *pkt_ts;          /* npkts timestamps (ns), owned */
+	int64_t *pkt_ts; /* npkts timestamps (ns), owned */
 	unsigned ps_recv, ps_drop, ps_ifdrop;
 	int64_t t_our_syn, t_peer_syn; /* first bare SYN each way; 0 */
 	bool interrupted;

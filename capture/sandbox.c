@@ -19,8 +19,8 @@
 
 struct sl_sandbox {
 	unsigned nhosts;
-	int home_fd;                      /* the namespace we came from */
-	int ns_fd[SL_SANDBOX_MAXHOSTS];   /* the only references to the hosts */
+	int home_fd;			/* the namespace we came from */
+	int ns_fd[SL_SANDBOX_MAXHOSTS]; /* the only references to the hosts */
 };
 
 char
@@ -171,8 +171,8 @@ static int
 make_host(struct sl_sandbox *sb, unsigned host, bool ipv6, char *errbuf)
 {
 	static const char *const v6off[] = {
-		"net/ipv6/conf/all/disable_ipv6",
-		"net/ipv6/conf/default/disable_ipv6",
+	    "net/ipv6/conf/all/disable_ipv6",
+	    "net/ipv6/conf/default/disable_ipv6",
 	};
 	int rc = SL_ENV;
 
@@ -183,7 +183,8 @@ make_host(struct sl_sandbox *sb, unsigned host, bool ipv6, char *errbuf)
 		/* unshare failed: we never left home. */
 		return errno == EPERM ? SL_EPERM : SL_ENV;
 	}
-	sb->ns_fd[host] = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	sb->ns_fd[host] =
+	    open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (sb->ns_fd[host] < 0) {
 		sl_errbuf_set(errbuf, "/proc/thread-self/ns/net: %s",
 			      strerror(errno));
@@ -195,8 +196,8 @@ make_host(struct sl_sandbox *sb, unsigned host, bool ipv6, char *errbuf)
 		/* Best effort: a kernel without IPv6 has nothing to silence. */
 		for (size_t i = 0; i < sizeof v6off / sizeof v6off[0]; i++)
 			if (access("/proc/sys/net/ipv6", F_OK) == 0)
-				(void)sysctl_write_here(sb, host, v6off[i],
-							"1", NULL);
+				(void)sysctl_write_here(sb, host, v6off[i], "1",
+							NULL);
 	}
 	rc = SL_OK;
 out:
@@ -253,9 +254,9 @@ sl_sandbox_check(bool need_tun, char *errbuf)
 		int cap;
 		const char *name;
 	} caps[] = {
-		{CAP_SYS_ADMIN, "CAP_SYS_ADMIN (network namespaces)"},
-		{CAP_NET_ADMIN, "CAP_NET_ADMIN (interfaces)"},
-		{CAP_NET_RAW, "CAP_NET_RAW (packet capture)"},
+	    {CAP_SYS_ADMIN, "CAP_SYS_ADMIN (network namespaces)"},
+	    {CAP_NET_ADMIN, "CAP_NET_ADMIN (interfaces)"},
+	    {CAP_NET_RAW, "CAP_NET_RAW (packet capture)"},
 	};
 	struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
 	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];

@@ -18,12 +18,12 @@
 #include "peek.h"
 #include "sandbox.h"
 
-#define PORT_SIMOPEN    1314
-#define PORT_SELF       50000
-#define PORT_REUSE      9000
-#define RACE_LO         40000
-#define RACE_HI         40255
-#define RACE_PORT       40128  /* even: connect() prefers even ports */
+#define PORT_SIMOPEN 1314
+#define PORT_SELF    50000
+#define PORT_REUSE   9000
+#define RACE_LO	     40000
+#define RACE_HI	     40255
+#define RACE_PORT    40128 /* even: connect() prefers even ports */
 
 struct sl_scn_ctx {
 	const struct sl_scn_opts *o;
@@ -42,8 +42,7 @@ stopped(const struct sl_scn_ctx *c)
 	return c->o->stop != NULL && *c->o->stop;
 }
 
-static void
-fact(struct sl_scn_ctx *c, const char *fmt, ...)
+static void fact(struct sl_scn_ctx *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static void
@@ -176,8 +175,8 @@ ev_connect(struct sl_scn_ctx *c, unsigned host, const char *label, int fd,
 	int64_t t = sl_now_real_ns();
 	int rc = connect(fd, &a->sa, alen), err = rc ? errno : 0;
 
-	sl_events_add_at(c->ev, t, sl_sandbox_host_name(host), label,
-			 "connect", rc, err, "to %s", addrstr(a, s, sizeof s));
+	sl_events_add_at(c->ev, t, sl_sandbox_host_name(host), label, "connect",
+			 rc, err, "to %s", addrstr(a, s, sizeof s));
 	errno = err;
 	return rc;
 }
@@ -229,7 +228,8 @@ run_simopen(struct sl_scn_ctx *c, char *errbuf)
 	}
 	for (unsigned h = 0; h < 2; h++) {
 		fd[h] = ev_socket(c, h, label[h], SOCK_NONBLOCK);
-		if (fd[h] < 0 || ev_bind(c, h, label[h], fd[h], &self[h], alen)) {
+		if (fd[h] < 0 ||
+		    ev_bind(c, h, label[h], fd[h], &self[h], alen)) {
 			sl_errbuf_set(errbuf, "host %c: socket/bind: %s",
 				      sl_sandbox_host_name(h), strerror(errno));
 			rc = SL_ENV;
@@ -241,8 +241,9 @@ run_simopen(struct sl_scn_ctx *c, char *errbuf)
 	if (!o->has_offset) {
 		int64_t at;
 
-		fact(c, "mode: gate (both SYNs held on the wire, released "
-			"together), one-way delay %.3f ms",
+		fact(c,
+		     "mode: gate (both SYNs held on the wire, released "
+		     "together), one-way delay %.3f ms",
 		     (double)o->delay_ns / 1e6);
 		sl_wire_gate(c->w, SL_WIRE_AB, true);
 		sl_wire_gate(c->w, SL_WIRE_BA, true);
@@ -250,7 +251,8 @@ run_simopen(struct sl_scn_ctx *c, char *errbuf)
 			(void)ev_connect(c, h, label[h], fd[h], &peer[h], alen);
 		if (sl_wire_wait_held(c->w, 1, 1, sl_now_mono_ns() + 1000000000,
 				      o->stop) != SL_OK) {
-			sl_errbuf_set(errbuf, "the SYNs never reached the wire");
+			sl_errbuf_set(errbuf,
+				      "the SYNs never reached the wire");
 			rc = stopped(c) ? SL_EINTR : SL_ENV;
 			goto out;
 		}
@@ -263,8 +265,9 @@ run_simopen(struct sl_scn_ctx *c, char *errbuf)
 		int64_t t0 = sl_now_mono_ns() + 1000000, t[2];
 		unsigned first;
 
-		fact(c, "mode: offset, B's connect() %+.3f ms after A's, "
-			"one-way delay %.3f ms",
+		fact(c,
+		     "mode: offset, B's connect() %+.3f ms after A's, "
+		     "one-way delay %.3f ms",
 		     (double)o->offset_ns / 1e6, (double)o->delay_ns / 1e6);
 		t[0] = t0 + (o->offset_ns < 0 ? -o->offset_ns : 0);
 		t[1] = t[0] + o->offset_ns;
@@ -292,7 +295,8 @@ run_simopen(struct sl_scn_ctx *c, char *errbuf)
 
 			if (done[h] || !p[h].revents)
 				continue;
-			(void)getsockopt(fd[h], SOL_SOCKET, SO_ERROR, &err, &el);
+			(void)getsockopt(fd[h], SOL_SOCKET, SO_ERROR, &err,
+					 &el);
 			sl_events_add(c->ev, sl_sandbox_host_name(h), label[h],
 				      "connect-done", err ? -1 : 0, err, NULL);
 			done[h] = 1;
@@ -333,13 +337,14 @@ run_self(struct sl_scn_ctx *c, char *errbuf)
 		      "%zu bytes", sizeof msg - 1);
 	memset(back, 0, sizeof back);
 	n = recv(fd, back, sizeof back - 1, 0);
-	sl_events_add(c->ev, 'A', "s", "recv", (int)n, n < 0 ? errno : 0,
-		      "%s",
-		      n == (ssize_t)sizeof msg - 1 && memcmp(back, msg, (size_t)n) == 0
+	sl_events_add(c->ev, 'A', "s", "recv", (int)n, n < 0 ? errno : 0, "%s",
+		      n == (ssize_t)sizeof msg - 1 &&
+			      memcmp(back, msg, (size_t)n) == 0
 			  ? "read back what it sent"
 			  : "did not read back what it sent");
-	fact(c, "one socket, bound to and connected to its own address; "
-		"data sent came back: %s",
+	fact(c,
+	     "one socket, bound to and connected to its own address; "
+	     "data sent came back: %s",
 	     n == (ssize_t)sizeof msg - 1 ? "yes" : "no");
 out:
 	ev_close(c, 0, "s", fd);
@@ -467,12 +472,13 @@ run_race(struct sl_scn_ctx *c, char *errbuf)
 	unsigned refused = 0, other = 0;
 
 	snprintf(range, sizeof range, "%d %d", RACE_LO, RACE_HI);
-	if (sl_sandbox_sysctl(c->sb, 0, "net/ipv4/ip_local_port_range",
-			      range, errbuf) != SL_OK)
+	if (sl_sandbox_sysctl(c->sb, 0, "net/ipv4/ip_local_port_range", range,
+			      errbuf) != SL_OK)
 		return SL_ENV;
-	sl_events_add(c->ev, 'A', "", "note", 0, 0,
-		      "ip_local_port_range %d-%d in the sandbox; target port %d",
-		      RACE_LO, RACE_HI, RACE_PORT);
+	sl_events_add(
+	    c->ev, 'A', "", "note", 0, 0,
+	    "ip_local_port_range %d-%d in the sandbox; target port %d", RACE_LO,
+	    RACE_HI, RACE_PORT);
 	for (n = 1; n <= max && !stopped(c) && sl_now_mono_ns() < tend; n++) {
 		/* Record the first attempt and the winning one in full. */
 		bool full = n == 1;
@@ -497,8 +503,9 @@ run_race(struct sl_scn_ctx *c, char *errbuf)
 					 "attempt %u, to %s, from %s", n,
 					 addrstr(&dst, sb, sizeof sb),
 					 addrstr(&me, sb, sizeof sb));
-			fact(c, "attempt %u connected to itself (source port "
-				"%u = destination port %d) after %.1f ms",
+			fact(c,
+			     "attempt %u connected to itself (source port "
+			     "%u = destination port %d) after %.1f ms",
 			     n, ntohs(me.in.sin_port), RACE_PORT,
 			     (double)(sl_now_mono_ns() - t0) / 1e6);
 			won = true;
@@ -521,30 +528,31 @@ run_race(struct sl_scn_ctx *c, char *errbuf)
 	     (double)(won ? n : n - 1) /
 		 ((double)(sl_now_mono_ns() - t0) / 1e9));
 	sl_events_add(c->ev, 'A', "", "note", 0, 0,
-		      "%u connect() attempts, %u refused before %s", won ? n : n - 1,
-		      refused, won ? "the self-connect" : "giving up");
+		      "%u connect() attempts, %u refused before %s",
+		      won ? n : n - 1, refused,
+		      won ? "the self-connect" : "giving up");
 	return stopped(c) ? SL_EINTR : SL_OK;
 }
 
 /* ---- catalogue ---- */
 
 static const struct sl_scenario catalogue[] = {
-	{"self-connect",
-	 "one socket bound to 127.0.0.1:P connects to itself, sends data and "
-	 "reads it back",
-	 1, false, SL_SHAPE_SELF, 0, true, run_self},
-	{"simultaneous-open",
-	 "two hosts over the TUN wire, SYNs crossing (gate; --delay, --offset)",
-	 2, true, SL_SHAPE_SIMOPEN, 0, true, run_simopen},
-	{"reuseport",
-	 "two SO_REUSEPORT sockets on one addr:port connect to two peers; "
-	 "EADDRNOTAVAIL, EISCONN, EADDRINUSE as events",
-	 1, false, SL_SHAPE_THREE_WAY, 0, true, run_reuseport},
-	{"self-connect-race",
-	 "connect to a free ephemeral port until the kernel picks that port: "
-	 "the self-connect flake",
-	 1, false, SL_SHAPE_SELF, 1u << SL_SHAPE_REFUSED, true, run_race},
-	{NULL, NULL, 0, false, SL_SHAPE_THREE_WAY, 0, false, NULL},
+    {"self-connect",
+     "one socket bound to 127.0.0.1:P connects to itself, sends data and "
+     "reads it back",
+     1, false, SL_SHAPE_SELF, 0, true, run_self},
+    {"simultaneous-open",
+     "two hosts over the TUN wire, SYNs crossing (gate; --delay, --offset)", 2,
+     true, SL_SHAPE_SIMOPEN, 0, true, run_simopen},
+    {"reuseport",
+     "two SO_REUSEPORT sockets on one addr:port connect to two peers; "
+     "EADDRNOTAVAIL, EISCONN, EADDRINUSE as events",
+     1, false, SL_SHAPE_THREE_WAY, 0, true, run_reuseport},
+    {"self-connect-race",
+     "connect to a free ephemeral port until the kernel picks that port: "
+     "the self-connect flake",
+     1, false, SL_SHAPE_SELF, 1u << SL_SHAPE_REFUSED, true, run_race},
+    {NULL, NULL, 0, false, SL_SHAPE_THREE_WAY, 0, false, NULL},
 };
 
 const struct sl_scenario *
@@ -603,7 +611,8 @@ find_syn_refs(struct sl_scn_result *res)
 				continue;
 			from = pk.src[pk.family == 4 ? 3 : 15] - 1u;
 			if (wire && i == 0 && from < 2 &&
-			    (pk.flags & (SL_PEEK_SYN | SL_PEEK_ACK | SL_PEEK_RST)) ==
+			    (pk.flags &
+			     (SL_PEEK_SYN | SL_PEEK_ACK | SL_PEEK_RST)) ==
 				(SL_PEEK_SYN | SL_PEEK_ACK))
 				res->synacks[from]++;
 			if (!sl_peek_is_bare_syn(&pk) || res->t_syn_ref[h] != 0)
@@ -656,8 +665,8 @@ sl_scenario_run(const struct sl_scenario *s, const struct sl_scn_opts *o,
 	sb = sl_sandbox_new(s->nhosts, v6, errbuf);
 	if (sb == NULL) {
 		rc = sl_sandbox_check(s->nhosts > 1, NULL) == SL_EPERM
-			     ? SL_EPERM
-			     : SL_ENV;
+			 ? SL_EPERM
+			 : SL_ENV;
 		goto out;
 	}
 	c.sb = sb;
@@ -687,10 +696,9 @@ sl_scenario_run(const struct sl_scenario *s, const struct sl_scn_opts *o,
 
 	/* Phase 3: let the wire fall quiet, drain the capture, tear down. */
 	if (w != NULL)
-		(void)sl_wire_wait_idle(w, 5000000 + o->delay_ns,
-					sl_now_mono_ns() + 2000000000LL +
-					    4 * o->delay_ns,
-					o->stop);
+		(void)sl_wire_wait_idle(
+		    w, 5000000 + o->delay_ns,
+		    sl_now_mono_ns() + 2000000000LL + 4 * o->delay_ns, o->stop);
 	t2 = sl_now_mono_ns();
 	res->run_ns = t2 - t1;
 	sl_recorder_stop(res->rec);

@@ -22,25 +22,25 @@
 #include "wire.h"
 
 struct sl_scn_opts {
-	int family;               /* 4 or 6 */
-	int64_t delay_ns;         /* one-way delay of the wire (two hosts) */
-	bool has_offset;          /* false: gate mode, SYNs released together */
-	int64_t offset_ns;        /* B's connect() this long after A's */
-	unsigned max_attempts;    /* self-connect-race; 0: 100000 */
-	int64_t time_limit_ns;    /* self-connect-race; 0: 10 s */
+	int family;		  /* 4 or 6 */
+	int64_t delay_ns;	  /* one-way delay of the wire (two hosts) */
+	bool has_offset;	  /* false: gate mode, SYNs released together */
+	int64_t offset_ns;	  /* B's connect() this long after A's */
+	unsigned max_attempts;	  /* self-connect-race; 0: 100000 */
+	int64_t time_limit_ns;	  /* self-connect-race; 0: 10 s */
 	volatile const int *stop; /* set by a signal handler: abandon the run */
 };
 
 struct sl_scn_result {
 	struct sl_recorder *rec;  /* the captures; owned */
 	struct sl_events *events; /* owned */
-	char facts[1024];         /* "attempts: 37 ...", one fact per line */
+	char facts[1024];	  /* "attempts: 37 ...", one fact per line */
 	struct sl_wire_stats wire;
 	bool has_wire;
-	bool interrupted;         /* *stop was seen */
-	int64_t t_syn_ref[2];     /* CLOCK_REALTIME of each host's first SYN
+	bool interrupted;     /* *stop was seen */
+	int64_t t_syn_ref[2]; /* CLOCK_REALTIME of each host's first SYN
 				     (from the capture); 0 if none */
-	unsigned synacks[2];      /* two hosts: SYN-ACKs A and B sent, as
+	unsigned synacks[2];  /* two hosts: SYN-ACKs A and B sent, as
 				     seen from A's interface */
 	int64_t setup_ns, run_ns, teardown_ns; /* CLOCK_MONOTONIC durations */
 };
@@ -50,9 +50,9 @@ struct sl_scn_ctx;
 struct sl_scenario {
 	const char *name;
 	const char *summary;
-	unsigned nhosts;          /* 1: loopback in one host; 2: TUN wire */
-	bool uses_timing;         /* accepts --delay/--offset */
-	enum sl_shape expect;     /* the shape a run must produce */
+	unsigned nhosts;      /* 1: loopback in one host; 2: TUN wire */
+	bool uses_timing;     /* accepts --delay/--offset */
+	enum sl_shape expect; /* the shape a run must produce */
 	/* other shapes that may appear beside it (bitmask of 1u << shape) */
 	unsigned also_ok;
 	/* true when the outcome is fixed by the setup (not an experiment) */

@@ -23,12 +23,12 @@
 #include "par.h"
 #include "peek.h"
 
-#define WIRE_MTU   65536
-#define MAXHELD    16
+#define WIRE_MTU 65536
+#define MAXHELD	 16
 
 struct qpkt {
-	int64_t due;           /* CLOCK_MONOTONIC instant to write it */
-	uint64_t order;        /* FIFO among equal due times */
+	int64_t due;	/* CLOCK_MONOTONIC instant to write it */
+	uint64_t order; /* FIFO among equal due times */
 	int dir;
 	size_t len;
 	uint8_t *data;
@@ -36,9 +36,9 @@ struct qpkt {
 
 struct sl_wire {
 	struct sl_sandbox *sb;
-	int tun[2];            /* [0] in host a, [1] in host b */
+	int tun[2]; /* [0] in host a, [1] in host b */
 	char ifname[2][IFNAMSIZ];
-	int ctl[2];            /* pipe: wakes the thread */
+	int ctl[2]; /* pipe: wakes the thread */
 	pthread_t thread;
 	bool running;
 
@@ -50,7 +50,7 @@ struct sl_wire {
 	int64_t release_at[2]; /* 0: none pending */
 	struct qpkt held[2][MAXHELD];
 	unsigned nheld[2];
-	struct qpkt *heap;     /* min-heap on (due, order) */
+	struct qpkt *heap; /* min-heap on (due, order) */
 	size_t nheap, capheap;
 	uint64_t order;
 	struct sl_wire_stats st;
@@ -267,7 +267,8 @@ make_tun_here(const char *name, int index, bool ipv6, int *fdp, char *errbuf)
 	ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
 	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", name);
 	if (ioctl(fd, TUNSETIFF, &ifr) != 0) {
-		sl_errbuf_set(errbuf, "TUNSETIFF %s: %s", name, strerror(errno));
+		sl_errbuf_set(errbuf, "TUNSETIFF %s: %s", name,
+			      strerror(errno));
 		goto fail;
 	}
 	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);

@@ -31,12 +31,12 @@
 struct sl_wire;
 
 struct sl_wire_stats {
-	uint64_t forwarded[2];  /* packets written to the far side */
-	uint64_t syns[2];       /* bare SYNs seen */
-	uint64_t held[2];       /* bare SYNs held by the gate */
-	uint64_t dropped[2];    /* failed writes */
+	uint64_t forwarded[2];	   /* packets written to the far side */
+	uint64_t syns[2];	   /* bare SYNs seen */
+	uint64_t held[2];	   /* bare SYNs held by the gate */
+	uint64_t dropped[2];	   /* failed writes */
 	int64_t first_syn_mono[2]; /* when the first bare SYN was read; 0 */
-	int64_t last_mono;      /* last packet read or written; 0 */
+	int64_t last_mono;	   /* last packet read or written; 0 */
 };
 
 /*
@@ -80,8 +80,8 @@ void sl_wire_get_stats(struct sl_wire *w, struct sl_wire_stats *st);
  * Waits until nothing has been read or written for idle_ns and the queue
  * is empty, or until deadline_mono.  Returns 0 or SL_EINTR (timeout, stop).
  */
-int sl_wire_wait_idle(struct sl_wire *w, int64_t idle_ns,
-		      int64_t deadline_mono, volatile const int *stop);
+int sl_wire_wait_idle(struct sl_wire *w, int64_t idle_ns, int64_t deadline_mono,
+		      volatile const int *stop);
 
 /* Stops the thread, frees queued packets, closes the TUN fds. */
 void sl_wire_free(struct sl_wire *w);

@@ -77,29 +77,41 @@ on_problem(const char *msg, void *arg)
 static void
 usage(FILE *f)
 {
-	fputs("usage: synlab analyze [--json|--brief] [--annotate OUT.pcapng] "
-	      "[--ladder OUT.svg]\n"
-	      "                      [--ascii] [--idle SECONDS] FILE...\n"
-	      "\n"
-	      "Reads pcap or pcapng files (tcpdump, Wireshark, synlab), finds every TCP\n"
-	      "handshake, names its shape, replays both endpoints through the RFC 9293\n"
-	      "state machine and reports what breaks the rules.\n"
-	      "\n"
-	      "  --json             one JSON document on stdout instead of the text report\n"
-	      "  --brief            one line a handshake: id, shape, endpoints, verdict\n"
-	      "  --annotate OUT     write every packet to OUT (pcapng) with a comment on\n"
-	      "                     each handshake frame (Wireshark: frame.comment)\n"
-	      "  --ladder OUT.svg   draw the handshakes as SVG ladder diagrams\n"
-	      "  --ascii            plain ASCII ladders (default when not a terminal)\n"
-	      "  --utf8             box-drawing ladders even when not a terminal\n"
-	      "  --idle SECONDS     a handshake with no packet for this long (capture\n"
-	      "                     time) is finished (default 300)\n"
-	      "\n"
-	      "shapes: three-way simultaneous-open self-connect refused unanswered reset\n"
-	      "        incomplete\n"
-	      "exit status: 0 no violation, 1 violation found, 2 usage, 3 unreadable or\n"
-	      "             malformed input (the message names file and frame)\n",
-	      f);
+	fputs(
+	    "usage: synlab analyze [--json|--brief] [--annotate OUT.pcapng] "
+	    "[--ladder OUT.svg]\n"
+	    "                      [--ascii] [--idle SECONDS] FILE...\n"
+	    "\n"
+	    "Reads pcap or pcapng files (tcpdump, Wireshark, synlab), finds "
+	    "every TCP\n"
+	    "handshake, names its shape, replays both endpoints through the "
+	    "RFC 9293\n"
+	    "state machine and reports what breaks the rules.\n"
+	    "\n"
+	    "  --json             one JSON document on stdout instead of the "
+	    "text report\n"
+	    "  --brief            one line a handshake: id, shape, endpoints, "
+	    "verdict\n"
+	    "  --annotate OUT     write every packet to OUT (pcapng) with a "
+	    "comment on\n"
+	    "                     each handshake frame (Wireshark: "
+	    "frame.comment)\n"
+	    "  --ladder OUT.svg   draw the handshakes as SVG ladder diagrams\n"
+	    "  --ascii            plain ASCII ladders (default when not a "
+	    "terminal)\n"
+	    "  --utf8             box-drawing ladders even when not a "
+	    "terminal\n"
+	    "  --idle SECONDS     a handshake with no packet for this long "
+	    "(capture\n"
+	    "                     time) is finished (default 300)\n"
+	    "\n"
+	    "shapes: three-way simultaneous-open self-connect refused "
+	    "unanswered reset\n"
+	    "        incomplete\n"
+	    "exit status: 0 no violation, 1 violation found, 2 usage, 3 "
+	    "unreadable or\n"
+	    "             malformed input (the message names file and frame)\n",
+	    f);
 }
 
 int
@@ -176,12 +188,12 @@ sl_cmd_analyze(int argc, char **argv)
 	if (ascii < 0)
 		ascii = !isatty(STDOUT_FILENO);
 
-	ctx.report = sl_report_new(stdout,
-				   json    ? SL_REPORT_JSON
-				   : brief ? SL_REPORT_BRIEF
-					   : SL_REPORT_TEXT,
-				   ascii, (const char *const *)(argv + optind),
-				   nfiles);
+	ctx.report =
+	    sl_report_new(stdout,
+			  json	  ? SL_REPORT_JSON
+			  : brief ? SL_REPORT_BRIEF
+				  : SL_REPORT_TEXT,
+			  ascii, (const char *const *)(argv + optind), nfiles);
 	if (annotate_out)
 		ctx.annotate = sl_annotate_new();
 	if (ladder_out)
@@ -223,9 +235,9 @@ sl_cmd_analyze(int argc, char **argv)
 	fflush(stdout);
 
 	if (ctx.annotate) {
-		if (sl_annotate_write(ctx.annotate,
-				      (const char *const *)(argv + optind),
-				      nfiles, annotate_out, NULL, errbuf) != 0) {
+		if (sl_annotate_write(
+			ctx.annotate, (const char *const *)(argv + optind),
+			nfiles, annotate_out, NULL, errbuf) != 0) {
 			fprintf(stderr, "synlab: %s\n", errbuf);
 			input_error = 1;
 		}

@@ -93,7 +93,6 @@ on_problem(const char *msg, void *arg)
 		sl_report_problem(t->report, msg);
 }
 
-
 static uint64_t
 nearest_frame(const struct sl_capture *c, int64_t ts)
 {
@@ -154,7 +153,8 @@ sl_cli_analyze_capture(const struct sl_recorder *rec,
 			uint64_t fr;
 
 			for (unsigned k = 0; k < n; k++)
-				if (sl_recorder_capture(rec, k)->host == e->host)
+				if (sl_recorder_capture(rec, k)->host ==
+				    e->host)
 					f = k;
 			fr = nearest_frame(sl_recorder_capture(rec, f),
 					   e->ts_ns);
@@ -176,11 +176,10 @@ sl_cli_analyze_capture(const struct sl_recorder *rec,
 
 		sl_analyzer_set_file(az, (int)i, c->label);
 		for (size_t k = 0; k < c->npkts; k++)
-			(void)sl_analyzer_feed(az, (int)i, k + 1,
-					       c->pkts[k].ts_ns, c->dlt,
-					       c->pkts[k].data,
-					       c->pkts[k].caplen,
-					       c->pkts[k].wirelen);
+			(void)sl_analyzer_feed(
+			    az, (int)i, k + 1, c->pkts[k].ts_ns, c->dlt,
+			    c->pkts[k].data, c->pkts[k].caplen,
+			    c->pkts[k].wirelen);
 	}
 	sl_analyzer_finish(az);
 	if (t.report) {
@@ -218,28 +217,36 @@ done:
 static void
 inject_usage(FILE *f)
 {
-	fputs("usage: synlab inject --interface IF --src ADDR:PORT --dst ADDR:PORT\n"
-	      "                     --flags FLAGS --seq N [--ack N] [--win N]\n"
-	      "                     [--options LIST] [--mss N] [--wscale N]\n"
-	      "                     [--at TIME] [--ttl N]\n"
-	      "\n"
-	      "Sends ONE crafted TCP segment, built with libnet, on the interface\n"
-	      "you name (raw IP socket bound to it), for use on real networks.\n"
-	      "It refuses to send without --interface.  Needs CAP_NET_RAW.\n"
-	      "\n"
-	      "  --interface IF  the interface the segment must leave by\n"
-	      "  --src, --dst    10.0.0.3:1314 or [fd00::3]:1314 (same family)\n"
-	      "  --flags FLAGS   letters: S SYN, A ACK, R RST, F FIN, P PSH (SA, RA)\n"
-	      "  --seq, --ack    sequence and acknowledgment numbers\n"
-	      "  --win N         window (default 64240; 0 for RST)\n"
-	      "  --options LIST  mss,sack,ts,ws | all | none (default: none, or all for SYN)\n"
-	      "  --at TIME       when: +10ms (from now) or an absolute CLOCK_REALTIME\n"
-	      "                  instant in seconds since the epoch (1764254400.25);\n"
-	      "                  sleep, then spin; default now\n"
-	      "\n"
-	      "prints when the segment was scheduled and really sent.\n"
-	      "exit status: 0 sent; 2 usage; 4 environment (not root, no such interface)\n",
-	      f);
+	fputs(
+	    "usage: synlab inject --interface IF --src ADDR:PORT --dst "
+	    "ADDR:PORT\n"
+	    "                     --flags FLAGS --seq N [--ack N] [--win N]\n"
+	    "                     [--options LIST] [--mss N] [--wscale N]\n"
+	    "                     [--at TIME] [--ttl N]\n"
+	    "\n"
+	    "Sends ONE crafted TCP segment, built with libnet, on the "
+	    "interface\n"
+	    "you name (raw IP socket bound to it), for use on real networks.\n"
+	    "It refuses to send without --interface.  Needs CAP_NET_RAW.\n"
+	    "\n"
+	    "  --interface IF  the interface the segment must leave by\n"
+	    "  --src, --dst    10.0.0.3:1314 or [fd00::3]:1314 (same family)\n"
+	    "  --flags FLAGS   letters: S SYN, A ACK, R RST, F FIN, P PSH (SA, "
+	    "RA)\n"
+	    "  --seq, --ack    sequence and acknowledgment numbers\n"
+	    "  --win N         window (default 64240; 0 for RST)\n"
+	    "  --options LIST  mss,sack,ts,ws | all | none (default: none, or "
+	    "all for SYN)\n"
+	    "  --at TIME       when: +10ms (from now) or an absolute "
+	    "CLOCK_REALTIME\n"
+	    "                  instant in seconds since the epoch "
+	    "(1764254400.25);\n"
+	    "                  sleep, then spin; default now\n"
+	    "\n"
+	    "prints when the segment was scheduled and really sent.\n"
+	    "exit status: 0 sent; 2 usage; 4 environment (not root, no such "
+	    "interface)\n",
+	    f);
 }
 
 static bool
@@ -388,22 +395,25 @@ sl_cmd_inject(int argc, char **argv)
 	if (sl_inject_parse_endpoint(src, &seg.family, seg.src, &seg.sport) ||
 	    sl_inject_parse_endpoint(dst, &fam2, seg.dst, &seg.dport) ||
 	    fam2 != seg.family) {
-		fprintf(stderr, "synlab inject: --src/--dst want ADDR:PORT of "
-				"one family, not '%s' / '%s'\n",
+		fprintf(stderr,
+			"synlab inject: --src/--dst want ADDR:PORT of "
+			"one family, not '%s' / '%s'\n",
 			src, dst);
 		return SL_EXIT_USAGE;
 	}
 	if (sl_inject_parse_flags(flags, &seg.flags) != SL_OK) {
-		fprintf(stderr, "synlab inject: --flags wants letters of "
-				"SAFRP, not '%s'\n",
+		fprintf(stderr,
+			"synlab inject: --flags wants letters of "
+			"SAFRP, not '%s'\n",
 			flags);
 		return SL_EXIT_USAGE;
 	}
 	if (opts == NULL)
 		seg.opts = seg.flags & SL_TCP_SYN ? SL_OPT_ALL : 0;
 	else if (sl_inject_parse_opts(opts, &seg.opts) != SL_OK) {
-		fprintf(stderr, "synlab inject: --options wants "
-				"mss,sack,ts,ws, all or none, not '%s'\n",
+		fprintf(stderr,
+			"synlab inject: --options wants "
+			"mss,sack,ts,ws, all or none, not '%s'\n",
 			opts);
 		return SL_EXIT_USAGE;
 	}
@@ -469,47 +479,69 @@ bad:
 static void
 run_inject_usage(FILE *f)
 {
-	fputs("usage: synlab run inject --state bound|closed|syn-sent|established\n"
-	      "                         [--offset T] [--options LIST] [--delay D]\n"
-	      "                         [-6] [--json] [-o OUT.pcapng] [--ascii|--utf8]\n"
+	fputs("usage: synlab run inject --state "
+	      "bound|closed|syn-sent|established\n"
+	      "                         [--offset T] [--options LIST] [--delay "
+	      "D]\n"
+	      "                         [-6] [--json] [-o OUT.pcapng] "
+	      "[--ascii|--utf8]\n"
 	      "\n"
-	      "A real kernel socket (host B) in the chosen state receives a SYN crafted\n"
-	      "with libnet by an injector playing its peer at an address no stack owns\n"
-	      "(10.0.0.3 / fd00::3, so the injector's own kernel never answers):\n"
+	      "A real kernel socket (host B) in the chosen state receives a "
+	      "SYN crafted\n"
+	      "with libnet by an injector playing its peer at an address no "
+	      "stack owns\n"
+	      "(10.0.0.3 / fd00::3, so the injector's own kernel never "
+	      "answers):\n"
 	      "  bound, closed  the SYN draws [R.] seq 0 ack s+1 win 0\n"
-	      "  syn-sent       the target's connect() is pending: the SYN draws the\n"
-	      "                 simultaneous-open SYN-ACK; the injector ACKs it and\n"
-	      "                 connect() returns 0 (checked with TCP_INFO); the target\n"
-	      "                 then sends 7 bytes so its window is seen on the wire\n"
-	      "  established    three SYNs at T, T+100 ms, T+700 ms: RFC 5961 challenge\n"
+	      "  syn-sent       the target's connect() is pending: the SYN "
+	      "draws the\n"
+	      "                 simultaneous-open SYN-ACK; the injector ACKs "
+	      "it and\n"
+	      "                 connect() returns 0 (checked with TCP_INFO); "
+	      "the target\n"
+	      "                 then sends 7 bytes so its window is seen on "
+	      "the wire\n"
+	      "  established    three SYNs at T, T+100 ms, T+700 ms: RFC 5961 "
+	      "challenge\n"
 	      "                 ACKs, at most one per 500 ms per socket\n"
 	      "\n"
-	      "  --offset T      when the (first) SYN leaves after the target's connect()\n"
-	      "                  (syn-sent, default 1ms), after ESTABLISHED (default 10ms),\n"
+	      "  --offset T      when the (first) SYN leaves after the "
+	      "target's connect()\n"
+	      "                  (syn-sent, default 1ms), after ESTABLISHED "
+	      "(default 10ms),\n"
 	      "                  after bind (bound/closed, default 1ms)\n"
-	      "  --options LIST  options of the crafted SYN: mss,sack,ts,ws | all | none\n"
-	      "                  (default all); `--options mss` at syn-sent shows the\n"
+	      "  --options LIST  options of the crafted SYN: mss,sack,ts,ws | "
+	      "all | none\n"
+	      "                  (default all); `--options mss` at syn-sent "
+	      "shows the\n"
 	      "                  window-scale defect (rule ws-not-negotiated)\n"
 	      "  --delay D       one-way delay of the wire (default 0)\n"
-	      "  --peer          syn-sent: the injector acts as a kernel whose connect()\n"
-	      "                  is the crafted SYN: it refuses a target SYN that reaches\n"
+	      "  --peer          syn-sent: the injector acts as a kernel whose "
+	      "connect()\n"
+	      "                  is the crafted SYN: it refuses a target SYN "
+	      "that reaches\n"
 	      "                  it first (what `synlab sweep inject` does)\n"
-	      "  -o OUT.pcapng   annotated capture (default synlab-inject-STATE.pcapng)\n"
-	      "  --json          the analyze JSON plus \"inject\" and \"events\"\n"
+	      "  -o OUT.pcapng   annotated capture (default "
+	      "synlab-inject-STATE.pcapng)\n"
+	      "  --json          the analyze JSON plus \"inject\" and "
+	      "\"events\"\n"
 	      "\n"
-	      "exit status: 0 the kernel answered as expected, no violation; 1 a\n"
-	      "             violation was found or the answer was not the expected one;\n"
-	      "             2 usage; 3 output not writable; 4 environment; 130 interrupted\n",
+	      "exit status: 0 the kernel answered as expected, no violation; 1 "
+	      "a\n"
+	      "             violation was found or the answer was not the "
+	      "expected one;\n"
+	      "             2 usage; 3 output not writable; 4 environment; 130 "
+	      "interrupted\n",
 	      f);
 }
 
 static const char *
 tcp_state_name(unsigned s)
 {
-	static const char *const n[] = {"?", "ESTABLISHED", "SYN-SENT",
-					"SYN-RECV", "FIN-WAIT1", "FIN-WAIT2",
-					"TIME-WAIT", "CLOSE", "CLOSE-WAIT",
-					"LAST-ACK", "LISTEN", "CLOSING"};
+	static const char *const n[] = {
+	    "?",	  "ESTABLISHED", "SYN-SENT",  "SYN-RECV",
+	    "FIN-WAIT1",  "FIN-WAIT2",	 "TIME-WAIT", "CLOSE",
+	    "CLOSE-WAIT", "LAST-ACK",	 "LISTEN",    "CLOSING"};
 
 	return s < sizeof n / sizeof n[0] ? n[s] : "?";
 }
@@ -528,11 +560,12 @@ expected_answer(const struct sl_inj_opts *o, const struct sl_inj_result *r,
 			 r->rst_seq, r->rst_ack, s + 1);
 		return r->rsts >= 1 && r->rst_seq == 0 && r->rst_ack == s + 1;
 	case SL_INJ_SYN_SENT:
-		snprintf(why, len, "SYN-ACK seq %u ack %u (want seq %u = the "
-				   "target's ISN, ack %u); connect() %s; "
-				   "TCP_INFO state %s",
+		snprintf(why, len,
+			 "SYN-ACK seq %u ack %u (want seq %u = the "
+			 "target's ISN, ack %u); connect() %s; "
+			 "TCP_INFO state %s",
 			 r->synack_seq, r->synack_ack, r->target_isn, s + 1,
-			 r->connect_err == 0   ? "returned 0"
+			 r->connect_err == 0  ? "returned 0"
 			 : r->connect_err > 0 ? strerror(r->connect_err)
 					      : "did not complete",
 			 r->have_info ? tcp_state_name(r->tcpi_state) : "-");
@@ -540,9 +573,10 @@ expected_answer(const struct sl_inj_opts *o, const struct sl_inj_result *r,
 		       r->synack_ack == s + 1 && r->connect_err == 0 &&
 		       r->have_info && r->tcpi_state == 1;
 	case SL_INJ_ESTABLISHED:
-		snprintf(why, len, "answers to the three SYNs: %u, %u, %u "
-				   "(want 1, 0, 1: a challenge ACK, none within "
-				   "500 ms, one again after)",
+		snprintf(why, len,
+			 "answers to the three SYNs: %u, %u, %u "
+			 "(want 1, 0, 1: a challenge ACK, none within "
+			 "500 ms, one again after)",
 			 r->answers[0], r->answers[1], r->answers[2]);
 		return r->answers[0] == 1 && r->answers[1] == 0 &&
 		       r->answers[2] == 1;
@@ -560,24 +594,27 @@ inject_json(const struct sl_inj_opts *o, const struct sl_inj_result *r,
 
 	if (f == NULL)
 		return sl_xstrdup("{}");
-	fprintf(f, "{\"state\":\"%s\",\"kernel\":", sl_inj_state_name(o->state));
+	fprintf(f,
+		"{\"state\":\"%s\",\"kernel\":", sl_inj_state_name(o->state));
 	sl_json_str(f, kernel);
-	fprintf(f, ",\"options\":\"%s\",\"offset_us\":%.3f,\"delay_us\":%.3f,"
-		   "\"peer_isn\":%u,\"target_isn\":%u,\"outcome\":\"%s\","
-		   "\"expected\":%s,\"check\":",
+	fprintf(f,
+		",\"options\":\"%s\",\"offset_us\":%.3f,\"delay_us\":%.3f,"
+		"\"peer_isn\":%u,\"target_isn\":%u,\"outcome\":\"%s\","
+		"\"expected\":%s,\"check\":",
 		sl_inject_opts_str(o->opts, ob, sizeof ob),
 		(double)o->offset_ns / 1e3, (double)delay / 1e3, r->peer_isn,
 		r->target_isn, r->outcome, ok ? "true" : "false");
 	sl_json_str(f, why);
 	fprintf(f, ",\"connect\":\"%s\"",
-		r->connect_err == -2  ? "none"
+		r->connect_err == -2   ? "none"
 		: r->connect_err == -1 ? "pending"
 		: r->connect_err == 0  ? "0"
 				       : sl_errno_name(r->connect_err));
 	if (r->have_info)
-		fprintf(f, ",\"tcp_info\":{\"state\":\"%s\",\"wscale_option\":%s,"
-			   "\"snd_wscale\":%u,\"rcv_wscale\":%u,\"sack\":%s,"
-			   "\"timestamps\":%s}",
+		fprintf(f,
+			",\"tcp_info\":{\"state\":\"%s\",\"wscale_option\":%s,"
+			"\"snd_wscale\":%u,\"rcv_wscale\":%u,\"sack\":%s,"
+			"\"timestamps\":%s}",
 			tcp_state_name(r->tcpi_state),
 			r->tcpi_options & 4 ? "true" : "false", r->snd_wscale,
 			r->rcv_wscale, r->tcpi_options & 2 ? "true" : "false",
@@ -588,8 +625,9 @@ inject_json(const struct sl_inj_opts *o, const struct sl_inj_result *r,
 	for (unsigned i = 0; i < r->nsent; i++) {
 		const struct sl_inj_sent *x = &r->sent[i];
 
-		fprintf(f, "%s{\"segment\":\"%s\",\"seq\":%u,\"ack\":%u,"
-			   "\"sent_ns\":%lld",
+		fprintf(f,
+			"%s{\"segment\":\"%s\",\"seq\":%u,\"ack\":%u,"
+			"\"sent_ns\":%lld",
 			i ? "," : "", x->what, x->seq, x->ack,
 			(long long)x->st.before);
 		if (x->st.scheduled)
@@ -642,18 +680,20 @@ sl_cmd_run_inject(int argc, char **argv)
 		switch (c) {
 		case 's':
 			if ((st = sl_inj_state_parse(optarg)) < 0) {
-				fprintf(stderr, "synlab run inject: --state is "
-						"bound, closed, syn-sent or "
-						"established, not '%s'\n",
+				fprintf(stderr,
+					"synlab run inject: --state is "
+					"bound, closed, syn-sent or "
+					"established, not '%s'\n",
 					optarg);
 				return SL_EXIT_USAGE;
 			}
 			break;
 		case 't':
 			if (!sl_cli_parse_time(optarg, &o.offset_ns)) {
-				fprintf(stderr, "synlab run inject: --offset "
-						"wants a time like 1ms, not "
-						"'%s'\n",
+				fprintf(stderr,
+					"synlab run inject: --offset "
+					"wants a time like 1ms, not "
+					"'%s'\n",
 					optarg);
 				return SL_EXIT_USAGE;
 			}
@@ -661,17 +701,19 @@ sl_cmd_run_inject(int argc, char **argv)
 			break;
 		case 'O':
 			if (sl_inject_parse_opts(optarg, &o.opts) != SL_OK) {
-				fprintf(stderr, "synlab run inject: --options "
-						"wants mss,sack,ts,ws, all or "
-						"none, not '%s'\n",
+				fprintf(stderr,
+					"synlab run inject: --options "
+					"wants mss,sack,ts,ws, all or "
+					"none, not '%s'\n",
 					optarg);
 				return SL_EXIT_USAGE;
 			}
 			break;
 		case 'd':
 			if (!sl_cli_parse_time(optarg, &delay) || delay < 0) {
-				fprintf(stderr, "synlab run inject: --delay "
-						"wants a time >= 0, not '%s'\n",
+				fprintf(stderr,
+					"synlab run inject: --delay "
+					"wants a time >= 0, not '%s'\n",
 					optarg);
 				return SL_EXIT_USAGE;
 			}
@@ -714,8 +756,8 @@ sl_cmd_run_inject(int argc, char **argv)
 		o.port = 1314;
 		o.send_data = o.state == SL_INJ_SYN_SENT;
 		if (!have_offset)
-			o.offset_ns = o.state == SL_INJ_ESTABLISHED ? 10000000
-								    : 1000000;
+			o.offset_ns =
+			    o.state == SL_INJ_ESTABLISHED ? 10000000 : 1000000;
 		if (o.state == SL_INJ_ESTABLISHED) {
 			o.nsyn = 3;
 			o.syn_gap_ns[1] = 100000000;
@@ -794,17 +836,19 @@ sl_cmd_run_inject(int argc, char **argv)
 		char x[320];
 
 		if (!(o.opts & SL_OPT_WS) && r.data_win < 1024)
-			snprintf(x, sizeof x,
-				 "the target's data segment advertises window "
-				 "%u: still shifted by its offered scale 2^%u "
-				 "although the crafted SYN had no window scale "
-				 "option (RFC 7323 §2.2: scaling is off unless "
-				 "both SYNs carry it) - the window-scale defect",
-				 r.data_win, r.rcv_wscale ? r.rcv_wscale : 10);
+			snprintf(
+			    x, sizeof x,
+			    "the target's data segment advertises window "
+			    "%u: still shifted by its offered scale 2^%u "
+			    "although the crafted SYN had no window scale "
+			    "option (RFC 7323 §2.2: scaling is off unless "
+			    "both SYNs carry it) - the window-scale defect",
+			    r.data_win, r.rcv_wscale ? r.rcv_wscale : 10);
 		else
-			snprintf(x, sizeof x,
-				 "the target's data segment advertises window %u",
-				 r.data_win);
+			snprintf(
+			    x, sizeof x,
+			    "the target's data segment advertises window %u",
+			    r.data_win);
 		strncat(facts, x, sizeof facts - strlen(facts) - 2);
 		strcat(facts, "\n");
 	}
@@ -812,7 +856,8 @@ sl_cmd_run_inject(int argc, char **argv)
 		struct sl_events *ev = sl_lab_events(lab);
 
 		printf("synlab run inject --state %s%s: Linux %s\n",
-		       sl_inj_state_name(o.state), sl_lab_family(lab) == 6 ? " -6" : "", u.release);
+		       sl_inj_state_name(o.state),
+		       sl_lab_family(lab) == 6 ? " -6" : "", u.release);
 		fputs(facts, stdout);
 		fputs("socket calls and injections (time from the first):\n",
 		      stdout);
@@ -828,7 +873,8 @@ sl_cmd_run_inject(int argc, char **argv)
 	}
 	shbf = open_memstream(&shb, &shblen);
 	if (shbf != NULL) {
-		fprintf(shbf, "synlab run inject --state %s | Linux %s | %s: %s\n%s",
+		fprintf(shbf,
+			"synlab run inject --state %s | Linux %s | %s: %s\n%s",
 			sl_inj_state_name(o.state), u.release,
 			ok ? "as expected" : "unexpected", why, facts);
 		fclose(shbf);

@@ -32,42 +32,59 @@ on_signal(int sig)
 static void
 usage(FILE *f)
 {
-	fputs("usage: synlab run SCENARIO [-o OUT.pcapng] [--json] [--count N]\n"
-	      "                  [--delay D] [--offset T] [-6] [--ascii|--utf8]\n"
-	      "       synlab run --list\n"
-	      "\n"
-	      "Builds a private sandbox (network namespaces that vanish with the\n"
-	      "process), makes the kernel perform SCENARIO, captures it with libpcap,\n"
-	      "analyzes it and writes an annotated pcapng (default synlab-SCENARIO.pcapng).\n"
-	      "Needs root (CAP_SYS_ADMIN, CAP_NET_ADMIN, CAP_NET_RAW).\n"
-	      "\n"
-	      "  -o OUT.pcapng   where to write the annotated capture\n"
-	      "  --json          one JSON document on stdout (the analyze contract plus\n"
-	      "                  \"scenario\" and \"events\")\n"
-	      "  --count N       run N times; report how many produced the expected shape\n"
-	      "  --delay D       one-way delay of the wire (simultaneous-open), e.g. 10ms\n"
-	      "  --offset T      B's connect() T after A's (negative: before); without it\n"
-	      "                  the SYN gate releases both SYNs together\n"
-	      "  -6              IPv6 (fd00::1, fd00::2; ::1 on loopback)\n"
-	      "  --list          list the scenarios\n"
-	      "\n"
-	      "two real hosts (simultaneous-open only; run the same command on both,\n"
-	      "each naming the other; see docs/two-hosts.md):\n"
-	      "  --peer HOST[:PORT]  the other host; nothing is sent anywhere else\n"
-	      "  --port P        local port (the peer's too unless HOST:PORT says)\n"
-	      "  --at TIME       the agreed instant: 2026-11-27T12:00:00.250Z, +SECONDS\n"
-	      "                  or @EPOCH; CLOCK_REALTIME, so sync both clocks (NTP)\n"
-	      "  --attempts N    retry at TIME + k * interval until one connects (1)\n"
-	      "  --interval S    between attempts: 1s, 500ms, 2 (seconds); default 1s\n"
-	      "  --interface IF  capture here (default: the route's interface to HOST)\n"
-	      "                  needs CAP_NET_RAW (root) to capture\n"
-	      "\n"
-	      "times take a unit: ns, us, ms (default), s\n"
-	      "exit status: 0 expected shape, no violation; 1 violation found or a\n"
-	      "             deterministic scenario missed its shape; 2 usage;\n"
-	      "             3 output not writable; 4 environment (not root, no\n"
-	      "             namespaces or TUN); 130 interrupted\n",
-	      f);
+	fputs(
+	    "usage: synlab run SCENARIO [-o OUT.pcapng] [--json] [--count N]\n"
+	    "                  [--delay D] [--offset T] [-6] [--ascii|--utf8]\n"
+	    "       synlab run --list\n"
+	    "\n"
+	    "Builds a private sandbox (network namespaces that vanish with "
+	    "the\n"
+	    "process), makes the kernel perform SCENARIO, captures it with "
+	    "libpcap,\n"
+	    "analyzes it and writes an annotated pcapng (default "
+	    "synlab-SCENARIO.pcapng).\n"
+	    "Needs root (CAP_SYS_ADMIN, CAP_NET_ADMIN, CAP_NET_RAW).\n"
+	    "\n"
+	    "  -o OUT.pcapng   where to write the annotated capture\n"
+	    "  --json          one JSON document on stdout (the analyze "
+	    "contract plus\n"
+	    "                  \"scenario\" and \"events\")\n"
+	    "  --count N       run N times; report how many produced the "
+	    "expected shape\n"
+	    "  --delay D       one-way delay of the wire (simultaneous-open), "
+	    "e.g. 10ms\n"
+	    "  --offset T      B's connect() T after A's (negative: before); "
+	    "without it\n"
+	    "                  the SYN gate releases both SYNs together\n"
+	    "  -6              IPv6 (fd00::1, fd00::2; ::1 on loopback)\n"
+	    "  --list          list the scenarios\n"
+	    "\n"
+	    "two real hosts (simultaneous-open only; run the same command on "
+	    "both,\n"
+	    "each naming the other; see docs/two-hosts.md):\n"
+	    "  --peer HOST[:PORT]  the other host; nothing is sent anywhere "
+	    "else\n"
+	    "  --port P        local port (the peer's too unless HOST:PORT "
+	    "says)\n"
+	    "  --at TIME       the agreed instant: 2026-11-27T12:00:00.250Z, "
+	    "+SECONDS\n"
+	    "                  or @EPOCH; CLOCK_REALTIME, so sync both clocks "
+	    "(NTP)\n"
+	    "  --attempts N    retry at TIME + k * interval until one connects "
+	    "(1)\n"
+	    "  --interval S    between attempts: 1s, 500ms, 2 (seconds); "
+	    "default 1s\n"
+	    "  --interface IF  capture here (default: the route's interface to "
+	    "HOST)\n"
+	    "                  needs CAP_NET_RAW (root) to capture\n"
+	    "\n"
+	    "times take a unit: ns, us, ms (default), s\n"
+	    "exit status: 0 expected shape, no violation; 1 violation found or "
+	    "a\n"
+	    "             deterministic scenario missed its shape; 2 usage;\n"
+	    "             3 output not writable; 4 environment (not root, no\n"
+	    "             namespaces or TUN); 130 interrupted\n",
+	    f);
 }
 
 static void
@@ -112,8 +129,8 @@ struct tally {
 	unsigned shapes[SL_RECORDER_MAXIF][SL_SHAPE__COUNT];
 	unsigned total[SL_SHAPE__COUNT];
 	unsigned violations;
-	struct sl_report *report;      /* NULL: tally only */
-	struct sl_annotate *annotate;  /* NULL: tally only */
+	struct sl_report *report;     /* NULL: tally only */
+	struct sl_annotate *annotate; /* NULL: tally only */
 };
 
 static void
@@ -162,11 +179,10 @@ analyze_result(const struct sl_scn_result *res, struct tally *t,
 
 		sl_analyzer_set_file(az, (int)i, c->label);
 		for (size_t k = 0; k < c->npkts; k++)
-			(void)sl_analyzer_feed(az, (int)i, k + 1,
-					       c->pkts[k].ts_ns, c->dlt,
-					       c->pkts[k].data,
-					       c->pkts[k].caplen,
-					       c->pkts[k].wirelen);
+			(void)sl_analyzer_feed(
+			    az, (int)i, k + 1, c->pkts[k].ts_ns, c->dlt,
+			    c->pkts[k].data, c->pkts[k].caplen,
+			    c->pkts[k].wirelen);
 	}
 	sl_analyzer_finish(az);
 	if (sum)
@@ -301,23 +317,27 @@ scenario_json(const struct sl_scenario *s, const struct sl_scn_opts *o,
 
 		fprintf(f, "%s{\"interface\":", i ? "," : "");
 		sl_json_str(f, c->label);
-		fprintf(f, ",\"packets\":%zu,\"pcap_recv\":%u,\"pcap_drop\":%u,"
-			   "\"nanosecond\":%s}",
+		fprintf(f,
+			",\"packets\":%zu,\"pcap_recv\":%u,\"pcap_drop\":%u,"
+			"\"nanosecond\":%s}",
 			c->npkts, c->ps_recv, c->ps_drop,
 			c->nsec ? "true" : "false");
 	}
 	fputc(']', f);
 	if (res->has_wire)
-		fprintf(f, ",\"wire\":{\"forwarded_ab\":%llu,\"forwarded_ba\":%llu,"
-			   "\"syns_held_ab\":%llu,\"syns_held_ba\":%llu,"
-			   "\"synacks_a\":%u,\"synacks_b\":%u}",
-			(unsigned long long)res->wire.forwarded[0],
-			(unsigned long long)res->wire.forwarded[1],
-			(unsigned long long)res->wire.held[0],
-			(unsigned long long)res->wire.held[1], res->synacks[0],
-			res->synacks[1]);
-	fprintf(f, ",\"timing_ms\":{\"setup\":%.3f,\"run\":%.3f,"
-		   "\"teardown\":%.3f}}",
+		fprintf(
+		    f,
+		    ",\"wire\":{\"forwarded_ab\":%llu,\"forwarded_ba\":%llu,"
+		    "\"syns_held_ab\":%llu,\"syns_held_ba\":%llu,"
+		    "\"synacks_a\":%u,\"synacks_b\":%u}",
+		    (unsigned long long)res->wire.forwarded[0],
+		    (unsigned long long)res->wire.forwarded[1],
+		    (unsigned long long)res->wire.held[0],
+		    (unsigned long long)res->wire.held[1], res->synacks[0],
+		    res->synacks[1]);
+	fprintf(f,
+		",\"timing_ms\":{\"setup\":%.3f,\"run\":%.3f,"
+		"\"teardown\":%.3f}}",
 		(double)res->setup_ns / 1e6, (double)res->run_ns / 1e6,
 		(double)res->teardown_ns / 1e6);
 	if (fclose(f) != 0) {
@@ -370,7 +390,8 @@ report_run(const struct sl_scenario *s, const struct sl_scn_opts *o,
 		sl_errbuf_set(errbuf, "%s: %s", dir, strerror(errno));
 		return SL_EIO;
 	}
-	if ((rc = sl_recorder_write_pcaps(res->rec, dir, paths, errbuf)) != SL_OK)
+	if ((rc = sl_recorder_write_pcaps(res->rec, dir, paths, errbuf)) !=
+	    SL_OK)
 		goto out;
 	for (unsigned i = 0; i < n; i++)
 		inputs[i] = paths[i];
@@ -420,8 +441,9 @@ report_run(const struct sl_scenario *s, const struct sl_scn_opts *o,
 	/* Section comment: scenario, kernel, verdict and the timeline. */
 	shbf = open_memstream(&shb, &shblen);
 	if (shbf != NULL) {
-		fprintf(shbf, "synlab run %s%s | Linux %s | expected %s: %s "
-			      "(%u of %u runs)\n",
+		fprintf(shbf,
+			"synlab run %s%s | Linux %s | expected %s: %s "
+			"(%u of %u runs)\n",
 			s->name, o->family == 6 ? " -6" : "", u.release,
 			sl_shape_name(s->expect),
 			verdict_ok ? "ok" : "not produced", ok, runs);
@@ -499,24 +521,28 @@ sl_cmd_run(int argc, char **argv)
 		case 'n':
 			count = strtoul(optarg, &end, 10);
 			if (*end != '\0' || count == 0 || count > 1000000) {
-				fprintf(stderr, "synlab run: --count wants a "
-						"positive number, not '%s'\n",
+				fprintf(stderr,
+					"synlab run: --count wants a "
+					"positive number, not '%s'\n",
 					optarg);
 				return SL_EXIT_USAGE;
 			}
 			break;
 		case 'd':
-			if (!parse_time(optarg, &o.delay_ns) || o.delay_ns < 0) {
-				fprintf(stderr, "synlab run: --delay wants a "
-						"time >= 0 like 10ms, not '%s'\n",
+			if (!parse_time(optarg, &o.delay_ns) ||
+			    o.delay_ns < 0) {
+				fprintf(stderr,
+					"synlab run: --delay wants a "
+					"time >= 0 like 10ms, not '%s'\n",
 					optarg);
 				return SL_EXIT_USAGE;
 			}
 			break;
 		case 't':
 			if (!parse_time(optarg, &o.offset_ns)) {
-				fprintf(stderr, "synlab run: --offset wants a "
-						"time like -2.5ms, not '%s'\n",
+				fprintf(stderr,
+					"synlab run: --offset wants a "
+					"time like -2.5ms, not '%s'\n",
 					optarg);
 				return SL_EXIT_USAGE;
 			}
@@ -552,8 +578,9 @@ sl_cmd_run(int argc, char **argv)
 		case 'N':
 			pa.attempts = (unsigned)strtoul(optarg, &end, 10);
 			if (*end != '\0' || pa.attempts == 0) {
-				fprintf(stderr, "synlab run: --attempts wants a "
-						"positive number, not '%s'\n",
+				fprintf(stderr,
+					"synlab run: --attempts wants a "
+					"positive number, not '%s'\n",
 					optarg);
 				return SL_EXIT_USAGE;
 			}
@@ -563,8 +590,9 @@ sl_cmd_run(int argc, char **argv)
 			/* A bare number is seconds here ("--interval 2"). */
 			if (!parse_time(optarg, &pa.interval_ns) ||
 			    pa.interval_ns <= 0) {
-				fprintf(stderr, "synlab run: --interval wants a "
-						"time like 1s or 500ms, not '%s'\n",
+				fprintf(stderr,
+					"synlab run: --interval wants a "
+					"time like 1s or 500ms, not '%s'\n",
 					optarg);
 				return SL_EXIT_USAGE;
 			}
@@ -579,7 +607,8 @@ sl_cmd_run(int argc, char **argv)
 			/* seconds, like 240 or 240s */
 			lab_hold_ns = (int64_t)(strtod(optarg, &end) * 1e9);
 			if ((*end != '\0' && strcmp(end, "s") != 0) ||
-			    lab_hold_ns <= 0 || lab_hold_ns > 3600 * 1000000000LL) {
+			    lab_hold_ns <= 0 ||
+			    lab_hold_ns > 3600 * 1000000000LL) {
 				fprintf(stderr, "synlab run: --lab-hold wants "
 						"seconds, at most 3600\n");
 				return SL_EXIT_USAGE;
@@ -598,8 +627,9 @@ sl_cmd_run(int argc, char **argv)
 	if (lab_hold_ns > 0)
 		return sl_run_lab_hold(o.delay_ns, lab_hold_ns);
 	if (argc - optind != 1) {
-		fputs(argc - optind < 1 ? "synlab run: which scenario?\n"
-					: "synlab run: one scenario at a time\n",
+		fputs(argc - optind < 1
+			  ? "synlab run: which scenario?\n"
+			  : "synlab run: one scenario at a time\n",
 		      stderr);
 		usage(stderr);
 		return SL_EXIT_USAGE;
@@ -612,10 +642,12 @@ sl_cmd_run(int argc, char **argv)
 		return SL_EXIT_USAGE;
 	}
 	if (pa.peer != NULL || peer_opts || pa.netns != NULL) {
-		if (pa.peer == NULL || strcmp(s->name, "simultaneous-open") != 0 ||
-		    o.has_offset || o.delay_ns || o.family == 6 || count != 1) {
+		if (pa.peer == NULL ||
+		    strcmp(s->name, "simultaneous-open") != 0 || o.has_offset ||
+		    o.delay_ns || o.family == 6 || count != 1) {
 			fputs("synlab run: --port/--at/--attempts/--interval/"
-			      "--interface go with\n  synlab run simultaneous-open "
+			      "--interface go with\n  synlab run "
+			      "simultaneous-open "
 			      "--peer HOST (and not with --delay, --offset,\n"
 			      "  -6, --count: the peer's address decides the "
 			      "family)\n",
@@ -677,16 +709,20 @@ sl_cmd_run(int argc, char **argv)
 				shape_runs[sh]++;
 		for (unsigned i = 0; i < sl_recorder_count(res.rec); i++)
 			if (sl_recorder_capture(res.rec, i)->ps_drop && !json)
-				fprintf(stderr, "synlab run: run %u: %s dropped "
-						"%u packets (pcap_stats)\n",
-					runs + 1,
-					sl_recorder_capture(res.rec, i)->label,
-					sl_recorder_capture(res.rec, i)->ps_drop);
+				fprintf(
+				    stderr,
+				    "synlab run: run %u: %s dropped "
+				    "%u packets (pcap_stats)\n",
+				    runs + 1,
+				    sl_recorder_capture(res.rec, i)->label,
+				    sl_recorder_capture(res.rec, i)->ps_drop);
 		if (count > 1 && !json)
-			fprintf(stderr, "run %u/%lu: %s  (setup %.1f ms, run "
-					"%.1f ms, teardown %.1f ms)\n",
+			fprintf(stderr,
+				"run %u/%lu: %s  (setup %.1f ms, run "
+				"%.1f ms, teardown %.1f ms)\n",
 				runs + 1, count,
-				m ? sl_shape_name(s->expect) : "unexpected shape",
+				m ? sl_shape_name(s->expect)
+				  : "unexpected shape",
 				(double)res.setup_ns / 1e6,
 				(double)res.run_ns / 1e6,
 				(double)res.teardown_ns / 1e6);
@@ -702,8 +738,9 @@ sl_cmd_run(int argc, char **argv)
 		}
 	}
 	if (g_stop) {
-		fprintf(stderr, "synlab run: interrupted after %u run%s; "
-				"sandbox removed\n",
+		fprintf(stderr,
+			"synlab run: interrupted after %u run%s; "
+			"sandbox removed\n",
 			runs, runs == 1 ? "" : "s");
 		ret = SL_EXIT_INTR;
 		goto done;
@@ -718,7 +755,8 @@ sl_cmd_run(int argc, char **argv)
 	if (!json) {
 		printf("%s: expected %s in %u of %u run%s%s\n", s->name,
 		       sl_shape_name(s->expect), ok, runs, runs == 1 ? "" : "s",
-		       det ? "" : " (an experiment: other outcomes are results)");
+		       det ? ""
+			   : " (an experiment: other outcomes are results)");
 		if (ok < runs) {
 			fputs("shapes seen:", stdout);
 			for (unsigned sh = 0; sh < SL_SHAPE__COUNT; sh++)

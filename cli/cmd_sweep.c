@@ -16,10 +16,10 @@
 #include "report.h"
 #include "sandbox.h"
 
-#define PORT0      20000
-#define NPORTS     40000
-#define MAXPOINTS  100000
-#define REFINE_NS  50000     /* bisect each edge down to 50 us */
+#define PORT0	  20000
+#define NPORTS	  40000
+#define MAXPOINTS 100000
+#define REFINE_NS 50000 /* bisect each edge down to 50 us */
 
 enum outcome { OC_CONNECTED, OC_REFUSED, OC_OTHER, OC__COUNT };
 static const char *const oc_name[] = {"connected", "refused", "other"};
@@ -42,26 +42,27 @@ struct point {
 };
 
 struct runrec {
-	int64_t t_start;       /* CLOCK_REALTIME when the run began */
+	int64_t t_start; /* CLOCK_REALTIME when the run began */
 	unsigned point;
-	unsigned shapes;       /* bitmask of shapes seen at the vantage */
+	unsigned shapes; /* bitmask of shapes seen at the vantage */
 };
 
 struct sweep {
-	bool inject;           /* sweep inject (else simultaneous-open) */
+	bool inject; /* sweep inject (else simultaneous-open) */
 	struct sl_lab *lab;
 	struct sl_inj_peer *peer;
-	unsigned opts;         /* inject: crafted SYN options */
+	unsigned opts; /* inject: crafted SYN options */
 	unsigned count;
 	int64_t delay_ns;
 	struct point *pts;
 	size_t npts, cappts;
-	struct runrec *runs;   /* by run index; port = PORT0 + index % NPORTS */
+	struct runrec *runs; /* by run index; port = PORT0 + index % NPORTS */
 	size_t nruns, capruns;
-	int vantage;           /* capture file whose shapes count */
+	int vantage; /* capture file whose shapes count */
 	bool tty;
-	int64_t max_call_err;  /* simultaneous-open: |real - planned| offset */
-	unsigned call_misses;  /* runs whose connect() calls missed by > 0.2 ms */
+	int64_t max_call_err; /* simultaneous-open: |real - planned| offset */
+	unsigned
+	    call_misses; /* runs whose connect() calls missed by > 0.2 ms */
 	size_t total_planned;
 	int64_t t_start;
 	char errbuf[SL_ERRBUF_SIZE];
@@ -70,37 +71,55 @@ struct sweep {
 static void
 usage(FILE *f)
 {
-	fputs("usage: synlab sweep simultaneous-open --delay D --offset FROM:TO:STEP\n"
-	      "                    [--count N] [--json] [--plot OUT.svg] [-o OUT.pcapng]\n"
-	      "                    [--no-refine] [-6]\n"
-	      "       synlab sweep inject --state syn-sent --delay D --offset FROM:TO:STEP\n"
-	      "                    [--options LIST] [same options]\n"
-	      "\n"
-	      "Runs real kernels at each offset inside ONE sandbox (namespaces held by\n"
-	      "fds, a TUN wire with one-way delay D, one capture) and reports per\n"
-	      "offset which outcome the kernels produced and which handshake shapes\n"
-	      "the analyzer saw: the early / in-window / late map.\n"
-	      "  simultaneous-open  B's connect() OFFSET after A's; outcome connected\n"
-	      "                     (both connect() returned 0), refused (both\n"
-	      "                     ECONNREFUSED) or other\n"
-	      "  inject             a crafted SYN leaves OFFSET after the target's\n"
-	      "                     connect(); the injector acts as a kernel peer whose\n"
-	      "                     connect() is that SYN (it refuses an earlier SYN)\n"
-	      "\n"
-	      "  --delay D        one-way delay both ways, e.g. 10ms (default 10ms)\n"
-	      "  --offset F:T:S   from, to, step, e.g. -14ms:14ms:1ms (or one offset)\n"
-	      "  --count N        runs per offset (default 1)\n"
-	      "  --no-refine      do not bisect the window's edges after the grid\n"
-	      "  --json           one JSON document on stdout\n"
-	      "  --plot OUT.svg   outcome against offset, the model window shaded\n"
-	      "  -o OUT.pcapng    the whole sweep's annotated capture\n"
-	      "  --options LIST   inject: options of the crafted SYN (default all)\n"
-	      "\n"
-	      "model: the crossing succeeds when each SYN arrives after the other side\n"
-	      "called connect(), i.e. |offset| < one-way delay.\n"
-	      "exit status: 0 swept; 2 usage; 3 output not writable; 4 environment;\n"
-	      "             130 interrupted\n",
-	      f);
+	fputs(
+	    "usage: synlab sweep simultaneous-open --delay D --offset "
+	    "FROM:TO:STEP\n"
+	    "                    [--count N] [--json] [--plot OUT.svg] [-o "
+	    "OUT.pcapng]\n"
+	    "                    [--no-refine] [-6]\n"
+	    "       synlab sweep inject --state syn-sent --delay D --offset "
+	    "FROM:TO:STEP\n"
+	    "                    [--options LIST] [same options]\n"
+	    "\n"
+	    "Runs real kernels at each offset inside ONE sandbox (namespaces "
+	    "held by\n"
+	    "fds, a TUN wire with one-way delay D, one capture) and reports "
+	    "per\n"
+	    "offset which outcome the kernels produced and which handshake "
+	    "shapes\n"
+	    "the analyzer saw: the early / in-window / late map.\n"
+	    "  simultaneous-open  B's connect() OFFSET after A's; outcome "
+	    "connected\n"
+	    "                     (both connect() returned 0), refused (both\n"
+	    "                     ECONNREFUSED) or other\n"
+	    "  inject             a crafted SYN leaves OFFSET after the "
+	    "target's\n"
+	    "                     connect(); the injector acts as a kernel "
+	    "peer whose\n"
+	    "                     connect() is that SYN (it refuses an earlier "
+	    "SYN)\n"
+	    "\n"
+	    "  --delay D        one-way delay both ways, e.g. 10ms (default "
+	    "10ms)\n"
+	    "  --offset F:T:S   from, to, step, e.g. -14ms:14ms:1ms (or one "
+	    "offset)\n"
+	    "  --count N        runs per offset (default 1)\n"
+	    "  --no-refine      do not bisect the window's edges after the "
+	    "grid\n"
+	    "  --json           one JSON document on stdout\n"
+	    "  --plot OUT.svg   outcome against offset, the model window "
+	    "shaded\n"
+	    "  -o OUT.pcapng    the whole sweep's annotated capture\n"
+	    "  --options LIST   inject: options of the crafted SYN (default "
+	    "all)\n"
+	    "\n"
+	    "model: the crossing succeeds when each SYN arrives after the "
+	    "other side\n"
+	    "called connect(), i.e. |offset| < one-way delay.\n"
+	    "exit status: 0 swept; 2 usage; 3 output not writable; 4 "
+	    "environment;\n"
+	    "             130 interrupted\n",
+	    f);
 }
 
 /* "-14ms:14ms:1ms" or "5ms". */
@@ -190,7 +209,7 @@ run_one(struct sweep *sw, size_t pi)
 		o.stop = (volatile const int *)&g_stop;
 		rc = sl_inj_run(sw->peer, &o, &r, NULL, 0, sw->errbuf);
 		if (rc == SL_OK)
-			oc = r.connect_err == 0		   ? OC_CONNECTED
+			oc = r.connect_err == 0		     ? OC_CONNECTED
 			     : r.connect_err == ECONNREFUSED ? OC_REFUSED
 							     : OC_OTHER;
 	} else {
@@ -219,7 +238,8 @@ run_one(struct sweep *sw, size_t pi)
 			sw->call_misses++;
 			sw->nruns++; /* burn the port: its packets are not this point's */
 			if (sw->nruns > sw->capruns || sw->runs == NULL) {
-				sw->capruns = sw->capruns ? sw->capruns * 2 : 256;
+				sw->capruns =
+				    sw->capruns ? sw->capruns * 2 : 256;
 				sw->runs = sl_xrealloc(sw->runs, sw->capruns,
 						       sizeof *sw->runs);
 			}
@@ -314,8 +334,8 @@ on_hs(const struct sl_handshake *hs, void *arg)
 	unsigned port = hs->ep[0].port;
 	size_t idx;
 
-	if (hs->file != sw->vantage || port < PORT0 ||
-	    port >= PORT0 + NPORTS || hs->shape >= SL_SHAPE__COUNT)
+	if (hs->file != sw->vantage || port < PORT0 || port >= PORT0 + NPORTS ||
+	    hs->shape >= SL_SHAPE__COUNT)
 		return;
 	/* Ports wrap after NPORTS runs: the last run on this port that
 	 * began before the handshake. */
@@ -331,9 +351,9 @@ on_hs(const struct sl_handshake *hs, void *arg)
 /* ---- output ---- */
 
 struct measured {
-	bool any;              /* at least one connected point */
-	int64_t lo, hi;        /* lowest and highest connected offsets */
-	bool has_edge[2];      /* [0] early edge, [1] late edge */
+	bool any;	  /* at least one connected point */
+	int64_t lo, hi;	  /* lowest and highest connected offsets */
+	bool has_edge[2]; /* [0] early edge, [1] late edge */
 	int64_t edge_in[2], edge_out[2];
 };
 
@@ -359,8 +379,9 @@ json_point(FILE *f, const struct point *p)
 			sl_shape_name((enum sl_shape)sh), p->shapes[sh]);
 		first = 0;
 	}
-	fprintf(f, "},\"outcome\":\"%s\",\"outcomes\":{\"connected\":%u,"
-		   "\"refused\":%u,\"other\":%u}}",
+	fprintf(f,
+		"},\"outcome\":\"%s\",\"outcomes\":{\"connected\":%u,"
+		"\"refused\":%u,\"other\":%u}}",
 		point_outcome_name(p), p->oc[OC_CONNECTED], p->oc[OC_REFUSED],
 		p->oc[OC_OTHER]);
 }
@@ -408,23 +429,26 @@ write_json(FILE *f, const struct sweep *sw, const struct measured *m,
 		fputs(n++ ? "," : "", f);
 		json_point(f, &sw->pts[i]);
 	}
-	fprintf(f, "],\"model\":{\"delay_us\":%.3f,\"window_us\":%.3f,"
-		   "\"rule\":\"each SYN must arrive after the other side "
-		   "called connect(): |offset| < one-way delay\"}",
+	fprintf(f,
+		"],\"model\":{\"delay_us\":%.3f,\"window_us\":%.3f,"
+		"\"rule\":\"each SYN must arrive after the other side "
+		"called connect(): |offset| < one-way delay\"}",
 		(double)sw->delay_ns / 1e3, (double)sw->delay_ns / 1e3);
 	fputs(",\"measured\":{", f);
 	if (m->any) {
-		fprintf(f, "\"connected_low_us\":%.3f,\"connected_high_us\":%.3f",
+		fprintf(f,
+			"\"connected_low_us\":%.3f,\"connected_high_us\":%.3f",
 			(double)m->lo / 1e3, (double)m->hi / 1e3);
 		for (int s = 0; s < 2; s++) {
 			if (!m->has_edge[s])
 				continue;
-			fprintf(f, ",\"edge_%s_us\":%.3f,\"edge_%s_bracket_us\":"
-				   "[%.3f,%.3f],\"edge_%s_minus_model_us\":%.3f",
+			fprintf(f,
+				",\"edge_%s_us\":%.3f,\"edge_%s_bracket_us\":"
+				"[%.3f,%.3f],\"edge_%s_minus_model_us\":%.3f",
 				s ? "high" : "low", edge_mid(m, s) / 1e3,
+				s ? "high" : "low", (double)m->edge_in[s] / 1e3,
+				(double)m->edge_out[s] / 1e3,
 				s ? "high" : "low",
-				(double)m->edge_in[s] / 1e3,
-				(double)m->edge_out[s] / 1e3, s ? "high" : "low",
 				(s ? edge_mid(m, s) - (double)sw->delay_ns
 				   : -edge_mid(m, s) - (double)sw->delay_ns) /
 				    1e3);
@@ -439,12 +463,14 @@ write_json(FILE *f, const struct sweep *sw, const struct measured *m,
 				    : "false");
 	}
 	if (!sw->inject)
-		fprintf(f, "%s\"connect_offset_error_max_us\":%.3f,"
-			   "\"connect_offset_misses\":%u",
+		fprintf(f,
+			"%s\"connect_offset_error_max_us\":%.3f,"
+			"\"connect_offset_misses\":%u",
 			m->any ? "," : "", (double)sw->max_call_err / 1e3,
 			sw->call_misses);
-	fprintf(f, "},\"cost\":{\"setup_ms\":%.3f,\"runs\":%zu,"
-		   "\"total_s\":%.3f,\"per_run_ms\":%.3f}}\n",
+	fprintf(f,
+		"},\"cost\":{\"setup_ms\":%.3f,\"runs\":%zu,"
+		"\"total_s\":%.3f,\"per_run_ms\":%.3f}}\n",
 		(double)sl_lab_setup_ns(sw->lab) / 1e6, sw->nruns, total_s,
 		sw->nruns ? total_s * 1e3 / (double)sw->nruns : 0.0);
 }
@@ -469,41 +495,48 @@ write_table(FILE *f, const struct sweep *sw, const struct measured *m,
 			    ? "  <- differs from the model"
 			    : "");
 	}
-	fprintf(f, "\nmodel: the crossing succeeds when each SYN arrives after "
-		   "the other side called connect(): |offset| < one-way delay "
-		   "= %.3f ms\n",
+	fprintf(f,
+		"\nmodel: the crossing succeeds when each SYN arrives after "
+		"the other side called connect(): |offset| < one-way delay "
+		"= %.3f ms\n",
 		(double)sw->delay_ns / 1e6);
 	if (!m->any) {
 		fputs("measured: no offset connected\n", f);
 	} else {
-		fprintf(f, "measured: connected without a gap from %+.3f to "
-			   "%+.3f ms",
+		fprintf(f,
+			"measured: connected without a gap from %+.3f to "
+			"%+.3f ms",
 			(double)m->lo / 1e6, (double)m->hi / 1e6);
 		for (int s = 0; s < 2; s++)
 			if (m->has_edge[s])
-				fprintf(f, "; %s edge %+.3f ms (between %+.3f "
-					   "and %+.3f), %+.3f ms from the model",
-					s ? "late" : "early",
-					edge_mid(m, s) / 1e6,
-					(double)m->edge_in[s] / 1e6,
-					(double)m->edge_out[s] / 1e6,
-					(s ? edge_mid(m, s) - (double)sw->delay_ns
-					   : -edge_mid(m, s) -
-						 (double)sw->delay_ns) /
-					    1e6);
+				fprintf(
+				    f,
+				    "; %s edge %+.3f ms (between %+.3f "
+				    "and %+.3f), %+.3f ms from the model",
+				    s ? "late" : "early", edge_mid(m, s) / 1e6,
+				    (double)m->edge_in[s] / 1e6,
+				    (double)m->edge_out[s] / 1e6,
+				    (s ? edge_mid(m, s) - (double)sw->delay_ns
+				       : -edge_mid(m, s) -
+					     (double)sw->delay_ns) /
+					1e6);
 		fputc('\n', f);
 		if (m->has_edge[0] && m->has_edge[1])
-			fprintf(f, "          the window is wider than the model "
-				   "by the wire's own latency (KERNEL.md: delay "
-				   "+ ~0.1 ms)\n");
+			fprintf(f,
+				"          the window is wider than the model "
+				"by the wire's own latency (KERNEL.md: delay "
+				"+ ~0.1 ms)\n");
 	}
 	if (!sw->inject)
-		fprintf(f, "timing: the two connect() calls were at most %.3f ms "
-			   "off the planned offset (%u run%s off by > 0.2 ms, run again)\n",
+		fprintf(f,
+			"timing: the two connect() calls were at most %.3f ms "
+			"off the planned offset (%u run%s off by > 0.2 ms, run "
+			"again)\n",
 			(double)sw->max_call_err / 1e6, sw->call_misses,
 			sw->call_misses == 1 ? "" : "s");
-	fprintf(f, "cost: one sandbox for the sweep, set up in %.1f ms; %zu "
-		   "runs in %.2f s = %.1f ms per run\n",
+	fprintf(f,
+		"cost: one sandbox for the sweep, set up in %.1f ms; %zu "
+		"runs in %.2f s = %.1f ms per run\n",
 		(double)sl_lab_setup_ns(sw->lab) / 1e6, sw->nruns, total_s,
 		sw->nruns ? total_s * 1e3 / (double)sw->nruns : 0.0);
 }
@@ -536,53 +569,62 @@ write_plot(const char *path, const struct sweep *sw, const struct measured *m,
 		lo = -(double)sw->delay_ns / 1e6 - 1;
 	span = hi - lo;
 	step = span > 40 ? 10 : span > 16 ? 2 : span > 6 ? 1 : 0.5;
-#define X(v) (L + ((v) - lo) / span * (W - L - R))
-#define Y(o) (T + 30 + (double)(o) * 70)
-	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
-		   "height=\"%.0f\" font-family=\"sans-serif\" font-size=\"12\">\n"
-		   "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
+#define X(v) (L + ((v)-lo) / span * (W - L - R))
+#define Y(o) (T + 30 + (double)(o)*70)
+	fprintf(f,
+		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
+		"height=\"%.0f\" font-family=\"sans-serif\" font-size=\"12\">\n"
+		"<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
 		W, H);
-	fprintf(f, "<text x=\"%.0f\" y=\"20\" font-size=\"14\">synlab sweep %s: "
-		   "outcome against offset, one-way delay %.3f ms</text>\n",
+	fprintf(f,
+		"<text x=\"%.0f\" y=\"20\" font-size=\"14\">synlab sweep %s: "
+		"outcome against offset, one-way delay %.3f ms</text>\n",
 		L, sw->inject ? "inject --state syn-sent" : "simultaneous-open",
 		(double)sw->delay_ns / 1e6);
 	/* The model window |offset| < delay. */
-	fprintf(f, "<rect x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" height=\"%.0f\" "
-		   "fill=\"#2a9d3a\" fill-opacity=\"0.12\"/>\n"
-		   "<text x=\"%.1f\" y=\"%.0f\" fill=\"#2a9d3a\">model window "
-		   "|offset| &lt; %.3f ms</text>\n",
+	fprintf(f,
+		"<rect x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" height=\"%.0f\" "
+		"fill=\"#2a9d3a\" fill-opacity=\"0.12\"/>\n"
+		"<text x=\"%.1f\" y=\"%.0f\" fill=\"#2a9d3a\">model window "
+		"|offset| &lt; %.3f ms</text>\n",
 		X(-(double)sw->delay_ns / 1e6), T,
 		X((double)sw->delay_ns / 1e6) - X(-(double)sw->delay_ns / 1e6),
 		H - T - B, X(-(double)sw->delay_ns / 1e6) + 4, T + 14,
 		(double)sw->delay_ns / 1e6);
 	for (int s = 0; s < 2; s++)
 		if (m->has_edge[s])
-			fprintf(f, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.0f\" "
-				   "y2=\"%.0f\" stroke=\"black\" "
-				   "stroke-dasharray=\"4 3\"/>\n<text x=\"%.1f\" "
-				   "y=\"%.0f\" text-anchor=\"middle\">measured "
-				   "%+.2f</text>\n",
-				X(edge_mid(m, s) / 1e6), X(edge_mid(m, s) / 1e6),
-				T, H - B, X(edge_mid(m, s) / 1e6), H - B + 32,
+			fprintf(f,
+				"<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.0f\" "
+				"y2=\"%.0f\" stroke=\"black\" "
+				"stroke-dasharray=\"4 3\"/>\n<text x=\"%.1f\" "
+				"y=\"%.0f\" text-anchor=\"middle\">measured "
+				"%+.2f</text>\n",
+				X(edge_mid(m, s) / 1e6),
+				X(edge_mid(m, s) / 1e6), T, H - B,
+				X(edge_mid(m, s) / 1e6), H - B + 32,
 				edge_mid(m, s) / 1e6);
 	for (int o = 0; o < OC__COUNT; o++)
-		fprintf(f, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\" "
-			   "dominant-baseline=\"middle\">%s</text>\n"
-			   "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.0f\" y2=\"%.0f\" "
-			   "stroke=\"#ddd\"/>\n",
+		fprintf(f,
+			"<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\" "
+			"dominant-baseline=\"middle\">%s</text>\n"
+			"<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.0f\" y2=\"%.0f\" "
+			"stroke=\"#ddd\"/>\n",
 			L - 8, Y(o), oc_name[o], L, W - R, Y(o), Y(o));
 	/* Axis. */
-	fprintf(f, "<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.0f\" y2=\"%.0f\" "
-		   "stroke=\"black\"/>\n",
+	fprintf(f,
+		"<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.0f\" y2=\"%.0f\" "
+		"stroke=\"black\"/>\n",
 		L, W - R, H - B, H - B);
 	for (double t = (double)(long long)(lo / step) * step; t <= hi + 1e-9;
 	     t += step)
-		fprintf(f, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.0f\" "
-			   "y2=\"%.0f\" stroke=\"black\"/><text x=\"%.1f\" "
-			   "y=\"%.0f\" text-anchor=\"middle\">%g</text>\n",
+		fprintf(f,
+			"<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.0f\" "
+			"y2=\"%.0f\" stroke=\"black\"/><text x=\"%.1f\" "
+			"y=\"%.0f\" text-anchor=\"middle\">%g</text>\n",
 			X(t), X(t), H - B, H - B + 5, X(t), H - B + 18, t);
-	fprintf(f, "<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\">offset "
-		   "(ms): %s</text>\n",
+	fprintf(f,
+		"<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\">offset "
+		"(ms): %s</text>\n",
 		(L + W - R) / 2, H - 4,
 		sw->inject ? "crafted SYN sent after the target's connect()"
 			   : "B's connect() after A's");
@@ -593,14 +635,16 @@ write_plot(const char *path, const struct sweep *sw, const struct measured *m,
 		for (int o = 0; o < OC__COUNT; o++) {
 			if (!p->oc[o])
 				continue;
-			fprintf(f, "<circle cx=\"%.1f\" cy=\"%.0f\" r=\"%.1f\" "
-				   "fill=\"%s\"%s><title>%+.3f ms: %u of %u "
-				   "%s</title></circle>\n",
+			fprintf(f,
+				"<circle cx=\"%.1f\" cy=\"%.0f\" r=\"%.1f\" "
+				"fill=\"%s\"%s><title>%+.3f ms: %u of %u "
+				"%s</title></circle>\n",
 				X((double)p->offset_ns / 1e6), Y(o),
 				p->refine ? 2.5
 					  : 2.5 + 2.5 * (double)p->oc[o] /
 						      (double)p->runs,
-				color[o], p->refine ? " fill-opacity=\"0.5\"" : "",
+				color[o],
+				p->refine ? " fill-opacity=\"0.5\"" : "",
 				(double)p->offset_ns / 1e6, p->oc[o], p->runs,
 				oc_name[o]);
 		}
@@ -653,17 +697,19 @@ sl_cmd_sweep(int argc, char **argv)
 		case 'd':
 			if (!sl_cli_parse_time(optarg, &sw.delay_ns) ||
 			    sw.delay_ns < 0) {
-				fprintf(stderr, "synlab sweep: --delay wants a "
-						"time >= 0 like 10ms, not '%s'\n",
+				fprintf(stderr,
+					"synlab sweep: --delay wants a "
+					"time >= 0 like 10ms, not '%s'\n",
 					optarg);
 				return SL_EXIT_USAGE;
 			}
 			break;
 		case 't':
 			if (!parse_range(optarg, &from, &to, &step)) {
-				fprintf(stderr, "synlab sweep: --offset wants "
-						"FROM:TO:STEP like "
-						"-14ms:14ms:1ms, not '%s'\n",
+				fprintf(stderr,
+					"synlab sweep: --offset wants "
+					"FROM:TO:STEP like "
+					"-14ms:14ms:1ms, not '%s'\n",
 					optarg);
 				return SL_EXIT_USAGE;
 			}
@@ -672,8 +718,9 @@ sl_cmd_sweep(int argc, char **argv)
 		case 'n':
 			count = strtoul(optarg, &end, 10);
 			if (*end != '\0' || count == 0 || count > 10000) {
-				fprintf(stderr, "synlab sweep: --count wants "
-						"1..10000, not '%s'\n",
+				fprintf(stderr,
+					"synlab sweep: --count wants "
+					"1..10000, not '%s'\n",
 					optarg);
 				return SL_EXIT_USAGE;
 			}
@@ -692,8 +739,9 @@ sl_cmd_sweep(int argc, char **argv)
 			break;
 		case 'O':
 			if (sl_inject_parse_opts(optarg, &sw.opts) != SL_OK) {
-				fprintf(stderr, "synlab sweep: --options wants "
-						"mss,sack,ts,ws, all or none\n");
+				fprintf(stderr,
+					"synlab sweep: --options wants "
+					"mss,sack,ts,ws, all or none\n");
 				return SL_EXIT_USAGE;
 			}
 			break;
@@ -720,16 +768,18 @@ sl_cmd_sweep(int argc, char **argv)
 	if (strcmp(argv[optind], "inject") == 0) {
 		sw.inject = true;
 		if (strcmp(state, "syn-sent") != 0) {
-			fprintf(stderr, "synlab sweep inject: only --state "
-					"syn-sent has a timing window (not "
-					"'%s'); use `synlab run inject` for "
-					"the others\n",
+			fprintf(stderr,
+				"synlab sweep inject: only --state "
+				"syn-sent has a timing window (not "
+				"'%s'); use `synlab run inject` for "
+				"the others\n",
 				state);
 			return SL_EXIT_USAGE;
 		}
 	} else if (strcmp(argv[optind], "simultaneous-open") != 0) {
-		fprintf(stderr, "synlab sweep: unknown scenario '%s'; "
-				"simultaneous-open or inject\n",
+		fprintf(stderr,
+			"synlab sweep: unknown scenario '%s'; "
+			"simultaneous-open or inject\n",
 			argv[optind]);
 		return SL_EXIT_USAGE;
 	}
@@ -760,8 +810,8 @@ sl_cmd_sweep(int argc, char **argv)
 		goto done;
 	}
 	sl_lab_set_delay(sw.lab, sw.delay_ns);
-	if (sw.inject && (sw.peer = sl_inj_peer_open(sw.lab, sw.errbuf)) ==
-			     NULL) {
+	if (sw.inject &&
+	    (sw.peer = sl_inj_peer_open(sw.lab, sw.errbuf)) == NULL) {
 		fprintf(stderr, "synlab sweep: %s\n", sw.errbuf);
 		ret = SL_EXIT_ENV;
 		goto done;
@@ -809,12 +859,11 @@ sl_cmd_sweep(int argc, char **argv)
 				continue;
 			if (side == 1 && hi_i + 1 >= ngrid)
 				continue;
-			rc = refine_edge(&sw,
-					 a ? sw.pts[i].offset_ns
-					   : sw.pts[i + 1].offset_ns,
-					 a ? sw.pts[i + 1].offset_ns
-					   : sw.pts[i].offset_ns,
-					 e);
+			rc = refine_edge(
+			    &sw,
+			    a ? sw.pts[i].offset_ns : sw.pts[i + 1].offset_ns,
+			    a ? sw.pts[i + 1].offset_ns : sw.pts[i].offset_ns,
+			    e);
 			if (rc != SL_OK)
 				break;
 			m.has_edge[side] = true;
@@ -826,8 +875,9 @@ sl_cmd_sweep(int argc, char **argv)
 	if (sw.tty)
 		fputc('\n', stderr);
 	if (rc == SL_EINTR || g_stop) {
-		fprintf(stderr, "synlab sweep: interrupted after %zu runs; "
-				"sandbox removed\n",
+		fprintf(stderr,
+			"synlab sweep: interrupted after %zu runs; "
+			"sandbox removed\n",
 			sw.nruns);
 		ret = SL_EXIT_INTR;
 		goto done;
@@ -841,16 +891,16 @@ sl_cmd_sweep(int argc, char **argv)
 		      (volatile const int *)&g_stop);
 
 	/* Phase 3: shapes per run from the capture, then the report. */
-	if (sl_cli_analyze_capture(sl_lab_recorder(sw.lab), NULL, -1, true,
-				   out, "synlab sweep", NULL, NULL, on_hs, &sw,
-				   &an, sw.errbuf) != SL_OK) {
+	if (sl_cli_analyze_capture(sl_lab_recorder(sw.lab), NULL, -1, true, out,
+				   "synlab sweep", NULL, NULL, on_hs, &sw, &an,
+				   sw.errbuf) != SL_OK) {
 		fprintf(stderr, "synlab sweep: %s\n", sw.errbuf);
 		ret = SL_EXIT_INPUT;
 		goto done;
 	}
 	for (size_t r = 0; r < sw.nruns; r++)
-		for (unsigned sh = 0; sh < SL_SHAPE__COUNT &&
-				      sw.runs[r].point != UINT32_MAX;
+		for (unsigned sh = 0;
+		     sh < SL_SHAPE__COUNT && sw.runs[r].point != UINT32_MAX;
 		     sh++)
 			if (sw.runs[r].shapes & (1u << sh))
 				sw.pts[sw.runs[r].point].shapes[sh]++;
@@ -870,9 +920,9 @@ sl_cmd_sweep(int argc, char **argv)
 						    OC_CONNECTED;
 			     a--)
 				;
-			for (b = best; b + 1 < sw.npts &&
-				       point_outcome(&sw.pts[b + 1]) ==
-					   OC_CONNECTED;
+			for (b = best;
+			     b + 1 < sw.npts &&
+			     point_outcome(&sw.pts[b + 1]) == OC_CONNECTED;
 			     b++)
 				;
 			m.any = true;
@@ -885,12 +935,13 @@ sl_cmd_sweep(int argc, char **argv)
 	if (json) {
 		write_json(stdout, &sw, &m, u.release, family, total_s);
 	} else {
-		printf("synlab sweep %s%s: one-way delay %.3f ms, offsets "
-		       "%+.3f..%+.3f ms step %.3f ms, %u run%s each, Linux %s\n",
-		       sw.inject ? "inject --state syn-sent" : "simultaneous-open",
-		       family == 6 ? " -6" : "", (double)sw.delay_ns / 1e6,
-		       (double)from / 1e6, (double)to / 1e6, (double)step / 1e6,
-		       sw.count, sw.count == 1 ? "" : "s", u.release);
+		printf(
+		    "synlab sweep %s%s: one-way delay %.3f ms, offsets "
+		    "%+.3f..%+.3f ms step %.3f ms, %u run%s each, Linux %s\n",
+		    sw.inject ? "inject --state syn-sent" : "simultaneous-open",
+		    family == 6 ? " -6" : "", (double)sw.delay_ns / 1e6,
+		    (double)from / 1e6, (double)to / 1e6, (double)step / 1e6,
+		    sw.count, sw.count == 1 ? "" : "s", u.release);
 		write_table(stdout, &sw, &m, total_s);
 		if (out)
 			printf("annotated capture: %s\n", out);

@@ -184,9 +184,10 @@ clock_json(FILE *f, const struct sl_clock_state *cs)
 		fputs("null", f);
 		return;
 	}
-	fprintf(f, "{\"synchronized\":%s,\"sta_unsync\":%s,\"state\":%d,"
-		   "\"status\":%d,\"esterror_us\":%ld,\"maxerror_us\":%ld,"
-		   "\"offset_us\":%.3f,\"freq_ppb\":%ld}",
+	fprintf(f,
+		"{\"synchronized\":%s,\"sta_unsync\":%s,\"state\":%d,"
+		"\"status\":%d,\"esterror_us\":%ld,\"maxerror_us\":%ld,"
+		"\"offset_us\":%.3f,\"freq_ppb\":%ld}",
 		cs->synced ? "true" : "false",
 		(cs->status & 0x0040) ? "true" : "false", cs->state, cs->status,
 		cs->esterror_us, cs->maxerror_us, (double)cs->offset_ns / 1e3,
@@ -224,14 +225,16 @@ scenario_json(const struct sl_remote_opts *o,
 	sl_json_str(f, kernel);
 	fputs(",\"at\":", f);
 	sl_json_str(f, when);
-	fprintf(f, ",\"at_ns\":%lld,\"attempts\":%u,\"interval_ms\":%.3f,"
-		   "\"attempts_made\":[",
+	fprintf(f,
+		",\"at_ns\":%lld,\"attempts\":%u,\"interval_ms\":%.3f,"
+		"\"attempts_made\":[",
 		(long long)o->at_ns, o->attempts, (double)o->interval_ns / 1e6);
 	for (unsigned i = 0; i < res->nattempts; i++) {
 		const struct sl_remote_attempt *a = &res->attempt[i];
 
-		fprintf(f, "%s{\"at_ns\":%lld,\"called_late_us\":%.3f,"
-			   "\"errno\":",
+		fprintf(f,
+			"%s{\"at_ns\":%lld,\"called_late_us\":%.3f,"
+			"\"errno\":",
 			i ? "," : "", (long long)a->at_ns,
 			a->called_ns ? (double)(a->called_ns - a->at_ns) / 1e3
 				     : -1.0);
@@ -241,8 +244,9 @@ scenario_json(const struct sl_remote_opts *o,
 			fputs("null", f);
 		fputc('}', f);
 	}
-	fprintf(f, "],\"connected\":%s,\"attempt\":%u,\"exchanged\":%s,"
-		   "\"outcome\":\"%s\",\"errno\":",
+	fprintf(f,
+		"],\"connected\":%s,\"attempt\":%u,\"exchanged\":%s,"
+		"\"outcome\":\"%s\",\"errno\":",
 		res->connected ? "true" : "false", res->connected,
 		res->exchanged ? "true" : "false", outcome(res, t));
 	if (last != NULL && last->err)
@@ -270,8 +274,9 @@ scenario_json(const struct sl_remote_opts *o,
 		snprintf(label, sizeof label, "L:%s", res->ifname);
 		sl_json_str(f, label);
 	}
-	fprintf(f, ",\"packets\":%u,\"pcap_recv\":%u,\"pcap_drop\":%u,"
-		   "\"nanosecond\":%s}]}",
+	fprintf(f,
+		",\"packets\":%u,\"pcap_recv\":%u,\"pcap_drop\":%u,"
+		"\"nanosecond\":%s}]}",
 		res->npkts, res->ps_recv, res->ps_drop,
 		res->nsec ? "true" : "false");
 	if (fclose(f) != 0) {
@@ -368,8 +373,9 @@ report(const struct sl_remote_opts *o, const struct sl_remote_result *res,
 	/* Section comment: what was run, the clock, the outcome, timeline. */
 	shbf = open_memstream(&shb, &shblen);
 	if (shbf != NULL) {
-		fprintf(shbf, "synlab run simultaneous-open --peer %s | "
-			      "Linux %s | outcome %s\n",
+		fprintf(shbf,
+			"synlab run simultaneous-open --peer %s | "
+			"Linux %s | outcome %s\n",
 			o->peer, u.release, outcome(res, &t));
 		fputs(res->facts, shbf);
 		for (size_t i = 0; i < sl_events_count(res->events); i++) {
@@ -428,8 +434,9 @@ sl_run_peer(const struct sl_run_peer_args *a)
 		return SL_EXIT_USAGE;
 	}
 	if (!split_peer(a->peer, host, sizeof host, &pport)) {
-		fprintf(stderr, "synlab run: --peer wants HOST[:PORT] or "
-				"[IPV6]:PORT, not '%s'\n",
+		fprintf(stderr,
+			"synlab run: --peer wants HOST[:PORT] or "
+			"[IPV6]:PORT, not '%s'\n",
 			a->peer);
 		return SL_EXIT_USAGE;
 	}
@@ -440,8 +447,9 @@ sl_run_peer(const struct sl_run_peer_args *a)
 	o.interval_ns = a->interval_ns ? a->interval_ns : 1000000000;
 	o.ifname = a->ifname;
 	if (o.attempts > SL_REMOTE_MAXATTEMPTS || o.interval_ns < 50000000) {
-		fprintf(stderr, "synlab run: --attempts 1..%d, --interval at "
-				"least 50ms\n",
+		fprintf(stderr,
+			"synlab run: --attempts 1..%d, --interval at "
+			"least 50ms\n",
 			SL_REMOTE_MAXATTEMPTS);
 		return SL_EXIT_USAGE;
 	}
@@ -455,9 +463,10 @@ sl_run_peer(const struct sl_run_peer_args *a)
 		char when[40];
 
 		sl_remote_fmt_at(o.at_ns, when, sizeof when);
-		fprintf(stderr, "synlab run: --at %s is in the past (now is "
-				"%.3f s later); pick an instant both hosts "
-				"will reach, e.g. --at +10\n",
+		fprintf(stderr,
+			"synlab run: --at %s is in the past (now is "
+			"%.3f s later); pick an instant both hosts "
+			"will reach, e.g. --at +10\n",
 			when, (double)(now - o.at_ns) / 1e9);
 		return SL_EXIT_USAGE;
 	}
@@ -506,8 +515,9 @@ sl_run_peer(const struct sl_run_peer_args *a)
 				      : SL_EXIT_ENV;
 	} else {
 		if (res.ps_drop && !a->json)
-			fprintf(stderr, "synlab run: %s dropped %u packets "
-					"(pcap_stats)\n",
+			fprintf(stderr,
+				"synlab run: %s dropped %u packets "
+				"(pcap_stats)\n",
 				res.ifname, res.ps_drop);
 		const char *out =
 		    a->out ? a->out : "synlab-simultaneous-open.pcapng";

@@ -7,14 +7,14 @@
 
 /* The options of the scheduled mode, as the user typed them. */
 struct sl_run_peer_args {
-	const char *peer;         /* HOST[:PORT], [V6]:PORT */
-	const char *port;         /* P */
-	const char *at;           /* TIME */
-	const char *ifname;       /* NULL: the route's interface */
-	const char *netns;        /* hidden (tests): enter this namespace */
-	unsigned attempts;        /* 0: 1 */
-	int64_t interval_ns;      /* 0: 1 s */
-	const char *out;          /* NULL: synlab-simultaneous-open.pcapng */
+	const char *peer;    /* HOST[:PORT], [V6]:PORT */
+	const char *port;    /* P */
+	const char *at;	     /* TIME */
+	const char *ifname;  /* NULL: the route's interface */
+	const char *netns;   /* hidden (tests): enter this namespace */
+	unsigned attempts;   /* 0: 1 */
+	int64_t interval_ns; /* 0: 1 s */
+	const char *out;     /* NULL: synlab-simultaneous-open.pcapng */
 	bool json, ascii;
 };
 

@@ -12,24 +12,24 @@
  * Error codes.  Functions return 0 on success or one of these (negative)
  * on failure, in the manner of libuv and libpcap's PCAP_ERROR_*.
  */
-#define SL_OK       0
-#define SL_EIO      (-1)  /* could not read or write a file */
-#define SL_ETRUNC   (-2)  /* bytes end before the field (snaplen cut) */
-#define SL_EMALFORM (-3)  /* a header lies about itself */
-#define SL_ENOMEM   (-4)  /* allocation failed */
-#define SL_EINVAL   (-5)  /* bad argument from the caller */
-#define SL_ENOTSUP  (-6)  /* a link type or feature we do not handle */
-#define SL_EPERM    (-7)  /* not root / missing capability */
-#define SL_ENV      (-8)  /* missing kernel feature or tool */
-#define SL_EINTR    (-9)  /* interrupted by a signal */
+#define SL_OK	    0
+#define SL_EIO	    (-1) /* could not read or write a file */
+#define SL_ETRUNC   (-2) /* bytes end before the field (snaplen cut) */
+#define SL_EMALFORM (-3) /* a header lies about itself */
+#define SL_ENOMEM   (-4) /* allocation failed */
+#define SL_EINVAL   (-5) /* bad argument from the caller */
+#define SL_ENOTSUP  (-6) /* a link type or feature we do not handle */
+#define SL_EPERM    (-7) /* not root / missing capability */
+#define SL_ENV	    (-8) /* missing kernel feature or tool */
+#define SL_EINTR    (-9) /* interrupted by a signal */
 
 /* Exit codes of the synlab command, the contract of DESIGN.md. */
-#define SL_EXIT_OK        0
+#define SL_EXIT_OK	  0
 #define SL_EXIT_VIOLATION 1
-#define SL_EXIT_USAGE     2
-#define SL_EXIT_INPUT     3
-#define SL_EXIT_ENV       4
-#define SL_EXIT_INTR      130
+#define SL_EXIT_USAGE	  2
+#define SL_EXIT_INPUT	  3
+#define SL_EXIT_ENV	  4
+#define SL_EXIT_INTR	  130
 
 /* One word for an error code ("truncated", "malformed", ...). */
 const char *sl_strerror(int err);

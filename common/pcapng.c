@@ -12,9 +12,9 @@
 #endif
 
 #define SHB_HARDWARE 2
-#define SHB_OS       3
+#define SHB_OS	     3
 #define SHB_USERAPPL 4
-#define IF_NAME      2
+#define IF_NAME	     2
 
 /*
  * The largest block we build: an EPB with a 256 MiB packet and all options
@@ -25,11 +25,11 @@
 struct sl_pcapng_writer {
 	FILE *f;
 	char *path;
-	int err;               /* first failure, 0 if none */
+	int err; /* first failure, 0 if none */
 	int err_errno;
 	struct sl_pcapng_opts blk; /* the block being built */
 	int nif;
-	uint8_t *tsresol;      /* if_tsresol byte of each interface */
+	uint8_t *tsresol; /* if_tsresol byte of each interface */
 };
 
 static void
@@ -248,8 +248,7 @@ dlt_to_linktype(int dlt)
 
 int
 sl_pcapng_add_interface(struct sl_pcapng_writer *w, int dlt, uint32_t snaplen,
-			int tsresol_nsec, const char *name,
-			const char *comment)
+			int tsresol_nsec, const char *name, const char *comment)
 {
 	struct sl_pcapng_opts o = {0};
 	uint8_t res = tsresol_nsec ? 9 : 6;
@@ -396,8 +395,8 @@ sl_pcapng_write_packet(struct sl_pcapng_writer *w, int ifid, int64_t ts_ns,
 	rc = ns_to_units(ts_ns, w->tsresol[ifid], &units);
 	if (rc != SL_OK)
 		return rc;
-	return sl_pcapng_write_packet_raw(w, ifid, units, data, caplen,
-					  wirelen, NULL, &comment,
+	return sl_pcapng_write_packet_raw(w, ifid, units, data, caplen, wirelen,
+					  NULL, &comment,
 					  comment != NULL ? 1 : 0);
 }
 

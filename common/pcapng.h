@@ -20,10 +20,10 @@
 /* Block types and option codes we write or copy. */
 #define SL_PCAPNG_BT_SHB 0x0A0D0D0Au
 #define SL_PCAPNG_BT_IDB 0x00000001u
-#define SL_PCAPNG_BT_PB  0x00000002u /* obsolete Packet Block */
+#define SL_PCAPNG_BT_PB	 0x00000002u /* obsolete Packet Block */
 #define SL_PCAPNG_BT_SPB 0x00000003u
 #define SL_PCAPNG_BT_EPB 0x00000006u
-#define SL_PCAPNG_BOM    0x1A2B3C4Du
+#define SL_PCAPNG_BOM	 0x1A2B3C4Du
 
 #define SL_PCAPNG_OPT_ENDOFOPT 0
 #define SL_PCAPNG_OPT_COMMENT  1
@@ -63,10 +63,9 @@ int sl_pcapng_add_interface(struct sl_pcapng_writer *w, int dlt,
  * comment is one string (one opt_comment), or NULL for none.  Returns 0 or
  * a negative SL_E* code.
  */
-int sl_pcapng_write_packet(struct sl_pcapng_writer *w, int ifid,
-			   int64_t ts_ns, const uint8_t *data,
-			   uint32_t caplen, uint32_t wirelen,
-			   const char *comment);
+int sl_pcapng_write_packet(struct sl_pcapng_writer *w, int ifid, int64_t ts_ns,
+			   const uint8_t *data, uint32_t caplen,
+			   uint32_t wirelen, const char *comment);
 
 /*
  * Encoded options, for copying blocks from another file: each option is
@@ -109,8 +108,7 @@ int sl_pcapng_write_packet_raw(struct sl_pcapng_writer *w, int ifid,
 			       uint64_t ts_units, const uint8_t *data,
 			       uint32_t caplen, uint32_t wirelen,
 			       const struct sl_pcapng_opts *opts,
-			       const char *const *comments,
-			       unsigned ncomments);
+			       const char *const *comments, unsigned ncomments);
 
 /*
  * Flushes and closes, freeing w (NULL is a no-op).  Returns 0, or SL_EIO

@@ -20,7 +20,7 @@
 struct sl_injector {
 	libnet_t *l;
 	int family;
-	int fd;                /* libnet's raw socket */
+	int fd; /* libnet's raw socket */
 	int64_t spin_ns;
 };
 
@@ -43,8 +43,8 @@ sl_injector_open(int family, const char *ifname, char *errbuf)
 	ij = sl_xcalloc(1, sizeof *ij);
 	ij->family = family;
 	ij->spin_ns = SL_INJECT_SPIN_NS;
-	ij->l = libnet_init(family == 4 ? LIBNET_RAW4 : LIBNET_RAW6, NULL,
-			    lerr);
+	ij->l =
+	    libnet_init(family == 4 ? LIBNET_RAW4 : LIBNET_RAW6, NULL, lerr);
 	if (ij->l == NULL) {
 		sl_errbuf_set(errbuf, "libnet_init(%s): %s",
 			      family == 4 ? "RAW4" : "RAW6", lerr);
@@ -146,7 +146,8 @@ sl_injector_build(struct sl_injector *ij, const struct sl_seg *s,
 	olen = build_opts(s, opts);
 	tcplen = (uint32_t)(LIBNET_TCP_H + olen) + s->paylen;
 	if (tcplen + 40 > SL_SEG_MAXLEN) {
-		sl_errbuf_set(errbuf, "segment of %u bytes is too long", tcplen);
+		sl_errbuf_set(errbuf, "segment of %u bytes is too long",
+			      tcplen);
 		return SL_EINVAL;
 	}
 	libnet_clear_packet(l);
@@ -166,8 +167,8 @@ sl_injector_build(struct sl_injector *ij, const struct sl_seg *s,
 		memcpy(&dst, s->dst, 4);
 		t = libnet_build_ipv4((uint16_t)(LIBNET_IPV4_H + tcplen), 0,
 				      (uint16_t)(random() & 0xffff), 0x4000,
-				      s->ttl ? s->ttl : 64, IPPROTO_TCP, 0,
-				      src, dst, NULL, 0, l, 0);
+				      s->ttl ? s->ttl : 64, IPPROTO_TCP, 0, src,
+				      dst, NULL, 0, l, 0);
 	} else {
 		struct libnet_in6_addr src, dst;
 
@@ -343,8 +344,7 @@ sl_inject_parse_opts(const char *s, unsigned *opts)
 			o |= SL_OPT_MSS;
 		else if (strcmp(tok, "ws") == 0 || strcmp(tok, "wscale") == 0)
 			o |= SL_OPT_WS;
-		else if (strcmp(tok, "sack") == 0 ||
-			 strcmp(tok, "sackok") == 0)
+		else if (strcmp(tok, "sack") == 0 || strcmp(tok, "sackok") == 0)
 			o |= SL_OPT_SACK;
 		else if (strcmp(tok, "ts") == 0)
 			o |= SL_OPT_TS;
@@ -375,9 +375,9 @@ sl_inject_opts_str(unsigned opts, char *buf, size_t len)
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 		if (!(opts & names[i].bit))
 			continue;
-		used += (size_t)snprintf(buf + used, used < len ? len - used : 0,
-					 "%s%s", used ? "," : "",
-					 names[i].name);
+		used +=
+		    (size_t)snprintf(buf + used, used < len ? len - used : 0,
+				     "%s%s", used ? "," : "", names[i].name);
 		if (used >= len)
 			break;
 	}

@@ -33,29 +33,29 @@ const char *sl_inject_libnet_version(void);
 #define SL_TCP_ACK 0x10
 
 /* Options a segment carries (bits of sl_seg.opts), in Linux's SYN order. */
-#define SL_OPT_MSS  0x01  /* RFC 9293 §3.7.1 */
-#define SL_OPT_SACK 0x02  /* SACK-permitted, RFC 2018 */
-#define SL_OPT_TS   0x04  /* timestamps, RFC 7323 §3 */
-#define SL_OPT_WS   0x08  /* window scale, RFC 7323 §2 */
+#define SL_OPT_MSS  0x01 /* RFC 9293 §3.7.1 */
+#define SL_OPT_SACK 0x02 /* SACK-permitted, RFC 2018 */
+#define SL_OPT_TS   0x04 /* timestamps, RFC 7323 §3 */
+#define SL_OPT_WS   0x08 /* window scale, RFC 7323 §2 */
 #define SL_OPT_ALL  (SL_OPT_MSS | SL_OPT_SACK | SL_OPT_TS | SL_OPT_WS)
 
 #define SL_SEG_MAXLEN 1500
 
 /* What to send. */
 struct sl_seg {
-	int family;            /* 4 or 6 */
+	int family;		  /* 4 or 6 */
 	uint8_t src[16], dst[16]; /* network order; IPv4 in the first 4 */
 	uint16_t sport, dport;
 	uint32_t seq, ack;
-	uint8_t flags;         /* SL_TCP_* */
+	uint8_t flags; /* SL_TCP_* */
 	uint16_t win;
-	unsigned opts;         /* SL_OPT_* */
+	unsigned opts; /* SL_OPT_* */
 	uint16_t mss;
 	uint8_t wscale;
 	uint32_t tsval, tsecr;
 	const uint8_t *payload; /* borrowed for the build call */
 	uint32_t paylen;
-	uint8_t ttl;           /* 0: 64 */
+	uint8_t ttl; /* 0: 64 */
 };
 
 /* A built segment: the IP packet exactly as it will leave. */
@@ -68,9 +68,9 @@ struct sl_seg_bytes {
 
 /* When one segment was scheduled and really sent (CLOCK_REALTIME ns). */
 struct sl_inject_stamp {
-	int64_t scheduled;     /* 0: "now" */
-	int64_t before;        /* just before the send call */
-	int64_t after;         /* when it returned */
+	int64_t scheduled; /* 0: "now" */
+	int64_t before;	   /* just before the send call */
+	int64_t after;	   /* when it returned */
 };
 
 struct sl_injector;

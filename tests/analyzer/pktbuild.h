@@ -13,8 +13,8 @@ struct tb_seg {
 	uint32_t seq, ack;
 	uint8_t flags;
 	uint16_t win;
-	uint16_t len;          /* payload bytes (zeros) */
-	int mss, ws;           /* -1: absent */
+	uint16_t len; /* payload bytes (zeros) */
+	int mss, ws;  /* -1: absent */
 	int sackok, ts;
 	uint32_t tsval, tsecr;
 };

@@ -42,8 +42,8 @@ test_reader_bounds(void **state)
 static void
 test_syn_options(void **state)
 {
-	struct tb_seg g = {NULL, NULL, 1314, 80, 1000, 0, SL_TH_SYN, 64240,
-			   0, 1460, 7, 1, 1, 11, 0};
+	struct tb_seg g = {NULL, NULL, 1314, 80, 1000, 0,  SL_TH_SYN, 64240,
+			   0,	 1460, 7,    1,	 1,    11, 0};
 	uint8_t buf[128];
 	size_t n = tb_build4(&g, buf);
 	struct sl_pkt p;
@@ -71,8 +71,8 @@ test_syn_options(void **state)
 static void
 test_truncated_vs_malformed(void **state)
 {
-	struct tb_seg g = {NULL, NULL, 1, 2, 5, 0, SL_TH_SYN, 100,
-			   0, 1460, 7, 1, 1, 11, 0};
+	struct tb_seg g = {NULL, NULL, 1, 2, 5, 0,  SL_TH_SYN, 100,
+			   0,	 1460, 7, 1, 1, 11, 0};
 	uint8_t buf[128];
 	size_t n = tb_build4(&g, buf);
 	struct sl_pkt p;
@@ -114,7 +114,8 @@ static void
 test_link_types(void **state)
 {
 	struct tb_seg g = {NULL, NULL, 40000, 443, 7, 9, SL_TH_SYN | SL_TH_ACK,
-			   512, 0, -1, -1, 0, 0, 0, 0};
+			   512,	 0,    -1,    -1,  0, 0, 0,
+			   0};
 	uint8_t ip[128], frame[192];
 	size_t n = tb_build4(&g, ip);
 	struct sl_pkt p;
@@ -158,8 +159,7 @@ test_link_types(void **state)
 	assert_int_equal(sl_decode(108, frame, n + 4, n + 4, &p, err),
 			 SL_DEC_TCP);
 	/* an unknown link type */
-	assert_int_equal(sl_decode(147, frame, n, n, &p, err),
-			 SL_DEC_LINKTYPE);
+	assert_int_equal(sl_decode(147, frame, n, n, &p, err), SL_DEC_LINKTYPE);
 	/* every prefix of the frame decodes without reading past it */
 	{
 		size_t k;
@@ -179,14 +179,14 @@ test_ipv6_ext(void **state)
 	(void)state;
 	memset(b, 0, sizeof(b));
 	b[0] = 0x60;
-	b[5] = 36;           /* payload length */
-	b[6] = 0;            /* hop-by-hop */
+	b[5] = 36; /* payload length */
+	b[6] = 0;  /* hop-by-hop */
 	b[7] = 64;
-	b[23] = 1;           /* src ::1 */
-	b[24] = 0xfd;        /* dst fd00::2 */
+	b[23] = 1;    /* src ::1 */
+	b[24] = 0xfd; /* dst fd00::2 */
 	b[39] = 2;
-	b[40] = 60;          /* hop-by-hop: next dest opts, len 0 (8 bytes) */
-	b[48] = 6;           /* dest opts: next TCP */
+	b[40] = 60; /* hop-by-hop: next dest opts, len 0 (8 bytes) */
+	b[48] = 6;  /* dest opts: next TCP */
 	b[56] = 0x04, b[57] = 0xd2;
 	b[58] = 0x00, b[59] = 0x50;
 	b[68] = 0x50;
@@ -194,7 +194,8 @@ test_ipv6_ext(void **state)
 	assert_int_equal(sl_decode(12, b, sizeof(b), sizeof(b), &p, err),
 			 SL_DEC_TCP);
 	assert_int_equal(p.src.addr.family, 6);
-	assert_string_equal(sl_endpoint_str(&p.src, s, sizeof(s)), "[::1]:1234");
+	assert_string_equal(sl_endpoint_str(&p.src, s, sizeof(s)),
+			    "[::1]:1234");
 	assert_string_equal(sl_endpoint_str(&p.dst, s, sizeof(s)),
 			    "[fd00::2]:80");
 	/* an extension header whose length runs past the payload */

@@ -42,9 +42,9 @@ on_problem(const char *msg, void *arg)
 	((struct got *)arg)->problems++;
 }
 
-#define A "10.0.0.1"
-#define B "10.0.0.2"
-#define S SL_TH_SYN
+#define A  "10.0.0.1"
+#define B  "10.0.0.2"
+#define S  SL_TH_SYN
 #define SA (SL_TH_SYN | SL_TH_ACK)
 #define AK SL_TH_ACK
 #define RA (SL_TH_RST | SL_TH_ACK)
@@ -74,11 +74,21 @@ run(const struct line *l, size_t n)
 	az = sl_analyzer_new(&cfg);
 	sl_analyzer_set_file(az, 0, "script");
 	for (i = 0; i < n; i++) {
-		struct tb_seg s = {l[i].src, l[i].dst, 1314, 1314, l[i].seq,
-				   l[i].ack, l[i].flags,
-				   l[i].win ? l[i].win : 64240, l[i].len,
+		struct tb_seg s = {l[i].src,
+				   l[i].dst,
+				   1314,
+				   1314,
+				   l[i].seq,
+				   l[i].ack,
+				   l[i].flags,
+				   l[i].win ? l[i].win : 64240,
+				   l[i].len,
 				   (l[i].flags & S) ? 1460 : -1,
-				   (l[i].flags & S) ? l[i].ws : -1, 0, 0, 0, 0};
+				   (l[i].flags & S) ? l[i].ws : -1,
+				   0,
+				   0,
+				   0,
+				   0};
 		if (strcmp(l[i].src, l[i].dst) == 0)
 			s.dport = 1314;
 		len = tb_build4(&s, buf);
@@ -126,8 +136,7 @@ test_three_way(void **state)
 	/* SYN-ACK: A SYN-SENT -> ESTABLISHED */
 	assert_states(&hs->frames[1], 0, SL_ST_SYN_SENT, SL_ST_ESTABLISHED);
 	/* ACK: B SYN-RECEIVED -> ESTABLISHED */
-	assert_states(&hs->frames[2], 1, SL_ST_SYN_RECEIVED,
-		      SL_ST_ESTABLISHED);
+	assert_states(&hs->frames[2], 1, SL_ST_SYN_RECEIVED, SL_ST_ESTABLISHED);
 	assert_true(hs->ws_in_effect);
 	assert_int_equal(hs->nfind, 0);
 	assert_int_equal(g->problems, 0);
@@ -159,10 +168,8 @@ test_simultaneous_open(void **state)
 	/* A's SYN finds B in SYN-SENT too */
 	assert_states(&hs->frames[0], 1, SL_ST_SYN_SENT, SL_ST_SYN_RECEIVED);
 	/* each SYN-ACK moves its receiver SYN-RECEIVED -> ESTABLISHED */
-	assert_states(&hs->frames[2], 1, SL_ST_SYN_RECEIVED,
-		      SL_ST_ESTABLISHED);
-	assert_states(&hs->frames[3], 0, SL_ST_SYN_RECEIVED,
-		      SL_ST_ESTABLISHED);
+	assert_states(&hs->frames[2], 1, SL_ST_SYN_RECEIVED, SL_ST_ESTABLISHED);
+	assert_states(&hs->frames[3], 0, SL_ST_SYN_RECEIVED, SL_ST_ESTABLISHED);
 	assert_int_equal(hs->frames[2].role, SL_ROLE_SYNACK);
 	assert_int_equal(hs->frames[3].role, SL_ROLE_SYNACK);
 	assert_int_equal(hs->nfind, 0);
@@ -207,8 +214,7 @@ test_self_connect(void **state)
 	/* one socket: sending the SYN, then taking its own SYN */
 	assert_states(&hs->frames[0], 0, SL_ST_NONE, SL_ST_SYN_SENT);
 	assert_states(&hs->frames[0], 1, SL_ST_SYN_SENT, SL_ST_SYN_RECEIVED);
-	assert_states(&hs->frames[1], 1, SL_ST_SYN_RECEIVED,
-		      SL_ST_ESTABLISHED);
+	assert_states(&hs->frames[1], 1, SL_ST_SYN_RECEIVED, SL_ST_ESTABLISHED);
 	sl_hs_frame_comment(hs, 0, c, sizeof(c));
 	assert_non_null(strstr(c, "SYN-SENT -> SYN-RECEIVED"));
 	assert_non_null(strstr(c, "self-connect #1"));

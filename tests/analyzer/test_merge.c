@@ -16,7 +16,7 @@
 #define B "10.0.0.2"
 
 struct seg {
-	int64_t t_us;  /* departure on the sender's clock */
+	int64_t t_us; /* departure on the sender's clock */
 	int from_a;
 	uint8_t flags;
 	uint32_t seq, ack;
@@ -27,12 +27,12 @@ struct seg {
  * B's at 4 ms; each answers the other's SYN at once.
  */
 static const struct seg fig7[] = {
-	{0, 1, SL_TH_SYN, 100, 0},
-	{4000, 0, SL_TH_SYN, 300, 0},
-	{10000, 0, SL_TH_SYN | SL_TH_ACK, 300, 101},
-	{14000, 1, SL_TH_SYN | SL_TH_ACK, 100, 301},
-	{20000, 1, SL_TH_ACK, 101, 301},
-	{24000, 0, SL_TH_ACK, 301, 101},
+    {0, 1, SL_TH_SYN, 100, 0},
+    {4000, 0, SL_TH_SYN, 300, 0},
+    {10000, 0, SL_TH_SYN | SL_TH_ACK, 300, 101},
+    {14000, 1, SL_TH_SYN | SL_TH_ACK, 100, 301},
+    {20000, 1, SL_TH_ACK, 101, 301},
+    {24000, 0, SL_TH_ACK, 301, 101},
 };
 
 static void
@@ -62,9 +62,21 @@ feed_view(struct sl_analyzer *az, int file, int at_a, int64_t delay_us,
 	sl_analyzer_set_file(az, file, at_a ? "a.pcap" : "b.pcap");
 	for (i = 0; i < n; i++) {
 		const struct seg *s = ev[i].s;
-		struct tb_seg g = {s->from_a ? A : B, s->from_a ? B : A, 1314,
-				   1314, s->seq, s->ack, s->flags, 64240, 0,
-				   -1, -1, 0, 0, 0, 0};
+		struct tb_seg g = {s->from_a ? A : B,
+				   s->from_a ? B : A,
+				   1314,
+				   1314,
+				   s->seq,
+				   s->ack,
+				   s->flags,
+				   64240,
+				   0,
+				   -1,
+				   -1,
+				   0,
+				   0,
+				   0,
+				   0};
 		size_t len = tb_build4(&g, buf);
 		(void)sl_analyzer_feed(az, file, i + 1,
 				       1700000000000000000LL + ev[i].t * 1000,

@@ -9,17 +9,17 @@
 
 /* pcap/dlt.h values; the first nine are the ones sl_decode knows. */
 const int sl_fuzz_dlts[] = {
-	0,   /* DLT_NULL */
-	1,   /* DLT_EN10MB */
-	12,  /* DLT_RAW */
-	14,  /* DLT_RAW (OpenBSD) */
-	108, /* DLT_LOOP */
-	113, /* DLT_LINUX_SLL */
-	228, /* DLT_IPV4 */
-	229, /* DLT_IPV6 */
-	276, /* DLT_LINUX_SLL2 */
-	105, /* DLT_IEEE802_11: not supported */
-	-1,  /* nonsense */
+    0,	 /* DLT_NULL */
+    1,	 /* DLT_EN10MB */
+    12,	 /* DLT_RAW */
+    14,	 /* DLT_RAW (OpenBSD) */
+    108, /* DLT_LOOP */
+    113, /* DLT_LINUX_SLL */
+    228, /* DLT_IPV4 */
+    229, /* DLT_IPV6 */
+    276, /* DLT_LINUX_SLL2 */
+    105, /* DLT_IEEE802_11: not supported */
+    -1,	 /* nonsense */
 };
 const size_t sl_fuzz_ndlts = sizeof(sl_fuzz_dlts) / sizeof(sl_fuzz_dlts[0]);
 
@@ -59,14 +59,16 @@ check_render(const struct sl_handshake *hs, int i)
 		n = sl_hs_frame_comment(hs, (unsigned)i, big, sizeof(big));
 	if (n >= sizeof(big) || strlen(big) != n)
 		sl_fuzz_fail("hs #%u frame %d: rendering returned %zu for "
-			     "a string of %zu", hs->id, i, n, strlen(big));
+			     "a string of %zu",
+			     hs->id, i, n, strlen(big));
 	if (i < 0)
 		n = sl_hs_verdict(hs, tiny, sizeof(tiny));
 	else
 		n = sl_hs_frame_comment(hs, (unsigned)i, tiny, sizeof(tiny));
 	if (n >= sizeof(tiny) || strlen(tiny) != n)
 		sl_fuzz_fail("hs #%u frame %d: rendering into 13 bytes "
-			     "returned %zu", hs->id, i, n);
+			     "returned %zu",
+			     hs->id, i, n);
 }
 
 void
@@ -77,8 +79,8 @@ sl_fuzz_check_hs(const struct sl_handshake *hs, unsigned *last_id)
 	if (hs == NULL)
 		sl_fuzz_fail("on_handshake got NULL");
 	if (hs->id <= *last_id)
-		sl_fuzz_fail("handshake ids out of order: %u after %u",
-			     hs->id, *last_id);
+		sl_fuzz_fail("handshake ids out of order: %u after %u", hs->id,
+			     *last_id);
 	*last_id = hs->id;
 	if ((unsigned)hs->shape >= SL_SHAPE__COUNT)
 		sl_fuzz_fail("hs #%u: shape %d", hs->id, (int)hs->shape);
@@ -94,15 +96,15 @@ sl_fuzz_check_hs(const struct sl_handshake *hs, unsigned *last_id)
 		const struct sl_hs_frame *f = &hs->frames[i];
 
 		if (f->from > 1 || f->role >= SL_ROLE__COUNT)
-			sl_fuzz_fail("hs #%u frame %u: from %u role %u",
-				     hs->id, i, f->from, f->role);
+			sl_fuzz_fail("hs #%u frame %u: from %u role %u", hs->id,
+				     i, f->from, f->role);
 		for (k = 0; k < 4; k++)
 			if (f->st[k / 2][k % 2] >= SL_ST__COUNT)
 				sl_fuzz_fail("hs #%u frame %u: state %u",
 					     hs->id, i, f->st[k / 2][k % 2]);
 		if (f->frame == 0)
-			sl_fuzz_fail("hs #%u frame %u: frame number 0",
-				     hs->id, i);
+			sl_fuzz_fail("hs #%u frame %u: frame number 0", hs->id,
+				     i);
 		check_str("frame note", f->note, sizeof(f->note));
 		check_render(hs, (int)i);
 	}
@@ -115,8 +117,7 @@ sl_fuzz_check_hs(const struct sl_handshake *hs, unsigned *last_id)
 				     hs->id, i, (int)fd->sev, fd->nframes);
 		check_str("finding rule", fd->rule, 64);
 		check_str("finding rfc", fd->rfc, 64);
-		check_str("finding message", fd->message,
-			  sizeof(fd->message));
+		check_str("finding message", fd->message, sizeof(fd->message));
 	}
 	check_render(hs, -1);
 }

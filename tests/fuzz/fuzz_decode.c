@@ -41,8 +41,7 @@ check_pkt(const struct sl_pkt *p)
 	if (p->opts.nsack > SL_SACK_MAX || p->opts.tfo_len > SL_TFO_MAX ||
 	    p->opts.nunknown > SL_UNKOPT_MAX)
 		sl_fuzz_fail("option counts past arrays: sack %u tfo %u unk %u",
-			     p->opts.nsack, p->opts.tfo_len,
-			     p->opts.nunknown);
+			     p->opts.nsack, p->opts.tfo_len, p->opts.nunknown);
 	sl_endpoint_str(&p->src, a, sizeof(a));
 	if (strlen(a) >= sizeof(a))
 		sl_fuzz_fail("endpoint string");
@@ -76,8 +75,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	default: /* a record claiming more captured than on the wire */
 		wirelen = caplen > (size_t)(data[1] >> 2)
-				  ? caplen - (data[1] >> 2)
-				  : 0;
+			      ? caplen - (data[1] >> 2)
+			      : 0;
 		break;
 	}
 	frame = malloc(caplen ? caplen : 1);
@@ -122,8 +121,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			       wirelen);
 	sl_analyzer_finish(az);
 	if (sl_analyzer_summary(az)->frames != 2)
-		sl_fuzz_fail("summary counts %llu frames, fed 2",
-			     (unsigned long long)sl_analyzer_summary(az)->frames);
+		sl_fuzz_fail(
+		    "summary counts %llu frames, fed 2",
+		    (unsigned long long)sl_analyzer_summary(az)->frames);
 	sl_analyzer_free(az);
 	free(frame);
 	return 0;

@@ -72,8 +72,8 @@ analyze(const char *path, struct sl_annotate *ann, struct sl_summary *sum,
 	az = sl_analyzer_new(&cfg);
 	errbuf[0] = '\0';
 	rc = sl_analyze_file(az, 0, path, errbuf);
-	if (rc != SL_OK && (errbuf[0] == '\0' ||
-			    memchr(errbuf, '\0', SL_ERRBUF_SIZE) == NULL))
+	if (rc != SL_OK &&
+	    (errbuf[0] == '\0' || memchr(errbuf, '\0', SL_ERRBUF_SIZE) == NULL))
 		sl_fuzz_fail("sl_analyze_file returned %d without a message",
 			     rc);
 	sl_analyzer_finish(az);
@@ -194,7 +194,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		same(sl_severity_name((enum sl_severity)i), s1.findings[i],
 		     s2.findings[i], "finding count");
 	if (d1 != d2)
-		sl_fuzz_fail("round trip: the handshakes of the annotated output "
-			     "differ from the input's (frames, times, roles)");
+		sl_fuzz_fail(
+		    "round trip: the handshakes of the annotated output "
+		    "differ from the input's (frames, times, roles)");
 	return 0;
 }

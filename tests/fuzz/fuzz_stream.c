@@ -80,7 +80,7 @@ static void
 endpoint(int i, bool v6, uint8_t *addr, unsigned *port)
 {
 	static const uint8_t v4[4][4] = {
-		{10, 0, 0, 1}, {10, 0, 0, 2}, {10, 0, 0, 1}, {127, 0, 0, 1}};
+	    {10, 0, 0, 1}, {10, 0, 0, 2}, {10, 0, 0, 1}, {127, 0, 0, 1}};
 	static const unsigned ports[4] = {1314, 1314, 40000, 5000};
 
 	*port = ports[i];
@@ -304,10 +304,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Byte 0: which reporters watch, and the idle timeout. */
 	mode = take8(&c);
 	if (mode & 1)
-		sinks[0] = sl_report_new(devnull,
-					 (mode & 2) ? SL_REPORT_JSON
-						    : SL_REPORT_TEXT,
-					 mode & 4, names, 1);
+		sinks[0] = sl_report_new(
+		    devnull, (mode & 2) ? SL_REPORT_JSON : SL_REPORT_TEXT,
+		    mode & 4, names, 1);
 	if (mode & 8)
 		sinks[1] = sl_svg_new(1 + (mode >> 6));
 	last_id = 0;
@@ -365,9 +364,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	sl_analyzer_finish(az);
 	if (sl_analyzer_summary(az)->frames != frame)
-		sl_fuzz_fail("summary counts %llu frames, fed %llu",
-			     (unsigned long long)sl_analyzer_summary(az)->frames,
-			     (unsigned long long)frame);
+		sl_fuzz_fail(
+		    "summary counts %llu frames, fed %llu",
+		    (unsigned long long)sl_analyzer_summary(az)->frames,
+		    (unsigned long long)frame);
 	if (sinks[0]) {
 		sl_report_finish(sinks[0], sl_analyzer_summary(az));
 		sl_report_free(sinks[0]);

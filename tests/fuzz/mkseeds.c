@@ -80,8 +80,8 @@ from_capture(const char *path)
 		}
 		if (sn == 0)
 			stream[sn++] = 0; /* mode: no reporters */
-		stream[sn++] = 0;         /* ctl: raw */
-		stream[sn++] = 10;        /* dt: 100 us */
+		stream[sn++] = 0;	  /* ctl: raw */
+		stream[sn++] = 10;	  /* dt: 100 us */
 		stream[sn++] = (uint8_t)dli;
 		stream[sn++] = (uint8_t)(len >> 8);
 		stream[sn++] = (uint8_t)len;
@@ -123,18 +123,18 @@ from_path(const char *path)
 }
 
 /* fuzz_stream TCP records; see the record layout in fuzz_stream.c. */
-#define SYN 0x02
-#define RST 0x04
-#define ACK 0x10
-#define FIN 0x01
-#define SEQ_LIT 0
-#define SEQ_NXT_PLUS 1
+#define SYN	      0x02
+#define RST	      0x04
+#define ACK	      0x10
+#define FIN	      0x01
+#define SEQ_LIT	      0
+#define SEQ_NXT_PLUS  1
 #define SEQ_NXT_MINUS 2
-#define SEQ_NXT 3
-#define ACK_LIT (0 << 2)
-#define ACK_NXT (1 << 2)
+#define SEQ_NXT	      3
+#define ACK_LIT	      (0 << 2)
+#define ACK_NXT	      (1 << 2)
 #define ACK_NXT_DELTA (2 << 2)
-#define ACK_ZERO (3 << 2)
+#define ACK_ZERO      (3 << 2)
 
 struct rec {
 	int s, d;
@@ -155,9 +155,11 @@ script(uint8_t mode, const struct rec *r, size_t n)
 		b[k++] = 20; /* 200 us */
 		b[k++] = r[i].flags;
 		b[k++] = r[i].nums;
-		b[k++] = (uint8_t)(r[i].seq >> 24), b[k++] = (uint8_t)(r[i].seq >> 16);
+		b[k++] = (uint8_t)(r[i].seq >> 24),
+		b[k++] = (uint8_t)(r[i].seq >> 16);
 		b[k++] = (uint8_t)(r[i].seq >> 8), b[k++] = (uint8_t)r[i].seq;
-		b[k++] = (uint8_t)(r[i].ack >> 24), b[k++] = (uint8_t)(r[i].ack >> 16);
+		b[k++] = (uint8_t)(r[i].ack >> 24),
+		b[k++] = (uint8_t)(r[i].ack >> 16);
 		b[k++] = (uint8_t)(r[i].ack >> 8), b[k++] = (uint8_t)r[i].ack;
 		b[k++] = 0xfa, b[k++] = 0xf0;
 		b[k++] = r[i].optc;
@@ -173,39 +175,39 @@ scripts(void)
 {
 	const uint8_t o = 0x8f; /* mss, sackOK, TS, nop, wscale 7 */
 	const struct rec three[] = {
-		{0, 1, SYN, SEQ_LIT | ACK_ZERO, 0x11111111, 0, o, 0},
-		{1, 0, SYN | ACK, SEQ_LIT | ACK_NXT, 0x22222222, 0, o, 0},
-		{0, 1, ACK, SEQ_NXT | ACK_NXT, 0, 0, 0x84, 0},
-		{0, 1, ACK, SEQ_NXT | ACK_NXT, 0, 0, 0x84, 100},
-		{1, 0, FIN | ACK, SEQ_NXT | ACK_NXT, 0, 0, 0x84, 0},
-		{0, 1, FIN | ACK, SEQ_NXT | ACK_NXT, 0, 0, 0x84, 0},
-		{1, 0, ACK, SEQ_NXT | ACK_NXT, 0, 0, 0x84, 0},
+	    {0, 1, SYN, SEQ_LIT | ACK_ZERO, 0x11111111, 0, o, 0},
+	    {1, 0, SYN | ACK, SEQ_LIT | ACK_NXT, 0x22222222, 0, o, 0},
+	    {0, 1, ACK, SEQ_NXT | ACK_NXT, 0, 0, 0x84, 0},
+	    {0, 1, ACK, SEQ_NXT | ACK_NXT, 0, 0, 0x84, 100},
+	    {1, 0, FIN | ACK, SEQ_NXT | ACK_NXT, 0, 0, 0x84, 0},
+	    {0, 1, FIN | ACK, SEQ_NXT | ACK_NXT, 0, 0, 0x84, 0},
+	    {1, 0, ACK, SEQ_NXT | ACK_NXT, 0, 0, 0x84, 0},
 	};
 	const struct rec simopen[] = {
-		{0, 1, SYN, SEQ_LIT | ACK_ZERO, 0x11111111, 0, o, 0},
-		{1, 0, SYN, SEQ_LIT | ACK_ZERO, 0x22222222, 0, o, 0},
-		{0, 1, SYN | ACK, SEQ_NXT_MINUS | ACK_NXT, 1, 0, o, 0},
-		{1, 0, SYN | ACK, SEQ_NXT_MINUS | ACK_NXT, 1, 0, o, 0},
-		{0, 1, ACK, SEQ_NXT | ACK_NXT, 0, 0, 0x84, 0},
+	    {0, 1, SYN, SEQ_LIT | ACK_ZERO, 0x11111111, 0, o, 0},
+	    {1, 0, SYN, SEQ_LIT | ACK_ZERO, 0x22222222, 0, o, 0},
+	    {0, 1, SYN | ACK, SEQ_NXT_MINUS | ACK_NXT, 1, 0, o, 0},
+	    {1, 0, SYN | ACK, SEQ_NXT_MINUS | ACK_NXT, 1, 0, o, 0},
+	    {0, 1, ACK, SEQ_NXT | ACK_NXT, 0, 0, 0x84, 0},
 	};
 	const struct rec self[] = {
-		{0, 0, SYN, SEQ_LIT | ACK_ZERO, 0xfffffffe, 0, o, 0},
-		{0, 0, SYN | ACK, SEQ_NXT_MINUS | ACK_NXT, 1, 0, o, 0},
-		{0, 0, ACK, SEQ_NXT | ACK_NXT, 0, 0, 0x84, 0},
+	    {0, 0, SYN, SEQ_LIT | ACK_ZERO, 0xfffffffe, 0, o, 0},
+	    {0, 0, SYN | ACK, SEQ_NXT_MINUS | ACK_NXT, 1, 0, o, 0},
+	    {0, 0, ACK, SEQ_NXT | ACK_NXT, 0, 0, 0x84, 0},
 	};
 	const struct rec refused[] = {
-		{2, 3, SYN, SEQ_LIT | ACK_ZERO, 0x33333333, 0, o, 0},
-		{3, 2, RST | ACK, SEQ_LIT | ACK_NXT, 0, 0, 0, 0},
-		{2, 3, SYN, SEQ_LIT | ACK_ZERO, 0x44444444, 0, o, 0},
+	    {2, 3, SYN, SEQ_LIT | ACK_ZERO, 0x33333333, 0, o, 0},
+	    {3, 2, RST | ACK, SEQ_LIT | ACK_NXT, 0, 0, 0, 0},
+	    {2, 3, SYN, SEQ_LIT | ACK_ZERO, 0x44444444, 0, o, 0},
 	};
 	const struct rec late[] = {
-		{0, 1, SYN, SEQ_LIT | ACK_ZERO, 0xffffff00, 0, o, 0},
-		{0, 1, SYN, SEQ_NXT_MINUS | ACK_ZERO, 1, 0, o, 0},
-		{1, 0, SYN | ACK, SEQ_LIT | ACK_NXT, 0x7fffffff, 0, o, 0},
-		{0, 1, ACK, SEQ_NXT | ACK_NXT, 0, 0, 0x84, 200},
-		{0, 1, SYN, SEQ_LIT | ACK_ZERO, 0x12345678, 0, o, 0},
-		{1, 0, ACK, SEQ_NXT | ACK_NXT, 0, 0, 0x84, 0},
-		{1, 0, RST, SEQ_NXT | ACK_ZERO, 0, 0, 0, 0},
+	    {0, 1, SYN, SEQ_LIT | ACK_ZERO, 0xffffff00, 0, o, 0},
+	    {0, 1, SYN, SEQ_NXT_MINUS | ACK_ZERO, 1, 0, o, 0},
+	    {1, 0, SYN | ACK, SEQ_LIT | ACK_NXT, 0x7fffffff, 0, o, 0},
+	    {0, 1, ACK, SEQ_NXT | ACK_NXT, 0, 0, 0x84, 200},
+	    {0, 1, SYN, SEQ_LIT | ACK_ZERO, 0x12345678, 0, o, 0},
+	    {1, 0, ACK, SEQ_NXT | ACK_NXT, 0, 0, 0x84, 0},
+	    {1, 0, RST, SEQ_NXT | ACK_ZERO, 0, 0, 0, 0},
 	};
 
 	script(0, three, N(three));

@@ -43,9 +43,9 @@
 /* 2026-11-27 10:00:00 UTC, the day KERNEL.md was measured. */
 #define T0_SEC 1795773600LL
 
-#define US(x) ((int64_t)(x) * 1000)
-#define MS(x) ((int64_t)(x) * 1000000)
-#define SEC(x) ((int64_t)(x) * 1000000000)
+#define US(x)  ((int64_t)(x)*1000)
+#define MS(x)  ((int64_t)(x)*1000000)
+#define SEC(x) ((int64_t)(x)*1000000000)
 
 #define FIN 0x01
 #define SYN 0x02
@@ -224,26 +224,26 @@ struct conn {
 	uint16_t port[2];
 	uint8_t mac[2][6];
 	uint16_t ipid[2];
-	uint32_t flow;           /* IPv6 flow label */
+	uint32_t flow; /* IPv6 flow label */
 	uint32_t isn[2];
-	uint32_t nxt[2];         /* snd_nxt of each side */
-	uint32_t tsbase[2];      /* TS clock of each side at T0, ms */
-	uint32_t tslast[2];      /* last TS val each side sent */
-	bool ts;                 /* timestamps in use after the SYNs */
-	bool self;               /* both sides are one socket */
+	uint32_t nxt[2];    /* snd_nxt of each side */
+	uint32_t tsbase[2]; /* TS clock of each side at T0, ms */
+	uint32_t tslast[2]; /* last TS val each side sent */
+	bool ts;	    /* timestamps in use after the SYNs */
+	bool self;	    /* both sides are one socket */
 	uint16_t mss[2];
 	uint8_t ws[2];
-	uint16_t synwin[2];      /* window in SYN / SYN-ACK (never scaled) */
-	uint16_t win[2];         /* window after the handshake (scaled) */
-	int near;                /* side next to the capture point; -1: both
+	uint16_t synwin[2];    /* window in SYN / SYN-ACK (never scaled) */
+	uint16_t win[2];       /* window after the handshake (scaled) */
+	int near;	       /* side next to the capture point; -1: both
 				    (loopback, veth pair), -2: half way */
-	int64_t rtt;             /* round trip seen from `near` */
-	const uint8_t *ip4opt;   /* IPv4 options (multiple of 4 bytes) */
+	int64_t rtt;	       /* round trip seen from `near` */
+	const uint8_t *ip4opt; /* IPv4 options (multiple of 4 bytes) */
 	size_t ip4optlen;
-	const uint8_t *v6ext;    /* IPv6 extension chain, last NH must be 6 */
+	const uint8_t *v6ext; /* IPv6 extension chain, last NH must be 6 */
 	size_t v6extlen;
-	uint8_t v6ext_nh;        /* next header of the fixed IPv6 header */
-	uint8_t pkt[MAXPKT];     /* the packet being built (L3 up) */
+	uint8_t v6ext_nh;    /* next header of the fixed IPv6 header */
+	uint8_t pkt[MAXPKT]; /* the packet being built (L3 up) */
 };
 
 static void
@@ -391,9 +391,9 @@ lx_ts(struct conn *c, int s, int64_t t)
 
 /* Deliberate damage to one packet; zero fields mean "leave alone". */
 struct mut {
-	int ihl;                 /* IPv4 header length in words */
-	int totlen;              /* IPv4 total length */
-	int doff;                /* TCP data offset in words */
+	int ihl;    /* IPv4 header length in words */
+	int totlen; /* IPv4 total length */
+	int doff;   /* TCP data offset in words */
 };
 
 /* Payload: readable, deterministic, different per side and offset. */
@@ -402,8 +402,7 @@ fill_payload(uint8_t *p, size_t len, int side, uint32_t seq)
 {
 	static const char a[] =
 	    "GET /synlab/golden HTTP/1.1\r\nHost: test\r\n\r\n";
-	static const char b[] =
-	    "HTTP/1.1 200 OK\r\nServer: synlab-gen\r\n\r\n";
+	static const char b[] = "HTTP/1.1 200 OK\r\nServer: synlab-gen\r\n\r\n";
 	const char *s = side == 0 ? a : b;
 	size_t n = side == 0 ? sizeof(a) - 1 : sizeof(b) - 1;
 	size_t i;
@@ -444,8 +443,8 @@ build(struct conn *c, int from, uint8_t flags, uint32_t seq, uint32_t ack,
 	put16(th + 2, c->port[to]);
 	put32(th + 4, seq);
 	put32(th + 8, ack);
-	th[12] = (uint8_t)(((m != NULL && m->doff) ? m->doff
-						    : (int)(thl / 4)) << 4);
+	th[12] =
+	    (uint8_t)(((m != NULL && m->doff) ? m->doff : (int)(thl / 4)) << 4);
 	th[13] = flags;
 	put16(th + 14, win);
 	if (olen > 0)
@@ -470,9 +469,9 @@ build(struct conn *c, int from, uint8_t flags, uint32_t seq, uint32_t ack,
 
 		p[0] = (uint8_t)(0x40 | ihl / 4);
 		p[1] = 0;
-		put16(p + 2, (m != NULL && m->totlen) ? (uint32_t)m->totlen
-						      : (uint32_t)(iph + thl +
-								   len));
+		put16(p + 2, (m != NULL && m->totlen)
+				 ? (uint32_t)m->totlen
+				 : (uint32_t)(iph + thl + len));
 		/* one socket has one IP ID counter, even playing both ends */
 		put16(p + 4, c->ipid[c->self ? 0 : from]++);
 		put16(p + 6, 0x4000); /* DF */
@@ -497,32 +496,32 @@ build(struct conn *c, int from, uint8_t flags, uint32_t seq, uint32_t ack,
 enum fmt { F_PCAP, F_PCAP_NS, F_PCAPNG, F_PCAPNG_NS, F_HAND };
 
 enum link {
-	L_ETH,      /* Ethernet */
-	L_VLAN,     /* Ethernet + 802.1Q */
-	L_QINQ,     /* Ethernet + 802.1ad + 802.1Q */
-	L_SLL,      /* Linux cooked v1 */
-	L_SLL2,     /* Linux cooked v2 */
-	L_RAW,      /* raw IP, DLT_RAW (file: LINKTYPE_RAW 101) */
-	L_RAW12,    /* raw IP with 12 in the file header (hand-made) */
-	L_IPV4,     /* DLT_IPV4 228 */
-	L_IPV6,     /* DLT_IPV6 229 */
-	L_NULL,     /* BSD loopback, AF in host byte order */
-	L_LOOP,     /* OpenBSD loopback, AF in network byte order */
+	L_ETH,	 /* Ethernet */
+	L_VLAN,	 /* Ethernet + 802.1Q */
+	L_QINQ,	 /* Ethernet + 802.1ad + 802.1Q */
+	L_SLL,	 /* Linux cooked v1 */
+	L_SLL2,	 /* Linux cooked v2 */
+	L_RAW,	 /* raw IP, DLT_RAW (file: LINKTYPE_RAW 101) */
+	L_RAW12, /* raw IP with 12 in the file header (hand-made) */
+	L_IPV4,	 /* DLT_IPV4 228 */
+	L_IPV6,	 /* DLT_IPV6 229 */
+	L_NULL,	 /* BSD loopback, AF in host byte order */
+	L_LOOP,	 /* OpenBSD loopback, AF in network byte order */
 };
 
 struct out {
 	enum fmt fmt;
 	enum link link;
 	unsigned snaplen;
-	bool any_dup;            /* capture on "any": every packet twice */
-	uint32_t af6;            /* AF_INET6 value for NULL/LOOP */
-	const char *comment;     /* opt_comment for the next pcapng packet */
+	bool any_dup;	     /* capture on "any": every packet twice */
+	uint32_t af6;	     /* AF_INET6 value for NULL/LOOP */
+	const char *comment; /* opt_comment for the next pcapng packet */
 	pcap_t *pd;
 	pcap_dumper_t *dump;
 	FILE *f;
-	long rec_off[256];       /* file offset of each record / EPB */
-	unsigned skip;           /* records not written at the start */
-	unsigned limit;          /* stop after this many records (0: all) */
+	long rec_off[256]; /* file offset of each record / EPB */
+	unsigned skip;	   /* records not written at the start */
+	unsigned limit;	   /* stop after this many records (0: all) */
 	unsigned long npkt;
 	char path[1024];
 };
@@ -668,7 +667,7 @@ out_open(struct out *o, const char *dir, const char *name, enum fmt fmt,
 		le32(b + 4, snaplen);
 		n = 8;
 		n += ng_opt(b + n, 2, ifn, sizeof(ifn) - 1); /* if_name */
-		n += ng_opt(b + n, 9, &res, 1);              /* if_tsresol */
+		n += ng_opt(b + n, 9, &res, 1);		     /* if_tsresol */
 		n += ng_opt(b + n, 0, "", 0);
 		ng_block(o, 1, b, n);
 	}
@@ -851,9 +850,8 @@ out_l3(struct out *o, const struct conn *c, int from, int64_t t,
 
 /* Build and write one segment. */
 static void
-tx(struct out *o, struct conn *c, int from, int64_t t, uint8_t fl,
-   uint32_t seq, uint32_t ack, uint16_t win, const struct opt *op,
-   size_t len)
+tx(struct out *o, struct conn *c, int from, int64_t t, uint8_t fl, uint32_t seq,
+   uint32_t ack, uint16_t win, const struct opt *op, size_t len)
 {
 	size_t n = build(c, from, fl, seq, ack, win, op, len, NULL);
 
@@ -976,8 +974,8 @@ ev_side(int e)
  * one connection from several vantages carry the same packets.
  */
 static void
-simopen_ev(struct out *o, struct conn *c, const int64_t sent[E__N],
-	   int vantage, int64_t lat)
+simopen_ev(struct out *o, struct conn *c, const int64_t sent[E__N], int vantage,
+	   int64_t lat)
 {
 	int64_t t[E__N], best;
 	int ord[E__N], n = 0, i, j;
@@ -1018,7 +1016,8 @@ simopen_ev(struct out *o, struct conn *c, const int64_t sent[E__N],
 			    sent[j] + lat <= st && sent[j] > best)
 				best = sent[j];
 		if (best >= 0)
-			c->tslast[!s] = c->tsbase[!s] + (uint32_t)(best / MS(1));
+			c->tslast[!s] =
+			    c->tsbase[!s] + (uint32_t)(best / MS(1));
 		switch (e) {
 		case E_SA:
 		case E_SB:
@@ -1040,13 +1039,13 @@ simopen_ev(struct out *o, struct conn *c, const int64_t sent[E__N],
 			break;
 		case E_FA:
 			op = lx_ts(c, s, st);
-			tx(o, c, s, t[e], FIN | ACK, a + 1, b + 1, c->win[s], &op,
-			   0);
+			tx(o, c, s, t[e], FIN | ACK, a + 1, b + 1, c->win[s],
+			   &op, 0);
 			break;
 		case E_FB:
 			op = lx_ts(c, s, st);
-			tx(o, c, s, t[e], FIN | ACK, b + 1, a + 2, c->win[s], &op,
-			   0);
+			tx(o, c, s, t[e], FIN | ACK, b + 1, a + 2, c->win[s],
+			   &op, 0);
 			break;
 		default:
 			op = lx_ts(c, s, st);
@@ -1081,9 +1080,9 @@ g_three_way(struct out *o, struct rng *r)
  * each side answers ~37 µs after a segment arrives.  Send times:
  */
 static const int64_t simopen_10ms[E__N] = {
-    [E_SA] = US(1000),    [E_SB] = US(1200),    [E_SAA] = US(11287),
-    [E_SAB] = US(11070),  [E_AA] = US(21158),   [E_AB] = US(21367),
-    [E_FA] = US(200000),  [E_FB] = US(210088),  [E_LA] = US(220176)};
+    [E_SA] = US(1000),	 [E_SB] = US(1200),   [E_SAA] = US(11287),
+    [E_SAB] = US(11070), [E_AA] = US(21158),  [E_AB] = US(21367),
+    [E_FA] = US(200000), [E_FB] = US(210088), [E_LA] = US(220176)};
 #define SIMOPEN_LAT US(10050)
 
 static void
@@ -1198,8 +1197,7 @@ g_refused(struct out *o, struct rng *r)
 	conn_init(&c, r, P_WAN, "192.168.1.10", 40312, "198.51.100.20", 81);
 	op = lx_syn(&c, 0, US(1500), false);
 	tx(o, &c, 0, US(1500), SYN, c.isn[0], 0, 64240, &op, 0);
-	tx(o, &c, 1, US(1500) + c.rtt, RST | ACK, 0, c.isn[0] + 1, 0, NULL,
-	   0);
+	tx(o, &c, 1, US(1500) + c.rtt, RST | ACK, 0, c.isn[0] + 1, 0, NULL, 0);
 }
 
 /*
@@ -1412,8 +1410,8 @@ g_viol_simopen_isn_changed(struct out *o, struct rng *r)
 	tx(o, &c, 0, US(11252), SYN | ACK, c.isn[0], c.isn[1] + 1, 64240, &op,
 	   0);
 	op = lx_syn(&c, 1, US(21120), true);
-	tx(o, &c, 1, US(21120), SYN | ACK, c.isn[1] + 0x01000000,
-	   c.isn[0] + 1, 64240, &op, 0);
+	tx(o, &c, 1, US(21120), SYN | ACK, c.isn[1] + 0x01000000, c.isn[0] + 1,
+	   64240, &op, 0);
 	op = lx_ts(&c, 0, US(21158));
 	tx(o, &c, 0, US(21158), ACK, c.isn[0] + 1, c.isn[1] + 1, 63, &op, 0);
 }
@@ -1479,8 +1477,7 @@ g_viol_wscale_defect(struct out *o, struct rng *r)
 	t += MS(1);
 	tx(o, &c, 1, t, ACK, c.isn[1] + 1, c.isn[0] + 1, 64240, NULL, 0);
 	t += MS(1);
-	tx(o, &c, 1, t, PSH | ACK, c.isn[1] + 1, c.isn[0] + 1, 64240, NULL,
-	   10);
+	tx(o, &c, 1, t, PSH | ACK, c.isn[1] + 1, c.isn[0] + 1, 64240, NULL, 10);
 	t += US(45);
 	tx(o, &c, 0, t, ACK, c.isn[0] + 1, c.isn[1] + 11, 63, NULL, 0);
 }
@@ -1558,9 +1555,9 @@ g_any_dup_simopen(struct out *o, struct rng *r)
 {
 	struct conn c;
 	static const int64_t t[E__N] = {
-	    [E_SA] = US(1000),   [E_SB] = US(1006),   [E_SAA] = US(1018),
-	    [E_SAB] = US(1012),  [E_AA] = US(1026),   [E_AB] = US(1033),
-	    [E_FA] = US(50000),  [E_FB] = US(50034),  [E_LA] = US(50063)};
+	    [E_SA] = US(1000),	[E_SB] = US(1006),  [E_SAA] = US(1018),
+	    [E_SAB] = US(1012), [E_AA] = US(1026),  [E_AB] = US(1033),
+	    [E_FA] = US(50000), [E_FB] = US(50034), [E_LA] = US(50063)};
 
 	sandbox_simopen_pair(&c, r);
 	o->any_dup = true;
@@ -1596,8 +1593,8 @@ g_loop(struct out *o, struct rng *r)
 
 /* Hop-by-hop (router alert + PadN) then destination options (PadN). */
 static const uint8_t v6ext_hbh_dst[] = {
-    60, 0, 5, 2, 0, 0, 1, 0,      /* HBH: NH=DstOpt, RA, PadN(0) */
-    6, 0, 1, 4, 0, 0, 0, 0,       /* DstOpt: NH=TCP, PadN(4) */
+    60, 0, 5, 2, 0, 0, 1, 0, /* HBH: NH=DstOpt, RA, PadN(0) */
+    6,	0, 1, 4, 0, 0, 0, 0, /* DstOpt: NH=TCP, PadN(4) */
 };
 
 static void
@@ -1614,8 +1611,8 @@ g_ipv6_ext(struct out *o, struct rng *r)
 
 /* IHL 6 (router alert), then IHL 15 (record route, 9 slots, + EOL). */
 static const uint8_t ip4_ra[] = {0x94, 0x04, 0x00, 0x00};
-static const uint8_t ip4_rr[40] = {
-    7, 39, 12, 192, 168, 1, 1, 203, 0, 113, 1 /* two hops recorded */};
+static const uint8_t ip4_rr[40] = {7, 39,  12, 192, 168, 1,
+				   1, 203, 0,  113, 1 /* two hops recorded */};
 
 static void
 g_ipv4_options(struct out *o, struct rng *r)
@@ -1756,9 +1753,9 @@ g_ns_simopen(struct out *o, struct rng *r)
 {
 	struct conn c;
 	static const int64_t t[E__N] = {
-	    [E_SA] = 1000123,     [E_SB] = 1200456,     [E_SAA] = 11287602,
-	    [E_SAB] = 11070311,   [E_AA] = 21158017,    [E_AB] = 21367908,
-	    [E_FA] = 200004321,   [E_FB] = 210092555,   [E_LA] = 220180789};
+	    [E_SA] = 1000123,	[E_SB] = 1200456,   [E_SAA] = 11287602,
+	    [E_SAB] = 11070311, [E_AA] = 21158017,  [E_AB] = 21367908,
+	    [E_FA] = 200004321, [E_FB] = 210092555, [E_LA] = 220180789};
 
 	sandbox_simopen_pair(&c, r);
 	simopen_ev(o, &c, t, 0, 10050123);
@@ -1821,8 +1818,8 @@ g_opt_past_header(struct out *o, struct rng *r)
 static void
 g_opt_unknown(struct out *o, struct rng *r)
 {
-	static const uint8_t b[] = {28,   4, 0x02, 0x58, 253, 6, 0x4a, 0x54,
-				    0x01, 0x02, 76, 6, 1, 2, 3, 4};
+	static const uint8_t b[] = {28,	  4,	0x02, 0x58, 253, 6, 0x4a, 0x54,
+				    0x01, 0x02, 76,   6,    1,	 2, 3,	  4};
 
 	conv_synopt(o, r, b, sizeof(b));
 }
@@ -1836,8 +1833,8 @@ static void
 g_opt_tfo(struct out *o, struct rng *r)
 {
 	static const uint8_t req[] = {34, 2, 1, 1};
-	static const uint8_t ck[] = {34, 10, 0x3f, 0x81, 0x0c, 0x77,
-				     0xd2, 0x19, 0x5e, 0xa4, 1,  1};
+	static const uint8_t ck[] = {34,   10,	 0x3f, 0x81, 0x0c, 0x77,
+				     0xd2, 0x19, 0x5e, 0xa4, 1,	   1};
 	struct conn c;
 	struct opt op;
 	int64_t t = US(1000);
@@ -1913,8 +1910,8 @@ g_opt_sack(struct out *o, struct rng *r)
 		}
 		if (i > 0)
 			o_sack(&op, (unsigned)(i / 2), e);
-		tx(o, &c, 0, t + US(110) * i + US(35), ACK, c.nxt[0],
-		   b0 + 1448, c.win[0], &op, 0);
+		tx(o, &c, 0, t + US(110) * i + US(35), ACK, c.nxt[0], b0 + 1448,
+		   c.win[0], &op, 0);
 	}
 	t += c.rtt;
 	for (i = 1; i < 7; i += 2) { /* retransmissions of 1, 3, 5 */
@@ -2211,9 +2208,9 @@ static const struct cap caps[] = {
      "other order"},
     {"self-connect.pcap", F_PCAP, L_ETH, SNAP, g_self_connect, NULL,
      "self-connect on 127.0.0.1 (lo): SYN, own SYN-ACK, ACK with D-SACK"},
-    {"self-connect-twice.pcap", F_PCAP, L_ETH, SNAP, g_self_connect_twice,
-     NULL, "two self-connects on one tuple, TIME_WAIT reuse "
-	   "(ISN = old snd_nxt + 65537)"},
+    {"self-connect-twice.pcap", F_PCAP, L_ETH, SNAP, g_self_connect_twice, NULL,
+     "two self-connects on one tuple, TIME_WAIT reuse "
+     "(ISN = old snd_nxt + 65537)"},
     {"refused.pcap", F_PCAP, L_ETH, SNAP, g_refused, NULL,
      "SYN to a closed port, RST seq 0 ack s+1 win 0"},
     {"crossing-refused.pcap", F_PCAP, L_ETH, SNAP, g_crossing_refused, NULL,
@@ -2226,32 +2223,32 @@ static const struct cap caps[] = {
      "capture starts at the SYN-ACK"},
     {"incomplete-end.pcap", F_PCAP, L_ETH, SNAP, g_incomplete_end, NULL,
      "capture ends after the SYN-ACK"},
-    {"simopen-gate-degraded.pcap", F_PCAP, L_ETH, SNAP,
-     g_simopen_gate_degraded, NULL,
+    {"simopen-gate-degraded.pcap", F_PCAP, L_ETH, SNAP, g_simopen_gate_degraded,
+     NULL,
      "gate mode, SYNs 25 ms apart on a 10 ms wire: S, S., ., stale S, "
      "challenge ACK"},
-    {"late-syn-challenge.pcap", F_PCAP, L_ETH, SNAP, g_late_syn_challenge,
-     NULL, "SYN on an established connection, RFC 5961 challenge ACK, "
-	   "a 2nd SYN rate-limited"},
+    {"late-syn-challenge.pcap", F_PCAP, L_ETH, SNAP, g_late_syn_challenge, NULL,
+     "SYN on an established connection, RFC 5961 challenge ACK, "
+     "a 2nd SYN rate-limited"},
     {"tuple-reuse.pcap", F_PCAP, L_ETH, SNAP, g_tuple_reuse, NULL,
      "FIN close both ways, then a new SYN with a new ISN on the same tuple"},
-    {"syn-retx-answered.pcap", F_PCAP, L_ETH, SNAP, g_syn_retx_answered,
-     NULL, "SYN retransmitted after 1 s, the 2nd copy answered"},
+    {"syn-retx-answered.pcap", F_PCAP, L_ETH, SNAP, g_syn_retx_answered, NULL,
+     "SYN retransmitted after 1 s, the 2nd copy answered"},
     /* violations */
     {"viol-synack-bad-ack.pcap", F_PCAP, L_ETH, SNAP, g_viol_synack_bad_ack,
      NULL, "SYN-ACK acknowledges ISN+2; A resets"},
     {"viol-simopen-isn-changed.pcap", F_PCAP, L_ETH, SNAP,
      g_viol_simopen_isn_changed, NULL,
      "simultaneous open, B's SYN-ACK carries a new ISN"},
-    {"viol-rst-nonzero-seq.pcap", F_PCAP, L_ETH, SNAP,
-     g_viol_rst_nonzero_seq, NULL, "RST answering a SYN with seq != 0"},
+    {"viol-rst-nonzero-seq.pcap", F_PCAP, L_ETH, SNAP, g_viol_rst_nonzero_seq,
+     NULL, "RST answering a SYN with seq != 0"},
     {"viol-rst-bad-ack.pcap", F_PCAP, L_ETH, SNAP, g_viol_rst_bad_ack, NULL,
      "RST answering a SYN with ack s+5, then a correct RST"},
-    {"viol-wscale-defect.pcap", F_PCAP, L_ETH, SNAP, g_viol_wscale_defect,
-     NULL, "SYN without wscale at a SYN-SENT socket; its SYN-ACK offers "
-	   "wscale 10, then win 63"},
-    {"viol-ack-unsent-data.pcap", F_PCAP, L_ETH, SNAP, g_viol_ack_unsent,
-     NULL, "an ACK of 5000 bytes never sent"},
+    {"viol-wscale-defect.pcap", F_PCAP, L_ETH, SNAP, g_viol_wscale_defect, NULL,
+     "SYN without wscale at a SYN-SENT socket; its SYN-ACK offers "
+     "wscale 10, then win 63"},
+    {"viol-ack-unsent-data.pcap", F_PCAP, L_ETH, SNAP, g_viol_ack_unsent, NULL,
+     "an ACK of 5000 bytes never sent"},
     /* link types, network layers */
     {"link-ether-vlan.pcap", F_PCAP, L_VLAN, SNAP, g_conv_wan, NULL,
      "Ethernet + 802.1Q VLAN 100"},
@@ -2264,8 +2261,8 @@ static const struct cap caps[] = {
      "retransmission"},
     {"link-sll2.pcap", F_PCAP, L_SLL2, SNAP, g_conv_wan, NULL,
      "Linux cooked v2 (276), one interface"},
-    {"link-sll2-any-dup.pcap", F_PCAP, L_SLL2, SNAP, g_any_dup_simopen,
-     NULL, "cooked v2 on any: a gated simultaneous open, every packet twice"},
+    {"link-sll2-any-dup.pcap", F_PCAP, L_SLL2, SNAP, g_any_dup_simopen, NULL,
+     "cooked v2 on any: a gated simultaneous open, every packet twice"},
     {"link-raw-101.pcap", F_PCAP, L_RAW, SNAP, g_conv_wan, NULL,
      "raw IP, LINKTYPE_RAW 101 in the file (DLT_RAW 12 when read)"},
     {"link-raw-12.pcap", F_HAND, L_RAW12, SNAP, g_conv_wan, NULL,
@@ -2286,13 +2283,13 @@ static const struct cap caps[] = {
      "IPv4 IHL 6 (router alert), then IHL 15 (record route)"},
     {"ipv4-fragments.pcap", F_PCAP, L_ETH, SNAP, g_ipv4_fragments, NULL,
      "a 1200-byte data segment in two IPv4 fragments"},
-    {"ipv4-frag-tiny-syn.pcap", F_PCAP, L_ETH, SNAP, g_ipv4_frag_tiny_syn,
-     NULL, "the SYN in two fragments, the first with 16 TCP bytes"},
+    {"ipv4-frag-tiny-syn.pcap", F_PCAP, L_ETH, SNAP, g_ipv4_frag_tiny_syn, NULL,
+     "the SYN in two fragments, the first with 16 TCP bytes"},
     /* file formats */
     {"pcapng-basic.pcapng", F_PCAPNG, L_ETH, SNAP, g_three_way, NULL,
      "pcapng (SHB, IDB, EPB), µs"},
-    {"pcapng-comment.pcapng", F_PCAPNG_NS, L_ETH, SNAP, g_pcapng_comment,
-     NULL, "pcapng, ns resolution, the SYN-ACK has an opt_comment"},
+    {"pcapng-comment.pcapng", F_PCAPNG_NS, L_ETH, SNAP, g_pcapng_comment, NULL,
+     "pcapng, ns resolution, the SYN-ACK has an opt_comment"},
     {"ns-resolution.pcap", F_PCAP_NS, L_ETH, SNAP, g_ns_simopen, NULL,
      "classic pcap with ns timestamps: simultaneous open"},
     /* options */
@@ -2316,10 +2313,10 @@ static const struct cap caps[] = {
      "one extra frame with IPv4 IHL 4"},
     {"malformed-ipv4-totlen.pcap", F_PCAP, L_ETH, SNAP, g_bad_totlen, NULL,
      "one extra frame whose IPv4 total length says 1500 (66 on the wire)"},
-    {"malformed-ipv6-ext-past-end.pcap", F_PCAP, L_ETH, SNAP, g_bad_v6ext,
-     NULL, "one extra frame whose hop-by-hop header runs past the packet"},
-    {"malformed-tcp-doff-lt5.pcap", F_PCAP, L_ETH, SNAP, g_bad_doff_small,
-     NULL, "one extra frame with TCP data offset 4"},
+    {"malformed-ipv6-ext-past-end.pcap", F_PCAP, L_ETH, SNAP, g_bad_v6ext, NULL,
+     "one extra frame whose hop-by-hop header runs past the packet"},
+    {"malformed-tcp-doff-lt5.pcap", F_PCAP, L_ETH, SNAP, g_bad_doff_small, NULL,
+     "one extra frame with TCP data offset 4"},
     {"malformed-tcp-doff-past-end.pcap", F_PCAP, L_ETH, SNAP, g_bad_doff_big,
      NULL, "one extra frame with data offset 15 in a 32-byte segment"},
     {"malformed-tcpopt-len0.pcap", F_PCAP, L_ETH, SNAP, g_opt_len0, NULL,
@@ -2327,11 +2324,12 @@ static const struct cap caps[] = {
     {"malformed-tcpopt-len1.pcap", F_PCAP, L_ETH, SNAP, g_opt_len1, NULL,
      "SYN ends with an option of length 1"},
     {"malformed-tcpopt-past-header.pcap", F_PCAP, L_ETH, SNAP,
-     g_opt_past_header, NULL, "SYN ends with an option running past the "
-			      "header"},
+     g_opt_past_header, NULL,
+     "SYN ends with an option running past the "
+     "header"},
     /* corrupt files */
-    {"corrupt-bad-magic.pcap", F_HAND, L_ETH, SNAP, g_three_way,
-     post_bad_magic, "wrong magic number"},
+    {"corrupt-bad-magic.pcap", F_HAND, L_ETH, SNAP, g_three_way, post_bad_magic,
+     "wrong magic number"},
     {"corrupt-short-header.pcap", F_HAND, L_ETH, SNAP, g_three_way,
      post_short_header, "file ends inside the 24-byte file header"},
     {"corrupt-truncated-record.pcap", F_HAND, L_ETH, SNAP, g_three_way,

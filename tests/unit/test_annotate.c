@@ -466,10 +466,9 @@ read_out(const char *path, struct out *o)
 			sl_rd_le32(&body, &pk->wirelen);
 			assert_true(pk->caplen <= sizeof(pk->data));
 			assert_int_equal(
-				sl_rd_bytes(&body, pk->data, pk->caplen), 0);
+			    sl_rd_bytes(&body, pk->data, pk->caplen), 0);
 			assert_int_equal(
-				sl_rd_skip(&body, (4 - pk->caplen % 4) % 4),
-				0);
+			    sl_rd_skip(&body, (4 - pk->caplen % 4) % 4), 0);
 			read_opts(body, NULL, pk);
 			assert_true(pk->ifid < o->nif);
 		}
@@ -484,8 +483,8 @@ read_out(const char *path, struct out *o)
 static struct sl_hs_frame hs_frames[4];
 
 static void
-fake_hs(struct sl_handshake *hs, unsigned id, int file,
-	const uint64_t *frames, unsigned n)
+fake_hs(struct sl_handshake *hs, unsigned id, int file, const uint64_t *frames,
+	unsigned n)
 {
 	unsigned i;
 
@@ -506,8 +505,7 @@ fake_hs(struct sl_handshake *hs, unsigned id, int file,
 }
 
 static void
-expect_comment(const struct sl_handshake *hs, unsigned i, char *buf,
-	       size_t len)
+expect_comment(const struct sl_handshake *hs, unsigned i, char *buf, size_t len)
 {
 	sl_hs_frame_comment(hs, i, buf, len);
 }
@@ -548,9 +546,8 @@ test_three_inputs(void **state)
 	sl_annotate_add_comment(a, 1, 2, "event only");
 	sl_annotate_add_comment(a, 1, 99, "no such frame: ignored");
 
-	assert_int_equal(sl_annotate_write(a, inputs, 3, out, "verdict: ok",
-					   errbuf),
-			 0);
+	assert_int_equal(
+	    sl_annotate_write(a, inputs, 3, out, "verdict: ok", errbuf), 0);
 	sl_annotate_free(a);
 	read_out(out, &o);
 
@@ -592,8 +589,8 @@ test_three_inputs(void **state)
 	for (i = 0; i < 2; i++) {
 		assert_int_equal(o.pkts[3 + i].ifid, 1);
 		assert_int_equal(o.pkts[3 + i].ts,
-				 (1700000000ull + i) * 1000000000 +
-					 123456789 + i);
+				 (1700000000ull + i) * 1000000000 + 123456789 +
+				     i);
 	}
 	assert_int_equal(o.pkts[3].ncomments, 0);
 	assert_string_equal(o.pkts[4].comments[0], "event only");
@@ -649,9 +646,9 @@ compare_with_libpcap(const char *in, const char *out)
 	unsigned n = 0;
 
 	a = pcap_open_offline_with_tstamp_precision(
-		in, PCAP_TSTAMP_PRECISION_NANO, e1);
+	    in, PCAP_TSTAMP_PRECISION_NANO, e1);
 	b = pcap_open_offline_with_tstamp_precision(
-		out, PCAP_TSTAMP_PRECISION_NANO, e2);
+	    out, PCAP_TSTAMP_PRECISION_NANO, e2);
 	if (a == NULL)
 		fail_msg("%s", e1);
 	if (b == NULL)
@@ -682,8 +679,7 @@ annotate_one(const char *in, const char *out)
 	struct sl_annotate *a = sl_annotate_new();
 	const char *inputs[1] = {in};
 
-	assert_int_equal(sl_annotate_write(a, inputs, 1, out, NULL, errbuf),
-			 0);
+	assert_int_equal(sl_annotate_write(a, inputs, 1, out, NULL, errbuf), 0);
 	sl_annotate_free(a);
 }
 
@@ -840,14 +836,14 @@ test_corrupt_inputs(void **state)
 		tmp(out, sizeof(out), "text-out.pcapng");
 		save(b, in);
 		assert_int_equal(
-			sl_annotate_write(a, inputs, 1, out, NULL, errbuf),
-			SL_EMALFORM);
+		    sl_annotate_write(a, inputs, 1, out, NULL, errbuf),
+		    SL_EMALFORM);
 		assert_non_null(strstr(errbuf, "not a pcap or pcapng"));
 		/* And the output may not be one of the inputs. */
 		inputs[0] = out;
 		assert_int_equal(
-			sl_annotate_write(a, inputs, 1, out, NULL, errbuf),
-			SL_EINVAL);
+		    sl_annotate_write(a, inputs, 1, out, NULL, errbuf),
+		    SL_EINVAL);
 		sl_annotate_free(a);
 	}
 	free(b);
@@ -897,7 +893,7 @@ mutate_file(const char *good, struct sl_annotate *a)
 		for (k = 0; k < 1 + i % 4; k++) {
 			seed = seed * 1103515245u + 12345u;
 			m->b[(seed >> 8) % m->len] ^=
-				(uint8_t)(1u << ((seed >> 4) % 8));
+			    (uint8_t)(1u << ((seed >> 4) % 8));
 		}
 		save(m, in);
 		rc = sl_annotate_write(a, inputs, 1, out, NULL, errbuf);
@@ -948,8 +944,8 @@ write_for_tshark(const char *out)
 	snprintf(hs_frames[0].note, SL_NOTE_LEN, "crossing SYN");
 	sl_annotate_handshake(&hs, a);
 	sl_annotate_add_comment(a, 1, 2, "synlab: event");
-	rc = sl_annotate_write(a, inputs, 2, out, "synlab tshark check",
-			       errbuf);
+	rc =
+	    sl_annotate_write(a, inputs, 2, out, "synlab tshark check", errbuf);
 	if (rc != 0)
 		fprintf(stderr, "%s\n", errbuf);
 	sl_annotate_free(a);
@@ -960,10 +956,10 @@ int
 main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_three_inputs),
-		cmocka_unit_test(test_libpcap_equivalence),
-		cmocka_unit_test(test_corrupt_inputs),
-		cmocka_unit_test(test_mutations),
+	    cmocka_unit_test(test_three_inputs),
+	    cmocka_unit_test(test_libpcap_equivalence),
+	    cmocka_unit_test(test_corrupt_inputs),
+	    cmocka_unit_test(test_mutations),
 	};
 
 	if (argc == 3 && strcmp(argv[1], "write") == 0)

@@ -28,10 +28,10 @@ struct pkt {
 };
 
 static const struct pkt sample[] = {
-	{0, TS0, 60, 60, "synlab: A SYN-SENT -> SYN-RECEIVED | crossing SYN"},
-	{1, TS0 + 1, 54, 54, NULL},
-	{1, TS0 + 4100000, 5, 1514, "odd length, <xml> & \"quotes\" \xc2\xb5s"},
-	{0, TS0 + 999, 62, 62, ""},
+    {0, TS0, 60, 60, "synlab: A SYN-SENT -> SYN-RECEIVED | crossing SYN"},
+    {1, TS0 + 1, 54, 54, NULL},
+    {1, TS0 + 4100000, 5, 1514, "odd length, <xml> & \"quotes\" \xc2\xb5s"},
+    {0, TS0 + 999, 62, 62, ""},
 };
 #define NSAMPLE (sizeof(sample) / sizeof(sample[0]))
 
@@ -59,18 +59,16 @@ write_sample(const char *path, char *errbuf)
 		return SL_EIO;
 	if (sl_pcapng_add_interface(w, DLT_EN10MB, 262144, 0, "veth-a",
 				    "microseconds") != 0 ||
-	    sl_pcapng_add_interface(w, DLT_EN10MB, 262144, 1, "veth-b",
-				    NULL) != 1) {
+	    sl_pcapng_add_interface(w, DLT_EN10MB, 262144, 1, "veth-b", NULL) !=
+		1) {
 		sl_pcapng_close(w, errbuf);
 		return SL_EIO;
 	}
 	for (i = 0; i < NSAMPLE; i++) {
 		fill(data, sample[i].caplen, (unsigned)i);
-		rc = sl_pcapng_write_packet(w, sample[i].ifid,
-					    sample[i].ts_ns, data,
-					    sample[i].caplen,
-					    sample[i].wirelen,
-					    sample[i].comment);
+		rc = sl_pcapng_write_packet(
+		    w, sample[i].ifid, sample[i].ts_ns, data, sample[i].caplen,
+		    sample[i].wirelen, sample[i].comment);
 		if (rc != 0) {
 			sl_pcapng_close(w, errbuf);
 			return rc;
@@ -144,8 +142,8 @@ test_block_layout(void **state)
 			assert_int_equal(sl_rd_le32(&body, &caplen), 0);
 			assert_int_equal(caplen, p->caplen);
 			assert_int_equal(sl_rd_skip(&body, 4), 0);
-			assert_int_equal(
-				sl_rd_skip(&body, (caplen + 3) & ~3u), 0);
+			assert_int_equal(sl_rd_skip(&body, (caplen + 3) & ~3u),
+					 0);
 			/* Options: our comment, then opt_endofopt. */
 			if (p->comment != NULL && p->comment[0] != '\0') {
 				assert_int_equal(sl_rd_le16(&body, &code), 0);
@@ -154,8 +152,7 @@ test_block_layout(void **state)
 				assert_int_equal(olen, strlen(p->comment));
 				assert_memory_equal(body.p, p->comment, olen);
 				assert_int_equal(
-					sl_rd_skip(&body, (olen + 3u) & ~3u),
-					0);
+				    sl_rd_skip(&body, (olen + 3u) & ~3u), 0);
 				assert_int_equal(sl_rd_le32(&body, &trailer),
 						 0);
 				assert_int_equal(trailer, 0);
@@ -190,7 +187,7 @@ test_libpcap_readback(void **state)
 	snprintf(path, sizeof(path), "%s/readback.pcapng", SL_TEST_TMPDIR);
 	assert_int_equal(write_sample(path, errbuf), 0);
 	p = pcap_open_offline_with_tstamp_precision(
-		path, PCAP_TSTAMP_PRECISION_NANO, perr);
+	    path, PCAP_TSTAMP_PRECISION_NANO, perr);
 	if (p == NULL)
 		fail_msg("pcap_open_offline: %s", perr);
 	assert_int_equal(pcap_datalink(p), DLT_EN10MB);
@@ -227,12 +224,11 @@ test_dlt_mapping(void **state)
 	snprintf(path, sizeof(path), "%s/raw.pcapng", SL_TEST_TMPDIR);
 	w = sl_pcapng_open(path, NULL, errbuf);
 	assert_non_null(w);
-	assert_int_equal(sl_pcapng_add_interface(w, DLT_RAW, 65535, 1, NULL,
-						 NULL),
-			 0);
-	assert_int_equal(sl_pcapng_write_packet(w, 0, 0, ip, sizeof(ip),
-						sizeof(ip), NULL),
-			 0);
+	assert_int_equal(
+	    sl_pcapng_add_interface(w, DLT_RAW, 65535, 1, NULL, NULL), 0);
+	assert_int_equal(
+	    sl_pcapng_write_packet(w, 0, 0, ip, sizeof(ip), sizeof(ip), NULL),
+	    0);
 	assert_int_equal(sl_pcapng_close(w, errbuf), 0);
 	p = pcap_open_offline(path, perr);
 	if (p == NULL)
@@ -278,7 +274,7 @@ test_raw_copy(void **state)
 	sl_pcapng_opts_free(&po);
 
 	p = pcap_open_offline_with_tstamp_precision(
-		path, PCAP_TSTAMP_PRECISION_NANO, perr);
+	    path, PCAP_TSTAMP_PRECISION_NANO, perr);
 	if (p == NULL)
 		fail_msg("pcap_open_offline: %s", perr);
 	assert_int_equal(pcap_next_ex(p, &h, &d), 1);
@@ -308,8 +304,7 @@ test_failures(void **state)
 	w = sl_pcapng_open("/dev/full", NULL, errbuf);
 	if (w == NULL)
 		skip();
-	assert_int_equal(sl_pcapng_add_interface(w, 1, 1500, 0, NULL, NULL),
-			 0);
+	assert_int_equal(sl_pcapng_add_interface(w, 1, 1500, 0, NULL, NULL), 0);
 	for (i = 0; i < 1000 && rc == 0; i++)
 		rc = sl_pcapng_write_packet(w, 0, 0, data, sizeof(data),
 					    sizeof(data), NULL);
@@ -322,11 +317,11 @@ int
 main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_block_layout),
-		cmocka_unit_test(test_libpcap_readback),
-		cmocka_unit_test(test_dlt_mapping),
-		cmocka_unit_test(test_raw_copy),
-		cmocka_unit_test(test_failures),
+	    cmocka_unit_test(test_block_layout),
+	    cmocka_unit_test(test_libpcap_readback),
+	    cmocka_unit_test(test_dlt_mapping),
+	    cmocka_unit_test(test_raw_copy),
+	    cmocka_unit_test(test_failures),
 	};
 
 	/* "test_pcapng write FILE": the sample file, for tshark_roundtrip.sh. */

@@ -32,9 +32,10 @@ __attribute__((weak)) const char *
 sl_state_name(enum sl_state s)
 {
 	static const char *const n[SL_ST__COUNT] = {
-		"?",           "CLOSED",     "LISTEN",     "SYN-SENT",
-		"SYN-RECEIVED", "ESTABLISHED", "FIN-WAIT-1", "FIN-WAIT-2",
-		"CLOSE-WAIT",  "CLOSING",    "LAST-ACK",   "TIME-WAIT",
+	    "?",	  "CLOSED",	  "LISTEN",
+	    "SYN-SENT",	  "SYN-RECEIVED", "ESTABLISHED",
+	    "FIN-WAIT-1", "FIN-WAIT-2",	  "CLOSE-WAIT",
+	    "CLOSING",	  "LAST-ACK",	  "TIME-WAIT",
 	};
 	return (unsigned)s < SL_ST__COUNT ? n[s] : "?";
 }
@@ -43,8 +44,9 @@ __attribute__((weak)) const char *
 sl_shape_name(enum sl_shape s)
 {
 	static const char *const n[SL_SHAPE__COUNT] = {
-		"three-way", "simultaneous-open", "self-connect", "refused",
-		"unanswered", "reset",            "incomplete",
+	    "three-way",  "simultaneous-open", "self-connect",
+	    "refused",	  "unanswered",	       "reset",
+	    "incomplete",
 	};
 	return (unsigned)s < SL_SHAPE__COUNT ? n[s] : "?";
 }
@@ -141,15 +143,14 @@ simopen(struct sl_handshake *hs)
 	hs->vantage = SL_VANT_A;
 	hs->rtt_us = 8200;
 	hs->crossing_us = 4100;
-	frame(&fr[0], 1, T0, 0, S, SL_ROLE_SYN, 1000, 0, SL_ST_SYN_SENT, 0,
-	      "");
+	frame(&fr[0], 1, T0, 0, S, SL_ROLE_SYN, 1000, 0, SL_ST_SYN_SENT, 0, "");
 	frame(&fr[1], 2, T0 + 4100000, 1, S, SL_ROLE_SYN, 4000000000u, 0,
 	      SL_ST_SYN_RECEIVED, SL_ST_SYN_SENT,
 	      "crossing SYN, in flight 4.1 ms");
-	frame(&fr[2], 3, T0 + 4200000, 0, SA, SL_ROLE_SYNACK, 1000,
-	      4000000001u, 0, SL_ST_SYN_RECEIVED, "");
-	frame(&fr[3], 4, T0 + 8300000, 1, SA, SL_ROLE_SYNACK, 4000000000u,
-	      1001, SL_ST_ESTABLISHED, SL_ST_ESTABLISHED, "");
+	frame(&fr[2], 3, T0 + 4200000, 0, SA, SL_ROLE_SYNACK, 1000, 4000000001u,
+	      0, SL_ST_SYN_RECEIVED, "");
+	frame(&fr[3], 4, T0 + 8300000, 1, SA, SL_ROLE_SYNACK, 4000000000u, 1001,
+	      SL_ST_ESTABLISHED, SL_ST_ESTABLISHED, "");
 	/* B reached ESTABLISHED when A's SYN-ACK arrived: shown there. */
 	fr[2].st[1][1] = SL_ST_ESTABLISHED;
 	fr[3].st[1][1] = 0;
@@ -157,7 +158,8 @@ simopen(struct sl_handshake *hs)
 	hs->nfind = 1;
 	fi[0].sev = SL_SEV_NOTE;
 	fi[0].rule = "simultaneous-open";
-	fi[0].rfc = "RFC 9293 \xc2\xa7" "3.5";
+	fi[0].rfc = "RFC 9293 \xc2\xa7"
+		    "3.5";
 	fi[0].frames[0] = 2;
 	fi[0].nframes = 1;
 	snprintf(fi[0].message, sizeof(fi[0].message),
@@ -171,10 +173,10 @@ refused(struct sl_handshake *hs)
 	hs->vantage = SL_VANT_A;
 	hs->rtt_us = 120;
 	hs->has_isn[1] = 0;
-	frame(&fr[0], 5, T0, 0, SL_TH_SYN, SL_ROLE_SYN, 1000, 0,
-	      SL_ST_SYN_SENT, 0, "");
-	frame(&fr[1], 6, T0 + 120000, 1, SL_TH_RST | SL_TH_ACK, SL_ROLE_RST,
-	      0, 1001, SL_ST_CLOSED, 0, "connection refused");
+	frame(&fr[0], 5, T0, 0, SL_TH_SYN, SL_ROLE_SYN, 1000, 0, SL_ST_SYN_SENT,
+	      0, "");
+	frame(&fr[1], 6, T0 + 120000, 1, SL_TH_RST | SL_TH_ACK, SL_ROLE_RST, 0,
+	      1001, SL_ST_CLOSED, 0, "connection refused");
 	hs->nframes = 2;
 	hs->nfind = 0;
 }
@@ -187,11 +189,10 @@ self_connect(struct sl_handshake *hs)
 	hs->vantage = SL_VANT_LOCAL;
 	hs->ep[1] = hs->ep[0];
 	hs->isn[1] = hs->isn[0];
-	frame(&fr[0], 1, T0, 0, SL_TH_SYN, SL_ROLE_SYN, 1000, 0,
-	      SL_ST_SYN_SENT, SL_ST_SYN_RECEIVED, "its own SYN");
-	frame(&fr[1], 2, T0 + 30000, 0, SL_TH_SYN | SL_TH_ACK,
-	      SL_ROLE_SYNACK, 1000, 1001, SL_ST_SYN_RECEIVED,
-	      SL_ST_ESTABLISHED, "");
+	frame(&fr[0], 1, T0, 0, SL_TH_SYN, SL_ROLE_SYN, 1000, 0, SL_ST_SYN_SENT,
+	      SL_ST_SYN_RECEIVED, "its own SYN");
+	frame(&fr[1], 2, T0 + 30000, 0, SL_TH_SYN | SL_TH_ACK, SL_ROLE_SYNACK,
+	      1000, 1001, SL_ST_SYN_RECEIVED, SL_ST_ESTABLISHED, "");
 	hs->nframes = 2;
 	hs->nfind = 0;
 }
@@ -204,14 +205,14 @@ retx(struct sl_handshake *hs, unsigned id)
 	hs->vantage = SL_VANT_B;
 	hs->rtt_us = 300;
 	hs->file_name = "bad\xff\xfe name <&>.pcap";
-	frame(&fr[0], 1, T0, 0, SL_TH_SYN, SL_ROLE_SYN, 1000, 0,
-	      SL_ST_SYN_SENT, 0, "");
+	frame(&fr[0], 1, T0, 0, SL_TH_SYN, SL_ROLE_SYN, 1000, 0, SL_ST_SYN_SENT,
+	      0, "");
 	frame(&fr[1], 2, T0 + 1000 * MS, 0, SL_TH_SYN, SL_ROLE_SYN_RETX, 1000,
 	      0, 0, SL_ST_SYN_RECEIVED, "");
 	frame(&fr[2], 3, T0 + 1000 * MS + 40000, 1, SL_TH_SYN | SL_TH_ACK,
 	      SL_ROLE_SYNACK, 4000000000u, 1001, SL_ST_ESTABLISHED, 0, "");
-	frame(&fr[3], 4, T0 + 3000 * MS + 40000, 0, SL_TH_SYN,
-	      SL_ROLE_SYN_RETX, 1000, 0, 0, 0, "late copy\x01");
+	frame(&fr[3], 4, T0 + 3000 * MS + 40000, 0, SL_TH_SYN, SL_ROLE_SYN_RETX,
+	      1000, 0, 0, 0, "late copy\x01");
 	frame(&fr[4], 5, T0 + 3000 * MS + 80000, 1, SL_TH_ACK,
 	      SL_ROLE_CHALLENGE_ACK, 4000000001u, 1001, 0, 0, "");
 	frame(&fr[5], 6, T0 + 3000 * MS + 90000, 0, SL_TH_ACK, SL_ROLE_ACK,
@@ -303,7 +304,8 @@ test_well_formed(void **state)
 	snprintf(path, sizeof(path), "%s/ladder.svg", SL_TEST_TMPDIR);
 	assert_int_equal(write_sample(path, 8, 0), 0);
 	svg = slurp(path);
-	assert_non_null(strstr(svg, "<svg xmlns=\"http://www.w3.org/2000/svg\""));
+	assert_non_null(
+	    strstr(svg, "<svg xmlns=\"http://www.w3.org/2000/svg\""));
 	assert_non_null(strstr(svg, "</svg>\n"));
 	assert_int_equal(count(svg, "<text"), count(svg, "</text>"));
 	/* Escaped text, no raw markup from the message or the file name. */
@@ -397,9 +399,9 @@ int
 main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_well_formed),
-		cmocka_unit_test(test_crossing_geometry),
-		cmocka_unit_test(test_empty_and_errors),
+	    cmocka_unit_test(test_well_formed),
+	    cmocka_unit_test(test_crossing_geometry),
+	    cmocka_unit_test(test_empty_and_errors),
 	};
 
 	/* "test_svg write OUT": the sample diagram, to look at. */
