@@ -28,8 +28,11 @@ on_hs(const struct sl_handshake *hs, void *arg)
 
 	assert_true(g->n < MAXHS);
 	g->hs[g->n] = *hs;
-	memcpy(g->fr[g->n], hs->frames, hs->nframes * sizeof(*hs->frames));
-	memcpy(g->fd[g->n], hs->find, hs->nfind * sizeof(*hs->find));
+	if (hs->nframes > 0)
+		memcpy(g->fr[g->n], hs->frames,
+		       hs->nframes * sizeof(*hs->frames));
+	if (hs->nfind > 0)
+		memcpy(g->fd[g->n], hs->find, hs->nfind * sizeof(*hs->find));
 	g->hs[g->n].frames = g->fr[g->n];
 	g->hs[g->n].find = g->fd[g->n];
 	g->n++;

@@ -209,7 +209,14 @@ reuseport)
 race)
 	range=$(cat /proc/sys/net/ipv4/ip_local_port_range)
 	for i in 1 2 3; do
-		"$SYNLAB" run self-connect-race --json -o "$WORK/r.pcapng" > "$WORK/r.json" || fail "run $i: exit $?"
+		"$SYNLAB" run self-connect-race --json -o "$WORK/r.pcapng" > "$WORK/r.json" || {
+			rc=$?
+			# say why: the shapes seen, findings, drops
+			grep -o '"shape":"[a-z-]*"' "$WORK/r.json" | sort | uniq -c
+			grep -o '"rule":"[a-z-]*"' "$WORK/r.json" | sort | uniq -c
+			grep -o '"pcap_drop":[0-9]*' "$WORK/r.json"
+			fail "run $i: exit $rc"
+		}
 		set -- $(check_json_shapes "$WORK/r.json" self-connect 1)
 		[ "$1" = 1 ] || fail "run $i: want one self-connect"
 		other=$(grep -o '"shape":"[a-z-]*"' "$WORK/r.json" | grep -vc '"self-connect"\|"refused"')
