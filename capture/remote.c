@@ -180,9 +180,13 @@ sl_remote_fmt_at(int64_t at_ns, char *buf, size_t len)
 		snprintf(buf, len, "@%lld", (long long)(at_ns / 1000000000));
 		return;
 	}
-	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%09lldZ",
-		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		 tm.tm_min, tm.tm_sec, (long long)(at_ns % 1000000000));
+	/* A too-small buffer is cut short; snprintf terminates it. */
+	if (snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%09lldZ",
+		     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		     tm.tm_min, tm.tm_sec,
+		     (long long)(at_ns % 1000000000)) < 0 &&
+	    len > 0)
+		buf[0] = '\0';
 }
 
 /* ---- privileges ---- */
