@@ -858,6 +858,16 @@ copy_pcap(struct in *in, uint32_t magic_le, struct sl_pcapng_writer *w,
 		rd32(&rd, in->be, &frac);
 		rd32(&rd, in->be, &caplen);
 		rd32(&rd, in->be, &wirelen);
+		/*
+		 * As libpcap's sf-pcap.c: files before version 2.3 have the
+		 * two lengths swapped, and 2.3 files may have (take the
+		 * smaller as the captured length).
+		 */
+		if (minor < 3 || (minor == 3 && caplen > wirelen)) {
+			uint32_t t = caplen;
+			caplen = wirelen;
+			wirelen = t;
+		}
 		if (caplen > BLOCK_MAX / 2)
 			return in_fail(in, SL_EMALFORM,
 				       "record at offset %" PRIu64
