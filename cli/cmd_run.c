@@ -397,8 +397,11 @@ report_run(const struct sl_scenario *s, const struct sl_scn_opts *o,
 		inputs[i] = paths[i];
 
 	if (!json) {
-		printf("synlab run %s%s: Linux %s\n", s->name,
-		       o->family == 6 ? " -6" : "", u.release);
+		printf("synlab run %s%s: Linux %s%s\n", s->name,
+		       o->family == 6 ? " -6" : "", u.release,
+		       res->interrupted ? " (INTERRUPTED: what was captured "
+					  "until Ctrl-C)"
+					: "");
 		printf("%s", res->facts);
 		print_events(stdout, res);
 		putchar('\n');
@@ -441,12 +444,19 @@ report_run(const struct sl_scenario *s, const struct sl_scn_opts *o,
 	/* Section comment: scenario, kernel, verdict and the timeline. */
 	shbf = open_memstream(&shb, &shblen);
 	if (shbf != NULL) {
-		fprintf(shbf,
-			"synlab run %s%s | Linux %s | expected %s: %s "
-			"(%u of %u runs)\n",
-			s->name, o->family == 6 ? " -6" : "", u.release,
-			sl_shape_name(s->expect),
-			verdict_ok ? "ok" : "not produced", ok, runs);
+		if (res->interrupted)
+			fprintf(shbf,
+				"synlab run %s%s | Linux %s | INTERRUPTED "
+				"(Ctrl-C): the packets captured until then\n",
+				s->name, o->family == 6 ? " -6" : "",
+				u.release);
+		else
+			fprintf(shbf,
+				"synlab run %s%s | Linux %s | expected %s: %s "
+				"(%u of %u runs)\n",
+				s->name, o->family == 6 ? " -6" : "", u.release,
+				sl_shape_name(s->expect),
+				verdict_ok ? "ok" : "not produced", ok, runs);
 		fputs(res->facts, shbf);
 		for (size_t i = 0; i < sl_events_count(res->events); i++) {
 			sl_event_text(sl_events_get(res->events, i), refs,
@@ -691,7 +701,19 @@ sl_cmd_run(int argc, char **argv)
 
 		rc = sl_scenario_run(s, &o, &res, errbuf);
 		if (rc == SL_EINTR || g_stop) {
-			sl_scn_result_free(&res);
+			/*
+			 * Interrupted: keep what this run captured, so the
+			 * pcapng so far is written and reported (issue 6).
+			 */
+			if (res.rec != NULL && sl_recorder_count(res.rec) > 0) {
+				if (have_keep)
+					sl_scn_result_free(&keep);
+				res.interrupted = true;
+				keep = res;
+				have_keep = true;
+			} else {
+				sl_scn_result_free(&res);
+			}
 			break;
 		}
 		if (rc != SL_OK) {
@@ -742,6 +764,15 @@ sl_cmd_run(int argc, char **argv)
 			"synlab run: interrupted after %u run%s; "
 			"sandbox removed\n",
 			runs, runs == 1 ? "" : "s");
+		if (have_keep && keep.interrupted) {
+			/* Ctrl-C again must not stop the writing. */
+			sigaction(SIGINT, &old_int, NULL);
+			signal(SIGINT, SIG_IGN);
+			rc = report_run(s, &o, &keep, json, ascii, out, runs,
+					ok, shape_runs, false, errbuf);
+			if (rc != SL_OK)
+				fprintf(stderr, "synlab run: %s\n", errbuf);
+		}
 		ret = SL_EXIT_INTR;
 		goto done;
 	}

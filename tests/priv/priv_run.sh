@@ -257,7 +257,18 @@ sigint)
 	rc=$?
 	[ "$rc" = 130 ] || { cat "$WORK/i.out"; fail "Ctrl-C: exit $rc, want 130"; }
 	check_clean "after Ctrl-C"
-	echo "ok: Ctrl-C exits 130 and cleans up"
+	# The pcapng so far is complete: tshark reads it without a word, its
+	# section comment and the report say the run was interrupted, and it
+	# holds the SYNs sent before Ctrl-C.
+	[ -s "$WORK/i.pcapng" ] || fail "Ctrl-C: no pcapng written"
+	tshark -r "$WORK/i.pcapng" >"$WORK/i.tshark" 2>"$WORK/i.err"
+	grep -v '^Running as user' "$WORK/i.err" | grep -q . &&
+		{ cat "$WORK/i.err"; fail "Ctrl-C: tshark complains about the pcapng"; }
+	grep -q 'SYN' "$WORK/i.tshark" || fail "Ctrl-C: the pcapng holds no SYN"
+	capinfos "$WORK/i.pcapng" 2>/dev/null | grep -q 'INTERRUPTED' ||
+		fail "Ctrl-C: the section comment does not say INTERRUPTED"
+	grep -q 'INTERRUPTED' "$WORK/i.out" || fail "Ctrl-C: the report does not say INTERRUPTED"
+	echo "ok: Ctrl-C exits 130, cleans up, and leaves a valid pcapng of what was captured"
 	;;
 *)
 	fail "unknown case $CASE"
