@@ -875,11 +875,33 @@ sl_cmd_sweep(int argc, char **argv)
 	if (sw.tty)
 		fputc('\n', stderr);
 	if (rc == SL_EINTR || g_stop) {
+		/*
+		 * Interrupted: the capture so far is still written, complete
+		 * and marked, if one was asked for (issue 6).  A second
+		 * Ctrl-C must not cut the writing short.
+		 */
+		static const int no_stop = 0;
+
+		signal(SIGINT, SIG_IGN);
 		fprintf(stderr,
 			"synlab sweep: interrupted after %zu runs; "
 			"sandbox removed\n",
 			sw.nruns);
 		ret = SL_EXIT_INTR;
+		if (out == NULL)
+			goto done;
+		sl_lab_finish(sw.lab, 5000000 + sw.delay_ns, &no_stop);
+		if (sl_cli_analyze_capture(
+			sl_lab_recorder(sw.lab), NULL, -1, true, out,
+			"synlab sweep INTERRUPTED (Ctrl-C): "
+			"the runs captured until then",
+			NULL, NULL, on_hs, &sw, &an, sw.errbuf) != SL_OK)
+			fprintf(stderr, "synlab sweep: %s\n", sw.errbuf);
+		else
+			fprintf(stderr,
+				"synlab sweep: annotated capture of the %zu "
+				"runs so far: %s\n",
+				sw.nruns, out);
 		goto done;
 	}
 	if (rc != SL_OK) {

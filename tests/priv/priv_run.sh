@@ -2,7 +2,7 @@
 # Privileged tests of `synlab run`: a real kernel, real packets.
 #
 # usage: priv_run.sh SYNLAB CASE
-#   CASE: simopen simopen6 window self reuseport race kill9 sigint
+#   CASE: simopen simopen6 window self reuseport race kill9 sigint sweepint
 #
 # Each case runs a scenario several times and asserts, packetdrill-style,
 # the segments the kernel put on the wire (read back from the annotated
@@ -269,6 +269,27 @@ sigint)
 		fail "Ctrl-C: the section comment does not say INTERRUPTED"
 	grep -q 'INTERRUPTED' "$WORK/i.out" || fail "Ctrl-C: the report does not say INTERRUPTED"
 	echo "ok: Ctrl-C exits 130, cleans up, and leaves a valid pcapng of what was captured"
+	;;
+sweepint)
+	# Ctrl-C in the middle of a sweep: exit 130, nothing left behind, and
+	# the capture of the runs so far is a valid, marked pcapng.
+	"$SYNLAB" sweep simultaneous-open --delay 10ms --offset -14ms:14ms:0.5ms \
+		-o "$WORK/s.pcapng" > "$WORK/s.out" 2>&1 &
+	pid=$!
+	sleep 1
+	kill -INT $pid
+	wait $pid
+	rc=$?
+	[ "$rc" = 130 ] || { cat "$WORK/s.out"; fail "sweep Ctrl-C: exit $rc, want 130"; }
+	check_clean "after a sweep's Ctrl-C"
+	[ -s "$WORK/s.pcapng" ] || fail "sweep Ctrl-C: no pcapng written"
+	tshark -r "$WORK/s.pcapng" >"$WORK/s.tshark" 2>"$WORK/s.err"
+	grep -v '^Running as user' "$WORK/s.err" | grep -q . &&
+		{ cat "$WORK/s.err"; fail "sweep Ctrl-C: tshark complains"; }
+	grep -q 'SYN' "$WORK/s.tshark" || fail "sweep Ctrl-C: no SYN in the pcapng"
+	capinfos "$WORK/s.pcapng" 2>/dev/null | grep -q 'INTERRUPTED' ||
+		fail "sweep Ctrl-C: the section comment does not say INTERRUPTED"
+	echo "ok: a sweep's Ctrl-C exits 130 and leaves a valid pcapng of $(wc -l < "$WORK/s.tshark") packets"
 	;;
 *)
 	fail "unknown case $CASE"
