@@ -329,24 +329,33 @@ decode_tcp(struct sl_rd rd, size_t seglen, struct sl_pkt *pkt, char *errbuf)
 static void
 hash_headers(struct sl_pkt *pkt, const uint8_t *ip, size_t avail, size_t want)
 {
-	uint8_t buf[128];
-	size_t n = want < avail ? want : avail, i;
 	uint64_t h = 0x9e3779b97f4a7c15ULL ^ pkt->paylen, w;
+	size_t n = want < avail ? want : avail, i;
+	uint8_t head[16];
 
-	if (n > sizeof(buf))
-		n = sizeof(buf);
-	memcpy(buf, ip, n);
-	memset(buf + n, 0, (8 - n % 8) % 8); /* n <= 128: stays inside */
-	if (pkt->src.addr.family == 4 && n >= 12) {
-		buf[8] = 0;
-		buf[10] = buf[11] = 0;
-	} else if (pkt->src.addr.family == 6 && n >= 8) {
-		buf[7] = 0;
+	if (n > 128)
+		n = 128;
+	/* The first 16 bytes hold the fields to leave out. */
+	memset(head, 0, sizeof(head));
+	memcpy(head, ip, n < 16 ? n : 16);
+	if (pkt->src.addr.family == 4) {
+		head[8] = 0;
+		head[10] = head[11] = 0;
+	} else {
+		head[7] = 0;
 	}
-	for (i = 0; i < n; i += 8) {
-		memcpy(&w, buf + i, 8);
-		h ^= w;
-		h *= 0xff51afd7ed558ccdULL;
+	for (i = 0; i < 16; i += 8) {
+		memcpy(&w, head + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	for (i = 16; i + 8 <= n; i += 8) {
+		memcpy(&w, ip + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	for (; i < n; i++) {
+		h = (h ^ ip[i]) * 0xff51afd7ed558ccdULL;
 		h ^= h >> 32;
 	}
 	pkt->hash = h ^ n;
