@@ -126,7 +126,6 @@ struct conn {
 	struct conn *lprev, *lnext; /* its list: waiting, open, lingering */
 	struct list *in;
 	bool done;		   /* finished, waiting for its turn */
-	struct conn *next_spare;   /* in the spare list */
 	bool reported;		   /* reported early, still tracked */
 	struct sl_endpoint lo, hi; /* key: the two endpoints, ordered, */
 	int iface;		   /* and the interface (vantage) */
@@ -174,8 +173,6 @@ struct sl_analyzer {
 	 */
 	struct conn **win;
 	size_t wcap, whead;
-	struct conn *spare; /* finished records, for reuse */
-	unsigned nspare;
 	struct sl_hs_frame *scratch; /* public frames of the one reported */
 	size_t scap;
 	unsigned next_id, next_emit;
@@ -1329,63 +1326,6 @@ conn_free(struct conn *c)
 	free(c);
 }
 
-/*
- * Keep a finished record and its buffers for the next handshake instead of
- * freeing them: a capture of many short connections otherwise spends a
- * tenth of its time in malloc and free.
- */
-#define SPARE_MAX 1024
-
-static void
-conn_recycle(struct sl_analyzer *az, struct conn *c)
-{
-	unsigned i;
-
-	if (az->nspare >= SPARE_MAX) {
-		conn_free(c);
-		return;
-	}
-	for (i = 0; i < c->hs.nframes; i++)
-		free(c->fr[i].note);
-	c->hs.nframes = 0;
-	c->next_spare = az->spare;
-	az->spare = c;
-	az->nspare++;
-}
-
-static struct conn *
-conn_alloc(struct sl_analyzer *az)
-{
-	struct conn *c = az->spare;
-	struct cframe *fr;
-	struct sl_finding *find;
-	struct pend *p0, *p1;
-	unsigned fcap, findcap, pc0, pc1;
-
-	if (c == NULL)
-		return sl_xcalloc(1, sizeof(*c));
-	az->spare = c->next_spare;
-	az->nspare--;
-	fr = c->fr;
-	fcap = c->fcap;
-	find = c->hs.find;
-	findcap = c->findcap;
-	p0 = c->s[0].pend;
-	pc0 = c->s[0].pcap;
-	p1 = c->s[1].pend;
-	pc1 = c->s[1].pcap;
-	memset(c, 0, sizeof(*c));
-	c->fr = fr;
-	c->fcap = fcap;
-	c->hs.find = find;
-	c->findcap = findcap;
-	c->s[0].pend = p0;
-	c->s[0].pcap = pc0;
-	c->s[1].pend = p1;
-	c->s[1].pcap = pc1;
-	return c;
-}
-
 static size_t
 win_len(const struct sl_analyzer *az)
 {
@@ -1470,7 +1410,7 @@ emit_ready(struct sl_analyzer *az)
 			break;
 		if (c->done) {
 			report(az, c);
-			conn_recycle(az, c);
+			conn_free(c);
 		} else {
 			flush_pending(c, c->hs.t_last_ns);
 			classify(c);
@@ -1491,7 +1431,7 @@ finalize(struct sl_analyzer *az, struct conn *c, enum sl_end why)
 		az->nopen--;
 	list_del(c->in, c);
 	if (c->reported) {
-		conn_recycle(az, c); /* its report already went out */
+		conn_free(c); /* its report already went out */
 		return;
 	}
 	flush_pending(c, c->hs.t_last_ns);
@@ -1506,7 +1446,7 @@ static struct conn *
 conn_new(struct sl_analyzer *az, const struct sl_endpoint *lo,
 	 const struct sl_endpoint *hi, uint64_t h, int file)
 {
-	struct conn *c = conn_alloc(az);
+	struct conn *c = sl_xcalloc(1, sizeof(*c));
 	int i;
 
 	c->lo = *lo;
@@ -2014,11 +1954,6 @@ sl_analyzer_free(struct sl_analyzer *az)
 	for (j = 0; j < az->nifnames; j++)
 		free(az->ifnames[j]);
 	free(az->ifnames);
-	while (az->spare != NULL) {
-		struct conn *c = az->spare;
-		az->spare = c->next_spare;
-		conn_free(c);
-	}
 	free(az->win);
 	free(az->scratch);
 	free(az->tombs);
