@@ -1,5 +1,6 @@
 /* \summary: merge captures of one handshake taken at several vantage points (clock offset, one-way delays) */
 #include "merge.h"
+#include "report.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -533,128 +534,91 @@ sl_merge_print_text(const struct sl_merge *m, FILE *out)
 	fputc('\n', out);
 }
 
-/* A growing string for JSON. */
-struct str {
-	char *p;
-	size_t n, cap;
-};
-
-static void sput(struct str *s, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-sput(struct str *s, const char *fmt, ...)
-{
-	va_list ap;
-	int r;
-
-	for (;;) {
-		size_t room = s->cap - s->n;
-		va_start(ap, fmt);
-		r = vsnprintf(s->p ? s->p + s->n : NULL, room, fmt, ap);
-		va_end(ap);
-		if (r < 0)
-			return;
-		if ((size_t)r < room) {
-			s->n += (size_t)r;
-			return;
-		}
-		s->cap = (s->cap + (size_t)r + 1) * 2;
-		s->p = sl_xrealloc(s->p, s->cap, 1);
-	}
-}
-
-static void
-sput_json_str(struct str *s, const char *v)
-{
-	const unsigned char *p = (const unsigned char *)v;
-
-	sput(s, "\"");
-	for (; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			sput(s, "\\%c", *p);
-		else if (*p < 0x20)
-			sput(s, "\\u%04x", *p);
-		else
-			sput(s, "%c", *p);
-	}
-	sput(s, "\"");
-}
-
 char *
 sl_merge_json_vantages(const struct sl_merge *m)
 {
-	struct str s = {NULL, 0, 0};
+	char *p = NULL;
+	size_t plen = 0;
+	FILE *f = open_memstream(&p, &plen);
 	int k;
 
-	sput(&s, "[");
+	if (f == NULL)
+		return sl_xstrdup("[]");
+
+	fprintf(f, "[");
 	for (k = 0; k < m->nv; k++) {
 		const struct vant *v = &m->v[k];
-		sput(&s, "%s{\"file\":", k ? "," : "");
-		sput_json_str(&s, v->file_name);
-		sput(&s, ",\"interface\":%d,\"name\":", v->iface);
-		sput_json_str(&s, v->name);
+		fprintf(f, "%s{\"file\":", k ? "," : "");
+		sl_json_str(f, v->file_name);
+		fprintf(f, ",\"interface\":%d,\"name\":", v->iface);
+		sl_json_str(f, v->name);
 		if (v->has_offset)
-			sput(&s,
-			     ",\"clock_offset_us\":%" PRId64
-			     ",\"uncertainty_us\":%" PRId64 "}",
-			     v->offset / 1000, v->unc / 1000);
+			fprintf(f,
+				",\"clock_offset_us\":%" PRId64
+				",\"uncertainty_us\":%" PRId64 "}",
+				v->offset / 1000, v->unc / 1000);
 		else
-			sput(&s, ",\"clock_offset_us\":null,"
-				 "\"uncertainty_us\":null}");
+			fprintf(f, ",\"clock_offset_us\":null,"
+				   "\"uncertainty_us\":null}");
 	}
-	sput(&s, "]");
-	return s.p;
+	fprintf(f, "]");
+	fclose(f);
+	return p;
 }
 
 char *
 sl_merge_json_merged(const struct sl_merge *m)
 {
-	struct str s = {NULL, 0, 0};
+	char *p = NULL;
+	size_t plen = 0;
+	FILE *f = open_memstream(&p, &plen);
 	unsigned i, j, n = 0;
 	char e[SL_EP_STRLEN], fl[8];
 
-	sput(&s, "[");
+	if (f == NULL)
+		return sl_xstrdup("[]");
+	fprintf(f, "[");
 	for (i = 0; i < m->n; i++) {
 		const struct mhs *a = &m->h[i], *b;
-		int64_t f, t, d, r;
+		int64_t t_from, t_to, d, r;
 		if (a->match < 0 || (unsigned)a->match < i)
 			continue;
 		b = &m->h[a->match];
-		sput(&s,
-		     "%s{\"shape\":\"%s\",\"views\":[{\"vantage\":%d,"
-		     "\"handshake\":%u},{\"vantage\":%d,\"handshake\":%u}]",
-		     n++ ? "," : "", sl_shape_name(a->shape), a->vant, a->id,
-		     b->vant, b->id);
-		if (syns_in_flight(m, a, &f, &t))
-			sput(&s, ",\"syns_in_flight_us\":%" PRId64,
-			     (t - f) / 1000);
+		fprintf(f,
+			"%s{\"shape\":\"%s\",\"views\":[{\"vantage\":%d,"
+			"\"handshake\":%u},{\"vantage\":%d,\"handshake\":%u}]",
+			n++ ? "," : "", sl_shape_name(a->shape), a->vant, a->id,
+			b->vant, b->id);
+		if (syns_in_flight(m, a, &t_from, &t_to))
+			fprintf(f, ",\"syns_in_flight_us\":%" PRId64,
+				(t_to - t_from) / 1000);
 		else
-			sput(&s, ",\"syns_in_flight_us\":null");
-		sput(&s, ",\"segments\":[");
+			fprintf(f, ",\"syns_in_flight_us\":null");
+		fprintf(f, ",\"segments\":[");
 		for (j = 0; j < a->nseg; j++) {
 			const struct mseg *sg = &a->seg[j];
 			seg_flags(sg->flags, fl);
-			sput(&s, "%s{\"from\":", j ? "," : "");
-			sput_json_str(&s, sl_endpoint_str(&a->ep[sg->from], e,
-							  sizeof(e)));
-			sput(&s, ",\"flags\":\"%s\",\"seq\":%u,\"ack\":%u", fl,
-			     sg->seq, sg->ack);
+			fprintf(f, "%s{\"from\":", j ? "," : "");
+			sl_json_str(
+			    f, sl_endpoint_str(&a->ep[sg->from], e, sizeof(e)));
+			fprintf(f, ",\"flags\":\"%s\",\"seq\":%u,\"ack\":%u",
+				fl, sg->seq, sg->ack);
 			if (seg_times(m, a, j, &d, &r))
-				sput(&s,
-				     ",\"depart_ns\":%" PRId64
-				     ",\"arrive_ns\":%" PRId64
-				     ",\"one_way_us\":%" PRId64,
-				     d, r, (r - d) / 1000);
-			sput(&s, ",\"frames\":[%" PRIu64, sg->frame);
+				fprintf(f,
+					",\"depart_ns\":%" PRId64
+					",\"arrive_ns\":%" PRId64
+					",\"one_way_us\":%" PRId64,
+					d, r, (r - d) / 1000);
+			fprintf(f, ",\"frames\":[%" PRIu64, sg->frame);
 			if (sg->peer >= 0)
-				sput(&s, ",%" PRIu64, b->seg[sg->peer].frame);
-			sput(&s, "]}");
+				fprintf(f, ",%" PRIu64, b->seg[sg->peer].frame);
+			fprintf(f, "]}");
 		}
-		sput(&s, "]}");
+		fprintf(f, "]}");
 	}
-	sput(&s, "]");
-	return s.p;
+	fprintf(f, "]");
+	fclose(f);
+	return p;
 }
 
 void

@@ -15,6 +15,7 @@
 #include "analyze.h"
 #include "annotate.h"
 #include "cli.h"
+#include "cmd_inject.h"
 #include "report.h"
 #include "run_peer.h"
 #include "sandbox.h"
@@ -94,32 +95,6 @@ list_scenarios(FILE *f)
 
 	for (size_t i = 0; (s = sl_scenario_at(i)) != NULL; i++)
 		fprintf(f, "  %-19s %s\n", s->name, s->summary);
-}
-
-/* "10ms", "-9.5ms", "500us", "2s", "10" (ms) -> ns; false if malformed. */
-static bool
-parse_time(const char *s, int64_t *ns)
-{
-	char *end;
-	double v = strtod(s, &end), mul = 1e6;
-
-	if (end == s)
-		return false;
-	if (strcmp(end, "ns") == 0)
-		mul = 1;
-	else if (strcmp(end, "us") == 0)
-		mul = 1e3;
-	else if (strcmp(end, "ms") == 0 || *end == '\0')
-		mul = 1e6;
-	else if (strcmp(end, "s") == 0)
-		mul = 1e9;
-	else
-		return false;
-	v *= mul;
-	if (v > 60e9 || v < -60e9)
-		return false;
-	*ns = (int64_t)v;
-	return true;
 }
 
 /* ---- analysis of one run ---- */
@@ -539,7 +514,7 @@ sl_cmd_run(int argc, char **argv)
 			}
 			break;
 		case 'd':
-			if (!parse_time(optarg, &o.delay_ns) ||
+			if (!sl_cli_parse_time(optarg, &o.delay_ns) ||
 			    o.delay_ns < 0) {
 				fprintf(stderr,
 					"synlab run: --delay wants a "
@@ -549,7 +524,7 @@ sl_cmd_run(int argc, char **argv)
 			}
 			break;
 		case 't':
-			if (!parse_time(optarg, &o.offset_ns)) {
+			if (!sl_cli_parse_time(optarg, &o.offset_ns)) {
 				fprintf(stderr,
 					"synlab run: --offset wants a "
 					"time like -2.5ms, not '%s'\n",
@@ -598,7 +573,7 @@ sl_cmd_run(int argc, char **argv)
 			break;
 		case 'V':
 			/* A bare number is seconds here ("--interval 2"). */
-			if (!parse_time(optarg, &pa.interval_ns) ||
+			if (!sl_cli_parse_time(optarg, &pa.interval_ns) ||
 			    pa.interval_ns <= 0) {
 				fprintf(stderr,
 					"synlab run: --interval wants a "
