@@ -14,6 +14,7 @@
 
 #include "annotate.h"
 #include "cli.h"
+#include "priv.h"
 #include "cmd_inject.h"
 #include "inject.h"
 #include "inject_scenario.h"
@@ -774,6 +775,12 @@ sl_cmd_run_inject(int argc, char **argv)
 		if (ascii < 0)
 			ascii = !isatty(STDOUT_FILENO);
 		if ((rc = sl_sandbox_check(true, errbuf)) != SL_OK) {
+			fprintf(stderr, "synlab run inject: %s\n", errbuf);
+			return SL_EXIT_ENV;
+		}
+		/* Least privilege: give up every capability never used here,
+		 * before any thread exists (common/priv.h). */
+		if (sl_priv_drop_unused(errbuf) != SL_OK) {
 			fprintf(stderr, "synlab run inject: %s\n", errbuf);
 			return SL_EXIT_ENV;
 		}

@@ -15,6 +15,7 @@
 #include "analyze.h"
 #include "annotate.h"
 #include "cli.h"
+#include "priv.h"
 #include "cmd_inject.h"
 #include "report.h"
 #include "run_peer.h"
@@ -658,6 +659,12 @@ sl_cmd_run(int argc, char **argv)
 
 	/* Privileges first: a clear message rather than a half-built sandbox. */
 	if ((rc = sl_sandbox_check(s->nhosts > 1, errbuf)) != SL_OK) {
+		fprintf(stderr, "synlab run: %s\n", errbuf);
+		return SL_EXIT_ENV;
+	}
+	/* Least privilege: give up every capability never used here,
+	 * before any thread exists (common/priv.h). */
+	if (sl_priv_drop_unused(errbuf) != SL_OK) {
 		fprintf(stderr, "synlab run: %s\n", errbuf);
 		return SL_EXIT_ENV;
 	}

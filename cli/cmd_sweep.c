@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "priv.h"
 #include "cmd_inject.h"
 #include "inject.h"
 #include "inject_scenario.h"
@@ -793,6 +794,12 @@ sl_cmd_sweep(int argc, char **argv)
 	sw.tty = isatty(STDERR_FILENO);
 	sw.total_planned = (size_t)((to - from) / step + 1) * count;
 	if (sl_sandbox_check(true, sw.errbuf) != SL_OK) {
+		fprintf(stderr, "synlab sweep: %s\n", sw.errbuf);
+		return SL_EXIT_ENV;
+	}
+	/* Least privilege: give up every capability never used here,
+	 * before any thread exists (common/priv.h). */
+	if (sl_priv_drop_unused(sw.errbuf) != SL_OK) {
 		fprintf(stderr, "synlab sweep: %s\n", sw.errbuf);
 		return SL_EXIT_ENV;
 	}

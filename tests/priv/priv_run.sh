@@ -3,6 +3,7 @@
 #
 # usage: priv_run.sh SYNLAB CASE
 #   CASE: simopen simopen6 window self reuseport race kill9 sigint sweepint
+#         privdrop
 #
 # Each case runs a scenario several times and asserts, packetdrill-style,
 # the segments the kernel put on the wire (read back from the annotated
@@ -269,6 +270,26 @@ sigint)
 		fail "Ctrl-C: the section comment does not say INTERRUPTED"
 	grep -q 'INTERRUPTED' "$WORK/i.out" || fail "Ctrl-C: the report does not say INTERRUPTED"
 	echo "ok: Ctrl-C exits 130, cleans up, and leaves a valid pcapng of what was captured"
+	;;
+privdrop)
+	# Least privilege: while it runs, synlab keeps only the capabilities
+	# of common/priv.c (SYS_ADMIN 21, NET_ADMIN 12, NET_RAW 13, SYS_NICE
+	# 23, DAC_OVERRIDE 1, DAC_READ_SEARCH 2, IPC_LOCK 14, SYS_RESOURCE
+	# 24), in its bounding set too, and no_new_privs is set.
+	"$SYNLAB" run simultaneous-open --delay 2s -o "$WORK/p.pcapng" > "$WORK/p.out" 2>&1 &
+	pid=$!
+	sleep 1
+	st=/proc/$pid/status
+	[ -r "$st" ] || fail "synlab ended before the check"
+	keep=$(( (1<<21)|(1<<12)|(1<<13)|(1<<23)|(1<<1)|(1<<2)|(1<<14)|(1<<24) ))
+	for f in CapEff CapPrm CapBnd; do
+		v=$((0x$(awk -v f="$f:" '$1 == f { print $2 }' "$st")))
+		[ $(( v & ~keep )) = 0 ] || fail "$f $(printf %x $v) holds capabilities outside the kept set"
+	done
+	grep -q '^NoNewPrivs:[[:space:]]*1' "$st" || fail "no_new_privs not set"
+	eff=$(awk '$1 == "CapEff:" { print $2 }' "$st")
+	wait $pid || fail "the run failed with reduced privileges: $(tail -3 "$WORK/p.out")"
+	echo "ok: a running synlab holds CapEff $eff (at most 8 capabilities), no_new_privs set"
 	;;
 sweepint)
 	# Ctrl-C in the middle of a sweep: exit 130, nothing left behind, and
