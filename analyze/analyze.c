@@ -1855,7 +1855,11 @@ sl_analyze_file(struct sl_analyzer *az, int file, const char *path,
 	pc = pcap_open_offline_with_tstamp_precision(
 	    path, PCAP_TSTAMP_PRECISION_NANO, perr);
 	if (pc == NULL) {
-		sl_errbuf_set(errbuf, "%s: %s", path, perr);
+		/* libpcap names the file itself in some of its messages. */
+		if (strncmp(perr, path, strlen(path)) == 0)
+			sl_errbuf_set(errbuf, "%s", perr);
+		else
+			sl_errbuf_set(errbuf, "%s: %s", path, perr);
 		return SL_EIO;
 	}
 	nsec = pcap_get_tstamp_precision(pc) == PCAP_TSTAMP_PRECISION_NANO;
