@@ -1215,6 +1215,7 @@ classify(struct conn *c)
 	struct sl_handshake *hs = &c->hs;
 	struct side *a = &c->s[0], *b = &c->s[1];
 	int64_t d1 = -1, d2 = -1;
+	int near = -1; /* the capture is near 0: A, 1: B, 2: the path */
 
 	if (hs->self)
 		hs->shape =
@@ -1250,47 +1251,48 @@ classify(struct conn *c)
 	 * Vantage and round trip.  Near A, the SYN-ACK comes a round trip
 	 * after the SYN and the ACK follows at once; near B the reverse.
 	 */
-	if (hs->shape == SL_SHAPE_SIMOPEN) {
+	if (hs->shape == SL_SHAPE_SIMOPEN && a->sent_synack && b->sent_synack) {
 		d1 = a->t_synack - b->t_syn; /* A answers B's SYN */
 		d2 = b->t_synack - a->t_syn; /* B answers A's SYN */
-		if (d1 < 0 || d2 < 0)
-			d1 = d2 = -1;
-	} else if (hs->shape == SL_SHAPE_THREE_WAY && a->sent_bare_syn &&
-		   b->sent_synack && a->t_est) {
-		int fi;
+		if (d1 >= 0 && d2 >= 0) {
+			hs->rtt_us = (d1 > d2 ? d1 : d2) / 1000;
+			near = d1 < d2 / 4 ? 0 : d2 < d1 / 4 ? 1 : 2;
+		}
+	} else if ((hs->shape == SL_SHAPE_THREE_WAY ||
+		    hs->shape == SL_SHAPE_SIMOPEN) &&
+		   (a->sent_synack != b->sent_synack)) {
+		/* y's SYN, x's SYN-ACK, y's ACK (also a crafted peer that
+		 * answers a simultaneous open's SYN-ACK with a bare ACK) */
+		int x = a->sent_synack ? 0 : 1, y = 1 - x, fi;
 		int64_t tack = 0;
 		for (fi = 0; fi < (int)hs->nframes; fi++)
-			if (c->fr[fi].from == 0 &&
+			if (c->fr[fi].from == y &&
 			    c->fr[fi].role == SL_ROLE_ACK) {
 				tack = c->fr[fi].ts_ns;
 				break;
 			}
-		d1 = b->t_synack - a->t_syn_prev;
+		d1 = c->s[x].t_synack - c->s[y].t_syn_prev;
 		if (d1 < 0)
-			d1 = b->t_synack - a->t_syn;
-		d2 = tack ? tack - b->t_synack : -1;
-		if (d1 < 0 || d2 < 0)
-			d1 = d2 = -1;
+			d1 = c->s[x].t_synack - c->s[y].t_syn;
+		d2 = tack ? tack - c->s[x].t_synack : -1;
+		if (c->s[y].sent_bare_syn && d1 >= 0 && d2 >= 0) {
+			hs->rtt_us = (d1 + d2) / 1000;
+			/* near y, the ACK follows at once; near x, the SYN-ACK */
+			near = d2 < d1 / 4 ? y : d1 < d2 / 4 ? x : 2;
+		}
 	} else if (hs->shape == SL_SHAPE_REFUSED && hs->nframes >= 2) {
 		hs->rtt_us =
 		    (c->fr[hs->nframes - 1].ts_ns - a->t_syn_prev) / 1000;
 	}
-	if (d1 >= 0) {
-		hs->rtt_us = (d1 + d2) / 1000;
-		if (hs->shape == SL_SHAPE_SIMOPEN)
-			hs->rtt_us = (d1 > d2 ? d1 : d2) / 1000;
-	}
 	if (hs->self ||
 	    (is_loopback(&hs->ep[0].addr) && is_loopback(&hs->ep[1].addr)))
 		hs->vantage = SL_VANT_LOCAL;
-	else if (d1 >= 0 && hs->shape == SL_SHAPE_SIMOPEN)
-		hs->vantage = d1 < d2 / 4   ? SL_VANT_A
-			      : d2 < d1 / 4 ? SL_VANT_B
-					    : SL_VANT_PATH;
-	else if (d1 >= 0)
-		hs->vantage = d2 < d1 / 4   ? SL_VANT_A
-			      : d1 < d2 / 4 ? SL_VANT_B
-					    : SL_VANT_PATH;
+	else if (near == 0)
+		hs->vantage = SL_VANT_A;
+	else if (near == 1)
+		hs->vantage = SL_VANT_B;
+	else if (near == 2)
+		hs->vantage = SL_VANT_PATH;
 
 	/* RFC 5961 §4: a late SYN should draw a challenge ACK. */
 	if (hs->late_syns > hs->challenge_acks && c->established) {
