@@ -50,6 +50,7 @@ sl_ngindex_open(const char *path)
 
 	if (f == NULL)
 		return NULL;
+	(void)setvbuf(f, NULL, _IOFBF, 1 << 16); /* before any read */
 	if (fread(m, 1, 4, f) != 4 || get32(m, false) != BT_SHB) {
 		fclose(f);
 		return NULL;
@@ -82,6 +83,26 @@ idb_name(struct sl_ngindex *ix, struct sl_rd rd, int i)
 		    SL_OK)
 			return;
 	}
+}
+
+/*
+ * Skip n bytes through the stdio buffer: fseek would cost an lseek system
+ * call per packet (2.9 million of them on a 1.45M-packet capture, walked
+ * twice), reading stays in the buffer.
+ */
+static int
+skip(struct sl_ngindex *ix, long n)
+{
+	char scratch[4096];
+
+	while (n > 0) {
+		size_t k =
+		    n < (long)sizeof(scratch) ? (size_t)n : sizeof(scratch);
+		if (fread(scratch, 1, k, ix->f) != k)
+			return -1;
+		n -= (long)k;
+	}
+	return 0;
 }
 
 int
@@ -140,13 +161,13 @@ sl_ngindex_next(struct sl_ngindex *ix)
 						    : get16(h + 8, ix->be);
 				body -= 4;
 			}
-			if (body > 0 && fseek(ix->f, body, SEEK_CUR) != 0)
+			if (body > 0 && skip(ix, body) != 0)
 				break;
 			if (id < 0 || ix->base + id >= ix->nif)
 				break;
 			return ix->base + id;
 		}
-		if (body > 0 && fseek(ix->f, body, SEEK_CUR) != 0)
+		if (body > 0 && skip(ix, body) != 0)
 			break;
 	}
 	if (ix != NULL)
