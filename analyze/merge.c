@@ -398,24 +398,6 @@ sl_merge_apply(const struct sl_merge *m,
 	}
 }
 
-static void
-seg_flags(uint8_t fl, char *b)
-{
-	size_t n = 0;
-
-	if (fl & SL_TH_SYN)
-		b[n++] = 'S';
-	if (fl & SL_TH_FIN)
-		b[n++] = 'F';
-	if (fl & SL_TH_RST)
-		b[n++] = 'R';
-	if (fl & SL_TH_PSH)
-		b[n++] = 'P';
-	if (fl & SL_TH_ACK)
-		b[n++] = '.';
-	b[n] = '\0';
-}
-
 /* The interval in which both bare SYNs were in flight; false if none. */
 static bool
 syns_in_flight(const struct sl_merge *m, const struct mhs *a, int64_t *from,
@@ -447,7 +429,7 @@ sl_merge_print_text(const struct sl_merge *m, FILE *out)
 {
 	unsigned i, j;
 	int k;
-	char e[SL_EP_STRLEN], e2[SL_EP_STRLEN], fl[8];
+	char e[SL_EP_STRLEN], e2[SL_EP_STRLEN], fl[SL_FLAGS_STRLEN];
 
 	if (m->nmatch == 0)
 		return;
@@ -510,7 +492,7 @@ sl_merge_print_text(const struct sl_merge *m, FILE *out)
 		for (j = 0; j < a->nseg; j++) {
 			int64_t d, r;
 			const struct mseg *s = &a->seg[j];
-			seg_flags(s->flags, fl);
+			sl_tcp_flags_str(s->flags, fl);
 			if (!seg_times(m, a, j, &d, &r)) {
 				fprintf(out,
 					"    %10s %10s %9s  %s [%s] (one "
@@ -573,7 +555,7 @@ sl_merge_json_merged(const struct sl_merge *m)
 	size_t plen = 0;
 	FILE *f = open_memstream(&p, &plen);
 	unsigned i, j, n = 0;
-	char e[SL_EP_STRLEN], fl[8];
+	char e[SL_EP_STRLEN], fl[SL_FLAGS_STRLEN];
 
 	if (f == NULL)
 		return sl_xstrdup("[]");
@@ -597,7 +579,7 @@ sl_merge_json_merged(const struct sl_merge *m)
 		fprintf(f, ",\"segments\":[");
 		for (j = 0; j < a->nseg; j++) {
 			const struct mseg *sg = &a->seg[j];
-			seg_flags(sg->flags, fl);
+			sl_tcp_flags_str(sg->flags, fl);
 			fprintf(f, "%s{\"from\":", j ? "," : "");
 			sl_json_str(
 			    f, sl_endpoint_str(&a->ep[sg->from], e, sizeof(e)));

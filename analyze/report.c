@@ -81,9 +81,8 @@ sl_report_new(FILE *out, enum sl_report_fmt fmt, bool ascii,
 	return r;
 }
 
-/* tcpdump's flag letters: S F R P . (ACK) E W U */
-static void
-flag_str(uint8_t fl, char *b)
+void
+sl_tcp_flags_str(uint8_t fl, char *b)
 {
 	size_t n = 0;
 
@@ -133,10 +132,10 @@ static void
 seg_label(const struct sl_handshake *hs, const struct sl_hs_frame *f, char *b,
 	  size_t len)
 {
-	char fl[12];
+	char fl[SL_FLAGS_STRLEN];
 	int n;
 
-	flag_str(f->flags, fl);
+	sl_tcp_flags_str(f->flags, fl);
 	n = snprintf(b, len, "[%s] %" PRId64, fl, rel_seq(hs, f));
 	if (n < 0 || (size_t)n >= len)
 		return;
@@ -433,7 +432,7 @@ static void
 json_handshake(struct sl_report *r, const struct sl_handshake *hs)
 {
 	FILE *out = r->out;
-	char a[SL_EP_STRLEN], b[SL_EP_STRLEN], fl[12];
+	char a[SL_EP_STRLEN], b[SL_EP_STRLEN], fl[SL_FLAGS_STRLEN];
 	unsigned i, j;
 	int e;
 
@@ -516,7 +515,7 @@ json_handshake(struct sl_report *r, const struct sl_handshake *hs)
 	fputs("},\"segments\":[", out);
 	for (i = 0; i < hs->nframes; i++) {
 		const struct sl_hs_frame *f = &hs->frames[i];
-		flag_str(f->flags, fl);
+		sl_tcp_flags_str(f->flags, fl);
 		fprintf(out,
 			"%s\n {\"frame\":%" PRIu64 ",\"t_us\":%" PRId64
 			",\"from\":\"%c\",\"flags\":\"%s\",\"role\":\"%s\","

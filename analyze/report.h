@@ -38,6 +38,14 @@ void sl_report_finish(struct sl_report *r, const struct sl_summary *sum);
 
 void sl_report_free(struct sl_report *r);
 
+/*
+ * tcpdump's flag letters for a TCP flags octet, "S", "S.", "FP.", ...
+ * (S F R P U E W, then "." for ACK; "-" for none) into b, which holds
+ * SL_FLAGS_STRLEN bytes.
+ */
+#define SL_FLAGS_STRLEN 12
+void sl_tcp_flags_str(uint8_t flags, char *b);
+
 /* JSON string escaping helper: writes s quoted to out. */
 void sl_json_str(FILE *out, const char *s);
 
