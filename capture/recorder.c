@@ -439,3 +439,22 @@ sl_recorder_write_pcaps(const struct sl_recorder *rec, const char *dir,
 	}
 	return SL_OK;
 }
+
+uint64_t
+sl_capture_nearest_frame(const struct sl_capture *c, int64_t ts)
+{
+	uint64_t best = 0;
+	int64_t bestd = INT64_MAX;
+
+	for (size_t k = 0; k < c->npkts; k++) {
+		int64_t d = c->pkts[k].ts_ns - ts;
+
+		if (d < 0)
+			d = -d;
+		if (d < bestd) {
+			bestd = d;
+			best = k + 1;
+		}
+	}
+	return best;
+}

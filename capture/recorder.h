@@ -90,4 +90,7 @@ void sl_recorder_free(struct sl_recorder *r);
 int sl_recorder_write_pcaps(const struct sl_recorder *rec, const char *dir,
 			    char paths[][512], char *errbuf);
 
+/* The frame (from 1) of c nearest in time to ts; 0 if c is empty. */
+uint64_t sl_capture_nearest_frame(const struct sl_capture *c, int64_t ts);
+
 #endif /* SL_RECORDER_H */

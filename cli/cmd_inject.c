@@ -94,25 +94,6 @@ on_problem(const char *msg, void *arg)
 		sl_report_problem(t->report, msg);
 }
 
-static uint64_t
-nearest_frame(const struct sl_capture *c, int64_t ts)
-{
-	uint64_t best = 0;
-	int64_t bestd = INT64_MAX;
-
-	for (size_t k = 0; k < c->npkts; k++) {
-		int64_t d = c->pkts[k].ts_ns - ts;
-
-		if (d < 0)
-			d = -d;
-		if (d < bestd) {
-			bestd = d;
-			best = k + 1;
-		}
-	}
-	return best;
-}
-
 int
 sl_cli_analyze_capture(const struct sl_recorder *rec,
 		       const struct sl_events *ev, int report_fmt, bool ascii,
@@ -157,8 +138,8 @@ sl_cli_analyze_capture(const struct sl_recorder *rec,
 				if (sl_recorder_capture(rec, k)->host ==
 				    e->host)
 					f = k;
-			fr = nearest_frame(sl_recorder_capture(rec, f),
-					   e->ts_ns);
+			fr = sl_capture_nearest_frame(
+			    sl_recorder_capture(rec, f), e->ts_ns);
 			if (fr == 0)
 				continue;
 			memcpy(line, "synlab event: ", 14);

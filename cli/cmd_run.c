@@ -186,26 +186,6 @@ matched(const struct sl_scenario *s, const struct tally *t)
 
 /* ---- output ---- */
 
-/* The capture frame (1-based) of file nearest in time to ts; 0 if none. */
-static uint64_t
-nearest_frame(const struct sl_capture *c, int64_t ts)
-{
-	uint64_t best = 0;
-	int64_t bestd = INT64_MAX;
-
-	for (size_t k = 0; k < c->npkts; k++) {
-		int64_t d = c->pkts[k].ts_ns - ts;
-
-		if (d < 0)
-			d = -d;
-		if (d < bestd) {
-			bestd = d;
-			best = k + 1;
-		}
-	}
-	return best;
-}
-
 static size_t
 make_refs(const struct sl_scn_result *res, struct sl_evref *refs)
 {
@@ -397,7 +377,8 @@ report_run(const struct sl_scenario *s, const struct sl_scn_opts *o,
 		for (unsigned k = 0; k < n; k++)
 			if (sl_recorder_capture(res->rec, k)->host == e->host)
 				f = k;
-		fr = nearest_frame(sl_recorder_capture(res->rec, f), e->ts_ns);
+		fr = sl_capture_nearest_frame(sl_recorder_capture(res->rec, f),
+					      e->ts_ns);
 		if (fr == 0)
 			continue;
 		memcpy(line, "synlab event: ", 14);
