@@ -264,21 +264,6 @@ stopped(const struct rem_ctx *c)
 }
 
 static const char *
-sa_str(const union rem_sa *a, char *buf, size_t len)
-{
-	char ip[INET6_ADDRSTRLEN] = "?";
-
-	if (a->sa.sa_family == AF_INET6) {
-		inet_ntop(AF_INET6, &a->in6.sin6_addr, ip, sizeof ip);
-		snprintf(buf, len, "[%s]:%u", ip, ntohs(a->in6.sin6_port));
-	} else {
-		inet_ntop(AF_INET, &a->in.sin_addr, ip, sizeof ip);
-		snprintf(buf, len, "%s:%u", ip, ntohs(a->in.sin_port));
-	}
-	return buf;
-}
-
-static const char *
 sa_ip(const union rem_sa *a, char *buf, size_t len)
 {
 	if (a->sa.sa_family == AF_INET6)
@@ -347,8 +332,8 @@ resolve(struct rem_ctx *c, char *errbuf)
 		c->local.in6.sin6_port = htons(c->o->port);
 	else
 		c->local.in.sin_port = htons(c->o->port);
-	sa_str(&c->local, c->res->local, sizeof c->res->local);
-	sa_str(&c->peer, c->res->remote, sizeof c->res->remote);
+	sl_sockaddr_str(&c->local.sa, c->res->local, sizeof c->res->local);
+	sl_sockaddr_str(&c->peer.sa, c->res->remote, sizeof c->res->remote);
 	return SL_OK;
 }
 

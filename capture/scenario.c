@@ -108,21 +108,6 @@ mkaddr(union sa_any *a, int family, int host, uint16_t port)
 	return sizeof a->in;
 }
 
-static const char *
-addrstr(const union sa_any *a, char *buf, size_t len)
-{
-	char ip[INET6_ADDRSTRLEN] = "?";
-
-	if (a->sa.sa_family == AF_INET6) {
-		inet_ntop(AF_INET6, &a->in6.sin6_addr, ip, sizeof ip);
-		snprintf(buf, len, "[%s]:%u", ip, ntohs(a->in6.sin6_port));
-	} else {
-		inet_ntop(AF_INET, &a->in.sin_addr, ip, sizeof ip);
-		snprintf(buf, len, "%s:%u", ip, ntohs(a->in.sin_port));
-	}
-	return buf;
-}
-
 static int
 domain_of(const struct sl_scn_ctx *c)
 {
@@ -151,7 +136,8 @@ ev_bind(struct sl_scn_ctx *c, unsigned host, const char *label, int fd,
 	int rc = bind(fd, &a->sa, alen);
 
 	sl_events_add(c->ev, sl_sandbox_host_name(host), label, "bind", rc,
-		      rc ? errno : 0, "%s", addrstr(a, s, sizeof s));
+		      rc ? errno : 0, "%s",
+		      sl_sockaddr_str(&a->sa, s, sizeof s));
 	return rc;
 }
 
@@ -176,7 +162,8 @@ ev_connect(struct sl_scn_ctx *c, unsigned host, const char *label, int fd,
 	int rc = connect(fd, &a->sa, alen), err = rc ? errno : 0;
 
 	sl_events_add_at(c->ev, t, sl_sandbox_host_name(host), label, "connect",
-			 rc, err, "to %s", addrstr(a, s, sizeof s));
+			 rc, err, "to %s",
+			 sl_sockaddr_str(&a->sa, s, sizeof s));
 	errno = err;
 	return rc;
 }
@@ -399,10 +386,10 @@ run_reuseport(struct sl_scn_ctx *c, char *errbuf)
 	}
 	a1 = accept(l1, NULL, NULL);
 	sl_events_add(c->ev, 'A', "l1", "accept", a1, a1 < 0 ? errno : 0,
-		      "from %s", addrstr(&local, sbuf, sizeof sbuf));
+		      "from %s", sl_sockaddr_str(&local.sa, sbuf, sizeof sbuf));
 	a2 = accept(l2, NULL, NULL);
 	sl_events_add(c->ev, 'A', "l2", "accept", a2, a2 < 0 ? errno : 0,
-		      "from %s", addrstr(&local, sbuf, sizeof sbuf));
+		      "from %s", sl_sockaddr_str(&local.sa, sbuf, sizeof sbuf));
 	/* A third socket on the same port towards a taken 4-tuple. */
 	s3 = ev_socket(c, 0, "s3", 0);
 	if (s3 < 0)
@@ -415,7 +402,7 @@ run_reuseport(struct sl_scn_ctx *c, char *errbuf)
 		fact(c, "unexpected: s3 connected over a taken 4-tuple");
 	else
 		fact(c, "s3 to the taken 4-tuple %s -> %s: %s",
-		     addrstr(&local, sbuf, sizeof sbuf), "peer 1",
+		     sl_sockaddr_str(&local.sa, sbuf, sizeof sbuf), "peer 1",
 		     sl_errno_name(errno));
 	/* connect() twice on one socket. */
 	if (ev_connect(c, 0, "s1", s1, &p1, alen) == 0)
@@ -432,7 +419,7 @@ run_reuseport(struct sl_scn_ctx *c, char *errbuf)
 		fact(c, "s4 bind without SO_REUSEPORT: %s",
 		     sl_errno_name(errno));
 	fact(c, "s1 and s2 share %s, connected to two peers",
-	     addrstr(&local, sbuf, sizeof sbuf));
+	     sl_sockaddr_str(&local.sa, sbuf, sizeof sbuf));
 	goto out;
 fail:
 	sl_errbuf_set(errbuf, "reuseport: %s", strerror(errno));
@@ -495,14 +482,15 @@ run_race(struct sl_scn_ctx *c, char *errbuf)
 		rc = connect(fd, &dst.sa, alen);
 		err = rc ? errno : 0;
 		if (rc == 0) {
-			char sb[64];
+			char sb[64], sb2[64];
 
 			ml = sizeof me;
 			getsockname(fd, &me.sa, &ml);
-			sl_events_add_at(c->ev, t, 'A', "s", "connect", 0, 0,
-					 "attempt %u, to %s, from %s", n,
-					 addrstr(&dst, sb, sizeof sb),
-					 addrstr(&me, sb, sizeof sb));
+			sl_events_add_at(
+			    c->ev, t, 'A', "s", "connect", 0, 0,
+			    "attempt %u, to %s, from %s", n,
+			    sl_sockaddr_str(&dst.sa, sb, sizeof sb),
+			    sl_sockaddr_str(&me.sa, sb2, sizeof sb2));
 			fact(c,
 			     "attempt %u connected to itself (source port "
 			     "%u = destination port %d) after %.1f ms",
