@@ -102,20 +102,5 @@ az_classify(struct conn *c)
 	else if (near == 2)
 		hs->vantage = SL_VANT_PATH;
 
-	/* RFC 5961 §4: a late SYN should draw a challenge ACK. */
-	if (hs->late_syns > hs->challenge_acks && c->established) {
-		struct sl_finding *f = az_add_finding(
-		    c, SL_SEV_NOTE, "late-syn-unanswered", "RFC 5961 §4.2");
-		if (f) {
-			unsigned i;
-			snprintf(f->message, sizeof(f->message),
-				 "%u late SYN(s) drew %u challenge ACK(s); "
-				 "Linux answers at most one per 500 ms per "
-				 "socket (tcp_invalid_ratelimit)",
-				 hs->late_syns, hs->challenge_acks);
-			for (i = 0; i < hs->nframes; i++)
-				if (c->fr[i].role == SL_ROLE_LATE_SYN)
-					az_finding_frame(c, f, (int)i);
-		}
-	}
+	az_check_end(c);
 }

@@ -8,6 +8,7 @@
 #define SL_CONN_H
 
 #include "analyze.h"
+#include "rules.h"
 
 #define SEQ_LT(a, b)  ((int32_t)((a) - (b)) < 0)
 #define SEQ_LEQ(a, b) ((int32_t)((a) - (b)) <= 0)
@@ -96,8 +97,12 @@ struct side {
 	bool rcv_valid;	  /* rcv_hi: highest sequence end processed */
 	uint32_t rcv_hi;
 	bool took_synack; /* a SYN-ACK just synchronized this side */
-	bool ws_checked, ack_checked;
-	int64_t t_est; /* when it reached ESTABLISHED, 0 if never */
+	bool ws_checked;
+	bool sent_ack;	 /* some segment with the ACK bit */
+	bool ack_beyond; /* acknowledged more than the peer had sent */
+	uint32_t ack_hi; /* the highest such ACK */
+	int ack_fi;	 /* the first frame that did so */
+	int64_t t_est;	 /* when it reached ESTABLISHED, 0 if never */
 	unsigned npend, pcap;
 	struct pend *pend; /* allocated on first use */
 };
@@ -126,6 +131,7 @@ struct conn {
 	unsigned fcap;
 	unsigned findcap;
 	struct side s[2];
+	uint32_t raised[2]; /* rules raised, by side: 1 << sl_rule_id */
 	struct {
 		uint64_t h;
 		int64_t t;
@@ -218,17 +224,15 @@ void az_ep_send(struct conn *c, int x, const struct sl_pkt *p,
 
 /* ---- rules.c: findings ------------------------------------------------- */
 
-struct sl_finding *az_add_finding(struct conn *c, enum sl_severity sev,
-				  const char *rule, const char *rfc);
+struct sl_finding *az_raise(struct conn *c, enum sl_rule_id id, int fi1,
+			    int fi2, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 void az_finding_frame(struct conn *c, struct sl_finding *f, int fi);
-void az_check_rst_to_syn(struct conn *c, int x, const struct sl_pkt *p, int fi);
-void az_check_ws(struct conn *c, int x, const struct sl_pkt *p, int *fi,
-		 uint64_t frame, int64_t ts);
-void az_check_ack(struct conn *c, int x, const struct sl_pkt *p, int *fi,
-		  uint64_t frame, int64_t ts);
 void az_check_segment(struct conn *c, int x, const struct sl_pkt *p,
 		      enum sl_role role, bool first_from_x, int *fi,
 		      uint64_t frame, int64_t ts);
+bool az_synrcvd_acceptable(struct conn *c, int y, const struct pend *pd);
+void az_check_end(struct conn *c);
 
 /* ---- classify.c: shape, vantage, negotiated options --------------------- */
 

@@ -51,6 +51,7 @@ az_acks_syn(const struct side *me, uint32_t ack)
  */
 struct rcv {
 	struct conn *c;
+	int y;
 	struct side *me;
 	const struct pend *p;
 	uint8_t reply; /* flags of the answer y sends, 0 if unknown */
@@ -123,6 +124,8 @@ rcv_syn_received(struct rcv *r)
 	}
 	if (IS_BARE_SYN(f))
 		return true; /* a copy of the SYN already answered */
+	if (!az_synrcvd_acceptable(r->c, r->y, r->p))
+		return false;
 	if ((f & SL_TH_ACK) && az_acks_syn(r->me, r->p->ack))
 		r->after = SL_ST_ESTABLISHED;
 	if (!(f & SL_TH_SYN) && (f & SL_TH_FIN))
@@ -174,7 +177,7 @@ az_deliver(struct conn *c, int y, const struct pend *p, uint8_t reply,
 	   int64_t ts)
 {
 	struct side *me = &c->s[y];
-	struct rcv r = {c, me, p, reply, me->st, me->st};
+	struct rcv r = {c, y, me, p, reply, me->st, me->st};
 	int slot = c->hs.self ? 1 : y;
 	bool taken;
 
