@@ -30,13 +30,13 @@ az_classify(struct conn *c)
 		    a->sent_bare_syn ? SL_SHAPE_SELF : SL_SHAPE_INCOMPLETE;
 	else if (c->started_with_synack)
 		hs->shape = SL_SHAPE_INCOMPLETE;
-	else if (c->refused)
-		hs->shape = SL_SHAPE_REFUSED;
 	else if (c->simopen_path && !hs->self &&
 		 (c->established || (a->sent_synack && b->sent_synack)))
 		hs->shape = SL_SHAPE_SIMOPEN;
 	else if (c->established)
 		hs->shape = SL_SHAPE_THREE_WAY;
+	else if (c->refused)
+		hs->shape = SL_SHAPE_REFUSED;
 	else if (c->rst_seen)
 		hs->shape = SL_SHAPE_RESET;
 	else if (!b->sent_any)
@@ -72,17 +72,23 @@ az_classify(struct conn *c)
 		/* y's SYN, x's SYN-ACK, y's ACK (also a crafted peer that
 		 * answers a simultaneous open's SYN-ACK with a bare ACK) */
 		int x = a->sent_synack ? 0 : 1, y = 1 - x, fi;
-		int64_t tack = 0;
+		int64_t tack = 0, tsa = c->s[x].t_synack;
 		for (fi = 0; fi < (int)hs->nframes; fi++)
 			if (c->fr[fi].from == y &&
 			    c->fr[fi].role == SL_ROLE_ACK) {
 				tack = c->fr[fi].ts_ns;
 				break;
 			}
-		d1 = c->s[x].t_synack - c->s[y].t_syn_prev;
+		/* the SYN-ACK that ACK answers: the last one before it */
+		for (fi = 0; fi < (int)hs->nframes && tack; fi++)
+			if (c->fr[fi].from == x && c->fr[fi].ts_ns <= tack &&
+			    (c->fr[fi].role == SL_ROLE_SYNACK ||
+			     c->fr[fi].role == SL_ROLE_SYNACK_RETX))
+				tsa = c->fr[fi].ts_ns;
+		d1 = tsa - c->s[y].t_syn_prev;
 		if (d1 < 0)
-			d1 = c->s[x].t_synack - c->s[y].t_syn;
-		d2 = tack ? tack - c->s[x].t_synack : -1;
+			d1 = tsa - c->s[y].t_syn;
+		d2 = tack ? tack - tsa : -1;
 		if (c->s[y].sent_bare_syn && d1 >= 0 && d2 >= 0) {
 			hs->rtt_us = (d1 + d2) / 1000;
 			/* near y, the ACK follows at once; near x, the SYN-ACK */

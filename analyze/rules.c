@@ -25,6 +25,13 @@ static const struct sl_rule sl_rules[SL_RULE__COUNT] = {
 	 "The SYN-ACK does not acknowledge the SYN (SEG.SEQ+SEG.LEN, SYN, "
 	 "FIN and Fast Open data counted); the peer in SYN-SENT must answer "
 	 "it with a RST."},
+    [SL_RULE_SYNACK_OLD_DUP] =
+	{"synack-old-duplicate", N, false, "RFC 9293 §3.5",
+	 "Figure 8: recovery from old duplicate SYN",
+	 "A SYN-ACK acknowledges another SYN than the one captured (an old "
+	 "duplicate, or one the capture missed); the RST answering it and a "
+	 "later SYN-ACK that acknowledges the SYN recover, as Figure 8 "
+	 "shows."},
     [SL_RULE_SIMOPEN_SYNACK_NEW_ISN] =
 	{"simopen-synack-new-isn", V, true, "RFC 9293 §3.10.7.3",
 	 "<SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>",
@@ -90,7 +97,7 @@ static const struct sl_rule sl_rules[SL_RULE__COUNT] = {
 	 "An ACK covers bytes the peer never sent anywhere in this capture: "
 	 "the capture may have lost them, or they were never sent."},
     [SL_RULE_ONE_DIRECTION] =
-	{"one-direction", N, false, "-", "-",
+	{"one-direction", N, false, "capture", "-",
 	 "The capture shows one direction of the connection only, so what "
 	 "the other side sent is inferred from the ACKs."},
     [SL_RULE_LATE_SYN_UNANSWERED] =
@@ -305,11 +312,15 @@ check_synack(struct conn *c, int x, const struct sl_pkt *p, int fi)
 	int y = hs->self ? x : 1 - x;
 	struct side *sx = &c->s[x], *sy = &c->s[y];
 
-	if (sy->sent_bare_syn && !acks_syn_exactly(c, sy, p->ack))
-		az_raise(c, SL_RULE_SYNACK_BAD_ACK, sy->syn_fi, fi,
-			 "SYN-ACK acknowledges %u, not %c's ISN+1 = %u: %c "
-			 "must answer it with a RST",
-			 p->ack, 'A' + y, sy->isn + 1, 'A' + y);
+	/* decided at the end: a later good SYN-ACK makes it Figure 8 */
+	if (sy->sent_bare_syn && !acks_syn_exactly(c, sy, p->ack)) {
+		if (sx->bad_synack_fi == NO_FI && fi >= 0) {
+			sx->bad_synack_fi = fi;
+			sx->bad_synack_ack = p->ack;
+		}
+	} else if (sy->sent_bare_syn) {
+		sx->good_synack = true;
+	}
 	if (sx->sent_bare_syn && p->seq != sx->isn)
 		az_raise(c, SL_RULE_SIMOPEN_SYNACK_NEW_ISN, sx->syn_fi, fi,
 			 "%c's SYN-ACK carries SEQ %u but its SYN chose ISN "
@@ -323,7 +334,7 @@ check_synack(struct conn *c, int x, const struct sl_pkt *p, int fi)
 			 "had none; it may be sent only in answer to one",
 			 p->opts.ws, 'A' + y);
 	if (sx->sent_synack && sx->synack_fi >= 0 && sx->synack_fi != fi &&
-	    p->seq != sx->synack_seq)
+	    p->seq != sx->synack_seq && sx->bad_synack_fi != sx->synack_fi)
 		az_raise(c, SL_RULE_SYNACK_NEW_ISN, sx->synack_fi, fi,
 			 "%c sent a second SYN-ACK with ISN %u after one with "
 			 "%u: a new embryonic connection (its first request "
@@ -448,14 +459,14 @@ az_check_segment(struct conn *c, int x, const struct sl_pkt *p,
 	if (syn && (p->flags & SL_TH_ACK) && role == SL_ROLE_SYNACK)
 		check_synack(c, x, p, *fi);
 	if (rst && !sx->sent_synack && !sx->sent_bare_syn && first_from_x &&
-	    sy->sent_bare_syn && !hs->self) {
-		c->refused = true;
+	    sy->sent_bare_syn && !hs->self)
 		check_rst_to_syn(c, x, p, *fi);
-	}
 	if (!syn && !rst && c->established)
 		check_ws(c, x, p, fi, frame, ts);
 	check_ts(c, x, p, *fi, frame);
-	note_ack(c, x, p, fi, frame, ts);
+	/* a challenge ACK acknowledges another sequence space */
+	if (role != SL_ROLE_CHALLENGE_ACK)
+		note_ack(c, x, p, fi, frame, ts);
 }
 
 /*
@@ -474,13 +485,7 @@ az_synrcvd_acceptable(struct conn *c, int y, const struct pend *pd)
 
 	if ((pd->flags & (SL_TH_RST | SL_TH_SYN)) || !me->rcv_valid)
 		return true;
-	if (me->syn_win == 0)
-		in_win = len == 0 && pd->seq == nxt;
-	else
-		in_win = (SEQ_GEQ(pd->seq, nxt) &&
-			  SEQ_LT(pd->seq, nxt + me->syn_win)) ||
-			 (len > 0 && SEQ_GEQ(pd->end - 1, nxt) &&
-			  SEQ_LT(pd->end - 1, nxt + me->syn_win));
+	in_win = az_in_window(pd->seq, len, nxt, me->syn_win);
 	if (!in_win) {
 		if (first_time(c, 1 - y, SL_RULE_SYNRCVD_BAD_SEQ))
 			az_raise(c, SL_RULE_SYNRCVD_BAD_SEQ, pd->fi, NO_FI,
@@ -516,10 +521,28 @@ az_check_end(struct conn *c)
 	for (x = 0; x < 2; x++) {
 		const struct side *sx = &c->s[x];
 		const struct side *peer = &c->s[hs->self ? x : 1 - x];
+		int y = hs->self ? x : 1 - x;
 
+		if (sx->bad_synack_fi != NO_FI && sx->good_synack)
+			az_raise(
+			    c, SL_RULE_SYNACK_OLD_DUP, sx->bad_synack_fi, NO_FI,
+			    "SYN-ACK acknowledges %u, not %c's ISN+1 = %u: "
+			    "it answers another SYN; a later SYN-ACK "
+			    "acknowledges %c's",
+			    sx->bad_synack_ack, 'A' + y, peer->isn + 1,
+			    'A' + y);
+		else if (sx->bad_synack_fi != NO_FI)
+			az_raise(
+			    c, SL_RULE_SYNACK_BAD_ACK, peer->syn_fi,
+			    sx->bad_synack_fi,
+			    "SYN-ACK acknowledges %u, not %c's ISN+1 = %u: "
+			    "%c must answer it with a RST",
+			    sx->bad_synack_ack, 'A' + y, peer->isn + 1,
+			    'A' + y);
 		if (!hs->self && !peer->sent_any && sx->sent_ack) {
 			if (first_time(c, 0, SL_RULE_ONE_DIRECTION))
-				az_raise(c, SL_RULE_ONE_DIRECTION, NO_FI, NO_FI,
+				az_raise(c, SL_RULE_ONE_DIRECTION, sx->ack_fi,
+					 NO_FI,
 					 "the capture shows only what %c sent; "
 					 "%c's segments are known from %c's "
 					 "ACKs only",
@@ -528,6 +551,8 @@ az_check_end(struct conn *c)
 		}
 		if (!sx->ack_beyond || SEQ_LEQ(sx->ack_hi, peer->snd_max))
 			continue; /* the bytes came later: a reordered capture */
+		if (c->raised[x] & (1u << SL_RULE_SYNRCVD_BAD_ACK))
+			continue; /* said already, of the same ACK */
 		az_raise(c, SL_RULE_ACK_UNSENT_DATA, sx->ack_fi, NO_FI,
 			 "%c acknowledges up to %u, %u bytes beyond "
 			 "anything %c sent in this capture (highest %u): "
