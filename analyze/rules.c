@@ -347,7 +347,8 @@ check_synack(struct conn *c, int x, const struct sl_pkt *p, int fi)
  * the option; otherwise both sides use unscaled windows.  A side that
  * offered shift s, whose peer's SYN lacked the option, and whose first
  * window after the handshake is its SYN window divided by about 2^s, is
- * still scaling (Linux did so on the simultaneous-open path).
+ * still scaling: the window-scale defect of docs/kernel-notes.md (a
+ * simultaneous open against a SYN without the option).
  */
 static void
 check_ws(struct conn *c, int x, const struct sl_pkt *p, int *fi, uint64_t frame,
