@@ -91,9 +91,15 @@ role_syn(struct seg *g)
 		sx->t_syn = sx->t_syn_prev = g->ts;
 		sx->snd_valid = false;
 		sx->bad_ack_valid = false;
-		snprintf(g->note, sizeof(g->note),
-			 "new ISN while %c is in SYN-RECEIVED for the first",
-			 'A' + g->y);
+		if (sy->rcv_valid && p->seq + 1 == sy->rcv_hi)
+			snprintf(g->note, sizeof(g->note),
+				 "the SYN %c holds in SYN-RECEIVED, again",
+				 'A' + g->y);
+		else
+			snprintf(g->note, sizeof(g->note),
+				 "new ISN while %c is in SYN-RECEIVED for the "
+				 "first",
+				 'A' + g->y);
 	} else if (!sx->sent_bare_syn && !c->established && !sx->sent_synack) {
 		g->role = SL_ROLE_SYN;
 		sx->sent_bare_syn = true;
