@@ -366,11 +366,19 @@ static bool
 is_duplicate(struct conn *c, const struct sl_pkt *p, int64_t ts)
 {
 	unsigned i;
+	int d = sl_endpoint_cmp(&p->src, &c->lo) == 0 ? 0 : 1;
 
+	/*
+	 * Identical bytes again are a copy, unless the other side spoke in
+	 * between: then they are a new transmission (a listener repeats its
+	 * SYN-ACK, IP ID 0 and the same TSval, for a repeated SYN).
+	 */
 	for (i = 0; i < c->nrecent; i++)
 		if (c->recent[i].h == p->hash && ts - c->recent[i].t >= 0 &&
-		    ts - c->recent[i].t <= DUP_WINDOW_NS)
+		    ts - c->recent[i].t <= DUP_WINDOW_NS &&
+		    c->t_dir[1 - d] <= c->recent[i].t)
 			return true;
+	c->t_dir[d] = ts;
 	if (c->nrecent < RECENT_MAX) {
 		c->recent[c->nrecent].h = p->hash;
 		c->recent[c->nrecent++].t = ts;

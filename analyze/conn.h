@@ -145,6 +145,7 @@ struct conn {
 		int64_t t;
 	} recent[RECENT_MAX];
 	unsigned nrecent;
+	int64_t t_dir[2]; /* last new packet from lo (0) and from hi (1) */
 };
 
 struct sl_analyzer {

@@ -303,10 +303,13 @@ lose(struct conn *c, int x, unsigned i, const char *why)
  * A retransmission is evidence of what its sender has not processed: a
  * SYN repeated in SYN-SENT says no acceptable SYN-ACK arrived before it,
  * a SYN-ACK repeated in SYN-RECEIVED says no ACK of it did.  Such
- * segments queued for x were lost (or were still on their way).
+ * segments queued for x were lost.  A retransmission timer is at least
+ * 200 ms (Linux's TCP_RTO_MIN; a SYN-ACK's is 1 s), so a repeat sooner than
+ * LOSS_GAP_NS after the queued segment was seen proves nothing of it.
  */
+#define LOSS_GAP_NS 50000000LL
 static void
-drop_lost(struct conn *c, int x, const struct sl_pkt *p)
+drop_lost(struct conn *c, int x, const struct sl_pkt *p, int64_t ts)
 {
 	struct side *s = &c->s[x];
 	uint8_t f = p->flags & (SL_TH_SYN | SL_TH_ACK | SL_TH_RST);
@@ -316,6 +319,10 @@ drop_lost(struct conn *c, int x, const struct sl_pkt *p)
 		const struct pend *pd = &s->pend[i];
 		bool ackonly = (pd->flags & (SL_TH_SYN | SL_TH_RST)) == 0;
 		if (!(pd->flags & SL_TH_ACK) || !az_acks_syn(s, pd->ack))
+			continue;
+		/* a repeat within a retransmission timeout answers
+		 * something else; pd may still have been on its way */
+		if (pd->fi < 0 || ts - c->fr[pd->fi].ts_ns < LOSS_GAP_NS)
 			continue;
 		if (f == SL_TH_SYN && s->st == SL_ST_SYN_SENT &&
 		    s->sent_bare_syn && p->seq == s->isn &&
@@ -350,7 +357,7 @@ az_catch_up(struct conn *c, int x, const struct sl_pkt *p, int64_t ts)
 
 	if (s->npend == 0)
 		return;
-	drop_lost(c, x, p);
+	drop_lost(c, x, p, ts);
 	/*
 	 * A bare ACK that does not acknowledge the peer's SYN, from a side
 	 * of which nothing is known yet: it is synchronized on an older
