@@ -2198,6 +2198,7 @@ struct cap {
 #define U_P	4 /* not seen half way */
 #define M_TS	1 /* timestamps option */
 #define M_NOMSS 2 /* no MSS option on a SYN */
+#define M_ID0	4 /* IP ID 0 (Linux's SYN-ACK with DF) */
 
 struct mev {
 	char from;	/* 'A' or 'B' */
@@ -2288,6 +2289,8 @@ m_render(struct out *o, struct rng *r, const struct mev *ev, size_t n, int v)
 			o_ts(&op, m_tsval(e),
 			     (fl & (SYN | ACK)) == SYN ? 0 : ecr);
 		}
+		if (e->opt & M_ID0)
+			c.ipid[s] = 0;
 		tx(o, &c, s, m_seen(e, v), fl, e->seq, e->ack,
 		   (fl & RST)	? 0
 		   : (fl & SYN) ? 64240
@@ -2593,6 +2596,20 @@ static const struct mev m_ack_reordered[] = {
 };
 M_CASE(ack_reordered)
 
+/* A lost SYN-ACK; the SYN's retransmission draws two SYN-ACKs, byte for
+ * byte the same (IP ID 0, same TSval), 30 us apart, A's ACK between
+ * them next to A: the second is a transmission, not a packet copy. */
+static const struct mev m_synack_twice[] = {
+    {'A', 1000, "S", 100, 0, 0, 0, M_TS, 0},
+    {'B', 11050, "S.", 300, 101, 0, U_A | U_P, M_TS | M_ID0, 0},
+    {'A', 1001000, "S", 100, 0, 0, 0, M_TS, 0},
+    {'B', 1011050, "S.", 300, 101, 0, 0, M_TS | M_ID0, 0},
+    {'A', 1021060, ".", 101, 301, 0, 0, M_TS, 0},
+    {'B', 1011080, "S.", 300, 101, 0, 0, M_TS | M_ID0, 0},
+    {'A', 1021090, ".", 101, 301, 0, 0, M_TS, 0},
+};
+M_CASE(synack_twice)
+
 #define M_CAP(name, file, desc)                                                 \
 	{file "-a.pcap",	 F_PCAP, L_ETH, SNAP, g_m_##name##_a, NULL,     \
 	 desc ", seen next to A"},                                              \
@@ -2643,6 +2660,8 @@ M_CASE(ack_reordered)
 	      "TS in a SYN-ACK to a SYN without")                              \
 	M_CAP(ts_missing, "model-ts-missing", "TS negotiated, then missing")   \
 	M_CAP(one_way, "model-one-way", "only B's direction captured")         \
+	M_CAP(synack_twice, "model-synack-twice",                              \
+	      "two identical SYN-ACKs, an ACK between")                        \
 	M_CAP(ack_reordered, "model-ack-reordered",                            \
 	      "data captured after its ACK")
 
