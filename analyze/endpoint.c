@@ -345,98 +345,109 @@ deliver_at(struct conn *c, int x, unsigned i, uint8_t reply, int64_t ts)
 	az_deliver(c, x, &pd, reply, ts);
 }
 
+/* Index of x's first pending segment with (flags & mask) == want. */
+static unsigned
+first_pend(const struct side *s, uint8_t mask, uint8_t want)
+{
+	unsigned i;
+
+	for (i = 0; i < s->npend; i++)
+		if ((s->pend[i].flags & mask) == want)
+			break;
+	return i;
+}
+
+#define BARE_SYN_MASK (SL_TH_SYN | SL_TH_ACK)
+
 /*
- * Before side x sends p, deliver to x whatever p proves x has processed.
+ * A bare ACK that does not acknowledge the peer's SYN, from a side of
+ * which nothing is known yet: it is synchronized on an older connection
+ * (half-open, RFC 9293 Figure 9) and answers the SYN as RFC 5961 §4 says.
  */
-void
-az_catch_up(struct conn *c, int x, const struct sl_pkt *p, int64_t ts)
+static void
+by_stale_ack(struct conn *c, int x, const struct sl_pkt *p, int64_t ts)
+{
+	struct side *s = &c->s[x];
+	unsigned i = first_pend(s, BARE_SYN_MASK, SL_TH_SYN);
+
+	if (i < s->npend && p->ack != s->pend[i].end) {
+		s->st = SL_ST_ESTABLISHED;
+		s->stale = true;
+		deliver_n(c, x, i + 1, p->flags, ts);
+	}
+}
+
+/*
+ * Everything up to the last segment the ACK field covers that brought
+ * new sequence space: a copy that adds nothing (a retransmission, the
+ * SYN-ACK repeating a SYN's ISN) proves nothing.  The path is taken to
+ * keep order (FIFO).  A SYN gate that holds a bare SYN back while its
+ * SYN-ACK overtakes it breaks that; seen from the gated side, such a
+ * crossing then reads as the simultaneous open that this side did go
+ * through.
+ */
+static void
+by_ack_field(struct conn *c, int x, const struct sl_pkt *p, int64_t ts)
+{
+	struct side *s = &c->s[x];
+	bool valid = s->rcv_valid;
+	uint32_t hi = s->rcv_hi;
+	int k = -1;
+	unsigned i;
+
+	for (i = 0; i < s->npend; i++) {
+		const struct pend *pd = &s->pend[i];
+		if (pd->flags & SL_TH_RST)
+			break;
+		if (!SEQ_LEQ(pd->end, p->ack))
+			continue;
+		if (!valid || SEQ_GT(pd->end, hi)) {
+			valid = true;
+			hi = pd->end;
+			k = (int)i;
+		}
+	}
+	if (k >= 0)
+		deliver_n(c, x, (unsigned)k + 1, p->flags, ts);
+}
+
+/*
+ * A SYN-ACK answers a SYN: x has taken the peer's SYN, and a RST queued
+ * before it (which took x out of a synchronized state).  A SYN-ACK with
+ * a new ISN says x's earlier embryonic connection is gone, so a RST
+ * queued for that one came first.
+ */
+static void
+by_synack(struct conn *c, int x, const struct sl_pkt *p, int64_t ts)
+{
+	struct side *s = &c->s[x];
+	bool after_rst = false;
+	unsigned i;
+
+	if (s->sent_synack && p->seq != s->synack_seq)
+		for (i = 0; i < s->npend; i++)
+			if (s->pend[i].flags & SL_TH_RST)
+				deliver_at(c, x, i--, p->flags, ts);
+	i = first_pend(s, BARE_SYN_MASK, SL_TH_SYN);
+	after_rst = first_pend(s, SL_TH_RST, SL_TH_RST) < i;
+	/* an ACK at or below the SYN's SEQ cannot answer it */
+	if (i < s->npend && SEQ_GT(p->ack, s->pend[i].seq) &&
+	    (after_rst || s->st <= SL_ST_SYN_SENT))
+		deliver_n(c, x, i + 1, p->flags, ts);
+}
+
+/*
+ * A RST from SYN-SENT with SEQ=SEG.ACK answers an unacceptable ACK (RFC
+ * 9293 §3.10.7.3): x has processed that segment.  A RST from a closed
+ * port answers a SYN.
+ */
+static void
+by_rst(struct conn *c, int x, const struct sl_pkt *p, int64_t ts)
 {
 	struct side *s = &c->s[x];
 	unsigned i;
-	bool syn = p->flags & SL_TH_SYN, rst = p->flags & SL_TH_RST;
 
-	if (s->npend == 0)
-		return;
-	drop_lost(c, x, p, ts);
-	/*
-	 * A bare ACK that does not acknowledge the peer's SYN, from a side
-	 * of which nothing is known yet: it is synchronized on an older
-	 * connection (half-open, RFC 9293 Figure 9) and answers the SYN as
-	 * RFC 5961 §4 says.
-	 */
-	if (!syn && !rst && (p->flags & SL_TH_ACK) && s->st == SL_ST_NONE &&
-	    !s->sent_any && !c->hs.self) {
-		for (i = 0; i < s->npend; i++)
-			if ((s->pend[i].flags & (SL_TH_SYN | SL_TH_ACK)) ==
-			    SL_TH_SYN)
-				break;
-		if (i < s->npend && p->ack != s->pend[i].end) {
-			s->st = SL_ST_ESTABLISHED;
-			s->stale = true;
-			deliver_n(c, x, i + 1, p->flags, ts);
-		}
-	}
-	/*
-	 * The path is taken to keep order (FIFO).  A SYN gate that holds a
-	 * bare SYN back while its SYN-ACK overtakes it breaks that; seen from
-	 * the gated side, such a crossing then reads as the simultaneous open
-	 * that this side did go through.
-	 */
-	/*
-	 * Everything up to the last segment the ACK field covers that
-	 * brought new sequence space: a copy that adds nothing (a
-	 * retransmission, the SYN-ACK repeating a SYN's ISN) proves nothing.
-	 */
-	if (p->flags & SL_TH_ACK) {
-		bool valid = s->rcv_valid;
-		uint32_t hi = s->rcv_hi;
-		int k = -1;
-		for (i = 0; i < s->npend; i++) {
-			const struct pend *pd = &s->pend[i];
-			if (pd->flags & SL_TH_RST)
-				break;
-			if (!SEQ_LEQ(pd->end, p->ack))
-				continue;
-			if (!valid || SEQ_GT(pd->end, hi)) {
-				valid = true;
-				hi = pd->end;
-				k = (int)i;
-			}
-		}
-		if (k >= 0)
-			deliver_n(c, x, (unsigned)k + 1, p->flags, ts);
-	}
-	/*
-	 * A SYN-ACK answers a SYN: x has taken the peer's SYN, and a RST
-	 * queued before it (which took x out of a synchronized state).
-	 */
-	if (syn && (p->flags & SL_TH_ACK)) {
-		bool after_rst = false;
-		/*
-		 * A SYN-ACK with a new ISN: the side's earlier embryonic
-		 * connection is gone, so a RST queued for it came first.
-		 */
-		if (s->sent_synack && p->seq != s->synack_seq)
-			for (i = 0; i < s->npend; i++)
-				if (s->pend[i].flags & SL_TH_RST)
-					deliver_at(c, x, i--, p->flags, ts);
-		for (i = 0; i < s->npend; i++) {
-			if (s->pend[i].flags & SL_TH_RST)
-				after_rst = true;
-			if ((s->pend[i].flags & (SL_TH_SYN | SL_TH_ACK)) ==
-			    SL_TH_SYN)
-				break;
-		}
-		/* an ACK at or below the SYN's SEQ cannot answer it */
-		if (i < s->npend && SEQ_GT(p->ack, s->pend[i].seq) &&
-		    (after_rst || s->st <= SL_ST_SYN_SENT))
-			deliver_n(c, x, i + 1, p->flags, ts);
-	}
-	/*
-	 * A RST from SYN-SENT with SEQ=SEG.ACK answers an unacceptable ACK
-	 * (RFC 9293 §3.10.7.3): x has processed that segment.
-	 */
-	if (rst && s->st == SL_ST_SYN_SENT && !(p->flags & SL_TH_ACK)) {
+	if (s->st == SL_ST_SYN_SENT && !(p->flags & SL_TH_ACK)) {
 		for (i = 0; i < s->npend; i++)
 			if ((s->pend[i].flags & SL_TH_ACK) &&
 			    !(s->pend[i].flags & SL_TH_RST) &&
@@ -446,19 +457,41 @@ az_catch_up(struct conn *c, int x, const struct sl_pkt *p, int64_t ts)
 		if (i < s->npend)
 			deliver_n(c, x, i + 1, p->flags, ts);
 	}
-	/* A RST answering a bare SYN on a closed port. */
-	if (rst && s->st <= SL_ST_LISTEN) {
-		for (i = 0; i < s->npend; i++)
-			if (s->pend[i].flags & SL_TH_SYN)
-				break;
+	if (s->st <= SL_ST_LISTEN) {
+		i = first_pend(s, SL_TH_SYN, SL_TH_SYN);
 		if (i < s->npend)
 			deliver_n(c, x, i + 1, p->flags, ts);
 	}
+}
+
+/*
+ * Before side x sends p, deliver to x whatever p proves x has processed.
+ */
+void
+az_catch_up(struct conn *c, int x, const struct sl_pkt *p, int64_t ts)
+{
+	struct side *s = &c->s[x];
+	bool syn = p->flags & SL_TH_SYN, rst = p->flags & SL_TH_RST;
+	bool ack = p->flags & SL_TH_ACK;
+	unsigned i;
+
+	if (s->npend == 0)
+		return;
+	drop_lost(c, x, p, ts);
+	if (!syn && !rst && ack && s->st == SL_ST_NONE && !s->sent_any &&
+	    !c->hs.self)
+		by_stale_ack(c, x, p, ts);
+	if (ack)
+		by_ack_field(c, x, p, ts);
+	if (syn && ack)
+		by_synack(c, x, p, ts);
+	if (rst)
+		by_rst(c, x, p, ts);
 	/*
 	 * Sending a non-SYN ACK is possible only once synchronized, or as
 	 * the answer to an unacceptable segment.
 	 */
-	if (!syn && !rst && (p->flags & SL_TH_ACK)) {
+	if (!syn && !rst && ack) {
 		bool due0 = s->challenge_due;
 		while (s->npend > 0 && (due0 || !s->challenge_due) &&
 		       (s->st == SL_ST_SYN_SENT || s->st == SL_ST_SYN_RECEIVED))
@@ -466,9 +499,7 @@ az_catch_up(struct conn *c, int x, const struct sl_pkt *p, int64_t ts)
 	}
 	/* A bare ACK from a synchronized side after a SYN: challenge ACK. */
 	if (!syn && !rst && p->paylen == 0 && az_synchronized(s->st)) {
-		for (i = 0; i < s->npend; i++)
-			if (s->pend[i].flags & SL_TH_SYN)
-				break;
+		i = first_pend(s, SL_TH_SYN, SL_TH_SYN);
 		if (i < s->npend)
 			deliver_n(c, x, i + 1, p->flags, ts);
 	}
