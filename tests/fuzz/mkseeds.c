@@ -18,6 +18,7 @@
 #include <pcap/pcap.h>
 
 #include "fuzz.h"
+#include "pkt.h"
 
 static const char *decode_dir, *stream_dir;
 
@@ -83,8 +84,8 @@ from_capture(const char *path)
 		stream[sn++] = 0;	  /* ctl: raw */
 		stream[sn++] = 10;	  /* dt: 100 us */
 		stream[sn++] = (uint8_t)dli;
-		stream[sn++] = (uint8_t)(len >> 8);
-		stream[sn++] = (uint8_t)len;
+		sl_tp_put16(stream + sn, (uint32_t)len);
+		sn += 2;
 		memcpy(stream + sn, data, len);
 		sn += len;
 	}
@@ -155,13 +156,10 @@ script(uint8_t mode, const struct rec *r, size_t n)
 		b[k++] = 20; /* 200 us */
 		b[k++] = r[i].flags;
 		b[k++] = r[i].nums;
-		b[k++] = (uint8_t)(r[i].seq >> 24),
-		b[k++] = (uint8_t)(r[i].seq >> 16);
-		b[k++] = (uint8_t)(r[i].seq >> 8), b[k++] = (uint8_t)r[i].seq;
-		b[k++] = (uint8_t)(r[i].ack >> 24),
-		b[k++] = (uint8_t)(r[i].ack >> 16);
-		b[k++] = (uint8_t)(r[i].ack >> 8), b[k++] = (uint8_t)r[i].ack;
-		b[k++] = 0xfa, b[k++] = 0xf0;
+		sl_tp_put32(b + k, r[i].seq);
+		sl_tp_put32(b + k + 4, r[i].ack);
+		sl_tp_put16(b + k + 8, 0xfaf0); /* window */
+		k += 10;
 		b[k++] = r[i].optc;
 		b[k++] = r[i].pay;
 	}
