@@ -21,16 +21,11 @@
 #include <pcap/pcap.h>
 
 #include "pkt.h"
+#include "tcp.h"
 
 #define T0_SEC 1795773600LL
 #define US(x)  ((int64_t)(x)*1000)
 #define MS(x)  ((int64_t)(x)*1000000)
-
-#define FIN 0x01
-#define SYN 0x02
-#define RST 0x04
-#define PSH 0x08
-#define ACK 0x10
 
 /* One packet waiting to be written, everything needed to build it. */
 struct pend {
@@ -160,7 +155,7 @@ write_pend(pcap_dumper_t *d, const struct pend *p)
 	sl_tp_put16(frame + 12, 0x0800);
 	if (p->opts == OPT_SYN) {
 		sl_tp_opt_linux_syn(&o, 1460, tsv,
-				    (p->flags & ACK) ? tsv - 20 : 0, 7);
+				    (p->flags & SL_TH_ACK) ? tsv - 20 : 0, 7);
 	} else if (p->opts == OPT_TS) {
 		sl_tp_opt_nop(&o);
 		sl_tp_opt_nop(&o);
@@ -207,69 +202,80 @@ connection(uint32_t i, int64_t t)
 	unsigned shape = i % 16;
 
 	if (shape < 9) { /* three-way, request, response, close */
-		q(i, t, 0, SYN, a, 0, 64240, OPT_SYN, 0, false);
-		q(i, t + rtt, 1, SYN | ACK, b, a + 1, 65160, OPT_SYN, 0, false);
-		q(i, t + rtt + US(30), 0, ACK, a + 1, b + 1, 502, OPT_TS, 0,
-		  false);
-		q(i, t + rtt + US(60), 0, PSH | ACK, a + 1, b + 1, 502, OPT_TS,
-		  req, false);
-		q(i, t + 2 * rtt + US(60), 1, PSH | ACK, b + 1, a + 1 + req,
-		  509, OPT_TS, resp, false);
-		q(i, t + 2 * rtt + US(90), 0, ACK, a + 1 + req, b + 1 + resp,
-		  502, OPT_TS, 0, false);
-		q(i, t + 2 * rtt + MS(5), 0, FIN | ACK, a + 1 + req,
+		q(i, t, 0, SL_TH_SYN, a, 0, 64240, OPT_SYN, 0, false);
+		q(i, t + rtt, 1, SL_TH_SYN | SL_TH_ACK, b, a + 1, 65160,
+		  OPT_SYN, 0, false);
+		q(i, t + rtt + US(30), 0, SL_TH_ACK, a + 1, b + 1, 502, OPT_TS,
+		  0, false);
+		q(i, t + rtt + US(60), 0, SL_TH_PSH | SL_TH_ACK, a + 1, b + 1,
+		  502, OPT_TS, req, false);
+		q(i, t + 2 * rtt + US(60), 1, SL_TH_PSH | SL_TH_ACK, b + 1,
+		  a + 1 + req, 509, OPT_TS, resp, false);
+		q(i, t + 2 * rtt + US(90), 0, SL_TH_ACK, a + 1 + req,
 		  b + 1 + resp, 502, OPT_TS, 0, false);
-		q(i, t + 3 * rtt + MS(5), 1, FIN | ACK, b + 1 + resp,
-		  a + 2 + req, 509, OPT_TS, 0, false);
-		q(i, t + 3 * rtt + MS(5) + US(30), 0, ACK, a + 2 + req,
+		q(i, t + 2 * rtt + MS(5), 0, SL_TH_FIN | SL_TH_ACK, a + 1 + req,
+		  b + 1 + resp, 502, OPT_TS, 0, false);
+		q(i, t + 3 * rtt + MS(5), 1, SL_TH_FIN | SL_TH_ACK,
+		  b + 1 + resp, a + 2 + req, 509, OPT_TS, 0, false);
+		q(i, t + 3 * rtt + MS(5) + US(30), 0, SL_TH_ACK, a + 2 + req,
 		  b + 2 + resp, 502, OPT_TS, 0, false);
 		return 9;
 	}
 	if (shape < 11) { /* simultaneous open seen from A, then close */
 		int64_t d = rtt / 2;
 
-		q(i, t, 0, SYN, a, 0, 64240, OPT_SYN, 0, false);
-		q(i, t + d / 2, 1, SYN, b, 0, 64240, OPT_SYN, 0, false);
-		q(i, t + d / 2 + US(30), 0, SYN | ACK, a, b + 1, 64240, OPT_SYN,
-		  0, false);
-		q(i, t + d + US(20), 1, SYN | ACK, b, a + 1, 64240, OPT_SYN, 0,
+		q(i, t, 0, SL_TH_SYN, a, 0, 64240, OPT_SYN, 0, false);
+		q(i, t + d / 2, 1, SL_TH_SYN, b, 0, 64240, OPT_SYN, 0, false);
+		q(i, t + d / 2 + US(30), 0, SL_TH_SYN | SL_TH_ACK, a, b + 1,
+		  64240, OPT_SYN, 0, false);
+		q(i, t + d + US(20), 1, SL_TH_SYN | SL_TH_ACK, b, a + 1, 64240,
+		  OPT_SYN, 0, false);
+		q(i, t + d + US(50), 0, SL_TH_ACK, a + 1, b + 1, 63, OPT_TS, 0,
 		  false);
-		q(i, t + d + US(50), 0, ACK, a + 1, b + 1, 63, OPT_TS, 0,
+		q(i, t + 2 * d, 1, SL_TH_ACK, b + 1, a + 1, 63, OPT_TS, 0,
 		  false);
-		q(i, t + 2 * d, 1, ACK, b + 1, a + 1, 63, OPT_TS, 0, false);
-		q(i, t + 2 * d + MS(3), 0, FIN | ACK, a + 1, b + 1, 63, OPT_TS,
-		  0, false);
-		q(i, t + 3 * d + MS(3), 1, FIN | ACK, b + 1, a + 2, 63, OPT_TS,
-		  0, false);
-		q(i, t + 3 * d + MS(3) + US(30), 0, ACK, a + 2, b + 2, 63,
+		q(i, t + 2 * d + MS(3), 0, SL_TH_FIN | SL_TH_ACK, a + 1, b + 1,
+		  63, OPT_TS, 0, false);
+		q(i, t + 3 * d + MS(3), 1, SL_TH_FIN | SL_TH_ACK, b + 1, a + 2,
+		  63, OPT_TS, 0, false);
+		q(i, t + 3 * d + MS(3) + US(30), 0, SL_TH_ACK, a + 2, b + 2, 63,
 		  OPT_TS, 0, false);
 		return 9;
 	}
 	if (shape < 13) { /* refused */
-		q(i, t, 0, SYN, a, 0, 64240, OPT_SYN, 0, false);
-		q(i, t + rtt, 1, RST | ACK, 0, a + 1, 0, OPT_NONE, 0, false);
+		q(i, t, 0, SL_TH_SYN, a, 0, 64240, OPT_SYN, 0, false);
+		q(i, t + rtt, 1, SL_TH_RST | SL_TH_ACK, 0, a + 1, 0, OPT_NONE,
+		  0, false);
 		return 2;
 	}
-	if (shape == 13) { /* unanswered: SYN, retransmissions at 1, 3 s */
-		q(i, t, 0, SYN, a, 0, 64240, OPT_SYN, 0, false);
-		q(i, t + MS(1008), 0, SYN, a, 0, 64240, OPT_SYN, 0, false);
-		q(i, t + MS(3024), 0, SYN, a, 0, 64240, OPT_SYN, 0, false);
+	if (shape ==
+	    13) { /* unanswered: SL_TH_SYN, retransmissions at 1, 3 s */
+		q(i, t, 0, SL_TH_SYN, a, 0, 64240, OPT_SYN, 0, false);
+		q(i, t + MS(1008), 0, SL_TH_SYN, a, 0, 64240, OPT_SYN, 0,
+		  false);
+		q(i, t + MS(3024), 0, SL_TH_SYN, a, 0, 64240, OPT_SYN, 0,
+		  false);
 		return 3;
 	}
 	if (shape == 14) { /* reset by A after the SYN-ACK */
-		q(i, t, 0, SYN, a, 0, 64240, OPT_SYN, 0, false);
-		q(i, t + rtt, 1, SYN | ACK, b, a + 1, 65160, OPT_SYN, 0, false);
-		q(i, t + rtt + US(40), 0, RST, a + 1, 0, 0, OPT_NONE, 0, false);
+		q(i, t, 0, SL_TH_SYN, a, 0, 64240, OPT_SYN, 0, false);
+		q(i, t + rtt, 1, SL_TH_SYN | SL_TH_ACK, b, a + 1, 65160,
+		  OPT_SYN, 0, false);
+		q(i, t + rtt + US(40), 0, SL_TH_RST, a + 1, 0, 0, OPT_NONE, 0,
+		  false);
 		return 3;
 	}
-	/* self-connect: SYN, own SYN-ACK, ACK, data, ACK, FIN, ACK */
-	q(i, t, 0, SYN, a, 0, 65495, OPT_SYN, 0, true);
-	q(i, t + US(14), 1, SYN | ACK, a, a + 1, 65483, OPT_SYN, 0, true);
-	q(i, t + US(25), 0, ACK, a + 1, a + 1, 64, OPT_TS, 0, true);
-	q(i, t + US(200), 0, PSH | ACK, a + 1, a + 1, 64, OPT_TS, 5, true);
-	q(i, t + US(210), 1, ACK, a + 6, a + 6, 64, OPT_TS, 0, true);
-	q(i, t + US(400), 0, FIN | ACK, a + 6, a + 6, 64, OPT_TS, 0, true);
-	q(i, t + US(410), 1, ACK, a + 7, a + 7, 64, OPT_TS, 0, true);
+	/* self-connect: SL_TH_SYN, own SYN-SL_TH_ACK, SL_TH_ACK, data, SL_TH_ACK, SL_TH_FIN, ACK */
+	q(i, t, 0, SL_TH_SYN, a, 0, 65495, OPT_SYN, 0, true);
+	q(i, t + US(14), 1, SL_TH_SYN | SL_TH_ACK, a, a + 1, 65483, OPT_SYN, 0,
+	  true);
+	q(i, t + US(25), 0, SL_TH_ACK, a + 1, a + 1, 64, OPT_TS, 0, true);
+	q(i, t + US(200), 0, SL_TH_PSH | SL_TH_ACK, a + 1, a + 1, 64, OPT_TS, 5,
+	  true);
+	q(i, t + US(210), 1, SL_TH_ACK, a + 6, a + 6, 64, OPT_TS, 0, true);
+	q(i, t + US(400), 0, SL_TH_FIN | SL_TH_ACK, a + 6, a + 6, 64, OPT_TS, 0,
+	  true);
+	q(i, t + US(410), 1, SL_TH_ACK, a + 7, a + 7, 64, OPT_TS, 0, true);
 	return 7;
 }
 

@@ -31,6 +31,7 @@
 #include <pcap/pcap.h>
 
 #include "pkt.h"
+#include "tcp.h"
 
 #ifndef DLT_LINUX_SLL2
 #define DLT_LINUX_SLL2 276
@@ -49,11 +50,12 @@
 #define MS(x)  ((int64_t)(x)*1000000)
 #define SEC(x) ((int64_t)(x)*1000000000)
 
-#define FIN 0x01
-#define SYN 0x02
-#define RST 0x04
-#define PSH 0x08
-#define ACK 0x10
+/* The TCP flags of common/tcp.h, under the short names the cases use. */
+#define FIN SL_TH_FIN
+#define SYN SL_TH_SYN
+#define RST SL_TH_RST
+#define PSH SL_TH_PSH
+#define ACK SL_TH_ACK
 
 #define MAXPKT 2048
 
