@@ -6,7 +6,7 @@
  * README's table come from the same list.
  */
 #include "conn.h"
-#include "report.h"
+#include "json.h"
 #include "rules.h"
 
 #include <stdarg.h>
@@ -130,40 +130,55 @@ md_cell(FILE *out, const char *s)
 	}
 }
 
+static void
+rules_json(FILE *out)
+{
+	struct sl_json j;
+	unsigned i;
+
+	sl_json_init(&j, out);
+	sl_json_begin_arr(&j);
+	for (i = 0; i < SL_RULE__COUNT; i++) {
+		const struct sl_rule *r = &sl_rules[i];
+		sl_json_begin_obj(&j);
+		sl_json_key(&j, "rule");
+		sl_json_string(&j, r->id);
+		sl_json_key(&j, "severity");
+		sl_json_string(&j, sl_severity_name(r->sev));
+		sl_json_key(&j, "must");
+		sl_json_bool(&j, r->must);
+		sl_json_key(&j, "rfc");
+		sl_json_string(&j, r->rfc);
+		sl_json_key(&j, "requirement");
+		sl_json_string(&j, r->requirement);
+		sl_json_key(&j, "meaning");
+		sl_json_string(&j, r->meaning);
+		sl_json_end(&j);
+	}
+	sl_json_end(&j);
+	fputc('\n', out);
+}
+
 int
 sl_rules_write(FILE *out, bool json)
 {
 	unsigned i;
 
-	if (json)
-		fputs("[", out);
-	else
-		fputs("| rule | severity | MUST | RFC | requirement | what it "
-		      "means |\n|---|---|---|---|---|---|\n",
-		      out);
+	if (json) {
+		rules_json(out);
+		return fflush(out) != 0 || ferror(out) ? SL_EIO : 0;
+	}
+	fputs("| rule | severity | MUST | RFC | requirement | what it means "
+	      "|\n|---|---|---|---|---|---|\n",
+	      out);
 	for (i = 0; i < SL_RULE__COUNT; i++) {
 		const struct sl_rule *r = &sl_rules[i];
-		if (json) {
-			fprintf(out, "%s\n {\"rule\":", i ? "," : "");
-			sl_json_str(out, r->id);
-			fprintf(out, ", \"severity\":\"%s\", \"must\":%s",
-				sl_severity_name(r->sev),
-				r->must ? "true" : "false");
-			fputs(", \"rfc\":", out);
-			sl_json_str(out, r->rfc);
-			fputs(", \"requirement\":", out);
-			sl_json_str(out, r->requirement);
-			fputs(", \"meaning\":", out);
-			sl_json_str(out, r->meaning);
-			fputs("}", out);
-			continue;
-		}
 		fprintf(out, "| `%s` | %s | %s | %s | ", r->id,
 			sl_severity_name(r->sev), r->must ? "yes" : "no",
 			r->rfc);
-		if (strcmp(r->requirement, "-") == 0)
+		if (strcmp(r->requirement, "-") == 0) {
 			fputs("-", out);
-		else {
+		} else {
 			fputs("`", out);
 			md_cell(out, r->requirement);
 			fputs("`", out);
@@ -172,11 +187,7 @@ sl_rules_write(FILE *out, bool json)
 		md_cell(out, r->meaning);
 		fputs(" |\n", out);
 	}
-	if (json)
-		fputs("\n]\n", out);
-	if (fflush(out) != 0 || ferror(out))
-		return SL_EIO;
-	return 0;
+	return fflush(out) != 0 || ferror(out) ? SL_EIO : 0;
 }
 
 /* ---- raising findings --------------------------------------------- */

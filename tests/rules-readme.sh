@@ -22,6 +22,6 @@ if grep -q '^| `[^`]*` | violation | no |' "$tmp/table"; then
 	exit 1
 fi
 "$SYNLAB" analyze --list-rules --json >"$tmp/json" || { echo "FAIL: --list-rules --json"; exit 1; }
-nj=$(grep -c '"rule":' "$tmp/json")
+nj=$(grep -o '"rule":' "$tmp/json" | wc -l)
 [ "$nj" -eq "$n" ] || { echo "FAIL: $n rules in the table, $nj in the JSON"; exit 1; }
 echo "rules-readme: $n rules, README equal to --list-rules, JSON lists $nj"
