@@ -17,46 +17,14 @@ set -u
 SYNLAB=${1:?usage: priv_run.sh SYNLAB CASE}
 CASE=${2:?usage: priv_run.sh SYNLAB CASE}
 
-skip() { echo "SKIP: $*"; exit 77; }
-fail() { echo "FAIL [$CASE]: $*"; exit 1; }
-
-[ "$(id -u)" = 0 ] || skip "not root (privileged test: needs CAP_SYS_ADMIN, CAP_NET_ADMIN, CAP_NET_RAW)"
-[ -c /dev/net/tun ] || skip "/dev/net/tun missing (TUN driver)"
-unshare -n true 2>/dev/null || skip "cannot create a network namespace (unshare -n)"
-command -v tshark >/dev/null 2>&1 || skip "tshark not installed (reads the pcapng back)"
+. "$(dirname "$0")/lib.sh"
+priv_require
 
 WORK=$(mktemp -d /tmp/synlab-priv.XXXXXX) || fail "mktemp"
 trap 'rm -rf "$WORK"' EXIT INT TERM
 
 # ---- what must not change ----
-snapshot() {
-	{
-		echo "## netns"; ip netns list 2>&1
-		echo "## links"; ip -o link 2>&1 | sed 's/ qlen [0-9]*//'
-		echo "## addrs"; ip -o addr 2>&1
-		echo "## routes"; ip route 2>&1; ip -6 route 2>&1
-		if command -v nft >/dev/null 2>&1; then echo "## nft"; nft list ruleset 2>&1; fi
-		if command -v iptables-save >/dev/null 2>&1; then
-			echo "## iptables"; iptables-save 2>&1 | grep -v '^#'
-		fi
-		if command -v lsns >/dev/null 2>&1; then
-			echo "## net namespaces held by processes"
-			lsns -t net -n -o NS 2>/dev/null | sort
-		fi
-		echo "## run/netns"; ls /run/netns 2>/dev/null
-	} > "$1"
-}
 snapshot "$WORK/before"
-check_clean() {
-	# Namespace cleanup runs in a kernel worker: give it a moment.
-	for _ in 1 2 3 4 5 6 7 8 9 10; do
-		snapshot "$WORK/after"
-		cmp -s "$WORK/before" "$WORK/after" && return 0
-		sleep 0.2
-	done
-	diff "$WORK/before" "$WORK/after"
-	fail "something was left behind ($1)"
-}
 
 # One line a packet, '|'-separated, absolute sequence numbers:
 # 1 ip.src 2 ipv6.src 3 sport 4 dport 5 flags 6 seq 7 ack 8 len 9 mss
