@@ -109,6 +109,27 @@ run_simopen() { # FAMILY RUNS
 	echo "ok: simultaneous-open -$fam crossed in $runs of $runs runs"
 }
 
+# interrupt PID WHAT BASE: Ctrl-C to a run (or sweep) writing BASE.pcapng
+# with its output in BASE.out, a second after it started: it exits 130,
+# leaves nothing behind, and the pcapng so far is complete (tshark reads it
+# without a word, its section comment says INTERRUPTED) and holds the SYNs
+# sent before Ctrl-C.
+interrupt() {
+	sleep 1
+	kill -INT "$1"
+	wait "$1"
+	rc=$?
+	[ "$rc" = 130 ] || { cat "$3.out"; fail "$2: exit $rc, want 130"; }
+	check_clean "after $2"
+	[ -s "$3.pcapng" ] || fail "$2: no pcapng written"
+	tshark -r "$3.pcapng" >"$3.tshark" 2>"$3.err"
+	grep -v '^Running as user' "$3.err" | grep -q . &&
+		{ cat "$3.err"; fail "$2: tshark complains about the pcapng"; }
+	grep -q 'SYN' "$3.tshark" || fail "$2: the pcapng holds no SYN"
+	capinfos "$3.pcapng" 2>/dev/null | grep -q 'INTERRUPTED' ||
+		fail "$2: the section comment does not say INTERRUPTED"
+}
+
 case "$CASE" in
 simopen)
 	run_simopen 4 20
@@ -219,23 +240,7 @@ kill9)
 	;;
 sigint)
 	"$SYNLAB" run simultaneous-open --delay 3s -o "$WORK/i.pcapng" > "$WORK/i.out" 2>&1 &
-	pid=$!
-	sleep 1
-	kill -INT $pid
-	wait $pid
-	rc=$?
-	[ "$rc" = 130 ] || { cat "$WORK/i.out"; fail "Ctrl-C: exit $rc, want 130"; }
-	check_clean "after Ctrl-C"
-	# The pcapng so far is complete: tshark reads it without a word, its
-	# section comment and the report say the run was interrupted, and it
-	# holds the SYNs sent before Ctrl-C.
-	[ -s "$WORK/i.pcapng" ] || fail "Ctrl-C: no pcapng written"
-	tshark -r "$WORK/i.pcapng" >"$WORK/i.tshark" 2>"$WORK/i.err"
-	grep -v '^Running as user' "$WORK/i.err" | grep -q . &&
-		{ cat "$WORK/i.err"; fail "Ctrl-C: tshark complains about the pcapng"; }
-	grep -q 'SYN' "$WORK/i.tshark" || fail "Ctrl-C: the pcapng holds no SYN"
-	capinfos "$WORK/i.pcapng" 2>/dev/null | grep -q 'INTERRUPTED' ||
-		fail "Ctrl-C: the section comment does not say INTERRUPTED"
+	interrupt $! "Ctrl-C" "$WORK/i"
 	grep -q 'INTERRUPTED' "$WORK/i.out" || fail "Ctrl-C: the report does not say INTERRUPTED"
 	echo "ok: Ctrl-C exits 130, cleans up, and leaves a valid pcapng of what was captured"
 	;;
@@ -264,20 +269,7 @@ sweepint)
 	# the capture of the runs so far is a valid, marked pcapng.
 	"$SYNLAB" sweep simultaneous-open --delay 10ms --offset -14ms:14ms:0.5ms \
 		-o "$WORK/s.pcapng" > "$WORK/s.out" 2>&1 &
-	pid=$!
-	sleep 1
-	kill -INT $pid
-	wait $pid
-	rc=$?
-	[ "$rc" = 130 ] || { cat "$WORK/s.out"; fail "sweep Ctrl-C: exit $rc, want 130"; }
-	check_clean "after a sweep's Ctrl-C"
-	[ -s "$WORK/s.pcapng" ] || fail "sweep Ctrl-C: no pcapng written"
-	tshark -r "$WORK/s.pcapng" >"$WORK/s.tshark" 2>"$WORK/s.err"
-	grep -v '^Running as user' "$WORK/s.err" | grep -q . &&
-		{ cat "$WORK/s.err"; fail "sweep Ctrl-C: tshark complains"; }
-	grep -q 'SYN' "$WORK/s.tshark" || fail "sweep Ctrl-C: no SYN in the pcapng"
-	capinfos "$WORK/s.pcapng" 2>/dev/null | grep -q 'INTERRUPTED' ||
-		fail "sweep Ctrl-C: the section comment does not say INTERRUPTED"
+	interrupt $! "sweep Ctrl-C" "$WORK/s"
 	echo "ok: a sweep's Ctrl-C exits 130 and leaves a valid pcapng of $(wc -l < "$WORK/s.tshark") packets"
 	;;
 *)
