@@ -83,6 +83,7 @@ struct cframe {
 	uint32_t seq, ack, len;
 	uint16_t win;
 	uint8_t from, flags, role;
+	bool ae;
 	uint8_t st[2][2];
 	char *note; /* NULL, or a string of ours */
 	struct copts opts;
@@ -399,6 +400,7 @@ add_frame(struct conn *c, int from, const struct sl_pkt *p, uint64_t frame,
 	f->ts_ns = ts;
 	f->from = (uint8_t)from;
 	f->flags = p->flags;
+	f->ae = p->ae;
 	f->role = (uint8_t)role;
 	f->seq = p->seq;
 	f->ack = p->ack;
@@ -1379,6 +1381,7 @@ report(struct sl_analyzer *az, struct conn *c)
 		o->ts_ns = f->ts_ns;
 		o->from = f->from;
 		o->flags = f->flags;
+		o->ae = f->ae;
 		o->role = f->role;
 		memcpy(o->st, f->st, sizeof(o->st));
 		o->seq = f->seq;
@@ -1686,6 +1689,7 @@ process(struct sl_analyzer *az, const struct sl_pkt *p, int file,
 		}
 		c = conn_new(az, &lo, &hi, h, file);
 		c->hs.t_first_ns = ts;
+		snprintf(c->hs.encap, sizeof(c->hs.encap), "%s", p->encap);
 		(void)is_duplicate(c, p, ts);
 		if (p->flags & SL_TH_ACK) {
 			/* The capture begins after A's SYN. */
