@@ -18,9 +18,6 @@
  */
 #include "analyze.h"
 
-#include <pcap/pcap.h>
-
-#include "ngindex.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +43,7 @@
 #define TOMB_NS	    180000000000LL
 #define SWEEP_NS    10000000LL
 #define NO_FI	    (-1)
+#define TS_JUMP_NS  86400000000000LL /* a day: a clock step, not a pause */
 
 /* A segment from the peer that this side has not processed yet. */
 struct pend {
@@ -187,6 +185,10 @@ struct sl_analyzer {
 	size_t nifnames;
 	int64_t now;
 	int64_t last_sweep;
+	/* capture clock: the previous frame's time and the shift that
+	 * keeps time continuous across a jump (see clock_step) */
+	bool ts_seen;
+	int64_t ts_prev, ts_shift;
 	struct sl_summary sum;
 };
 
@@ -1789,6 +1791,38 @@ problem(struct sl_analyzer *az, int file, uint64_t frame, const char *what)
 		az->cfg.on_problem(msg, az->cfg.arg);
 }
 
+/*
+ * A frame more than TS_JUMP_NS after or before the previous one is a
+ * capture problem (a corrupt record, a clock stepped while capturing),
+ * not the passage of time: it is reported, and times from there on are
+ * shifted to continue from the previous frame, so open handshakes do not
+ * expire and no duration comes out negative.  A single bogus frame
+ * between sane ones gives two reports, the jump and the jump back.
+ */
+static int64_t
+clock_step(struct sl_analyzer *az, int file, uint64_t frame, int64_t raw)
+{
+	int64_t ts = raw + az->ts_shift;
+
+	if (az->ts_seen &&
+	    (ts - az->ts_prev > TS_JUMP_NS || az->ts_prev - ts > TS_JUMP_NS)) {
+		char msg[160];
+		snprintf(msg, sizeof(msg),
+			 "capture clock jumps %.3f s %s the previous frame; "
+			 "times from here on continue from that frame",
+			 (double)(ts > az->ts_prev ? ts - az->ts_prev
+						   : az->ts_prev - ts) /
+			     1e9,
+			 ts > az->ts_prev ? "ahead of" : "back from");
+		problem(az, file, frame, msg);
+		az->ts_shift += az->ts_prev - ts;
+		ts = az->ts_prev;
+	}
+	az->ts_seen = true;
+	az->ts_prev = ts;
+	return ts;
+}
+
 int
 sl_analyzer_feed(struct sl_analyzer *az, int file, uint64_t frame,
 		 int64_t ts_ns, int dlt, const uint8_t *data, size_t caplen,
@@ -1801,8 +1835,11 @@ sl_analyzer_feed(struct sl_analyzer *az, int file, uint64_t frame,
 	if (file != az->cur_file) {
 		finish_all(az);
 		az->cur_file = file;
+		az->ts_seen = false;
+		az->ts_shift = 0;
 	}
 	az->sum.frames++;
+	ts_ns = clock_step(az, file, frame, ts_ns);
 	err[0] = '\0';
 	st = sl_decode(dlt, data, caplen, wirelen, &pkt, err);
 	switch (st) {
@@ -1844,90 +1881,12 @@ sl_analyzer_feed(struct sl_analyzer *az, int file, uint64_t frame,
 	return SL_OK;
 }
 
-int
-sl_analyze_file(struct sl_analyzer *az, int file, const char *path,
-		char *errbuf)
+void
+sl_analyzer_end_file(struct sl_analyzer *az)
 {
-	char perr[PCAP_ERRBUF_SIZE];
-	pcap_t *pc;
-	struct pcap_pkthdr *h;
-	const u_char *data;
-	uint64_t frame = 0;
-	int dlt, r, ret = SL_OK, nsec, iface = 0;
-	struct sl_ngindex *ix;
-
-	sl_analyzer_set_file(az, file, path);
-	perr[0] = '\0';
-	pc = pcap_open_offline_with_tstamp_precision(
-	    path, PCAP_TSTAMP_PRECISION_NANO, perr);
-	if (pc == NULL) {
-		/* libpcap names the file itself in some of its messages. */
-		if (strncmp(perr, path, strlen(path)) == 0)
-			sl_errbuf_set(errbuf, "%s", perr);
-		else
-			sl_errbuf_set(errbuf, "%s: %s", path, perr);
-		return SL_EIO;
-	}
-	nsec = pcap_get_tstamp_precision(pc) == PCAP_TSTAMP_PRECISION_NANO;
-	dlt = pcap_datalink(pc);
-	if (!sl_decode_dlt_supported(dlt)) {
-		const char *name = pcap_datalink_val_to_name(dlt);
-		sl_errbuf_set(errbuf, "%s: link type %d (%s) is not supported",
-			      path, dlt, name ? name : "unknown");
-		pcap_close(pc);
-		return SL_ENOTSUP;
-	}
-	ix = sl_ngindex_open(path);
-	sl_analyzer_set_iface(az, 0, NULL);
-	while ((r = pcap_next_ex(pc, &h, &data)) == 1) {
-		int64_t ts;
-		frame++;
-		/*
-		 * libpcap 1.10 reads a classic pcap's seconds and fraction as
-		 * signed 32-bit numbers; a negative or out-of-range time (and
-		 * a pcapng time past 2262) is a corrupt record, refused as
-		 * the annotator refuses it.
-		 */
-		if (h->ts.tv_sec < 0 || h->ts.tv_usec < 0 ||
-		    h->ts.tv_usec >= (nsec ? 1000000000 : 1000000) ||
-		    h->ts.tv_sec > INT64_MAX / 1000000000 - 1) {
-			sl_errbuf_set(errbuf,
-				      "%s: frame %llu: timestamp out of range "
-				      "(%lld s, fraction %ld)",
-				      path, (unsigned long long)frame,
-				      (long long)h->ts.tv_sec,
-				      (long)h->ts.tv_usec);
-			ret = SL_EMALFORM;
-			break;
-		}
-		if (ix != NULL) {
-			int i = sl_ngindex_next(ix);
-			if (i >= 0 && (i != iface || frame == 1)) {
-				iface = i;
-				sl_analyzer_set_iface(az, i,
-						      sl_ngindex_name(ix, i));
-			}
-		}
-		ts = (int64_t)h->ts.tv_sec * 1000000000 +
-		     (int64_t)h->ts.tv_usec * (nsec ? 1 : 1000);
-		if (pcap_datalink(pc) != dlt) {
-			/* pcapng: a second interface of another type. */
-			dlt = pcap_datalink(pc);
-		}
-		(void)sl_analyzer_feed(az, file, frame, ts, dlt, data,
-				       h->caplen, h->len);
-	}
-	if (r == -1) {
-		sl_errbuf_set(errbuf, "%s: frame %llu: %s", path,
-			      (unsigned long long)frame + 1, pcap_geterr(pc));
-		ret = SL_EMALFORM;
-	}
-	pcap_close(pc);
-	sl_ngindex_close(ix);
 	finish_all(az);
 	az->cur_file = -1;
 	sl_analyzer_set_iface(az, 0, NULL);
-	return ret;
 }
 
 void

@@ -208,7 +208,14 @@ void sl_analyzer_set_iface(struct sl_analyzer *az, int iface, const char *name);
 void sl_analyzer_set_file(struct sl_analyzer *az, int file, const char *name);
 
 /*
- * Read a whole pcap or pcapng file through libpcap and feed it.  Returns 0,
+ * The current file has ended: finish its open handshakes (a handshake
+ * never spans two files).
+ */
+void sl_analyzer_end_file(struct sl_analyzer *az);
+
+/*
+ * Read a whole pcap or pcapng file, possibly gzip-compressed, and feed it
+ * (analyze/capfile.c).  Returns 0,
  * SL_EIO when it cannot be opened, or SL_EMALFORM when reading stopped on
  * a corrupt file (errbuf: "FILE: frame N: problem"); handshakes read
  * before the problem are kept.  Per-frame problems go to on_problem and do
