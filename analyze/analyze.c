@@ -835,8 +835,8 @@ check_rst_to_syn(struct conn *c, int x, const struct sl_pkt *p, int fi)
  * the option; otherwise both sides use unscaled windows.  A side that
  * offered shift s, whose peer's SYN lacked the option, and whose first
  * window after the handshake is its SYN window divided by about 2^s, is
- * still scaling: the defect of KERNEL.md (a simultaneous open against a
- * SYN without the option).
+ * still scaling: the window-scale defect of docs/kernel-notes.md (a
+ * simultaneous open against a SYN without the option).
  */
 static void
 check_ws(struct conn *c, int x, const struct sl_pkt *p, int *fi, uint64_t frame,
