@@ -144,6 +144,8 @@ struct conn {
 	struct {
 		uint64_t h;
 		int64_t t;
+		int64_t origin; /* see frame_origin */
+		unsigned n;	/* times seen from that origin */
 	} recent[RECENT_MAX];
 	unsigned nrecent;
 };
@@ -1605,25 +1607,61 @@ finish_all(struct sl_analyzer *az)
 		finalize(az, az->open.head, SL_END_EOF);
 }
 
+/*
+ * Where a Linux `any` capture (SLL, SLL2) saw a frame: its interface (SLL2
+ * only) and direction; -1 for other link types.
+ */
+static int64_t
+frame_origin(const struct sl_pkt *p)
+{
+	if (p->sll_pkttype < 0)
+		return -1;
+	return (p->ifindex + 1) * 256 + (p->sll_pkttype & 0xff);
+}
+
+/*
+ * A copy of one packet: the same headers within DUP_WINDOW_NS, or, on
+ * `any`, the same headers from another interface or direction that has
+ * seen them fewer times than some other origin has (a router's outgoing
+ * copy of what it received, however long it queued).  A retransmission
+ * with identical headers comes from the origin of the original: counted
+ * there, it is not a copy.
+ */
 static bool
 is_duplicate(struct conn *c, const struct sl_pkt *p, int64_t ts)
 {
-	unsigned i;
+	int64_t o = frame_origin(p);
+	unsigned i, other = 0;
+	int same = -1;
+	bool copy;
 
-	for (i = 0; i < c->nrecent; i++)
-		if (c->recent[i].h == p->hash && ts - c->recent[i].t >= 0 &&
-		    ts - c->recent[i].t <= DUP_WINDOW_NS)
-			return true;
-	if (c->nrecent < RECENT_MAX) {
-		c->recent[c->nrecent].h = p->hash;
-		c->recent[c->nrecent++].t = ts;
-	} else {
+	for (i = 0; i < c->nrecent; i++) {
+		if (c->recent[i].h != p->hash)
+			continue;
+		if (o < 0 || c->recent[i].origin == o)
+			same = (int)i;
+		else if (c->recent[i].n > other)
+			other = c->recent[i].n;
+	}
+	if (same >= 0 && ts - c->recent[same].t >= 0 &&
+	    ts - c->recent[same].t <= DUP_WINDOW_NS)
+		return true;
+	copy = o >= 0 && other > (same >= 0 ? c->recent[same].n : 0);
+	if (same >= 0) {
+		c->recent[same].n++;
+		c->recent[same].t = ts;
+		return copy;
+	}
+	if (c->nrecent == RECENT_MAX) {
 		memmove(&c->recent[0], &c->recent[1],
 			(RECENT_MAX - 1) * sizeof(c->recent[0]));
-		c->recent[RECENT_MAX - 1].h = p->hash;
-		c->recent[RECENT_MAX - 1].t = ts;
+		c->nrecent--;
 	}
-	return false;
+	c->recent[c->nrecent].h = p->hash;
+	c->recent[c->nrecent].t = ts;
+	c->recent[c->nrecent].origin = o;
+	c->recent[c->nrecent++].n = 1;
+	return copy;
 }
 
 /* Does this SYN from side x begin a new handshake on c's tuple? */

@@ -121,7 +121,8 @@ struct sl_handshake {
 	const char *file_name;	/* borrowed: lives as long as the analyzer */
 	int iface;		/* pcapng interface (vantage) in that file */
 	const char *iface_name; /* its if_name, or NULL; borrowed likewise */
-	char encap[SL_ENCAP_LEN]; /* tunnels of its first frame ("vxlan"), or "" */
+	char encap
+	    [SL_ENCAP_LEN]; /* tunnels of its first frame ("vxlan"), or "" */
 	enum sl_shape shape;
 	struct sl_endpoint ep[2]; /* [0] A: sent the first SYN seen */
 	bool self;		  /* A == B: one socket plays both roles */

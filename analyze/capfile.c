@@ -42,7 +42,8 @@ gz_read(void *src, void *buf, size_t n)
 	size_t got = 0;
 
 	while (got < n) {
-		unsigned k = n - got > 1u << 30 ? 1u << 30 : (unsigned)(n - got);
+		unsigned k =
+		    n - got > 1u << 30 ? 1u << 30 : (unsigned)(n - got);
 		int r = gzread((gzFile)src, (char *)buf + got, k);
 		if (r <= 0)
 			break;
@@ -74,7 +75,8 @@ read_pcapng(struct sl_analyzer *az, int file, const char *path, gzFile gz,
 				told = sl_xrealloc(told, (size_t)iface + 1,
 						   sizeof(*told));
 				memset(told + nif, 0,
-				       (size_t)(iface + 1 - nif) * sizeof(*told));
+				       (size_t)(iface + 1 - nif) *
+					   sizeof(*told));
 				nif = iface + 1;
 			}
 			if (told[iface]++)
@@ -98,8 +100,8 @@ static int
 read_pcap(struct sl_analyzer *az, int file, const char *path, gzFile gz,
 	  char *errbuf)
 {
-	static const cookie_io_functions_t io = {
-	    .read = gz_cookie_read, .close = gz_cookie_close};
+	static const cookie_io_functions_t io = {.read = gz_cookie_read,
+						 .close = gz_cookie_close};
 	char perr[PCAP_ERRBUF_SIZE];
 	pcap_t *pc;
 	struct pcap_pkthdr *h;
@@ -152,10 +154,11 @@ read_pcap(struct sl_analyzer *az, int file, const char *path, gzFile gz,
 			ret = SL_EMALFORM;
 			break;
 		}
-		(void)sl_analyzer_feed(
-		    az, file, frame,
-		    sec * 1000000000 + (int64_t)h->ts.tv_usec * (nsec ? 1 : 1000),
-		    dlt, data, h->caplen, h->len);
+		(void)sl_analyzer_feed(az, file, frame,
+				       sec * 1000000000 +
+					   (int64_t)h->ts.tv_usec *
+					       (nsec ? 1 : 1000),
+				       dlt, data, h->caplen, h->len);
 	}
 	if (r == -1) {
 		sl_errbuf_set(errbuf, "%s: frame %llu: %s", path,

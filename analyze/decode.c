@@ -1301,7 +1301,10 @@ link_nflog(struct dctx *c, struct sl_rd rd, size_t wire)
 			size_t plen = (size_t)len - 4;
 			/* The TLV holds what was captured; its length is
 			 * the whole value, so it is the wire length. */
-			return af_ip(c, fam == 2 ? 2 : fam == 10 ? 10 : fam,
+			return af_ip(c,
+				     fam == 2	 ? 2
+				     : fam == 10 ? 10
+						 : fam,
 				     sl_rd_sub(&rd, plen), plen);
 		}
 		padded = ((size_t)len + 3) & ~(size_t)3;
@@ -1414,15 +1417,15 @@ sl_decode_link_names(char *buf, size_t len)
 	if (len > 0)
 		buf[0] = '\0';
 	for (i = 0; i < sizeof(link_types) / sizeof(link_types[0]); i++) {
-		if (i > 0 && strcmp(link_types[i].name,
-				    link_types[i - 1].name) == 0)
+		if (i > 0 &&
+		    strcmp(link_types[i].name, link_types[i - 1].name) == 0)
 			continue;
 		if (strstr(buf, link_types[i].name) != NULL)
 			continue;
 		if (n < len)
-			n += (size_t)snprintf(buf + n, len - n, "%s%s",
-					      n ? ", " : "",
-					      link_types[i].name);
+			n +=
+			    (size_t)snprintf(buf + n, len - n, "%s%s",
+					     n ? ", " : "", link_types[i].name);
 	}
 	return n;
 }

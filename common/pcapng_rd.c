@@ -201,10 +201,9 @@ packet(struct sl_ngrd *r, uint32_t type, struct sl_rd rd, struct sl_ngpkt *p,
 	} else {
 		int64_t t = ts_ns(ifc, (uint64_t)hi << 32 | lo);
 		if (t < 0) {
-			sl_errbuf_set(errbuf,
-				      "timestamp out of range (units %llu)",
-				      (unsigned long long)((uint64_t)hi << 32 |
-							   lo));
+			sl_errbuf_set(
+			    errbuf, "timestamp out of range (units %llu)",
+			    (unsigned long long)((uint64_t)hi << 32 | lo));
 			return SL_EMALFORM;
 		}
 		p->ts_ns = t;
@@ -277,8 +276,9 @@ sl_ngrd_next(struct sl_ngrd *r, struct sl_ngpkt *p, char *errbuf)
 		if (need(r, body, got, errbuf))
 			return SL_EMALFORM;
 		if (get32(r, r->buf + body - 4) != len) {
-			sl_errbuf_set(errbuf, "block total length in header and "
-					      "trailer don't match");
+			sl_errbuf_set(errbuf,
+				      "block total length in header and "
+				      "trailer don't match");
 			return SL_EMALFORM;
 		}
 		rd = sl_rd_make(r->buf, body - 4);
@@ -293,8 +293,8 @@ sl_ngrd_next(struct sl_ngrd *r, struct sl_ngpkt *p, char *errbuf)
 				return SL_EMALFORM;
 			}
 			if (r->nif >= MAX_IFS) {
-				sl_errbuf_set(errbuf,
-					      "more than %d interfaces", MAX_IFS);
+				sl_errbuf_set(errbuf, "more than %d interfaces",
+					      MAX_IFS);
 				return SL_EMALFORM;
 			}
 			r->ifs = sl_xrealloc(r->ifs, (size_t)r->nif + 1,

@@ -68,8 +68,8 @@ analyze(const char *path, struct seen *s, char *err)
 static size_t
 hs_pkt(int i, uint16_t sport, uint8_t *b)
 {
-	struct tb_seg g = {NULL, NULL, sport, 80, 1000, 0, SL_TH_SYN, 512, 0,
-			   1460, 7,	1,    0,  0,	0};
+	struct tb_seg g = {NULL, NULL, sport, 80, 1000, 0, SL_TH_SYN, 512,
+			   0,	 1460, 7,     1,  0,	0, 0};
 
 	if (i == 1) {
 		g.src = "10.0.0.2", g.dst = "10.0.0.1";
@@ -108,10 +108,10 @@ write_mixed(const char *path)
 				     (uint32_t)n + 14, (uint32_t)n + 14, NULL),
 				 0);
 		n = hs_pkt(i, 40001, b);
-		assert_int_equal(sl_pcapng_write_packet(
-				     w, 1, 1000500000LL + i * 1000000, b,
-				     (uint32_t)n, (uint32_t)n, NULL),
-				 0);
+		assert_int_equal(
+		    sl_pcapng_write_packet(w, 1, 1000500000LL + i * 1000000, b,
+					   (uint32_t)n, (uint32_t)n, NULL),
+		    0);
 	}
 	assert_int_equal(sl_pcapng_close(w, err), 0);
 }

@@ -232,8 +232,8 @@ w_push(struct wrap *w, const uint8_t *hdr, size_t n)
 static void
 w_ipv4(struct wrap *w, uint8_t proto)
 {
-	uint8_t h[20] = {0x45, 0, 0, 0, 0, 0, 0x40, 0, 64, 0, 0, 0,
-			 192, 0, 2, 1, 192, 0, 2, 2};
+	uint8_t h[20] = {0x45, 0, 0,   0, 0, 0, 0x40, 0, 64, 0,
+			 0,    0, 192, 0, 2, 1, 192,  0, 2,  2};
 	uint8_t *p;
 
 	h[9] = proto;
@@ -294,21 +294,21 @@ w_decode(const struct wrap *w, int dlt, struct sl_pkt *p, char *err)
 	return sl_decode(dlt, w->b + w->off, w->len, w->len, p, err);
 }
 
-#define ASSERT_INNER_SYN(w, dlt, enc)                                       \
-	do {                                                                  \
-		struct sl_pkt p_;                                             \
-		char e_[SL_ERRBUF_SIZE] = "";                                 \
-		assert_int_equal(w_decode((w), (dlt), &p_, e_), SL_DEC_TCP); \
-		assert_int_equal(p_.dst.port, 443);                           \
-		assert_int_equal(p_.flags, SL_TH_SYN);                        \
-		assert_string_equal(p_.encap, (enc));                       \
+#define ASSERT_INNER_SYN(w, dlt, enc)                                          \
+	do {                                                                   \
+		struct sl_pkt p_;                                              \
+		char e_[SL_ERRBUF_SIZE] = "";                                  \
+		assert_int_equal(w_decode((w), (dlt), &p_, e_), SL_DEC_TCP);   \
+		assert_int_equal(p_.dst.port, 443);                            \
+		assert_int_equal(p_.flags, SL_TH_SYN);                         \
+		assert_string_equal(p_.encap, (enc));                          \
 	} while (0)
 
 static size_t
 inner_syn(uint8_t *ip)
 {
-	struct tb_seg g = {NULL, NULL, 40000, 443, 7, 0, SL_TH_SYN, 512, 0,
-			   1460, 7,    1,     0,   0,	0};
+	struct tb_seg g = {NULL, NULL, 40000, 443, 7, 0, SL_TH_SYN, 512,
+			   0,	 1460, 7,     1,   0, 0, 0};
 	return tb_build4(&g, ip);
 }
 
@@ -331,10 +331,9 @@ test_tunnels(void **state)
 	/* Geneve with one 4-byte option, over IPv6 */
 	w_init(&w, ip, n);
 	w_ether(&w, 0x0800);
-	(void)w_push(&w,
-		     (const uint8_t[]){0x01, 0, 0x65, 0x58, 0, 0, 7, 0, 1, 2,
-				       3, 0},
-		     12);
+	(void)w_push(
+	    &w, (const uint8_t[]){0x01, 0, 0x65, 0x58, 0, 0, 7, 0, 1, 2, 3, 0},
+	    12);
 	w_udp(&w, 6081);
 	w_ipv6(&w, 17);
 	w_ether(&w, 0x86dd);
@@ -342,10 +341,9 @@ test_tunnels(void **state)
 	/* GTP-U with a sequence number and one extension header */
 	w_init(&w, ip, n);
 	(void)w_push(&w, (const uint8_t[]){1, 0x09, 0, 0}, 4); /* PDU session */
-	(void)w_push(&w,
-		     (const uint8_t[]){0x34, 0xff, 0, 0, 0, 0, 0, 1, 0, 1, 0,
-				       0x85},
-		     12);
+	(void)w_push(
+	    &w, (const uint8_t[]){0x34, 0xff, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0x85},
+	    12);
 	w_udp(&w, 2152);
 	w_ipv4(&w, 17);
 	ASSERT_INNER_SYN(&w, 12, "gtp-u");
@@ -353,10 +351,9 @@ test_tunnels(void **state)
 	w_init(&w, ip, n);
 	(void)w_push(&w, (const uint8_t[]){0, 0, 0x10, 0x40, 0, 0, 0x21, 0x40},
 		     8);
-	(void)w_push(&w,
-		     (const uint8_t[]){0x30, 0, 0x88, 0x47, 0, 0, 0, 9, 0, 0,
-				       0, 1},
-		     12);
+	(void)w_push(
+	    &w, (const uint8_t[]){0x30, 0, 0x88, 0x47, 0, 0, 0, 9, 0, 0, 0, 1},
+	    12);
 	w_ipv4(&w, 47);
 	w_ether(&w, 0x0800);
 	ASSERT_INNER_SYN(&w, 1, "gre/mpls");
@@ -364,17 +361,15 @@ test_tunnels(void **state)
 	w_init(&w, ip, n);
 	w_ether(&w, 0x0800);
 	(void)w_push(&w, (const uint8_t[]){0x10, 0x00, 0, 1, 0, 0, 0, 0}, 8);
-	(void)w_push(&w, (const uint8_t[]){0x10, 0, 0x88, 0xbe, 0, 0, 0, 1},
-		     8);
+	(void)w_push(&w, (const uint8_t[]){0x10, 0, 0x88, 0xbe, 0, 0, 0, 1}, 8);
 	w_ipv4(&w, 47);
 	ASSERT_INNER_SYN(&w, 12, "erspan2");
 	w_init(&w, ip, n);
 	w_ether(&w, 0x0800);
 	(void)w_push(&w, (const uint8_t[]){0, 0, 0, 0, 0, 0, 0, 0}, 8);
-	(void)w_push(&w,
-		     (const uint8_t[]){0x20, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0,
-				       0x01},
-		     12);
+	(void)w_push(
+	    &w, (const uint8_t[]){0x20, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0x01},
+	    12);
 	(void)w_push(&w, (const uint8_t[]){0, 0, 0x22, 0xeb}, 4);
 	w_ipv4(&w, 47);
 	ASSERT_INNER_SYN(&w, 12, "erspan3");
@@ -409,9 +404,9 @@ test_tunnels(void **state)
 	/* FDDI + LLC/SNAP */
 	w_init(&w, ip, n);
 	(void)w_push(&w, (const uint8_t[]){0xaa, 0xaa, 3, 0, 0, 0, 8, 0}, 8);
-	(void)w_push(&w, (const uint8_t[]){0x50, 1, 2, 3, 4, 5, 6, 1, 2, 3, 4, 5,
-					   6},
-		     13);
+	(void)w_push(
+	    &w, (const uint8_t[]){0x50, 1, 2, 3, 4, 5, 6, 1, 2, 3, 4, 5, 6},
+	    13);
 	ASSERT_INNER_SYN(&w, 10, "");
 }
 
@@ -443,8 +438,8 @@ test_tunnel_depth(void **state)
 static void
 test_gso_lengths(void **state)
 {
-	struct tb_seg g = {NULL, NULL, 40000, 443, 7, 9, SL_TH_ACK, 512, 3000,
-			   -1,	 -1,   0,     0,   0, 0};
+	struct tb_seg g = {NULL, NULL, 40000, 443, 7, 9, SL_TH_ACK, 512,
+			   3000, -1,   -1,    0,   0, 0, 0};
 	static uint8_t b[4096];
 	uint8_t j[40 + 8 + 20];
 	size_t n = tb_build4(&g, b);
