@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include <pcap/pcap.h>
+#include <zlib.h>
 
 #ifndef DLT_LINUX_SLL2
 #define DLT_LINUX_SLL2 276
@@ -493,7 +494,14 @@ build(struct conn *c, int from, uint8_t flags, uint32_t seq, uint32_t ack,
 /* ------------------------------------------------------------------ */
 /* output: classic pcap (libpcap), pcapng and hand-made pcap */
 
-enum fmt { F_PCAP, F_PCAP_NS, F_PCAPNG, F_PCAPNG_NS, F_HAND };
+enum fmt {
+	F_PCAP,
+	F_PCAP_NS,
+	F_PCAPNG,
+	F_PCAPNG_NS,
+	F_HAND,
+	F_PCAPNG_MIXED, /* µs; interface 1 is raw IP with snaplen 128 */
+};
 
 enum link {
 	L_ETH,	 /* Ethernet */
@@ -535,6 +543,7 @@ struct out {
 	unsigned snaplen;
 	bool any_dup;	     /* capture on "any": every packet twice */
 	enum encap encap;    /* tunnel around each IP packet */
+	uint32_t ng_if;	     /* pcapng interface of the next packets */
 	uint32_t af6;	     /* AF_INET6 value for NULL/LOOP */
 	const char *comment; /* opt_comment for the next pcapng packet */
 	pcap_t *pd;
@@ -699,6 +708,16 @@ out_open(struct out *o, const char *dir, const char *name, enum fmt fmt,
 		n += ng_opt(b + n, 9, &res, 1);		     /* if_tsresol */
 		n += ng_opt(b + n, 0, "", 0);
 		ng_block(o, 1, b, n);
+		if (fmt == F_PCAPNG_MIXED) {
+			/* a second interface: raw IP, snaplen 128 */
+			le16(b, 101);
+			le16(b + 2, 0);
+			le32(b + 4, 128);
+			n = 8;
+			n += ng_opt(b + n, 2, "tun0", 4);
+			n += ng_opt(b + n, 0, "", 0);
+			ng_block(o, 1, b, n);
+		}
 	}
 }
 
@@ -745,9 +764,9 @@ out_rec(struct out *o, int64_t t, const uint8_t *p, size_t len)
 		uint64_t ts = (uint64_t)abs_ns;
 		size_t n;
 
-		if (o->fmt == F_PCAPNG)
+		if (o->fmt == F_PCAPNG || o->fmt == F_PCAPNG_MIXED)
 			ts /= 1000;
-		le32(b, 0); /* interface 0 */
+		le32(b, o->ng_if);
 		le32(b + 4, (uint32_t)(ts >> 32));
 		le32(b + 8, (uint32_t)ts);
 		le32(b + 12, (uint32_t)cap);
@@ -2578,6 +2597,47 @@ g_any_router_queue(struct out *o, struct rng *r)
 	rec_any(o, &c, 0, t + US(9), PKT_OUTGOING, 3, n);
 }
 
+/*
+ * A pcapng libpcap 1.10 refuses: the conversation on Ethernet interface 0,
+ * then another on raw-IP interface 1 (snaplen 128, so its 412-byte
+ * response is cut).
+ */
+static void
+g_ng_mixed(struct out *o, struct rng *r)
+{
+	struct conn c, d;
+	int64_t t;
+
+	wan_pair(&c, r);
+	t = conversation(o, &c, US(1234));
+	o->link = L_RAW;
+	o->ng_if = 1;
+	o->snaplen = 128;
+	conn_init(&d, r, P_WAN, "10.8.0.2", 50000, "10.8.0.1", 443);
+	conversation(o, &d, t + MS(10));
+}
+
+/* The file gzip-compressed in place (zlib's header has no time stamp). */
+static void
+post_gzip(struct out *o)
+{
+	static uint8_t b[1 << 20];
+	FILE *f = fopen(o->path, "rb");
+	size_t n;
+	gzFile gz;
+
+	if (f == NULL)
+		abort();
+	n = fread(b, 1, sizeof(b), f);
+	fclose(f);
+	gz = gzopen(o->path, "wb9");
+	if (gz == NULL || gzwrite(gz, b, (unsigned)n) != (int)n ||
+	    gzclose(gz) != Z_OK) {
+		fprintf(stderr, "synlab-gen: %s: gzip failed\n", o->path);
+		exit(1);
+	}
+}
+
 /* Seconds of hand-made record i (F_HAND, little-endian) += add. */
 static void
 post_add_seconds(struct out *o, unsigned i, uint32_t add)
@@ -2623,6 +2683,10 @@ seed_of(const char *name)
 	if (strncmp(name, "simopen-vantage-", 16) == 0 ||
 	    strcmp(name, "simopen-path.pcap") == 0)
 		return "simopen-10ms";
+	if (strcmp(name, "gzip-three-way.pcap.gz") == 0)
+		return "three-way.pcap"; /* the same bytes, compressed */
+	if (strcmp(name, "gzip-mixed-links.pcapng.gz") == 0)
+		return "pcapng-mixed-links.pcapng";
 	return name;
 }
 
@@ -2801,6 +2865,12 @@ static const struct cap caps[] = {
      "the conversation with seconds past 2^31 (year 2093)"},
     {"ts-jump.pcap", F_HAND, L_ETH, SNAP, g_three_way, post_ts_jump,
      "the conversation with the 5th record 10 years ahead"},
+    {"pcapng-mixed-links.pcapng", F_PCAPNG_MIXED, L_ETH, SNAP, g_ng_mixed, NULL,
+     "interface 0 Ethernet, interface 1 raw IP with snaplen 128"},
+    {"gzip-three-way.pcap.gz", F_PCAP, L_ETH, SNAP, g_three_way, post_gzip,
+     "three-way.pcap gzip-compressed"},
+    {"gzip-mixed-links.pcapng.gz", F_PCAPNG_MIXED, L_ETH, SNAP, g_ng_mixed,
+     post_gzip, "pcapng-mixed-links.pcapng gzip-compressed"},
     /* corrupt files */
     {"corrupt-bad-magic.pcap", F_HAND, L_ETH, SNAP, g_three_way, post_bad_magic,
      "wrong magic number"},
