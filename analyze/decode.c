@@ -24,8 +24,6 @@
 #define ETHERTYPE_PPPOE	   0x8864
 #define ETHERTYPE_PPP	   0x880b
 #define ETHERTYPE_TEB	   0x6558 /* transparent Ethernet bridging */
-#define ETHERTYPE_GRE_SLL  0x000b /* SLL protocol on an ARPHRD_IPGRE device */
-#define ARPHRD_IPGRE_	   778
 
 #define IPPROTO_IPIP_ 4
 #define IPPROTO_TCP_  6
@@ -1143,16 +1141,13 @@ link_ether(struct dctx *c, struct sl_rd rd, size_t wire)
 static enum sl_dec_status
 link_sll(struct dctx *c, struct sl_rd rd, size_t wire)
 {
-	uint16_t pt, hatype, type;
+	uint16_t pt, type;
 	enum sl_dec_status st;
 
-	if (sl_rd_be16(&rd, &pt) || sl_rd_be16(&rd, &hatype) ||
-	    sl_rd_skip(&rd, 10) || sl_rd_be16(&rd, &type))
+	if (sl_rd_be16(&rd, &pt) || sl_rd_skip(&rd, 12) ||
+	    sl_rd_be16(&rd, &type))
 		return SL_DEC_TRUNC;
-	c->pkt->sll_pkttype = pt;
-	st = hatype == ARPHRD_IPGRE_ && type == ETHERTYPE_GRE_SLL
-		 ? decode_gre(c, rd, wire_after(wire, 16))
-		 : decode_ethertype(c, type, rd, wire_after(wire, 16));
+	st = decode_ethertype(c, type, rd, wire_after(wire, 16));
 	c->pkt->sll_pkttype = pt;
 	return st;
 }
@@ -1161,18 +1156,16 @@ link_sll(struct dctx *c, struct sl_rd rd, size_t wire)
 static enum sl_dec_status
 link_sll2(struct dctx *c, struct sl_rd rd, size_t wire)
 {
-	uint16_t type, hatype;
+	uint16_t type;
 	uint32_t ifindex;
 	uint8_t pt;
 	enum sl_dec_status st;
 
 	if (sl_rd_be16(&rd, &type) || sl_rd_skip(&rd, 2) ||
-	    sl_rd_be32(&rd, &ifindex) || sl_rd_be16(&rd, &hatype) ||
+	    sl_rd_be32(&rd, &ifindex) || sl_rd_skip(&rd, 2) ||
 	    sl_rd_u8(&rd, &pt) || sl_rd_skip(&rd, 9))
 		return SL_DEC_TRUNC;
-	st = hatype == ARPHRD_IPGRE_ && type == ETHERTYPE_GRE_SLL
-		 ? decode_gre(c, rd, wire_after(wire, 20))
-		 : decode_ethertype(c, type, rd, wire_after(wire, 20));
+	st = decode_ethertype(c, type, rd, wire_after(wire, 20));
 	c->pkt->sll_pkttype = pt;
 	c->pkt->ifindex = (int64_t)ifindex;
 	return st;
