@@ -116,10 +116,11 @@ read_pcap(struct sl_analyzer *az, int file, const char *path, gzFile gz,
 		return SL_EIO;
 	}
 	perr[0] = '\0';
-	/* pcap_fopen_offline owns f from here, also when it fails */
+	/* pcap_fopen_offline owns f once it succeeds (pcap_close closes it) */
 	pc = pcap_fopen_offline_with_tstamp_precision(
 	    f, PCAP_TSTAMP_PRECISION_NANO, perr);
 	if (pc == NULL) {
+		fclose(f); /* and with it the gzip stream */
 		/* libpcap names the file itself in some of its messages. */
 		if (strncmp(perr, path, strlen(path)) == 0)
 			sl_errbuf_set(errbuf, "%s", perr);
