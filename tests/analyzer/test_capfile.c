@@ -79,7 +79,7 @@ hs_pkt(int i, uint16_t sport, uint8_t *b)
 		g.seq = 1001, g.ack = 5001, g.flags = SL_TH_ACK;
 		g.mss = g.ws = -1, g.sackok = 0;
 	}
-	return tb_build4(&g, b);
+	return tb_build4_n(&g, b, 200); /* b: 200 bytes */
 }
 
 /*

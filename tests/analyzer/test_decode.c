@@ -309,7 +309,7 @@ inner_syn(uint8_t *ip)
 {
 	struct tb_seg g = {NULL, NULL, 40000, 443, 7, 0, SL_TH_SYN, 512,
 			   0,	 1460, 7,     1,   0, 0, 0};
-	return tb_build4(&g, ip);
+	return tb_build4_n(&g, ip, 128); /* ip: 128 bytes */
 }
 
 static void
