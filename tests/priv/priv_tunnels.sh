@@ -119,7 +119,14 @@ while [ ! -s "$CAP" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 [ -s "$CAP" ] || fail "dumpcap did not start: $(cat "$WORK/dumpcap.txt")"
 pe busybox nc -l -p 8080 >"$WORK/got.txt" </dev/null &
 SRV=$!
-sleep 0.3
+# connect only once the server listens: a refused first try would be a
+# second handshake in the capture
+i=0
+while ! pe ss -Hltn 'sport = :8080' | grep -q . && [ $i -lt 100 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
+[ $i -lt 100 ] || fail "the server did not listen"
 echo "hello through $KIND" | busybox nc -w 2 "$DST" 8080 ||
     fail "TCP connect to $DST through $KIND failed"
 wait $SRV
