@@ -1,5 +1,6 @@
 /* \summary: annotated pcapng: every input packet copied bit-exact, handshake frames commented */
 #include "annotate.h"
+#include "merge.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -217,6 +218,32 @@ sl_annotate_handshake(const struct sl_handshake *hs, void *arg)
 			continue;
 		buf[sizeof(buf) - 1] = '\0';
 		sl_annotate_add_comment(a, hs->file, hs->frames[i].frame, buf);
+	}
+}
+
+void
+sl_annotate_conn(const struct sl_conn *c, void *arg)
+{
+	struct sl_annotate *a = arg;
+	struct sl_handshake vhs;
+	char buf[2048];
+	void *mem;
+	unsigned v, i;
+
+	if (a == NULL || c == NULL)
+		return;
+	for (v = 0; v < c->nviews; v++) {
+		sl_conn_view_hs(c, v, &vhs, &mem);
+		for (i = 0; i < vhs.nframes; i++) {
+			buf[0] = '\0';
+			if (sl_conn_frame_comment(c, v, &vhs, i, buf,
+						  sizeof(buf)) == 0)
+				continue;
+			buf[sizeof(buf) - 1] = '\0';
+			sl_annotate_add_comment(a, vhs.file,
+						vhs.frames[i].frame, buf);
+		}
+		free(mem);
 	}
 }
 

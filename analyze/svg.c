@@ -1,5 +1,6 @@
 /* \summary: SVG ladder diagrams with a true time axis (RFC 9293 §3.5 figures, drawn from captures) */
 #include "svg.h"
+#include "merge.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -202,6 +203,19 @@ sl_svg_handshake(const struct sl_handshake *hs, void *arg)
 	}
 	c->file_name = sl_xstrdup(hs->file_name ? hs->file_name : "");
 	c->hs.file_name = c->file_name;
+}
+
+void
+sl_svg_conn(const struct sl_conn *c, void *arg)
+{
+	struct sl_svg *s = arg;
+	unsigned i;
+
+	sl_svg_handshake(c->hs, s);
+	for (i = 0; c->nviews > 1 && i < c->hs->nframes; i++)
+		if (c->seg[i].timed)
+			sl_svg_set_times(c->hs->id, i, c->seg[i].dep_ns,
+					 c->seg[i].arr_ns, s);
 }
 
 void
