@@ -67,6 +67,8 @@ struct sl_merge {
 	int npairs;
 	unsigned nmatch;
 	unsigned next_id;
+	bool has_host_a;
+	struct sl_addr host_a;
 };
 
 struct sl_merge *
@@ -124,6 +126,17 @@ sl_conn_of(const struct sl_handshake *hs, struct sl_conn_one *one)
 	return &one->c;
 }
 
+static bool
+same_addr(const struct sl_addr *a, const struct sl_addr *b)
+{
+	return a->family == b->family && memcmp(a->b, b->b, sizeof(a->b)) == 0;
+}
+
+struct build;
+static void build_group(struct sl_merge *m, const unsigned *members, unsigned n,
+			struct build *b);
+static void emit(struct sl_merge *m, struct build *b);
+
 void
 sl_merge_handshake(const struct sl_handshake *hs, void *arg)
 {
@@ -131,7 +144,9 @@ sl_merge_handshake(const struct sl_handshake *hs, void *arg)
 	struct sl_conn_one one;
 	struct mhs *c;
 
-	if (!m->several) {
+	if (!m->several && !(m->has_host_a && !hs->self &&
+			     same_addr(&hs->ep[1].addr, &m->host_a) &&
+			     !same_addr(&hs->ep[0].addr, &m->host_a))) {
 		m->next_id++;
 		if (m->fn)
 			m->fn(sl_conn_of(hs, &one), m->arg);
@@ -162,6 +177,18 @@ sl_merge_handshake(const struct sl_handshake *hs, void *arg)
 	c->group = (int)m->n;
 	c->vmask = c->vant < 64 ? (uint64_t)1 << c->vant : 0;
 	m->n++;
+	if (!m->several) {
+		/* One view whose B is the named host A: passed on swapped. */
+		struct build b;
+		unsigned last = m->n - 1;
+
+		build_group(m, &last, 1, &b);
+		emit(m, &b);
+		free(b.seg);
+		free(c->hs.frames);
+		free(c->hs.find);
+		m->n--;
+	}
 }
 
 /*
@@ -541,6 +568,46 @@ cmp_bseg(const void *x, const void *y)
 	return a->src != b->src ? a->src - b->src : (int)a->fi - (int)b->fi;
 }
 
+/*
+ * Where view v was taken, from the merged times: a capture beside A sees
+ * A's segments when they leave and B's when they arrive; one beside B the
+ * reverse.  Each segment timed at two vantages votes; a view that sees
+ * both near their departure, or votes both ways, is on the path.  guess:
+ * the view's own estimate, kept when nothing was timed.
+ */
+static enum sl_vantage
+measured_vantage(const struct sl_merge *m, const struct build *b, unsigned v,
+		 int aref, enum sl_vantage guess)
+{
+	const struct vant *va = &m->v[m->h[b->hv[v]].vant];
+	unsigned k, near[2] = {0, 0}, votes = 0;
+
+	if (b->nv < 2 || !va->has_offset)
+		return guess;
+	for (k = 0; k < b->nseg; k++) {
+		const struct bseg *s = &b->seg[k];
+		int64_t t;
+		int sender;
+		if (!s->timed || s->idx[v] < 0 || s->arr <= s->t)
+			continue;
+		t = bframe(m, b, v, s->idx[v])->ts_ns - va->offset;
+		sender = s->from ^ aref; /* 0: A sent it */
+		/* nearer the departure: beside the sender */
+		if (t - s->t < s->arr - t)
+			near[sender]++;
+		else
+			near[1 - sender]++;
+		votes++;
+	}
+	if (votes == 0)
+		return guess;
+	if (near[0] == votes)
+		return SL_VANT_A;
+	if (near[1] == votes)
+		return SL_VANT_B;
+	return SL_VANT_PATH;
+}
+
 /* Everything one connection owns while it is passed on. */
 struct out {
 	struct sl_conn c;
@@ -601,9 +668,15 @@ emit(struct sl_merge *m, struct build *b)
 	}
 	if (all_timed)
 		qsort(b->seg, b->nseg, sizeof(*b->seg), cmp_bseg);
-	/* A: the host whose SYN left first. */
+	/* A: the host named so, else the host whose SYN left first. */
 	if (tsyn[1] < tsyn[0])
 		aref = 1;
+	if (m->has_host_a) {
+		bool a0 = same_addr(&h0->ep[0].addr, &m->host_a),
+		     a1 = same_addr(&h0->ep[1].addr, &m->host_a);
+		if (a0 != a1)
+			aref = a1;
+	}
 
 	o.hs = *h0;
 	o.hs.id = ++m->next_id;
@@ -619,8 +692,9 @@ emit(struct sl_merge *m, struct build *b)
 		o.views[v].hs = &mv->hs;
 		o.views[v].swap = (b->map[v][0] ^ aref) != 0;
 		o.views[v].name = va->name;
-		o.views[v].vantage =
-		    swap_vantage(mv->hs.vantage, o.views[v].swap);
+		o.views[v].vantage = measured_vantage(
+		    m, b, v, aref,
+		    swap_vantage(mv->hs.vantage, o.views[v].swap));
 		o.views[v].has_offset = va->has_offset;
 		o.views[v].offset_ns = va->offset;
 		o.views[v].unc_ns = va->unc;
@@ -773,6 +847,13 @@ sl_merge_finish(struct sl_merge *m)
 	}
 	free(bs);
 	free(ix);
+}
+
+void
+sl_merge_set_host_a(struct sl_merge *m, const struct sl_addr *a)
+{
+	m->has_host_a = true;
+	m->host_a = *a;
 }
 
 unsigned

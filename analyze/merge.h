@@ -82,6 +82,13 @@ struct sl_merge;
  */
 struct sl_merge *sl_merge_new(bool several, sl_conn_fn fn, void *arg);
 
+/*
+ * A is the host with address a wherever a connection has it (synlab run:
+ * the scenario's host A, 10.0.0.1); otherwise the host whose SYN left
+ * first.  Call before the first handshake.
+ */
+void sl_merge_set_host_a(struct sl_merge *m, const struct sl_addr *a);
+
 /* on_handshake-compatible: arg is the struct sl_merge. */
 void sl_merge_handshake(const struct sl_handshake *hs, void *arg);
 

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -100,6 +101,7 @@ struct got {
 	enum sl_shape shape;
 	char a[SL_EP_STRLEN];
 	bool swap[SL_CONN_MAXVIEWS];
+	enum sl_vantage vantage[SL_CONN_MAXVIEWS];
 	int64_t offset[SL_CONN_MAXVIEWS], unc[SL_CONN_MAXVIEWS];
 	int64_t one_way_min, one_way_max;
 };
@@ -119,6 +121,7 @@ on_conn(const struct sl_conn *c, void *arg)
 	g->one_way_max = INT64_MIN;
 	for (v = 0; v < c->nviews; v++) {
 		g->swap[v] = c->views[v].swap;
+		g->vantage[v] = c->views[v].vantage;
 		g->offset[v] = c->views[v].offset_ns;
 		g->unc[v] = c->views[v].unc_ns;
 	}
@@ -138,18 +141,35 @@ on_conn(const struct sl_conn *c, void *arg)
 
 /* Runs the analyzer and a merge of several vantages over feed(). */
 static void
-run(struct got *g, void (*feed)(struct sl_analyzer *az))
+run_a(struct got *g, void (*feed)(struct sl_analyzer *az), bool several,
+      const char *host_a)
 {
-	struct sl_merge *m = sl_merge_new(true, on_conn, g);
+	struct sl_merge *m = sl_merge_new(several, on_conn, g);
 	struct sl_analyzer_cfg cfg = {sl_merge_handshake, NULL, m, 0};
 	struct sl_analyzer *az = sl_analyzer_new(&cfg);
 
 	memset(g, 0, sizeof(*g));
+	if (host_a != NULL) {
+		struct sl_addr a = {4, {0}};
+		unsigned x[4];
+		assert_int_equal(
+		    sscanf(host_a, "%u.%u.%u.%u", &x[0], &x[1], &x[2], &x[3]),
+		    4);
+		for (int i = 0; i < 4; i++)
+			a.b[i] = (uint8_t)x[i];
+		sl_merge_set_host_a(m, &a);
+	}
 	feed(az);
 	sl_analyzer_finish(az);
 	sl_merge_finish(m);
 	sl_analyzer_free(az);
 	sl_merge_free(m);
+}
+
+static void
+run(struct got *g, void (*feed)(struct sl_analyzer *az))
+{
+	run_a(g, feed, true, NULL);
 }
 
 static void
@@ -181,6 +201,28 @@ test_two_views(void **state)
 	assert_int_equal(g.ntimed, 6);
 	assert_int_equal(g.one_way_min, 10000000);
 	assert_int_equal(g.one_way_max, 10000000);
+	/* measured: view 1 beside A, view 2 beside B */
+	assert_int_equal(g.vantage[0], SL_VANT_A);
+	assert_int_equal(g.vantage[1], SL_VANT_B);
+}
+
+/* A named host is A in every view, whichever SYN left first. */
+static void
+test_host_a(void **state)
+{
+	struct got g;
+
+	(void)state;
+	run_a(&g, feed_two, true, B);
+	assert_int_equal(g.n, 1);
+	assert_string_equal(g.a, B ":1314");
+	assert_true(g.swap[0]);
+	assert_false(g.swap[1]);
+	assert_int_equal(g.vantage[0], SL_VANT_B);
+	/* one view, streamed: swapped likewise */
+	run_a(&g, feed_two, false, B);
+	assert_int_equal(g.n, 2);
+	assert_string_equal(g.a, B ":1314");
 }
 
 static void
@@ -278,6 +320,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_two_views),
 	    cmocka_unit_test(test_nat),
+	    cmocka_unit_test(test_host_a),
 	    cmocka_unit_test(test_lost_on_path),
 	    cmocka_unit_test(test_three_views),
 	    cmocka_unit_test(test_one_vantage_apart),
