@@ -4,7 +4,8 @@
 # connection (in every view) has synlab.shape and synlab.id of it, and
 # synlab.view when it has several views; Expert Info holds one Error per
 # frame a violation names, and the display filter on synlab.shape selects
-# exactly the connection's frames.
+# exactly the connection's frames; every coloring rule of
+# contrib/wireshark/colorfilters is a filter tshark accepts.
 # usage: plugin_tshark.sh SYNLAB PLUGIN INPUT...
 set -u
 SYNLAB=${1:?usage: plugin_tshark.sh SYNLAB PLUGIN INPUT...}
@@ -17,6 +18,7 @@ tshark -v 2>/dev/null | grep -q 'with Lua' ||
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 T="tshark -X lua_script:$PLUGIN"
+COLORS=$(dirname "$PLUGIN")/colorfilters
 for in in "$@"; do
 	"$SYNLAB" analyze --json --annotate "$W/out.pcapng" "$in" >"$W/a.json"
 	[ $? -le 1 ] || { echo "FAIL $in: analyze"; exit 1; }
@@ -28,6 +30,12 @@ for in in "$@"; do
 	$T -r "$W/out.pcapng" -Y 'synlab.shape == "simultaneous-open"' \
 		-T fields -e frame.number >"$W/simopen" 2>/dev/null
 	$T -r "$W/out.pcapng" -q -z expert,error >"$W/expert" 2>/dev/null
+	grep '^@' "$COLORS" | cut -d@ -f3 | while read -r filter; do
+		$T -r "$W/out.pcapng" -Y "$filter" >/dev/null 2>"$W/cerr" || {
+			echo "FAIL: coloring rule '$filter': $(cat "$W/cerr")"
+			exit 1
+		}
+	done || exit 1
 	python3 - "$W/a.json" "$W/fields" "$W/simopen" "$W/expert" "$in" <<'PY' || exit 1
 import json, re, sys
 doc = json.load(open(sys.argv[1]))
