@@ -72,18 +72,18 @@ frame_comment(const struct sl_handshake *hs, unsigned i, const char *view,
 		else
 			sb_printf(&b, "A %s", sl_state_name(f->st[0][1]));
 	} else {
+		/* The sender first, always; then the receiver if it changed. */
 		for (k = 0; k < 2; k++) {
 			e = k == 0 ? f->from : 1 - f->from;
-			if (!changed(f, e))
-				continue;
-			sb_printf(&b, "%s%c %s -> %s", any ? ", " : "", 'A' + e,
-				  sl_state_name(f->st[e][0]),
-				  sl_state_name(f->st[e][1]));
+			if (changed(f, e))
+				sb_printf(&b, "%s%c %s -> %s", any ? ", " : "",
+					  'A' + e, sl_state_name(f->st[e][0]),
+					  sl_state_name(f->st[e][1]));
+			else if (k == 0)
+				sb_printf(&b, "%c %s", 'A' + e,
+					  sl_state_name(f->st[e][1]));
 			any = 1;
 		}
-		if (!any)
-			sb_printf(&b, "%c %s", 'A' + f->from,
-				  sl_state_name(f->st[f->from][1]));
 	}
 	sb_printf(&b, " | %s #%u", sl_shape_name(hs->shape), hs->id);
 	if (view != NULL)

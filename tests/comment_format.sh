@@ -20,8 +20,8 @@ done
 python3 - "$W/all" <<'PY'
 import re, sys
 STATE = r"(?:\?|CLOSED|LISTEN|SYN-SENT|SYN-RECEIVED|ESTABLISHED|FIN-WAIT-1|FIN-WAIT-2|CLOSE-WAIT|CLOSING|LAST-ACK|TIME-WAIT)"
-CHANGE = r"[AB] %s -> %s(?: -> %s)?" % (STATE, STATE, STATE)
-STATES = r"(?:%s(?:, %s)*|[AB] %s)" % (CHANGE, CHANGE, STATE)
+HOSTSTATE = r"[AB] %s(?: -> %s(?: -> %s)?)?" % (STATE, STATE, STATE)
+STATES = r"%s(?:, %s)?" % (HOSTSTATE, HOSTSTATE)
 SHAPE = r"(?:three-way|simultaneous-open|self-connect|refused|unanswered|reset|incomplete)"
 SHAPE_ID = r"%s #\d+(?: view \d+/\d+ at (?:a|b|path|local|unknown))?" % SHAPE
 WHAT = r"(?:(?! \| ).)+"

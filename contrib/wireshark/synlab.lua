@@ -73,7 +73,8 @@ local function split(s)
 	end
 end
 
--- "A SYN-SENT -> SYN-RECEIVED, B LISTEN -> SYN-RECEIVED" or "A ESTABLISHED"
+-- "B SYN-SENT, A SYN-SENT -> SYN-RECEIVED": the sender first, then the
+-- receiver's change if any; each host's state after the frame.
 local function states(tree, s)
 	local first
 	for change in (s .. ", "):gmatch("(.-), ") do
