@@ -473,7 +473,9 @@ json_state_pair(FILE *out, const struct sl_hs_frame *f, int e)
 static void
 json_views(FILE *out, const struct sl_conn *c)
 {
+	char ep[SL_EP_STRLEN];
 	unsigned v, i, n;
+	int e;
 
 	fputs(",\"views\":[", out);
 	for (v = 0; v < c->nviews; v++) {
@@ -488,7 +490,14 @@ json_views(FILE *out, const struct sl_conn *c)
 			sl_json_str(out, w->hs->iface_name);
 		else
 			fputs("null", out);
-		fprintf(out, ",\"vantage\":\"%s\",\"frames\":[",
+		/* A and B as this view saw them (a NAT rewrites them) */
+		for (e = 0; e < 2; e++) {
+			fputs(e ? "," : ",\"endpoints\":[", out);
+			sl_json_str(out, sl_endpoint_str(
+					     &w->hs->ep[w->swap ? 1 - e : e],
+					     ep, sizeof(ep)));
+		}
+		fprintf(out, "],\"vantage\":\"%s\",\"frames\":[",
 			sl_vantage_name(w->vantage));
 		for (i = 0, n = 0; i < c->hs->nframes; i++)
 			if (c->seg[i].frame[v])
