@@ -67,7 +67,6 @@ feed_view(struct sl_analyzer *az, int file, int at_a, int64_t delay_us,
 				ev[i] = ev[j];
 				ev[j] = tmp;
 			}
-	sl_analyzer_set_file(az, file, at_a ? "a.pcap" : "b.pcap");
 	for (i = 0; i < n; i++) {
 		const struct seg *s = ev[i].s;
 		if (s == NULL)
@@ -149,6 +148,10 @@ run_a(struct got *g, void (*feed)(struct sl_analyzer *az), bool several,
 	struct sl_analyzer *az = sl_analyzer_new(&cfg);
 
 	memset(g, 0, sizeof(*g));
+	/* Names once: the analyzer frees a file's old name when renamed. */
+	sl_analyzer_set_file(az, 0, "f0.pcap");
+	sl_analyzer_set_file(az, 1, "f1.pcap");
+	sl_analyzer_set_file(az, 2, "f2.pcap");
 	if (host_a != NULL) {
 		struct sl_addr a = {4, {0}};
 		unsigned x[4];
