@@ -531,6 +531,25 @@ json_finding_views(FILE *out, const struct sl_conn *c, unsigned i)
 	putc(']', out);
 }
 
+/*
+ * Segment i, seen only at view `only`, left its sender (that view is
+ * beside it) and never reached a view beside the receiver.
+ */
+static bool
+lost_on_path(const struct sl_conn *c, unsigned i, unsigned only)
+{
+	enum sl_vantage near_tx = c->hs->frames[i].from ? SL_VANT_B : SL_VANT_A;
+	enum sl_vantage near_rx = c->hs->frames[i].from ? SL_VANT_A : SL_VANT_B;
+	unsigned v;
+
+	if (c->views[only].vantage != near_tx)
+		return false;
+	for (v = 0; v < c->nviews; v++)
+		if (v != only && c->views[v].vantage == near_rx)
+			return true;
+	return false;
+}
+
 /* Per segment of a connection with several views: where it was seen. */
 static void
 json_seg_views(FILE *out, const struct sl_conn *c, unsigned i)
@@ -556,7 +575,8 @@ json_seg_views(FILE *out, const struct sl_conn *c, unsigned i)
 			sg->dep_ns, sg->arr_ns,
 			(sg->arr_ns - sg->dep_ns) / 1000);
 	if (n == 1)
-		fprintf(out, ",\"seen_only_at\":%u", only + 1);
+		fprintf(out, ",\"seen_only_at\":%u,\"lost_on_path\":%s",
+			only + 1, lost_on_path(c, i, only) ? "true" : "false");
 }
 
 static void
@@ -792,7 +812,10 @@ text_conn_ladder(struct sl_report *r, const struct sl_conn *c)
 		seg_label(hs, f, lab, sizeof(lab));
 		ladder_row(r, f, lab);
 		if (nseen == 1)
-			fprintf(out, "  (seen only at view %u)", only + 1);
+			fprintf(out, "  (%sseen only at view %u)",
+				lost_on_path(c, i, only) ? "lost on the path: "
+							 : "",
+				only + 1);
 		fputc('\n', out);
 	}
 	if (hs->frames_omitted)
