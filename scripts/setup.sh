@@ -13,4 +13,4 @@ apt-get install -y -qq --no-install-recommends \
 	libpcap-dev libnet1-dev libcmocka-dev zlib1g-dev \
 	tshark tcpdump tcptrace \
 	iproute2 nftables iptables procps time \
-	librsvg2-bin libxml2-utils >/dev/null
+	librsvg2-bin libxml2-utils man-db bash >/dev/null
