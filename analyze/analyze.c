@@ -560,6 +560,12 @@ sl_analyzer_new(const struct sl_analyzer_cfg *cfg)
 	return az;
 }
 
+const struct sl_analyzer_cfg *
+sl_analyzer_get_cfg(const struct sl_analyzer *az)
+{
+	return &az->cfg;
+}
+
 void
 sl_analyzer_set_iface(struct sl_analyzer *az, int iface, const char *name)
 {

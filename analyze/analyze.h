@@ -183,6 +183,15 @@ struct sl_analyzer_cfg {
 	void (*on_problem)(const char *msg, void *arg);
 	void *arg;
 	int64_t idle_ns; /* 0: default 300 s of capture time */
+	/*
+	 * Read side (analyze/capfile.c): a BPF expression in tcpdump's
+	 * syntax, compiled by libpcap for each link type, that selects the
+	 * frames fed (the others keep their frame numbers but are skipped);
+	 * and at most max_packets selected frames of each file.  NULL, 0:
+	 * every frame.
+	 */
+	const char *filter;
+	uint64_t max_packets;
 };
 
 /* New analyzer; free with sl_analyzer_free.  Never returns NULL. */
@@ -224,6 +233,15 @@ void sl_analyzer_end_file(struct sl_analyzer *az);
  */
 int sl_analyze_file(struct sl_analyzer *az, int file, const char *path,
 		    char *errbuf);
+
+/* The configuration the analyzer was made with. */
+const struct sl_analyzer_cfg *sl_analyzer_get_cfg(const struct sl_analyzer *az);
+
+/*
+ * 0 when expr compiles as a BPF filter (tcpdump's syntax) for Ethernet,
+ * else -1 with libpcap's message in errbuf.
+ */
+int sl_filter_check(const char *expr, char *errbuf);
 
 /* Finish every open handshake (end of input); flushes on_handshake. */
 void sl_analyzer_finish(struct sl_analyzer *az);

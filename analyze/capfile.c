@@ -12,6 +12,7 @@
  * tshark reads it) needs nothing else.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,136 @@ gz_cookie_close(void *c)
 	return gzclose((gzFile)c) == Z_OK ? 0 : EOF;
 }
 
+/*
+ * The BPF filter of one file: compiled by libpcap (pcap_open_dead +
+ * pcap_compile, as tcpdump does for a saved file) once for each link type
+ * the file has, and run by pcap_offline_filter on each frame.
+ */
+#define SL_FILTER_LINKS 8
+
+struct file_filter {
+	const char *expr; /* NULL: every frame */
+	pcap_t *pc;	  /* the file's libpcap handle, if it has one */
+	uint64_t max, taken;
+	int failed; /* the filter does not compile for a link type */
+	int n, dlt[SL_FILTER_LINKS];
+	struct bpf_program prog[SL_FILTER_LINKS];
+};
+
+/*
+ * libpcap compiles some primitives differently for a saved file than for
+ * a live capture (on DLT_NULL, ip6 matches the AF_INET6 of every BSD in a
+ * file, the host's only when live), and for a file of the other byte
+ * order.  So the filter is compiled against the file's own libpcap handle
+ * when there is one (classic pcap), else against a handle on an empty
+ * pcap file of the link type in host order, as tcpdump sees a pcapng.
+ */
+static int
+filter_compile(pcap_t *file, int dlt, const char *expr,
+	       struct bpf_program *prog, char *errbuf)
+{
+	struct {
+		uint32_t magic;
+		uint16_t major, minor;
+		int32_t zone;
+		uint32_t sigfigs, snaplen, linktype;
+	} hdr = {0xa1b2c3d4, 2, 4, 0, 0, 262144, (uint32_t)dlt};
+	char perr[PCAP_ERRBUF_SIZE];
+	pcap_t *p = file;
+	FILE *f;
+	int r;
+
+	if (p == NULL) {
+		f = fmemopen(&hdr, sizeof(hdr), "r");
+		p = f ? pcap_fopen_offline(f, perr) : NULL;
+		if (p == NULL) {
+			if (f)
+				fclose(f);
+			sl_errbuf_set(errbuf, "%s",
+				      f ? perr : "cannot compile a filter");
+			return -1;
+		}
+	}
+	r = pcap_compile(p, prog, expr, 1, PCAP_NETMASK_UNKNOWN);
+	if (r != 0)
+		sl_errbuf_set(errbuf, "%s", pcap_geterr(p));
+	if (p != file)
+		pcap_close(p);
+	return r == 0 ? 0 : -1;
+}
+
+int
+sl_filter_check(const char *expr, char *errbuf)
+{
+	struct bpf_program prog;
+
+	if (filter_compile(NULL, DLT_EN10MB, expr, &prog, errbuf) != 0)
+		return -1;
+	pcap_freecode(&prog);
+	return 0;
+}
+
+/*
+ * Whether to feed this frame (counted against the limit).  When the
+ * filter does not compile for its link type, errbuf says why, naming the
+ * file, and reading stops (filter_more).
+ */
+static bool
+filter_take(struct file_filter *ff, const char *path, int dlt,
+	    const uint8_t *data, uint32_t caplen, uint32_t wirelen,
+	    char *errbuf)
+{
+	struct pcap_pkthdr h = {.caplen = caplen, .len = wirelen};
+	char err[SL_ERRBUF_SIZE];
+	int i;
+
+	if (ff->expr == NULL) {
+		ff->taken++;
+		return true;
+	}
+	for (i = 0; i < ff->n && ff->dlt[i] != dlt; i++)
+		;
+	if (i == ff->n) {
+		if (i == SL_FILTER_LINKS) {
+			sl_errbuf_set(errbuf,
+				      "%s: filter: more than %d link types",
+				      path, SL_FILTER_LINKS);
+			ff->failed = 1;
+			return false;
+		}
+		if (filter_compile(ff->pc, dlt, ff->expr, &ff->prog[i], err) !=
+		    0) {
+			const char *name = pcap_datalink_val_to_name(dlt);
+			sl_errbuf_set(errbuf,
+				      "%s: filter '%s' for link type %s: %s",
+				      path, ff->expr, name ? name : "?", err);
+			ff->failed = 1;
+			return false;
+		}
+		ff->dlt[ff->n++] = dlt;
+	}
+	if (pcap_offline_filter(&ff->prog[i], &h, data) == 0)
+		return false;
+	ff->taken++;
+	return true;
+}
+
+/* Read on: the limit is not reached and the filter compiled. */
+static bool
+filter_more(const struct file_filter *ff)
+{
+	return !ff->failed && (ff->max == 0 || ff->taken < ff->max);
+}
+
+static void
+filter_free(struct file_filter *ff)
+{
+	int i;
+
+	for (i = 0; i < ff->n; i++)
+		pcap_freecode(&ff->prog[i]);
+}
+
 static size_t
 gz_read(void *src, void *buf, size_t n)
 {
@@ -54,17 +185,20 @@ gz_read(void *src, void *buf, size_t n)
 
 static int
 read_pcapng(struct sl_analyzer *az, int file, const char *path, gzFile gz,
-	    char *errbuf)
+	    struct file_filter *ff, char *errbuf)
 {
 	struct sl_ngrd *r = sl_ngrd_new(gz_read, gz);
 	struct sl_ngpkt p;
 	char err[SL_ERRBUF_SIZE];
 	uint64_t frame = 0;
-	int ret = SL_OK, rc, iface = -1, nif = 0, *told = NULL;
+	int ret = SL_OK, rc = 0, iface = -1, nif = 0, *told = NULL;
 
-	while ((rc = sl_ngrd_next(r, &p, err)) == 1) {
+	while (filter_more(ff) && (rc = sl_ngrd_next(r, &p, err)) == 1) {
 		int lt = p.ifc->linktype;
 		frame++;
+		if (!filter_take(ff, path, lt, p.data, (uint32_t)p.caplen,
+				 (uint32_t)p.wirelen, errbuf))
+			continue;
 		if (p.iface != iface) {
 			iface = p.iface;
 			sl_analyzer_set_iface(az, iface, p.ifc->name);
@@ -85,7 +219,9 @@ read_pcapng(struct sl_analyzer *az, int file, const char *path, gzFile gz,
 		(void)sl_analyzer_feed(az, file, frame, p.ts_ns, lt, p.data,
 				       p.caplen, p.wirelen);
 	}
-	if (rc < 0) {
+	if (ff->failed) {
+		ret = SL_EINVAL;
+	} else if (rc < 0) {
 		sl_errbuf_set(errbuf, "%s: frame %llu: %s", path,
 			      (unsigned long long)frame + 1, err);
 		ret = SL_EMALFORM;
@@ -98,7 +234,7 @@ read_pcapng(struct sl_analyzer *az, int file, const char *path, gzFile gz,
 
 static int
 read_pcap(struct sl_analyzer *az, int file, const char *path, gzFile gz,
-	  char *errbuf)
+	  struct file_filter *ff, char *errbuf)
 {
 	static const cookie_io_functions_t io = {.read = gz_cookie_read,
 						 .close = gz_cookie_close};
@@ -107,7 +243,7 @@ read_pcap(struct sl_analyzer *az, int file, const char *path, gzFile gz,
 	struct pcap_pkthdr *h;
 	const u_char *data;
 	uint64_t frame = 0;
-	int dlt, r, ret = SL_OK, nsec;
+	int dlt, r = 0, ret = SL_OK, nsec;
 	FILE *f = fopencookie(gz, "r", io);
 
 	if (f == NULL) {
@@ -138,7 +274,8 @@ read_pcap(struct sl_analyzer *az, int file, const char *path, gzFile gz,
 		return SL_ENOTSUP;
 	}
 	sl_analyzer_set_iface(az, 0, NULL);
-	while ((r = pcap_next_ex(pc, &h, &data)) == 1) {
+	ff->pc = pc;
+	while (filter_more(ff) && (r = pcap_next_ex(pc, &h, &data)) == 1) {
 		/*
 		 * The file holds unsigned 32-bit seconds; libpcap 1.10 made
 		 * them signed.  The fraction must be below one second.
@@ -155,17 +292,23 @@ read_pcap(struct sl_analyzer *az, int file, const char *path, gzFile gz,
 			ret = SL_EMALFORM;
 			break;
 		}
+		if (!filter_take(ff, path, dlt, data, h->caplen, h->len,
+				 errbuf))
+			continue;
 		(void)sl_analyzer_feed(az, file, frame,
 				       sec * 1000000000 +
 					   (int64_t)h->ts.tv_usec *
 					       (nsec ? 1 : 1000),
 				       dlt, data, h->caplen, h->len);
 	}
-	if (r == -1) {
+	if (ff->failed) {
+		ret = SL_EINVAL;
+	} else if (r == -1) {
 		sl_errbuf_set(errbuf, "%s: frame %llu: %s", path,
 			      (unsigned long long)frame + 1, pcap_geterr(pc));
 		ret = SL_EMALFORM;
 	}
+	ff->pc = NULL;
 	pcap_close(pc);
 	return ret;
 }
@@ -174,6 +317,8 @@ int
 sl_analyze_file(struct sl_analyzer *az, int file, const char *path,
 		char *errbuf)
 {
+	const struct sl_analyzer_cfg *cfg = sl_analyzer_get_cfg(az);
+	struct file_filter ff = {.expr = cfg->filter, .max = cfg->max_packets};
 	uint8_t m[4];
 	gzFile gz;
 	int ret;
@@ -188,11 +333,12 @@ sl_analyze_file(struct sl_analyzer *az, int file, const char *path,
 	(void)gzbuffer(gz, 1u << 16);
 	if (gz_read(gz, m, 4) == 4 && sl_ngrd_magic(m)) {
 		gzrewind(gz);
-		ret = read_pcapng(az, file, path, gz, errbuf);
+		ret = read_pcapng(az, file, path, gz, &ff, errbuf);
 	} else {
 		gzrewind(gz);
-		ret = read_pcap(az, file, path, gz, errbuf);
+		ret = read_pcap(az, file, path, gz, &ff, errbuf);
 	}
+	filter_free(&ff);
 	sl_analyzer_end_file(az);
 	return ret;
 }

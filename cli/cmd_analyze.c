@@ -1,4 +1,5 @@
 /* \summary: synlab analyze: argument parsing and wiring of analyzer, reports and outputs */
+#include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -83,13 +84,85 @@ on_problem(const char *msg, void *arg)
 	sl_report_problem(ctx->report, msg);
 }
 
+/*
+ * `synlab analyze f.pcap tcp port 80`, as tcpdump takes it: when the
+ * arguments that name no file compile together as a BPF filter, say so
+ * before the work starts.  Returns true when it printed the hint.
+ */
+/*
+ * A word that begins a tcpdump filter.  Only such arguments are tried:
+ * libpcap resolves any other word as a host name, and a mistyped file
+ * name must not become a DNS query.
+ */
+static bool
+filter_word(const char *w)
+{
+	static const char *const kw[] = {
+	    "tcp",   "udp",   "icmp", "icmp6", "ip",	    "ip6",
+	    "arp",   "host",  "net",  "port",  "portrange", "src",
+	    "dst",   "ether", "vlan", "not",   "less",	    "greater",
+	    "proto", "sctp",  "mpls", "(",     "!",	    NULL,
+	};
+	int i;
+
+	for (i = 0; kw[i]; i++) {
+		size_t n = strlen(kw[i]);
+		if (strncmp(w, kw[i], n) == 0 &&
+		    (w[n] == '\0' || w[n] == ' ' || w[n] == '[' ||
+		     kw[i][0] == '(' || kw[i][0] == '!'))
+			return true;
+	}
+	return false;
+}
+
+static bool
+filter_hint(char **files, int n, const char *filter)
+{
+	char expr[1024], errbuf[SL_ERRBUF_SIZE];
+	size_t len;
+	int i, j, k;
+
+	if (filter != NULL)
+		return false;
+	/* The trailing arguments that name no file, as tcpdump puts them. */
+	for (k = n; k > 0; k--)
+		if (access(files[k - 1], F_OK) == 0 || errno != ENOENT)
+			break;
+	/* The longest run of them that compiles: f.pcap x.pcap tcp port 80 */
+	for (j = k; j < n; j++) {
+		if (!filter_word(files[j]))
+			continue;
+		for (i = j; i < n &&
+			    !(strchr(files[i], '.') &&
+			      strpbrk(files[i], "abcdefghijklmnopqrstuvwxyz"));
+		     i++)
+			;
+		if (i < n) /* a dotted name: would be resolved */
+			return false;
+		expr[0] = '\0';
+		for (i = j, len = 0; i < n && len < sizeof(expr); i++)
+			len +=
+			    (size_t)snprintf(expr + len, sizeof(expr) - len,
+					     "%s%s", len ? " " : "", files[i]);
+		if (len >= sizeof(expr) || sl_filter_check(expr, errbuf) != 0)
+			continue;
+		fprintf(stderr,
+			"synlab analyze: %s: no such file; did you mean "
+			"--filter '%s'?\n",
+			files[j], expr);
+		return true;
+	}
+	return false;
+}
+
 static void
 usage(FILE *f)
 {
 	fputs(
 	    "usage: synlab analyze [--json|--brief] [--annotate OUT.pcapng] "
 	    "[--ladder OUT.svg]\n"
-	    "                      [--ascii] [--idle SECONDS] FILE...\n"
+	    "                      [--ascii] [--idle SECONDS] [-f EXPR] [-c N] "
+	    "FILE...\n"
 	    "       synlab analyze --list-rules [--json]\n"
 	    "\n"
 	    "Reads pcap or pcapng files (tcpdump, Wireshark, synlab), finds "
@@ -114,6 +187,12 @@ usage(FILE *f)
 	    "  --idle SECONDS     a handshake with no packet for this long "
 	    "(capture\n"
 	    "                     time) is finished (default 300)\n"
+	    "  -f, --filter EXPR  read only the packets the BPF expression "
+	    "selects\n"
+	    "                     (tcpdump's syntax: 'tcp port 80'), before "
+	    "analysis\n"
+	    "  -c, --max-packets N  stop after N selected packets of each "
+	    "file\n"
 	    "  --list-rules       print the rules checked (Markdown table; "
 	    "--json: JSON)\n"
 	    "\n"
@@ -139,6 +218,8 @@ sl_cmd_analyze(int argc, char **argv)
 	    {"idle", required_argument, NULL, 'i'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"list-rules", no_argument, NULL, 'L'},
+	    {"filter", required_argument, NULL, 'f'},
+	    {"max-packets", required_argument, NULL, 'c'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct analyze_ctx ctx = {0};
@@ -153,7 +234,7 @@ sl_cmd_analyze(int argc, char **argv)
 	char *end;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hf:c:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = true;
@@ -187,6 +268,26 @@ sl_cmd_analyze(int argc, char **argv)
 		case 'L':
 			list_rules = true;
 			break;
+		case 'f':
+			if (sl_filter_check(optarg, errbuf) != 0) {
+				fprintf(stderr,
+					"synlab analyze: --filter '%s': %s\n",
+					optarg, errbuf);
+				return SL_EXIT_USAGE;
+			}
+			cfg.filter = optarg;
+			break;
+		case 'c':
+			cfg.max_packets = strtoull(optarg, &end, 10);
+			if (*end != '\0' || cfg.max_packets == 0 ||
+			    optarg[0] == '-') {
+				fprintf(stderr,
+					"synlab analyze: -c wants a positive "
+					"number of packets, not '%s'\n",
+					optarg);
+				return SL_EXIT_USAGE;
+			}
+			break;
 		case 'h':
 			usage(stdout);
 			return SL_EXIT_OK;
@@ -204,6 +305,8 @@ sl_cmd_analyze(int argc, char **argv)
 		usage(stderr);
 		return SL_EXIT_USAGE;
 	}
+	if (filter_hint(argv + optind, nfiles, cfg.filter))
+		return SL_EXIT_USAGE;
 	if (ascii < 0)
 		ascii = !isatty(STDOUT_FILENO);
 

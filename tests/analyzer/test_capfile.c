@@ -52,7 +52,8 @@ on_problem(const char *msg, void *arg)
 static int
 analyze(const char *path, struct seen *s, char *err)
 {
-	struct sl_analyzer_cfg cfg = {on_hs, on_problem, s, 0};
+	struct sl_analyzer_cfg cfg = {
+	    .on_handshake = on_hs, .on_problem = on_problem, .arg = s};
 	struct sl_analyzer *az = sl_analyzer_new(&cfg);
 	int rc;
 

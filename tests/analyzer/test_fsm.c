@@ -68,7 +68,8 @@ static struct got *
 run(const struct line *l, size_t n)
 {
 	static struct got g;
-	struct sl_analyzer_cfg cfg = {on_hs, on_problem, &g, 0};
+	struct sl_analyzer_cfg cfg = {
+	    .on_handshake = on_hs, .on_problem = on_problem, .arg = &g};
 	struct sl_analyzer *az;
 	uint8_t buf[256];
 	size_t i, len;

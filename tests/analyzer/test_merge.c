@@ -144,7 +144,8 @@ run_a(struct got *g, void (*feed)(struct sl_analyzer *az), bool several,
       const char *host_a)
 {
 	struct sl_merge *m = sl_merge_new(several, on_conn, g);
-	struct sl_analyzer_cfg cfg = {sl_merge_handshake, NULL, m, 0};
+	struct sl_analyzer_cfg cfg = {.on_handshake = sl_merge_handshake,
+				      .arg = m};
 	struct sl_analyzer *az = sl_analyzer_new(&cfg);
 
 	memset(g, 0, sizeof(*g));
