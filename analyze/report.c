@@ -25,6 +25,10 @@ struct sl_report {
 	unsigned nproblems, problems_dropped;
 	struct member *members;
 	unsigned nmembers;
+	/* Selection and folding (sl_report_select). */
+	struct sl_report_sel sel;
+	unsigned full[SL_SHAPE__COUNT], sample[SL_SHAPE__COUNT];
+	unsigned folded[SL_SHAPE__COUNT], folded_find[SL_SHAPE__COUNT];
 };
 
 struct sl_report *
@@ -913,11 +917,59 @@ count_conn(struct sl_report *r, const struct sl_conn *c)
 }
 
 void
+sl_report_select(struct sl_report *r, const struct sl_report_sel *sel)
+{
+	r->sel = *sel;
+}
+
+static bool
+selected(const struct sl_report *r, const struct sl_handshake *hs)
+{
+	if (r->sel.shapes && !(r->sel.shapes & 1u << hs->shape))
+		return false;
+	if (r->sel.findings && hs->nfind == 0)
+		return false;
+	return r->sel.id == 0 || hs->id == r->sel.id;
+}
+
+/*
+ * Text and brief: whether this handshake is written, or only counted in
+ * the folded lines (sl_report_select).
+ */
+static bool
+shown(struct sl_report *r, const struct sl_handshake *hs)
+{
+	bool rare = hs->shape == SL_SHAPE_SIMOPEN || hs->shape == SL_SHAPE_SELF;
+
+	if (r->fmt == SL_REPORT_JSON || r->sel.all || r->sel.id)
+		return true;
+	if (rare || hs->nfind) {
+		if (r->full[hs->shape] < (r->fmt == SL_REPORT_BRIEF
+					      ? SL_REPORT_BRIEF_FULL
+					      : SL_REPORT_FULL)) {
+			r->full[hs->shape]++;
+			return true;
+		}
+	} else if (r->sample[hs->shape] < SL_REPORT_SAMPLE) {
+		r->sample[hs->shape]++;
+		return true;
+	}
+	r->folded[hs->shape]++;
+	if (hs->nfind)
+		r->folded_find[hs->shape]++;
+	return false;
+}
+
+void
 sl_report_conn(const struct sl_conn *c, void *report)
 {
 	struct sl_report *r = report;
 
-	if (r->fmt == SL_REPORT_JSON) {
+	if (!selected(r, c->hs))
+		return;
+	if (!shown(r, c->hs)) {
+		/* counted in the folded lines and the summary */
+	} else if (r->fmt == SL_REPORT_JSON) {
 		json_handshake(r, c);
 	} else if (r->fmt == SL_REPORT_BRIEF) {
 		char v[512];
@@ -932,6 +984,51 @@ sl_report_conn(const struct sl_conn *c, void *report)
 		text_handshake(r, c->hs);
 	}
 	count_conn(r, c);
+}
+
+/* 199812 as "199,812". */
+static const char *
+thousands(unsigned v, char *b, size_t len)
+{
+	char d[16];
+	size_t n = (size_t)snprintf(d, sizeof(d), "%u", v), i, o = 0;
+
+	for (i = 0; i < n && o + 2 < len; i++) {
+		if (i && (n - i) % 3 == 0)
+			b[o++] = ',';
+		b[o++] = d[i];
+	}
+	b[o] = '\0';
+	return b;
+}
+
+/* The counted lines of what the text or brief report folded. */
+static void
+write_folded(struct sl_report *r)
+{
+	char n[24], f[24];
+	bool any = false;
+	int k;
+
+	for (k = 0; k < SL_SHAPE__COUNT; k++) {
+		unsigned clean = r->folded[k] - r->folded_find[k];
+		const char *name = sl_shape_name((enum sl_shape)k);
+		if (r->folded[k] == 0)
+			continue;
+		if (!any)
+			fputs("not shown (--all shows every handshake, "
+			      "--shape NAME --all one shape):\n",
+			      r->out);
+		any = true;
+		if (r->folded_find[k] == 0)
+			fprintf(r->out, "  %s %s, all clean\n",
+				thousands(r->folded[k], n, sizeof(n)), name);
+		else
+			fprintf(r->out, "  %s %s, %s with findings, %u clean\n",
+				thousands(r->folded[k], n, sizeof(n)), name,
+				thousands(r->folded_find[k], f, sizeof(f)),
+				clean);
+	}
 }
 
 void
@@ -1002,6 +1099,7 @@ sl_report_finish(struct sl_report *r, const struct sl_summary *s)
 			r->nproblems + r->problems_dropped, s->peak_open);
 		return;
 	}
+	write_folded(r);
 	if (r->nproblems) {
 		fputs("input problems:\n", out);
 		for (i = 0; i < r->nproblems; i++)

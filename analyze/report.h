@@ -28,6 +28,28 @@ struct sl_report;
 struct sl_report *sl_report_new(FILE *out, enum sl_report_fmt fmt, bool ascii,
 				const char *const *files, int nfiles);
 
+/*
+ * Which handshakes are reported (every format), and how the text and
+ * brief reports fold the ordinary ones.  By default a text report shows in
+ * full the handshakes a person came for, a rare shape (simultaneous open,
+ * self-connect) or any with findings, up to SL_REPORT_FULL of each shape,
+ * plus the first SL_REPORT_SAMPLE clean ones of each ordinary shape, and
+ * counts the rest in lines before the summary; brief gives a line to up
+ * to SL_REPORT_BRIEF_FULL rare or flagged handshakes of each shape.  all (or an id) shows everything selected.
+ */
+#define SL_REPORT_FULL	     20
+#define SL_REPORT_SAMPLE     5
+#define SL_REPORT_BRIEF_FULL 100
+
+struct sl_report_sel {
+	unsigned shapes; /* mask of 1u << enum sl_shape; 0: every shape */
+	bool findings;	 /* only handshakes with a finding */
+	unsigned id;	 /* only this handshake id; 0: every id */
+	bool all;	 /* no folding */
+};
+
+void sl_report_select(struct sl_report *r, const struct sl_report_sel *sel);
+
 /* Writes one connection (sl_conn_fn-compatible: pass the report as arg). */
 void sl_report_conn(const struct sl_conn *c, void *report);
 

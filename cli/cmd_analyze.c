@@ -193,6 +193,15 @@ usage(FILE *f)
 	    "analysis\n"
 	    "  -c, --max-packets N  stop after N selected packets of each "
 	    "file\n"
+	    "  --shape NAME       report only this shape (repeatable)\n"
+	    "  --findings         report only handshakes with findings\n"
+	    "  --id N             report only handshake #N (exactly)\n"
+	    "  --all              text and --brief: every handshake; by "
+	    "default\n"
+	    "                     rare shapes and findings (up to 20 a "
+	    "shape) and 5\n"
+	    "                     clean ones of each other shape, the rest "
+	    "counted\n"
 	    "  --list-rules       print the rules checked (Markdown table; "
 	    "--json: JSON)\n"
 	    "\n"
@@ -220,9 +229,16 @@ sl_cmd_analyze(int argc, char **argv)
 	    {"list-rules", no_argument, NULL, 'L'},
 	    {"filter", required_argument, NULL, 'f'},
 	    {"max-packets", required_argument, NULL, 'c'},
+	    {"shape", required_argument, NULL, 's'},
+	    {"findings", no_argument, NULL, 'F'},
+	    {"id", required_argument, NULL, 'I'},
+	    {"all", no_argument, NULL, 'a' + 256},
 	    {NULL, 0, NULL, 0},
 	};
 	struct analyze_ctx ctx = {0};
+	struct sl_report_sel sel = {0};
+	unsigned long ul;
+	int k;
 	struct sl_analyzer_cfg cfg = {0};
 	struct sl_analyzer *az;
 	const char *annotate_out = NULL, *ladder_out = NULL;
@@ -288,6 +304,39 @@ sl_cmd_analyze(int argc, char **argv)
 				return SL_EXIT_USAGE;
 			}
 			break;
+		case 's':
+			for (k = 0; k < SL_SHAPE__COUNT; k++)
+				if (strcmp(optarg, sl_shape_name(
+						       (enum sl_shape)k)) == 0)
+					break;
+			if (k == SL_SHAPE__COUNT) {
+				fprintf(stderr,
+					"synlab analyze: --shape: no shape "
+					"'%s' (see synlab analyze --help)\n",
+					optarg);
+				return SL_EXIT_USAGE;
+			}
+			sel.shapes |= 1u << k;
+			break;
+		case 'F':
+			sel.findings = true;
+			break;
+		case 'I':
+			ul = strtoul(optarg, &end, 10);
+			if (*end != '\0' || ul == 0 || ul > 0xffffffffUL ||
+			    optarg[0] == '-') {
+				fprintf(stderr,
+					"synlab analyze: --id wants a "
+					"handshake number (1, 2, ...), not "
+					"'%s'\n",
+					optarg);
+				return SL_EXIT_USAGE;
+			}
+			sel.id = (unsigned)ul;
+			break;
+		case 'a' + 256:
+			sel.all = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return SL_EXIT_OK;
@@ -316,6 +365,7 @@ sl_cmd_analyze(int argc, char **argv)
 			  : brief ? SL_REPORT_BRIEF
 				  : SL_REPORT_TEXT,
 			  ascii, (const char *const *)(argv + optind), nfiles);
+	sl_report_select(ctx.report, &sel);
 	if (annotate_out)
 		ctx.annotate = sl_annotate_new();
 	if (ladder_out)
