@@ -261,9 +261,10 @@ WORK=$(mktemp -d /tmp/synlab-real.XXXXXX) || fail "mktemp"
 trap 'rm -rf "$WORK"' EXIT
 trap 'exit 1' INT TERM
 # A PID namespace whose init dies with unshare (--kill-child), and unshare
-# with `timeout -s KILL`: nothing of the case outlives 100 s, even when this
-# script is killed with -9.
-SL_REAL_INNER=1 SL_REAL_WORK=$WORK timeout -s KILL 100 \
+# under `timeout -s KILL` (--foreground: in our process group, so a kill -9
+# of the group takes it at once): nothing of the case outlives 100 s, even
+# when this script alone is killed with -9.
+SL_REAL_INNER=1 SL_REAL_WORK=$WORK timeout --foreground -s KILL 100 \
 	unshare --net --mount --pid --kill-child --fork sh "$SELF" "$RP" "$CASE" >"$WORK/inner.log" 2>&1
 rc=$?
 [ $rc = 77 ] && { cat "$WORK/inner.log"; skip "this kernel or iproute2 lacks what the case needs"; }
