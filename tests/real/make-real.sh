@@ -168,6 +168,31 @@ if [ "${SL_REAL_INNER:-}" = 1 ]; then
 		in_ns c "$RP" raw $C4 40010 $S4 8080 --gap 200 \
 			S:1000000 S:500000 S:1000000 S:1000100 || exit 1
 		;;
+	rst-synrecv)
+		# RSTs at an embryonic connection: one below the window (must be
+		# dropped), one at RCV.NXT (ends it); then the SYN again.
+		two_hosts
+		# c's kernel must not answer the SYN-ACK; the crafted RSTs (TTL
+		# 99) must pass.
+		drop_all c output tcp flags \& rst == rst ip ttl != 99
+		cap c vc
+		serve s $S4 8080
+		in_ns c "$RP" raw $C4 40040 $S4 8080 --gap 200 --ttl 99 \
+			S:3000000 R:2000000 S:3000000 R:3000001 S:3000000 || exit 1
+		;;
+	rst-synsent)
+		# RSTs at a SYN-SENT socket whose SYN was lost: one with a wrong
+		# ACK, one without ACK; both must be dropped, and the retransmitted
+		# SYN connects.
+		two_hosts
+		drop_first s input sport "tcp flags == syn"
+		cap c vc
+		serve s $S4 8080 --expect 100 --send 100
+		client $S4 8080 --bind-port 40050 --send 100 &
+		sleep 0.3
+		in_ns s "$RP" raw $S4 8080 $C4 40050 --gap 200 R:0 RA:0:12345 || exit 1
+		wait $!
+		;;
 	timewait-reuse)
 		two_hosts
 		cap c vc
@@ -377,6 +402,27 @@ dup-syn)
 	same "$(nth 8080 4 8)" 1000001 "out-of-window SYN answered by an ACK of the first ISN"
 	same "$(nth 8080 4 7)" "$(plus "$(nth 8080 2 7)" 1)" "that ACK's seq is the SYN-ACK's ISN+1"
 	same "$(nth 8080 7 8)" 1000101 "in-window SYN answered by RST ack seq+1"
+	;;
+rst-synrecv)
+	# S -> S.; R below the window -> dropped, nothing (a RST is never
+	# answered); S again -> the same request answers with its SYN-ACK
+	# (same ISN: the RST was dropped); R at RCV.NXT -> the request is
+	# gone; S again -> a new request, a SYN-ACK with another ISN.
+	expect_ladder 8080 "" '^c:S s:SA c:R c:S s:SA c:R c:S s:SA$' "RSTs at SYN-RECEIVED"
+	same "$(nth 8080 5 7)" "$(nth 8080 2 7)" "the request survived the below-window RST"
+	[ "$(nth 8080 8 7)" != "$(nth 8080 2 7)" ] || fail "the SYN after the in-window RST did not get a new ISN: the request survived"
+	;;
+rst-synsent)
+	expect_log cli.log '^connect 1: ok' "connect after both RSTs were dropped"
+	# The RST without ACK is dropped and changes nothing; the RST with an
+	# unacceptable ACK is dropped too, but Linux then rearms the SYN
+	# timer to its minimum (a previous RST/ACK might have been ignored),
+	# so the SYN goes again within ~10 ms instead of at 1 s.
+	expect_ladder 8080 40050 '^c:S s:R s:RA c:S s:SA c:A c:A\+100 ' "RSTs at SYN-SENT dropped, the SYN retransmitted"
+	[ "$(nth 8080 4 7 40050)" = "$(nth 8080 1 7 40050)" ] || fail "the retransmitted SYN changed its ISN"
+	gap=$(wire | awk '$6 == "RA" && $4 == 8080 { t = $2 } $6 == "S" && $4 == 40050 && t != "" { printf "%d", ($2 - t) * 1000; exit }')
+	[ "$gap" -lt 100 ] || fail "SYN resent $gap ms after the RST/ACK, not at once"
+	echo "ok: SYN resent $gap ms after the unacceptable RST/ACK"
 	;;
 timewait-reuse)
 	expect_log cli.log '^connect 2: ok|connect 1: ok' "connects"

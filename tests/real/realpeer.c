@@ -21,7 +21,8 @@
  *
  * raw: send crafted IPv4 TCP segments with no options, window 64240, each
  * SEG written FLAGS:SEQ[:ACK] (FLAGS from "SFRPAU", e.g. SF:1000), --gap MS
- * apart.  Payload-free.
+ * apart, IP TTL 64 or --ttl N (a firewall rule can tell them from the
+ * kernel's own segments by it).  Payload-free.
  *
  * Exit: 0 when every connection went as asked, 1 otherwise, 2 usage.
  */
@@ -59,6 +60,7 @@ struct rp_opts {
 	int gap_ms;
 	long again;
 	int idle_ms;
+	int ttl;
 };
 
 static void usage(void)
@@ -69,7 +71,7 @@ static void usage(void)
 		"       realpeer connect ADDR PORT [--count N] [--send B] [--pause MS]\n"
 		"                  [--bind-port P] [--fastopen] [--mptcp] [--linger0] [--hold MS]\n"
 		"                  [--again B]\n"
-		"       realpeer raw SRC SPORT DST DPORT [--gap MS] FLAGS:SEQ[:ACK]...\n");
+		"       realpeer raw SRC SPORT DST DPORT [--gap MS] [--ttl N] FLAGS:SEQ[:ACK]...\n");
 	exit(2);
 }
 
@@ -134,6 +136,8 @@ static int parse_opts(int argc, char **argv, int i, struct rp_opts *o)
 			o->hold_ms = atoi(argv[++i]);
 		else if (strcmp(a, "--bind-port") == 0)
 			o->bind_port = atoi(argv[++i]);
+		else if (strcmp(a, "--ttl") == 0)
+			o->ttl = atoi(argv[++i]);
 		else if (strcmp(a, "--idle") == 0)
 			o->idle_ms = atoi(argv[++i]);
 		else if (strcmp(a, "--again") == 0)
@@ -349,7 +353,7 @@ static void put32(uint8_t *p, uint32_t v)
 
 /* One crafted IPv4 TCP segment "FLAGS:SEQ[:ACK]" from src to dst. */
 static int raw_send(int fd, const struct sockaddr_in *src,
-		    const struct sockaddr_in *dst, const char *seg)
+		    const struct sockaddr_in *dst, int ttl, const char *seg)
 {
 	static const char names[] = "FSRPAU";
 	uint8_t pkt[40] = { 0 }, pseudo[12];
@@ -374,7 +378,7 @@ static int raw_send(int fd, const struct sockaddr_in *src,
 		return -1;
 	pkt[0] = 0x45;
 	put16(pkt + 2, sizeof(pkt));
-	pkt[8] = 64;
+	pkt[8] = (uint8_t)ttl;
 	pkt[9] = IPPROTO_TCP;
 	memcpy(pkt + 12, &src->sin_addr, 4);
 	memcpy(pkt + 16, &dst->sin_addr, 4);
@@ -419,7 +423,7 @@ static int do_raw(int argc, char **argv)
 		if (!first && o.gap_ms)
 			sleep_ms(o.gap_ms);
 		if (raw_send(fd, (struct sockaddr_in *)&s, (struct sockaddr_in *)&d,
-			     argv[i]) != 0) {
+			     o.ttl ? o.ttl : 64, argv[i]) != 0) {
 			fprintf(stderr, "realpeer: bad segment '%s'\n", argv[i]);
 			return 1;
 		}
