@@ -82,10 +82,13 @@ if [ "${SL_REAL_INNER:-}" = 1 ]; then
 	}
 	client() { in_ns c "$RP" connect "$@" >>"$W/cli.log" 2>&1; }
 	# nft: drop the first segment matching MATCH per value of KEY (a port).
+	# Each call makes its own table, so two calls drop the first two.
+	DROPS=0
 	drop_first() { # NS HOOK KEY MATCH...
 		ns=$1 hook=$2 key=$3; shift 3
+		DROPS=$((DROPS + 1))
 		in_ns "$ns" nft -f - <<-EOF || exit 77
-		table inet lab$hook {
+		table inet lab$DROPS {
 			set seen { type inet_service; flags dynamic; }
 			chain c { type filter hook $hook priority 0; policy accept;
 				$* tcp $key != @seen add @seen { tcp $key } counter drop
@@ -192,6 +195,18 @@ if [ "${SL_REAL_INNER:-}" = 1 ]; then
 		sleep 0.3
 		in_ns s "$RP" raw $S4 8080 $C4 40050 --gap 200 R:0 RA:0:12345 || exit 1
 		wait $!
+		;;
+	synack-new-isn)
+		# The listener gives a request no SYN-ACK retransmission
+		# (tcp_synack_retries=0) and its first two SYN-ACKs are lost: the
+		# request expires and a later SYN retransmission starts a new one.
+		two_hosts
+		sysc s net.ipv4.tcp_synack_retries=0
+		drop_first c input dport "tcp flags & (syn | ack) == (syn | ack)"
+		drop_first c input dport "tcp flags & (syn | ack) == (syn | ack)"
+		cap c vc
+		serve s $S4 8080 --expect 100 --send 100
+		client $S4 8080 --send 100
 		;;
 	timewait-reuse)
 		two_hosts
@@ -423,6 +438,13 @@ rst-synsent)
 	gap=$(wire | awk '$6 == "RA" && $4 == 8080 { t = $2 } $6 == "S" && $4 == 40050 && t != "" { printf "%d", ($2 - t) * 1000; exit }')
 	[ "$gap" -lt 100 ] || fail "SYN resent $gap ms after the RST/ACK, not at once"
 	echo "ok: SYN resent $gap ms after the unacceptable RST/ACK"
+	;;
+synack-new-isn)
+	expect_log cli.log '^connect 1: ok' "connect"
+	expect_ladder 8080 "" '^c:S s:SA c:S s:SA c:S s:SA c:A c:A\+100 ' "two SYN-ACKs lost, SYN sent three times"
+	[ "$(wire | awk '$6 == "SA" { print $7 }' | sort -u | wc -l)" -ge 2 ] || fail "the listener kept one ISN"
+	[ "$(wire | awk '$6 == "S" { print $7 }' | sort -u | wc -l)" = 1 ] || fail "the client changed its ISN"
+	echo "ok: one client ISN, $(wire | awk '$6 == "SA" { print $7 }' | sort -u | wc -l) listener ISNs"
 	;;
 timewait-reuse)
 	expect_log cli.log '^connect 2: ok|connect 1: ok' "connects"
