@@ -63,29 +63,37 @@ struct rp_opts {
 	int ttl;
 };
 
-static void usage(void)
+static void
+usage(void)
 {
-	fprintf(stderr,
-		"usage: realpeer listen ADDR PORT [--count N] [--expect B] [--idle MS] [--send B]\n"
-		"                  [--fastopen] [--mptcp] [--linger0] [--hold MS]\n"
-		"       realpeer connect ADDR PORT [--count N] [--send B] [--pause MS]\n"
-		"                  [--bind-port P] [--fastopen] [--mptcp] [--linger0] [--hold MS]\n"
-		"                  [--again B]\n"
-		"       realpeer raw SRC SPORT DST DPORT [--gap MS] [--ttl N] FLAGS:SEQ[:ACK]...\n");
+	fprintf(
+	    stderr,
+	    "usage: realpeer listen ADDR PORT [--count N] [--expect B] [--idle "
+	    "MS] [--send B]\n"
+	    "                  [--fastopen] [--mptcp] [--linger0] [--hold MS]\n"
+	    "       realpeer connect ADDR PORT [--count N] [--send B] [--pause "
+	    "MS]\n"
+	    "                  [--bind-port P] [--fastopen] [--mptcp] "
+	    "[--linger0] [--hold MS]\n"
+	    "                  [--again B]\n"
+	    "       realpeer raw SRC SPORT DST DPORT [--gap MS] [--ttl N] "
+	    "FLAGS:SEQ[:ACK]...\n");
 	exit(2);
 }
 
-static void sleep_ms(int ms)
+static void
+sleep_ms(int ms)
 {
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
 
 	while (ms > 0 && nanosleep(&ts, &ts) != 0 && errno == EINTR)
 		;
 }
 
 /* Parse ADDR PORT into ss; returns the address family or -1. */
-static int parse_addr(const char *a, const char *p, struct sockaddr_storage *ss,
-		      socklen_t *len)
+static int
+parse_addr(const char *a, const char *p, struct sockaddr_storage *ss,
+	   socklen_t *len)
 {
 	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
 	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
@@ -107,7 +115,8 @@ static int parse_addr(const char *a, const char *p, struct sockaddr_storage *ss,
 	return -1;
 }
 
-static int parse_opts(int argc, char **argv, int i, struct rp_opts *o)
+static int
+parse_opts(int argc, char **argv, int i, struct rp_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->count = 1;
@@ -150,9 +159,10 @@ static int parse_opts(int argc, char **argv, int i, struct rp_opts *o)
 	return i;
 }
 
-static void set_linger0(int fd)
+static void
+set_linger0(int fd)
 {
-	struct linger l = { 1, 0 };
+	struct linger l = {1, 0};
 
 	if (setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l)) != 0)
 		perror("realpeer: SO_LINGER");
@@ -162,8 +172,9 @@ static void set_linger0(int fd)
  * Write n bytes of a repeating pattern; flags for the first send only.
  * Writes of up to 1 MiB let TCP build GSO packets above 64 KiB (BIG TCP).
  */
-static int send_bytes(int fd, long n, int flags, const struct sockaddr *to,
-		      socklen_t tolen)
+static int
+send_bytes(int fd, long n, int flags, const struct sockaddr *to,
+	   socklen_t tolen)
 {
 	static char buf[1 << 20];
 
@@ -185,7 +196,8 @@ static int send_bytes(int fd, long n, int flags, const struct sockaddr *to,
 }
 
 /* Read until EOF (max < 0) or max bytes; returns bytes read or -1. */
-static long read_bytes(int fd, long max)
+static long
+read_bytes(int fd, long max)
 {
 	static char buf[65536];
 	long got = 0;
@@ -206,8 +218,9 @@ static long read_bytes(int fd, long max)
 	return got;
 }
 
-static int do_listen(int fam, const struct sockaddr_storage *ss, socklen_t len,
-		     const struct rp_opts *o)
+static int
+do_listen(int fam, const struct sockaddr_storage *ss, socklen_t len,
+	  const struct rp_opts *o)
 {
 	int one = 1, qlen = 16, bad = 0;
 	int lfd = socket(fam, SOCK_STREAM, o->mptcp ? IPPROTO_MPTCP : 0);
@@ -217,10 +230,11 @@ static int do_listen(int fam, const struct sockaddr_storage *ss, socklen_t len,
 		return 1;
 	}
 	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (o->fastopen &&
-	    setsockopt(lfd, IPPROTO_TCP, TCP_FASTOPEN, &qlen, sizeof(qlen)) != 0)
+	if (o->fastopen && setsockopt(lfd, IPPROTO_TCP, TCP_FASTOPEN, &qlen,
+				      sizeof(qlen)) != 0)
 		perror("realpeer: TCP_FASTOPEN");
-	if (bind(lfd, (const struct sockaddr *)ss, len) != 0 || listen(lfd, 16) != 0) {
+	if (bind(lfd, (const struct sockaddr *)ss, len) != 0 ||
+	    listen(lfd, 16) != 0) {
 		perror("realpeer: bind/listen");
 		return 1;
 	}
@@ -235,10 +249,11 @@ static int do_listen(int fam, const struct sockaddr_storage *ss, socklen_t len,
 			return 1;
 		}
 		if (o->idle_ms) {
-			struct timeval tv = { o->idle_ms / 1000,
-					      (o->idle_ms % 1000) * 1000 };
+			struct timeval tv = {o->idle_ms / 1000,
+					     (o->idle_ms % 1000) * 1000};
 
-			setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+			setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv,
+				   sizeof(tv));
 		}
 		got = read_bytes(fd, o->expect);
 		if (o->send > 0 && send_bytes(fd, o->send, 0, NULL, 0) != 0) {
@@ -257,10 +272,11 @@ static int do_listen(int fam, const struct sockaddr_storage *ss, socklen_t len,
 	return bad;
 }
 
-static int connect_one(int fam, const struct sockaddr_storage *ss,
-		       socklen_t len, const struct rp_opts *o)
+static int
+connect_one(int fam, const struct sockaddr_storage *ss, socklen_t len,
+	    const struct rp_opts *o)
 {
-	int one = 1;
+	int one = 1, e;
 	int fd = socket(fam, SOCK_STREAM, o->mptcp ? IPPROTO_MPTCP : 0);
 
 	if (fd < 0)
@@ -271,9 +287,11 @@ static int connect_one(int fam, const struct sockaddr_storage *ss,
 		memset(&b, 0, sizeof(b));
 		b.ss_family = (sa_family_t)fam;
 		if (fam == AF_INET)
-			((struct sockaddr_in *)&b)->sin_port = htons((uint16_t)o->bind_port);
+			((struct sockaddr_in *)&b)->sin_port =
+			    htons((uint16_t)o->bind_port);
 		else
-			((struct sockaddr_in6 *)&b)->sin6_port = htons((uint16_t)o->bind_port);
+			((struct sockaddr_in6 *)&b)->sin6_port =
+			    htons((uint16_t)o->bind_port);
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 		if (bind(fd, (struct sockaddr *)&b, len) != 0)
 			goto fail;
@@ -302,17 +320,16 @@ static int connect_one(int fam, const struct sockaddr_storage *ss,
 	}
 	close(fd);
 	return 0;
-fail: {
-	int e = errno;
-
+fail:
+	e = errno;
 	close(fd);
 	errno = e;
 	return -1;
 }
-}
 
-static int do_connect(int fam, const struct sockaddr_storage *ss,
-		      socklen_t len, const struct rp_opts *o)
+static int
+do_connect(int fam, const struct sockaddr_storage *ss, socklen_t len,
+	   const struct rp_opts *o)
 {
 	int bad = 0;
 
@@ -328,7 +345,8 @@ static int do_connect(int fam, const struct sockaddr_storage *ss,
 	return bad;
 }
 
-static uint16_t csum_add(uint32_t sum, const uint8_t *p, size_t n)
+static uint16_t
+csum_add(uint32_t sum, const uint8_t *p, size_t n)
 {
 	for (size_t i = 0; i + 1 < n; i += 2)
 		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
@@ -339,24 +357,27 @@ static uint16_t csum_add(uint32_t sum, const uint8_t *p, size_t n)
 	return (uint16_t)sum;
 }
 
-static void put16(uint8_t *p, uint32_t v)
+static void
+put16(uint8_t *p, uint32_t v)
 {
 	p[0] = (uint8_t)(v >> 8);
 	p[1] = (uint8_t)v;
 }
 
-static void put32(uint8_t *p, uint32_t v)
+static void
+put32(uint8_t *p, uint32_t v)
 {
 	put16(p, v >> 16);
 	put16(p + 2, v);
 }
 
 /* One crafted IPv4 TCP segment "FLAGS:SEQ[:ACK]" from src to dst. */
-static int raw_send(int fd, const struct sockaddr_in *src,
-		    const struct sockaddr_in *dst, int ttl, const char *seg)
+static int
+raw_send(int fd, const struct sockaddr_in *src, const struct sockaddr_in *dst,
+	 int ttl, const char *seg)
 {
 	static const char names[] = "FSRPAU";
-	uint8_t pkt[40] = { 0 }, pseudo[12];
+	uint8_t pkt[40] = {0}, pseudo[12];
 	const char *colon = strchr(seg, ':');
 	char *end;
 	uint32_t seq, ack = 0;
@@ -394,7 +415,8 @@ static int raw_send(int fd, const struct sockaddr_in *src,
 	pseudo[8] = 0;
 	pseudo[9] = IPPROTO_TCP;
 	put16(pseudo + 10, 20);
-	put16(pkt + 36, (uint16_t)~csum_add(csum_add(0, pseudo, 12), pkt + 20, 20));
+	put16(pkt + 36,
+	      (uint16_t)~csum_add(csum_add(0, pseudo, 12), pkt + 20, 20));
 	if (sendto(fd, pkt, sizeof(pkt), 0, (const struct sockaddr *)dst,
 		   sizeof(*dst)) != (ssize_t)sizeof(pkt)) {
 		perror("realpeer: raw sendto");
@@ -403,7 +425,8 @@ static int raw_send(int fd, const struct sockaddr_in *src,
 	return 0;
 }
 
-static int do_raw(int argc, char **argv)
+static int
+do_raw(int argc, char **argv)
 {
 	struct sockaddr_storage s, d;
 	socklen_t l;
@@ -422,9 +445,11 @@ static int do_raw(int argc, char **argv)
 	for (int first = 1; i < argc; i++, first = 0) {
 		if (!first && o.gap_ms)
 			sleep_ms(o.gap_ms);
-		if (raw_send(fd, (struct sockaddr_in *)&s, (struct sockaddr_in *)&d,
-			     o.ttl ? o.ttl : 64, argv[i]) != 0) {
-			fprintf(stderr, "realpeer: bad segment '%s'\n", argv[i]);
+		if (raw_send(fd, (struct sockaddr_in *)&s,
+			     (struct sockaddr_in *)&d, o.ttl ? o.ttl : 64,
+			     argv[i]) != 0) {
+			fprintf(stderr, "realpeer: bad segment '%s'\n",
+				argv[i]);
 			return 1;
 		}
 	}
@@ -432,7 +457,8 @@ static int do_raw(int argc, char **argv)
 	return 0;
 }
 
-int main(int argc, char **argv)
+int
+main(int argc, char **argv)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
