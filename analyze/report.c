@@ -74,6 +74,15 @@ sl_tcp_flags_str(uint8_t fl, char *b)
 	b[n] = '\0';
 }
 
+/* The frame's flag letters, with "e" for the AccECN AE bit. */
+static void
+frame_flags_str(const struct sl_hs_frame *f, char *b)
+{
+	sl_tcp_flags_str(f->flags, b);
+	if (f->ae)
+		strcat(b, "e");
+}
+
 /* SEQ relative to the sender's ISN, ACK to the receiver's, where known. */
 static int64_t
 rel_seq(const struct sl_handshake *hs, const struct sl_hs_frame *f)
@@ -102,7 +111,7 @@ seg_label(const struct sl_handshake *hs, const struct sl_hs_frame *f, char *b,
 	char fl[SL_FLAGS_STRLEN];
 	int n;
 
-	sl_tcp_flags_str(f->flags, fl);
+	frame_flags_str(f, fl);
 	n = snprintf(b, len, "[%s] %" PRId64, fl, rel_seq(hs, f));
 	if (n < 0 || (size_t)n >= len)
 		return;
@@ -261,6 +270,8 @@ text_handshake(struct sl_report *r, const struct sl_handshake *hs)
 		fprintf(out, " on %s", hs->iface_name);
 	else if (hs->iface > 0)
 		fprintf(out, " on interface %d", hs->iface);
+	if (hs->encap[0])
+		fprintf(out, " inside %s", hs->encap);
 	fprintf(out, "; vantage %s; ended by %s\n",
 		sl_vantage_name(hs->vantage), end_name(hs->end));
 	fprintf(out, "  timing:");
@@ -426,6 +437,10 @@ json_handshake(struct sl_report *r, const struct sl_handshake *hs)
 	fprintf(out, "\"self_connect\":%s,\"vantage\":\"%s\",\"end\":\"%s\"",
 		hs->self ? "true" : "false", sl_vantage_name(hs->vantage),
 		end_name(hs->end));
+	if (hs->encap[0]) {
+		fputs(",\"encap\":", out);
+		sl_json_str(out, hs->encap);
+	}
 	fprintf(out, ",\"start_ns\":%" PRId64, hs->t_first_ns);
 	fputs(",\"isn\":{", out);
 	for (e = 0; e < 2; e++) {
@@ -482,7 +497,7 @@ json_handshake(struct sl_report *r, const struct sl_handshake *hs)
 	fputs("},\"segments\":[", out);
 	for (i = 0; i < hs->nframes; i++) {
 		const struct sl_hs_frame *f = &hs->frames[i];
-		sl_tcp_flags_str(f->flags, fl);
+		frame_flags_str(f, fl);
 		fprintf(out,
 			"%s\n {\"frame\":%" PRIu64 ",\"t_us\":%" PRId64
 			",\"from\":\"%c\",\"flags\":\"%s\",\"role\":\"%s\","
