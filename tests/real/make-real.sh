@@ -200,6 +200,19 @@ if [ "${SL_REAL_INNER:-}" = 1 ]; then
 		in_ns s "$RP" raw $S4 8080 $C4 40050 --gap 200 R:0 RA:0:12345 || exit 1
 		wait $!
 		;;
+	old-dup-syn)
+		# RFC 9293 Figure 8: A's SYN is lost; an old duplicate SYN (ISN
+		# 90) from A's 4-tuple reaches B, whose SYN-ACK A (SYN-SENT)
+		# refuses with a RST; A's SYN then goes again and connects.
+		two_hosts
+		drop_first s input sport "tcp flags == syn"
+		cap c vc
+		serve s $S4 8080 --expect 100 --send 100
+		client $S4 8080 --bind-port 40060 --send 100 &
+		sleep 0.2
+		in_ns c "$RP" raw $C4 40060 $S4 8080 S:90 || exit 1
+		wait $!
+		;;
 	synack-new-isn)
 		# The listener gives a request no SYN-ACK retransmission
 		# (tcp_synack_retries=0) and its first two SYN-ACKs are lost: the
@@ -445,6 +458,13 @@ rst-synsent)
 	gap=$(wire | awk '$6 == "RA" && $4 == 8080 { t = $2 } $6 == "S" && $4 == 40050 && t != "" { printf "%d", ($2 - t) * 1000; exit }')
 	[ "$gap" -lt 100 ] || fail "SYN resent $gap ms after the RST/ACK, not at once"
 	echo "ok: SYN resent $gap ms after the unacceptable RST/ACK"
+	;;
+old-dup-syn)
+	expect_log cli.log '^connect 1: ok' "connect"
+	expect_ladder 8080 40060 '^c:S c:S s:SA c:R c:S s:SA c:A c:A\+100 ' "old duplicate SYN, RST from SYN-SENT, the SYN again"
+	same "$(nth 8080 3 8 40060)" 91 "B's SYN-ACK acknowledges the old SYN"
+	same "$(nth 8080 4 7 40060)" 91 "A's RST takes its SEQ from that ACK"
+	same "$(nth 8080 5 7 40060)" "$(nth 8080 1 7 40060)" "A's SYN keeps its ISN"
 	;;
 synack-new-isn)
 	expect_log cli.log '^connect 1: ok' "connect"
