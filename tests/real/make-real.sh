@@ -213,6 +213,15 @@ if [ "${SL_REAL_INNER:-}" = 1 ]; then
 		in_ns c "$RP" raw $C4 40060 $S4 8080 S:90 || exit 1
 		wait $!
 		;;
+	dup-syn-passive)
+		# RFC 9293 Figure 11: an old duplicate SYN from A's address and
+		# port reaches B while both A and B only listen.
+		two_hosts
+		cap c vc
+		serve s $S4 8080
+		serve c $C4 40070
+		in_ns c "$RP" raw $C4 40070 $S4 8080 S:90 || exit 1
+		;;
 	synack-new-isn)
 		# The listener gives a request no SYN-ACK retransmission
 		# (tcp_synack_retries=0) and its first two SYN-ACKs are lost: the
@@ -465,6 +474,12 @@ old-dup-syn)
 	same "$(nth 8080 3 8 40060)" 91 "B's SYN-ACK acknowledges the old SYN"
 	same "$(nth 8080 4 7 40060)" 91 "A's RST takes its SEQ from that ACK"
 	same "$(nth 8080 5 7 40060)" "$(nth 8080 1 7 40060)" "A's SYN keeps its ISN"
+	;;
+dup-syn-passive)
+	# B answers with its SYN-ACK; A's listener answers that ACK with
+	# <SEQ=SEG.ACK><CTL=RST>, which returns B to LISTEN.
+	expect_ladder 8080 40070 '^c:S s:SA c:R$' "SYN-ACK at a listener: RST"
+	same "$(nth 8080 3 7 40070)" "$(nth 8080 2 8 40070)" "the RST takes its SEQ from the SYN-ACK's ACK"
 	;;
 synack-new-isn)
 	expect_log cli.log '^connect 1: ok' "connect"
