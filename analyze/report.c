@@ -1,4 +1,4 @@
-/* \summary: human report with a compact ladder per handshake, and the JSON of DESIGN.md */
+/* \summary: human report with a compact ladder per handshake, and the JSON of docs/design.md */
 #include "report.h"
 
 #include <inttypes.h>

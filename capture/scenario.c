@@ -570,7 +570,7 @@ sl_scenario_deterministic(const struct sl_scenario *s,
 		return false;
 	if (!s->uses_timing || !o->has_offset)
 		return true;
-	/* KERNEL.md: the window is |offset| < delay + wire latency. */
+	/* docs/kernel-notes.md: the window is |offset| < delay + wire latency. */
 	off = o->offset_ns < 0 ? -o->offset_ns : o->offset_ns;
 	return off + 500000 <= o->delay_ns;
 }

@@ -528,7 +528,7 @@ tcp_state_name(unsigned s)
 	return s < sizeof n / sizeof n[0] ? n[s] : "?";
 }
 
-/* Whether the target answered as KERNEL.md and RFC 9293 / 5961 say. */
+/* Whether the target answered as docs/kernel-notes.md and RFC 9293 / 5961 say. */
 static bool
 expected_answer(const struct sl_inj_opts *o, const struct sl_inj_result *r,
 		char *why, size_t len)

@@ -673,7 +673,7 @@ sl_cmd_run(int argc, char **argv)
 		if (rc == SL_EINTR || g_stop) {
 			/*
 			 * Interrupted: keep what this run captured, so the
-			 * pcapng so far is written and reported (issue 6).
+			 * pcapng so far is written and reported.
 			 */
 			if (res.rec != NULL && sl_recorder_count(res.rec) > 0) {
 				if (have_keep)

@@ -525,8 +525,8 @@ write_table(FILE *f, const struct sweep *sw, const struct measured *m,
 		if (m->has_edge[0] && m->has_edge[1])
 			fprintf(f,
 				"          the window is wider than the model "
-				"by the wire's own latency (KERNEL.md: delay "
-				"+ ~0.1 ms)\n");
+				"by the wire's own latency "
+				"(docs/kernel-notes.md: delay + ~0.1 ms)\n");
 	}
 	if (!sw->inject)
 		fprintf(f,
@@ -884,7 +884,7 @@ sl_cmd_sweep(int argc, char **argv)
 	if (rc == SL_EINTR || g_stop) {
 		/*
 		 * Interrupted: the capture so far is still written, complete
-		 * and marked, if one was asked for (issue 6).  A second
+		 * and marked, if one was asked for.  A second
 		 * Ctrl-C must not cut the writing short.
 		 */
 		static const int no_stop = 0;

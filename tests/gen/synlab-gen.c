@@ -4,8 +4,8 @@
  * cooked SLL/SLL2, raw IP, BSD loopback; IPv4 (with options, fragments) and
  * IPv6 (with extension headers); TCP with the options Linux puts in its
  * segments, in Linux's order (mss, sackOK, TS, nop, wscale).  The packet
- * sequences follow /work/shared/KERNEL.md, the sequences this kernel was
- * measured to emit.  Checksums are correct unless a file is about a broken
+ * sequences follow docs/kernel-notes.md, the sequences Linux was measured
+ * to emit.  Checksums are correct unless a file is about a broken
  * header, and then only that header is wrong.
  *
  * Output is deterministic: fixed timestamps (from 2026-11-27 10:00:00 UTC),
@@ -40,7 +40,7 @@
 #define DLT_IPV6 229
 #endif
 
-/* 2026-11-27 10:00:00 UTC, the day KERNEL.md was measured. */
+/* 2026-11-27 10:00:00 UTC, the day docs/kernel-notes.md was measured. */
 #define T0_SEC 1795773600LL
 
 #define US(x)  ((int64_t)(x)*1000)
@@ -954,9 +954,9 @@ wan6_pair(struct conn *c, struct rng *r)
 /*
  * A simultaneous open and its close, as events at their send times on
  * one clock: A's SYN, B's SYN, A's SYN-ACK, B's SYN-ACK, A's ACK, B's ACK
- * (RFC 9293 §3.5 Figure 7, and KERNEL.md: each side keeps its ISN; the
- * ACK after the crossed SYN-ACK carries a D-SACK of the peer's SYN), then
- * A's FIN, B's FIN, A's last ACK (0: none).  Side 0 is A.
+ * (RFC 9293 §3.5 Figure 7, and docs/kernel-notes.md: each side keeps its
+ * ISN; the ACK after the crossed SYN-ACK carries a D-SACK of the peer's
+ * SYN), then A's FIN, B's FIN, A's last ACK (0: none).  Side 0 is A.
  */
 enum { E_SA, E_SB, E_SAA, E_SAB, E_AA, E_AB, E_FA, E_FB, E_LA, E__N };
 
@@ -1114,7 +1114,7 @@ g_simopen_path(struct out *o, struct rng *r)
 }
 
 /*
- * Self-connect on 127.0.0.1 (KERNEL.md, 20/20): SYN, the socket's own
+ * Self-connect on 127.0.0.1 (docs/kernel-notes.md, 20/20): SYN, the socket's own
  * SYN-ACK (seq x, ack x+1), an ACK with a D-SACK of x:x+1; then it writes
  * 5 bytes to itself and closes: each segment is answered by itself.
  * Returns the socket's snd_nxt after the close.
@@ -1201,7 +1201,7 @@ g_refused(struct out *o, struct rng *r)
 }
 
 /*
- * Late crossing seen from A (KERNEL.md): B's SYN leaves after A's SYN was
+ * Late crossing seen from A (docs/kernel-notes.md): B's SYN leaves after A's SYN was
  * refused at B, and reaches A after A's connect() failed.
  */
 static void
@@ -1449,8 +1449,8 @@ g_viol_rst_bad_ack(struct out *o, struct rng *r)
 }
 
 /*
- * KERNEL.md's window-scale defect, captured at the kernel socket K (side
- * 0, in SYN-SENT).  The injector (side 1) sends a SYN with only an MSS
+ * The window-scale defect of docs/kernel-notes.md, captured at the kernel
+ * socket K (side 0, in SYN-SENT).  The injector (side 1) sends a SYN with only an MSS
  * option; K answers with a SYN-ACK that still offers wscale 10, and later
  * advertises win 63: still scaled by 2^10 although scaling was never
  * agreed (RFC 7323 §2.2).
