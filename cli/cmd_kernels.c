@@ -202,9 +202,9 @@ sl_cmd_run_kernel(int argc, char **argv, int at)
 	t0 = now_s();
 	rc = sl_vm_boot(&k, self, &job, 1, dir, errbuf);
 	if (rc != SL_OK) {
+		/* dir stays: it holds the VM's console log named above. */
 		fprintf(stderr, "synlab run: --kernel %s: %s\n", version,
 			errbuf);
-		remove_tree(dir);
 		return vm_exit(rc);
 	}
 	fprintf(stderr, "synlab run: in a VM: Linux %s (Debian %s), %.1f s\n",
