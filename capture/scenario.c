@@ -599,9 +599,8 @@ find_syn_refs(struct sl_scn_result *res)
 				continue;
 			from = pk.src[pk.family == 4 ? 3 : 15] - 1u;
 			if (wire && i == 0 && from < 2 &&
-			    (pk.flags &
-			     (SL_PEEK_SYN | SL_PEEK_ACK | SL_PEEK_RST)) ==
-				(SL_PEEK_SYN | SL_PEEK_ACK))
+			    (pk.flags & (SL_TH_SYN | SL_TH_ACK | SL_TH_RST)) ==
+				(SL_TH_SYN | SL_TH_ACK))
 				res->synacks[from]++;
 			if (!sl_peek_is_bare_syn(&pk) || res->t_syn_ref[h] != 0)
 				continue;
