@@ -8,7 +8,7 @@
 
 #include "common.h"
 #include "jsonq.h"
-#include "report.h"
+#include "json.h"
 
 #define MX_MAXK 24
 #define MX_CELL 160
@@ -510,36 +510,53 @@ sl_matrix_write_text(const struct sl_matrix *m, FILE *f)
 int
 sl_matrix_write_json(const struct sl_matrix *m, FILE *f)
 {
-	fputs("{\"kernels\":[", f);
+	struct sl_json j;
+
+	sl_json_init(&j, f);
+	sl_json_begin_obj(&j);
+	sl_json_key(&j, "kernels");
+	sl_json_begin_arr(&j);
 	for (size_t k = 0; k < m->ncol; k++) {
-		fprintf(f, "%s{\"label\":", k ? "," : "");
-		sl_json_str(f, m->col[k].label);
-		fputs(",\"release\":", f);
-		sl_json_str(f, m->col[k].release);
-		fputs(",\"debian_version\":", f);
-		sl_json_str(f, m->col[k].version);
-		fprintf(f, ",\"seconds\":%.1f}", m->col[k].seconds);
+		sl_json_begin_obj(&j);
+		sl_json_key(&j, "label");
+		sl_json_string(&j, m->col[k].label);
+		sl_json_key(&j, "release");
+		sl_json_string(&j, m->col[k].release);
+		sl_json_key(&j, "debian_version");
+		sl_json_string(&j, m->col[k].version);
+		sl_json_key(&j, "seconds");
+		sl_json_printf(&j, "%.1f", m->col[k].seconds);
+		sl_json_end(&j);
 	}
-	fputs("],\n\"rows\":[", f);
+	sl_json_end(&j);
+	sl_json_key(&j, "rows");
+	sl_json_begin_arr(&j);
 	for (size_t r = 0; r < NROWS; r++) {
-		fprintf(f, "%s\n{\"behaviour\":", r ? "," : "");
-		sl_json_str(f, rows[r].title);
-		fputs(",\"cells\":[", f);
+		sl_json_begin_obj(&j);
+		sl_json_key(&j, "behaviour");
+		sl_json_string(&j, rows[r].title);
+		sl_json_key(&j, "job");
+		sl_json_string(&j, rows[r].job);
+		sl_json_key(&j, "cells");
+		sl_json_begin_arr(&j);
 		for (size_t k = 0; k < m->ncol; k++) {
 			const struct mx_cell *c = &m->cells[r * MX_MAXK + k];
 
-			fprintf(f, "%s{\"text\":", k ? "," : "");
-			sl_json_str(f, c->text);
-			fputs(",\"capture\":", f);
-			if (c->link[0])
-				sl_json_str(f, c->link);
-			else
-				fputs("null", f);
-			fprintf(f, ",\"ok\":%s}", c->bad ? "false" : "true");
+			sl_json_begin_obj(&j);
+			sl_json_key(&j, "text");
+			sl_json_string(&j, c->text);
+			sl_json_key(&j, "capture");
+			sl_json_string(&j, c->link[0] ? c->link : NULL);
+			sl_json_key(&j, "ok");
+			sl_json_bool(&j, !c->bad);
+			sl_json_end(&j);
 		}
-		fputs("]}", f);
+		sl_json_end(&j);
+		sl_json_end(&j);
 	}
-	fputs("]}\n", f);
+	sl_json_end(&j);
+	sl_json_end(&j);
+	fputc('\n', f);
 	return ferror(f) ? SL_EIO : SL_OK;
 }
 
