@@ -72,18 +72,40 @@ copy_file(const char *src, const char *dst, char *errbuf)
 	return SL_OK;
 }
 
-/* Prints FILE's content to F (the VM's stdout or stderr of one job). */
+/*
+ * Prints FILE's content to F (the VM's stdout or stderr of one job); the
+ * report's "annotated capture: NAME" names the path asked for, not the
+ * name the file had inside the VM.
+ */
 static void
-cat_file(const char *path, FILE *f)
+cat_file(const char *path, FILE *f, char names[][256], const char **dst,
+	 size_t nmap)
 {
-	char buf[8192];
-	size_t n;
+	static const char tag[] = "annotated capture: ";
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
 	FILE *in = fopen(path, "r");
 
 	if (in == NULL)
 		return;
-	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
-		fwrite(buf, 1, n, f);
+	while ((n = getline(&line, &cap, in)) > 0) {
+		const char *to = NULL;
+
+		for (size_t m = 0; m < nmap && to == NULL; m++) {
+			size_t l = strlen(names[m]);
+
+			if (strncmp(line, tag, sizeof tag - 1) == 0 &&
+			    strncmp(line + sizeof tag - 1, names[m], l) == 0 &&
+			    line[sizeof tag - 1 + l] == '\n')
+				to = dst[m];
+		}
+		if (to != NULL)
+			fprintf(f, "%s%s\n", tag, to);
+		else
+			fwrite(line, 1, (size_t)n, f);
+	}
+	free(line);
 	fclose(in);
 	fflush(f);
 }
@@ -210,9 +232,9 @@ sl_cmd_run_kernel(int argc, char **argv, int at)
 	fprintf(stderr, "synlab run: in a VM: Linux %s (Debian %s), %.1f s\n",
 		k.release, k.version, now_s() - t0);
 	snprintf(path, sizeof path, "%s/run.out", dir);
-	cat_file(path, stdout);
+	cat_file(path, stdout, names, dst, nmap);
 	snprintf(path, sizeof path, "%s/run.err", dir);
-	cat_file(path, stderr);
+	cat_file(path, stderr, names, NULL, 0);
 	snprintf(path, sizeof path, "%s/run.rc", dir);
 	if ((f = fopen(path, "r")) != NULL) {
 		if (fgets(rcs, sizeof rcs, f) == NULL)

@@ -185,6 +185,8 @@ jp_compound(struct jp *p, struct sl_jv *v, int depth)
 			p->pos++;
 		}
 		if ((rc = jp_value(p, &el, depth + 1)) != SL_OK) {
+			/* el may be half built: not yet v's, so freed here */
+			sl_jv_free(el);
 			free(key);
 			return rc;
 		}

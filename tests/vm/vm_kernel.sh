@@ -2,7 +2,7 @@
 # VM tests: the scenarios on another Linux kernel, booted under QEMU
 # (synlab run --kernel, docs/kernels.md).
 #
-# usage: vm_kernel.sh SYNLAB SERIES
+# usage: vm_kernel.sh SYNLAB SERIES [matrix]
 #
 # Downloads SERIES's Debian cloud kernel once into the cache, then asserts,
 # packetdrill-style, the segments that kernel put on the wire (absolute
@@ -15,6 +15,7 @@
 #   inject --state syn-sent --options mss   the window-scale defect: the
 #                    analyzer's ws-not-negotiated
 # and that the report and the pcapng's section header name the kernel.
+# With "matrix": `synlab kernels SERIES` instead, and its cells.
 # Exit 77 (skip) only when not root: the archive must be reachable.
 set -u
 
@@ -50,6 +51,37 @@ kernel_named() { # FILE.pcapng REPORT
 	capinfos "$1" 2>/dev/null | grep -q "oper-sys: *Linux $rel" ||
 		fail "$1: section header does not name Linux $rel"
 }
+
+# ---- synlab kernels: the matrix of SERIES alone, every row as measured ----
+if [ "${3:-}" = matrix ]; then
+	"$SYNLAB" kernels "$SERIES" --no-host --json --dir "$WORK/m" \
+		--html "$WORK/m.html" >"$WORK/m.json" 2>"$WORK/m.err" ||
+		{ cat "$WORK/m.err"; fail "kernels: exit $?"; }
+	cell() { # ROW-PREFIX: the text of SERIES's cell in the row
+		tr '\n' ' ' <"$WORK/m.json" | grep -o "\"behaviour\":\"$1[^\"]*\",\"job\":\"[^\"]*\",\"cells\":\[{\"text\":\"[^\"]*\"" |
+			sed 's/.*"text":"//; s/"$//'
+	}
+	case $ANSWER in
+	challenge) want="challenge ACK (no D-SACK)" ;;
+	*) want="ACK with D-SACK of the SYN" ;;
+	esac
+	for row in "crossed SYN-ACK answered by (sim. open)" "crossed SYN-ACK answered by (self-connect)"; do
+		got=$(cell "$row")
+		[ "$got" = "$want" ] || fail "matrix: '$row' is '$got', want '$want'"
+	done
+	[ "$(cell "simultaneous open")" = "5/5 crossed" ] || fail "matrix: simultaneous open: $(cell "simultaneous open")"
+	cell "wscale defect" | grep -q "^present: win [0-9]* still scaled$" || fail "matrix: wscale defect: $(cell "wscale defect")"
+	[ "$(cell "injected SYN at SYN-SENT")" = "[S.] (simultaneous open); connected" ] || fail "matrix: SYN-SENT"
+	[ "$(cell "injected SYN at a closed")" = "[R.] seq 0; refused" ] || fail "matrix: closed port"
+	[ "$(cell "challenge-ACK rate limit")" = "SYNs at 0, 100, 700 ms: 1, 0, 1 answers" ] || fail "matrix: rate limit"
+	cell "SO_REUSEPORT" | grep -q "^EADDRNOTAVAIL, EISCONN, EADDRINUSE; 2 connected$" || fail "matrix: reuseport"
+	cell "self-connect race" | grep -q "^after [0-9]* attempts$" || fail "matrix: race"
+	n=$(grep -o '"capture":"[^"]*"' "$WORK/m.json" | sed 's/"capture":"//; s/"$//' | while read -r p; do [ -s "$p" ] && echo ok; done | wc -l)
+	[ "$n" -ge 12 ] || fail "matrix: only $n cells link an existing capture"
+	grep -q '<a href=' "$WORK/m.html" || fail "matrix: no links in the HTML"
+	echo "ok: synlab kernels $SERIES: crossed SYN-ACK answered by $want; $n captures linked"
+	exit 0
+fi
 
 # ---- self-connect ----
 "$SYNLAB" run self-connect --kernel "$SERIES" -o "$WORK/s.pcapng" \
