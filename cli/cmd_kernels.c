@@ -169,7 +169,15 @@ sl_cmd_run_kernel(int argc, char **argv, int at)
 			i += argv[at][8] == '=' ? 0 : 1;
 			continue;
 		}
-		has_delay |= strncmp(argv[i], "--delay", 7) == 0;
+		has_delay |= strncmp(argv[i], "--delay", 7) == 0 ||
+			     strncmp(argv[i], "--offset", 8) == 0;
+		if (strncmp(argv[i], "--peer", 6) == 0 ||
+		    strncmp(argv[i], "--lab-hold", 10) == 0) {
+			fputs("synlab run: --kernel runs inside a VM without "
+			      "a network card: not with --peer\n",
+			      stderr);
+			return SL_EXIT_USAGE;
+		}
 		simopen |= strcmp(argv[i], "simultaneous-open") == 0;
 		for (size_t o = 0; o < sizeof out_opts / sizeof out_opts[0];
 		     o++) {
@@ -201,7 +209,8 @@ sl_cmd_run_kernel(int argc, char **argv, int at)
 			args[nargs++] = argv[i];
 	}
 	if (simopen && !has_delay) {
-		/* Under TCG a zero-delay gate does not always cross. */
+		/* Gate mode: under TCG a zero-delay gate does not always
+		 * cross (docs/kernels.md). */
 		fputs("synlab run: in a VM, simultaneous-open runs with "
 		      "--delay 20ms unless you give --delay\n",
 		      stderr);

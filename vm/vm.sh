@@ -156,9 +156,26 @@ addmod() {
 	echo "$b" >>"$3/order"
 }
 
+# The newest kernel of SERIES already in the cache, or nothing.
+cached() {
+	for d in "$CACHE"/kernels/*/ready; do
+		[ -f "$d" ] || continue
+		d=$(dirname "$d")
+		v=$(cat "$d/version")
+		case $v in "$1"[.+-]* | "$1") echo "$v $d" ;; esac
+	done | sort -V | tail -1 | cut -d' ' -f2-
+}
+
 cmd_fetch() {
 	need dpkg-deb xz
-	lists
+	# Offline with the kernel cached: use it, and say so.
+	if ! (lists); then
+		c=$(cached "$1")
+		[ -n "$c" ] || exit 4 # lists said why
+		echo "synlab: using the cached $(basename "$c") (the archive could not be reached to look for a newer one)" >&2
+		echo "$c"
+		return 0
+	fi
 	set -- $(resolve "$1") "$1"
 	[ $# -eq 3 ] || die 3 "Debian's archive has no cloud kernel $1 (synlab kernels --list shows what it has)"
 	pkg=$1 ver=$2
