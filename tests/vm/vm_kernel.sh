@@ -69,7 +69,8 @@ if [ "${3:-}" = matrix ]; then
 		got=$(cell "$row")
 		[ "$got" = "$want" ] || fail "matrix: '$row' is '$got', want '$want'"
 	done
-	[ "$(cell "simultaneous open")" = "5/5 crossed" ] || fail "matrix: simultaneous open: $(cell "simultaneous open")"
+	[ "$(cell "simultaneous open, gate")" = "5/5 crossed" ] || fail "matrix: simultaneous open: $(cell "simultaneous open, gate")"
+	[ "$(cell "simultaneous open over IPv6")" = "3/3 crossed" ] || fail "matrix: IPv6: $(cell "simultaneous open over IPv6")"
 	cell "wscale defect" | grep -q "^present: win [0-9]* still scaled$" || fail "matrix: wscale defect: $(cell "wscale defect")"
 	[ "$(cell "injected SYN at SYN-SENT")" = "[S.] (simultaneous open); connected" ] || fail "matrix: SYN-SENT"
 	[ "$(cell "injected SYN at a closed")" = "[R.] seq 0; refused" ] || fail "matrix: closed port"
