@@ -74,6 +74,32 @@ role_syn(struct seg *g)
 			hs->retx_iv_us[g->x][hs->nretx_iv[g->x]++] =
 			    (g->ts - sx->t_syn_prev) / 1000;
 		sx->t_syn_prev = g->ts;
+		if (c->refused) {
+			/* a refused connect() tried again (Windows) */
+			c->refused = false;
+			hs->end = SL_END_OPEN;
+		}
+	} else if (sx->sent_bare_syn && p->seq != sx->isn && !c->established &&
+		   sy->st == SL_ST_SYN_RECEIVED && sy->sent_synack) {
+		/*
+		 * x restarted (a new ISN) while y still holds the first SYN
+		 * in SYN-RECEIVED: one connection for y, which must drop
+		 * or reset the new SYN (§3.10.7.4).
+		 */
+		g->role = SL_ROLE_SYN;
+		sx->isn = p->seq;
+		sx->t_syn = sx->t_syn_prev = g->ts;
+		sx->snd_valid = false;
+		sx->bad_ack_valid = false;
+		if (sy->rcv_valid && p->seq + 1 == sy->rcv_hi)
+			snprintf(g->note, sizeof(g->note),
+				 "the SYN %c holds in SYN-RECEIVED, again",
+				 'A' + g->y);
+		else
+			snprintf(g->note, sizeof(g->note),
+				 "new ISN while %c is in SYN-RECEIVED for the "
+				 "first",
+				 'A' + g->y);
 	} else if (!sx->sent_bare_syn && !c->established && !sx->sent_synack) {
 		g->role = SL_ROLE_SYN;
 		sx->sent_bare_syn = true;
@@ -205,10 +231,21 @@ role_other(struct seg *g)
 		g->role = SL_ROLE_RST;
 	} else if (p->flags & SL_TH_FIN) {
 		g->role = SL_ROLE_FIN;
+	} else if (sx->synack_dup_due && ack && p->paylen == 0) {
+		/* the answer to a repeated SYN-ACK completes y's handshake */
+		g->role = SL_ROLE_ACK;
+		sx->synack_dup_due = false;
+		snprintf(g->note, sizeof(g->note),
+			 "answers %c's SYN-ACK retransmission", 'A' + g->y);
 	} else if (sx->challenge_due && ack && p->paylen == 0) {
 		g->role = SL_ROLE_CHALLENGE_ACK;
 		sx->challenge_due = false;
 		hs->challenge_acks++;
+		if (sx->stale)
+			snprintf(g->note, sizeof(g->note),
+				 "%c is still in an older connection "
+				 "(half-open, Figure 9): RFC 5961 §4",
+				 'A' + g->x);
 	} else if (sx->took_synack && sx->sent_synack && ack &&
 		   p->paylen == 0 && p->ack == sy->isn + 1) {
 		/* x sent its own SYN-ACK, so the one it took crossed it. */
@@ -230,41 +267,73 @@ role_other(struct seg *g)
 	}
 }
 
+/* The note a RST's fate puts on its frame fi (y: its receiver). */
+static void
+rst_note(struct conn *c, int fi, int x, int y, enum az_rst_fate fate)
+{
+	char n[SL_NOTE_LEN];
+
+	switch (fate) {
+	case AZ_RST_SYN_SENT:
+		snprintf(n, sizeof(n),
+			 "RST dropped by %c in SYN-SENT: its ACK does not "
+			 "acknowledge the SYN",
+			 'A' + y);
+		break;
+	case AZ_RST_ANSWER:
+		snprintf(n, sizeof(n),
+			 "answers an unacceptable ACK; %c stays in SYN-SENT",
+			 'A' + x);
+		break;
+	case AZ_RST_OUT_OF_WIN:
+		snprintf(n, sizeof(n),
+			 "outside %c's window: dropped (RFC 5961 §3)", 'A' + y);
+		break;
+	case AZ_RST_CHALLENGE:
+		snprintf(n, sizeof(n),
+			 "in %c's window, not at RCV.NXT: challenge ACK due",
+			 'A' + y);
+		break;
+	default:
+		return;
+	}
+	az_set_note(c, fi, n);
+}
+
 /*
  * The receiver takes p: at once on one socket, later otherwise; then the
- * end of the connection.  RFC 9293 §3.10.7.3: a side in SYN-SENT drops a
- * RST whose ACK does not acknowledge its SYN, so such a RST ends nothing
- * (the SYN will be retransmitted).
+ * end of the connection.  A RST ends it only if its receiver accepts it
+ * (fate); a RST refusing a SYN leaves the handshake open for a retry of
+ * the same SYN.
  */
 static void
-hand_over(struct conn *c, int x, const struct sl_pkt *p, int fi, int64_t ts)
+hand_over(struct conn *c, int x, const struct sl_pkt *p, int fi, int64_t ts,
+	  enum az_rst_fate fate)
 {
 	struct sl_handshake *hs = &c->hs;
 	int y = hs->self ? x : 1 - x;
 	struct side *sx = &c->s[x], *sy = &c->s[y];
-	bool rst = p->flags & SL_TH_RST, rst_ignored;
-	char note[SL_NOTE_LEN];
+	bool rst = p->flags & SL_TH_RST;
 
-	rst_ignored = rst && sy->st == SL_ST_SYN_SENT && !hs->self &&
-		      (!(p->flags & SL_TH_ACK) || !az_acks_syn(sy, p->ack));
-	if (rst_ignored) {
-		/* dropped by its receiver: it changes nothing */
-	} else if (hs->self) {
+	if (rst)
+		rst_note(c, fi, x, y, fate);
+	if (rst && fate == AZ_RST_CHALLENGE)
+		sy->challenge_due = true;
+	if (rst && fate != AZ_RST_ACCEPT && fate != AZ_RST_ANSWER)
+		return; /* dropped by its receiver: it changes nothing */
+	if (hs->self) {
 		struct pend pd = {p->seq, p->ack, az_seg_end(p), p->flags, fi};
 		az_deliver(c, 0, &pd, 0, ts);
 	} else {
 		az_enqueue(c, y, p, fi, ts);
 	}
-
-	if (rst_ignored) {
-		if (fi >= 0) {
-			snprintf(note, sizeof(note),
-				 "RST dropped by %c in SYN-SENT: its ACK does "
-				 "not acknowledge the SYN",
-				 'A' + y);
-			az_set_note(c, fi, note);
-		}
-	} else if (rst) {
+	if (rst && fate == AZ_RST_ACCEPT && sy->st == SL_ST_SYN_SENT &&
+	    !sx->sent_bare_syn && !sx->sent_synack && !hs->self) {
+		/* refused: y takes it at once, and may try the SYN again */
+		c->refused = true;
+		hs->end = SL_END_RST;
+		az_flush_pending(c, ts);
+	} else if (rst && fate == AZ_RST_ACCEPT) {
 		az_flush_pending(c, ts);
 		hs->end = SL_END_RST;
 		c->ended = true;
@@ -290,6 +359,7 @@ on_segment(struct conn *c, int x, const struct sl_pkt *p, uint64_t frame,
 	struct side *sx = &c->s[x];
 	struct seg g;
 	int fi = NO_FI;
+	enum az_rst_fate fate;
 
 	memset(&g, 0, sizeof(g));
 	g.c = c;
@@ -328,19 +398,29 @@ on_segment(struct conn *c, int x, const struct sl_pkt *p, uint64_t frame,
 	az_check_segment(c, x, p, g.role, g.first_from_x, &fi, frame, ts);
 
 	/* Sending changes the sender's own state (RFC 9293 §3.10.4-5). */
-	az_ep_send(c, x, p, g.st0, fi);
-	hand_over(c, x, p, fi, ts);
+	fate = (p->flags & SL_TH_RST) ? az_rst_fate(c, x, p, g.st0)
+				      : AZ_RST_ACCEPT;
+	az_ep_send(c, x, p, g.st0, fi, fate);
+	hand_over(c, x, p, fi, ts, fate);
 }
 
 static bool
 is_duplicate(struct conn *c, const struct sl_pkt *p, int64_t ts)
 {
 	unsigned i;
+	int d = sl_endpoint_cmp(&p->src, &c->lo) == 0 ? 0 : 1;
 
+	/*
+	 * Identical bytes again are a copy, unless the other side spoke in
+	 * between: then they are a new transmission (a listener repeats its
+	 * SYN-ACK, IP ID 0 and the same TSval, for a repeated SYN).
+	 */
 	for (i = 0; i < c->nrecent; i++)
 		if (c->recent[i].h == p->hash && ts - c->recent[i].t >= 0 &&
-		    ts - c->recent[i].t <= DUP_WINDOW_NS)
+		    ts - c->recent[i].t <= DUP_WINDOW_NS &&
+		    c->t_dir[1 - d] <= c->recent[i].t)
 			return true;
+	c->t_dir[d] = ts;
 	if (c->nrecent < RECENT_MAX) {
 		c->recent[c->nrecent].h = p->hash;
 		c->recent[c->nrecent++].t = ts;
@@ -359,14 +439,22 @@ starts_new(const struct conn *c, int x, const struct sl_pkt *p)
 {
 	const struct side *s = &c->s[x];
 
+	const struct side *peer = &c->s[1 - x];
+
 	if (c->ended)
 		return true;
 	if ((p->flags & (SL_TH_SYN | SL_TH_ACK)) != SL_TH_SYN)
 		return false;
+	/* After a refusal only the same SYN again is the same handshake. */
+	if (c->refused)
+		return !(x == 0 && s->sent_bare_syn && p->seq == s->isn);
 	if (c->established)
 		return false; /* a late SYN: RFC 5961 §4 */
+	/* A new ISN is a new handshake, unless the peer still holds the
+	 * first SYN in SYN-RECEIVED: then it is that connection's affair. */
 	if (s->sent_bare_syn && p->seq != s->isn)
-		return true;
+		return !(peer->st == SL_ST_SYN_RECEIVED && peer->sent_synack &&
+			 !c->hs.self);
 	if (s->sent_synack && !s->sent_bare_syn && p->seq != s->synack_seq)
 		return true;
 	return false;
@@ -440,7 +528,7 @@ process(struct sl_analyzer *az, const struct sl_pkt *p, int file,
 			az->nopen--;
 			az_list_append(&az->lingering, c);
 		}
-	} else if (c->in == &az->waiting && c->s[1].sent_any) {
+	} else if (c->in == &az->waiting && c->s[1].sent_any && !c->refused) {
 		az_list_del(c->in, c);
 		az_list_append(&az->open, c);
 	} else if (c != c->in->tail) {

@@ -12,6 +12,7 @@
 #include "merge.h"
 #include "ngindex.h"
 #include "report.h"
+#include "rules.h"
 #include "svg.h"
 
 struct analyze_ctx {
@@ -81,6 +82,7 @@ usage(FILE *f)
 	    "usage: synlab analyze [--json|--brief] [--annotate OUT.pcapng] "
 	    "[--ladder OUT.svg]\n"
 	    "                      [--ascii] [--idle SECONDS] FILE...\n"
+	    "       synlab analyze --list-rules [--json]\n"
 	    "\n"
 	    "Reads pcap or pcapng files (tcpdump, Wireshark, synlab), finds "
 	    "every TCP\n"
@@ -104,6 +106,8 @@ usage(FILE *f)
 	    "  --idle SECONDS     a handshake with no packet for this long "
 	    "(capture\n"
 	    "                     time) is finished (default 300)\n"
+	    "  --list-rules       print the rules checked (Markdown table; "
+	    "--json: JSON)\n"
 	    "\n"
 	    "shapes: three-way simultaneous-open self-connect refused "
 	    "unanswered reset\n"
@@ -126,6 +130,7 @@ sl_cmd_analyze(int argc, char **argv)
 	    {"utf8", no_argument, NULL, 'U'},
 	    {"idle", required_argument, NULL, 'i'},
 	    {"help", no_argument, NULL, 'h'},
+	    {"list-rules", no_argument, NULL, 'L'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct analyze_ctx ctx = {0};
@@ -134,7 +139,7 @@ sl_cmd_analyze(int argc, char **argv)
 	const char *annotate_out = NULL, *ladder_out = NULL;
 	const struct sl_summary *sum;
 	char errbuf[SL_ERRBUF_SIZE];
-	bool json = false, brief = false;
+	bool json = false, brief = false, list_rules = false;
 	int ascii = -1, c, i, nfiles, ret = SL_EXIT_OK, input_error = 0;
 	double idle = 0;
 	char *end;
@@ -171,6 +176,9 @@ sl_cmd_analyze(int argc, char **argv)
 				return SL_EXIT_USAGE;
 			}
 			break;
+		case 'L':
+			list_rules = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return SL_EXIT_OK;
@@ -179,6 +187,9 @@ sl_cmd_analyze(int argc, char **argv)
 			return SL_EXIT_USAGE;
 		}
 	}
+	if (list_rules)
+		return sl_rules_write(stdout, json) == 0 ? SL_EXIT_OK
+							 : SL_EXIT_INPUT;
 	nfiles = argc - optind;
 	if (nfiles < 1) {
 		fputs("synlab analyze: no input file\n", stderr);

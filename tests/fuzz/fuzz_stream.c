@@ -22,44 +22,36 @@
 
 #include "fuzz.h"
 #include "pkt.h"
+#include "rd.h"
 #include "report.h"
 #include "svg.h"
 
 #define MAXFRAME 1600
 
-struct cursor {
-	const uint8_t *p;
-	size_t left;
-};
-
+/* The input is read through the analyzer's own bounds-checked reader; a
+ * field past the end reads as zero. */
 static bool
-take(struct cursor *c, void *dst, size_t n)
+take(struct sl_rd *c, void *dst, size_t n)
 {
-	if (c->left < n)
-		return false;
-	memcpy(dst, c->p, n);
-	c->p += n;
-	c->left -= n;
-	return true;
+	return sl_rd_bytes(c, dst, n) == SL_OK;
 }
 
 static uint8_t
-take8(struct cursor *c)
+take8(struct sl_rd *c)
 {
 	uint8_t v = 0;
 
-	take(c, &v, 1);
+	(void)sl_rd_u8(c, &v);
 	return v;
 }
 
 static uint32_t
-take32(struct cursor *c)
+take32(struct sl_rd *c)
 {
-	uint8_t b[4] = {0, 0, 0, 0};
+	uint32_t v = 0;
 
-	take(c, b, 4);
-	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
-	       (uint32_t)b[2] << 8 | b[3];
+	(void)sl_rd_be32(c, &v);
+	return v;
 }
 
 /* E0 10.0.0.1:1314, E1 10.0.0.2:1314, E2 10.0.0.1:40000, E3 127.0.0.1:5000 */
@@ -107,7 +99,7 @@ template_opts(uint8_t optc, uint32_t tsval, struct sl_tp_opt *o)
 
 /* Builds link header + IP + TCP into f; returns the length. */
 static size_t
-build_tcp(struct cursor *c, uint8_t ctl, uint32_t *nxt, uint8_t *f, int *dlt,
+build_tcp(struct sl_rd *c, uint8_t ctl, uint32_t *nxt, uint8_t *f, int *dlt,
 	  bool *cut, bool *twice, size_t *wirelen)
 {
 	uint8_t flags = take8(c), nums = take8(c), optc, src[16], dst[16];
@@ -242,7 +234,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const char *names[] = {"fuzz"};
 	struct sl_analyzer_cfg cfg = {0};
 	struct sl_analyzer *az;
-	struct cursor c = {data, size};
+	struct sl_rd c = sl_rd_make(data, size);
 	uint32_t nxt[4] = {1000, 2000, 0xfffffff0u, 4000};
 	void *sinks[2] = {NULL, NULL};
 	int64_t ts = 1795773600LL * 1000000000;

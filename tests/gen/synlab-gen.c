@@ -2044,6 +2044,489 @@ struct cap {
 	const char *desc;
 };
 
+/* ------------------------------------------------------------------ */
+/*
+ * Endpoint-model cases: RFC 9293 Figures 6-12, RFC 5961's cases and the
+ * recovery cases of the analyzer's endpoint model, each written once as
+ * the segments both ends send (send time, flags, SEQ and ACK as in the
+ * RFC's figures) and rendered from three vantages: next to A, next to B
+ * and half way.  A segment reaches the other end D = 10 ms after it left
+ * (plus its own extra delay); `unseen` hides it from vantages that did
+ * not see it (lost on the way, or sent before the capture began).
+ */
+#define M_D	MS(10)
+#define U_A	1 /* not seen next to A */
+#define U_B	2 /* not seen next to B */
+#define U_P	4 /* not seen half way */
+#define M_TS	1 /* timestamps option */
+#define M_NOMSS 2 /* no MSS option on a SYN */
+#define M_ID0	4 /* IP ID 0 (Linux's SYN-ACK with DF) */
+
+struct mev {
+	char from;	/* 'A' or 'B' */
+	int t_us;	/* sent at (µs) */
+	const char *fl; /* S F R P . as tcpdump prints them */
+	uint32_t seq, ack;
+	uint16_t len;
+	uint8_t unseen; /* U_* */
+	uint8_t opt;	/* M_* */
+	int dly_us;	/* extra one-way delay of this segment */
+};
+
+static uint8_t
+m_flags(const char *s)
+{
+	uint8_t f = 0;
+
+	for (; *s != '\0'; s++)
+		f |= *s == 'S'	 ? SYN
+		     : *s == 'F' ? FIN
+		     : *s == 'R' ? RST
+		     : *s == 'P' ? PSH
+		     : *s == '.' ? ACK
+				 : 0;
+	return f;
+}
+
+/* Capture time of e at vantage v (0: A, 1: B, 2: half way). */
+static int64_t
+m_seen(const struct mev *e, int v)
+{
+	int s = e->from == 'B';
+	int64_t t = US(e->t_us), d = M_D + US(e->dly_us);
+
+	if (v == 2)
+		return t + d / 2;
+	return v == s ? t : t + d;
+}
+
+/* TS clocks: A's at 1000, B's at 5000, 1 kHz from the send time. */
+static uint32_t
+m_tsval(const struct mev *e)
+{
+	return (e->from == 'B' ? 5000u : 1000u) + (uint32_t)(e->t_us / 1000);
+}
+
+static void
+m_render(struct out *o, struct rng *r, const struct mev *ev, size_t n, int v)
+{
+	struct conn c;
+	size_t ord[64], i, j, k = 0;
+
+	conn_init(&c, r, P_WAN, "192.0.2.10", 40000, "198.51.100.20", 80);
+	c.ts = false;
+	for (i = 0; i < n && k < 64; i++)
+		if (!(ev[i].unseen & (1u << v)))
+			ord[k++] = i;
+	for (i = 1; i < k; i++) /* insertion sort by capture time */
+		for (j = i; j > 0 &&
+			    m_seen(&ev[ord[j]], v) < m_seen(&ev[ord[j - 1]], v);
+		     j--) {
+			size_t x = ord[j];
+			ord[j] = ord[j - 1];
+			ord[j - 1] = x;
+		}
+	for (i = 0; i < k; i++) {
+		const struct mev *e = &ev[ord[i]];
+		int s = e->from == 'B';
+		uint8_t fl = m_flags(e->fl);
+		struct opt op = {.n = 0};
+		uint32_t ecr = 0;
+		int64_t tsat = -1;
+		size_t x;
+
+		/* TS echo: the latest peer TS val that had arrived */
+		for (x = 0; x < n; x++)
+			if ((ev[x].from == 'B') != s && (ev[x].opt & M_TS) &&
+			    m_seen(&ev[x], s) <= US(e->t_us) &&
+			    m_seen(&ev[x], s) > tsat) {
+				tsat = m_seen(&ev[x], s);
+				ecr = m_tsval(&ev[x]);
+			}
+		if ((fl & SYN) && !(e->opt & M_NOMSS))
+			o_mss(&op, 1460);
+		if (e->opt & M_TS) {
+			o_nop(&op);
+			o_nop(&op);
+			o_ts(&op, m_tsval(e),
+			     (fl & (SYN | ACK)) == SYN ? 0 : ecr);
+		}
+		if (e->opt & M_ID0)
+			c.ipid[s] = 0;
+		tx(o, &c, s, m_seen(e, v), fl, e->seq, e->ack,
+		   (fl & RST)	? 0
+		   : (fl & SYN) ? 64240
+				: 502,
+		   &op, e->len);
+	}
+}
+
+#define M_CASE(name)                                                           \
+	static void g_m_##name##_a(struct out *o, struct rng *r)               \
+	{                                                                      \
+		m_render(o, r, m_##name,                                       \
+			 sizeof(m_##name) / sizeof(m_##name[0]), 0);           \
+	}                                                                      \
+	static void g_m_##name##_b(struct out *o, struct rng *r)               \
+	{                                                                      \
+		m_render(o, r, m_##name,                                       \
+			 sizeof(m_##name) / sizeof(m_##name[0]), 1);           \
+	}                                                                      \
+	static void g_m_##name##_path(struct out *o, struct rng *r)            \
+	{                                                                      \
+		m_render(o, r, m_##name,                                       \
+			 sizeof(m_##name) / sizeof(m_##name[0]), 2);           \
+	}
+
+/* RFC 9293 Figure 6: basic three-way handshake, then data. */
+static const struct mev m_fig6[] = {
+    {'A', 1000, "S", 100, 0, 0, 0, 0, 0},
+    {'B', 11050, "S.", 300, 101, 0, 0, 0, 0},
+    {'A', 21100, ".", 101, 301, 0, 0, 0, 0},
+    {'A', 21200, "P.", 101, 301, 10, 0, 0, 0},
+    {'B', 31250, ".", 301, 111, 0, 0, 0, 0},
+};
+M_CASE(fig6)
+
+/* Figure 7: simultaneous initiation (B's SYN leaves 0.5 ms after A's). */
+static const struct mev m_fig7[] = {
+    {'A', 1000, "S", 100, 0, 0, 0, 0, 0},
+    {'B', 1500, "S", 300, 0, 0, 0, 0, 0},
+    {'B', 11050, "S.", 300, 101, 0, 0, 0, 0},
+    {'A', 11550, "S.", 100, 301, 0, 0, 0, 0},
+    {'A', 21100, ".", 101, 301, 0, 0, 0, 0},
+    {'B', 21600, ".", 301, 101, 0, 0, 0, 0},
+};
+M_CASE(fig7)
+
+/* Figure 8: recovery from an old duplicate SYN (SEQ 90, sent by an old
+ * incarnation before the capture began); A's SYN 100 is delayed 30 ms. */
+static const struct mev m_fig8[] = {
+    {'A', 1000, "S", 100, 0, 0, 0, 0, 30000},
+    {'A', 1000, "S", 90, 0, 0, U_A, 0, 0},
+    {'B', 11050, "S.", 300, 91, 0, 0, 0, 0},
+    {'A', 21100, "R", 91, 0, 0, 0, 0, 0},
+    {'B', 41050, "S.", 400, 101, 0, 0, 0, 0},
+    {'A', 51100, ".", 101, 401, 0, 0, 0, 0},
+};
+M_CASE(fig8)
+
+/* Figure 9: half-open connection discovery.  A crashed; B is still
+ * ESTABLISHED (SEQ 300, ACK 100) and answers A's new SYN with an ACK; A
+ * in SYN-SENT resets it (SEQ=SEG.ACK) and its SYN is retransmitted. */
+static const struct mev m_fig9[] = {
+    {'A', 1000, "S", 400, 0, 0, 0, 0, 0},
+    {'B', 11050, ".", 300, 100, 0, 0, 0, 0},
+    {'A', 21100, "R", 100, 0, 0, 0, 0, 0},
+    {'A', 1001000, "S", 400, 0, 0, 0, 0, 0},
+    {'B', 1011050, "S.", 800, 401, 0, 0, 0, 0},
+    {'A', 1021100, ".", 401, 801, 0, 0, 0, 0},
+};
+M_CASE(fig9)
+
+/* Figure 10: the active side causes half-open discovery (no SYN). */
+static const struct mev m_fig10[] = {
+    {'B', 1000, "P.", 300, 100, 10, 0, 0, 0},
+    {'A', 11050, "R", 100, 0, 0, 0, 0, 0},
+};
+M_CASE(fig10)
+
+/* Figure 11: an old duplicate SYN resets two passive sockets. */
+static const struct mev m_fig11[] = {
+    {'A', 1000, "S", 200, 0, 0, U_A, 0, 0},
+    {'B', 11050, "S.", 300, 201, 0, 0, 0, 0},
+    {'A', 21100, "R", 201, 0, 0, 0, 0, 0},
+};
+M_CASE(fig11)
+
+/* Figure 12: normal close, after a three-way handshake. */
+static const struct mev m_fig12[] = {
+    {'A', 1000, "S", 99, 0, 0, 0, 0, 0},
+    {'B', 11050, "S.", 299, 100, 0, 0, 0, 0},
+    {'A', 21100, ".", 100, 300, 0, 0, 0, 0},
+    {'A', 31100, "F.", 100, 300, 0, 0, 0, 0},
+    {'B', 41150, ".", 300, 101, 0, 0, 0, 0},
+    {'B', 51150, "F.", 300, 101, 0, 0, 0, 0},
+    {'A', 61200, ".", 101, 301, 0, 0, 0, 0},
+};
+M_CASE(fig12)
+
+/* RFC 5961 §3: a blind RST outside the window reaches B in SYN-RECEIVED
+ * (sent by a third host, never seen next to A); B drops it. */
+static const struct mev m_rst_synrcvd_oow[] = {
+    {'A', 1000, "S", 100, 0, 0, 0, 0, 0},
+    {'B', 11050, "S.", 300, 101, 0, 0, 0, 0},
+    {'A', 15000, "R", 70000, 0, 0, U_A, 0, 0},
+    {'A', 21100, ".", 101, 301, 0, 0, 0, 0},
+    {'A', 21200, "P.", 101, 301, 10, 0, 0, 0},
+    {'B', 31250, ".", 301, 111, 0, 0, 0, 0},
+};
+M_CASE(rst_synrcvd_oow)
+
+/* RFC 5961 §3.2: a RST inside the window but not at RCV.NXT draws a
+ * challenge ACK; the connection goes on. */
+static const struct mev m_rst_inwin[] = {
+    {'A', 1000, "S", 100, 0, 0, 0, 0, 0},
+    {'B', 11050, "S.", 300, 101, 0, 0, 0, 0},
+    {'A', 21100, ".", 101, 301, 0, 0, 0, 0},
+    {'A', 25000, "R", 105, 0, 0, U_A, 0, 0},
+    {'B', 35050, ".", 301, 101, 0, 0, 0, 0},
+    {'A', 45100, "P.", 101, 301, 10, 0, 0, 0},
+    {'B', 55150, ".", 301, 111, 0, 0, 0, 0},
+};
+M_CASE(rst_inwin)
+
+/* RFC 5961 §4: A restarted and connects again from the same port with a
+ * new ISN; B, still ESTABLISHED, answers the SYN with a challenge ACK,
+ * A's RST (SEQ=SEG.ACK) ends B's old connection and A's SYN, repeated a
+ * second later, opens the new one. */
+static const struct mev m_syn_challenge[] = {
+    {'A', 1000, "S", 100, 0, 0, 0, 0, 0},
+    {'B', 11050, "S.", 300, 101, 0, 0, 0, 0},
+    {'A', 21100, ".", 101, 301, 0, 0, 0, 0},
+    {'A', 3000000, "S", 9000, 0, 0, 0, 0, 0},
+    {'B', 3010050, ".", 301, 101, 0, 0, 0, 0},
+    {'A', 3020100, "R", 101, 0, 0, 0, 0, 0},
+    {'A', 4000000, "S", 9000, 0, 0, 0, 0, 0},
+    {'B', 4010050, "S.", 700, 9001, 0, 0, 0, 0},
+    {'A', 4020100, ".", 9001, 701, 0, 0, 0, 0},
+};
+M_CASE(syn_challenge)
+
+/* A lost SYN-ACK (lost past half way): A retransmits its SYN. */
+static const struct mev m_lost_synack[] = {
+    {'A', 1000, "S", 100, 0, 0, 0, M_TS, 0},
+    {'B', 11050, "S.", 300, 101, 0, U_A, M_TS, 0},
+    {'A', 1001000, "S", 100, 0, 0, 0, M_TS, 0},
+    {'B', 1011050, "S.", 300, 101, 0, 0, M_TS, 0},
+    {'A', 1021100, ".", 101, 301, 0, 0, M_TS, 0},
+    {'A', 1021200, "P.", 101, 301, 10, 0, M_TS, 0},
+    {'B', 1031250, ".", 301, 111, 0, 0, M_TS, 0},
+};
+M_CASE(lost_synack)
+
+/* A lost third ACK (lost past half way); B speaks first, after its
+ * SYN-ACK retransmission drew a second ACK. */
+static const struct mev m_lost_ack[] = {
+    {'A', 1000, "S", 100, 0, 0, 0, M_TS, 0},
+    {'B', 11050, "S.", 300, 101, 0, 0, M_TS, 0},
+    {'A', 21100, ".", 101, 301, 0, U_B, M_TS, 0},
+    {'B', 1011050, "S.", 300, 101, 0, 0, M_TS, 0},
+    {'A', 1021100, ".", 101, 301, 0, 0, M_TS, 0},
+    {'B', 1031150, "P.", 301, 101, 10, 0, M_TS, 0},
+    {'A', 1041200, ".", 101, 311, 0, 0, M_TS, 0},
+};
+M_CASE(lost_ack)
+
+/* A's new SYN (new ISN, below B's window) reaches B in SYN-RECEIVED: B
+ * drops it with an ACK, A (SYN-SENT) resets that ACK, B returns to
+ * LISTEN and A's retransmitted SYN opens the connection. */
+static const struct mev m_dup_syn_synrcvd[] = {
+    {'A', 1000, "S", 1000, 0, 0, 0, 0, 0},
+    {'B', 11050, "S.", 300, 1001, 0, U_A | U_P, 0, 0},
+    {'A', 15000, "S", 500, 0, 0, 0, 0, 0},
+    {'B', 25050, ".", 301, 1001, 0, 0, 0, 0},
+    {'A', 35100, "R", 1001, 0, 0, 0, 0, 0},
+    {'A', 1015000, "S", 500, 0, 0, 0, 0, 0},
+    {'B', 1025050, "S.", 800, 501, 0, 0, 0, 0},
+    {'A', 1035100, ".", 501, 801, 0, 0, 0, 0},
+};
+M_CASE(dup_syn_synrcvd)
+
+/* A refused connect() retried with the same ISN (Windows does this). */
+static const struct mev m_refused_retry[] = {
+    {'A', 1000, "S", 100, 0, 0, 0, 0, 0},
+    {'B', 11050, "R.", 0, 101, 0, 0, 0, 0},
+    {'A', 521100, "S", 100, 0, 0, 0, 0, 0},
+    {'B', 531150, "R.", 0, 101, 0, 0, 0, 0},
+    {'A', 1041200, "S", 100, 0, 0, 0, 0, 0},
+    {'B', 1051250, "R.", 0, 101, 0, 0, 0, 0},
+};
+M_CASE(refused_retry)
+
+/* The 7th SYN retransmission comes 33.5 s after the 6th (RTO doubling
+ * with jitter) and is answered. */
+static const struct mev m_syn_retx7[] = {
+    {'A', 1000, "S", 100, 0, 0, 0, 0, 0},
+    {'A', 1001000, "S", 100, 0, 0, 0, 0, 0},
+    {'A', 3001000, "S", 100, 0, 0, 0, 0, 0},
+    {'A', 7001000, "S", 100, 0, 0, 0, 0, 0},
+    {'A', 15001000, "S", 100, 0, 0, 0, 0, 0},
+    {'A', 31201000, "S", 100, 0, 0, 0, 0, 0},
+    {'A', 64701000, "S", 100, 0, 0, 0, 0, 0},
+    {'B', 64711050, "S.", 300, 101, 0, 0, 0, 0},
+    {'A', 64721100, ".", 101, 301, 0, 0, 0, 0},
+};
+M_CASE(syn_retx7)
+
+/* A RST with a bad ACK that SYN-SENT drops; the handshake then
+ * completes: three-way, not refused. */
+static const struct mev m_rst_dropped[] = {
+    {'A', 1000, "S", 100, 0, 0, 0, 0, 0},
+    {'B', 6000, "R.", 0, 777, 0, U_B, 0, 0},
+    {'B', 11050, "S.", 300, 101, 0, 0, 0, 0},
+    {'A', 21100, ".", 101, 301, 0, 0, 0, 0},
+};
+M_CASE(rst_dropped)
+
+/* SYN+FIN to a closed port: RST acknowledging SYN and FIN (ISN+2). */
+static const struct mev m_synfin_rst[] = {
+    {'A', 1000, "SF", 100, 0, 0, 0, 0, 0},
+    {'B', 11050, "R.", 0, 102, 0, 0, 0, 0},
+};
+M_CASE(synfin_rst)
+
+/* SYN+FIN to a listener: its SYN-ACK acknowledges SYN and FIN. */
+static const struct mev m_synfin_synack[] = {
+    {'A', 1000, "SF", 100, 0, 0, 0, 0, 0},
+    {'B', 11050, "S.", 300, 102, 0, 0, 0, 0},
+    {'A', 21100, ".", 102, 301, 0, 0, 0, 0},
+};
+M_CASE(synfin_synack)
+
+/* The listener's request expired; the next SYN retransmission gets a new
+ * embryonic connection with a fresh ISN. */
+static const struct mev m_synack_new_isn[] = {
+    {'A', 1000, "S", 100, 0, 0, 0, 0, 0},
+    {'B', 11050, "S.", 300, 101, 0, U_A | U_P, 0, 0},
+    {'A', 1001000, "S", 100, 0, 0, 0, 0, 0},
+    {'B', 1011050, "S.", 5000, 101, 0, 0, 0, 0},
+    {'A', 1021100, ".", 101, 5001, 0, 0, 0, 0},
+};
+M_CASE(synack_new_isn)
+
+/* The final ACK acknowledges more than B sent: B resets it and stays
+ * in SYN-RECEIVED; then A's data finds no connection. */
+static const struct mev m_synrcvd_bad_ack[] = {
+    {'A', 1000, "S", 100, 0, 0, 0, 0, 0},
+    {'B', 11050, "S.", 300, 101, 0, 0, 0, 0},
+    {'A', 21100, ".", 101, 9301, 0, 0, 0, 0},
+    {'B', 31150, "R", 9301, 0, 0, 0, 0, 0},
+};
+M_CASE(synrcvd_bad_ack)
+
+/* The final ACK lies outside B's window: B drops it with an ACK; A's
+ * next ACK completes the handshake. */
+static const struct mev m_synrcvd_bad_seq[] = {
+    {'A', 1000, "S", 100, 0, 0, 0, 0, 0},
+    {'B', 11050, "S.", 300, 101, 0, 0, 0, 0},
+    {'A', 21100, ".", 90101, 301, 0, 0, 0, 0},
+    {'B', 31150, ".", 301, 101, 0, 0, 0, 0},
+    {'A', 41200, ".", 101, 301, 0, 0, 0, 0},
+};
+M_CASE(synrcvd_bad_seq)
+
+/* Timestamps: B's SYN-ACK carries TS although A's SYN had none. */
+static const struct mev m_ts_unsolicited[] = {
+    {'A', 1000, "S", 100, 0, 0, 0, 0, 0},
+    {'B', 11050, "S.", 300, 101, 0, 0, M_TS, 0},
+    {'A', 21100, ".", 101, 301, 0, 0, 0, 0},
+};
+M_CASE(ts_unsolicited)
+
+/* Timestamps negotiated, then A's data goes without them. */
+static const struct mev m_ts_missing[] = {
+    {'A', 1000, "S", 100, 0, 0, 0, M_TS, 0},
+    {'B', 11050, "S.", 300, 101, 0, 0, M_TS, 0},
+    {'A', 21100, ".", 101, 301, 0, 0, M_TS, 0},
+    {'A', 21200, "P.", 101, 301, 10, 0, 0, 0},
+    {'B', 31250, ".", 301, 111, 0, 0, M_TS, 0},
+};
+M_CASE(ts_missing)
+
+/* Only B's direction was captured (an asymmetric route). */
+static const struct mev m_one_way[] = {
+    {'A', 1000, "S", 100, 0, 0, U_B, 0, 0},
+    {'B', 11050, "S.", 300, 101, 0, 0, 0, 0},
+    {'A', 21100, ".", 101, 301, 0, U_B, 0, 0},
+    {'A', 21200, "P.", 101, 301, 100, U_B, 0, 0},
+    {'B', 31250, ".", 301, 201, 0, 0, 0, 0},
+    {'B', 31350, "P.", 301, 201, 50, 0, 0, 0},
+    {'A', 41400, ".", 201, 351, 0, U_B, 0, 0},
+};
+M_CASE(one_way)
+
+/* A's data reaches the capture point after B's ACK of it (a reordering
+ * capture: the data took 20 ms longer to the tap than the ACK). */
+static const struct mev m_ack_reordered[] = {
+    {'A', 1000, "S", 100, 0, 0, 0, 0, 0},
+    {'B', 11050, "S.", 300, 101, 0, 0, 0, 0},
+    {'A', 21100, ".", 101, 301, 0, 0, 0, 0},
+    {'A', 21200, "P.", 101, 301, 100, U_B, 0, 0},
+    {'A', 21200, "P.", 101, 301, 100, U_A | U_P, 0, 30000},
+    {'B', 31250, ".", 301, 201, 0, 0, 0, 0},
+};
+M_CASE(ack_reordered)
+
+/* A lost SYN-ACK; the SYN's retransmission draws two SYN-ACKs, byte for
+ * byte the same (IP ID 0, same TSval), 30 us apart, A's ACK between
+ * them next to A: the second is a transmission, not a packet copy. */
+static const struct mev m_synack_twice[] = {
+    {'A', 1000, "S", 100, 0, 0, 0, M_TS, 0},
+    {'B', 11050, "S.", 300, 101, 0, U_A | U_P, M_TS | M_ID0, 0},
+    {'A', 1001000, "S", 100, 0, 0, 0, M_TS, 0},
+    {'B', 1011050, "S.", 300, 101, 0, 0, M_TS | M_ID0, 0},
+    {'A', 1021060, ".", 101, 301, 0, 0, M_TS, 0},
+    {'B', 1011080, "S.", 300, 101, 0, 0, M_TS | M_ID0, 0},
+    {'A', 1021090, ".", 101, 301, 0, 0, M_TS, 0},
+};
+M_CASE(synack_twice)
+
+#define M_CAP(name, file, desc)                                                 \
+	{file "-a.pcap",	 F_PCAP, L_ETH, SNAP, g_m_##name##_a, NULL,     \
+	 desc ", seen next to A"},                                              \
+	    {file "-b.pcap",	     F_PCAP, L_ETH, SNAP, g_m_##name##_b, NULL, \
+	     desc ", seen next to B"},                                          \
+	    {file "-path.pcap",                                                 \
+	     F_PCAP,                                                            \
+	     L_ETH,                                                             \
+	     SNAP,                                                              \
+	     g_m_##name##_path,                                                 \
+	     NULL,                                                              \
+	     desc ", seen half way"},
+
+#define MODEL_CAPS                                                             \
+	M_CAP(fig6, "rfc-fig6", "RFC 9293 Figure 6: three-way handshake")      \
+	M_CAP(fig7, "rfc-fig7", "Figure 7: simultaneous initiation")           \
+	M_CAP(fig8, "rfc-fig8",                                                \
+	      "Figure 8: recovery from an old duplicate SYN")                  \
+	M_CAP(fig9, "rfc-fig9", "Figure 9: half-open connection discovery")    \
+	M_CAP(fig10, "rfc-fig10", "Figure 10: active side finds a half-open")  \
+	M_CAP(fig11, "rfc-fig11", "Figure 11: old duplicate SYN, two passive") \
+	M_CAP(fig12, "rfc-fig12", "Figure 12: normal close")                   \
+	M_CAP(rst_synrcvd_oow, "rfc5961-rst-synrcvd-oow",                      \
+	      "RFC 5961 §3: out-of-window RST in SYN-RECEIVED")                \
+	M_CAP(rst_inwin, "rfc5961-rst-in-window",                              \
+	      "RFC 5961 §3.2: in-window RST, challenge ACK")                   \
+	M_CAP(syn_challenge, "rfc5961-syn-challenge",                          \
+	      "RFC 5961 §4: SYN on an established connection")                 \
+	M_CAP(lost_synack, "model-lost-synack", "lost SYN-ACK, SYN retx")      \
+	M_CAP(lost_ack, "model-lost-ack", "lost third ACK, SYN-ACK retx")      \
+	M_CAP(dup_syn_synrcvd, "model-dup-syn-synrcvd",                        \
+	      "new-ISN SYN while the listener is in SYN-RECEIVED")             \
+	M_CAP(refused_retry, "model-refused-retry",                            \
+	      "refused SYN retried with the same ISN")                         \
+	M_CAP(syn_retx7, "model-syn-retx7", "7th SYN retx 33.5 s later")       \
+	M_CAP(rst_dropped, "model-rst-dropped",                                \
+	      "RST dropped by SYN-SENT, then a three-way")                     \
+	M_CAP(synfin_rst, "model-synfin-rst", "SYN+FIN refused, ack ISN+2")    \
+	M_CAP(synfin_synack, "model-synfin-synack",                            \
+	      "SYN+FIN answered, ack ISN+2")                                   \
+	M_CAP(synack_new_isn, "model-synack-new-isn",                          \
+	      "expired request: second SYN-ACK with a new ISN")                \
+	M_CAP(synrcvd_bad_ack, "model-synrcvd-bad-ack",                        \
+	      "final ACK beyond SND.NXT")                                      \
+	M_CAP(synrcvd_bad_seq, "model-synrcvd-bad-seq",                        \
+	      "final ACK outside the window")                                  \
+	M_CAP(ts_unsolicited, "model-ts-unsolicited",                          \
+	      "TS in a SYN-ACK to a SYN without")                              \
+	M_CAP(ts_missing, "model-ts-missing", "TS negotiated, then missing")   \
+	M_CAP(one_way, "model-one-way", "only B's direction captured")         \
+	M_CAP(synack_twice, "model-synack-twice",                              \
+	      "two identical SYN-ACKs, an ACK between")                        \
+	M_CAP(ack_reordered, "model-ack-reordered",                            \
+	      "data captured after its ACK")
+
 /* The PRNG seed of a file: its name, except for files that show one
  * connection from several places, which must share ISNs and clocks. */
 static const char *
@@ -2206,7 +2689,8 @@ static const struct cap caps[] = {
      post_ng_trailer, "8th EPB: trailing block length != leading"},
     {"corrupt-pcapng-block-len.pcapng", F_PCAPNG, L_ETH, SNAP, g_three_way,
      post_ng_block_len, "last EPB claims 1024 bytes past the end of file"},
-};
+    /* endpoint model: RFC figures and recovery, three vantages each */
+    MODEL_CAPS};
 
 int
 main(int argc, char **argv)

@@ -29,8 +29,7 @@ CASE=${2:?usage: priv_two_hosts.sh SYNLAB CASE}
 RUNS=${SYNLAB_TWO_HOSTS_RUNS:-10}
 DELAY=40ms
 
-skip() { echo "SKIP [$CASE]: $*"; exit 77; }
-fail() { echo "FAIL [$CASE]: $*" >&2; exit 1; }
+. "$(dirname "$0")/lib.sh"
 
 WORK=$(mktemp -d /tmp/synlab-2h.XXXXXX) || fail "mktemp"
 HOLDER=
@@ -76,35 +75,10 @@ if [ "$CASE" = cli ]; then
 	exit 0
 fi
 
-[ "$(id -u)" = 0 ] || skip "not root (privileged test: needs CAP_SYS_ADMIN, CAP_NET_ADMIN, CAP_NET_RAW)"
-[ -c /dev/net/tun ] || skip "/dev/net/tun missing (TUN driver)"
-unshare -n true 2>/dev/null || skip "cannot create a network namespace (unshare -n)"
-command -v tshark >/dev/null 2>&1 || skip "tshark not installed (reads the pcapng back)"
+priv_require
 
-# ---- what must not change (as priv_run.sh) ----
-snapshot() {
-	{
-		echo "## netns"; ip netns list 2>&1
-		echo "## links"; ip -o link 2>&1 | sed 's/ qlen [0-9]*//'
-		echo "## addrs"; ip -o addr 2>&1
-		echo "## routes"; ip route 2>&1; ip -6 route 2>&1
-		if command -v lsns >/dev/null 2>&1; then
-			echo "## net namespaces held by processes"
-			lsns -t net -n -o NS 2>/dev/null | sort
-		fi
-		echo "## run/netns"; ls /run/netns 2>/dev/null
-	} > "$1"
-}
+# ---- what must not change ----
 snapshot "$WORK/before"
-check_clean() {
-	for _ in 1 2 3 4 5 6 7 8 9 10; do
-		snapshot "$WORK/after"
-		cmp -s "$WORK/before" "$WORK/after" && return 0
-		sleep 0.2
-	done
-	diff "$WORK/before" "$WORK/after"
-	fail "something was left behind ($1)"
-}
 
 # ---- the lab ----
 start_lab() {
