@@ -18,9 +18,6 @@
  */
 #include "conn.h"
 
-#include <pcap/pcap.h>
-
-#include "ngindex.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -404,33 +401,71 @@ on_segment(struct conn *c, int x, const struct sl_pkt *p, uint64_t frame,
 	hand_over(c, x, p, fi, ts, fate);
 }
 
+/*
+ * Where a Linux `any` capture (SLL, SLL2) saw a frame: its interface (SLL2
+ * only) and direction; -1 for other link types.
+ */
+static int64_t
+frame_origin(const struct sl_pkt *p)
+{
+	if (p->sll_pkttype < 0)
+		return -1;
+	return (p->ifindex + 1) * 256 + (p->sll_pkttype & 0xff);
+}
+
+/*
+ * A copy of one packet: the same headers within DUP_WINDOW_NS, or, on
+ * `any`, the same headers from another interface or direction that has
+ * seen them fewer times than some other origin has (a router's outgoing
+ * copy of what it received, however long it queued).  A retransmission
+ * with identical headers comes from the origin of the original: counted
+ * there, it is not a copy.
+ */
 static bool
 is_duplicate(struct conn *c, const struct sl_pkt *p, int64_t ts)
 {
-	unsigned i;
+	int64_t o = frame_origin(p);
+	unsigned i, other = 0;
+	int same = -1;
 	int d = sl_endpoint_cmp(&p->src, &c->lo) == 0 ? 0 : 1;
+	bool copy;
 
+	for (i = 0; i < c->nrecent; i++) {
+		if (c->recent[i].h != p->hash)
+			continue;
+		if (o < 0 || c->recent[i].origin == o)
+			same = (int)i;
+		else if (c->recent[i].n > other)
+			other = c->recent[i].n;
+	}
 	/*
-	 * Identical bytes again are a copy, unless the other side spoke in
-	 * between: then they are a new transmission (a listener repeats its
-	 * SYN-ACK, IP ID 0 and the same TSval, for a repeated SYN).
+	 * Identical bytes again from the same origin are a copy, unless the
+	 * other side spoke in between: then they are a new transmission (a
+	 * listener repeats its SYN-ACK, IP ID 0 and the same TSval, for a
+	 * repeated SYN).
 	 */
-	for (i = 0; i < c->nrecent; i++)
-		if (c->recent[i].h == p->hash && ts - c->recent[i].t >= 0 &&
-		    ts - c->recent[i].t <= DUP_WINDOW_NS &&
-		    c->t_dir[1 - d] <= c->recent[i].t)
-			return true;
-	c->t_dir[d] = ts;
-	if (c->nrecent < RECENT_MAX) {
-		c->recent[c->nrecent].h = p->hash;
-		c->recent[c->nrecent++].t = ts;
-	} else {
+	if (same >= 0 && ts - c->recent[same].t >= 0 &&
+	    ts - c->recent[same].t <= DUP_WINDOW_NS &&
+	    c->t_dir[1 - d] <= c->recent[same].t)
+		return true;
+	copy = o >= 0 && other > (same >= 0 ? c->recent[same].n : 0);
+	if (!copy)
+		c->t_dir[d] = ts;
+	if (same >= 0) {
+		c->recent[same].n++;
+		c->recent[same].t = ts;
+		return copy;
+	}
+	if (c->nrecent == RECENT_MAX) {
 		memmove(&c->recent[0], &c->recent[1],
 			(RECENT_MAX - 1) * sizeof(c->recent[0]));
-		c->recent[RECENT_MAX - 1].h = p->hash;
-		c->recent[RECENT_MAX - 1].t = ts;
+		c->nrecent--;
 	}
-	return false;
+	c->recent[c->nrecent].h = p->hash;
+	c->recent[c->nrecent].t = ts;
+	c->recent[c->nrecent].origin = o;
+	c->recent[c->nrecent++].n = 1;
+	return copy;
 }
 
 /* Does this SYN from side x begin a new handshake on c's tuple? */
@@ -506,6 +541,7 @@ process(struct sl_analyzer *az, const struct sl_pkt *p, int file,
 		}
 		c = az_conn_new(az, &lo, &hi, h, file);
 		c->hs.t_first_ns = ts;
+		snprintf(c->hs.encap, sizeof(c->hs.encap), "%s", p->encap);
 		(void)is_duplicate(c, p, ts);
 		if (p->flags & SL_TH_ACK) {
 			/* The capture begins after A's SYN. */
@@ -605,6 +641,38 @@ problem(struct sl_analyzer *az, int file, uint64_t frame, const char *what)
 		az->cfg.on_problem(msg, az->cfg.arg);
 }
 
+/*
+ * A frame more than TS_JUMP_NS after or before the previous one is a
+ * capture problem (a corrupt record, a clock stepped while capturing),
+ * not the passage of time: it is reported, and times from there on are
+ * shifted to continue from the previous frame, so open handshakes do not
+ * expire and no duration comes out negative.  A single bogus frame
+ * between sane ones gives two reports, the jump and the jump back.
+ */
+static int64_t
+clock_step(struct sl_analyzer *az, int file, uint64_t frame, int64_t raw)
+{
+	int64_t ts = raw + az->ts_shift;
+
+	if (az->ts_seen &&
+	    (ts - az->ts_prev > TS_JUMP_NS || az->ts_prev - ts > TS_JUMP_NS)) {
+		char msg[160];
+		snprintf(msg, sizeof(msg),
+			 "capture clock jumps %.3f s %s the previous frame; "
+			 "times from here on continue from that frame",
+			 (double)(ts > az->ts_prev ? ts - az->ts_prev
+						   : az->ts_prev - ts) /
+			     1e9,
+			 ts > az->ts_prev ? "ahead of" : "back from");
+		problem(az, file, frame, msg);
+		az->ts_shift += az->ts_prev - ts;
+		ts = az->ts_prev;
+	}
+	az->ts_seen = true;
+	az->ts_prev = ts;
+	return ts;
+}
+
 int
 sl_analyzer_feed(struct sl_analyzer *az, int file, uint64_t frame,
 		 int64_t ts_ns, int dlt, const uint8_t *data, size_t caplen,
@@ -617,8 +685,11 @@ sl_analyzer_feed(struct sl_analyzer *az, int file, uint64_t frame,
 	if (file != az->cur_file) {
 		az_finish_all(az);
 		az->cur_file = file;
+		az->ts_seen = false;
+		az->ts_shift = 0;
 	}
 	az->sum.frames++;
+	ts_ns = clock_step(az, file, frame, ts_ns);
 	err[0] = '\0';
 	st = sl_decode(dlt, data, caplen, wirelen, &pkt, err);
 	switch (st) {
@@ -660,90 +731,12 @@ sl_analyzer_feed(struct sl_analyzer *az, int file, uint64_t frame,
 	return SL_OK;
 }
 
-int
-sl_analyze_file(struct sl_analyzer *az, int file, const char *path,
-		char *errbuf)
+void
+sl_analyzer_end_file(struct sl_analyzer *az)
 {
-	char perr[PCAP_ERRBUF_SIZE];
-	pcap_t *pc;
-	struct pcap_pkthdr *h;
-	const u_char *data;
-	uint64_t frame = 0;
-	int dlt, r, ret = SL_OK, nsec, iface = 0;
-	struct sl_ngindex *ix;
-
-	sl_analyzer_set_file(az, file, path);
-	perr[0] = '\0';
-	pc = pcap_open_offline_with_tstamp_precision(
-	    path, PCAP_TSTAMP_PRECISION_NANO, perr);
-	if (pc == NULL) {
-		/* libpcap names the file itself in some of its messages. */
-		if (strncmp(perr, path, strlen(path)) == 0)
-			sl_errbuf_set(errbuf, "%s", perr);
-		else
-			sl_errbuf_set(errbuf, "%s: %s", path, perr);
-		return SL_EIO;
-	}
-	nsec = pcap_get_tstamp_precision(pc) == PCAP_TSTAMP_PRECISION_NANO;
-	dlt = pcap_datalink(pc);
-	if (!sl_decode_dlt_supported(dlt)) {
-		const char *name = pcap_datalink_val_to_name(dlt);
-		sl_errbuf_set(errbuf, "%s: link type %d (%s) is not supported",
-			      path, dlt, name ? name : "unknown");
-		pcap_close(pc);
-		return SL_ENOTSUP;
-	}
-	ix = sl_ngindex_open(path);
-	sl_analyzer_set_iface(az, 0, NULL);
-	while ((r = pcap_next_ex(pc, &h, &data)) == 1) {
-		int64_t ts;
-		frame++;
-		/*
-		 * libpcap 1.10 reads a classic pcap's seconds and fraction as
-		 * signed 32-bit numbers; a negative or out-of-range time (and
-		 * a pcapng time past 2262) is a corrupt record, refused as
-		 * the annotator refuses it.
-		 */
-		if (h->ts.tv_sec < 0 || h->ts.tv_usec < 0 ||
-		    h->ts.tv_usec >= (nsec ? 1000000000 : 1000000) ||
-		    h->ts.tv_sec > INT64_MAX / 1000000000 - 1) {
-			sl_errbuf_set(errbuf,
-				      "%s: frame %llu: timestamp out of range "
-				      "(%lld s, fraction %ld)",
-				      path, (unsigned long long)frame,
-				      (long long)h->ts.tv_sec,
-				      (long)h->ts.tv_usec);
-			ret = SL_EMALFORM;
-			break;
-		}
-		if (ix != NULL) {
-			int i = sl_ngindex_next(ix);
-			if (i >= 0 && (i != iface || frame == 1)) {
-				iface = i;
-				sl_analyzer_set_iface(az, i,
-						      sl_ngindex_name(ix, i));
-			}
-		}
-		ts = (int64_t)h->ts.tv_sec * 1000000000 +
-		     (int64_t)h->ts.tv_usec * (nsec ? 1 : 1000);
-		if (pcap_datalink(pc) != dlt) {
-			/* pcapng: a second interface of another type. */
-			dlt = pcap_datalink(pc);
-		}
-		(void)sl_analyzer_feed(az, file, frame, ts, dlt, data,
-				       h->caplen, h->len);
-	}
-	if (r == -1) {
-		sl_errbuf_set(errbuf, "%s: frame %llu: %s", path,
-			      (unsigned long long)frame + 1, pcap_geterr(pc));
-		ret = SL_EMALFORM;
-	}
-	pcap_close(pc);
-	sl_ngindex_close(ix);
 	az_finish_all(az);
 	az->cur_file = -1;
 	sl_analyzer_set_iface(az, 0, NULL);
-	return ret;
 }
 
 void

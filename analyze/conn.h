@@ -31,6 +31,7 @@
 #define TOMB_NS	    180000000000LL
 #define SWEEP_NS    10000000LL
 #define NO_FI	    (-1)
+#define TS_JUMP_NS  86400000000000LL /* a day: a clock step, not a pause */
 
 /* A segment from the peer that this side has not processed yet. */
 struct pend {
@@ -68,6 +69,7 @@ struct cframe {
 	uint32_t seq, ack, len;
 	uint16_t win;
 	uint8_t from, flags, role;
+	bool ae;
 	uint8_t st[2][2];
 	char *note; /* NULL, or a string of ours */
 	struct copts opts;
@@ -143,6 +145,8 @@ struct conn {
 	struct {
 		uint64_t h;
 		int64_t t;
+		int64_t origin; /* see frame_origin in analyze.c */
+		unsigned n;	/* times seen from that origin */
 	} recent[RECENT_MAX];
 	unsigned nrecent;
 	int64_t t_dir[2]; /* last new packet from lo (0) and from hi (1) */
@@ -185,6 +189,10 @@ struct sl_analyzer {
 	size_t nifnames;
 	int64_t now;
 	int64_t last_sweep;
+	/* capture clock: the previous frame's time and the shift that
+	 * keeps time continuous across a jump (clock_step in analyze.c) */
+	bool ts_seen;
+	int64_t ts_prev, ts_shift;
 	struct sl_summary sum;
 };
 

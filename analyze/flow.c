@@ -216,6 +216,7 @@ az_add_frame(struct conn *c, int from, const struct sl_pkt *p, uint64_t frame,
 	f->ts_ns = ts;
 	f->from = (uint8_t)from;
 	f->flags = p->flags;
+	f->ae = p->ae;
 	f->role = (uint8_t)role;
 	f->seq = p->seq;
 	f->ack = p->ack;
@@ -299,6 +300,7 @@ report(struct sl_analyzer *az, struct conn *c)
 		o->ts_ns = f->ts_ns;
 		o->from = f->from;
 		o->flags = f->flags;
+		o->ae = f->ae;
 		o->role = f->role;
 		memcpy(o->st, f->st, sizeof(o->st));
 		o->seq = f->seq;

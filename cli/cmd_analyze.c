@@ -23,18 +23,26 @@ struct analyze_ctx {
 	unsigned problems;
 };
 
+/* Views of one connection are grouped before any output sees them. */
 static void
 on_handshake(const struct sl_handshake *hs, void *arg)
 {
 	struct analyze_ctx *ctx = arg;
 
-	sl_report_handshake(hs, ctx->report);
+	sl_merge_handshake(hs, ctx->merge);
+}
+
+/* Each connection (one or several views) goes to every output. */
+static void
+on_conn(const struct sl_conn *c, void *arg)
+{
+	struct analyze_ctx *ctx = arg;
+
+	sl_report_conn(c, ctx->report);
 	if (ctx->annotate)
-		sl_annotate_handshake(hs, ctx->annotate);
+		sl_annotate_conn(c, ctx->annotate);
 	if (ctx->svg)
-		sl_svg_handshake(hs, ctx->svg);
-	if (ctx->merge)
-		sl_merge_handshake(hs, ctx->merge);
+		sl_svg_conn(c, ctx->svg);
 }
 
 /*
@@ -209,8 +217,8 @@ sl_cmd_analyze(int argc, char **argv)
 		ctx.annotate = sl_annotate_new();
 	if (ladder_out)
 		ctx.svg = sl_svg_new(50);
-	if (several_vantages(argv + optind, nfiles))
-		ctx.merge = sl_merge_new();
+	ctx.merge = sl_merge_new(several_vantages(argv + optind, nfiles),
+				 on_conn, &ctx);
 	cfg.on_handshake = on_handshake;
 	cfg.on_problem = on_problem;
 	cfg.arg = &ctx;
@@ -226,22 +234,7 @@ sl_cmd_analyze(int argc, char **argv)
 	}
 	sl_analyzer_finish(az);
 	sum = sl_analyzer_summary(az);
-	if (ctx.merge) {
-		sl_merge_finish(ctx.merge);
-		if (sl_merge_count(ctx.merge) > 0) {
-			char *v = sl_merge_json_vantages(ctx.merge);
-			char *mg = sl_merge_json_merged(ctx.merge);
-			sl_report_add_member(ctx.report, "vantages", v);
-			sl_report_add_member(ctx.report, "merged", mg);
-			free(v);
-			free(mg);
-			if (!json)
-				sl_merge_print_text(ctx.merge, stdout);
-			if (ctx.svg)
-				sl_merge_apply(ctx.merge, sl_svg_set_times,
-					       ctx.svg);
-		}
-	}
+	sl_merge_finish(ctx.merge);
 	sl_report_finish(ctx.report, sum);
 	fflush(stdout);
 
