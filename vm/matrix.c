@@ -41,7 +41,7 @@ static const struct sl_vm_job jobs[] = {
     {"wscale-defect", J("run", "inject", "--state", "syn-sent", "--options",
 			"mss", "--json", "-o", "wscale-defect.pcapng")},
     {"window", J("sweep", "simultaneous-open", "--delay", "20ms", "--offset",
-		 "-30ms:30ms:10ms", "--json", "-o", "window.pcapng")},
+		 "-60ms:60ms:20ms", "--json", "-o", "window.pcapng")},
 };
 #undef J
 
