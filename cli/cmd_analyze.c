@@ -7,71 +7,20 @@
 #include <unistd.h>
 
 #include "analyze.h"
-#include "annotate.h"
 #include "cli.h"
-#include "merge.h"
-#include "ngindex.h"
-#include "report.h"
-#include "svg.h"
-
-struct analyze_ctx {
-	struct sl_report *report;
-	struct sl_annotate *annotate;
-	struct sl_svg *svg;
-	struct sl_merge *merge;
-	unsigned problems;
-};
-
-static void
-on_handshake(const struct sl_handshake *hs, void *arg)
-{
-	struct analyze_ctx *ctx = arg;
-
-	sl_report_handshake(hs, ctx->report);
-	if (ctx->annotate)
-		sl_annotate_handshake(hs, ctx->annotate);
-	if (ctx->svg)
-		sl_svg_handshake(hs, ctx->svg);
-	if (ctx->merge)
-		sl_merge_handshake(hs, ctx->merge);
-}
-
-/*
- * Several vantage points: several files, or a pcapng with several
- * interfaces (as synlab run writes).  Only then are handshakes kept for
- * merging, since that costs memory per handshake.
- */
-static bool
-several_vantages(char **files, int n)
-{
-	struct sl_ngindex *ix;
-	int nif;
-
-	if (n > 1)
-		return true;
-	ix = sl_ngindex_open(files[0]);
-	if (ix == NULL)
-		return false;
-	/* Interfaces may be described anywhere: walk the block headers. */
-	while (sl_ngindex_count(ix) < 2 && sl_ngindex_next(ix) >= 0)
-		;
-	nif = sl_ngindex_count(ix);
-	sl_ngindex_close(ix);
-	return nif > 1;
-}
+#include "pipeline.h"
 
 static void
 on_problem(const char *msg, void *arg)
 {
-	struct analyze_ctx *ctx = arg;
+	unsigned *shown = arg;
 
-	if (ctx->problems < 20)
+	if (*shown < 20)
 		fprintf(stderr, "synlab: %s\n", msg);
-	else if (ctx->problems == 20)
+	else if (*shown == 20)
 		fprintf(stderr, "synlab: (further input problems are only "
 				"counted in the report)\n");
-	ctx->problems++;
-	sl_report_problem(ctx->report, msg);
+	(*shown)++;
 }
 
 static void
@@ -128,14 +77,14 @@ sl_cmd_analyze(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct analyze_ctx ctx = {0};
-	struct sl_analyzer_cfg cfg = {0};
-	struct sl_analyzer *az;
+	struct sl_pipeline_cfg cfg = {0};
+	struct sl_pipeline *p;
+	struct sl_tally t;
 	const char *annotate_out = NULL, *ladder_out = NULL;
-	const struct sl_summary *sum;
 	char errbuf[SL_ERRBUF_SIZE];
 	bool json = false, brief = false;
 	int ascii = -1, c, i, nfiles, ret = SL_EXIT_OK, input_error = 0;
+	unsigned shown = 0;
 	double idle = 0;
 	char *end;
 
@@ -188,75 +137,33 @@ sl_cmd_analyze(int argc, char **argv)
 	if (ascii < 0)
 		ascii = !isatty(STDOUT_FILENO);
 
-	ctx.report =
-	    sl_report_new(stdout,
-			  json	  ? SL_REPORT_JSON
-			  : brief ? SL_REPORT_BRIEF
-				  : SL_REPORT_TEXT,
-			  ascii, (const char *const *)(argv + optind), nfiles);
-	if (annotate_out)
-		ctx.annotate = sl_annotate_new();
-	if (ladder_out)
-		ctx.svg = sl_svg_new(50);
-	if (several_vantages(argv + optind, nfiles))
-		ctx.merge = sl_merge_new();
-	cfg.on_handshake = on_handshake;
-	cfg.on_problem = on_problem;
-	cfg.arg = &ctx;
+	cfg.report = true;
+	cfg.fmt = json ? SL_REPORT_JSON : brief ? SL_REPORT_BRIEF : SL_REPORT_TEXT;
+	cfg.ascii = ascii;
+	cfg.annotate_path = annotate_out;
+	cfg.ladder_path = ladder_out;
 	cfg.idle_ns = (int64_t)(idle * 1e9);
-	az = sl_analyzer_new(&cfg);
-	for (i = 0; i < nfiles; i++) {
-		int r = sl_analyze_file(az, i, argv[optind + i], errbuf);
-		if (r != SL_OK) {
-			fprintf(stderr, "synlab: %s\n", errbuf);
-			sl_report_problem(ctx.report, errbuf);
-			input_error = 1;
-		}
+	cfg.on_problem = on_problem;
+	cfg.arg = &shown;
+	if ((p = sl_pipeline_new(&cfg, errbuf)) == NULL) {
+		fprintf(stderr, "synlab analyze: %s\n", errbuf);
+		return SL_EXIT_INPUT;
 	}
-	sl_analyzer_finish(az);
-	sum = sl_analyzer_summary(az);
-	if (ctx.merge) {
-		sl_merge_finish(ctx.merge);
-		if (sl_merge_count(ctx.merge) > 0) {
-			char *v = sl_merge_json_vantages(ctx.merge);
-			char *mg = sl_merge_json_merged(ctx.merge);
-			sl_report_add_member(ctx.report, "vantages", v);
-			sl_report_add_member(ctx.report, "merged", mg);
-			free(v);
-			free(mg);
-			if (!json)
-				sl_merge_print_text(ctx.merge, stdout);
-			if (ctx.svg)
-				sl_merge_apply(ctx.merge, sl_svg_set_times,
-					       ctx.svg);
-		}
-	}
-	sl_report_finish(ctx.report, sum);
-	fflush(stdout);
-
-	if (ctx.annotate) {
-		if (sl_annotate_write(
-			ctx.annotate, (const char *const *)(argv + optind),
-			nfiles, annotate_out, NULL, errbuf) != 0) {
+	for (i = 0; i < nfiles; i++)
+		(void)sl_pipeline_add_file(p, argv[optind + i], NULL);
+	for (i = 0; i < nfiles; i++)
+		if (sl_pipeline_feed_file(p, i, errbuf) != SL_OK) {
 			fprintf(stderr, "synlab: %s\n", errbuf);
 			input_error = 1;
 		}
+	if (sl_pipeline_finish(p, &t, errbuf) != SL_OK) {
+		fprintf(stderr, "synlab: %s\n", errbuf);
+		input_error = 1;
 	}
-	if (ctx.svg) {
-		if (sl_svg_write(ctx.svg, ladder_out, errbuf) != 0) {
-			fprintf(stderr, "synlab: %s\n", errbuf);
-			input_error = 1;
-		}
-	}
-	if (input_error || ctx.problems > 0)
+	if (input_error || t.problems > 0)
 		ret = SL_EXIT_INPUT;
-	else if (sum->findings[SL_SEV_VIOLATION] > 0)
+	else if (t.sum.findings[SL_SEV_VIOLATION] > 0)
 		ret = SL_EXIT_VIOLATION;
-
-	sl_analyzer_free(az);
-	sl_report_free(ctx.report);
-	sl_annotate_free(ctx.annotate);
-	sl_svg_free(ctx.svg);
-	sl_merge_free(ctx.merge);
+	sl_pipeline_free(p);
 	return ret;
 }
