@@ -46,6 +46,8 @@ struct sl_pipeline {
 	struct sl_svg *svg;
 	struct sl_merge *merge;
 	struct sl_tally tally;
+	void (*observe)(const struct sl_handshake *hs, void *arg);
+	void *observe_arg;
 	struct timed_comment *tc;
 	size_t ntc, captc;
 	char *section;
@@ -54,8 +56,8 @@ struct sl_pipeline {
 };
 
 /* An output can be written: checked before the work, nothing left behind. */
-static int
-check_writable(const char *path, char *errbuf)
+int
+sl_pipeline_check_output(const char *path, char *errbuf)
 {
 	struct stat st;
 	int fd;
@@ -93,8 +95,8 @@ sl_pipeline_new(const struct sl_pipeline_cfg *cfg, char *errbuf)
 		sl_errbuf_set(errbuf, "only one output can be '-' (stdout)");
 		return NULL;
 	}
-	if (check_writable(cfg->annotate_path, errbuf) != SL_OK ||
-	    check_writable(cfg->ladder_path, errbuf) != SL_OK)
+	if (sl_pipeline_check_output(cfg->annotate_path, errbuf) != SL_OK ||
+	    sl_pipeline_check_output(cfg->ladder_path, errbuf) != SL_OK)
 		return NULL;
 	p = sl_xcalloc(1, sizeof *p);
 	p->cfg = *cfg;
@@ -206,6 +208,8 @@ on_handshake(const struct sl_handshake *hs, void *arg)
 		sl_merge_handshake(hs, p->merge);
 	if (p->cfg.on_handshake)
 		p->cfg.on_handshake(hs, p->cfg.arg);
+	if (p->observe)
+		p->observe(hs, p->observe_arg);
 }
 
 static void
@@ -342,6 +346,15 @@ sl_pipeline_comment_at(struct sl_pipeline *p, int in, int64_t ts_ns,
 	p->tc[p->ntc].in = in;
 	p->tc[p->ntc].ts_ns = ts_ns;
 	p->tc[p->ntc++].text = sl_xstrdup(text);
+}
+
+void
+sl_pipeline_observe(struct sl_pipeline *p,
+		    void (*cb)(const struct sl_handshake *hs, void *arg),
+		    void *arg)
+{
+	p->observe = cb;
+	p->observe_arg = arg;
 }
 
 void

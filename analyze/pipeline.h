@@ -68,6 +68,12 @@ struct sl_pipeline *sl_pipeline_new(const struct sl_pipeline_cfg *cfg,
 				    char *errbuf);
 
 /*
+ * Whether path ("-": stdout) can be written, for an output the command
+ * writes itself; nothing is left behind.  0 or SL_EIO with errbuf.
+ */
+int sl_pipeline_check_output(const char *path, char *errbuf);
+
+/*
  * Declare an input file (read by sl_pipeline_feed_file), shown as label
  * (NULL: the path).  Returns its index, or SL_EINVAL when feeding has
  * begun.  path and label are copied.
@@ -99,6 +105,11 @@ void sl_pipeline_feed(struct sl_pipeline *p, int in, int64_t ts_ns,
  */
 void sl_pipeline_comment_at(struct sl_pipeline *p, int in, int64_t ts_ns,
 			    const char *text);
+
+/* One more observer of every handshake (after the sinks; cb may be NULL). */
+void sl_pipeline_observe(struct sl_pipeline *p,
+			 void (*cb)(const struct sl_handshake *hs, void *arg),
+			 void *arg);
 
 /* The annotated pcapng's section comment (copied; may be NULL). */
 void sl_pipeline_set_section(struct sl_pipeline *p, const char *text);

@@ -1,6 +1,7 @@
 /* \summary: crafted SYNs at kernel sockets in chosen states, and the peer that answers the target (RFC 9293 §3.5, §3.10.7.3; RFC 5961 §4) */
 #define _GNU_SOURCE /* setns users, ppoll */
 #include "inject_scenario.h"
+#include "netaddr.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -516,29 +517,6 @@ serve_until(struct run *u, int64_t at_ns, int tfd, bool *tdone)
 	}
 }
 
-static socklen_t
-mksockaddr(int family, const uint8_t *a, uint16_t port,
-	   struct sockaddr_storage *ss)
-{
-	memset(ss, 0, sizeof *ss);
-	if (family == 6) {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons(port);
-		memcpy(&s6->sin6_addr, a, 16);
-		return sizeof *s6;
-	}
-	{
-		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons(port);
-		memcpy(&s4->sin_addr, a, 4);
-		return sizeof *s4;
-	}
-}
-
 static const char *
 addr_str(int family, const uint8_t *a, uint16_t port, char *buf, size_t len)
 {
@@ -672,8 +650,8 @@ sl_inj_run(struct sl_inj_peer *p, const struct sl_inj_opts *o,
 		while (recv_target(p, 0, &junk))
 			;
 	}
-	alen = mksockaddr(p->family, p->target, o->port, &self);
-	mksockaddr(p->family, p->peer, o->port, &peer);
+	alen = sl_sockaddr_make(p->family, p->target, o->port, &self);
+	sl_sockaddr_make(p->family, p->peer, o->port, &peer);
 	if (o->state != SL_INJ_CLOSED) {
 		tfd = sl_sandbox_socket(
 		    sb, 1, p->family == 6 ? AF_INET6 : AF_INET,

@@ -1,5 +1,7 @@
 /* \summary: a two-host lab reused across runs; the simultaneous open of one sweep point (RFC 9293 §3.5) */
 #include "lab.h"
+#include "netaddr.h"
+#include "timearg.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -156,34 +158,7 @@ lab_sockaddr(const struct sl_lab *lab, int host, uint16_t port,
 	uint8_t a[16];
 
 	sl_lab_addr(lab, host, a);
-	memset(ss, 0, sizeof *ss);
-	if (lab->family == 6) {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons(port);
-		memcpy(&s6->sin6_addr, a, 16);
-		return sizeof *s6;
-	}
-	{
-		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons(port);
-		memcpy(&s4->sin_addr, a, 4);
-		return sizeof *s4;
-	}
-}
-
-static void
-sleep_until_mono(int64_t mono)
-{
-	struct timespec ts = {(time_t)(mono / 1000000000),
-			      (long)(mono % 1000000000)};
-
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
-	       EINTR)
-		;
+	return sl_sockaddr_make(lab->family, a, port, ss);
 }
 
 int
@@ -233,7 +208,7 @@ sl_lab_simopen(struct sl_lab *lab, uint16_t port, int64_t offset_ns,
 	for (unsigned k = 0; k < 2; k++) {
 		unsigned h = k == 0 ? first : !first;
 
-		sleep_until_mono(t[h]);
+		(void)sl_sleep_until(CLOCK_MONOTONIC, t[h], NULL);
 		r->t_connect[h] = sl_now_real_ns();
 		if (connect(fd[h], (struct sockaddr *)&peer[h], alen) == 0)
 			r->err[h] = 0, done[h] = 1;

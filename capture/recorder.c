@@ -376,8 +376,8 @@ sl_recorder_free(struct sl_recorder *r)
  * (229), which map one to one, so the annotated pcapng stays readable by
  * libpcap as well as by Wireshark.
  */
-static int
-narrow_dlt(const struct sl_capture *c)
+int
+sl_capture_file_dlt(const struct sl_capture *c)
 {
 	unsigned v = 0;
 
@@ -407,7 +407,7 @@ sl_recorder_write_pcaps(const struct sl_recorder *rec, const char *dir,
 		snprintf(paths[i], 512, "%s/%c-%s.pcap", dir, c->host,
 			 c->ifname);
 		pd = pcap_open_dead_with_tstamp_precision(
-		    narrow_dlt(c), (int)c->snaplen,
+		    sl_capture_file_dlt(c), (int)c->snaplen,
 		    c->nsec ? PCAP_TSTAMP_PRECISION_NANO
 			    : PCAP_TSTAMP_PRECISION_MICRO);
 		if (pd == NULL) {

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE /* setns, CLONE_NEWNET, timegm */
 #include "remote.h"
 
+
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
@@ -29,6 +30,7 @@
 #include "peek.h"
 #include "sandbox.h"
 #include "wire.h"
+#include "timearg.h"
 
 #define REM_SNAPLEN	65535
 #define REM_BUFSIZE	(2 << 20)
@@ -77,116 +79,6 @@ sl_clock_state_text(const struct sl_clock_state *cs, char *buf, size_t len)
 		 cs->synced ? "synchronized" : "NOT synchronized (STA_UNSYNC)",
 		 cs->esterror_us, cs->maxerror_us, (double)cs->offset_ns / 1e3,
 		 cs->state == TIME_ERROR ? ", state TIME_ERROR" : "");
-}
-
-/* ---- TIME ---- */
-
-/* Reads up to 9 fraction digits after a '.' at *p: ns. */
-static int64_t
-parse_frac(const char **p)
-{
-	int64_t ns = 0, scale = 100000000;
-
-	if (**p != '.' && **p != ',')
-		return 0;
-	(*p)++;
-	while (isdigit((unsigned char)**p)) {
-		ns += (**p - '0') * scale;
-		scale /= 10;
-		(*p)++;
-	}
-	return ns;
-}
-
-static bool
-parse_seconds(const char *s, int64_t *ns)
-{
-	const char *p = s;
-	int64_t whole = 0;
-
-	if (!isdigit((unsigned char)*p))
-		return false;
-	while (isdigit((unsigned char)*p)) {
-		whole = whole * 10 + (*p - '0');
-		if (whole > 100000000000LL)
-			return false;
-		p++;
-	}
-	*ns = whole * 1000000000 + parse_frac(&p);
-	return *p == '\0';
-}
-
-int
-sl_remote_parse_at(const char *s, int64_t now_ns, int64_t *at_ns, char *errbuf)
-{
-	struct tm tm;
-	const char *p;
-	int64_t ns, off = 0;
-	int n = 0, oh, om;
-	time_t t;
-
-	if (s[0] == '+' || s[0] == '@') {
-		if (!parse_seconds(s + 1, &ns))
-			goto bad;
-		*at_ns = s[0] == '+' ? now_ns + ns : ns;
-		return SL_OK;
-	}
-	memset(&tm, 0, sizeof tm);
-	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon,
-		   &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 6 ||
-	    n != 19)
-		goto bad;
-	if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 ||
-	    tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 ||
-	    tm.tm_sec > 60)
-		goto bad;
-	p = s + n;
-	ns = parse_frac(&p);
-	if (*p == 'Z' && p[1] == '\0') {
-		off = 0;
-	} else if ((*p == '+' || *p == '-') &&
-		   sscanf(p + 1, "%2d:%2d%n", &oh, &om, &n) == 2 && n == 5 &&
-		   p[6] == '\0' && oh <= 23 && om <= 59) {
-		off = (int64_t)(oh * 3600 + om * 60) * (*p == '+' ? 1 : -1);
-	} else {
-		sl_errbuf_set(errbuf,
-			      "TIME '%s': say which zone: end it with "
-			      "Z (UTC) or an offset like +01:00",
-			      s);
-		return SL_EINVAL;
-	}
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	t = timegm(&tm);
-	if (t == (time_t)-1)
-		goto bad;
-	*at_ns = ((int64_t)t - off) * 1000000000 + ns;
-	return SL_OK;
-bad:
-	sl_errbuf_set(errbuf,
-		      "TIME '%s': want an ISO 8601 instant like "
-		      "2026-11-27T12:00:00.250Z, +SECONDS or @EPOCH",
-		      s);
-	return SL_EINVAL;
-}
-
-void
-sl_remote_fmt_at(int64_t at_ns, char *buf, size_t len)
-{
-	time_t t = (time_t)(at_ns / 1000000000);
-	struct tm tm;
-
-	if (gmtime_r(&t, &tm) == NULL) {
-		snprintf(buf, len, "@%lld", (long long)(at_ns / 1000000000));
-		return;
-	}
-	/* A too-small buffer is cut short; snprintf terminates it. */
-	if (snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%09lldZ",
-		     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		     tm.tm_min, tm.tm_sec,
-		     (long long)(at_ns % 1000000000)) < 0 &&
-	    len > 0)
-		buf[0] = '\0';
 }
 
 /* ---- privileges ---- */
@@ -738,7 +630,7 @@ sl_remote_run(const struct sl_remote_opts *o, struct sl_remote_result *res,
 		goto out;
 
 	/* Phase 2: the attempts, each at its instant. */
-	sl_remote_fmt_at(o->at_ns, when, sizeof when);
+	sl_fmt_instant(o->at_ns, when, sizeof when);
 	sl_clock_state_text(&res->clock_before, clk, sizeof clk);
 	fact(res, "local %s on %s, peer %s (%s)", res->local, res->ifname,
 	     res->remote, o->peer);

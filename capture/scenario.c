@@ -17,6 +17,7 @@
 #include "par.h"
 #include "peek.h"
 #include "sandbox.h"
+#include "timearg.h"
 
 #define PORT_SIMOPEN 1314
 #define PORT_SELF    50000
@@ -63,18 +64,6 @@ fact(struct sl_scn_ctx *c, const char *fmt, ...)
 	}
 }
 
-/* Sleeps until a CLOCK_MONOTONIC instant. */
-static void
-sleep_until(int64_t mono)
-{
-	struct timespec ts = {(time_t)(mono / 1000000000),
-			      (long)(mono % 1000000000)};
-
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
-	       EINTR)
-		;
-}
-
 union sa_any {
 	struct sockaddr sa;
 	struct sockaddr_in in;
@@ -89,23 +78,18 @@ union sa_any {
 static socklen_t
 mkaddr(union sa_any *a, int family, int host, uint16_t port)
 {
-	memset(a, 0, sizeof *a);
-	if (family == 6) {
-		a->in6.sin6_family = AF_INET6;
-		a->in6.sin6_port = htons(port);
-		if (host < 0) {
-			a->in6.sin6_addr = in6addr_loopback;
-		} else {
-			a->in6.sin6_addr.s6_addr[0] = 0xfd;
-			a->in6.sin6_addr.s6_addr[15] = (uint8_t)(host + 1);
-		}
-		return sizeof a->in6;
+	uint8_t b[16] = {0};
+
+	if (family == 6 && host < 0) {
+		b[15] = 1; /* ::1 */
+	} else if (family == 6) {
+		b[0] = 0xfd;
+		b[15] = (uint8_t)(host + 1);
+	} else {
+		b[0] = host < 0 ? 127 : 10;
+		b[3] = (uint8_t)(host < 0 ? 1 : host + 1);
 	}
-	a->in.sin_family = AF_INET;
-	a->in.sin_port = htons(port);
-	a->in.sin_addr.s_addr = host < 0 ? htonl(INADDR_LOOPBACK)
-					 : htonl(0x0a000001u + (uint32_t)host);
-	return sizeof a->in;
+	return sl_sockaddr_make(family, b, port, &a->ss);
 }
 
 static int
@@ -259,10 +243,10 @@ run_simopen(struct sl_scn_ctx *c, char *errbuf)
 		t[0] = t0 + (o->offset_ns < 0 ? -o->offset_ns : 0);
 		t[1] = t[0] + o->offset_ns;
 		first = t[1] < t[0];
-		sleep_until(t[first]);
+		(void)sl_sleep_until(CLOCK_MONOTONIC, t[first], NULL);
 		(void)ev_connect(c, first, label[first], fd[first],
 				 &peer[first], alen);
-		sleep_until(t[!first]);
+		(void)sl_sleep_until(CLOCK_MONOTONIC, t[!first], NULL);
 		(void)ev_connect(c, !first, label[!first], fd[!first],
 				 &peer[!first], alen);
 	}

@@ -15,6 +15,7 @@
 #include "annotate.h"
 #include "remote.h"
 #include "report.h"
+#include "timearg.h"
 
 static volatile sig_atomic_t g_peer_stop;
 
@@ -208,7 +209,7 @@ scenario_json(const struct sl_remote_opts *o,
 
 	if (f == NULL)
 		return sl_xstrdup("{}");
-	sl_remote_fmt_at(o->at_ns, when, sizeof when);
+	sl_fmt_instant(o->at_ns, when, sizeof when);
 	fputs("{\"name\":\"simultaneous-open\",\"mode\":\"scheduled\","
 	      "\"peer\":",
 	      f);
@@ -454,7 +455,7 @@ sl_run_peer(const struct sl_run_peer_args *a)
 		return SL_EXIT_USAGE;
 	}
 	now = sl_now_real_ns();
-	if (sl_remote_parse_at(a->at, now, &o.at_ns, errbuf) != SL_OK) {
+	if (sl_parse_instant(a->at, now, &o.at_ns, errbuf) != SL_OK) {
 		fprintf(stderr, "synlab run: --at %s\n", errbuf);
 		return SL_EXIT_USAGE;
 	}
@@ -462,7 +463,7 @@ sl_run_peer(const struct sl_run_peer_args *a)
 	if (last <= now) {
 		char when[40];
 
-		sl_remote_fmt_at(o.at_ns, when, sizeof when);
+		sl_fmt_instant(o.at_ns, when, sizeof when);
 		fprintf(stderr,
 			"synlab run: --at %s is in the past (now is "
 			"%.3f s later); pick an instant both hosts "
