@@ -39,7 +39,7 @@ struct sl_pipeline {
 	struct input *in;
 	int nin;
 	const char **labels;
-	bool started;
+	bool started, ended;
 	struct sl_analyzer *az;
 	struct sl_report *report;
 	struct sl_annotate *annotate;
@@ -124,8 +124,7 @@ grow(struct sl_pipeline *p)
 }
 
 int
-sl_pipeline_add_file(struct sl_pipeline *p, const char *path,
-		     const char *label)
+sl_pipeline_add_file(struct sl_pipeline *p, const char *path, const char *label)
 {
 	struct input *in;
 
@@ -268,8 +267,8 @@ start(struct sl_pipeline *p)
 	if (p->cfg.annotate_path) {
 		p->annotate = sl_annotate_new();
 		for (int i = 0; i < p->nin; i++)
-			if (p->in[i].live || strcmp(p->in[i].label,
-						    p->in[i].path) != 0)
+			if (p->in[i].live ||
+			    strcmp(p->in[i].label, p->in[i].path) != 0)
 				sl_annotate_set_input_name(p->annotate, i,
 							   p->in[i].label);
 	}
@@ -292,7 +291,7 @@ sl_pipeline_feed_file(struct sl_pipeline *p, int in, char *errbuf)
 	int rc;
 
 	start(p);
-	if (in < 0 || in >= p->nin || p->in[in].live) {
+	if (in < 0 || in >= p->nin || p->in[in].live || p->ended) {
 		sl_errbuf_set(errbuf, "input %d is not a file", in);
 		return SL_EINVAL;
 	}
@@ -312,7 +311,7 @@ sl_pipeline_feed(struct sl_pipeline *p, int in, int64_t ts_ns,
 	struct input *x;
 
 	start(p);
-	if (in < 0 || in >= p->nin || !p->in[in].live)
+	if (in < 0 || in >= p->nin || !p->in[in].live || p->ended)
 		return;
 	x = &p->in[in];
 	x->frames++;
@@ -365,8 +364,7 @@ sl_pipeline_set_section(struct sl_pipeline *p, const char *text)
 }
 
 void
-sl_pipeline_add_member(struct sl_pipeline *p, const char *key,
-		       const char *json)
+sl_pipeline_add_member(struct sl_pipeline *p, const char *key, const char *json)
 {
 	p->mkey = sl_xrealloc(p->mkey, p->nmember + 1, sizeof *p->mkey);
 	p->mval = sl_xrealloc(p->mval, p->nmember + 1, sizeof *p->mval);
@@ -463,8 +461,7 @@ finish_report(struct sl_pipeline *p)
 	}
 	if (p->report) {
 		for (size_t i = 0; i < p->nmember; i++)
-			sl_report_add_member(p->report, p->mkey[i],
-					     p->mval[i]);
+			sl_report_add_member(p->report, p->mkey[i], p->mval[i]);
 		sl_report_finish(p->report, &p->tally.sum);
 	}
 }
@@ -493,10 +490,25 @@ write_annotated(struct sl_pipeline *p, char *err)
 		fflush(stdout);
 		out = "/dev/stdout";
 	}
-	rc = sl_annotate_write(p->annotate, paths, p->nin, out, p->section,
-			       err);
+	rc =
+	    sl_annotate_write(p->annotate, paths, p->nin, out, p->section, err);
 	free(paths);
 	return rc;
+}
+
+int
+sl_pipeline_end_input(struct sl_pipeline *p, struct sl_tally *t)
+{
+	start(p);
+	if (!p->ended) {
+		sl_analyzer_finish(p->az);
+		p->tally.sum = *sl_analyzer_summary(p->az);
+		p->tally.ninputs = (unsigned)p->nin;
+		p->ended = true;
+	}
+	if (t != NULL)
+		*t = p->tally;
+	return SL_OK;
 }
 
 int
@@ -505,10 +517,7 @@ sl_pipeline_finish(struct sl_pipeline *p, struct sl_tally *t, char *errbuf)
 	char err[SL_ERRBUF_SIZE];
 	bool any = false;
 
-	start(p);
-	sl_analyzer_finish(p->az);
-	p->tally.sum = *sl_analyzer_summary(p->az);
-	p->tally.ninputs = (unsigned)p->nin;
+	(void)sl_pipeline_end_input(p, NULL);
 	finish_report(p);
 	if (fflush(p->out) != 0 || ferror(p->out)) {
 		snprintf(err, sizeof err, "%s: write error",

@@ -119,13 +119,19 @@ void sl_pipeline_add_member(struct sl_pipeline *p, const char *key,
 			    const char *json);
 
 /*
+ * No more input: the analysis ends and t gets the tally, while outputs
+ * are not written yet (a command may add a member made from the tally).
+ * Returns 0.  sl_pipeline_finish calls it when the command did not.
+ */
+int sl_pipeline_end_input(struct sl_pipeline *p, struct sl_tally *t);
+
+/*
  * Ends the analysis and writes every output.  t (may be NULL) gets the
  * tally.  Returns 0, or SL_EIO with errbuf naming every output that
  * failed ("stdout" for the report stream), in which case the command
  * exits 3.
  */
-int sl_pipeline_finish(struct sl_pipeline *p, struct sl_tally *t,
-		       char *errbuf);
+int sl_pipeline_finish(struct sl_pipeline *p, struct sl_tally *t, char *errbuf);
 
 void sl_pipeline_free(struct sl_pipeline *p);
 

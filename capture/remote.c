@@ -2,7 +2,6 @@
 #define _GNU_SOURCE /* setns, CLONE_NEWNET, timegm */
 #include "remote.h"
 
-
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>

@@ -77,8 +77,9 @@ sl_args_count(const char *cmd, const char *opt, const char *arg,
 	*v = strtoul(arg, &end, 10);
 	if (*arg == '\0' || *arg == '-' || *end != '\0' || *v < min ||
 	    *v > max) {
-		fprintf(stderr, "%s: %s wants a whole number %lu..%lu, not "
-				"'%s'\n",
+		fprintf(stderr,
+			"%s: %s wants a whole number %lu..%lu, not "
+			"'%s'\n",
 			cmd, opt, min, max, arg);
 		return false;
 	}
@@ -96,8 +97,8 @@ sl_args_duration(const char *cmd, const char *opt, const char *arg,
 		return false;
 	}
 	if (*ns < 0 && !allow_negative) {
-		fprintf(stderr, "%s: %s wants a duration >= 0, not '%s'\n",
-			cmd, opt, arg);
+		fprintf(stderr, "%s: %s wants a duration >= 0, not '%s'\n", cmd,
+			opt, arg);
 		return false;
 	}
 	return true;

@@ -21,14 +21,16 @@ enum {
 };
 
 /* The output options every command takes, as longopts entries. */
-#define SL_ARGS_OUTPUT_LONGOPTS                                              \
-	{"json", no_argument, NULL, SL_OPT_JSON},                            \
-	    {"brief", no_argument, NULL, SL_OPT_BRIEF},                      \
-	    {"ladder", required_argument, NULL, SL_OPT_LADDER},              \
-	    {"ascii", no_argument, NULL, SL_OPT_ASCII},                      \
-	    {"utf8", no_argument, NULL, SL_OPT_UTF8},                        \
-	    {"annotate", required_argument, NULL, SL_OPT_ANNOTATE},          \
-	    {"combined", no_argument, NULL, SL_OPT_COMBINED}
+#define SL_ARGS_OUTPUT_LONGOPTS                                                \
+	{"json", no_argument, NULL, SL_OPT_JSON},                              \
+	    {"brief", no_argument, NULL, SL_OPT_BRIEF},                        \
+	    {"ladder", required_argument, NULL, SL_OPT_LADDER},                \
+	    {"ascii", no_argument, NULL, SL_OPT_ASCII},                        \
+	    {"utf8", no_argument, NULL, SL_OPT_UTF8},                          \
+	    {"annotate", required_argument, NULL, SL_OPT_ANNOTATE},            \
+	{                                                                      \
+		"combined", no_argument, NULL, SL_OPT_COMBINED                 \
+	}
 
 /* Their usage lines. */
 extern const char sl_args_output_usage[];

@@ -138,7 +138,9 @@ sl_cmd_analyze(int argc, char **argv)
 		ascii = !isatty(STDOUT_FILENO);
 
 	cfg.report = true;
-	cfg.fmt = json ? SL_REPORT_JSON : brief ? SL_REPORT_BRIEF : SL_REPORT_TEXT;
+	cfg.fmt = json	  ? SL_REPORT_JSON
+		  : brief ? SL_REPORT_BRIEF
+			  : SL_REPORT_TEXT;
 	cfg.ascii = ascii;
 	cfg.annotate_path = annotate_out;
 	cfg.ladder_path = ladder_out;

@@ -196,8 +196,8 @@ parse(int argc, char **argv, struct sl_sweep_cfg *cfg, struct sl_outopts *oo,
 
 /* The table or JSON, then the plot: also of an interrupted sweep. */
 static int
-report(const struct sl_sweep *sw, const struct sl_outopts *oo,
-       const char *plot, bool interrupted, char *errbuf)
+report(const struct sl_sweep *sw, const struct sl_outopts *oo, const char *plot,
+       bool interrupted, char *errbuf)
 {
 	struct utsname u;
 	FILE *out = stdout;

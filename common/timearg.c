@@ -50,7 +50,8 @@ sl_parse_duration(const char *s, int64_t *ns, char *errbuf)
 	static const struct {
 		const char *name;
 		int64_t mul;
-	} unit[] = {{"ns", 1}, {"us", 1000}, {"ms", 1000000}, {"s", 1000000000}};
+	} unit[] = {
+	    {"ns", 1}, {"us", 1000}, {"ms", 1000000}, {"s", 1000000000}};
 	const char *p = s;
 	int64_t whole, frac, v;
 	int neg = 0;
@@ -69,8 +70,8 @@ sl_parse_duration(const char *s, int64_t *ns, char *errbuf)
 		if (whole > SL_DURATION_MAX_NS / unit[i].mul)
 			goto bad;
 		/* frac is in 1e-9 of the unit: round to whole ns */
-		v = whole * unit[i].mul + (frac * unit[i].mul + 500000000) /
-					      1000000000;
+		v = whole * unit[i].mul +
+		    (frac * unit[i].mul + 500000000) / 1000000000;
 		if (v > SL_DURATION_MAX_NS)
 			goto bad;
 		*ns = neg ? -v : v;

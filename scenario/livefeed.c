@@ -14,9 +14,9 @@ sl_feed_recorder(struct sl_pipeline *p, const struct sl_recorder *rec,
 
 	for (unsigned i = 0; i < n; i++) {
 		const struct sl_capture *c = sl_recorder_capture(rec, i);
-		int in = sl_pipeline_add_live(p, c->label,
-					      sl_capture_file_dlt(c),
-					      c->snaplen, c->nsec, errbuf);
+		int in =
+		    sl_pipeline_add_live(p, c->label, sl_capture_file_dlt(c),
+					 c->snaplen, c->nsec, errbuf);
 
 		if (in < 0)
 			return in;

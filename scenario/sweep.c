@@ -112,8 +112,8 @@ sl_sweep_window_find(const struct sl_sweep_point *pts, size_t n, size_t *lo,
 	     *lo > 0 && sl_sweep_point_oc(&pts[*lo - 1]) == SL_OC_CONNECTED;
 	     (*lo)--)
 		;
-	for (*hi = best; *hi + 1 < n && sl_sweep_point_oc(&pts[*hi + 1]) ==
-					    SL_OC_CONNECTED;
+	for (*hi = best;
+	     *hi + 1 < n && sl_sweep_point_oc(&pts[*hi + 1]) == SL_OC_CONNECTED;
 	     (*hi)++)
 		;
 	return true;
@@ -164,7 +164,6 @@ add_run(struct sl_sweep *sw, int64_t t_start, unsigned point)
 	sw->runs[sw->nruns].shapes = 0;
 	return sw->nruns++;
 }
-
 
 /* One run at offset into point pi. */
 static int
@@ -371,7 +370,6 @@ cmp_off(const void *a, const void *b)
 	return x->offset_ns < y->offset_ns ? -1 : x->offset_ns > y->offset_ns;
 }
 
-
 /* After the pipeline saw every handshake: shapes per point, the window. */
 static void
 aggregate(struct sl_sweep *sw)
@@ -395,8 +393,8 @@ aggregate(struct sl_sweep *sw)
 }
 
 int
-sl_sweep_analyze(struct sl_sweep *sw, struct sl_pipeline *p,
-		 struct sl_tally *t, char *errbuf)
+sl_sweep_analyze(struct sl_sweep *sw, struct sl_pipeline *p, struct sl_tally *t,
+		 char *errbuf)
 {
 	static const int no_stop = 0;
 	int rc;
@@ -480,9 +478,11 @@ sl_sweep_write_json(const struct sl_sweep *sw, FILE *f, const char *kernel,
 	double total_s = sw->total_s;
 	unsigned n = 0;
 
-	fprintf(f, "{\"sweep\":\"%s\",\"family\":%d,\"interrupted\":%s,"
+	fprintf(f,
+		"{\"sweep\":\"%s\",\"family\":%d,\"interrupted\":%s,"
 		"\"kernel\":",
-		sw->cfg.kind == SL_SWEEP_INJECT ? "inject" : "simultaneous-open",
+		sw->cfg.kind == SL_SWEEP_INJECT ? "inject"
+						: "simultaneous-open",
 		sw->cfg.family, interrupted ? "true" : "false");
 	sl_json_str(f, kernel);
 	if ((sw->cfg.kind == SL_SWEEP_INJECT)) {
@@ -520,21 +520,21 @@ sl_sweep_write_json(const struct sl_sweep *sw, FILE *f, const char *kernel,
 		for (int s = 0; s < 2; s++) {
 			if (!m->has_edge[s])
 				continue;
-			fprintf(f,
-				",\"edge_%s_us\":%.3f,\"edge_%s_bracket_us\":"
-				"[%.3f,%.3f],\"edge_%s_minus_model_us\":%.3f",
-				s ? "high" : "low", edge_mid(m, s) / 1e3,
-				s ? "high" : "low", (double)m->edge_in[s] / 1e3,
-				(double)m->edge_out[s] / 1e3,
-				s ? "high" : "low",
-				(s ? edge_mid(m, s) - (double)sw->cfg.delay_ns
-				   : -edge_mid(m, s) - (double)sw->cfg.delay_ns) /
-				    1e3);
+			fprintf(
+			    f,
+			    ",\"edge_%s_us\":%.3f,\"edge_%s_bracket_us\":"
+			    "[%.3f,%.3f],\"edge_%s_minus_model_us\":%.3f",
+			    s ? "high" : "low", edge_mid(m, s) / 1e3,
+			    s ? "high" : "low", (double)m->edge_in[s] / 1e3,
+			    (double)m->edge_out[s] / 1e3, s ? "high" : "low",
+			    (s ? edge_mid(m, s) - (double)sw->cfg.delay_ns
+			       : -edge_mid(m, s) - (double)sw->cfg.delay_ns) /
+				1e3);
 		}
 		if (m->has_edge[0] && m->has_edge[1])
 			fprintf(f, ",\"within_500us_of_model\":%s",
-				dabs(edge_mid(m, 1) - (double)sw->cfg.delay_ns) <=
-					    500000 &&
+				dabs(edge_mid(m, 1) -
+				     (double)sw->cfg.delay_ns) <= 500000 &&
 					dabs(-edge_mid(m, 0) -
 					     (double)sw->cfg.delay_ns) <= 500000
 				    ? "true"
@@ -601,17 +601,18 @@ sl_sweep_write_table(const struct sl_sweep *sw, FILE *f, const char *kernel,
 			(double)m->lo / 1e6, (double)m->hi / 1e6);
 		for (int s = 0; s < 2; s++)
 			if (m->has_edge[s])
-				fprintf(
-				    f,
-				    "; %s edge %+.3f ms (between %+.3f "
-				    "and %+.3f), %+.3f ms from the model",
-				    s ? "late" : "early", edge_mid(m, s) / 1e6,
-				    (double)m->edge_in[s] / 1e6,
-				    (double)m->edge_out[s] / 1e6,
-				    (s ? edge_mid(m, s) - (double)sw->cfg.delay_ns
-				       : -edge_mid(m, s) -
-					     (double)sw->cfg.delay_ns) /
-					1e6);
+				fprintf(f,
+					"; %s edge %+.3f ms (between %+.3f "
+					"and %+.3f), %+.3f ms from the model",
+					s ? "late" : "early",
+					edge_mid(m, s) / 1e6,
+					(double)m->edge_in[s] / 1e6,
+					(double)m->edge_out[s] / 1e6,
+					(s ? edge_mid(m, s) -
+						 (double)sw->cfg.delay_ns
+					   : -edge_mid(m, s) -
+						 (double)sw->cfg.delay_ns) /
+					    1e6);
 		fputc('\n', f);
 		if (m->has_edge[0] && m->has_edge[1])
 			fprintf(f,
@@ -672,7 +673,9 @@ sl_sweep_write_plot(const struct sl_sweep *sw, const char *path, char *errbuf)
 	fprintf(f,
 		"<text x=\"%.0f\" y=\"20\" font-size=\"14\">synlab sweep %s: "
 		"outcome against offset, one-way delay %.3f ms</text>\n",
-		L, (sw->cfg.kind == SL_SWEEP_INJECT) ? "inject --state syn-sent" : "simultaneous-open",
+		L,
+		(sw->cfg.kind == SL_SWEEP_INJECT) ? "inject --state syn-sent"
+						  : "simultaneous-open",
 		(double)sw->cfg.delay_ns / 1e6);
 	/* The model window |offset| < delay. */
 	fprintf(f,
@@ -681,7 +684,8 @@ sl_sweep_write_plot(const struct sl_sweep *sw, const char *path, char *errbuf)
 		"<text x=\"%.1f\" y=\"%.0f\" fill=\"#2a9d3a\">model window "
 		"|offset| &lt; %.3f ms</text>\n",
 		X(-(double)sw->cfg.delay_ns / 1e6), T,
-		X((double)sw->cfg.delay_ns / 1e6) - X(-(double)sw->cfg.delay_ns / 1e6),
+		X((double)sw->cfg.delay_ns / 1e6) -
+		    X(-(double)sw->cfg.delay_ns / 1e6),
 		H - T - B, X(-(double)sw->cfg.delay_ns / 1e6) + 4, T + 14,
 		(double)sw->cfg.delay_ns / 1e6);
 	for (int s = 0; s < 2; s++)
@@ -719,8 +723,9 @@ sl_sweep_write_plot(const struct sl_sweep *sw, const char *path, char *errbuf)
 		"<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\">offset "
 		"(ms): %s</text>\n",
 		(L + W - R) / 2, H - 4,
-		(sw->cfg.kind == SL_SWEEP_INJECT) ? "crafted SYN sent after the target's connect()"
-			   : "B's connect() after A's");
+		(sw->cfg.kind == SL_SWEEP_INJECT)
+		    ? "crafted SYN sent after the target's connect()"
+		    : "B's connect() after A's");
 	/* Points: one dot per outcome seen, area by share of runs. */
 	for (size_t i = 0; i < sw->npts; i++) {
 		const struct sl_sweep_point *p = &sw->pts[i];

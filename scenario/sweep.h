@@ -9,17 +9,12 @@
 #include "analyze.h"
 #include "pipeline.h"
 
-enum sl_sweep_oc {
-	SL_OC_CONNECTED,
-	SL_OC_REFUSED,
-	SL_OC_OTHER,
-	SL_OC__COUNT
-};
+enum sl_sweep_oc { SL_OC_CONNECTED, SL_OC_REFUSED, SL_OC_OTHER, SL_OC__COUNT };
 
 /* Which entry's timing parameter is swept. */
 enum sl_sweep_kind {
 	SL_SWEEP_SIMOPEN, /* B's connect() OFFSET after A's */
-	SL_SWEEP_INJECT,  /* a crafted SYN OFFSET after the target's connect() */
+	SL_SWEEP_INJECT, /* a crafted SYN OFFSET after the target's connect() */
 };
 
 struct sl_sweep_point {
@@ -84,8 +79,8 @@ void sl_sweep_on_handshake(const struct sl_handshake *hs, void *sweep);
 /* Outputs.  interrupted: say so. */
 void sl_sweep_write_table(const struct sl_sweep *sw, FILE *f,
 			  const char *kernel, bool interrupted);
-void sl_sweep_write_json(const struct sl_sweep *sw, FILE *f,
-			 const char *kernel, bool interrupted);
+void sl_sweep_write_json(const struct sl_sweep *sw, FILE *f, const char *kernel,
+			 bool interrupted);
 int sl_sweep_write_plot(const struct sl_sweep *sw, const char *path,
 			char *errbuf);
 

@@ -79,12 +79,10 @@ test_tally_two_inputs(void **state)
 
 	(void)state;
 	assert_non_null(p);
-	assert_int_equal(sl_pipeline_add_live(p, "A:tunA", DLT_RAW, 65535,
-					      true, errbuf),
-			 0);
-	assert_int_equal(sl_pipeline_add_live(p, "B:tunB", DLT_RAW, 65535,
-					      true, errbuf),
-			 1);
+	assert_int_equal(
+	    sl_pipeline_add_live(p, "A:tunA", DLT_RAW, 65535, true, errbuf), 0);
+	assert_int_equal(
+	    sl_pipeline_add_live(p, "B:tunB", DLT_RAW, 65535, true, errbuf), 1);
 	feed_three_way(p, 0, T0);
 	feed_three_way(p, 1, T0 + 2 * MS);
 	sl_pipeline_add_member(p, "scenario", "{\"name\":\"x\"}");
@@ -156,9 +154,8 @@ test_comment_at_nearest_frame(void **state)
 	unlink(path);
 	p = make(NULL, path, errbuf);
 	assert_non_null(p);
-	assert_int_equal(sl_pipeline_add_live(p, "A:tunA", DLT_RAW, 65535,
-					      true, errbuf),
-			 0);
+	assert_int_equal(
+	    sl_pipeline_add_live(p, "A:tunA", DLT_RAW, 65535, true, errbuf), 0);
 	/* frames at T0, T0+10ms, T0+20ms: +12 ms is frame 2, +19 frame 3 */
 	sl_pipeline_comment_at(p, 0, T0 + 12 * MS, "synlab event: twelve");
 	sl_pipeline_comment_at(p, 0, T0 + 19 * MS, "synlab event: nineteen");
@@ -194,9 +191,8 @@ test_report_write_error(void **state)
 
 	(void)state;
 	assert_non_null(p);
-	assert_int_equal(sl_pipeline_add_live(p, "A", DLT_RAW, 65535, true,
-					      errbuf),
-			 0);
+	assert_int_equal(
+	    sl_pipeline_add_live(p, "A", DLT_RAW, 65535, true, errbuf), 0);
 	feed_three_way(p, 0, T0);
 	assert_int_equal(sl_pipeline_finish(p, NULL, errbuf), SL_EIO);
 	assert_non_null(strstr(errbuf, "write error"));
@@ -213,8 +209,7 @@ test_missing_file(void **state)
 	struct sl_tally t;
 
 	(void)state;
-	assert_int_equal(sl_pipeline_add_file(p, "/nonexistent.pcap", NULL),
-			 0);
+	assert_int_equal(sl_pipeline_add_file(p, "/nonexistent.pcap", NULL), 0);
 	assert_int_not_equal(sl_pipeline_feed_file(p, 0, errbuf), SL_OK);
 	assert_non_null(strstr(errbuf, "/nonexistent.pcap"));
 	assert_int_equal(sl_pipeline_finish(p, &t, errbuf), SL_OK);

@@ -19,14 +19,14 @@ test_parse_range(void **state)
 	int64_t from, to, step;
 
 	(void)state;
-	assert_int_equal(sl_sweep_parse_range("-14ms:14ms:1ms", &from, &to,
-					      &step, errbuf),
-			 SL_OK);
+	assert_int_equal(
+	    sl_sweep_parse_range("-14ms:14ms:1ms", &from, &to, &step, errbuf),
+	    SL_OK);
 	assert_int_equal(from, -14 * MS);
 	assert_int_equal(to, 14 * MS);
 	assert_int_equal(step, MS);
-	assert_int_equal(
-	    sl_sweep_parse_range("5ms", &from, &to, &step, errbuf), SL_OK);
+	assert_int_equal(sl_sweep_parse_range("5ms", &from, &to, &step, errbuf),
+			 SL_OK);
 	assert_int_equal(from, 5 * MS);
 	assert_int_equal(to, 5 * MS);
 	/* bare numbers, backwards, no step, zero step, too many points */

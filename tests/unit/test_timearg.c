@@ -38,8 +38,8 @@ test_durations(void **state)
 static void
 test_durations_refused(void **state)
 {
-	static const char *const bad[] = {"10", "+10", "ms", "", "10m",
-					  "1.ms", "10 ms", "-", "2d", "90000s"};
+	static const char *const bad[] = {
+	    "10", "+10", "ms", "", "10m", "1.ms", "10 ms", "-", "2d", "90000s"};
 	char errbuf[SL_ERRBUF_SIZE];
 	int64_t ns;
 
@@ -67,21 +67,19 @@ test_instants(void **state)
 	assert_int_equal(sl_parse_instant("@1764254400.25", now, &at, errbuf),
 			 SL_OK);
 	assert_int_equal(at, INT64_C(1764254400250000000));
-	assert_int_equal(sl_parse_instant("2025-11-27T14:40:00.250Z", now,
-					  &at, errbuf),
-			 SL_OK);
+	assert_int_equal(
+	    sl_parse_instant("2025-11-27T14:40:00.250Z", now, &at, errbuf),
+	    SL_OK);
 	assert_int_equal(at, INT64_C(1764254400250000000));
-	assert_int_equal(sl_parse_instant("2025-11-27T15:40:00.25+01:00",
-					  now, &at, errbuf),
-			 SL_OK);
+	assert_int_equal(
+	    sl_parse_instant("2025-11-27T15:40:00.25+01:00", now, &at, errbuf),
+	    SL_OK);
 	assert_int_equal(at, INT64_C(1764254400250000000));
 	sl_fmt_instant(at, buf, sizeof buf);
 	assert_string_equal(buf, "2025-11-27T14:40:00.250000000Z");
 	/* one grammar: a bare +10 is refused, not guessed */
-	assert_int_equal(sl_parse_instant("+10", now, &at, errbuf),
-			 SL_EINVAL);
-	assert_int_equal(sl_parse_instant("-10s", now, &at, errbuf),
-			 SL_EINVAL);
+	assert_int_equal(sl_parse_instant("+10", now, &at, errbuf), SL_EINVAL);
+	assert_int_equal(sl_parse_instant("-10s", now, &at, errbuf), SL_EINVAL);
 	assert_int_equal(
 	    sl_parse_instant("2030-01-01T00:00:00", now, &at, errbuf),
 	    SL_EINVAL);

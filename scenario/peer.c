@@ -1,0 +1,161 @@
+/* \summary: the scheduled two-host simultaneous open: parsing the peer, the outcome, its JSON */
+#include "peer.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "events.h"
+#include "report.h"
+#include "timearg.h"
+
+bool
+sl_peer_split(const char *s, char *hbuf, size_t hlen, long *port)
+{
+	const char *colon = strrchr(s, ':');
+	char *end;
+
+	*port = -1;
+	if (s[0] == '[') {
+		const char *rb = strchr(s, ']');
+
+		if (rb == NULL || (rb[1] != '\0' && rb[1] != ':'))
+			return false;
+		snprintf(hbuf, hlen, "%.*s", (int)(rb - s - 1), s + 1);
+		colon = rb[1] == ':' ? rb + 1 : NULL;
+	} else if (colon != NULL && strchr(s, ':') != colon) {
+		snprintf(hbuf, hlen, "%s", s); /* bare IPv6 */
+		colon = NULL;
+	} else {
+		snprintf(hbuf, hlen, "%.*s",
+			 (int)(colon ? colon - s : (long)strlen(s)), s);
+	}
+	if (hbuf[0] == '\0')
+		return false;
+	if (colon == NULL)
+		return true;
+	*port = strtol(colon + 1, &end, 10);
+	return *end == '\0' && colon[1] != '\0' && *port > 0 && *port < 65536;
+}
+
+const char *
+sl_peer_outcome(const struct sl_remote_result *res, const struct sl_tally *t)
+{
+	/* What the wire showed when connect() succeeded; the shape names. */
+	static const enum sl_shape ok[] = {SL_SHAPE_SIMOPEN, SL_SHAPE_THREE_WAY,
+					   SL_SHAPE_SELF};
+
+	if (!res->connected)
+		return "not-connected";
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+		if (t->shapes[ok[i]])
+			return sl_shape_name(ok[i]);
+	return "connected";
+}
+
+void
+sl_peer_clock_json(FILE *f, const struct sl_clock_state *cs)
+{
+	if (!cs->ok) {
+		fputs("null", f);
+		return;
+	}
+	fprintf(f,
+		"{\"synchronized\":%s,\"sta_unsync\":%s,\"state\":%d,"
+		"\"status\":%d,\"esterror_us\":%ld,\"maxerror_us\":%ld,"
+		"\"offset_us\":%.3f,\"freq_ppb\":%ld}",
+		cs->synced ? "true" : "false",
+		(cs->status & 0x0040) ? "true" : "false", cs->state, cs->status,
+		cs->esterror_us, cs->maxerror_us, (double)cs->offset_ns / 1e3,
+		cs->freq_ppb);
+}
+
+/* JSON "scenario" member of the scheduled mode. */
+char *
+sl_peer_json(const struct sl_remote_opts *o, const struct sl_remote_result *res,
+	     const struct sl_tally *t, const char *kernel)
+{
+	char *buf = NULL, when[40], *p, *line, facts[sizeof res->facts];
+	size_t len = 0, nf = 0;
+	FILE *f = open_memstream(&buf, &len);
+	const struct sl_remote_attempt *last =
+	    res->nattempts ? &res->attempt[res->nattempts - 1] : NULL;
+
+	if (f == NULL)
+		return sl_xstrdup("{}");
+	sl_fmt_instant(o->at_ns, when, sizeof when);
+	fputs("{\"name\":\"simultaneous-open\",\"mode\":\"scheduled\","
+	      "\"peer\":",
+	      f);
+	sl_json_str(f, o->peer);
+	fputs(",\"local\":", f);
+	sl_json_str(f, res->local);
+	fputs(",\"remote\":", f);
+	sl_json_str(f, res->remote);
+	fprintf(f, ",\"family\":%d,\"interface\":", res->family);
+	sl_json_str(f, res->ifname);
+	fputs(",\"filter\":", f);
+	sl_json_str(f, res->filter);
+	fputs(",\"kernel\":", f);
+	sl_json_str(f, kernel);
+	fputs(",\"at\":", f);
+	sl_json_str(f, when);
+	fprintf(f,
+		",\"at_ns\":%lld,\"attempts\":%u,\"interval_ms\":%.3f,"
+		"\"attempts_made\":[",
+		(long long)o->at_ns, o->attempts, (double)o->interval_ns / 1e6);
+	for (unsigned i = 0; i < res->nattempts; i++) {
+		const struct sl_remote_attempt *a = &res->attempt[i];
+
+		fprintf(f,
+			"%s{\"at_ns\":%lld,\"called_late_us\":%.3f,"
+			"\"errno\":",
+			i ? "," : "", (long long)a->at_ns,
+			a->called_ns ? (double)(a->called_ns - a->at_ns) / 1e3
+				     : -1.0);
+		if (a->err)
+			sl_json_str(f, sl_errno_name(a->err));
+		else
+			fputs("null", f);
+		fputc('}', f);
+	}
+	fprintf(f,
+		"],\"connected\":%s,\"attempt\":%u,\"exchanged\":%s,"
+		"\"outcome\":\"%s\",\"errno\":",
+		res->connected ? "true" : "false", res->connected,
+		res->exchanged ? "true" : "false", sl_peer_outcome(res, t));
+	if (last != NULL && last->err)
+		sl_json_str(f, sl_errno_name(last->err));
+	else
+		fputs("null", f);
+	fputs(",\"peer_message\":", f);
+	sl_json_str(f, res->peer_msg);
+	fprintf(f, ",\"crossing_us\":%lld", (long long)t->first_crossing_us);
+	fputs(",\"clock_after\":", f);
+	sl_peer_clock_json(f, &res->clock_after);
+	fputs(",\"facts\":[", f);
+	snprintf(facts, sizeof facts, "%s", res->facts);
+	for (p = facts; (line = strsep(&p, "\n")) != NULL;) {
+		if (*line == '\0')
+			continue;
+		if (nf++)
+			fputc(',', f);
+		sl_json_str(f, line);
+	}
+	fputs("],\"captures\":[{\"interface\":", f);
+	{
+		char label[40];
+
+		snprintf(label, sizeof label, "L:%s", res->ifname);
+		sl_json_str(f, label);
+	}
+	fprintf(f,
+		",\"packets\":%u,\"pcap_recv\":%u,\"pcap_drop\":%u,"
+		"\"nanosecond\":%s}]}",
+		res->npkts, res->ps_recv, res->ps_drop,
+		res->nsec ? "true" : "false");
+	if (fclose(f) != 0) {
+		free(buf);
+		return sl_xstrdup("{}");
+	}
+	return buf;
+}
