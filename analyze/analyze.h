@@ -9,7 +9,7 @@
 #include "common.h"
 #include "decode.h"
 
-/* Handshake shapes; names as in DESIGN.md, stable in JSON and comments. */
+/* Handshake shapes; names as in docs/design.md, stable in JSON and comments. */
 enum sl_shape {
 	SL_SHAPE_THREE_WAY,
 	SL_SHAPE_SIMOPEN,

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "common.h"
+#include "tcp.h"
 
 /* An IPv4 or IPv6 address; family is 4 or 6, IPv4 uses b[0..3]. */
 struct sl_addr {
@@ -27,15 +28,7 @@ char *sl_endpoint_str(const struct sl_endpoint *ep, char *buf, size_t len);
 /* -1, 0, 1 ordering of endpoints (address family, bytes, port). */
 int sl_endpoint_cmp(const struct sl_endpoint *a, const struct sl_endpoint *b);
 
-/* TCP flag bits, as on the wire. */
-#define SL_TH_FIN 0x01
-#define SL_TH_SYN 0x02
-#define SL_TH_RST 0x04
-#define SL_TH_PSH 0x08
-#define SL_TH_ACK 0x10
-#define SL_TH_URG 0x20
-#define SL_TH_ECE 0x40
-#define SL_TH_CWR 0x80
+/* TCP flag bits: SL_TH_* of common/tcp.h. */
 
 #define SL_SACK_MAX    4
 #define SL_TFO_MAX     16

@@ -1,7 +1,7 @@
 /* \summary: the stable names of shapes, states, roles, severities and vantages */
 #include "analyze.h"
 
-/* Shape names are DESIGN.md's vocabulary: they appear in JSON and comments. */
+/* Shape names are docs/design.md's vocabulary: they appear in JSON and comments. */
 static const char *const shape_names[SL_SHAPE__COUNT] = {
     [SL_SHAPE_THREE_WAY] = "three-way",
     [SL_SHAPE_SIMOPEN] = "simultaneous-open",

@@ -1,4 +1,4 @@
-/* \summary: human report with a compact ladder per handshake, and the JSON of DESIGN.md */
+/* \summary: human report with a compact ladder per handshake, and the JSON of docs/design.md */
 #include "report.h"
 
 #include <inttypes.h>
@@ -23,39 +23,6 @@ struct sl_report {
 	struct member *members;
 	unsigned nmembers;
 };
-
-void
-sl_json_str(FILE *out, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	putc('"', out);
-	for (; *p != '\0'; p++) {
-		switch (*p) {
-		case '"':
-			fputs("\\\"", out);
-			break;
-		case '\\':
-			fputs("\\\\", out);
-			break;
-		case '\n':
-			fputs("\\n", out);
-			break;
-		case '\r':
-			fputs("\\r", out);
-			break;
-		case '\t':
-			fputs("\\t", out);
-			break;
-		default:
-			if (*p < 0x20)
-				fprintf(out, "\\u%04x", *p);
-			else
-				putc(*p, out);
-		}
-	}
-	putc('"', out);
-}
 
 struct sl_report *
 sl_report_new(FILE *out, enum sl_report_fmt fmt, bool ascii,

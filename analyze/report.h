@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "analyze.h"
+#include "json.h" /* sl_json_str, for the reporters and their callers */
 
 /* TEXT: full report with ladders; BRIEF: one line a handshake; JSON. */
 enum sl_report_fmt { SL_REPORT_TEXT, SL_REPORT_JSON, SL_REPORT_BRIEF };
@@ -45,8 +46,5 @@ void sl_report_free(struct sl_report *r);
  */
 #define SL_FLAGS_STRLEN 12
 void sl_tcp_flags_str(uint8_t flags, char *b);
-
-/* JSON string escaping helper: writes s quoted to out. */
-void sl_json_str(FILE *out, const char *s);
 
 #endif /* SL_REPORT_H */

@@ -20,15 +20,12 @@
 
 #include <pcap/pcap.h>
 
+#include "pkt.h"
+#include "tcp.h"
+
 #define T0_SEC 1795773600LL
 #define US(x)  ((int64_t)(x)*1000)
 #define MS(x)  ((int64_t)(x)*1000000)
-
-#define FIN 0x01
-#define SYN 0x02
-#define RST 0x04
-#define PSH 0x08
-#define ACK 0x10
 
 /* One packet waiting to be written, everything needed to build it. */
 struct pend {
@@ -97,46 +94,7 @@ pop(void)
 static uint64_t
 mix(uint64_t z)
 {
-	z += 0x9e3779b97f4a7c15ULL;
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static void
-put16(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static uint32_t
-sum16(const uint8_t *p, size_t n, uint32_t s)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		s += (uint32_t)p[i] << 8 | p[i + 1];
-	if (n & 1)
-		s += (uint32_t)p[n - 1] << 8;
-	return s;
-}
-
-static uint16_t
-fold(uint32_t s)
-{
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
+	return sl_tp_splitmix64(&z);
 }
 
 /* Endpoint addresses of connection i: a distinct client per connection
@@ -149,13 +107,13 @@ endpoints(uint32_t i, bool self, uint8_t ip[2][4], uint16_t port[2])
 
 	if (self) {
 		c = 0x7f000000u | (i & 0xffffff);
-		put32(ip[0], c);
-		put32(ip[1], c);
+		sl_tp_put32(ip[0], c);
+		sl_tp_put32(ip[1], c);
 		port[0] = port[1] = (uint16_t)(32768 + i % 28000);
 		return;
 	}
-	put32(ip[0], c);
-	put32(ip[1], 0x0ac80000u | (uint32_t)(mix(i) & 0xffff));
+	sl_tp_put32(ip[0], c);
+	sl_tp_put32(ip[1], 0x0ac80000u | (uint32_t)(mix(i) & 0xffff));
 	port[0] = (uint16_t)(32768 + i % 28000);
 	port[1] = (i & 1) ? 443 : 80;
 }
@@ -165,66 +123,49 @@ static uint8_t frame[2048];
 static void
 write_pend(pcap_dumper_t *d, const struct pend *p)
 {
-	uint8_t ip[2][4];
+	uint8_t ip[2][4], pay[2048];
 	uint16_t port[2];
-	uint8_t *h = frame + 14, *th = h + 20;
-	size_t olen = 0, thl, n, i;
 	int from = p->from, to = !from;
 	uint32_t tsv = (uint32_t)(mix(p->conn * 2u + (uint32_t)from) >> 40) +
 		       (uint32_t)(p->t / MS(1));
+	struct sl_tp_opt o = {.n = 0};
+	struct sl_tp_seg g = {
+	    .src = ip[from],
+	    .dst = ip[to],
+	    .seq = p->seq,
+	    .ack = p->ack,
+	    .flags = p->flags,
+	    .win = p->win,
+	    .payload = pay,
+	    .len = p->len,
+	    .ipid = (uint16_t)(p->conn * 7u + p->seq),
+	    .ipfrag = SL_TP_DF,
+	};
 	struct pcap_pkthdr ph;
-	uint32_t s;
+	size_t n, i;
 
 	endpoints(p->conn, p->self, ip, port);
-	memset(frame, 0, 14 + 20 + 40);
+	g.sport = port[from];
+	g.dport = port[to];
+	memset(frame, 0, 14);
 	frame[0] = 0x02;
 	frame[5] = (uint8_t)(to + 1);
 	frame[6] = 0x02;
 	frame[11] = (uint8_t)(from + 1);
-	put16(frame + 12, 0x0800);
+	sl_tp_put16(frame + 12, 0x0800);
 	if (p->opts == OPT_SYN) {
-		static const uint8_t o[20] = {2,  4, 0x05, 0xb4, 4, 2, 8,
-					      10, 0, 0,	   0,	 0, 0, 0,
-					      0,  0, 1,	   3,	 3, 7};
-
-		memcpy(th + 20, o, sizeof(o));
-		put32(th + 28, tsv);
-		if (p->flags & ACK)
-			put32(th + 32, tsv - 20);
-		olen = 20;
+		sl_tp_opt_linux_syn(&o, 1460, tsv,
+				    (p->flags & SL_TH_ACK) ? tsv - 20 : 0, 7);
 	} else if (p->opts == OPT_TS) {
-		th[20] = 1;
-		th[21] = 1;
-		th[22] = 8;
-		th[23] = 10;
-		put32(th + 24, tsv);
-		put32(th + 28, tsv - 20);
-		olen = 12;
+		sl_tp_opt_nop(&o);
+		sl_tp_opt_nop(&o);
+		sl_tp_opt_ts(&o, tsv, tsv - 20);
 	}
-	thl = 20 + olen;
-	n = 20 + thl + p->len;
-	h[0] = 0x45;
-	put16(h + 2, (uint32_t)n);
-	put16(h + 4, (uint32_t)(p->conn * 7u + p->seq));
-	put16(h + 6, 0x4000);
-	h[8] = 64;
-	h[9] = 6;
-	memcpy(h + 12, ip[from], 4);
-	memcpy(h + 16, ip[to], 4);
-	put16(h + 10, fold(sum16(h, 20, 0)));
-	put16(th, port[from]);
-	put16(th + 2, port[to]);
-	put32(th + 4, p->seq);
-	put32(th + 8, p->ack);
-	th[12] = (uint8_t)((thl / 4) << 4);
-	th[13] = p->flags;
-	put16(th + 14, p->win);
-	for (i = 0; i < p->len; i++)
-		th[thl + i] = (uint8_t)('a' + (p->seq + i) % 26);
-	s = sum16(ip[from], 4, 0);
-	s = sum16(ip[to], 4, s);
-	s += (uint32_t)(thl + p->len) + 6;
-	put16(th + 16, fold(sum16(th, thl + p->len, s)));
+	g.tcpopt = o.b;
+	g.tcpoptlen = o.n;
+	for (i = 0; i < p->len && i < sizeof(pay); i++)
+		pay[i] = (uint8_t)('a' + (p->seq + i) % 26);
+	n = sl_tp_build(&g, frame + 14, sizeof(frame) - 14);
 	ph.ts.tv_sec = (time_t)(T0_SEC + p->t / 1000000000LL);
 	ph.ts.tv_usec = (suseconds_t)(p->t % 1000000000LL / 1000);
 	ph.caplen = ph.len = (bpf_u_int32)(14 + n);
@@ -261,69 +202,80 @@ connection(uint32_t i, int64_t t)
 	unsigned shape = i % 16;
 
 	if (shape < 9) { /* three-way, request, response, close */
-		q(i, t, 0, SYN, a, 0, 64240, OPT_SYN, 0, false);
-		q(i, t + rtt, 1, SYN | ACK, b, a + 1, 65160, OPT_SYN, 0, false);
-		q(i, t + rtt + US(30), 0, ACK, a + 1, b + 1, 502, OPT_TS, 0,
-		  false);
-		q(i, t + rtt + US(60), 0, PSH | ACK, a + 1, b + 1, 502, OPT_TS,
-		  req, false);
-		q(i, t + 2 * rtt + US(60), 1, PSH | ACK, b + 1, a + 1 + req,
-		  509, OPT_TS, resp, false);
-		q(i, t + 2 * rtt + US(90), 0, ACK, a + 1 + req, b + 1 + resp,
-		  502, OPT_TS, 0, false);
-		q(i, t + 2 * rtt + MS(5), 0, FIN | ACK, a + 1 + req,
+		q(i, t, 0, SL_TH_SYN, a, 0, 64240, OPT_SYN, 0, false);
+		q(i, t + rtt, 1, SL_TH_SYN | SL_TH_ACK, b, a + 1, 65160,
+		  OPT_SYN, 0, false);
+		q(i, t + rtt + US(30), 0, SL_TH_ACK, a + 1, b + 1, 502, OPT_TS,
+		  0, false);
+		q(i, t + rtt + US(60), 0, SL_TH_PSH | SL_TH_ACK, a + 1, b + 1,
+		  502, OPT_TS, req, false);
+		q(i, t + 2 * rtt + US(60), 1, SL_TH_PSH | SL_TH_ACK, b + 1,
+		  a + 1 + req, 509, OPT_TS, resp, false);
+		q(i, t + 2 * rtt + US(90), 0, SL_TH_ACK, a + 1 + req,
 		  b + 1 + resp, 502, OPT_TS, 0, false);
-		q(i, t + 3 * rtt + MS(5), 1, FIN | ACK, b + 1 + resp,
-		  a + 2 + req, 509, OPT_TS, 0, false);
-		q(i, t + 3 * rtt + MS(5) + US(30), 0, ACK, a + 2 + req,
+		q(i, t + 2 * rtt + MS(5), 0, SL_TH_FIN | SL_TH_ACK, a + 1 + req,
+		  b + 1 + resp, 502, OPT_TS, 0, false);
+		q(i, t + 3 * rtt + MS(5), 1, SL_TH_FIN | SL_TH_ACK,
+		  b + 1 + resp, a + 2 + req, 509, OPT_TS, 0, false);
+		q(i, t + 3 * rtt + MS(5) + US(30), 0, SL_TH_ACK, a + 2 + req,
 		  b + 2 + resp, 502, OPT_TS, 0, false);
 		return 9;
 	}
 	if (shape < 11) { /* simultaneous open seen from A, then close */
 		int64_t d = rtt / 2;
 
-		q(i, t, 0, SYN, a, 0, 64240, OPT_SYN, 0, false);
-		q(i, t + d / 2, 1, SYN, b, 0, 64240, OPT_SYN, 0, false);
-		q(i, t + d / 2 + US(30), 0, SYN | ACK, a, b + 1, 64240, OPT_SYN,
-		  0, false);
-		q(i, t + d + US(20), 1, SYN | ACK, b, a + 1, 64240, OPT_SYN, 0,
+		q(i, t, 0, SL_TH_SYN, a, 0, 64240, OPT_SYN, 0, false);
+		q(i, t + d / 2, 1, SL_TH_SYN, b, 0, 64240, OPT_SYN, 0, false);
+		q(i, t + d / 2 + US(30), 0, SL_TH_SYN | SL_TH_ACK, a, b + 1,
+		  64240, OPT_SYN, 0, false);
+		q(i, t + d + US(20), 1, SL_TH_SYN | SL_TH_ACK, b, a + 1, 64240,
+		  OPT_SYN, 0, false);
+		q(i, t + d + US(50), 0, SL_TH_ACK, a + 1, b + 1, 63, OPT_TS, 0,
 		  false);
-		q(i, t + d + US(50), 0, ACK, a + 1, b + 1, 63, OPT_TS, 0,
+		q(i, t + 2 * d, 1, SL_TH_ACK, b + 1, a + 1, 63, OPT_TS, 0,
 		  false);
-		q(i, t + 2 * d, 1, ACK, b + 1, a + 1, 63, OPT_TS, 0, false);
-		q(i, t + 2 * d + MS(3), 0, FIN | ACK, a + 1, b + 1, 63, OPT_TS,
-		  0, false);
-		q(i, t + 3 * d + MS(3), 1, FIN | ACK, b + 1, a + 2, 63, OPT_TS,
-		  0, false);
-		q(i, t + 3 * d + MS(3) + US(30), 0, ACK, a + 2, b + 2, 63,
+		q(i, t + 2 * d + MS(3), 0, SL_TH_FIN | SL_TH_ACK, a + 1, b + 1,
+		  63, OPT_TS, 0, false);
+		q(i, t + 3 * d + MS(3), 1, SL_TH_FIN | SL_TH_ACK, b + 1, a + 2,
+		  63, OPT_TS, 0, false);
+		q(i, t + 3 * d + MS(3) + US(30), 0, SL_TH_ACK, a + 2, b + 2, 63,
 		  OPT_TS, 0, false);
 		return 9;
 	}
 	if (shape < 13) { /* refused */
-		q(i, t, 0, SYN, a, 0, 64240, OPT_SYN, 0, false);
-		q(i, t + rtt, 1, RST | ACK, 0, a + 1, 0, OPT_NONE, 0, false);
+		q(i, t, 0, SL_TH_SYN, a, 0, 64240, OPT_SYN, 0, false);
+		q(i, t + rtt, 1, SL_TH_RST | SL_TH_ACK, 0, a + 1, 0, OPT_NONE,
+		  0, false);
 		return 2;
 	}
-	if (shape == 13) { /* unanswered: SYN, retransmissions at 1, 3 s */
-		q(i, t, 0, SYN, a, 0, 64240, OPT_SYN, 0, false);
-		q(i, t + MS(1008), 0, SYN, a, 0, 64240, OPT_SYN, 0, false);
-		q(i, t + MS(3024), 0, SYN, a, 0, 64240, OPT_SYN, 0, false);
+	if (shape ==
+	    13) { /* unanswered: SL_TH_SYN, retransmissions at 1, 3 s */
+		q(i, t, 0, SL_TH_SYN, a, 0, 64240, OPT_SYN, 0, false);
+		q(i, t + MS(1008), 0, SL_TH_SYN, a, 0, 64240, OPT_SYN, 0,
+		  false);
+		q(i, t + MS(3024), 0, SL_TH_SYN, a, 0, 64240, OPT_SYN, 0,
+		  false);
 		return 3;
 	}
 	if (shape == 14) { /* reset by A after the SYN-ACK */
-		q(i, t, 0, SYN, a, 0, 64240, OPT_SYN, 0, false);
-		q(i, t + rtt, 1, SYN | ACK, b, a + 1, 65160, OPT_SYN, 0, false);
-		q(i, t + rtt + US(40), 0, RST, a + 1, 0, 0, OPT_NONE, 0, false);
+		q(i, t, 0, SL_TH_SYN, a, 0, 64240, OPT_SYN, 0, false);
+		q(i, t + rtt, 1, SL_TH_SYN | SL_TH_ACK, b, a + 1, 65160,
+		  OPT_SYN, 0, false);
+		q(i, t + rtt + US(40), 0, SL_TH_RST, a + 1, 0, 0, OPT_NONE, 0,
+		  false);
 		return 3;
 	}
-	/* self-connect: SYN, own SYN-ACK, ACK, data, ACK, FIN, ACK */
-	q(i, t, 0, SYN, a, 0, 65495, OPT_SYN, 0, true);
-	q(i, t + US(14), 1, SYN | ACK, a, a + 1, 65483, OPT_SYN, 0, true);
-	q(i, t + US(25), 0, ACK, a + 1, a + 1, 64, OPT_TS, 0, true);
-	q(i, t + US(200), 0, PSH | ACK, a + 1, a + 1, 64, OPT_TS, 5, true);
-	q(i, t + US(210), 1, ACK, a + 6, a + 6, 64, OPT_TS, 0, true);
-	q(i, t + US(400), 0, FIN | ACK, a + 6, a + 6, 64, OPT_TS, 0, true);
-	q(i, t + US(410), 1, ACK, a + 7, a + 7, 64, OPT_TS, 0, true);
+	/* self-connect: SL_TH_SYN, own SYN-SL_TH_ACK, SL_TH_ACK, data, SL_TH_ACK, SL_TH_FIN, ACK */
+	q(i, t, 0, SL_TH_SYN, a, 0, 65495, OPT_SYN, 0, true);
+	q(i, t + US(14), 1, SL_TH_SYN | SL_TH_ACK, a, a + 1, 65483, OPT_SYN, 0,
+	  true);
+	q(i, t + US(25), 0, SL_TH_ACK, a + 1, a + 1, 64, OPT_TS, 0, true);
+	q(i, t + US(200), 0, SL_TH_PSH | SL_TH_ACK, a + 1, a + 1, 64, OPT_TS, 5,
+	  true);
+	q(i, t + US(210), 1, SL_TH_ACK, a + 6, a + 6, 64, OPT_TS, 0, true);
+	q(i, t + US(400), 0, SL_TH_FIN | SL_TH_ACK, a + 6, a + 6, 64, OPT_TS, 0,
+	  true);
+	q(i, t + US(410), 1, SL_TH_ACK, a + 7, a + 7, 64, OPT_TS, 0, true);
 	return 7;
 }
 

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
+
 struct sl_events {
 	size_t n, cap;
 	struct sl_event *v;
@@ -221,23 +223,6 @@ sl_event_text(const struct sl_event *e, const struct sl_evref *refs,
 	return off;
 }
 
-static void
-json_esc(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
 char *
 sl_events_json(const struct sl_events *ev, int64_t t0_ns)
 {
@@ -245,34 +230,38 @@ sl_events_json(const struct sl_events *ev, int64_t t0_ns)
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 	char host[2] = {0, 0};
+	struct sl_json j;
 
 	if (f == NULL)
 		return sl_xstrdup("[]");
 	if (t0_ns == 0 && ev->n > 0)
 		t0_ns = ev->v[0].ts_ns;
-	fputc('[', f);
+	sl_json_init(&j, f);
+	sl_json_begin_arr(&j);
 	for (size_t i = 0; i < ev->n; i++) {
 		const struct sl_event *e = &ev->v[i];
 
 		host[0] = e->host;
-		fprintf(f, "%s{\"t_ns\":%lld,\"t_rel_ms\":%.6f,\"host\":",
-			i ? "," : "", (long long)e->ts_ns,
-			(double)(e->ts_ns - t0_ns) / 1e6);
-		json_esc(f, host);
-		fputs(",\"socket\":", f);
-		json_esc(f, e->sock);
-		fputs(",\"call\":", f);
-		json_esc(f, e->call);
-		fprintf(f, ",\"ret\":%d,\"errno\":", e->ret);
-		if (e->err)
-			json_esc(f, sl_errno_name(e->err));
-		else
-			fputs("null", f);
-		fputs(",\"detail\":", f);
-		json_esc(f, e->detail);
-		fputc('}', f);
+		sl_json_begin_obj(&j);
+		sl_json_key(&j, "t_ns");
+		sl_json_int(&j, e->ts_ns);
+		sl_json_key(&j, "t_rel_ms");
+		sl_json_printf(&j, "%.6f", (double)(e->ts_ns - t0_ns) / 1e6);
+		sl_json_key(&j, "host");
+		sl_json_string(&j, host);
+		sl_json_key(&j, "socket");
+		sl_json_string(&j, e->sock);
+		sl_json_key(&j, "call");
+		sl_json_string(&j, e->call);
+		sl_json_key(&j, "ret");
+		sl_json_int(&j, e->ret);
+		sl_json_key(&j, "errno");
+		sl_json_string(&j, e->err ? sl_errno_name(e->err) : NULL);
+		sl_json_key(&j, "detail");
+		sl_json_string(&j, e->detail);
+		sl_json_end(&j);
 	}
-	fputc(']', f);
+	sl_json_end(&j);
 	if (fclose(f) != 0) {
 		free(buf);
 		return sl_xstrdup("[]");

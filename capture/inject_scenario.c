@@ -287,12 +287,12 @@ mkseg(struct run *u, struct sl_seg *s, uint8_t flags, uint32_t seq,
 	s->seq = seq;
 	s->ack = ack;
 	s->flags = flags;
-	s->win = flags & SL_TCP_RST ? 0 : PEER_WIN;
+	s->win = flags & SL_TH_RST ? 0 : PEER_WIN;
 	if (syn_opts) {
 		s->opts = u->o->opts;
 		s->mss = p->family == 6 ? PEER_MSS6 : PEER_MSS4;
 		s->wscale = PEER_WS;
-	} else if (u->ts_on && !(flags & SL_TCP_RST)) {
+	} else if (u->ts_on && !(flags & SL_TH_RST)) {
 		s->opts = SL_OPT_TS;
 	}
 	s->tsval = tsval_now();
@@ -302,13 +302,13 @@ mkseg(struct run *u, struct sl_seg *s, uint8_t flags, uint32_t seq,
 static const char *
 flag_word(uint8_t f)
 {
-	if ((f & (SL_TCP_SYN | SL_TCP_ACK)) == (SL_TCP_SYN | SL_TCP_ACK))
+	if ((f & (SL_TH_SYN | SL_TH_ACK)) == (SL_TH_SYN | SL_TH_ACK))
 		return "SYN-ACK";
-	if (f & SL_TCP_SYN)
+	if (f & SL_TH_SYN)
 		return "SYN";
-	if (f & SL_TCP_RST)
+	if (f & SL_TH_RST)
 		return "RST";
-	if (f & SL_TCP_FIN)
+	if (f & SL_TH_FIN)
 		return "FIN";
 	return "ACK";
 }
@@ -340,7 +340,7 @@ send_built(struct run *u, const struct sl_seg *s, const struct sl_seg_bytes *b,
 				 "%s seq %u%s opts %s, scheduled %+.3f ms, "
 				 "sent %.1f us late%s%s",
 				 flag_word(s->flags), s->seq,
-				 s->flags & SL_TCP_ACK ? " +ack" : "",
+				 s->flags & SL_TH_ACK ? " +ack" : "",
 				 sl_inject_opts_str(s->opts, ob, sizeof ob),
 				 (double)(at_ns - u->t0) / 1e6,
 				 (double)(st.before - at_ns) / 1e3,
@@ -375,14 +375,14 @@ on_target(struct run *u, const struct tseg *t)
 	struct sl_seg s;
 
 	if (u->o->state == SL_INJ_ESTABLISHED && u->syn_idx > 0 &&
-	    u->syn_idx <= SL_INJ_MAXSYN && !(f & (SL_TCP_SYN | SL_TCP_RST)))
+	    u->syn_idx <= SL_INJ_MAXSYN && !(f & (SL_TH_SYN | SL_TH_RST)))
 		r->answers[u->syn_idx - 1]++;
 	else if (u->syn_idx > 0 && u->syn_idx <= SL_INJ_MAXSYN &&
 		 u->o->state != SL_INJ_ESTABLISHED)
 		r->answers[u->syn_idx - 1]++;
 	if (t->has_ts)
 		u->ts_recent = t->tsval;
-	if (f & SL_TCP_RST) {
+	if (f & SL_TH_RST) {
 		r->rsts++;
 		r->rst_seq = pk->seq;
 		r->rst_ack = pk->ack;
@@ -390,7 +390,7 @@ on_target(struct run *u, const struct tseg *t)
 			u->ps = P_CLOSED;
 		return SL_OK;
 	}
-	if ((f & (SL_TCP_SYN | SL_TCP_ACK)) == SL_TCP_SYN) {
+	if ((f & (SL_TH_SYN | SL_TH_ACK)) == SL_TH_SYN) {
 		/* The target's own SYN. */
 		r->has_target_isn = true;
 		r->target_isn = pk->seq;
@@ -399,7 +399,7 @@ on_target(struct run *u, const struct tseg *t)
 		if (u->ps == P_LISTEN) {
 			/* RFC 9293 §3.5 Figure 6: a passive open answers. */
 			u->ts_on = t->has_ts && (u->o->opts & SL_OPT_TS);
-			mkseg(u, &s, SL_TCP_SYN | SL_TCP_ACK, u->r->peer_isn,
+			mkseg(u, &s, SL_TH_SYN | SL_TH_ACK, u->r->peer_isn,
 			      u->rcv_nxt, true);
 			u->ps = P_SYN_RCVD;
 			u->snd_nxt = u->r->peer_isn + 1;
@@ -415,7 +415,7 @@ on_target(struct run *u, const struct tseg *t)
 			 * yet, or the target had already reset it.
 			 */
 			memset(&s, 0, sizeof s);
-			mkseg(u, &s, SL_TCP_RST | SL_TCP_ACK, 0, pk->seq + 1,
+			mkseg(u, &s, SL_TH_RST | SL_TH_ACK, 0, pk->seq + 1,
 			      false);
 			return send_seg(u, &s, 0,
 					"refuses the target's SYN (the peer "
@@ -423,7 +423,7 @@ on_target(struct run *u, const struct tseg *t)
 		}
 		return SL_OK;
 	}
-	if ((f & (SL_TCP_SYN | SL_TCP_ACK)) == (SL_TCP_SYN | SL_TCP_ACK)) {
+	if ((f & (SL_TH_SYN | SL_TH_ACK)) == (SL_TH_SYN | SL_TH_ACK)) {
 		r->synacks++;
 		r->synack_seq = pk->seq;
 		r->synack_ack = pk->ack;
@@ -435,11 +435,11 @@ on_target(struct run *u, const struct tseg *t)
 		u->rcv_nxt = pk->seq + 1;
 		u->snd_nxt = u->r->peer_isn + 1;
 		u->ts_on = t->has_ts && (u->o->opts & SL_OPT_TS);
-		mkseg(u, &s, SL_TCP_ACK, u->snd_nxt, u->rcv_nxt, false);
+		mkseg(u, &s, SL_TH_ACK, u->snd_nxt, u->rcv_nxt, false);
 		u->ps = P_ESTAB;
 		return send_seg(u, &s, 0, "completes the handshake");
 	}
-	if (u->ps == P_SYN_RCVD && (f & SL_TCP_ACK) && pk->ack == u->snd_nxt)
+	if (u->ps == P_SYN_RCVD && (f & SL_TH_ACK) && pk->ack == u->snd_nxt)
 		u->ps = P_ESTAB;
 	if (u->ps == P_ESTAB && pk->paylen > 0) {
 		if (!r->data_seen) {
@@ -447,7 +447,7 @@ on_target(struct run *u, const struct tseg *t)
 			r->data_win = t->win;
 		}
 		u->rcv_nxt = pk->seq + pk->paylen;
-		mkseg(u, &s, SL_TCP_ACK, u->snd_nxt, u->rcv_nxt, false);
+		mkseg(u, &s, SL_TH_ACK, u->snd_nxt, u->rcv_nxt, false);
 		return send_seg(u, &s, 0, "acknowledges the target's data");
 	}
 	return SL_OK;
@@ -589,7 +589,7 @@ send_syns(struct run *u, int tfd, bool *tdone, unsigned nsyn, char *errbuf)
 		if ((rc = serve_until(u, t_syn[k] - SPIN_NS, tfd, tdone)) !=
 		    SL_OK)
 			return rc;
-		mkseg(u, &s, SL_TCP_SYN, seq, 0, true);
+		mkseg(u, &s, SL_TH_SYN, seq, 0, true);
 		if (o->state == SL_INJ_ESTABLISHED && !u->ts_on)
 			s.opts &= ~(unsigned)SL_OPT_TS;
 		s.tsval = tsval_now() + 1;
@@ -815,7 +815,7 @@ sl_inj_precision(struct sl_inj_peer *p, unsigned n, int64_t start_ns,
 		s.sport = (uint16_t)(port0 + k % 20000);
 		s.dport = 9; /* discard: nobody listens, B answers RST */
 		s.seq = k;
-		s.flags = SL_TCP_SYN;
+		s.flags = SL_TH_SYN;
 		s.win = PEER_WIN;
 		s.opts = SL_OPT_MSS;
 		s.mss = PEER_MSS4;

@@ -15,12 +15,9 @@
 #include <stdint.h>
 
 #include "common.h"
+#include "tcp.h"
 
-/* TCP flags as on the wire (RFC 9293 §3.1). */
-#define SL_PEEK_FIN 0x01
-#define SL_PEEK_SYN 0x02
-#define SL_PEEK_RST 0x04
-#define SL_PEEK_ACK 0x10
+/* TCP flags: SL_TH_* of common/tcp.h. */
 
 struct sl_peek {
 	int family; /* 4 or 6 */
@@ -48,8 +45,8 @@ int sl_peek_frame(int dlt, const uint8_t *p, size_t len, struct sl_peek *out);
 static inline bool
 sl_peek_is_bare_syn(const struct sl_peek *pk)
 {
-	return (pk->flags & (SL_PEEK_SYN | SL_PEEK_ACK | SL_PEEK_RST |
-			     SL_PEEK_FIN)) == SL_PEEK_SYN;
+	return (pk->flags & (SL_TH_SYN | SL_TH_ACK | SL_TH_RST | SL_TH_FIN)) ==
+	       SL_TH_SYN;
 }
 
 #endif /* SL_PEEK_H */

@@ -10,7 +10,7 @@
  * kernel gives them (CLOCK_REALTIME, the clock of the event timeline), and
  * a capture thread that reads as packets arrive.  sl_recorder_stop drains
  * every handle until it is empty before closing it, so the last packet of a
- * run is not lost (KERNEL.md: a tcpdump stopped right after the traffic
+ * run is not lost (docs/kernel-notes.md: a tcpdump stopped right after the traffic
  * lost 2 of 7), and reads pcap_stats drops.
  */
 

@@ -554,7 +554,7 @@ sl_scenario_deterministic(const struct sl_scenario *s,
 		return false;
 	if (!s->uses_timing || !o->has_offset)
 		return true;
-	/* KERNEL.md: the window is |offset| < delay + wire latency. */
+	/* docs/kernel-notes.md: the window is |offset| < delay + wire latency. */
 	off = o->offset_ns < 0 ? -o->offset_ns : o->offset_ns;
 	return off + 500000 <= o->delay_ns;
 }
@@ -583,9 +583,8 @@ find_syn_refs(struct sl_scn_result *res)
 				continue;
 			from = pk.src[pk.family == 4 ? 3 : 15] - 1u;
 			if (wire && i == 0 && from < 2 &&
-			    (pk.flags &
-			     (SL_PEEK_SYN | SL_PEEK_ACK | SL_PEEK_RST)) ==
-				(SL_PEEK_SYN | SL_PEEK_ACK))
+			    (pk.flags & (SL_TH_SYN | SL_TH_ACK | SL_TH_RST)) ==
+				(SL_TH_SYN | SL_TH_ACK))
 				res->synacks[from]++;
 			if (!sl_peek_is_bare_syn(&pk) || res->t_syn_ref[h] != 0)
 				continue;

@@ -8,7 +8,7 @@
  * kernel sends and writes it into the other host's TUN device, after a
  * programmable one-way delay per direction (a time-ordered queue).  A SYN
  * gate per direction holds that side's bare SYNs until a chosen instant, so
- * two SYNs can be made to cross deterministically (KERNEL.md: 20/20 here,
+ * two SYNs can be made to cross deterministically (docs/kernel-notes.md: 20/20,
  * with no netem and no netfilter).  Each TUN device is its host's NIC, the
  * vantage point for capture.
  *

@@ -198,7 +198,7 @@ sl_cmd_inject(int argc, char **argv)
 		return SL_EXIT_USAGE;
 	}
 	if (opts == NULL)
-		seg.opts = seg.flags & SL_TCP_SYN ? SL_OPT_ALL : 0;
+		seg.opts = seg.flags & SL_TH_SYN ? SL_OPT_ALL : 0;
 	else if (sl_inject_parse_opts(opts, &seg.opts) != SL_OK) {
 		fprintf(stderr,
 			"synlab inject: --options wants "
@@ -206,13 +206,13 @@ sl_cmd_inject(int argc, char **argv)
 			opts);
 		return SL_EXIT_USAGE;
 	}
-	if (have_ack && !(seg.flags & SL_TCP_ACK))
+	if (have_ack && !(seg.flags & SL_TH_ACK))
 		fputs("synlab inject: note: --ack given without the A flag; "
 		      "the field is sent anyway\n",
 		      stderr);
 	seg.seq = seq;
 	seg.ack = ack;
-	seg.win = (uint16_t)(have_win ? win : seg.flags & SL_TCP_RST ? 0 : win);
+	seg.win = (uint16_t)(have_win ? win : seg.flags & SL_TH_RST ? 0 : win);
 	seg.mss = (uint16_t)mss;
 	seg.wscale = (uint8_t)ws;
 	seg.ttl = (uint8_t)ttl;

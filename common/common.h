@@ -23,7 +23,7 @@
 #define SL_ENV	    (-8) /* missing kernel feature or tool */
 #define SL_EINTR    (-9) /* interrupted by a signal */
 
-/* Exit codes of the synlab command, the contract of DESIGN.md. */
+/* Exit codes of the synlab command, the contract of docs/design.md. */
 #define SL_EXIT_OK	  0
 #define SL_EXIT_VIOLATION 1
 #define SL_EXIT_USAGE	  2

@@ -1,4 +1,4 @@
-/* \summary: bounds-checked big-endian reader for untrusted packet bytes */
+/* \summary: bounds-checked big- and little-endian reader for untrusted packet bytes */
 #ifndef SL_RD_H
 #define SL_RD_H
 
@@ -54,15 +54,43 @@ sl_rd_u8(struct sl_rd *rd, uint8_t *v)
 	return SL_OK;
 }
 
+/*
+ * Loads from n bytes the caller has already checked are there (e.g. with
+ * sl_rd_need, or a length compared beforehand).
+ */
+static inline uint16_t
+sl_load_be16(const uint8_t *p)
+{
+	return (uint16_t)((unsigned)p[0] << 8 | p[1]);
+}
+
+static inline uint32_t
+sl_load_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+static inline uint16_t
+sl_load_le16(const uint8_t *p)
+{
+	return (uint16_t)((unsigned)p[1] << 8 | p[0]);
+}
+
+static inline uint32_t
+sl_load_le32(const uint8_t *p)
+{
+	return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[1] << 8 | p[0];
+}
+
 static inline int
 sl_rd_be16(struct sl_rd *rd, uint16_t *v)
 {
 	if (rd->left < 2)
 		return SL_ETRUNC;
-	*v = (uint16_t)((unsigned)rd->p[0] << 8 | rd->p[1]);
-	rd->p += 2;
-	rd->left -= 2;
-	return SL_OK;
+	*v = sl_load_be16(rd->p);
+	return sl_rd_skip(rd, 2);
 }
 
 static inline int
@@ -70,11 +98,8 @@ sl_rd_be32(struct sl_rd *rd, uint32_t *v)
 {
 	if (rd->left < 4)
 		return SL_ETRUNC;
-	*v = (uint32_t)rd->p[0] << 24 | (uint32_t)rd->p[1] << 16 |
-	     (uint32_t)rd->p[2] << 8 | rd->p[3];
-	rd->p += 4;
-	rd->left -= 4;
-	return SL_OK;
+	*v = sl_load_be32(rd->p);
+	return sl_rd_skip(rd, 4);
 }
 
 static inline int
@@ -82,10 +107,8 @@ sl_rd_le16(struct sl_rd *rd, uint16_t *v)
 {
 	if (rd->left < 2)
 		return SL_ETRUNC;
-	*v = (uint16_t)((unsigned)rd->p[1] << 8 | rd->p[0]);
-	rd->p += 2;
-	rd->left -= 2;
-	return SL_OK;
+	*v = sl_load_le16(rd->p);
+	return sl_rd_skip(rd, 2);
 }
 
 static inline int
@@ -93,11 +116,8 @@ sl_rd_le32(struct sl_rd *rd, uint32_t *v)
 {
 	if (rd->left < 4)
 		return SL_ETRUNC;
-	*v = (uint32_t)rd->p[3] << 24 | (uint32_t)rd->p[2] << 16 |
-	     (uint32_t)rd->p[1] << 8 | rd->p[0];
-	rd->p += 4;
-	rd->left -= 4;
-	return SL_OK;
+	*v = sl_load_le32(rd->p);
+	return sl_rd_skip(rd, 4);
 }
 
 static inline int

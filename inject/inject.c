@@ -299,20 +299,20 @@ sl_inject_parse_flags(const char *s, uint8_t *flags)
 	for (; *s; s++) {
 		switch (toupper((unsigned char)*s)) {
 		case 'S':
-			f |= SL_TCP_SYN;
+			f |= SL_TH_SYN;
 			break;
 		case 'A':
 		case '.':
-			f |= SL_TCP_ACK;
+			f |= SL_TH_ACK;
 			break;
 		case 'R':
-			f |= SL_TCP_RST;
+			f |= SL_TH_RST;
 			break;
 		case 'F':
-			f |= SL_TCP_FIN;
+			f |= SL_TH_FIN;
 			break;
 		case 'P':
-			f |= SL_TCP_PSH;
+			f |= SL_TH_PSH;
 			break;
 		default:
 			return SL_EINVAL;

@@ -21,16 +21,12 @@
 #include <stdint.h>
 
 #include "common.h"
+#include "tcp.h"
 
 /* The libnet version string this build links, e.g. "libnet version 1.1.6". */
 const char *sl_inject_libnet_version(void);
 
-/* TCP flags as on the wire (RFC 9293 §3.1). */
-#define SL_TCP_FIN 0x01
-#define SL_TCP_SYN 0x02
-#define SL_TCP_RST 0x04
-#define SL_TCP_PSH 0x08
-#define SL_TCP_ACK 0x10
+/* TCP flags: SL_TH_* of common/tcp.h. */
 
 /* Options a segment carries (bits of sl_seg.opts), in Linux's SYN order. */
 #define SL_OPT_MSS  0x01 /* RFC 9293 §3.7.1 */
@@ -47,7 +43,7 @@ struct sl_seg {
 	uint8_t src[16], dst[16]; /* network order; IPv4 in the first 4 */
 	uint16_t sport, dport;
 	uint32_t seq, ack;
-	uint8_t flags; /* SL_TCP_* */
+	uint8_t flags; /* SL_TH_* */
 	uint16_t win;
 	unsigned opts; /* SL_OPT_* */
 	uint16_t mss;

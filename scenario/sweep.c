@@ -617,8 +617,8 @@ sl_sweep_write_table(const struct sl_sweep *sw, FILE *f, const char *kernel,
 		if (m->has_edge[0] && m->has_edge[1])
 			fprintf(f,
 				"          the window is wider than the model "
-				"by the wire's own latency (about "
-				"0.1 ms beyond the delay)\n");
+				"by the wire's own latency "
+				"(docs/kernel-notes.md: delay + ~0.1 ms)\n");
 	}
 	if (!(sw->cfg.kind == SL_SWEEP_INJECT))
 		fprintf(f,

@@ -1,6 +1,6 @@
 #!/bin/sh
 # The annotated pcapng, read by Wireshark's own reader, agrees with the
-# analyzer's JSON (issue 3):
+# analyzer's JSON (docs/design.md "Annotated pcapng"):
 #   - tshark reads it without a warning;
 #   - every frame the JSON lists for a handshake carries a comment naming
 #     that handshake ("SHAPE #ID"), and no other frame does;

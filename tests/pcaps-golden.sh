@@ -1,5 +1,5 @@
 #!/bin/sh
-# Golden test of a capture from a real run, kept in pcaps/ (DESIGN.md):
+# Golden test of a capture from a real run, kept in pcaps/ (docs/design.md):
 #   pcaps-golden.sh SYNLAB NAME          compare
 #   pcaps-golden.sh SYNLAB NAME --regen  rewrite pcaps/NAME.out
 # Runs `synlab analyze --ascii NAME.pcapng` in pcaps/ and compares stdout

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "decode.h"
+#include "pkt.h"
 
 struct tb_seg {
 	const char *src, *dst; /* "a.b.c.d" or NULL for the defaults */
@@ -35,63 +36,46 @@ tb_ip4(const char *s, uint8_t *b)
 	}
 }
 
-/* Writes an IPv4 packet (DLT_RAW) into buf; returns its length. */
-static inline size_t
-tb_build4(const struct tb_seg *g, uint8_t *buf)
-{
-	uint8_t opt[40];
-	size_t olen = 0, hl, tot, n;
+/*
+ * Writes an IPv4 packet (DLT_RAW) into the array buf; returns its length.
+ * Options in Linux's order; no checksums (the analyzer does not check
+ * them).  Aborts if the packet does not fit.
+ */
+#define tb_build4(g, buf) tb_build4_n((g), (buf), sizeof(buf))
 
-	if (g->mss >= 0) {
-		opt[olen++] = 2;
-		opt[olen++] = 4;
-		opt[olen++] = (uint8_t)(g->mss >> 8);
-		opt[olen++] = (uint8_t)g->mss;
-	}
-	if (g->sackok) {
-		opt[olen++] = 4;
-		opt[olen++] = 2;
-	}
-	if (g->ts) {
-		opt[olen++] = 8;
-		opt[olen++] = 10;
-		for (n = 0; n < 4; n++)
-			opt[olen++] = (uint8_t)(g->tsval >> (24 - 8 * n));
-		for (n = 0; n < 4; n++)
-			opt[olen++] = (uint8_t)(g->tsecr >> (24 - 8 * n));
-	}
+static inline size_t
+tb_build4_n(const struct tb_seg *g, uint8_t *buf, size_t cap)
+{
+	uint8_t src[4], dst[4];
+	struct sl_tp_opt o = {.n = 0};
+	struct sl_tp_seg s = {
+	    .src = src,
+	    .dst = dst,
+	    .sport = g->sport,
+	    .dport = g->dport,
+	    .seq = g->seq,
+	    .ack = g->ack,
+	    .flags = g->flags,
+	    .win = g->win,
+	    .len = g->len,
+	    .nocsum = 1,
+	};
+
+	if (g->mss >= 0)
+		sl_tp_opt_mss(&o, (uint16_t)g->mss);
+	if (g->sackok)
+		sl_tp_opt_sackok(&o);
+	if (g->ts)
+		sl_tp_opt_ts(&o, g->tsval, g->tsecr);
 	if (g->ws >= 0) {
-		opt[olen++] = 1;
-		opt[olen++] = 3;
-		opt[olen++] = 3;
-		opt[olen++] = (uint8_t)g->ws;
+		sl_tp_opt_nop(&o);
+		sl_tp_opt_ws(&o, (uint8_t)g->ws);
 	}
-	while (olen % 4)
-		opt[olen++] = 0;
-	hl = 20 + olen;
-	tot = 20 + hl + g->len;
-	memset(buf, 0, tot);
-	buf[0] = 0x45;
-	buf[2] = (uint8_t)(tot >> 8);
-	buf[3] = (uint8_t)tot;
-	buf[8] = 64;
-	buf[9] = 6;
-	tb_ip4(g->src ? g->src : "10.0.0.1", buf + 12);
-	tb_ip4(g->dst ? g->dst : "10.0.0.2", buf + 16);
-	buf[20] = (uint8_t)(g->sport >> 8);
-	buf[21] = (uint8_t)g->sport;
-	buf[22] = (uint8_t)(g->dport >> 8);
-	buf[23] = (uint8_t)g->dport;
-	for (n = 0; n < 4; n++) {
-		buf[24 + n] = (uint8_t)(g->seq >> (24 - 8 * n));
-		buf[28 + n] = (uint8_t)(g->ack >> (24 - 8 * n));
-	}
-	buf[32] = (uint8_t)((hl / 4) << 4);
-	buf[33] = g->flags;
-	buf[34] = (uint8_t)(g->win >> 8);
-	buf[35] = (uint8_t)g->win;
-	memcpy(buf + 40, opt, olen);
-	return tot;
+	s.tcpopt = o.b;
+	s.tcpoptlen = o.n;
+	tb_ip4(g->src ? g->src : "10.0.0.1", src);
+	tb_ip4(g->dst ? g->dst : "10.0.0.2", dst);
+	return sl_tp_build(&s, buf, cap);
 }
 
 #endif /* SL_TEST_PKTBUILD_H */

@@ -224,7 +224,7 @@ test_self_connect(void **state)
 	assert_int_equal(hs->nfind, 0);
 }
 
-/* KERNEL.md: early or late crossing = two refused handshakes. */
+/* docs/kernel-notes.md: early or late crossing = two refused handshakes. */
 static void
 test_crossing_refused(void **state)
 {
@@ -308,7 +308,10 @@ test_unanswered_and_tuple_reuse(void **state)
 	assert_int_equal(g->hs[1].syn_retx[0], 1);
 }
 
-/* KERNEL.md's defect: scaled window although the peer's SYN had no WS. */
+/*
+ * The window-scale defect of docs/kernel-notes.md: a scaled window although
+ * the peer's SYN had no WS.
+ */
 static void
 test_ws_not_negotiated(void **state)
 {

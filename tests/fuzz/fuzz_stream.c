@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "fuzz.h"
+#include "pkt.h"
 #include "report.h"
 #include "svg.h"
 
@@ -61,20 +62,6 @@ take32(struct cursor *c)
 	       (uint32_t)b[2] << 8 | b[3];
 }
 
-static void
-put16(uint8_t *p, unsigned v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	put16(p, v >> 16);
-	put16(p + 2, v & 0xffff);
-}
-
 /* E0 10.0.0.1:1314, E1 10.0.0.2:1314, E2 10.0.0.1:40000, E3 127.0.0.1:5000 */
 static void
 endpoint(int i, bool v6, uint8_t *addr, unsigned *port)
@@ -98,37 +85,24 @@ endpoint(int i, bool v6, uint8_t *addr, unsigned *port)
 }
 
 /* Linux's SYN options, in its order; bits of optc pick which. */
-static size_t
-template_opts(uint8_t optc, uint32_t tsval, uint8_t *o)
+static void
+template_opts(uint8_t optc, uint32_t tsval, struct sl_tp_opt *o)
 {
-	size_t n = 0;
+	uint32_t sack[2] = {tsval, tsval + 100};
 
-	if (optc & 0x01) {
-		o[n++] = 2, o[n++] = 4;
-		put16(o + n, (optc & 0x40) ? 536 : 1460);
-		n += 2;
-	}
+	if (optc & 0x01)
+		sl_tp_opt_mss(o, (optc & 0x40) ? 536 : 1460);
 	if (optc & 0x02)
-		o[n++] = 4, o[n++] = 2;
-	if (optc & 0x04) {
-		o[n++] = 8, o[n++] = 10;
-		put32(o + n, tsval);
-		put32(o + n + 4, tsval ^ 0x5a5a);
-		n += 8;
-	}
+		sl_tp_opt_sackok(o);
+	if (optc & 0x04)
+		sl_tp_opt_ts(o, tsval, tsval ^ 0x5a5a);
 	if (optc & 0x08) {
-		o[n++] = 1;
-		o[n++] = 3, o[n++] = 3;
-		o[n++] = (uint8_t)((optc & 0x10) ? 14 + (optc >> 5) : 7);
+		sl_tp_opt_nop(o);
+		sl_tp_opt_ws(o,
+			     (uint8_t)((optc & 0x10) ? 14 + (optc >> 5) : 7));
 	}
-	if (optc & 0x20) { /* a SACK block */
-		o[n++] = 1, o[n++] = 1;
-		o[n++] = 5, o[n++] = 10;
-		put32(o + n, tsval);
-		put32(o + n + 4, tsval + 100);
-		n += 8;
-	}
-	return n;
+	if (optc & 0x20) /* a SACK block */
+		sl_tp_opt_sack(o, 1, sack);
 }
 
 /* Builds link header + IP + TCP into f; returns the length. */
@@ -136,14 +110,16 @@ static size_t
 build_tcp(struct cursor *c, uint8_t ctl, uint32_t *nxt, uint8_t *f, int *dlt,
 	  bool *cut, bool *twice, size_t *wirelen)
 {
-	uint8_t flags = take8(c), nums = take8(c), optc, o[40], *ip, *th;
+	uint8_t flags = take8(c), nums = take8(c), optc, src[16], dst[16];
 	uint32_t seq = take32(c), ack = take32(c);
 	uint16_t win;
 	unsigned sport, dport, pay, link = (nums >> 4) & 3;
 	int s = ctl & 3, d = (ctl >> 2) & 3;
 	bool v6 = ctl & 0x10;
-	size_t olen, thl, ll, iplen;
+	size_t ll, iplen;
 	uint8_t b2[2] = {0, 0};
+	struct sl_tp_opt o = {.n = 0};
+	struct sl_tp_seg g = {.v6 = v6, .src = src, .dst = dst, .nocsum = 1};
 
 	take(c, b2, 2);
 	win = (uint16_t)(b2[0] << 8 | b2[1]);
@@ -175,16 +151,12 @@ build_tcp(struct cursor *c, uint8_t ctl, uint32_t *nxt, uint8_t *f, int *dlt,
 	}
 	optc = take8(c);
 	if (optc & 0x80) {
-		olen = template_opts(optc, seq ^ ack, o);
+		template_opts(optc, seq ^ ack, &o);
 	} else {
-		olen = optc % 41;
-		memset(o, 0, sizeof(o));
-		if (!take(c, o, olen))
-			olen = 0;
+		o.n = optc % 41;
+		if (!take(c, o.b, o.n))
+			o.n = 0;
 	}
-	thl = 20 + (olen + 3) / 4 * 4;
-	if (olen < thl - 20)
-		memset(o + olen, 0, thl - 20 - olen); /* EOL padding */
 	pay = take8(c);
 	if (pay > 200)
 		pay = (pay - 200) * 20; /* up to 1100 bytes */
@@ -195,16 +167,16 @@ build_tcp(struct cursor *c, uint8_t ctl, uint32_t *nxt, uint8_t *f, int *dlt,
 		*dlt = 1;
 		memset(f, 0, 12);
 		f[0] = 2, f[6] = 4;
-		put16(f + 12, v6 ? 0x86dd : 0x0800);
+		sl_tp_put16(f + 12, v6 ? 0x86dd : 0x0800);
 		ll = 14;
 		break;
 	case 2: /* Linux cooked */
 		*dlt = 113;
 		memset(f, 0, 16);
-		put16(f, (nums & 0x80) ? 4 : 0);
-		put16(f + 2, 1);
-		put16(f + 4, 6);
-		put16(f + 14, v6 ? 0x86dd : 0x0800);
+		sl_tp_put16(f, (nums & 0x80) ? 4 : 0);
+		sl_tp_put16(f + 2, 1);
+		sl_tp_put16(f + 4, 6);
+		sl_tp_put16(f + 14, v6 ? 0x86dd : 0x0800);
 		ll = 16;
 		break;
 	case 3: /* BSD loopback, host order AF */
@@ -217,40 +189,21 @@ build_tcp(struct cursor *c, uint8_t ctl, uint32_t *nxt, uint8_t *f, int *dlt,
 		ll = 0;
 		break;
 	}
-	ip = f + ll;
-	iplen = (v6 ? 40 : 20) + thl + pay;
-	if (v6) {
-		memset(ip, 0, 40);
-		ip[0] = 0x60;
-		put16(ip + 4, (unsigned)(thl + pay));
-		ip[6] = 6;
-		ip[7] = 64;
-		endpoint(s, true, ip + 8, &sport);
-		endpoint(d, true, ip + 24, &dport);
-		th = ip + 40;
-	} else {
-		memset(ip, 0, 20);
-		ip[0] = 0x45;
-		put16(ip + 2, (unsigned)iplen);
-		put16(ip + 4, (unsigned)(seq ^ (seq >> 16)) & 0xffff);
-		ip[6] = 0x40; /* DF */
-		ip[8] = 64;
-		ip[9] = 6;
-		endpoint(s, false, ip + 12, &sport);
-		endpoint(d, false, ip + 16, &dport);
-		th = ip + 20;
-	}
-	put16(th, sport);
-	put16(th + 2, dport);
-	put32(th + 4, seq);
-	put32(th + 8, ack);
-	th[12] = (uint8_t)((thl / 4) << 4);
-	th[13] = flags;
-	put16(th + 14, win);
-	put16(th + 16, 0);
-	put16(th + 18, 0);
-	memcpy(th + 20, o, thl - 20);
-	memset(th + thl, 0, pay);
+	/* IP + TCP, no checksums (the analyzer does not check them) */
+	endpoint(s, v6, src, &sport);
+	endpoint(d, v6, dst, &dport);
+	g.sport = (uint16_t)sport;
+	g.dport = (uint16_t)dport;
+	g.seq = seq;
+	g.ack = ack;
+	g.flags = flags;
+	g.win = win;
+	g.tcpopt = o.b;
+	g.tcpoptlen = o.n;
+	g.len = pay;
+	g.ipid = (uint16_t)(seq ^ (seq >> 16));
+	g.ipfrag = SL_TP_DF;
+	iplen = sl_tp_build(&g, f + ll, MAXFRAME - ll);
 
 	nxt[s] = seq + pay + !!(flags & 0x02) + !!(flags & 0x01);
 	*wirelen = ll + iplen;

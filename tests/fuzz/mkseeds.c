@@ -5,7 +5,7 @@
  * (link-type index, length mode, bytes; identical frames once), each
  * capture a fuzz_stream seed of raw records; then a few handshakes are
  * written as fuzz_stream TCP records (three-way, simultaneous open,
- * self-connect, refused, reset, FIN close, late SYN) so the mutator starts
+ * self-connect, refused, reset, FIN close, late SL_TH_SYN) so the mutator starts
  * from deep states.  File names are content hashes: rerunning adds nothing.
  */
 #include <dirent.h>
@@ -18,6 +18,8 @@
 #include <pcap/pcap.h>
 
 #include "fuzz.h"
+#include "pkt.h"
+#include "tcp.h"
 
 static const char *decode_dir, *stream_dir;
 
@@ -83,8 +85,8 @@ from_capture(const char *path)
 		stream[sn++] = 0;	  /* ctl: raw */
 		stream[sn++] = 10;	  /* dt: 100 us */
 		stream[sn++] = (uint8_t)dli;
-		stream[sn++] = (uint8_t)(len >> 8);
-		stream[sn++] = (uint8_t)len;
+		sl_tp_put16(stream + sn, (uint32_t)len);
+		sn += 2;
 		memcpy(stream + sn, data, len);
 		sn += len;
 	}
@@ -123,10 +125,6 @@ from_path(const char *path)
 }
 
 /* fuzz_stream TCP records; see the record layout in fuzz_stream.c. */
-#define SYN	      0x02
-#define RST	      0x04
-#define ACK	      0x10
-#define FIN	      0x01
 #define SEQ_LIT	      0
 #define SEQ_NXT_PLUS  1
 #define SEQ_NXT_MINUS 2
@@ -155,13 +153,10 @@ script(uint8_t mode, const struct rec *r, size_t n)
 		b[k++] = 20; /* 200 us */
 		b[k++] = r[i].flags;
 		b[k++] = r[i].nums;
-		b[k++] = (uint8_t)(r[i].seq >> 24),
-		b[k++] = (uint8_t)(r[i].seq >> 16);
-		b[k++] = (uint8_t)(r[i].seq >> 8), b[k++] = (uint8_t)r[i].seq;
-		b[k++] = (uint8_t)(r[i].ack >> 24),
-		b[k++] = (uint8_t)(r[i].ack >> 16);
-		b[k++] = (uint8_t)(r[i].ack >> 8), b[k++] = (uint8_t)r[i].ack;
-		b[k++] = 0xfa, b[k++] = 0xf0;
+		sl_tp_put32(b + k, r[i].seq);
+		sl_tp_put32(b + k + 4, r[i].ack);
+		sl_tp_put16(b + k + 8, 0xfaf0); /* window */
+		k += 10;
 		b[k++] = r[i].optc;
 		b[k++] = r[i].pay;
 	}
@@ -175,39 +170,41 @@ scripts(void)
 {
 	const uint8_t o = 0x8f; /* mss, sackOK, TS, nop, wscale 7 */
 	const struct rec three[] = {
-	    {0, 1, SYN, SEQ_LIT | ACK_ZERO, 0x11111111, 0, o, 0},
-	    {1, 0, SYN | ACK, SEQ_LIT | ACK_NXT, 0x22222222, 0, o, 0},
-	    {0, 1, ACK, SEQ_NXT | ACK_NXT, 0, 0, 0x84, 0},
-	    {0, 1, ACK, SEQ_NXT | ACK_NXT, 0, 0, 0x84, 100},
-	    {1, 0, FIN | ACK, SEQ_NXT | ACK_NXT, 0, 0, 0x84, 0},
-	    {0, 1, FIN | ACK, SEQ_NXT | ACK_NXT, 0, 0, 0x84, 0},
-	    {1, 0, ACK, SEQ_NXT | ACK_NXT, 0, 0, 0x84, 0},
+	    {0, 1, SL_TH_SYN, SEQ_LIT | ACK_ZERO, 0x11111111, 0, o, 0},
+	    {1, 0, SL_TH_SYN | SL_TH_ACK, SEQ_LIT | ACK_NXT, 0x22222222, 0, o,
+	     0},
+	    {0, 1, SL_TH_ACK, SEQ_NXT | ACK_NXT, 0, 0, 0x84, 0},
+	    {0, 1, SL_TH_ACK, SEQ_NXT | ACK_NXT, 0, 0, 0x84, 100},
+	    {1, 0, SL_TH_FIN | SL_TH_ACK, SEQ_NXT | ACK_NXT, 0, 0, 0x84, 0},
+	    {0, 1, SL_TH_FIN | SL_TH_ACK, SEQ_NXT | ACK_NXT, 0, 0, 0x84, 0},
+	    {1, 0, SL_TH_ACK, SEQ_NXT | ACK_NXT, 0, 0, 0x84, 0},
 	};
 	const struct rec simopen[] = {
-	    {0, 1, SYN, SEQ_LIT | ACK_ZERO, 0x11111111, 0, o, 0},
-	    {1, 0, SYN, SEQ_LIT | ACK_ZERO, 0x22222222, 0, o, 0},
-	    {0, 1, SYN | ACK, SEQ_NXT_MINUS | ACK_NXT, 1, 0, o, 0},
-	    {1, 0, SYN | ACK, SEQ_NXT_MINUS | ACK_NXT, 1, 0, o, 0},
-	    {0, 1, ACK, SEQ_NXT | ACK_NXT, 0, 0, 0x84, 0},
+	    {0, 1, SL_TH_SYN, SEQ_LIT | ACK_ZERO, 0x11111111, 0, o, 0},
+	    {1, 0, SL_TH_SYN, SEQ_LIT | ACK_ZERO, 0x22222222, 0, o, 0},
+	    {0, 1, SL_TH_SYN | SL_TH_ACK, SEQ_NXT_MINUS | ACK_NXT, 1, 0, o, 0},
+	    {1, 0, SL_TH_SYN | SL_TH_ACK, SEQ_NXT_MINUS | ACK_NXT, 1, 0, o, 0},
+	    {0, 1, SL_TH_ACK, SEQ_NXT | ACK_NXT, 0, 0, 0x84, 0},
 	};
 	const struct rec self[] = {
-	    {0, 0, SYN, SEQ_LIT | ACK_ZERO, 0xfffffffe, 0, o, 0},
-	    {0, 0, SYN | ACK, SEQ_NXT_MINUS | ACK_NXT, 1, 0, o, 0},
-	    {0, 0, ACK, SEQ_NXT | ACK_NXT, 0, 0, 0x84, 0},
+	    {0, 0, SL_TH_SYN, SEQ_LIT | ACK_ZERO, 0xfffffffe, 0, o, 0},
+	    {0, 0, SL_TH_SYN | SL_TH_ACK, SEQ_NXT_MINUS | ACK_NXT, 1, 0, o, 0},
+	    {0, 0, SL_TH_ACK, SEQ_NXT | ACK_NXT, 0, 0, 0x84, 0},
 	};
 	const struct rec refused[] = {
-	    {2, 3, SYN, SEQ_LIT | ACK_ZERO, 0x33333333, 0, o, 0},
-	    {3, 2, RST | ACK, SEQ_LIT | ACK_NXT, 0, 0, 0, 0},
-	    {2, 3, SYN, SEQ_LIT | ACK_ZERO, 0x44444444, 0, o, 0},
+	    {2, 3, SL_TH_SYN, SEQ_LIT | ACK_ZERO, 0x33333333, 0, o, 0},
+	    {3, 2, SL_TH_RST | SL_TH_ACK, SEQ_LIT | ACK_NXT, 0, 0, 0, 0},
+	    {2, 3, SL_TH_SYN, SEQ_LIT | ACK_ZERO, 0x44444444, 0, o, 0},
 	};
 	const struct rec late[] = {
-	    {0, 1, SYN, SEQ_LIT | ACK_ZERO, 0xffffff00, 0, o, 0},
-	    {0, 1, SYN, SEQ_NXT_MINUS | ACK_ZERO, 1, 0, o, 0},
-	    {1, 0, SYN | ACK, SEQ_LIT | ACK_NXT, 0x7fffffff, 0, o, 0},
-	    {0, 1, ACK, SEQ_NXT | ACK_NXT, 0, 0, 0x84, 200},
-	    {0, 1, SYN, SEQ_LIT | ACK_ZERO, 0x12345678, 0, o, 0},
-	    {1, 0, ACK, SEQ_NXT | ACK_NXT, 0, 0, 0x84, 0},
-	    {1, 0, RST, SEQ_NXT | ACK_ZERO, 0, 0, 0, 0},
+	    {0, 1, SL_TH_SYN, SEQ_LIT | ACK_ZERO, 0xffffff00, 0, o, 0},
+	    {0, 1, SL_TH_SYN, SEQ_NXT_MINUS | ACK_ZERO, 1, 0, o, 0},
+	    {1, 0, SL_TH_SYN | SL_TH_ACK, SEQ_LIT | ACK_NXT, 0x7fffffff, 0, o,
+	     0},
+	    {0, 1, SL_TH_ACK, SEQ_NXT | ACK_NXT, 0, 0, 0x84, 200},
+	    {0, 1, SL_TH_SYN, SEQ_LIT | ACK_ZERO, 0x12345678, 0, o, 0},
+	    {1, 0, SL_TH_ACK, SEQ_NXT | ACK_NXT, 0, 0, 0x84, 0},
+	    {1, 0, SL_TH_RST, SEQ_NXT | ACK_ZERO, 0, 0, 0, 0},
 	};
 
 	script(0, three, N(three));

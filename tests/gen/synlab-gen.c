@@ -4,8 +4,8 @@
  * cooked SLL/SLL2, raw IP, BSD loopback; IPv4 (with options, fragments) and
  * IPv6 (with extension headers); TCP with the options Linux puts in its
  * segments, in Linux's order (mss, sackOK, TS, nop, wscale).  The packet
- * sequences follow /work/shared/KERNEL.md, the sequences this kernel was
- * measured to emit.  Checksums are correct unless a file is about a broken
+ * sequences follow docs/kernel-notes.md, the sequences Linux was measured
+ * to emit.  Checksums are correct unless a file is about a broken
  * header, and then only that header is wrong.
  *
  * Output is deterministic: fixed timestamps (from 2026-11-27 10:00:00 UTC),
@@ -30,6 +30,9 @@
 
 #include <pcap/pcap.h>
 
+#include "pkt.h"
+#include "tcp.h"
+
 #ifndef DLT_LINUX_SLL2
 #define DLT_LINUX_SLL2 276
 #endif
@@ -40,18 +43,19 @@
 #define DLT_IPV6 229
 #endif
 
-/* 2026-11-27 10:00:00 UTC, the day KERNEL.md was measured. */
+/* 2026-11-27 10:00:00 UTC, the day docs/kernel-notes.md was measured. */
 #define T0_SEC 1795773600LL
 
 #define US(x)  ((int64_t)(x)*1000)
 #define MS(x)  ((int64_t)(x)*1000000)
 #define SEC(x) ((int64_t)(x)*1000000000)
 
-#define FIN 0x01
-#define SYN 0x02
-#define RST 0x04
-#define PSH 0x08
-#define ACK 0x10
+/* The TCP flags of common/tcp.h, under the short names the cases use. */
+#define FIN SL_TH_FIN
+#define SYN SL_TH_SYN
+#define RST SL_TH_RST
+#define PSH SL_TH_PSH
+#define ACK SL_TH_ACK
 
 #define MAXPKT 2048
 
@@ -65,12 +69,7 @@ struct rng {
 static uint64_t
 rng_next(struct rng *r)
 {
-	/* splitmix64 */
-	uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
+	return sl_tp_splitmix64(&r->s);
 }
 
 static uint32_t
@@ -90,128 +89,25 @@ rng_seed(struct rng *r, const char *name)
 }
 
 /* ------------------------------------------------------------------ */
-/* byte helpers */
+/*
+ * Bytes, checksums and TCP options come from tests/support/pkt.h, under the
+ * short names the cases below use.
+ */
 
-static void
-put16(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static void
-le16(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void
-le32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
-
-static uint32_t
-sum16(const uint8_t *p, size_t n, uint32_t s)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		s += (uint32_t)p[i] << 8 | p[i + 1];
-	if (n & 1)
-		s += (uint32_t)p[n - 1] << 8;
-	return s;
-}
-
-static uint16_t
-fold(uint32_t s)
-{
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
-}
-
-/* ------------------------------------------------------------------ */
-/* TCP options */
-
-struct opt {
-	uint8_t b[60];
-	size_t n;
-};
-
-static void
-o_nop(struct opt *o)
-{
-	o->b[o->n++] = 1;
-}
-
-static void
-o_mss(struct opt *o, uint16_t mss)
-{
-	o->b[o->n++] = 2;
-	o->b[o->n++] = 4;
-	put16(o->b + o->n, mss);
-	o->n += 2;
-}
-
-static void
-o_ws(struct opt *o, uint8_t shift)
-{
-	o->b[o->n++] = 3;
-	o->b[o->n++] = 3;
-	o->b[o->n++] = shift;
-}
-
-static void
-o_sackok(struct opt *o)
-{
-	o->b[o->n++] = 4;
-	o->b[o->n++] = 2;
-}
-
-static void
-o_ts(struct opt *o, uint32_t val, uint32_t ecr)
-{
-	o->b[o->n++] = 8;
-	o->b[o->n++] = 10;
-	put32(o->b + o->n, val);
-	put32(o->b + o->n + 4, ecr);
-	o->n += 8;
-}
-
-/* SACK blocks as Linux sends them: nop, nop, kind 5. */
-static void
-o_sack(struct opt *o, unsigned nblk, const uint32_t *edges)
-{
-	unsigned i;
-
-	o_nop(o);
-	o_nop(o);
-	o->b[o->n++] = 5;
-	o->b[o->n++] = (uint8_t)(2 + 8 * nblk);
-	for (i = 0; i < 2 * nblk; i++, o->n += 4)
-		put32(o->b + o->n, edges[i]);
-}
-
-static void
-o_raw(struct opt *o, const void *b, size_t n)
-{
-	memcpy(o->b + o->n, b, n);
-	o->n += n;
-}
+#define put16	 sl_tp_put16
+#define put32	 sl_tp_put32
+#define le16	 sl_tp_le16
+#define le32	 sl_tp_le32
+#define sum16	 sl_tp_sum
+#define fold	 sl_tp_fold
+#define opt	 sl_tp_opt
+#define o_nop	 sl_tp_opt_nop
+#define o_mss	 sl_tp_opt_mss
+#define o_ws	 sl_tp_opt_ws
+#define o_sackok sl_tp_opt_sackok
+#define o_ts	 sl_tp_opt_ts
+#define o_sack	 sl_tp_opt_sack
+#define o_raw	 sl_tp_opt_raw
 
 /* ------------------------------------------------------------------ */
 /* a connection: two endpoints and what each has sent */
@@ -362,11 +258,7 @@ lx_syn(struct conn *c, int s, int64_t t, bool synack)
 	struct opt o = {.n = 0};
 	uint32_t ecr = synack ? c->tslast[!s] : 0;
 
-	o_mss(&o, c->mss[s]);
-	o_sackok(&o);
-	o_ts(&o, tsv(c, s, t), ecr);
-	o_nop(&o);
-	o_ws(&o, c->ws[s]);
+	sl_tp_opt_linux_syn(&o, c->mss[s], tsv(c, s, t), ecr, c->ws[s]);
 	return o;
 }
 
@@ -423,71 +315,41 @@ static size_t
 build(struct conn *c, int from, uint8_t flags, uint32_t seq, uint32_t ack,
       uint16_t win, const struct opt *op, size_t len, const struct mut *m)
 {
-	uint8_t *p = c->pkt;
-	size_t iph, olen = op != NULL ? op->n : 0;
-	size_t thl = 20 + ((olen + 3) & ~(size_t)3);
-	uint8_t *th;
-	uint32_t s;
-	int to = !from;
+	uint8_t pay[MAXPKT];
+	struct sl_tp_seg g = {
+	    .v6 = c->v6,
+	    .src = c->ip[from],
+	    .dst = c->ip[!from],
+	    .sport = c->port[from],
+	    .dport = c->port[!from],
+	    .seq = seq,
+	    .ack = ack,
+	    .flags = flags,
+	    .win = win,
+	    .tcpopt = op != NULL ? op->b : NULL,
+	    .tcpoptlen = op != NULL ? op->n : 0,
+	    .payload = pay,
+	    .len = len,
+	    /* one socket has one IP ID counter, even playing both ends */
+	    .ipid = c->v6 ? 0 : c->ipid[c->self ? 0 : from]++,
+	    .ipfrag = SL_TP_DF,
+	    .ip4opt = c->ip4opt,
+	    .ip4optlen = c->ip4optlen,
+	    .flow = c->flow,
+	    .v6ext = c->v6ext,
+	    .v6extlen = c->v6extlen,
+	    .v6ext_nh = c->v6ext_nh,
+	};
 
-	if (c->v6)
-		iph = 40 + c->v6extlen;
-	else
-		iph = 20 + c->ip4optlen;
-	if (iph + thl + len > MAXPKT)
+	if (len > sizeof(pay))
 		abort();
-	memset(p, 0, iph + thl + len);
-	th = p + iph;
-
-	put16(th, c->port[from]);
-	put16(th + 2, c->port[to]);
-	put32(th + 4, seq);
-	put32(th + 8, ack);
-	th[12] =
-	    (uint8_t)(((m != NULL && m->doff) ? m->doff : (int)(thl / 4)) << 4);
-	th[13] = flags;
-	put16(th + 14, win);
-	if (olen > 0)
-		memcpy(th + 20, op->b, olen);
-	/* pad with EOL (zero) as the memset left it */
-	fill_payload(th + thl, len, from, seq);
-
-	if (c->v6) {
-		put32(p, 0x60000000u | c->flow);
-		put16(p + 4, (uint32_t)(c->v6extlen + thl + len));
-		p[6] = c->v6extlen ? c->v6ext_nh : 6;
-		p[7] = 64;
-		memcpy(p + 8, c->ip[from], 16);
-		memcpy(p + 24, c->ip[to], 16);
-		if (c->v6extlen)
-			memcpy(p + 40, c->v6ext, c->v6extlen);
-		s = sum16(c->ip[from], 16, 0);
-		s = sum16(c->ip[to], 16, s);
-		s += (uint32_t)(thl + len) + 6;
-	} else {
-		size_t ihl = (m != NULL && m->ihl) ? (size_t)m->ihl * 4 : iph;
-
-		p[0] = (uint8_t)(0x40 | ihl / 4);
-		p[1] = 0;
-		put16(p + 2, (m != NULL && m->totlen)
-				 ? (uint32_t)m->totlen
-				 : (uint32_t)(iph + thl + len));
-		/* one socket has one IP ID counter, even playing both ends */
-		put16(p + 4, c->ipid[c->self ? 0 : from]++);
-		put16(p + 6, 0x4000); /* DF */
-		p[8] = 64;
-		p[9] = 6;
-		memcpy(p + 12, c->ip[from], 4);
-		memcpy(p + 16, c->ip[to], 4);
-		if (c->ip4optlen)
-			memcpy(p + 20, c->ip4opt, c->ip4optlen);
-		put16(p + 10, fold(sum16(p, ihl, 0)));
-		s = sum16(c->ip[from], 4, 0);
-		s = sum16(c->ip[to], 4, s);
-		s += (uint32_t)(thl + len) + 6;
+	fill_payload(pay, len, from, seq);
+	if (m != NULL) {
+		g.ihl = m->ihl;
+		g.totlen = m->totlen;
+		g.doff = m->doff;
 	}
-	put16(th + 16, fold(sum16(th, thl + len, s)));
-	return iph + thl + len;
+	return sl_tp_build(&g, c->pkt, sizeof(c->pkt));
 }
 
 /* ------------------------------------------------------------------ */
@@ -954,9 +816,9 @@ wan6_pair(struct conn *c, struct rng *r)
 /*
  * A simultaneous open and its close, as events at their send times on
  * one clock: A's SYN, B's SYN, A's SYN-ACK, B's SYN-ACK, A's ACK, B's ACK
- * (RFC 9293 §3.5 Figure 7, and KERNEL.md: each side keeps its ISN; the
- * ACK after the crossed SYN-ACK carries a D-SACK of the peer's SYN), then
- * A's FIN, B's FIN, A's last ACK (0: none).  Side 0 is A.
+ * (RFC 9293 §3.5 Figure 7, and docs/kernel-notes.md: each side keeps its
+ * ISN; the ACK after the crossed SYN-ACK carries a D-SACK of the peer's
+ * SYN), then A's FIN, B's FIN, A's last ACK (0: none).  Side 0 is A.
  */
 enum { E_SA, E_SB, E_SAA, E_SAB, E_AA, E_AB, E_FA, E_FB, E_LA, E__N };
 
@@ -1114,7 +976,7 @@ g_simopen_path(struct out *o, struct rng *r)
 }
 
 /*
- * Self-connect on 127.0.0.1 (KERNEL.md, 20/20): SYN, the socket's own
+ * Self-connect on 127.0.0.1 (docs/kernel-notes.md, 20/20): SYN, the socket's own
  * SYN-ACK (seq x, ack x+1), an ACK with a D-SACK of x:x+1; then it writes
  * 5 bytes to itself and closes: each segment is answered by itself.
  * Returns the socket's snd_nxt after the close.
@@ -1201,7 +1063,7 @@ g_refused(struct out *o, struct rng *r)
 }
 
 /*
- * Late crossing seen from A (KERNEL.md): B's SYN leaves after A's SYN was
+ * Late crossing seen from A (docs/kernel-notes.md): B's SYN leaves after A's SYN was
  * refused at B, and reaches A after A's connect() failed.
  */
 static void
@@ -1449,8 +1311,8 @@ g_viol_rst_bad_ack(struct out *o, struct rng *r)
 }
 
 /*
- * KERNEL.md's window-scale defect, captured at the kernel socket K (side
- * 0, in SYN-SENT).  The injector (side 1) sends a SYN with only an MSS
+ * The window-scale defect of docs/kernel-notes.md, captured at the kernel
+ * socket K (side 0, in SYN-SENT).  The injector (side 1) sends a SYN with only an MSS
  * option; K answers with a SYN-ACK that still offers wscale 10, and later
  * advertises win 63: still scaled by 2^10 although scaling was never
  * agreed (RFC 7323 §2.2).

@@ -81,7 +81,7 @@ kernel_ge() { # kernel_ge MAJOR MINOR
 # A's SYN-ACK is seq a ack b+1, B's is seq b ack a+1 (each keeps its ISN);
 # MSS 1460 (TUN MTU 1500), window scale and SACK-permitted on all four.
 # Linux >= 6.11 then sends an ACK of the peer's SYN-ACK with a D-SACK
-# {b:b+1} (KERNEL.md); older kernels a challenge ACK instead.
+# {b:b+1} (docs/kernel-notes.md); older kernels a challenge ACK instead.
 check_simopen_pcap() { # FILE FAMILY
 	mss=1460; [ "$2" = 6 ] && mss=1440
 	fields "$1" "frame.interface_id==0 && tcp" > "$WORK/a.txt"
@@ -156,7 +156,7 @@ simopen6)
 	run_simopen 6 5
 	;;
 window)
-	# KERNEL.md: delay 10 ms, |offset| < delay + latency crosses; 10.8 ms
+	# docs/kernel-notes.md: delay 10 ms, |offset| < delay + latency crosses; 10.8 ms
 	# is late: both SYNs refused with RST seq 0 ack ISN+1, ECONNREFUSED.
 	for off in 5ms -5ms; do
 		"$SYNLAB" run simultaneous-open --delay 10ms --offset $off --json \

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Privileged tests of the scheduled two-host mode (issue 7):
+# Privileged tests of the scheduled two-host mode (docs/two-hosts.md):
 #   synlab run simultaneous-open --peer HOST --port P --at TIME
 #
 # usage: priv_two_hosts.sh SYNLAB CASE

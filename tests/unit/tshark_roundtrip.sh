@@ -1,7 +1,7 @@
 #!/bin/sh
 # tshark_roundtrip.sh TEST_PCAPNG TEST_ANNOTATE DIR: the pcapng writer's and
 # the annotator's output must load in tshark without a warning and show our
-# comments as frame.comment (DESIGN.md "Annotated pcapng").  Exit 77 (ctest
+# comments as frame.comment (docs/design.md "Annotated pcapng").  Exit 77 (ctest
 # SKIP_RETURN_CODE) when tshark is missing.
 set -u
 
@@ -52,7 +52,7 @@ expect "$(printf '1\tkept comment,synlab: A #1 ')" annotated
 expect "$(printf '9\tsynlab: event')" annotated
 [ "$(wc -l <"$dir/out")" -eq 9 ] || { echo "FAIL: annotated: not 9 frames"; fail=1; }
 
-# The display filter a user types (DESIGN.md).
+# The display filter a user types (docs/design.md).
 n=$(tshark -r "$dir/annotated.pcapng" -Y 'frame.comment contains "crossing"' \
 	2>/dev/null | wc -l)
 [ "$n" -eq 1 ] || { echo "FAIL: filter on frame.comment matched $n frames"; fail=1; }

@@ -1,0 +1,121 @@
+/* \summary: a handshake's shape, vantage and negotiated options */
+#include "conn.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- classification -------------------------------------------------- */
+
+static bool
+is_loopback(const struct sl_addr *a)
+{
+	static const uint8_t v6lo[16] = {0, 0, 0, 0, 0, 0, 0, 0,
+					 0, 0, 0, 0, 0, 0, 0, 1};
+	if (a->family == 4)
+		return a->b[0] == 127;
+	return memcmp(a->b, v6lo, 16) == 0;
+}
+
+void
+az_classify(struct conn *c)
+{
+	struct sl_handshake *hs = &c->hs;
+	struct side *a = &c->s[0], *b = &c->s[1];
+	int64_t d1 = -1, d2 = -1;
+	int near = -1; /* the capture is near 0: A, 1: B, 2: the path */
+
+	if (hs->self)
+		hs->shape =
+		    a->sent_bare_syn ? SL_SHAPE_SELF : SL_SHAPE_INCOMPLETE;
+	else if (c->started_with_synack)
+		hs->shape = SL_SHAPE_INCOMPLETE;
+	else if (c->refused)
+		hs->shape = SL_SHAPE_REFUSED;
+	else if (c->simopen_path && !hs->self &&
+		 (c->established || (a->sent_synack && b->sent_synack)))
+		hs->shape = SL_SHAPE_SIMOPEN;
+	else if (c->established)
+		hs->shape = SL_SHAPE_THREE_WAY;
+	else if (c->rst_seen)
+		hs->shape = SL_SHAPE_RESET;
+	else if (!b->sent_any)
+		hs->shape = SL_SHAPE_UNANSWERED;
+	else
+		hs->shape = SL_SHAPE_INCOMPLETE;
+
+	/* Negotiated options: in effect only if both SYNs carried them. */
+	hs->ws_in_effect = hs->syn[0].wscale >= 0 && hs->syn[1].wscale >= 0;
+	hs->sack_in_effect = hs->syn[0].sack_ok && hs->syn[1].sack_ok;
+	hs->ts_in_effect = hs->syn[0].ts && hs->syn[1].ts;
+	if (hs->self) {
+		hs->syn[1] = hs->syn[0];
+		hs->ws_in_effect = hs->syn[0].wscale >= 0;
+		hs->sack_in_effect = hs->syn[0].sack_ok;
+		hs->ts_in_effect = hs->syn[0].ts;
+	}
+
+	/*
+	 * Vantage and round trip.  Near A, the SYN-ACK comes a round trip
+	 * after the SYN and the ACK follows at once; near B the reverse.
+	 */
+	if (hs->shape == SL_SHAPE_SIMOPEN && a->sent_synack && b->sent_synack) {
+		d1 = a->t_synack - b->t_syn; /* A answers B's SYN */
+		d2 = b->t_synack - a->t_syn; /* B answers A's SYN */
+		if (d1 >= 0 && d2 >= 0) {
+			hs->rtt_us = (d1 > d2 ? d1 : d2) / 1000;
+			near = d1 < d2 / 4 ? 0 : d2 < d1 / 4 ? 1 : 2;
+		}
+	} else if ((hs->shape == SL_SHAPE_THREE_WAY ||
+		    hs->shape == SL_SHAPE_SIMOPEN) &&
+		   (a->sent_synack != b->sent_synack)) {
+		/* y's SYN, x's SYN-ACK, y's ACK (also a crafted peer that
+		 * answers a simultaneous open's SYN-ACK with a bare ACK) */
+		int x = a->sent_synack ? 0 : 1, y = 1 - x, fi;
+		int64_t tack = 0;
+		for (fi = 0; fi < (int)hs->nframes; fi++)
+			if (c->fr[fi].from == y &&
+			    c->fr[fi].role == SL_ROLE_ACK) {
+				tack = c->fr[fi].ts_ns;
+				break;
+			}
+		d1 = c->s[x].t_synack - c->s[y].t_syn_prev;
+		if (d1 < 0)
+			d1 = c->s[x].t_synack - c->s[y].t_syn;
+		d2 = tack ? tack - c->s[x].t_synack : -1;
+		if (c->s[y].sent_bare_syn && d1 >= 0 && d2 >= 0) {
+			hs->rtt_us = (d1 + d2) / 1000;
+			/* near y, the ACK follows at once; near x, the SYN-ACK */
+			near = d2 < d1 / 4 ? y : d1 < d2 / 4 ? x : 2;
+		}
+	} else if (hs->shape == SL_SHAPE_REFUSED && hs->nframes >= 2) {
+		hs->rtt_us =
+		    (c->fr[hs->nframes - 1].ts_ns - a->t_syn_prev) / 1000;
+	}
+	if (hs->self ||
+	    (is_loopback(&hs->ep[0].addr) && is_loopback(&hs->ep[1].addr)))
+		hs->vantage = SL_VANT_LOCAL;
+	else if (near == 0)
+		hs->vantage = SL_VANT_A;
+	else if (near == 1)
+		hs->vantage = SL_VANT_B;
+	else if (near == 2)
+		hs->vantage = SL_VANT_PATH;
+
+	/* RFC 5961 §4: a late SYN should draw a challenge ACK. */
+	if (hs->late_syns > hs->challenge_acks && c->established) {
+		struct sl_finding *f = az_add_finding(
+		    c, SL_SEV_NOTE, "late-syn-unanswered", "RFC 5961 §4.2");
+		if (f) {
+			unsigned i;
+			snprintf(f->message, sizeof(f->message),
+				 "%u late SYN(s) drew %u challenge ACK(s); "
+				 "Linux answers at most one per 500 ms per "
+				 "socket (tcp_invalid_ratelimit)",
+				 hs->late_syns, hs->challenge_acks);
+			for (i = 0; i < hs->nframes; i++)
+				if (c->fr[i].role == SL_ROLE_LATE_SYN)
+					az_finding_frame(c, f, (int)i);
+		}
+	}
+}

@@ -1,0 +1,237 @@
+/* \summary: the analyzer's internal records: handshake, endpoint, flow table */
+/*
+ * Shared by the files of analyze/ only (flow.c, endpoint.c, rules.c,
+ * classify.c, analyze.c); nothing outside analyze/ includes it.  The
+ * public interface is analyze.h.
+ */
+#ifndef SL_CONN_H
+#define SL_CONN_H
+
+#include "analyze.h"
+
+#define SEQ_LT(a, b)  ((int32_t)((a) - (b)) < 0)
+#define SEQ_LEQ(a, b) ((int32_t)((a) - (b)) <= 0)
+#define SEQ_GT(a, b)  ((int32_t)((a) - (b)) > 0)
+#define SEQ_GEQ(a, b) ((int32_t)((a) - (b)) >= 0)
+
+#define PEND_MAX	32
+#define REORDER_MAX	4096 /* finished handshakes held for ordering */
+#define RECENT_MAX	4
+#define DUP_WINDOW_NS	5000000LL  /* copies of one packet within 5 ms */
+#define LINGER_NS	50000000LL /* keep a closed tuple 50 ms for copies */
+#define IDLE_DEFAULT_NS 300000000000LL
+/*
+ * A SYN nobody answered is finished after a silence twice its last
+ * retransmission interval plus a second (at least 4 s): Linux retransmits
+ * after 1, 2, 4 ... 64 s, Windows after 3 s.  A copy that still comes
+ * later is recognized by its tombstone and not taken for a new handshake.
+ */
+#define WAIT_MIN_NS 4000000000LL
+#define TOMB_NS	    180000000000LL
+#define SWEEP_NS    10000000LL
+#define NO_FI	    (-1)
+
+/* A segment from the peer that this side has not processed yet. */
+struct pend {
+	uint32_t seq, ack, end; /* end: seq + len + SYN + FIN */
+	uint8_t flags;
+	int fi; /* index in the handshake's frames, or NO_FI */
+};
+
+/*
+ * A handshake frame as kept while the handshake is open: the public
+ * struct sl_hs_frame carries every option byte and a fixed note buffer
+ * (232 bytes); this keeps the same facts in about half that, and the
+ * public array is filled only when the handshake is reported.
+ */
+struct copts {
+	uint8_t has; /* COPT_* bits */
+	uint8_t ws, nsack, tfo_len, nunknown;
+	uint16_t mss;
+	uint8_t unk_kind[SL_UNKOPT_MAX], unk_len[SL_UNKOPT_MAX];
+	uint32_t ts_val, ts_ecr;
+	uint32_t sack[SL_SACK_MAX][2];
+	uint8_t tfo_cookie[SL_TFO_MAX];
+};
+#define COPT_MSS    0x01
+#define COPT_WS	    0x02
+#define COPT_SACKOK 0x04
+#define COPT_TS	    0x08
+#define COPT_SACK   0x10
+#define COPT_TFO    0x20
+#define COPT_TRUNC  0x40
+
+struct cframe {
+	uint64_t frame;
+	int64_t ts_ns;
+	uint32_t seq, ack, len;
+	uint16_t win;
+	uint8_t from, flags, role;
+	uint8_t st[2][2];
+	char *note; /* NULL, or a string of ours */
+	struct copts opts;
+};
+
+struct side {
+	enum sl_state st;
+	bool isn_known;
+	uint32_t isn;
+	bool sent_bare_syn;
+	int syn_fi;
+	int64_t t_syn, t_syn_prev;
+	uint16_t syn_win; /* window in its SYN or SYN-ACK (never scaled) */
+	bool sent_synack;
+	int synack_fi;
+	uint32_t synack_seq;
+	int64_t t_synack;
+	bool sent_any; /* anything at all in this handshake */
+	bool snd_valid;
+	uint32_t snd_max; /* highest sequence end sent */
+	bool fin_sent, fin_acked;
+	uint32_t fin_end;
+	bool challenge_due; /* processed a SYN while synchronized */
+	bool dup_acked;
+	bool passive;	  /* came from LISTEN (a passive OPEN) */
+	bool snd_unknown; /* a fragment hid how much it sent */
+	bool rcv_valid;	  /* rcv_hi: highest sequence end processed */
+	uint32_t rcv_hi;
+	bool took_synack; /* a SYN-ACK just synchronized this side */
+	bool ws_checked, ack_checked;
+	int64_t t_est; /* when it reached ESTABLISHED, 0 if never */
+	unsigned npend, pcap;
+	struct pend *pend; /* allocated on first use */
+};
+
+struct list {
+	struct conn *head, *tail;
+};
+
+struct conn {
+	struct conn *lprev, *lnext; /* its list: waiting, open, lingering */
+	struct list *in;
+	bool done;		   /* finished, waiting for its turn */
+	bool reported;		   /* reported early, still tracked */
+	struct sl_endpoint lo, hi; /* key: the two endpoints, ordered, */
+	int iface;		   /* and the interface (vantage) */
+	uint64_t khash;
+	bool ended;	  /* closed: lingers for copies only */
+	bool established; /* some side reached ESTABLISHED */
+	bool started_with_synack;
+	bool refused;
+	bool rst_seen;
+	bool simopen_path; /* a side in SYN-SENT took a bare SYN */
+	int64_t t_ended;
+	struct sl_handshake hs; /* hs.frames is filled when reported */
+	struct cframe *fr;
+	unsigned fcap;
+	unsigned findcap;
+	struct side s[2];
+	struct {
+		uint64_t h;
+		int64_t t;
+	} recent[RECENT_MAX];
+	unsigned nrecent;
+};
+
+struct sl_analyzer {
+	struct sl_analyzer_cfg cfg;
+	/*
+	 * Flow table: open addressing with linear probing, load at most
+	 * 1/2, the hash beside the pointer so a probe that misses does not
+	 * touch the (cold) handshake.
+	 */
+	struct slot {
+		uint64_t h;
+		struct conn *c;
+	} * tab;
+	size_t tabsize, nconn;
+	struct list waiting, open, lingering;
+	struct tomb {
+		uint64_t key;
+		int64_t expires;
+	} * tombs;
+	size_t ntombs, tcap;
+	/*
+	 * Handshakes not yet reported, by id: win[(head + id - next_emit) %
+	 * wcap].  Reports go out in id order (order of first frames).
+	 */
+	struct conn **win;
+	size_t wcap, whead;
+	struct sl_hs_frame *scratch; /* public frames of the one reported */
+	size_t scap;
+	unsigned next_id, next_emit;
+	size_t nopen;
+	char **files;
+	int nfiles;
+	int cur_file;
+	int cur_iface;
+	const char *cur_iface_name;
+	char **ifnames; /* interned interface names */
+	size_t nifnames;
+	int64_t now;
+	int64_t last_sweep;
+	struct sl_summary sum;
+};
+
+/* ---- flow.c: table, lists, frames, lifetime, tombstones ---------------- */
+
+void az_list_del(struct list *l, struct conn *c);
+void az_list_append(struct list *l, struct conn *c);
+uint64_t az_flow_hash(const struct sl_endpoint *a, const struct sl_endpoint *b,
+		      int iface);
+void az_order_key(const struct sl_pkt *p, struct sl_endpoint *lo,
+		  struct sl_endpoint *hi);
+void az_tab_grow(struct sl_analyzer *az);
+struct conn *az_tab_find(struct sl_analyzer *az, const struct sl_endpoint *lo,
+			 const struct sl_endpoint *hi, int iface, uint64_t h);
+/* Record p as a frame of c's handshake; its index, or NO_FI when full. */
+int az_add_frame(struct conn *c, int from, const struct sl_pkt *p,
+		 uint64_t frame, int64_t ts, enum sl_role role);
+void az_set_note(struct conn *c, int fi, const char *note);
+void az_conn_free(struct conn *c);
+size_t az_win_len(const struct sl_analyzer *az);
+void az_emit_ready(struct sl_analyzer *az);
+/* Finish c: classify, take it out of the table, queue it for reporting. */
+void az_finalize(struct sl_analyzer *az, struct conn *c, enum sl_end why);
+struct conn *az_conn_new(struct sl_analyzer *az, const struct sl_endpoint *lo,
+			 const struct sl_endpoint *hi, uint64_t h, int file);
+uint64_t az_tomb_key(const struct conn *c);
+bool az_tomb_find(const struct sl_analyzer *az, uint64_t key, int64_t now);
+void az_sweep(struct sl_analyzer *az, int64_t now);
+void az_finish_all(struct sl_analyzer *az);
+
+/* ---- endpoint.c: each endpoint's RFC 9293 state machine ---------------- */
+
+uint32_t az_seg_end(const struct sl_pkt *p);
+bool az_synchronized(enum sl_state s);
+void az_set_frame_states(struct conn *c, int fi, int slot, enum sl_state before,
+			 enum sl_state after);
+bool az_acks_syn(const struct side *me, uint32_t ack);
+void az_deliver(struct conn *c, int y, const struct pend *p, uint8_t reply,
+		int64_t ts);
+void az_catch_up(struct conn *c, int x, const struct sl_pkt *p, int64_t ts);
+void az_flush_pending(struct conn *c, int64_t ts);
+void az_enqueue(struct conn *c, int y, const struct sl_pkt *p, int fi,
+		int64_t ts);
+void az_ep_send(struct conn *c, int x, const struct sl_pkt *p,
+		enum sl_state st0, int fi);
+
+/* ---- rules.c: findings ------------------------------------------------- */
+
+struct sl_finding *az_add_finding(struct conn *c, enum sl_severity sev,
+				  const char *rule, const char *rfc);
+void az_finding_frame(struct conn *c, struct sl_finding *f, int fi);
+void az_check_rst_to_syn(struct conn *c, int x, const struct sl_pkt *p, int fi);
+void az_check_ws(struct conn *c, int x, const struct sl_pkt *p, int *fi,
+		 uint64_t frame, int64_t ts);
+void az_check_ack(struct conn *c, int x, const struct sl_pkt *p, int *fi,
+		  uint64_t frame, int64_t ts);
+void az_check_segment(struct conn *c, int x, const struct sl_pkt *p,
+		      enum sl_role role, bool first_from_x, int *fi,
+		      uint64_t frame, int64_t ts);
+
+/* ---- classify.c: shape, vantage, negotiated options --------------------- */
+
+void az_classify(struct conn *c);
+
+#endif
