@@ -1,0 +1,179 @@
+/* \summary: unit tests of the experiments' oracles, no root: the inject answers, the run verdict, the peer address */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "inject_states.h"
+#include "peer.h"
+#include "runs.h"
+
+static void
+test_inject_bound_rst(void **state)
+{
+	struct sl_inj_opts o;
+	struct sl_inj_result r;
+	char why[256];
+
+	(void)state;
+	memset(&o, 0, sizeof o);
+	memset(&r, 0, sizeof r);
+	sl_injstate_defaults(&o, SL_INJ_BOUND, false);
+	assert_int_equal(o.nsyn, 1);
+	assert_int_equal(o.offset_ns, 1000000);
+	r.peer_isn = 1000;
+	r.rsts = 1;
+	r.rst_seq = 0;
+	r.rst_ack = 1001; /* RFC 9293 §3.10.7.1: <SEQ=0><ACK=SEG.SEQ+SEG.LEN> */
+	assert_true(sl_injstate_expected(&o, &r, why, sizeof why));
+	r.rst_ack = 1000;
+	assert_false(sl_injstate_expected(&o, &r, why, sizeof why));
+	assert_non_null(strstr(why, "want seq 0 ack 1001"));
+	r.rsts = 0;
+	r.rst_ack = 1001;
+	assert_false(sl_injstate_expected(&o, &r, why, sizeof why));
+}
+
+static void
+test_inject_syn_sent(void **state)
+{
+	struct sl_inj_opts o;
+	struct sl_inj_result r;
+	char why[256];
+
+	(void)state;
+	memset(&o, 0, sizeof o);
+	memset(&r, 0, sizeof r);
+	sl_injstate_defaults(&o, SL_INJ_SYN_SENT, false);
+	assert_true(o.send_data);
+	r.peer_isn = 7;
+	r.target_isn = 4000000000u;
+	r.synacks = 1;
+	r.synack_seq = 4000000000u; /* the target's own ISN again */
+	r.synack_ack = 8;
+	r.connect_err = 0;
+	r.have_info = true;
+	r.tcpi_state = 1; /* ESTABLISHED */
+	assert_true(sl_injstate_expected(&o, &r, why, sizeof why));
+	assert_string_equal(sl_tcp_state_name(r.tcpi_state), "ESTABLISHED");
+	r.synack_seq = 4000000001u;
+	assert_false(sl_injstate_expected(&o, &r, why, sizeof why));
+	r.synack_seq = 4000000000u;
+	r.connect_err = -1; /* connect() never returned */
+	assert_false(sl_injstate_expected(&o, &r, why, sizeof why));
+	assert_non_null(strstr(why, "did not complete"));
+}
+
+static void
+test_inject_established(void **state)
+{
+	struct sl_inj_opts o;
+	struct sl_inj_result r;
+	char why[256];
+
+	(void)state;
+	memset(&o, 0, sizeof o);
+	memset(&r, 0, sizeof r);
+	sl_injstate_defaults(&o, SL_INJ_ESTABLISHED, false);
+	assert_int_equal(o.nsyn, 3);
+	assert_int_equal(o.offset_ns, 10000000);
+	/* RFC 5961 §4: a challenge ACK, then rate-limited (Linux: 500 ms) */
+	r.answers[0] = 1;
+	r.answers[1] = 0;
+	r.answers[2] = 1;
+	assert_true(sl_injstate_expected(&o, &r, why, sizeof why));
+	r.answers[1] = 1;
+	assert_false(sl_injstate_expected(&o, &r, why, sizeof why));
+}
+
+static void
+test_wscale_defect_fact(void **state)
+{
+	struct sl_inj_opts o;
+	struct sl_inj_result r;
+	char facts[512] = "";
+
+	(void)state;
+	memset(&o, 0, sizeof o);
+	memset(&r, 0, sizeof r);
+	sl_injstate_defaults(&o, SL_INJ_SYN_SENT, false);
+	o.opts = 0; /* no window scale option in the crafted SYN */
+	r.data_seen = true;
+	r.data_win = 502;
+	r.rcv_wscale = 7;
+	sl_injstate_facts(&o, &r, facts, sizeof facts);
+	assert_non_null(strstr(facts, "the window-scale defect"));
+	facts[0] = '\0';
+	r.data_win = 64240;
+	sl_injstate_facts(&o, &r, facts, sizeof facts);
+	assert_null(strstr(facts, "defect"));
+}
+
+static void
+test_peer_split(void **state)
+{
+	char h[64];
+	long port;
+
+	(void)state;
+	assert_true(sl_peer_split("example.org", h, sizeof h, &port));
+	assert_string_equal(h, "example.org");
+	assert_int_equal(port, -1);
+	assert_true(sl_peer_split("192.0.2.7:1314", h, sizeof h, &port));
+	assert_string_equal(h, "192.0.2.7");
+	assert_int_equal(port, 1314);
+	assert_true(sl_peer_split("[2001:db8::7]:80", h, sizeof h, &port));
+	assert_string_equal(h, "2001:db8::7");
+	assert_int_equal(port, 80);
+	assert_true(sl_peer_split("2001:db8::7", h, sizeof h, &port));
+	assert_string_equal(h, "2001:db8::7");
+	assert_int_equal(port, -1);
+	assert_false(sl_peer_split("host:0", h, sizeof h, &port));
+	assert_false(sl_peer_split("host:70000", h, sizeof h, &port));
+	assert_false(sl_peer_split("[::1", h, sizeof h, &port));
+	assert_false(sl_peer_split(":1314", h, sizeof h, &port));
+}
+
+/* Two captures (A, B) must each show the expected shape, nothing else. */
+static void
+test_run_verdict(void **state)
+{
+	struct sl_scenario s;
+	struct sl_tally t;
+
+	(void)state;
+	memset(&s, 0, sizeof s);
+	memset(&t, 0, sizeof t);
+	s.expect = SL_SHAPE_SIMOPEN;
+	assert_false(sl_runs_matched(&s, &t)); /* no capture at all */
+	t.ninputs = 2;
+	t.input_shapes[0][SL_SHAPE_SIMOPEN] = 1;
+	t.shapes[SL_SHAPE_SIMOPEN] = 1;
+	assert_false(sl_runs_matched(&s, &t)); /* B saw none */
+	t.input_shapes[1][SL_SHAPE_SIMOPEN] = 1;
+	t.shapes[SL_SHAPE_SIMOPEN] = 2;
+	assert_true(sl_runs_matched(&s, &t));
+	t.shapes[SL_SHAPE_REFUSED] = 1;
+	assert_false(sl_runs_matched(&s, &t));
+	s.also_ok = 1u << SL_SHAPE_REFUSED;
+	assert_true(sl_runs_matched(&s, &t));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_inject_bound_rst),
+	    cmocka_unit_test(test_inject_syn_sent),
+	    cmocka_unit_test(test_inject_established),
+	    cmocka_unit_test(test_wscale_defect_fact),
+	    cmocka_unit_test(test_peer_split),
+	    cmocka_unit_test(test_run_verdict),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
