@@ -53,6 +53,8 @@ struct sl_pipeline {
 	char *section;
 	char **mkey, **mval;
 	size_t nmember;
+	char **written; /* the annotated files written */
+	size_t nwritten;
 };
 
 /* An output can be written: checked before the work, nothing left behind. */
@@ -466,12 +468,42 @@ finish_report(struct sl_pipeline *p)
 	}
 }
 
+/* "out.pcapng" and label "A:tunA" -> "out.A.pcapng" (malloc'd). */
+static char *
+per_input_path(const char *out, const char *label)
+{
+	size_t n = strlen(out), h = strcspn(label, ":");
+	const char *ext =
+	    n > 7 && strcmp(out + n - 7, ".pcapng") == 0 ? ".pcapng" : "";
+	size_t base = n - strlen(ext), len = n + h + 2;
+	char *p = sl_xcalloc(1, len);
+
+	snprintf(p, len, "%.*s.%.*s%s", (int)base, out, (int)h, label, ext);
+	return p;
+}
+
+static int
+write_one(struct sl_pipeline *p, const char **paths, const char *out, char *err)
+{
+	const char *path = is_stdout(out) ? "/dev/stdout" : out;
+	int rc;
+
+	if (is_stdout(out))
+		fflush(stdout);
+	rc = sl_annotate_write(p->annotate, paths, p->nin, path, p->section,
+			       err);
+	p->written =
+	    sl_xrealloc(p->written, p->nwritten + 1, sizeof *p->written);
+	p->written[p->nwritten++] = sl_xstrdup(out);
+	return rc;
+}
+
 static int
 write_annotated(struct sl_pipeline *p, char *err)
 {
 	const char **paths = sl_xcalloc((size_t)p->nin + 1, sizeof *paths);
 	const char *out = p->cfg.annotate_path;
-	int rc;
+	int rc = SL_OK;
 
 	for (int i = 0; i < p->nin; i++) {
 		if (p->in[i].dump != NULL &&
@@ -486,14 +518,27 @@ write_annotated(struct sl_pipeline *p, char *err)
 	}
 	for (int i = 0; i < p->nin && p->ntc > 0; i++)
 		resolve_comments(p, i);
-	if (is_stdout(out)) {
-		fflush(stdout);
-		out = "/dev/stdout";
+	if (!p->cfg.annotate_per_input || p->nin < 2 || is_stdout(out)) {
+		rc = write_one(p, paths, out, err);
+		free(paths);
+		return rc;
 	}
-	rc =
-	    sl_annotate_write(p->annotate, paths, p->nin, out, p->section, err);
+	for (int i = 0; i < p->nin && rc == SL_OK; i++) {
+		char *one = per_input_path(out, p->in[i].label);
+
+		memset(paths, 0, (size_t)p->nin * sizeof *paths);
+		paths[i] = p->in[i].path;
+		rc = write_one(p, paths, one, err);
+		free(one);
+	}
 	free(paths);
 	return rc;
+}
+
+const char *
+sl_pipeline_written(const struct sl_pipeline *p, size_t k)
+{
+	return k < p->nwritten ? p->written[k] : NULL;
 }
 
 int
@@ -562,6 +607,9 @@ sl_pipeline_free(struct sl_pipeline *p)
 		free(p->mkey[k]);
 		free(p->mval[k]);
 	}
+	for (size_t k = 0; k < p->nwritten; k++)
+		free(p->written[k]);
+	free(p->written);
 	free(p->in);
 	free(p->labels);
 	free(p->tc);

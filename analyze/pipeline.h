@@ -37,8 +37,17 @@ struct sl_pipeline_cfg {
 	bool ascii;		   /* ASCII ladders */
 	FILE *out;		   /* report stream; NULL: stdout (or stderr) */
 	const char *annotate_path; /* annotated pcapng; NULL: none */
-	const char *ladder_path;   /* SVG ladder; NULL: none */
-	int64_t idle_ns;	   /* 0: the analyzer's default */
+	/*
+	 * Several inputs: one annotated pcapng per input (per host), named
+	 * after the part of its label before ':' ("out.pcapng" gives
+	 * "out.A.pcapng", "out.B.pcapng"), instead of one file with an
+	 * interface per input.  Wireshark's TCP analysis keys on addresses
+	 * and ports, not interfaces: two vantages of one connection in one
+	 * file read as retransmissions.
+	 */
+	bool annotate_per_input;
+	const char *ladder_path; /* SVG ladder; NULL: none */
+	int64_t idle_ns;	 /* 0: the analyzer's default */
 	/* Told every input problem (already counted and reported); may be NULL. */
 	void (*on_problem)(const char *msg, void *arg);
 	/* Sees every handshake after the sinks; may be NULL. */
@@ -113,6 +122,12 @@ void sl_pipeline_observe(struct sl_pipeline *p,
 
 /* The annotated pcapng's section comment (copied; may be NULL). */
 void sl_pipeline_set_section(struct sl_pipeline *p, const char *text);
+
+/*
+ * The k-th file the annotator wrote (after sl_pipeline_finish), NULL past
+ * the last; borrowed until sl_pipeline_free.
+ */
+const char *sl_pipeline_written(const struct sl_pipeline *p, size_t k);
 
 /* JSON report: an extra top-level member (key and json copied). */
 void sl_pipeline_add_member(struct sl_pipeline *p, const char *key,

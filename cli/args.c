@@ -18,6 +18,8 @@ const char sl_args_output_usage[] =
     "  -o, --annotate OUT.pcapng\n"
     "                   the capture with a comment on each handshake "
     "frame\n"
+    "                   (run: one file per host, OUT.A.pcapng, OUT.B.pcapng)\n"
+    "  --combined       run: one annotated pcapng, an interface per host\n"
     "  --ladder OUT.svg the handshakes as SVG ladder diagrams\n"
     "  --ascii, --utf8  ladder characters (default: ASCII unless a "
     "terminal)\n"
@@ -65,7 +67,18 @@ sl_args_pipeline_cfg(const struct sl_outopts *o, struct sl_pipeline_cfg *cfg)
 			      : SL_REPORT_TEXT;
 	cfg->ascii = o->ascii < 0 ? !isatty(STDOUT_FILENO) : o->ascii;
 	cfg->annotate_path = o->annotate;
+	cfg->annotate_per_input = !o->combined;
 	cfg->ladder_path = o->ladder;
+}
+
+void
+sl_args_print_written(FILE *f, const struct sl_pipeline *p)
+{
+	const char *w;
+
+	for (size_t k = 0; (w = sl_pipeline_written(p, k)) != NULL; k++)
+		if (strcmp(w, "-") != 0)
+			fprintf(f, "annotated capture: %s\n", w);
 }
 
 bool

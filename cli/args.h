@@ -49,6 +49,9 @@ bool sl_args_output(int c, const char *arg, struct sl_outopts *o);
 void sl_args_pipeline_cfg(const struct sl_outopts *o,
 			  struct sl_pipeline_cfg *cfg);
 
+/* "annotated capture: PATH" for each file the pipeline wrote (not '-'). */
+void sl_args_print_written(FILE *f, const struct sl_pipeline *p);
+
 /* A whole number in [min, max]; false (with a message) if not. */
 bool sl_args_count(const char *cmd, const char *opt, const char *arg,
 		   unsigned long min, unsigned long max, unsigned long *v);

@@ -495,8 +495,10 @@ sl_cmd_run_inject(int argc, char **argv)
 		fprintf(stderr, RCMD ": %s\n", errbuf);
 		ret = SL_EXIT_INPUT;
 	} else {
-		if (!oo.json && strcmp(oo.annotate, "-") != 0)
-			printf("\nannotated capture: %s\n", oo.annotate);
+		if (!oo.json) {
+			putchar('\n');
+			sl_args_print_written(stdout, p);
+		}
 		ret =
 		    t.violations > 0 || !x.ok ? SL_EXIT_VIOLATION : SL_EXIT_OK;
 	}

@@ -441,9 +441,8 @@ run_sandbox(struct run_args *a, const struct sl_scenario *s)
 			fprintf(stderr, CMD ": %s\n", errbuf);
 			ret = rc == SL_EINTR ? SL_EXIT_INTR : SL_EXIT_INPUT;
 		} else if (!a->oo.json) {
-			if (strcmp(pc.annotate_path, "-") != 0)
-				printf("\nannotated capture: %s\n",
-				       pc.annotate_path);
+			putchar('\n');
+			sl_args_print_written(stdout, p);
 			summary(&rs);
 		}
 	}

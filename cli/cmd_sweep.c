@@ -250,7 +250,8 @@ sl_cmd_sweep(int argc, char **argv)
 		return ret < 0 ? SL_EXIT_OK : ret;
 	/* Outputs first: a sweep takes minutes, a bad path should not. */
 	sl_args_pipeline_cfg(&oo, &pc);
-	pc.report = oo.brief; /* the sweep's own table is the report */
+	pc.report = oo.brief;	       /* the sweep's own table is the report */
+	pc.annotate_per_input = false; /* one capture of the whole sweep */
 	if ((p = sl_pipeline_new(&pc, errbuf)) == NULL ||
 	    (plot && sl_pipeline_check_output(plot, errbuf) != SL_OK)) {
 		fprintf(stderr, CMD ": %s\n", errbuf);

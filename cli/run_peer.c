@@ -128,9 +128,8 @@ report(struct sl_pipeline *p, const struct sl_remote_opts *o,
 		if (t.first_crossing_us >= 0)
 			printf(", both SYNs in flight for %.3f ms here",
 			       (double)t.first_crossing_us / 1e3);
-		if (strcmp(oo->annotate, "-") != 0)
-			printf("\nannotated capture: %s", oo->annotate);
 		putchar('\n');
+		sl_args_print_written(stdout, p);
 	}
 	if (ret == SL_EXIT_OK && t.violations > 0)
 		ret = SL_EXIT_VIOLATION;
