@@ -509,22 +509,45 @@ run_race(struct sl_scn_ctx *c, char *errbuf)
 /* ---- catalogue ---- */
 
 static const struct sl_scenario catalogue[] = {
-    {"self-connect",
-     "one socket bound to 127.0.0.1:P connects to itself, sends data and "
-     "reads it back",
-     1, false, SL_SHAPE_SELF, 0, true, run_self},
-    {"simultaneous-open",
-     "two hosts over the TUN wire, SYNs crossing (gate; --delay, --offset)", 2,
-     true, SL_SHAPE_SIMOPEN, 0, true, run_simopen},
-    {"reuseport",
-     "two SO_REUSEPORT sockets on one addr:port connect to two peers; "
-     "EADDRNOTAVAIL, EISCONN, EADDRINUSE as events",
-     1, false, SL_SHAPE_THREE_WAY, 0, true, run_reuseport},
-    {"self-connect-race",
-     "connect to a free ephemeral port until the kernel picks that port: "
-     "the self-connect flake",
-     1, false, SL_SHAPE_SELF, 1u << SL_SHAPE_REFUSED, true, run_race},
-    {NULL, NULL, 0, false, SL_SHAPE_THREE_WAY, 0, false, NULL},
+    {
+	.name = "self-connect",
+	.summary = "one socket bound to 127.0.0.1:P connects to itself, "
+		   "sends data and reads it back",
+	.nhosts = 1,
+	.expect = SL_SHAPE_SELF,
+	.deterministic = true,
+	.run = run_self,
+    },
+    {
+	.name = "simultaneous-open",
+	.summary = "two hosts over the TUN wire, SYNs crossing (gate; "
+		   "--delay, --offset)",
+	.nhosts = 2,
+	.uses_timing = true,
+	.expect = SL_SHAPE_SIMOPEN,
+	.deterministic = true,
+	.run = run_simopen,
+    },
+    {
+	.name = "reuseport",
+	.summary = "two SO_REUSEPORT sockets on one addr:port connect to two "
+		   "peers; EADDRNOTAVAIL, EISCONN, EADDRINUSE as events",
+	.nhosts = 1,
+	.expect = SL_SHAPE_THREE_WAY,
+	.deterministic = true,
+	.run = run_reuseport,
+    },
+    {
+	.name = "self-connect-race",
+	.summary = "connect to a free ephemeral port until the kernel picks "
+		   "that port: the self-connect flake",
+	.nhosts = 1,
+	.expect = SL_SHAPE_SELF,
+	.also_ok = 1u << SL_SHAPE_REFUSED,
+	.deterministic = true,
+	.run = run_race,
+    },
+    {.name = NULL},
 };
 
 const struct sl_scenario *

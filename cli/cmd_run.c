@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "args.h"
+#include "catalogue.h"
 #include "cli.h"
 #include "livefeed.h"
 #include "priv.h"
@@ -29,9 +30,10 @@ static void
 usage(FILE *f)
 {
 	fputs(
-	    "usage: synlab run SCENARIO [--count N] [--delay D] [--offset T] "
+	    "usage: synlab run EXPERIMENT [--count N] [--delay D] [--offset T] "
 	    "[-6]\n"
 	    "                  [OUTPUT OPTIONS]\n"
+	    "       synlab run inject-STATE [run inject's options]\n"
 	    "       synlab run --list\n"
 	    "\n"
 	    "Builds a private sandbox (network namespaces that vanish with "
@@ -89,10 +91,34 @@ usage(FILE *f)
 static void
 list_scenarios(FILE *f)
 {
-	const struct sl_scenario *s;
+	const struct sl_experiment *x;
 
-	for (size_t i = 0; (s = sl_scenario_at(i)) != NULL; i++)
-		fprintf(f, "  %-19s %s\n", s->name, s->summary);
+	for (size_t i = 0; (x = sl_experiment_at(i)) != NULL; i++)
+		sl_experiment_describe(x, f);
+}
+
+/*
+ * `synlab run inject-STATE ARGS` is `synlab run inject --state STATE
+ * ARGS`: the entry's engine parses its own options.
+ */
+static int
+run_inject_entry(const struct sl_experiment *x, int argc, char **argv)
+{
+	char **v = calloc((size_t)argc + 3, sizeof *v);
+	char a0[] = "inject", a1[] = "--state", a2[32];
+	int ret;
+
+	if (v == NULL)
+		return SL_EXIT_ENV;
+	snprintf(a2, sizeof a2, "%s", x->state);
+	v[0] = a0;
+	v[1] = a1;
+	v[2] = a2;
+	for (int i = 2; i < argc; i++)
+		v[i + 1] = argv[i];
+	ret = sl_cmd_run_inject(argc + 1, v);
+	free(v);
+	return ret;
 }
 
 /* The options of the two-host mode: 1 if c was one, 0 if not, -1 bad. */
@@ -201,7 +227,9 @@ parse(int argc, char **argv, struct run_args *a)
 			return -1;
 		case 'h':
 			usage(stdout);
-			fputs("\nscenarios:\n", stdout);
+			fputs("\nexperiments (parameters, units, expected "
+			      "outcome):\n",
+			      stdout);
 			list_scenarios(stdout);
 			return -1;
 		default:
@@ -460,6 +488,7 @@ int
 sl_cmd_run(int argc, char **argv)
 {
 	struct run_args a = {.oo = {.ascii = -1}, .count = 1};
+	const struct sl_experiment *x;
 	const struct sl_scenario *s;
 	char outbuf[256];
 	int ret;
@@ -467,15 +496,26 @@ sl_cmd_run(int argc, char **argv)
 	/* `run inject` has its own options (--state, --options). */
 	if (argc > 1 && strcmp(argv[1], "inject") == 0)
 		return sl_cmd_run_inject(argc - 1, argv + 1);
+	if (argc > 1 && (x = sl_experiment_find(argv[1])) != NULL &&
+	    x->engine == SL_X_INJECT)
+		return run_inject_entry(x, argc, argv);
 	a.o.family = 4;
 	if ((ret = parse(argc, argv, &a)) != SL_EXIT_OK)
 		return ret < 0 ? SL_EXIT_OK : ret;
 	if (a.lab_hold_ns > 0)
 		return sl_run_lab_hold(a.o.delay_ns, a.lab_hold_ns);
-	if ((s = sl_scenario_find(a.name)) == NULL) {
-		fprintf(stderr, CMD ": unknown scenario '%s'; one of:\n",
+	x = sl_experiment_find(a.name);
+	if (x == NULL || x->engine == SL_X_INJECT ||
+	    (s = sl_scenario_find(x->scenario)) == NULL) {
+		fprintf(stderr,
+			CMD ": unknown experiment '%s' (inject entries go "
+			    "first: synlab run inject-STATE ...); one of:\n",
 			a.name);
 		list_scenarios(stderr);
+		return SL_EXIT_USAGE;
+	}
+	if (x->engine == SL_X_PEER && a.pa.peer == NULL) {
+		fprintf(stderr, CMD ": %s needs --peer HOST\n", x->name);
 		return SL_EXIT_USAGE;
 	}
 	if ((ret = check(&a, s)) != SL_EXIT_OK)

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "args.h"
+#include "catalogue.h"
 #include "cli.h"
 #include "inject.h"
 #include "priv.h"
@@ -23,9 +24,12 @@ usage(FILE *f)
 	    "                    [--count N] [--plot OUT.svg] [OUTPUT "
 	    "OPTIONS]\n"
 	    "                    [--no-refine] [-6]\n"
-	    "       synlab sweep inject --state syn-sent --delay D --offset "
+	    "       synlab sweep inject-syn-sent --delay D --offset "
 	    "FROM:TO:STEP\n"
 	    "                    [--options LIST] [same options]\n"
+	    "       (any experiment with a timing parameter: synlab run "
+	    "--list;\n"
+	    "       `inject` is inject-syn-sent)\n"
 	    "\n"
 	    "Runs real kernels at each offset inside ONE sandbox (namespaces "
 	    "held by\n"
@@ -109,6 +113,7 @@ parse(int argc, char **argv, struct sl_sweep_cfg *cfg, struct sl_outopts *oo,
 	    {NULL, 0, NULL, 0},
 	};
 	const char *state = "syn-sent", *range = NULL;
+	const struct sl_experiment *x;
 	char errbuf[SL_ERRBUF_SIZE];
 	unsigned long count = 1;
 	int c;
@@ -161,12 +166,28 @@ parse(int argc, char **argv, struct sl_sweep_cfg *cfg, struct sl_outopts *oo,
 		}
 	}
 	if (argc - optind != 1) {
-		fputs(CMD ": which scenario? simultaneous-open or inject\n",
+		fputs(CMD ": which experiment? simultaneous-open or "
+			  "inject-syn-sent\n",
 		      stderr);
 		return SL_EXIT_USAGE;
 	}
-	if (strcmp(argv[optind], "inject") == 0) {
-		cfg->kind = SL_SWEEP_INJECT;
+	/* "inject" is inject-syn-sent, the one state with a window */
+	x = sl_experiment_find(strcmp(argv[optind], "inject") == 0
+				   ? "inject-syn-sent"
+				   : argv[optind]);
+	if (x == NULL || x->sweep_param == NULL) {
+		fprintf(stderr,
+			CMD ": '%s' has no timing parameter to sweep; these "
+			    "have:\n",
+			argv[optind]);
+		for (size_t i = 0; (x = sl_experiment_at(i)) != NULL; i++)
+			if (x->sweep_param)
+				fprintf(stderr, "  %s (%s)\n", x->name,
+					x->sweep_param);
+		return SL_EXIT_USAGE;
+	}
+	cfg->kind = x->sweep_kind;
+	if (cfg->kind == SL_SWEEP_INJECT) {
 		if (strcmp(state, "syn-sent") != 0) {
 			fprintf(stderr,
 				CMD " inject: only --state syn-sent has a "
@@ -175,12 +196,6 @@ parse(int argc, char **argv, struct sl_sweep_cfg *cfg, struct sl_outopts *oo,
 				state);
 			return SL_EXIT_USAGE;
 		}
-	} else if (strcmp(argv[optind], "simultaneous-open") != 0) {
-		fprintf(stderr,
-			CMD ": unknown scenario '%s'; simultaneous-open or "
-			    "inject\n",
-			argv[optind]);
-		return SL_EXIT_USAGE;
 	}
 	if (range == NULL) {
 		fputs(CMD ": --offset FROM:TO:STEP is required\n", stderr);

@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "catalogue.h"
 #include "inject_states.h"
 #include "peer.h"
 #include "runs.h"
@@ -163,6 +164,47 @@ test_run_verdict(void **state)
 	assert_true(sl_runs_matched(&s, &t));
 }
 
+/* Every entry runs on an engine that knows it; a swept option exists. */
+static void
+test_catalogue(void **state)
+{
+	const struct sl_experiment *x, *y;
+	size_t n = 0, sweeps = 0;
+
+	(void)state;
+	for (size_t i = 0; (x = sl_experiment_at(i)) != NULL; i++, n++) {
+		bool found = x->sweep_param == NULL;
+
+		for (size_t k = 0; k < i; k++)
+			assert_string_not_equal(sl_experiment_at(k)->name,
+						x->name);
+		assert_ptr_equal(sl_experiment_find(x->name), x);
+		if (x->engine != SL_X_INJECT)
+			assert_non_null(sl_scenario_find(x->scenario));
+		else
+			assert_true(sl_inj_state_parse(x->state) >= 0);
+		assert_true(x->summary != NULL ||
+			    sl_scenario_find(x->scenario) != NULL);
+		for (const struct sl_xparam *p = x->params; p->option; p++) {
+			assert_non_null(p->unit);
+			if (x->sweep_param &&
+			    strcmp(p->option, x->sweep_param) == 0) {
+				assert_string_equal(p->unit, "duration");
+				found = true;
+			}
+		}
+		assert_true(found);
+		sweeps += x->sweep_param != NULL;
+	}
+	/* every state of the injector is an entry, and both sweeps are */
+	assert_int_equal(n, 9);
+	assert_int_equal(sweeps, 2);
+	y = sl_experiment_find("inject-syn-sent");
+	assert_non_null(y);
+	assert_int_equal(y->sweep_kind, SL_SWEEP_INJECT);
+	assert_null(sl_experiment_find("inject"));
+}
+
 int
 main(void)
 {
@@ -173,6 +215,7 @@ main(void)
 	    cmocka_unit_test(test_wscale_defect_fact),
 	    cmocka_unit_test(test_peer_split),
 	    cmocka_unit_test(test_run_verdict),
+	    cmocka_unit_test(test_catalogue),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
