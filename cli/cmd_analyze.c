@@ -1,12 +1,10 @@
-/* \summary: synlab analyze: argument parsing and wiring of analyzer, reports and outputs */
-#include <getopt.h>
+/* \summary: synlab analyze: options, usage and exit codes (the work: analyze/pipeline.c) */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
 #include "analyze.h"
+#include "args.h"
 #include "cli.h"
 #include "pipeline.h"
 
@@ -27,88 +25,57 @@ static void
 usage(FILE *f)
 {
 	fputs(
-	    "usage: synlab analyze [--json|--brief] [--annotate OUT.pcapng] "
-	    "[--ladder OUT.svg]\n"
-	    "                      [--ascii] [--idle SECONDS] FILE...\n"
+	    "usage: synlab analyze [OUTPUT OPTIONS] [--idle SECONDS] FILE...\n"
 	    "\n"
 	    "Reads pcap or pcapng files (tcpdump, Wireshark, synlab), finds "
 	    "every TCP\n"
 	    "handshake, names its shape, replays both endpoints through the "
 	    "RFC 9293\n"
-	    "state machine and reports what breaks the rules.\n"
+	    "state machine and reports what breaks the rules.  Several files, "
+	    "or a\n"
+	    "pcapng with several interfaces, are vantages merged on one "
+	    "timeline.\n"
 	    "\n"
-	    "  --json             one JSON document on stdout instead of the "
-	    "text report\n"
-	    "  --brief            one line a handshake: id, shape, endpoints, "
-	    "verdict\n"
-	    "  --annotate OUT     write every packet to OUT (pcapng) with a "
-	    "comment on\n"
-	    "                     each handshake frame (Wireshark: "
-	    "frame.comment)\n"
-	    "  --ladder OUT.svg   draw the handshakes as SVG ladder diagrams\n"
-	    "  --ascii            plain ASCII ladders (default when not a "
-	    "terminal)\n"
-	    "  --utf8             box-drawing ladders even when not a "
-	    "terminal\n"
-	    "  --idle SECONDS     a handshake with no packet for this long "
-	    "(capture\n"
-	    "                     time) is finished (default 300)\n"
+	    "  --idle SECONDS   a handshake with no packet for this long "
+	    "(capture time)\n"
+	    "                   is finished (default 300)\n"
 	    "\n"
 	    "shapes: three-way simultaneous-open self-connect refused "
 	    "unanswered reset\n"
 	    "        incomplete\n"
 	    "exit status: 0 no violation, 1 violation found, 2 usage, 3 "
 	    "unreadable or\n"
-	    "             malformed input (the message names file and frame)\n",
+	    "             malformed input (the message names file and "
+	    "frame), or an\n"
+	    "             output that could not be written\n",
 	    f);
+	fputs(sl_args_output_usage, f);
 }
 
 int
 sl_cmd_analyze(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	    {"json", no_argument, NULL, 'j'},
-	    {"brief", no_argument, NULL, 'b'},
-	    {"annotate", required_argument, NULL, 'a'},
-	    {"ladder", required_argument, NULL, 'l'},
-	    {"ascii", no_argument, NULL, 'A'},
-	    {"utf8", no_argument, NULL, 'U'},
 	    {"idle", required_argument, NULL, 'i'},
 	    {"help", no_argument, NULL, 'h'},
+	    SL_ARGS_OUTPUT_LONGOPTS,
 	    {NULL, 0, NULL, 0},
 	};
-	struct sl_pipeline_cfg cfg = {0};
+	struct sl_outopts oo = {.ascii = -1};
+	struct sl_pipeline_cfg cfg;
 	struct sl_pipeline *p;
 	struct sl_tally t;
-	const char *annotate_out = NULL, *ladder_out = NULL;
 	char errbuf[SL_ERRBUF_SIZE];
-	bool json = false, brief = false;
-	int ascii = -1, c, i, nfiles, ret = SL_EXIT_OK, input_error = 0;
+	int c, i, nfiles, ret = SL_EXIT_OK, input_error = 0;
 	unsigned shown = 0;
 	double idle = 0;
 	char *end;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
+		if (sl_args_output(c, optarg, &oo))
+			continue;
 		switch (c) {
-		case 'j':
-			json = true;
-			break;
-		case 'b':
-			brief = true;
-			break;
-		case 'a':
-			annotate_out = optarg;
-			break;
-		case 'l':
-			ladder_out = optarg;
-			break;
-		case 'A':
-			ascii = 1;
-			break;
-		case 'U':
-			ascii = 0;
-			break;
 		case 'i':
 			idle = strtod(optarg, &end);
 			if (*end != '\0' || idle <= 0) {
@@ -134,16 +101,8 @@ sl_cmd_analyze(int argc, char **argv)
 		usage(stderr);
 		return SL_EXIT_USAGE;
 	}
-	if (ascii < 0)
-		ascii = !isatty(STDOUT_FILENO);
-
-	cfg.report = true;
-	cfg.fmt = json	  ? SL_REPORT_JSON
-		  : brief ? SL_REPORT_BRIEF
-			  : SL_REPORT_TEXT;
-	cfg.ascii = ascii;
-	cfg.annotate_path = annotate_out;
-	cfg.ladder_path = ladder_out;
+	sl_args_pipeline_cfg(&oo, &cfg);
+	cfg.annotate_per_input = false; /* one file, an interface per input */
 	cfg.idle_ns = (int64_t)(idle * 1e9);
 	cfg.on_problem = on_problem;
 	cfg.arg = &shown;

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "args.h"
@@ -69,8 +68,66 @@ parse_u32(const char *s, uint32_t *v)
 	return true;
 }
 
-int
-sl_cmd_inject(int argc, char **argv)
+struct inject_args {
+	const char *ifname, *src, *dst, *flags, *opts;
+	bool have_seq, have_ack, have_win;
+	uint32_t seq, ack, win, mss, ws, ttl;
+	int64_t at;
+};
+
+/* One option into a: 1 taken, 0 not this function's, -1 bad value. */
+static int
+inject_option(int c, const char *arg, struct inject_args *a)
+{
+	char errbuf[SL_ERRBUF_SIZE];
+
+	switch (c) {
+	case 'i':
+		a->ifname = arg;
+		return 1;
+	case 's':
+		a->src = arg;
+		return 1;
+	case 'd':
+		a->dst = arg;
+		return 1;
+	case 'f':
+		a->flags = arg;
+		return 1;
+	case 'o':
+		a->opts = arg;
+		return 1;
+	case 'q':
+		a->have_seq = true;
+		return parse_u32(arg, &a->seq) ? 1 : -1;
+	case 'a':
+		a->have_ack = true;
+		return parse_u32(arg, &a->ack) ? 1 : -1;
+	case 'w':
+		a->have_win = true;
+		return parse_u32(arg, &a->win) && a->win <= 65535 ? 1 : -1;
+	case 'm':
+		return parse_u32(arg, &a->mss) && a->mss <= 65535 ? 1 : -1;
+	case 'W':
+		return parse_u32(arg, &a->ws) && a->ws <= 14 ? 1 : -1;
+	case 'T':
+		return parse_u32(arg, &a->ttl) && a->ttl > 0 && a->ttl <= 255
+			   ? 1
+			   : -1;
+	case 't':
+		if (sl_parse_instant(arg, sl_now_real_ns(), &a->at, errbuf) ==
+		    SL_OK)
+			return 1;
+		fprintf(stderr, "synlab inject: --at %s\n", errbuf);
+		return -1;
+	default:
+		return 0;
+	}
+}
+
+/* SL_EXIT_OK to go on, -1 after --help, else the status. */
+static int
+inject_parse(int argc, char **argv, struct inject_args *a)
 {
 	static const struct option longopts[] = {
 	    {"interface", required_argument, NULL, 'i'},
@@ -88,141 +145,139 @@ sl_cmd_inject(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *ifname = NULL, *src = NULL, *dst = NULL, *flags = NULL;
-	const char *opts = NULL;
-	bool have_seq = false, have_ack = false, have_win = false;
-	uint32_t seq = 0, ack = 0, win = 64240, mss = 1460, ws = 7, ttl = 64;
-	int64_t at = 0;
-	struct sl_seg seg;
-	struct sl_seg_bytes b;
-	struct sl_inject_stamp st;
-	struct sl_injector *ij;
-	char errbuf[SL_ERRBUF_SIZE] = "", ob[48];
-	int c, fam2 = 0, rc;
+	int c, r;
 
-	memset(&seg, 0, sizeof seg);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'i':
-			ifname = optarg;
-			break;
-		case 's':
-			src = optarg;
-			break;
-		case 'd':
-			dst = optarg;
-			break;
-		case 'f':
-			flags = optarg;
-			break;
-		case 'q':
-			if (!parse_u32(optarg, &seq))
-				goto bad;
-			have_seq = true;
-			break;
-		case 'a':
-			if (!parse_u32(optarg, &ack))
-				goto bad;
-			have_ack = true;
-			break;
-		case 'w':
-			if (!parse_u32(optarg, &win) || win > 65535)
-				goto bad;
-			have_win = true;
-			break;
-		case 'm':
-			if (!parse_u32(optarg, &mss) || mss > 65535)
-				goto bad;
-			break;
-		case 'W':
-			if (!parse_u32(optarg, &ws) || ws > 14)
-				goto bad;
-			break;
-		case 'T':
-			if (!parse_u32(optarg, &ttl) || ttl == 0 || ttl > 255)
-				goto bad;
-			break;
-		case 'o':
-			opts = optarg;
-			break;
-		case 't':
-			if (sl_parse_instant(optarg, sl_now_real_ns(), &at,
-					     errbuf) != SL_OK) {
-				fprintf(stderr, "synlab inject: --at %s\n",
-					errbuf);
-				return SL_EXIT_USAGE;
-			}
-			break;
-		case 'h':
-			inject_usage(stdout);
-			return SL_EXIT_OK;
-		default:
-			inject_usage(stderr);
+		if ((r = inject_option(c, optarg, a)) > 0)
+			continue;
+		if (r < 0) {
+			fprintf(stderr, "synlab inject: bad value '%s'\n",
+				optarg);
 			return SL_EXIT_USAGE;
 		}
+		inject_usage(c == 'h' ? stdout : stderr);
+		return c == 'h' ? -1 : SL_EXIT_USAGE;
 	}
 	if (optind != argc) {
 		fprintf(stderr, "synlab inject: unexpected argument '%s'\n",
 			argv[optind]);
 		return SL_EXIT_USAGE;
 	}
-	if (ifname == NULL) {
+	if (a->ifname == NULL) {
 		fputs("synlab inject: refusing to send without --interface: "
 		      "name the interface the segment must leave by (inside "
 		      "a sandbox, use `synlab run inject`)\n",
 		      stderr);
 		return SL_EXIT_USAGE;
 	}
-	if (src == NULL || dst == NULL || flags == NULL || !have_seq) {
+	if (a->src == NULL || a->dst == NULL || a->flags == NULL ||
+	    !a->have_seq) {
 		fputs("synlab inject: --src, --dst, --flags and --seq are "
 		      "required\n",
 		      stderr);
 		inject_usage(stderr);
 		return SL_EXIT_USAGE;
 	}
-	if (sl_inject_parse_endpoint(src, &seg.family, seg.src, &seg.sport) ||
-	    sl_inject_parse_endpoint(dst, &fam2, seg.dst, &seg.dport) ||
-	    fam2 != seg.family) {
+	return SL_EXIT_OK;
+}
+
+/* The segment the arguments describe; SL_EXIT_OK or the usage status. */
+static int
+inject_segment(const struct inject_args *a, struct sl_seg *seg)
+{
+	int fam2 = 0;
+
+	memset(seg, 0, sizeof *seg);
+	if (sl_inject_parse_endpoint(a->src, &seg->family, seg->src,
+				     &seg->sport) ||
+	    sl_inject_parse_endpoint(a->dst, &fam2, seg->dst, &seg->dport) ||
+	    fam2 != seg->family) {
 		fprintf(stderr,
 			"synlab inject: --src/--dst want ADDR:PORT of "
 			"one family, not '%s' / '%s'\n",
-			src, dst);
+			a->src, a->dst);
 		return SL_EXIT_USAGE;
 	}
-	if (sl_inject_parse_flags(flags, &seg.flags) != SL_OK) {
+	if (sl_inject_parse_flags(a->flags, &seg->flags) != SL_OK) {
 		fprintf(stderr,
 			"synlab inject: --flags wants letters of "
 			"SAFRP, not '%s'\n",
-			flags);
+			a->flags);
 		return SL_EXIT_USAGE;
 	}
-	if (opts == NULL)
-		seg.opts = seg.flags & SL_TH_SYN ? SL_OPT_ALL : 0;
-	else if (sl_inject_parse_opts(opts, &seg.opts) != SL_OK) {
+	if (a->opts == NULL)
+		seg->opts = seg->flags & SL_TH_SYN ? SL_OPT_ALL : 0;
+	else if (sl_inject_parse_opts(a->opts, &seg->opts) != SL_OK) {
 		fprintf(stderr,
 			"synlab inject: --options wants "
 			"mss,sack,ts,ws, all or none, not '%s'\n",
-			opts);
+			a->opts);
 		return SL_EXIT_USAGE;
 	}
-	if (have_ack && !(seg.flags & SL_TH_ACK))
+	if (a->have_ack && !(seg->flags & SL_TH_ACK))
 		fputs("synlab inject: note: --ack given without the A flag; "
 		      "the field is sent anyway\n",
 		      stderr);
-	seg.seq = seq;
-	seg.ack = ack;
-	seg.win = (uint16_t)(have_win ? win : seg.flags & SL_TH_RST ? 0 : win);
-	seg.mss = (uint16_t)mss;
-	seg.wscale = (uint8_t)ws;
-	seg.ttl = (uint8_t)ttl;
-	seg.tsval = (uint32_t)(sl_now_mono_ns() / 1000000);
-	if (if_nametoindex(ifname) == 0) {
+	seg->seq = a->seq;
+	seg->ack = a->ack;
+	seg->win = (uint16_t)(a->have_win	       ? a->win
+			      : seg->flags & SL_TH_RST ? 0
+						       : a->win);
+	seg->mss = (uint16_t)a->mss;
+	seg->wscale = (uint8_t)a->ws;
+	seg->ttl = (uint8_t)a->ttl;
+	seg->tsval = (uint32_t)(sl_now_mono_ns() / 1000000);
+	return SL_EXIT_OK;
+}
+
+static void
+print_sent(const struct inject_args *a, const struct sl_seg *seg,
+	   const struct sl_seg_bytes *b, const struct sl_inject_stamp *st)
+{
+	char ob[48];
+
+	printf("sent %s %s > %s seq %u ack %u win %u options %s (%zu bytes) "
+	       "on %s\n",
+	       a->flags, a->src, a->dst, seg->seq, seg->ack, seg->win,
+	       sl_inject_opts_str(seg->opts, ob, sizeof ob), b->len, a->ifname);
+	if (a->at > 0)
+		printf("scheduled %lld.%09lld, sent %lld.%09lld (%.1f us "
+		       "late), send call %.1f us\n",
+		       (long long)(a->at / 1000000000),
+		       (long long)(a->at % 1000000000),
+		       (long long)(st->before / 1000000000),
+		       (long long)(st->before % 1000000000),
+		       (double)(st->before - a->at) / 1e3,
+		       (double)(st->after - st->before) / 1e3);
+	else
+		printf("sent %lld.%09lld, send call %.1f us\n",
+		       (long long)(st->before / 1000000000),
+		       (long long)(st->before % 1000000000),
+		       (double)(st->after - st->before) / 1e3);
+}
+
+int
+sl_cmd_inject(int argc, char **argv)
+{
+	struct inject_args a = {.win = 64240, .mss = 1460, .ws = 7, .ttl = 64};
+	struct sl_seg seg;
+	struct sl_seg_bytes b;
+	struct sl_inject_stamp st;
+	struct sl_injector *ij;
+	char errbuf[SL_ERRBUF_SIZE] = "";
+	int ret, rc;
+
+	if ((ret = inject_parse(argc, argv, &a)) != SL_EXIT_OK)
+		return ret < 0 ? SL_EXIT_OK : ret;
+	if ((ret = inject_segment(&a, &seg)) != SL_EXIT_OK)
+		return ret;
+	if (if_nametoindex(a.ifname) == 0) {
 		fprintf(stderr, "synlab inject: %s: no such interface\n",
-			ifname);
+			a.ifname);
 		return SL_EXIT_ENV;
 	}
-	ij = sl_injector_open(seg.family, ifname, errbuf);
+	ij = sl_injector_open(seg.family, a.ifname, errbuf);
 	if (ij == NULL) {
 		fprintf(stderr, "synlab inject: %s%s\n", errbuf,
 			geteuid() ? " (needs root: CAP_NET_RAW)" : "");
@@ -233,34 +288,14 @@ sl_cmd_inject(int argc, char **argv)
 		sl_injector_close(ij);
 		return SL_EXIT_USAGE;
 	}
-	rc = sl_injector_send_at(ij, &b, at, &st, errbuf);
+	rc = sl_injector_send_at(ij, &b, a.at, &st, errbuf);
 	sl_injector_close(ij);
 	if (rc != SL_OK) {
 		fprintf(stderr, "synlab inject: %s\n", errbuf);
 		return SL_EXIT_ENV;
 	}
-	printf("sent %s %s > %s seq %u ack %u win %u options %s (%zu bytes) "
-	       "on %s\n",
-	       flags, src, dst, seg.seq, seg.ack, seg.win,
-	       sl_inject_opts_str(seg.opts, ob, sizeof ob), b.len, ifname);
-	if (at > 0)
-		printf("scheduled %lld.%09lld, sent %lld.%09lld (%.1f us "
-		       "late), send call %.1f us\n",
-		       (long long)(at / 1000000000),
-		       (long long)(at % 1000000000),
-		       (long long)(st.before / 1000000000),
-		       (long long)(st.before % 1000000000),
-		       (double)(st.before - at) / 1e3,
-		       (double)(st.after - st.before) / 1e3);
-	else
-		printf("sent %lld.%09lld, send call %.1f us\n",
-		       (long long)(st.before / 1000000000),
-		       (long long)(st.before % 1000000000),
-		       (double)(st.after - st.before) / 1e3);
+	print_sent(&a, &seg, &b, &st);
 	return SL_EXIT_OK;
-bad:
-	fprintf(stderr, "synlab inject: bad value '%s'\n", optarg);
-	return SL_EXIT_USAGE;
 }
 
 /* ---- synlab run inject ---- */
@@ -403,53 +438,6 @@ run_inject_parse(int argc, char **argv, struct sl_injstate *x,
 	return SL_EXIT_OK;
 }
 
-/* The heading, the analysis, the annotated pcapng.  0 or SL_EIO. */
-static int
-run_inject_report(struct sl_injstate *x, struct sl_pipeline *p, bool json,
-		  struct sl_tally *t, char *errbuf)
-{
-	struct sl_events *ev = sl_lab_events(x->lab);
-	FILE *out = sl_pipeline_stream(p);
-	char *shb = NULL, *ij, *ej;
-	struct utsname u;
-	size_t shblen = 0;
-	FILE *shbf;
-	int rc;
-
-	if (uname(&u) != 0)
-		snprintf(u.release, sizeof u.release, "unknown");
-	if (!json) {
-		fprintf(out, "synlab run inject --state %s%s: Linux %s\n",
-			sl_inj_state_name(x->o.state),
-			sl_lab_family(x->lab) == 6 ? " -6" : "", u.release);
-		fputs(x->facts, out);
-		fputs("socket calls and injections (time from the first):\n",
-		      out);
-		sl_events_write(out, ev, NULL, 0, -1, "  ");
-		fprintf(out, "answer: %s: %s\n\n",
-			x->ok ? "as expected" : "UNEXPECTED", x->why);
-	}
-	if ((shbf = open_memstream(&shb, &shblen)) != NULL) {
-		fprintf(shbf,
-			"synlab run inject --state %s | Linux %s | %s: %s\n%s",
-			sl_inj_state_name(x->o.state), u.release,
-			x->ok ? "as expected" : "unexpected", x->why, x->facts);
-		fclose(shbf);
-		sl_pipeline_set_section(p, shb);
-		free(shb);
-	}
-	ij = sl_injstate_json(x, u.release);
-	ej = sl_events_json(ev, 0);
-	sl_pipeline_add_member(p, "inject", ij);
-	sl_pipeline_add_member(p, "events", ej);
-	free(ij);
-	free(ej);
-	rc = sl_feed_recorder(p, sl_lab_recorder(x->lab), ev, NULL, 0, errbuf);
-	if (rc == SL_OK)
-		rc = sl_pipeline_finish(p, t, errbuf);
-	return rc;
-}
-
 int
 sl_cmd_run_inject(int argc, char **argv)
 {
@@ -491,7 +479,7 @@ sl_cmd_run_inject(int argc, char **argv)
 	} else if (rc != SL_OK) {
 		fprintf(stderr, RCMD ": %s\n", errbuf);
 		ret = SL_EXIT_ENV;
-	} else if (run_inject_report(&x, p, oo.json, &t, errbuf) != SL_OK) {
+	} else if (sl_injstate_report(&x, p, !oo.json, &t, errbuf) != SL_OK) {
 		fprintf(stderr, RCMD ": %s\n", errbuf);
 		ret = SL_EXIT_INPUT;
 	} else {

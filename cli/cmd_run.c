@@ -2,13 +2,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "args.h"
 #include "catalogue.h"
 #include "cli.h"
-#include "livefeed.h"
 #include "priv.h"
 #include "run_peer.h"
 #include "runs.h"
@@ -250,85 +248,6 @@ parse(int argc, char **argv, struct run_args *a)
 	return SL_EXIT_OK;
 }
 
-/* The text heading: what ran, the facts, the socket calls. */
-static void
-heading(FILE *out, const struct sl_runs *rs, const char *kernel)
-{
-	const struct sl_scn_result *res = &rs->keep;
-	struct sl_evref refs[2];
-	size_t nrefs = sl_runs_refs(res, refs);
-
-	fprintf(out, "synlab run %s%s: Linux %s%s\n", rs->s->name,
-		rs->o.family == 6 ? " -6" : "", kernel,
-		res->interrupted ? " (INTERRUPTED: what was captured until "
-				   "Ctrl-C)"
-				 : "");
-	fputs(res->facts, out);
-	fputs("socket calls (time from the first call; A, B: hosts):\n", out);
-	sl_events_write(out, res->events, refs, nrefs, -1, "  ");
-	fputc('\n', out);
-}
-
-/* Section comment: scenario, kernel, verdict and the timeline. */
-static void
-section(struct sl_pipeline *p, const struct sl_runs *rs, const char *kernel)
-{
-	const struct sl_scn_result *res = &rs->keep;
-	struct sl_evref refs[2];
-	size_t nrefs = sl_runs_refs(res, refs), len = 0;
-	char *shb = NULL;
-	FILE *f = open_memstream(&shb, &len);
-
-	if (f == NULL)
-		return;
-	if (res->interrupted)
-		fprintf(f,
-			"synlab run %s%s | Linux %s | INTERRUPTED (Ctrl-C): "
-			"the packets captured until then\n",
-			rs->s->name, rs->o.family == 6 ? " -6" : "", kernel);
-	else
-		fprintf(f,
-			"synlab run %s%s | Linux %s | expected %s: %s (%u of "
-			"%u runs)\n",
-			rs->s->name, rs->o.family == 6 ? " -6" : "", kernel,
-			sl_shape_name(rs->s->expect),
-			sl_runs_verdict_ok(rs) ? "ok" : "not produced", rs->ok,
-			rs->runs);
-	fputs(res->facts, f);
-	sl_events_write(f, res->events, refs, nrefs, 0, "");
-	fclose(f);
-	sl_pipeline_set_section(p, shb);
-	free(shb);
-}
-
-/* The full report of the kept run.  0 or SL_EIO (errbuf). */
-static int
-report(struct sl_pipeline *p, const struct sl_runs *rs, bool json, char *errbuf)
-{
-	const struct sl_scn_result *res = &rs->keep;
-	struct sl_evref refs[2];
-	size_t nrefs = sl_runs_refs(res, refs);
-	struct utsname u;
-	char *sj, *ej;
-	int rc;
-
-	if (uname(&u) != 0)
-		snprintf(u.release, sizeof u.release, "unknown");
-	if (!json)
-		heading(sl_pipeline_stream(p), rs, u.release);
-	sj = sl_runs_json(rs, u.release);
-	ej = sl_events_json(res->events, 0);
-	sl_pipeline_add_member(p, "scenario", sj);
-	sl_pipeline_add_member(p, "events", ej);
-	free(sj);
-	free(ej);
-	section(p, rs, u.release);
-	rc = sl_feed_recorder(p, res->rec, res->events, refs, nrefs, errbuf);
-	if (rc == SL_OK)
-		rc = sl_pipeline_finish(p, NULL, errbuf);
-	return rc;
-}
-
 /* One line per run on stderr when there are several. */
 static void
 run_line(const struct sl_runs *rs, const struct sl_scn_result *res, bool m,
@@ -378,26 +297,6 @@ run_loop(struct sl_runs *rs, unsigned long count, bool json, char *errbuf)
 		(void)sl_runs_add(rs, &res, &t);
 	}
 	return SL_OK;
-}
-
-/* The last lines of the text report: how many runs matched. */
-static void
-summary(const struct sl_runs *rs)
-{
-	bool det = sl_scenario_deterministic(rs->s, &rs->o);
-
-	printf("%s: expected %s in %u of %u run%s%s\n", rs->s->name,
-	       sl_shape_name(rs->s->expect), rs->ok, rs->runs,
-	       rs->runs == 1 ? "" : "s",
-	       det ? "" : " (an experiment: other outcomes are results)");
-	if (rs->ok < rs->runs) {
-		fputs("shapes seen:", stdout);
-		for (unsigned sh = 0; sh < SL_SHAPE__COUNT; sh++)
-			if (rs->shape_runs[sh])
-				printf(" %s in %u", sl_shape_name(sh),
-				       rs->shape_runs[sh]);
-		putchar('\n');
-	}
 }
 
 /* Checks the combination of options; 0 or the usage status. */
@@ -465,13 +364,13 @@ run_sandbox(struct run_args *a, const struct sl_scenario *s)
 		ret = SL_EXIT_ENV;
 	}
 	if ((rc == SL_OK || rc == SL_EINTR) && rs.have_keep) {
-		if (report(p, &rs, a->oo.json, errbuf) != SL_OK) {
+		if (sl_runs_report(&rs, p, !a->oo.json, errbuf) != SL_OK) {
 			fprintf(stderr, CMD ": %s\n", errbuf);
 			ret = rc == SL_EINTR ? SL_EXIT_INTR : SL_EXIT_INPUT;
 		} else if (!a->oo.json) {
 			putchar('\n');
 			sl_args_print_written(stdout, p);
-			summary(&rs);
+			sl_runs_summary(&rs, stdout);
 		}
 	}
 	if (ret == SL_EXIT_OK &&

@@ -4,9 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 
 #include "events.h"
 #include "inject.h"
+#include "livefeed.h"
 #include "report.h"
 
 void
@@ -217,4 +219,50 @@ sl_injstate_json(const struct sl_injstate *st, const char *kernel)
 		r->answers[2]);
 	fclose(f);
 	return buf;
+}
+
+int
+sl_injstate_report(struct sl_injstate *x, struct sl_pipeline *p, bool text,
+		   struct sl_tally *t, char *errbuf)
+{
+	struct sl_events *ev = sl_lab_events(x->lab);
+	FILE *out = sl_pipeline_stream(p);
+	char *shb = NULL, *ij, *ej;
+	struct utsname u;
+	size_t shblen = 0;
+	FILE *shbf;
+	int rc;
+
+	if (uname(&u) != 0)
+		snprintf(u.release, sizeof u.release, "unknown");
+	if (text) {
+		fprintf(out, "synlab run inject --state %s%s: Linux %s\n",
+			sl_inj_state_name(x->o.state),
+			sl_lab_family(x->lab) == 6 ? " -6" : "", u.release);
+		fputs(x->facts, out);
+		fputs("socket calls and injections (time from the first):\n",
+		      out);
+		sl_events_write(out, ev, NULL, 0, -1, "  ");
+		fprintf(out, "answer: %s: %s\n\n",
+			x->ok ? "as expected" : "UNEXPECTED", x->why);
+	}
+	if ((shbf = open_memstream(&shb, &shblen)) != NULL) {
+		fprintf(shbf,
+			"synlab run inject --state %s | Linux %s | %s: %s\n%s",
+			sl_inj_state_name(x->o.state), u.release,
+			x->ok ? "as expected" : "unexpected", x->why, x->facts);
+		fclose(shbf);
+		sl_pipeline_set_section(p, shb);
+		free(shb);
+	}
+	ij = sl_injstate_json(x, u.release);
+	ej = sl_events_json(ev, 0);
+	sl_pipeline_add_member(p, "inject", ij);
+	sl_pipeline_add_member(p, "events", ej);
+	free(ij);
+	free(ej);
+	rc = sl_feed_recorder(p, sl_lab_recorder(x->lab), ev, NULL, 0, errbuf);
+	if (rc == SL_OK)
+		rc = sl_pipeline_finish(p, t, errbuf);
+	return rc;
 }

@@ -8,6 +8,7 @@
 
 #include "inject_scenario.h"
 #include "lab.h"
+#include "pipeline.h"
 
 /* One run of the entry: its options, what happened, the verdict. */
 struct sl_injstate {
@@ -54,5 +55,14 @@ const char *sl_tcp_state_name(unsigned s);
 
 /* The JSON "inject" member (malloc'd). */
 char *sl_injstate_json(const struct sl_injstate *x, const char *kernel);
+
+/*
+ * The report of a run through p: the heading (text: what ran, the facts,
+ * the socket calls, the answer) on p's stream, the "inject" and "events"
+ * members, the section comment, the lab's captures with the events as
+ * frame comments; finishes p, t gets the tally.  0 or SL_E* + errbuf.
+ */
+int sl_injstate_report(struct sl_injstate *x, struct sl_pipeline *p, bool text,
+		       struct sl_tally *t, char *errbuf);
 
 #endif /* SL_INJECT_STATES_H */

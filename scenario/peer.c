@@ -2,6 +2,7 @@
 #include "peer.h"
 
 #include <stdlib.h>
+#include <sys/utsname.h>
 #include <string.h>
 
 #include "events.h"
@@ -158,4 +159,103 @@ sl_peer_json(const struct sl_remote_opts *o, const struct sl_remote_result *res,
 		return sl_xstrdup("{}");
 	}
 	return buf;
+}
+
+static size_t
+make_refs(const struct sl_remote_result *res, struct sl_evref *refs)
+{
+	size_t n = 0;
+
+	if (res->t_our_syn) {
+		refs[n].what = "our SYN left";
+		refs[n++].ts_ns = res->t_our_syn;
+	}
+	if (res->t_peer_syn) {
+		refs[n].what = "the peer's SYN arrived";
+		refs[n++].ts_ns = res->t_peer_syn;
+	}
+	return n;
+}
+
+/* The text heading: what ran, the facts, the socket calls. */
+static void
+heading(FILE *out, const struct sl_remote_opts *o,
+	const struct sl_remote_result *res, const char *kernel)
+{
+	struct sl_evref refs[2];
+	size_t nrefs = make_refs(res, refs);
+
+	fprintf(out, "synlab run simultaneous-open --peer %s: Linux %s\n",
+		o->peer, kernel);
+	fputs(res->facts, out);
+	fputs("socket calls (L: this host):\n", out);
+	sl_events_write(out, res->events, refs, nrefs, -1, "  ");
+	fputc('\n', out);
+}
+
+/* Section comment (what was run, the clock, the timeline) and members. */
+static void
+annotations(struct sl_pipeline *p, const struct sl_remote_opts *o,
+	    const struct sl_remote_result *res, const char *kernel)
+{
+	struct sl_evref refs[2];
+	size_t nrefs = make_refs(res, refs), len = 0;
+	char *shb = NULL, line[512], *cj = NULL, *ej;
+	FILE *f;
+
+	for (size_t i = 0; i < sl_events_count(res->events); i++) {
+		const struct sl_event *e = sl_events_get(res->events, i);
+
+		memcpy(line, "synlab event: ", 14);
+		sl_event_text(e, refs, nrefs, 0, line + 14, sizeof line - 14);
+		sl_pipeline_comment_at(p, 0, e->ts_ns, line);
+	}
+	if ((f = open_memstream(&shb, &len)) != NULL) {
+		fprintf(f,
+			"synlab run simultaneous-open --peer %s | Linux %s | "
+			"%s\n",
+			o->peer, kernel,
+			res->connected ? "connected" : "not connected");
+		fputs(res->facts, f);
+		sl_events_write(f, res->events, refs, nrefs, 0, "");
+		fclose(f);
+		sl_pipeline_set_section(p, shb);
+		free(shb);
+	}
+	if ((f = open_memstream(&cj, &len)) != NULL) {
+		sl_peer_clock_json(f, &res->clock_before);
+		fclose(f);
+	}
+	ej = sl_events_json(res->events, 0);
+	sl_pipeline_add_member(p, "clock", cj ? cj : "null");
+	sl_pipeline_add_member(p, "events", ej);
+	free(cj);
+	free(ej);
+}
+
+int
+sl_peer_report(struct sl_pipeline *p, const struct sl_remote_opts *o,
+	       const struct sl_remote_result *res, const char *raw, bool text,
+	       struct sl_tally *t, char *errbuf)
+{
+	struct utsname u;
+	char label[40], *sj;
+	int rc;
+
+	if (uname(&u) != 0)
+		snprintf(u.release, sizeof u.release, "unknown");
+	snprintf(label, sizeof label, "L:%s", res->ifname);
+	if (text)
+		heading(sl_pipeline_stream(p), o, res, u.release);
+	(void)sl_pipeline_add_file(p, raw, label);
+	annotations(p, o, res, u.release);
+	rc = sl_pipeline_feed_file(p, 0, errbuf);
+	/* The "scenario" member is made from the tally: end the input first. */
+	(void)sl_pipeline_end_input(p, t);
+	sj = sl_peer_json(o, res, t, u.release);
+	sl_pipeline_add_member(p, "scenario", sj);
+	free(sj);
+	if (sl_pipeline_finish(p, t, errbuf) != SL_OK)
+		return SL_EIO;
+	return rc;
 }

@@ -33,4 +33,15 @@ char *sl_peer_json(const struct sl_remote_opts *o,
 		   const struct sl_remote_result *res, const struct sl_tally *t,
 		   const char *kernel);
 
+/*
+ * The report of one host's run through p: the heading (text) on p's
+ * stream, the raw capture (a pcap file at raw, shown as "L:IFNAME") with
+ * the socket events as frame comments, the "scenario", "clock" and
+ * "events" members; finishes p, t gets the tally.  0, SL_EIO (an output
+ * failed) or the capture's read error, with errbuf.
+ */
+int sl_peer_report(struct sl_pipeline *p, const struct sl_remote_opts *o,
+		   const struct sl_remote_result *res, const char *raw,
+		   bool text, struct sl_tally *t, char *errbuf);
+
 #endif /* SL_PEER_H */

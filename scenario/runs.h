@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "events.h"
 #include "pipeline.h"
@@ -47,6 +48,18 @@ size_t sl_runs_refs(const struct sl_scn_result *res, struct sl_evref *refs);
 
 /* JSON "scenario" member of the kept run (malloc'd). */
 char *sl_runs_json(const struct sl_runs *rs, const char *kernel);
+
+/*
+ * The full report of the kept run through p: the heading (text: what
+ * ran, the facts, the socket calls) on p's stream, the "scenario" and
+ * "events" members, the section comment, the captures with the events as
+ * frame comments; finishes p.  0 or SL_EIO (errbuf).
+ */
+int sl_runs_report(const struct sl_runs *rs, struct sl_pipeline *p, bool text,
+		   char *errbuf);
+
+/* The last lines of the text report: how many runs matched, to f. */
+void sl_runs_summary(const struct sl_runs *rs, FILE *f);
 
 void sl_runs_free(struct sl_runs *rs);
 
