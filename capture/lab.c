@@ -161,17 +161,81 @@ lab_sockaddr(const struct sl_lab *lab, int host, uint16_t port,
 	return sl_sockaddr_make(lab->family, a, port, ss);
 }
 
+void
+sl_simopen_connect(const int fd[2], const struct sockaddr_storage peer[2],
+		   socklen_t alen, const int64_t t[2], struct sl_events *ev,
+		   struct sl_simopen_run *r)
+{
+	static const char *const label[2] = {"a", "b"};
+	struct sched_param rt = {1}, other = {0};
+	unsigned first = t[1] < t[0];
+	bool fifo = false;
+	char s[64];
+
+	if (sched_getscheduler(0) == SCHED_OTHER &&
+	    sched_setscheduler(0, SCHED_FIFO, &rt) == 0)
+		fifo = true;
+	for (unsigned k = 0; k < 2; k++) {
+		unsigned h = k == 0 ? first : !first;
+		int rc, err;
+
+		(void)sl_sleep_until(CLOCK_MONOTONIC, t[h], NULL);
+		r->t_connect[h] = sl_now_real_ns();
+		rc = connect(fd[h], (const struct sockaddr *)&peer[h], alen);
+		err = rc == 0 ? 0 : errno;
+		r->err[h] = rc == 0 ? 0 : err == EINPROGRESS ? -1 : err;
+		if (ev != NULL)
+			sl_events_add_at(
+			    ev, r->t_connect[h], (char)('A' + h), label[h],
+			    "connect", rc, err, "to %s",
+			    sl_sockaddr_str((const struct sockaddr *)&peer[h],
+					    s, sizeof s));
+	}
+	if (fifo)
+		(void)sched_setscheduler(0, SCHED_OTHER, &other);
+}
+
+int
+sl_simopen_wait(const int fd[2], int64_t deadline, struct sl_events *ev,
+		struct sl_simopen_run *r, volatile const int *stop)
+{
+	static const char *const label[2] = {"a", "b"};
+	bool done[2] = {r->err[0] != -1, r->err[1] != -1};
+
+	while (!(done[0] && done[1]) && sl_now_mono_ns() < deadline &&
+	       !(stop && *stop)) {
+		struct pollfd p[2] = {{done[0] ? -1 : fd[0], POLLOUT, 0},
+				      {done[1] ? -1 : fd[1], POLLOUT, 0}};
+
+		if (poll(p, 2, 5) <= 0)
+			continue;
+		for (int h = 0; h < 2; h++) {
+			int err = 0;
+			socklen_t el = sizeof err;
+
+			if (done[h] || !p[h].revents)
+				continue;
+			(void)getsockopt(fd[h], SOL_SOCKET, SO_ERROR, &err,
+					 &el);
+			r->err[h] = err;
+			done[h] = true;
+			if (ev != NULL)
+				sl_events_add(ev, (char)('A' + h), label[h],
+					      "connect-done", err ? -1 : 0, err,
+					      NULL);
+		}
+	}
+	return stop && *stop ? SL_EINTR : SL_OK;
+}
+
 int
 sl_lab_simopen(struct sl_lab *lab, uint16_t port, int64_t offset_ns,
 	       struct sl_simopen_run *r, volatile const int *stop, char *errbuf)
 {
 	struct sockaddr_storage self[2], peer[2];
 	socklen_t alen = 0;
-	int fd[2] = {-1, -1}, done[2] = {0, 0}, rc = SL_OK, one = 1;
-	int64_t t0, t[2], deadline, start = sl_now_mono_ns();
-	unsigned first;
-	struct sched_param rt = {1}, other = {0};
-	bool fifo = false;
+	int fd[2] = {-1, -1}, rc = SL_OK, one = 1;
+	int64_t t[2], start = sl_now_mono_ns();
 
 	memset(r, 0, sizeof *r);
 	r->err[0] = r->err[1] = -1;
@@ -193,52 +257,12 @@ sl_lab_simopen(struct sl_lab *lab, uint16_t port, int64_t offset_ns,
 		}
 	}
 	/* A 1 ms lead so that neither call waits on the other's setup. */
-	t0 = sl_now_mono_ns() + 1000000;
-	t[0] = t0 + (offset_ns < 0 ? -offset_ns : 0);
+	t[0] = sl_now_mono_ns() + 1000000 + (offset_ns < 0 ? -offset_ns : 0);
 	t[1] = t[0] + offset_ns;
-	first = t[1] < t[0];
-	/*
-	 * SCHED_FIFO (root) for the two timed connect() calls, so that a busy
-	 * neighbour on the CPU cannot shift them by a scheduler slice; back
-	 * to SCHED_OTHER right after.
-	 */
-	if (sched_getscheduler(0) == SCHED_OTHER &&
-	    sched_setscheduler(0, SCHED_FIFO, &rt) == 0)
-		fifo = true;
-	for (unsigned k = 0; k < 2; k++) {
-		unsigned h = k == 0 ? first : !first;
-
-		(void)sl_sleep_until(CLOCK_MONOTONIC, t[h], NULL);
-		r->t_connect[h] = sl_now_real_ns();
-		if (connect(fd[h], (struct sockaddr *)&peer[h], alen) == 0)
-			r->err[h] = 0, done[h] = 1;
-		else if (errno != EINPROGRESS)
-			r->err[h] = errno, done[h] = 1;
-	}
-	if (fifo)
-		(void)sched_setscheduler(0, SCHED_OTHER, &other);
-	deadline = sl_now_mono_ns() + 3000000000LL + 4 * lab->delay_ns;
-	while (!(done[0] && done[1]) && sl_now_mono_ns() < deadline &&
-	       !(stop && *stop)) {
-		struct pollfd p[2] = {{done[0] ? -1 : fd[0], POLLOUT, 0},
-				      {done[1] ? -1 : fd[1], POLLOUT, 0}};
-
-		if (poll(p, 2, 5) <= 0)
-			continue;
-		for (int h = 0; h < 2; h++) {
-			int err = 0;
-			socklen_t el = sizeof err;
-
-			if (done[h] || !p[h].revents)
-				continue;
-			(void)getsockopt(fd[h], SOL_SOCKET, SO_ERROR, &err,
-					 &el);
-			r->err[h] = err;
-			done[h] = 1;
-		}
-	}
-	if (stop && *stop)
-		rc = SL_EINTR;
+	sl_simopen_connect(fd, peer, alen, t, NULL, r);
+	rc = sl_simopen_wait(
+	    fd, sl_now_mono_ns() + 3000000000LL + 4 * lab->delay_ns, NULL, r,
+	    stop);
 out:
 	for (int h = 0; h < 2; h++)
 		if (fd[h] >= 0)

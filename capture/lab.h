@@ -21,6 +21,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "common.h"
 #include "events.h"
@@ -79,6 +80,27 @@ struct sl_simopen_run {
 	int64_t t_connect[2]; /* CLOCK_REALTIME of each connect() call */
 	int64_t duration_ns;
 };
+
+/*
+ * The one simultaneous open's timed core, shared by `synlab run
+ * simultaneous-open` (capture/scenario.c) and the sweep: connect() fd[h]
+ * (h 0: A, 1: B) to peer[h] at CLOCK_MONOTONIC instant t[h], in time
+ * order (0: at once), under SCHED_FIFO when allowed so that a busy CPU
+ * cannot shift a call by a scheduler slice.  r gets each call's
+ * CLOCK_REALTIME instant and result (-1: pending).  ev (may be NULL): a
+ * "connect" event per call, sockets "a" and "b".
+ */
+void sl_simopen_connect(const int fd[2], const struct sockaddr_storage peer[2],
+			socklen_t alen, const int64_t t[2],
+			struct sl_events *ev, struct sl_simopen_run *r);
+
+/*
+ * Waits until both connect() calls completed (or failed) or until the
+ * CLOCK_MONOTONIC deadline; ev (may be NULL): a "connect-done" event
+ * each.  0, or SL_EINTR when *stop (may be NULL) was set.
+ */
+int sl_simopen_wait(const int fd[2], int64_t deadline, struct sl_events *ev,
+		    struct sl_simopen_run *r, volatile const int *stop);
 
 /*
  * A and B each bind port and connect to the other; B's connect() is

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lab.h"
 #include "par.h"
 #include "peek.h"
 #include "sandbox.h"
@@ -189,15 +190,18 @@ run_simopen(struct sl_scn_ctx *c, char *errbuf)
 	static const char *const label[2] = {"a", "b"};
 	const struct sl_scn_opts *o = c->o;
 	union sa_any self[2], peer[2];
+	struct sockaddr_storage to[2];
+	struct sl_simopen_run r;
 	socklen_t alen = 0;
-	int fd[2] = {-1, -1}, done[2] = {0, 0}, rc = SL_OK;
-	int64_t deadline;
+	int fd[2] = {-1, -1}, rc = SL_OK;
+	int64_t t[2] = {0, 0}; /* gate: both at once */
 
+	memset(&r, 0, sizeof r);
+	r.err[0] = r.err[1] = -1;
 	for (unsigned h = 0; h < 2; h++) {
 		alen = mkaddr(&self[h], o->family, (int)h, PORT_SIMOPEN);
 		mkaddr(&peer[h], o->family, (int)!h, PORT_SIMOPEN);
-	}
-	for (unsigned h = 0; h < 2; h++) {
+		to[h] = peer[h].ss;
 		fd[h] = ev_socket(c, h, label[h], SOCK_NONBLOCK);
 		if (fd[h] < 0 ||
 		    ev_bind(c, h, label[h], fd[h], &self[h], alen)) {
@@ -209,17 +213,23 @@ run_simopen(struct sl_scn_ctx *c, char *errbuf)
 	}
 	sl_wire_set_delay(c->w, SL_WIRE_AB, o->delay_ns);
 	sl_wire_set_delay(c->w, SL_WIRE_BA, o->delay_ns);
-	if (!o->has_offset) {
-		int64_t at;
-
+	if (o->has_offset) {
+		fact(c,
+		     "mode: offset, B's connect() %+.3f ms after A's, "
+		     "one-way delay %.3f ms",
+		     (double)o->offset_ns / 1e6, (double)o->delay_ns / 1e6);
+		t[0] = sl_now_mono_ns() + 1000000 +
+		       (o->offset_ns < 0 ? -o->offset_ns : 0);
+		t[1] = t[0] + o->offset_ns;
+		sl_simopen_connect(fd, to, alen, t, c->ev, &r);
+	} else {
 		fact(c,
 		     "mode: gate (both SYNs held on the wire, released "
 		     "together), one-way delay %.3f ms",
 		     (double)o->delay_ns / 1e6);
 		sl_wire_gate(c->w, SL_WIRE_AB, true);
 		sl_wire_gate(c->w, SL_WIRE_BA, true);
-		for (unsigned h = 0; h < 2; h++)
-			(void)ev_connect(c, h, label[h], fd[h], &peer[h], alen);
+		sl_simopen_connect(fd, to, alen, t, c->ev, &r);
 		if (sl_wire_wait_held(c->w, 1, 1, sl_now_mono_ns() + 1000000000,
 				      o->stop) != SL_OK) {
 			sl_errbuf_set(errbuf,
@@ -227,54 +237,16 @@ run_simopen(struct sl_scn_ctx *c, char *errbuf)
 			rc = stopped(c) ? SL_EINTR : SL_ENV;
 			goto out;
 		}
-		at = sl_now_mono_ns() + 200000;
-		sl_wire_release(c->w, SL_WIRE_AB, at);
-		sl_wire_release(c->w, SL_WIRE_BA, at);
+		t[0] = sl_now_mono_ns() + 200000;
+		sl_wire_release(c->w, SL_WIRE_AB, t[0]);
+		sl_wire_release(c->w, SL_WIRE_BA, t[0]);
 		sl_events_add(c->ev, 'A', "", "note", 0, 0,
 			      "wire: both SYNs released together");
-	} else {
-		int64_t t0 = sl_now_mono_ns() + 1000000, t[2];
-		unsigned first;
-
-		fact(c,
-		     "mode: offset, B's connect() %+.3f ms after A's, "
-		     "one-way delay %.3f ms",
-		     (double)o->offset_ns / 1e6, (double)o->delay_ns / 1e6);
-		t[0] = t0 + (o->offset_ns < 0 ? -o->offset_ns : 0);
-		t[1] = t[0] + o->offset_ns;
-		first = t[1] < t[0];
-		(void)sl_sleep_until(CLOCK_MONOTONIC, t[first], NULL);
-		(void)ev_connect(c, first, label[first], fd[first],
-				 &peer[first], alen);
-		(void)sl_sleep_until(CLOCK_MONOTONIC, t[!first], NULL);
-		(void)ev_connect(c, !first, label[!first], fd[!first],
-				 &peer[!first], alen);
 	}
 	/* connect() completes when the socket turns writable. */
-	deadline = sl_now_mono_ns() + 3000000000LL + 4 * o->delay_ns;
-	while (!(done[0] && done[1]) && !stopped(c) &&
-	       sl_now_mono_ns() < deadline) {
-		struct pollfd p[2] = {{fd[0], POLLOUT, 0}, {fd[1], POLLOUT, 0}};
-
-		p[0].fd = done[0] ? -1 : fd[0];
-		p[1].fd = done[1] ? -1 : fd[1];
-		if (poll(p, 2, 5) <= 0)
-			continue;
-		for (unsigned h = 0; h < 2; h++) {
-			int err = 0;
-			socklen_t el = sizeof err;
-
-			if (done[h] || !p[h].revents)
-				continue;
-			(void)getsockopt(fd[h], SOL_SOCKET, SO_ERROR, &err,
-					 &el);
-			sl_events_add(c->ev, sl_sandbox_host_name(h), label[h],
-				      "connect-done", err ? -1 : 0, err, NULL);
-			done[h] = 1;
-		}
-	}
-	if (stopped(c))
-		rc = SL_EINTR;
+	rc = sl_simopen_wait(fd,
+			     sl_now_mono_ns() + 3000000000LL + 4 * o->delay_ns,
+			     c->ev, &r, o->stop);
 out:
 	for (unsigned h = 0; h < 2; h++)
 		ev_close(c, h, label[h], fd[h]);
