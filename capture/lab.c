@@ -1,6 +1,7 @@
 /* \summary: a two-host lab reused across runs; the simultaneous open of one sweep point (RFC 9293 §3.5) */
 #include "lab.h"
 #include "netaddr.h"
+#include "par.h"
 #include "timearg.h"
 
 #include <arpa/inet.h>
@@ -27,7 +28,7 @@ struct sl_lab {
 };
 
 struct sl_lab *
-sl_lab_new(int family, char *errbuf, int *rcp)
+sl_lab_open(unsigned nhosts, int family, bool capture, char *errbuf, int *rcp)
 {
 	struct sl_lab *lab = sl_xcalloc(1, sizeof *lab);
 	int64_t t0 = sl_now_mono_ns();
@@ -37,28 +38,36 @@ sl_lab_new(int family, char *errbuf, int *rcp)
 	lab->rec = sl_recorder_new();
 	lab->ev = sl_events_new();
 	/* Phase 1, privileged: namespaces, TUN devices, capture handles. */
-	lab->sb = sl_sandbox_new(2, family == 6, errbuf);
+	lab->sb = sl_sandbox_new(nhosts, family == 6, errbuf);
 	if (lab->sb == NULL) {
-		rc = sl_sandbox_check(true, NULL) == SL_EPERM ? SL_EPERM
-							      : SL_ENV;
+		rc = sl_sandbox_check(nhosts > 1, NULL) == SL_EPERM ? SL_EPERM
+								    : SL_ENV;
 		goto fail;
 	}
-	lab->w = sl_wire_new(lab->sb, 0, 1, family == 6, errbuf);
-	if (lab->w == NULL)
+	if (nhosts == 2 &&
+	    (lab->w = sl_wire_new(lab->sb, 0, 1, family == 6, errbuf)) == NULL)
 		goto fail;
-	for (unsigned h = 0; h < 2; h++)
-		if (sl_recorder_add(lab->rec, lab->sb, h,
-				    sl_wire_ifname(lab->w, (int)h), errbuf) < 0)
+	for (unsigned h = 0; capture && h < nhosts; h++)
+		if ((rc = sl_recorder_add(
+			 lab->rec, lab->sb, h,
+			 lab->w ? sl_wire_ifname(lab->w, (int)h) : "lo",
+			 errbuf)) < 0)
 			goto fail;
-	if (sl_recorder_start(lab->rec, errbuf) != SL_OK)
+	if (capture && (rc = sl_recorder_start(lab->rec, errbuf)) != SL_OK)
 		goto fail;
 	lab->setup_ns = sl_now_mono_ns() - t0;
 	return lab;
 fail:
 	if (rcp != NULL)
-		*rcp = rc;
+		*rcp = rc < 0 ? rc : SL_ENV;
 	sl_lab_free(lab);
 	return NULL;
+}
+
+struct sl_lab *
+sl_lab_new(int family, char *errbuf, int *rcp)
+{
+	return sl_lab_open(2, family, true, errbuf, rcp);
 }
 
 int
@@ -101,6 +110,8 @@ void
 sl_lab_set_delay(struct sl_lab *lab, int64_t delay_ns)
 {
 	lab->delay_ns = delay_ns;
+	if (lab->w == NULL)
+		return;
 	sl_wire_set_delay(lab->w, SL_WIRE_AB, delay_ns);
 	sl_wire_set_delay(lab->w, SL_WIRE_BA, delay_ns);
 }
@@ -129,24 +140,61 @@ sl_lab_finish(struct sl_lab *lab, int64_t idle_ns, volatile const int *stop)
 {
 	if (lab->finished)
 		return;
-	(void)sl_wire_wait_idle(
-	    lab->w, idle_ns,
-	    sl_now_mono_ns() + 2000000000LL + 4 * lab->delay_ns, stop);
+	if (lab->w != NULL)
+		(void)sl_wire_wait_idle(
+		    lab->w, idle_ns,
+		    sl_now_mono_ns() + 2000000000LL + 4 * lab->delay_ns, stop);
 	sl_recorder_stop(lab->rec);
 	lab->finished = true;
+}
+
+/* Teardown jobs for sl_par_run: close the capture, or remove the wire. */
+struct teardown_job {
+	struct sl_recorder *rec;
+	struct sl_wire *w;
+};
+
+static void
+teardown_one(void *arg)
+{
+	struct teardown_job *j = arg;
+
+	if (j->rec != NULL)
+		sl_recorder_close(j->rec);
+	else
+		sl_wire_free(j->w);
+}
+
+void
+sl_lab_free_keep(struct sl_lab *lab, struct sl_recorder **rec,
+		 struct sl_events **ev)
+{
+	struct teardown_job jr, jw;
+
+	if (lab == NULL)
+		return;
+	/* Handles and devices are removed side by side (grace periods). */
+	jr.rec = lab->rec;
+	jr.w = NULL;
+	jw.rec = NULL;
+	jw.w = lab->w;
+	sl_par_run(teardown_one, (void *const[]){&jr, &jw}, 2);
+	sl_sandbox_free(lab->sb);
+	if (rec != NULL)
+		*rec = lab->rec;
+	else
+		sl_recorder_free(lab->rec);
+	if (ev != NULL)
+		*ev = lab->ev;
+	else
+		sl_events_free(lab->ev);
+	free(lab);
 }
 
 void
 sl_lab_free(struct sl_lab *lab)
 {
-	if (lab == NULL)
-		return;
-	sl_recorder_close(lab->rec);
-	sl_wire_free(lab->w);
-	sl_sandbox_free(lab->sb);
-	sl_recorder_free(lab->rec);
-	sl_events_free(lab->ev);
-	free(lab);
+	sl_lab_free_keep(lab, NULL, NULL);
 }
 
 /* ---- one simultaneous open ---- */

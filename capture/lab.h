@@ -40,6 +40,22 @@ struct sl_lab;
  */
 struct sl_lab *sl_lab_new(int family, char *errbuf, int *rc);
 
+/*
+ * The one sandbox builder: nhosts 1 (loopback only) or 2 (A and B joined
+ * by the TUN wire), capture: record every host's interface ("lo", or the
+ * wire's ends).  sl_lab_new is sl_lab_open(2, family, true, ...).
+ */
+struct sl_lab *sl_lab_open(unsigned nhosts, int family, bool capture,
+			   char *errbuf, int *rc);
+
+/*
+ * Removes the lab like sl_lab_free but hands the (closed) recorder and the
+ * event timeline to the caller, who frees them: a one-run lab whose
+ * results outlive it.
+ */
+void sl_lab_free_keep(struct sl_lab *lab, struct sl_recorder **rec,
+		      struct sl_events **ev);
+
 int sl_lab_family(const struct sl_lab *lab);
 struct sl_sandbox *sl_lab_sandbox(struct sl_lab *lab);
 struct sl_wire *sl_lab_wire(struct sl_lab *lab);

@@ -26,6 +26,7 @@
 #include <linux/capability.h>
 #include <pcap/pcap.h>
 
+#include "lab.h"
 #include "peek.h"
 #include "sandbox.h"
 #include "wire.h"
@@ -718,8 +719,9 @@ int
 sl_remote_lab_hold(int64_t delay_ns, int64_t hold_ns, FILE *out,
 		   volatile const int *stop, char *errbuf)
 {
-	struct sl_sandbox *sb = NULL;
-	struct sl_wire *w = NULL;
+	struct sl_lab *lab;
+	struct sl_sandbox *sb;
+	struct sl_wire *w;
 	int nsfd[2] = {-1, -1}, rc;
 	int64_t end = sl_now_mono_ns() + hold_ns;
 
@@ -727,16 +729,12 @@ sl_remote_lab_hold(int64_t delay_ns, int64_t hold_ns, FILE *out,
 		return rc;
 	/* The test (our parent) dies: so do we, and the hosts with us. */
 	(void)prctl(PR_SET_PDEATHSIG, SIGTERM);
-	sb = sl_sandbox_new(2, false, errbuf);
-	if (sb == NULL)
-		return SL_ENV;
-	w = sl_wire_new(sb, 0, 1, false, errbuf);
-	if (w == NULL) {
-		rc = SL_ENV;
-		goto out;
-	}
-	sl_wire_set_delay(w, SL_WIRE_AB, delay_ns);
-	sl_wire_set_delay(w, SL_WIRE_BA, delay_ns);
+	/* The hosts' own runs capture; the lab records nothing. */
+	if ((lab = sl_lab_open(2, 4, false, errbuf, &rc)) == NULL)
+		return rc;
+	sl_lab_set_delay(lab, delay_ns);
+	sb = sl_lab_sandbox(lab);
+	w = sl_lab_wire(lab);
 	/* An fd of our own to each host, for /proc/PID/fd/N. */
 	for (unsigned h = 0; h < 2; h++) {
 		if (sl_sandbox_enter(sb, h) != SL_OK) {
@@ -770,7 +768,6 @@ out:
 	for (unsigned h = 0; h < 2; h++)
 		if (nsfd[h] >= 0)
 			close(nsfd[h]);
-	sl_wire_free(w);
-	sl_sandbox_free(sb);
+	sl_lab_free(lab);
 	return rc;
 }

@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include "lab.h"
-#include "par.h"
 #include "peek.h"
 #include "sandbox.h"
 #include "timearg.h"
@@ -590,70 +589,32 @@ find_syn_refs(struct sl_scn_result *res)
 	}
 }
 
-/* Teardown jobs for sl_par_run: close the capture, or remove the wire. */
-struct teardown_job {
-	struct sl_recorder *rec;
-	struct sl_wire *w;
-};
-
-static void
-teardown_one(void *arg)
-{
-	struct teardown_job *j = arg;
-
-	if (j->rec != NULL)
-		sl_recorder_close(j->rec);
-	else
-		sl_wire_free(j->w);
-}
-
 int
 sl_scenario_run(const struct sl_scenario *s, const struct sl_scn_opts *o,
 		struct sl_scn_result *res, char *errbuf)
 {
 	struct sl_scn_ctx c;
-	struct sl_sandbox *sb = NULL;
-	struct sl_wire *w = NULL;
+	struct sl_lab *lab;
 	int64_t t0 = sl_now_mono_ns(), t1, t2;
-	bool v6 = o->family == 6;
-	int rc;
+	int rc = SL_ENV;
 
 	memset(res, 0, sizeof *res);
-	res->rec = sl_recorder_new();
-	res->events = sl_events_new();
 	memset(&c, 0, sizeof c);
 	c.o = o;
-	c.ev = res->events;
 	c.facts = res->facts;
 	c.factslen = sizeof res->facts;
 
 	/* Phase 1, privileged: namespaces, devices, capture handles. */
-	sb = sl_sandbox_new(s->nhosts, v6, errbuf);
-	if (sb == NULL) {
-		rc = sl_sandbox_check(s->nhosts > 1, NULL) == SL_EPERM
-			 ? SL_EPERM
-			 : SL_ENV;
-		goto out;
+	lab = sl_lab_open(s->nhosts, o->family, true, errbuf, &rc);
+	if (lab == NULL) {
+		res->rec = sl_recorder_new();
+		res->events = sl_events_new();
+		return rc;
 	}
-	c.sb = sb;
-	if (s->nhosts == 2) {
-		w = sl_wire_new(sb, 0, 1, v6, errbuf);
-		if (w == NULL) {
-			rc = SL_ENV;
-			goto out;
-		}
-		c.w = w;
-		res->has_wire = true;
-		for (unsigned h = 0; h < 2; h++)
-			if ((rc = sl_recorder_add(res->rec, sb, h,
-						  sl_wire_ifname(w, (int)h),
-						  errbuf)) < 0)
-				goto out;
-	} else if ((rc = sl_recorder_add(res->rec, sb, 0, "lo", errbuf)) < 0) {
-		goto out;
-	}
-	if ((rc = sl_recorder_start(res->rec, errbuf)) != SL_OK)
-		goto out;
+	c.sb = sl_lab_sandbox(lab);
+	c.w = sl_lab_wire(lab);
+	c.ev = sl_lab_events(lab);
+	res->has_wire = c.w != NULL;
 	t1 = sl_now_mono_ns();
 	res->setup_ns = t1 - t0;
 
@@ -661,24 +622,13 @@ sl_scenario_run(const struct sl_scenario *s, const struct sl_scn_opts *o,
 	rc = s->run(&c, errbuf);
 
 	/* Phase 3: let the wire fall quiet, drain the capture, tear down. */
-	if (w != NULL)
-		(void)sl_wire_wait_idle(
-		    w, 5000000 + o->delay_ns,
-		    sl_now_mono_ns() + 2000000000LL + 4 * o->delay_ns, o->stop);
+	sl_lab_set_delay(lab, o->delay_ns);
+	sl_lab_finish(lab, 5000000 + o->delay_ns, o->stop);
 	t2 = sl_now_mono_ns();
 	res->run_ns = t2 - t1;
-	sl_recorder_stop(res->rec);
-	if (w != NULL)
-		sl_wire_get_stats(w, &res->wire);
-out:
-	/* Handles and devices are removed side by side (grace periods). */
-	t2 = sl_now_mono_ns();
-	{
-		struct teardown_job jr = {res->rec, NULL}, jw = {NULL, w};
-
-		sl_par_run(teardown_one, (void *const[]){&jr, &jw}, 2);
-	}
-	sl_sandbox_free(sb);
+	if (c.w != NULL)
+		sl_wire_get_stats(c.w, &res->wire);
+	sl_lab_free_keep(lab, &res->rec, &res->events);
 	res->teardown_ns = sl_now_mono_ns() - t2;
 	if (o->stop != NULL && *o->stop) {
 		res->interrupted = true;
