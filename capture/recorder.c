@@ -65,30 +65,32 @@ sl_recorder_new(void)
 	return r;
 }
 
-/* Opens the handle; the thread must be inside the host already. */
-static pcap_t *
-open_here(const char *ifname, bool *nsec, char *errbuf)
+pcap_t *
+sl_capture_open_live(const char *ifname, int snaplen, int bufsize, bool *nsec,
+		     int *rcp, char *errbuf)
 {
 	char perr[PCAP_ERRBUF_SIZE] = "";
 	pcap_t *pc = pcap_create(ifname, perr);
 	int rc;
 
+	if (rcp != NULL)
+		*rcp = SL_ENV;
 	if (pc == NULL) {
 		sl_errbuf_set(errbuf, "%s: %s", ifname, perr);
 		return NULL;
 	}
-	bool lo = strcmp(ifname, "lo") == 0;
-
-	pcap_set_snaplen(pc, lo ? REC_LO_SNAPLEN : REC_SNAPLEN);
+	pcap_set_snaplen(pc, snaplen);
 	pcap_set_promisc(pc, 0);
 	pcap_set_immediate_mode(pc, 1);
-	pcap_set_buffer_size(pc, lo ? REC_LO_BUFSIZE : REC_BUFSIZE);
-	*nsec = pcap_set_tstamp_precision(pc, PCAP_TSTAMP_PRECISION_NANO) == 0;
+	pcap_set_buffer_size(pc, bufsize);
+	(void)pcap_set_tstamp_precision(pc, PCAP_TSTAMP_PRECISION_NANO);
 	rc = pcap_activate(pc);
 	if (rc < 0) {
-		sl_errbuf_set(errbuf, "%s: %s", ifname,
+		sl_errbuf_set(errbuf, "capture on %s: %s", ifname,
 			      rc == PCAP_ERROR ? pcap_geterr(pc)
 					       : pcap_statustostr(rc));
+		if (rcp != NULL && rc == PCAP_ERROR_PERM_DENIED)
+			*rcp = SL_EPERM;
 		pcap_close(pc);
 		return NULL;
 	}
@@ -100,6 +102,17 @@ open_here(const char *ifname, bool *nsec, char *errbuf)
 		return NULL;
 	}
 	return pc;
+}
+
+/* Opens the handle; the thread must be inside the host already. */
+static pcap_t *
+open_here(const char *ifname, bool *nsec, char *errbuf)
+{
+	bool lo = strcmp(ifname, "lo") == 0;
+
+	return sl_capture_open_live(ifname, lo ? REC_LO_SNAPLEN : REC_SNAPLEN,
+				    lo ? REC_LO_BUFSIZE : REC_BUFSIZE, nsec,
+				    NULL, errbuf);
 }
 
 int

@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <pcap/pcap.h>
+
 #include "common.h"
 #include "sandbox.h"
 
@@ -80,6 +82,16 @@ const struct sl_capture *sl_recorder_capture(const struct sl_recorder *r,
 					     unsigned i);
 
 void sl_recorder_free(struct sl_recorder *r);
+
+/*
+ * The one libpcap live opener (the recorder's and the two-host run's):
+ * immediate mode, not promiscuous, nanosecond timestamps when the kernel
+ * gives them (*nsec says), non-blocking.  Opens on ifname of the calling
+ * thread's network namespace.  NULL with errbuf; *rc (may be NULL) gets
+ * SL_EPERM (no CAP_NET_RAW) or SL_ENV.
+ */
+pcap_t *sl_capture_open_live(const char *ifname, int snaplen, int bufsize,
+			     bool *nsec, int *rc, char *errbuf);
 
 /*
  * The link type to write capture c with: LINKTYPE_IPV4 or _IPV6 for a TUN

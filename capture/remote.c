@@ -28,6 +28,7 @@
 
 #include "lab.h"
 #include "peek.h"
+#include "recorder.h"
 #include "sandbox.h"
 #include "wire.h"
 #include "timearg.h"
@@ -310,8 +311,7 @@ static int
 cap_open(struct rem_ctx *c, char *errbuf)
 {
 	struct sl_remote_result *res = c->res;
-	char perr[PCAP_ERRBUF_SIZE] = "", lip[INET6_ADDRSTRLEN],
-	     rip[INET6_ADDRSTRLEN];
+	char lip[INET6_ADDRSTRLEN], rip[INET6_ADDRSTRLEN];
 	struct bpf_program prog;
 	unsigned lp = c->o->port, rp = c->o->peer_port;
 	int rc, fd;
@@ -324,25 +324,10 @@ cap_open(struct rem_ctx *c, char *errbuf)
 		 "dst port %u) or (src host %s and src port %u and dst host "
 		 "%s and dst port %u))",
 		 lip, lp, rip, rp, rip, rp, lip, lp);
-	c->pc = pcap_create(res->ifname, perr);
-	if (c->pc == NULL) {
-		sl_errbuf_set(errbuf, "%s: %s", res->ifname, perr);
-		return SL_ENV;
-	}
-	pcap_set_snaplen(c->pc, REM_SNAPLEN);
-	pcap_set_promisc(c->pc, 0);
-	pcap_set_immediate_mode(c->pc, 1);
-	pcap_set_buffer_size(c->pc, REM_BUFSIZE);
-	(void)pcap_set_tstamp_precision(c->pc, PCAP_TSTAMP_PRECISION_NANO);
-	rc = pcap_activate(c->pc);
-	if (rc < 0) {
-		sl_errbuf_set(errbuf, "capture on %s: %s", res->ifname,
-			      rc == PCAP_ERROR ? pcap_geterr(c->pc)
-					       : pcap_statustostr(rc));
-		return rc == PCAP_ERROR_PERM_DENIED ? SL_EPERM : SL_ENV;
-	}
-	res->nsec =
-	    pcap_get_tstamp_precision(c->pc) == PCAP_TSTAMP_PRECISION_NANO;
+	c->pc = sl_capture_open_live(res->ifname, REM_SNAPLEN, REM_BUFSIZE,
+				     &res->nsec, &rc, errbuf);
+	if (c->pc == NULL)
+		return rc;
 	res->dlt = pcap_datalink(c->pc);
 	if (pcap_compile(c->pc, &prog, res->filter, 1, PCAP_NETMASK_UNKNOWN) !=
 	    0) {
@@ -352,9 +337,9 @@ cap_open(struct rem_ctx *c, char *errbuf)
 	}
 	rc = pcap_setfilter(c->pc, &prog);
 	pcap_freecode(&prog);
-	if (rc != 0 || pcap_setnonblock(c->pc, 1, perr) != 0) {
+	if (rc != 0) {
 		sl_errbuf_set(errbuf, "%s: %s", res->ifname,
-			      rc ? pcap_geterr(c->pc) : perr);
+			      pcap_geterr(c->pc));
 		return SL_ENV;
 	}
 	c->pcfd = pcap_get_selectable_fd(c->pc);
