@@ -18,9 +18,6 @@
  */
 #include "conn.h"
 
-#include <pcap/pcap.h>
-
-#include "ngindex.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +71,32 @@ role_syn(struct seg *g)
 			hs->retx_iv_us[g->x][hs->nretx_iv[g->x]++] =
 			    (g->ts - sx->t_syn_prev) / 1000;
 		sx->t_syn_prev = g->ts;
+		if (c->refused) {
+			/* a refused connect() tried again (Windows) */
+			c->refused = false;
+			hs->end = SL_END_OPEN;
+		}
+	} else if (sx->sent_bare_syn && p->seq != sx->isn && !c->established &&
+		   sy->st == SL_ST_SYN_RECEIVED && sy->sent_synack) {
+		/*
+		 * x restarted (a new ISN) while y still holds the first SYN
+		 * in SYN-RECEIVED: one connection for y, which must drop
+		 * or reset the new SYN (§3.10.7.4).
+		 */
+		g->role = SL_ROLE_SYN;
+		sx->isn = p->seq;
+		sx->t_syn = sx->t_syn_prev = g->ts;
+		sx->snd_valid = false;
+		sx->bad_ack_valid = false;
+		if (sy->rcv_valid && p->seq + 1 == sy->rcv_hi)
+			snprintf(g->note, sizeof(g->note),
+				 "the SYN %c holds in SYN-RECEIVED, again",
+				 'A' + g->y);
+		else
+			snprintf(g->note, sizeof(g->note),
+				 "new ISN while %c is in SYN-RECEIVED for the "
+				 "first",
+				 'A' + g->y);
 	} else if (!sx->sent_bare_syn && !c->established && !sx->sent_synack) {
 		g->role = SL_ROLE_SYN;
 		sx->sent_bare_syn = true;
@@ -167,10 +190,21 @@ role_other(struct seg *g)
 		g->role = SL_ROLE_RST;
 	} else if (p->flags & SL_TH_FIN) {
 		g->role = SL_ROLE_FIN;
+	} else if (sx->synack_dup_due && ack && p->paylen == 0) {
+		/* the answer to a repeated SYN-ACK completes y's handshake */
+		g->role = SL_ROLE_ACK;
+		sx->synack_dup_due = false;
+		snprintf(g->note, sizeof(g->note),
+			 "answers %c's SYN-ACK retransmission", 'A' + g->y);
 	} else if (sx->challenge_due && ack && p->paylen == 0) {
 		g->role = SL_ROLE_CHALLENGE_ACK;
 		sx->challenge_due = false;
 		hs->challenge_acks++;
+		if (sx->stale)
+			snprintf(g->note, sizeof(g->note),
+				 "%c is still in an older connection "
+				 "(half-open, Figure 9): RFC 5961 §4",
+				 'A' + g->x);
 	} else if (sx->took_synack || g->first_from_x ||
 		   (ack && sy->fin_sent && !sy->fin_acked &&
 		    SEQ_GEQ(p->ack, sy->fin_end))) {
@@ -188,41 +222,73 @@ role_other(struct seg *g)
 	}
 }
 
+/* The note a RST's fate puts on its frame fi (y: its receiver). */
+static void
+rst_note(struct conn *c, int fi, int x, int y, enum az_rst_fate fate)
+{
+	char n[SL_NOTE_LEN];
+
+	switch (fate) {
+	case AZ_RST_SYN_SENT:
+		snprintf(n, sizeof(n),
+			 "RST dropped by %c in SYN-SENT: its ACK does not "
+			 "acknowledge the SYN",
+			 'A' + y);
+		break;
+	case AZ_RST_ANSWER:
+		snprintf(n, sizeof(n),
+			 "answers an unacceptable ACK; %c stays in SYN-SENT",
+			 'A' + x);
+		break;
+	case AZ_RST_OUT_OF_WIN:
+		snprintf(n, sizeof(n),
+			 "outside %c's window: dropped (RFC 5961 §3)", 'A' + y);
+		break;
+	case AZ_RST_CHALLENGE:
+		snprintf(n, sizeof(n),
+			 "in %c's window, not at RCV.NXT: challenge ACK due",
+			 'A' + y);
+		break;
+	default:
+		return;
+	}
+	az_set_note(c, fi, n);
+}
+
 /*
  * The receiver takes p: at once on one socket, later otherwise; then the
- * end of the connection.  RFC 9293 §3.10.7.3: a side in SYN-SENT drops a
- * RST whose ACK does not acknowledge its SYN, so such a RST ends nothing
- * (the SYN will be retransmitted).
+ * end of the connection.  A RST ends it only if its receiver accepts it
+ * (fate); a RST refusing a SYN leaves the handshake open for a retry of
+ * the same SYN.
  */
 static void
-hand_over(struct conn *c, int x, const struct sl_pkt *p, int fi, int64_t ts)
+hand_over(struct conn *c, int x, const struct sl_pkt *p, int fi, int64_t ts,
+	  enum az_rst_fate fate)
 {
 	struct sl_handshake *hs = &c->hs;
 	int y = hs->self ? x : 1 - x;
 	struct side *sx = &c->s[x], *sy = &c->s[y];
-	bool rst = p->flags & SL_TH_RST, rst_ignored;
-	char note[SL_NOTE_LEN];
+	bool rst = p->flags & SL_TH_RST;
 
-	rst_ignored = rst && sy->st == SL_ST_SYN_SENT && !hs->self &&
-		      (!(p->flags & SL_TH_ACK) || !az_acks_syn(sy, p->ack));
-	if (rst_ignored) {
-		/* dropped by its receiver: it changes nothing */
-	} else if (hs->self) {
+	if (rst)
+		rst_note(c, fi, x, y, fate);
+	if (rst && fate == AZ_RST_CHALLENGE)
+		sy->challenge_due = true;
+	if (rst && fate != AZ_RST_ACCEPT && fate != AZ_RST_ANSWER)
+		return; /* dropped by its receiver: it changes nothing */
+	if (hs->self) {
 		struct pend pd = {p->seq, p->ack, az_seg_end(p), p->flags, fi};
 		az_deliver(c, 0, &pd, 0, ts);
 	} else {
 		az_enqueue(c, y, p, fi, ts);
 	}
-
-	if (rst_ignored) {
-		if (fi >= 0) {
-			snprintf(note, sizeof(note),
-				 "RST dropped by %c in SYN-SENT: its ACK does "
-				 "not acknowledge the SYN",
-				 'A' + y);
-			az_set_note(c, fi, note);
-		}
-	} else if (rst) {
+	if (rst && fate == AZ_RST_ACCEPT && sy->st == SL_ST_SYN_SENT &&
+	    !sx->sent_bare_syn && !sx->sent_synack && !hs->self) {
+		/* refused: y takes it at once, and may try the SYN again */
+		c->refused = true;
+		hs->end = SL_END_RST;
+		az_flush_pending(c, ts);
+	} else if (rst && fate == AZ_RST_ACCEPT) {
 		az_flush_pending(c, ts);
 		hs->end = SL_END_RST;
 		c->ended = true;
@@ -248,6 +314,7 @@ on_segment(struct conn *c, int x, const struct sl_pkt *p, uint64_t frame,
 	struct side *sx = &c->s[x];
 	struct seg g;
 	int fi = NO_FI;
+	enum az_rst_fate fate;
 
 	memset(&g, 0, sizeof(g));
 	g.c = c;
@@ -286,29 +353,77 @@ on_segment(struct conn *c, int x, const struct sl_pkt *p, uint64_t frame,
 	az_check_segment(c, x, p, g.role, g.first_from_x, &fi, frame, ts);
 
 	/* Sending changes the sender's own state (RFC 9293 §3.10.4-5). */
-	az_ep_send(c, x, p, g.st0, fi);
-	hand_over(c, x, p, fi, ts);
+	fate = (p->flags & SL_TH_RST) ? az_rst_fate(c, x, p, g.st0)
+				      : AZ_RST_ACCEPT;
+	az_ep_send(c, x, p, g.st0, fi, fate);
+	hand_over(c, x, p, fi, ts, fate);
 }
 
+/*
+ * Where a Linux `any` capture (SLL, SLL2) saw a frame: its interface (SLL2
+ * only) and direction; -1 for other link types.
+ */
+static int64_t
+frame_origin(const struct sl_pkt *p)
+{
+	if (p->sll_pkttype < 0)
+		return -1;
+	return (p->ifindex + 1) * 256 + (p->sll_pkttype & 0xff);
+}
+
+/*
+ * A copy of one packet: the same headers within DUP_WINDOW_NS, or, on
+ * `any`, the same headers from another interface or direction that has
+ * seen them fewer times than some other origin has (a router's outgoing
+ * copy of what it received, however long it queued).  A retransmission
+ * with identical headers comes from the origin of the original: counted
+ * there, it is not a copy.
+ */
 static bool
 is_duplicate(struct conn *c, const struct sl_pkt *p, int64_t ts)
 {
-	unsigned i;
+	int64_t o = frame_origin(p);
+	unsigned i, other = 0;
+	int same = -1;
+	int d = sl_endpoint_cmp(&p->src, &c->lo) == 0 ? 0 : 1;
+	bool copy;
 
-	for (i = 0; i < c->nrecent; i++)
-		if (c->recent[i].h == p->hash && ts - c->recent[i].t >= 0 &&
-		    ts - c->recent[i].t <= DUP_WINDOW_NS)
-			return true;
-	if (c->nrecent < RECENT_MAX) {
-		c->recent[c->nrecent].h = p->hash;
-		c->recent[c->nrecent++].t = ts;
-	} else {
+	for (i = 0; i < c->nrecent; i++) {
+		if (c->recent[i].h != p->hash)
+			continue;
+		if (o < 0 || c->recent[i].origin == o)
+			same = (int)i;
+		else if (c->recent[i].n > other)
+			other = c->recent[i].n;
+	}
+	/*
+	 * Identical bytes again from the same origin are a copy, unless the
+	 * other side spoke in between: then they are a new transmission (a
+	 * listener repeats its SYN-ACK, IP ID 0 and the same TSval, for a
+	 * repeated SYN).
+	 */
+	if (same >= 0 && ts - c->recent[same].t >= 0 &&
+	    ts - c->recent[same].t <= DUP_WINDOW_NS &&
+	    c->t_dir[1 - d] <= c->recent[same].t)
+		return true;
+	copy = o >= 0 && other > (same >= 0 ? c->recent[same].n : 0);
+	if (!copy)
+		c->t_dir[d] = ts;
+	if (same >= 0) {
+		c->recent[same].n++;
+		c->recent[same].t = ts;
+		return copy;
+	}
+	if (c->nrecent == RECENT_MAX) {
 		memmove(&c->recent[0], &c->recent[1],
 			(RECENT_MAX - 1) * sizeof(c->recent[0]));
-		c->recent[RECENT_MAX - 1].h = p->hash;
-		c->recent[RECENT_MAX - 1].t = ts;
+		c->nrecent--;
 	}
-	return false;
+	c->recent[c->nrecent].h = p->hash;
+	c->recent[c->nrecent].t = ts;
+	c->recent[c->nrecent].origin = o;
+	c->recent[c->nrecent++].n = 1;
+	return copy;
 }
 
 /* Does this SYN from side x begin a new handshake on c's tuple? */
@@ -317,14 +432,22 @@ starts_new(const struct conn *c, int x, const struct sl_pkt *p)
 {
 	const struct side *s = &c->s[x];
 
+	const struct side *peer = &c->s[1 - x];
+
 	if (c->ended)
 		return true;
 	if ((p->flags & (SL_TH_SYN | SL_TH_ACK)) != SL_TH_SYN)
 		return false;
+	/* After a refusal only the same SYN again is the same handshake. */
+	if (c->refused)
+		return !(x == 0 && s->sent_bare_syn && p->seq == s->isn);
 	if (c->established)
 		return false; /* a late SYN: RFC 5961 §4 */
+	/* A new ISN is a new handshake, unless the peer still holds the
+	 * first SYN in SYN-RECEIVED: then it is that connection's affair. */
 	if (s->sent_bare_syn && p->seq != s->isn)
-		return true;
+		return !(peer->st == SL_ST_SYN_RECEIVED && peer->sent_synack &&
+			 !c->hs.self);
 	if (s->sent_synack && !s->sent_bare_syn && p->seq != s->synack_seq)
 		return true;
 	return false;
@@ -376,6 +499,7 @@ process(struct sl_analyzer *az, const struct sl_pkt *p, int file,
 		}
 		c = az_conn_new(az, &lo, &hi, h, file);
 		c->hs.t_first_ns = ts;
+		snprintf(c->hs.encap, sizeof(c->hs.encap), "%s", p->encap);
 		(void)is_duplicate(c, p, ts);
 		if (p->flags & SL_TH_ACK) {
 			/* The capture begins after A's SYN. */
@@ -398,7 +522,7 @@ process(struct sl_analyzer *az, const struct sl_pkt *p, int file,
 			az->nopen--;
 			az_list_append(&az->lingering, c);
 		}
-	} else if (c->in == &az->waiting && c->s[1].sent_any) {
+	} else if (c->in == &az->waiting && c->s[1].sent_any && !c->refused) {
 		az_list_del(c->in, c);
 		az_list_append(&az->open, c);
 	} else if (c != c->in->tail) {
@@ -475,6 +599,38 @@ problem(struct sl_analyzer *az, int file, uint64_t frame, const char *what)
 		az->cfg.on_problem(msg, az->cfg.arg);
 }
 
+/*
+ * A frame more than TS_JUMP_NS after or before the previous one is a
+ * capture problem (a corrupt record, a clock stepped while capturing),
+ * not the passage of time: it is reported, and times from there on are
+ * shifted to continue from the previous frame, so open handshakes do not
+ * expire and no duration comes out negative.  A single bogus frame
+ * between sane ones gives two reports, the jump and the jump back.
+ */
+static int64_t
+clock_step(struct sl_analyzer *az, int file, uint64_t frame, int64_t raw)
+{
+	int64_t ts = raw + az->ts_shift;
+
+	if (az->ts_seen &&
+	    (ts - az->ts_prev > TS_JUMP_NS || az->ts_prev - ts > TS_JUMP_NS)) {
+		char msg[160];
+		snprintf(msg, sizeof(msg),
+			 "capture clock jumps %.3f s %s the previous frame; "
+			 "times from here on continue from that frame",
+			 (double)(ts > az->ts_prev ? ts - az->ts_prev
+						   : az->ts_prev - ts) /
+			     1e9,
+			 ts > az->ts_prev ? "ahead of" : "back from");
+		problem(az, file, frame, msg);
+		az->ts_shift += az->ts_prev - ts;
+		ts = az->ts_prev;
+	}
+	az->ts_seen = true;
+	az->ts_prev = ts;
+	return ts;
+}
+
 int
 sl_analyzer_feed(struct sl_analyzer *az, int file, uint64_t frame,
 		 int64_t ts_ns, int dlt, const uint8_t *data, size_t caplen,
@@ -487,8 +643,11 @@ sl_analyzer_feed(struct sl_analyzer *az, int file, uint64_t frame,
 	if (file != az->cur_file) {
 		az_finish_all(az);
 		az->cur_file = file;
+		az->ts_seen = false;
+		az->ts_shift = 0;
 	}
 	az->sum.frames++;
+	ts_ns = clock_step(az, file, frame, ts_ns);
 	err[0] = '\0';
 	st = sl_decode(dlt, data, caplen, wirelen, &pkt, err);
 	switch (st) {
@@ -530,90 +689,12 @@ sl_analyzer_feed(struct sl_analyzer *az, int file, uint64_t frame,
 	return SL_OK;
 }
 
-int
-sl_analyze_file(struct sl_analyzer *az, int file, const char *path,
-		char *errbuf)
+void
+sl_analyzer_end_file(struct sl_analyzer *az)
 {
-	char perr[PCAP_ERRBUF_SIZE];
-	pcap_t *pc;
-	struct pcap_pkthdr *h;
-	const u_char *data;
-	uint64_t frame = 0;
-	int dlt, r, ret = SL_OK, nsec, iface = 0;
-	struct sl_ngindex *ix;
-
-	sl_analyzer_set_file(az, file, path);
-	perr[0] = '\0';
-	pc = pcap_open_offline_with_tstamp_precision(
-	    path, PCAP_TSTAMP_PRECISION_NANO, perr);
-	if (pc == NULL) {
-		/* libpcap names the file itself in some of its messages. */
-		if (strncmp(perr, path, strlen(path)) == 0)
-			sl_errbuf_set(errbuf, "%s", perr);
-		else
-			sl_errbuf_set(errbuf, "%s: %s", path, perr);
-		return SL_EIO;
-	}
-	nsec = pcap_get_tstamp_precision(pc) == PCAP_TSTAMP_PRECISION_NANO;
-	dlt = pcap_datalink(pc);
-	if (!sl_decode_dlt_supported(dlt)) {
-		const char *name = pcap_datalink_val_to_name(dlt);
-		sl_errbuf_set(errbuf, "%s: link type %d (%s) is not supported",
-			      path, dlt, name ? name : "unknown");
-		pcap_close(pc);
-		return SL_ENOTSUP;
-	}
-	ix = sl_ngindex_open(path);
-	sl_analyzer_set_iface(az, 0, NULL);
-	while ((r = pcap_next_ex(pc, &h, &data)) == 1) {
-		int64_t ts;
-		frame++;
-		/*
-		 * libpcap 1.10 reads a classic pcap's seconds and fraction as
-		 * signed 32-bit numbers; a negative or out-of-range time (and
-		 * a pcapng time past 2262) is a corrupt record, refused as
-		 * the annotator refuses it.
-		 */
-		if (h->ts.tv_sec < 0 || h->ts.tv_usec < 0 ||
-		    h->ts.tv_usec >= (nsec ? 1000000000 : 1000000) ||
-		    h->ts.tv_sec > INT64_MAX / 1000000000 - 1) {
-			sl_errbuf_set(errbuf,
-				      "%s: frame %llu: timestamp out of range "
-				      "(%lld s, fraction %ld)",
-				      path, (unsigned long long)frame,
-				      (long long)h->ts.tv_sec,
-				      (long)h->ts.tv_usec);
-			ret = SL_EMALFORM;
-			break;
-		}
-		if (ix != NULL) {
-			int i = sl_ngindex_next(ix);
-			if (i >= 0 && (i != iface || frame == 1)) {
-				iface = i;
-				sl_analyzer_set_iface(az, i,
-						      sl_ngindex_name(ix, i));
-			}
-		}
-		ts = (int64_t)h->ts.tv_sec * 1000000000 +
-		     (int64_t)h->ts.tv_usec * (nsec ? 1 : 1000);
-		if (pcap_datalink(pc) != dlt) {
-			/* pcapng: a second interface of another type. */
-			dlt = pcap_datalink(pc);
-		}
-		(void)sl_analyzer_feed(az, file, frame, ts, dlt, data,
-				       h->caplen, h->len);
-	}
-	if (r == -1) {
-		sl_errbuf_set(errbuf, "%s: frame %llu: %s", path,
-			      (unsigned long long)frame + 1, pcap_geterr(pc));
-		ret = SL_EMALFORM;
-	}
-	pcap_close(pc);
-	sl_ngindex_close(ix);
 	az_finish_all(az);
 	az->cur_file = -1;
 	sl_analyzer_set_iface(az, 0, NULL);
-	return ret;
 }
 
 void

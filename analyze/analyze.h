@@ -83,6 +83,7 @@ struct sl_hs_frame {
 	int64_t ts_ns;	   /* capture time, ns since the epoch */
 	uint8_t from;	   /* 0: A sent it, 1: B sent it */
 	uint8_t flags;	   /* SL_TH_* */
+	bool ae;	   /* AccECN AE flag */
 	uint8_t role;	   /* enum sl_role */
 	uint8_t st[2][2];  /* [endpoint][0 before, 1 after] this frame;
 				  SL_ST_NONE where the frame did not change it.
@@ -120,6 +121,8 @@ struct sl_handshake {
 	const char *file_name;	/* borrowed: lives as long as the analyzer */
 	int iface;		/* pcapng interface (vantage) in that file */
 	const char *iface_name; /* its if_name, or NULL; borrowed likewise */
+	char encap
+	    [SL_ENCAP_LEN]; /* tunnels of its first frame ("vxlan"), or "" */
 	enum sl_shape shape;
 	struct sl_endpoint ep[2]; /* [0] A: sent the first SYN seen */
 	bool self;		  /* A == B: one socket plays both roles */
@@ -206,7 +209,14 @@ void sl_analyzer_set_iface(struct sl_analyzer *az, int iface, const char *name);
 void sl_analyzer_set_file(struct sl_analyzer *az, int file, const char *name);
 
 /*
- * Read a whole pcap or pcapng file through libpcap and feed it.  Returns 0,
+ * The current file has ended: finish its open handshakes (a handshake
+ * never spans two files).
+ */
+void sl_analyzer_end_file(struct sl_analyzer *az);
+
+/*
+ * Read a whole pcap or pcapng file, possibly gzip-compressed, and feed it
+ * (analyze/capfile.c).  Returns 0,
  * SL_EIO when it cannot be opened, or SL_EMALFORM when reading stopped on
  * a corrupt file (errbuf: "FILE: frame N: problem"); handshakes read
  * before the problem are kept.  Per-frame problems go to on_problem and do

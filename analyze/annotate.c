@@ -1,5 +1,6 @@
 /* \summary: annotated pcapng: every input packet copied bit-exact, handshake frames commented */
 #include "annotate.h"
+#include "merge.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -140,23 +141,44 @@ note_grow(struct sl_annotate *a)
 	a->cap = cap;
 }
 
-/* Is text already one of the " | "-joined parts of have? */
+/* Is text[0..n) already one of the " | "-joined parts of have? */
+static bool
+has_part_n(const char *have, const char *text, size_t n)
+{
+	const char *p = have;
+
+	for (;;) {
+		bool ends = strncmp(p, text, n) == 0 &&
+			    (p[n] == '\0' || strncmp(p + n, JOIN, 3) == 0);
+
+		if (ends)
+			return true;
+		p = strstr(p, JOIN);
+		if (p == NULL)
+			return false;
+		p += 3;
+	}
+}
+
+/* Appends text[0..n) to the " | "-joined *s (malloc'd or NULL). */
+static void
+append_part(char **s, const char *text, size_t n)
+{
+	size_t have = *s ? strlen(*s) : 0;
+
+	*s = sl_xrealloc(*s, have + sizeof(JOIN) - 1 + n + 1, 1);
+	if (have > 0) {
+		memcpy(*s + have, JOIN, sizeof(JOIN) - 1);
+		have += sizeof(JOIN) - 1;
+	}
+	memcpy(*s + have, text, n);
+	(*s)[have + n] = '\0';
+}
+
 static bool
 has_part(const char *have, const char *text)
 {
-	size_t n = strlen(text);
-	const char *p = have;
-
-	while ((p = strstr(p, text)) != NULL) {
-		bool starts =
-		    p == have || (p - have >= 3 && memcmp(p - 3, JOIN, 3) == 0);
-		bool ends = p[n] == '\0' || strncmp(p + n, JOIN, 3) == 0;
-
-		if (starts && ends)
-			return true;
-		p++;
-	}
-	return false;
+	return has_part_n(have, text, strlen(text));
 }
 
 void
@@ -164,7 +186,6 @@ sl_annotate_add_comment(struct sl_annotate *a, int file, uint64_t frame,
 			const char *text)
 {
 	struct note *s;
-	size_t have, add;
 
 	if (a == NULL || text == NULL || text[0] == '\0')
 		return;
@@ -178,13 +199,8 @@ sl_annotate_add_comment(struct sl_annotate *a, int file, uint64_t frame,
 		a->n++;
 		return;
 	}
-	if (has_part(s->text, text))
-		return;
-	have = strlen(s->text);
-	add = strlen(text);
-	s->text = sl_xrealloc(s->text, have + sizeof(JOIN) - 1 + add + 1, 1);
-	memcpy(s->text + have, JOIN, sizeof(JOIN) - 1);
-	memcpy(s->text + have + sizeof(JOIN) - 1, text, add + 1);
+	if (!has_part(s->text, text))
+		append_part(&s->text, text, strlen(text));
 }
 
 void
@@ -202,6 +218,32 @@ sl_annotate_handshake(const struct sl_handshake *hs, void *arg)
 			continue;
 		buf[sizeof(buf) - 1] = '\0';
 		sl_annotate_add_comment(a, hs->file, hs->frames[i].frame, buf);
+	}
+}
+
+void
+sl_annotate_conn(const struct sl_conn *c, void *arg)
+{
+	struct sl_annotate *a = arg;
+	struct sl_handshake vhs;
+	char buf[2048];
+	void *mem;
+	unsigned v, i;
+
+	if (a == NULL || c == NULL)
+		return;
+	for (v = 0; v < c->nviews; v++) {
+		sl_conn_view_hs(c, v, &vhs, &mem);
+		for (i = 0; i < vhs.nframes; i++) {
+			buf[0] = '\0';
+			if (sl_conn_frame_comment(c, v, &vhs, i, buf,
+						  sizeof(buf)) == 0)
+				continue;
+			buf[sizeof(buf) - 1] = '\0';
+			sl_annotate_add_comment(a, vhs.file,
+						vhs.frames[i].frame, buf);
+		}
+		free(mem);
 	}
 }
 
@@ -332,6 +374,49 @@ struct idb_time {
 };
 
 /*
+ * Is this opt_comment one synlab wrote (docs/comment-format.md)?  Those are
+ * written again, so a file annotated twice does not carry them twice: an
+ * interface's "synlab: from ..." is dropped, and of a packet's comment only
+ * the "synlab event: ..." parts are kept (appended to *events), since only
+ * the run that recorded them knows them.  Everyone else's comments are
+ * copied as they are.
+ */
+static bool
+own_comment(uint32_t btype, const uint8_t *v, size_t len, char **events)
+{
+	static const char tag[] = "synlab", from[] = "synlab: from ",
+			  ev[] = "synlab event: ";
+	const char *p, *q, *end;
+	char *s;
+
+	if (len < sizeof(tag) - 1 || memcmp(v, tag, sizeof(tag) - 1) != 0)
+		return false;
+	if (btype == SL_PCAPNG_BT_IDB)
+		return len >= sizeof(from) - 1 &&
+		       memcmp(v, from, sizeof(from) - 1) == 0;
+	if (btype != SL_PCAPNG_BT_EPB || events == NULL)
+		return false;
+	if ((len < sizeof(ev) - 1 || memcmp(v, ev, sizeof(ev) - 1) != 0) &&
+	    (len < 8 || memcmp(v, "synlab: ", 8) != 0))
+		return false;
+	s = sl_xcalloc(1, len + 1);
+	memcpy(s, v, len);
+	end = s + strnlen(s, len);
+	/* Entries begin with "synlab"; an event's text may hold " | ". */
+	for (p = s; p < end; p = q + (q < end ? sizeof(JOIN) - 1 : 0)) {
+		q = strstr(p, JOIN "synlab");
+		if (q == NULL)
+			q = end;
+		if ((size_t)(q - p) < sizeof(ev) - 1 ||
+		    memcmp(p, ev, sizeof(ev) - 1) != 0)
+			continue;
+		append_part(events, p, (size_t)(q - p));
+	}
+	free(s);
+	return true;
+}
+
+/*
  * Copies the options in rd (a block's options, in the section's byte order)
  * to out, little-endian.  Numeric options are swapped, custom options keep
  * their value after the swapped PEN, options that must not be copied
@@ -341,7 +426,7 @@ struct idb_time {
  */
 static int
 copy_opts(struct in *in, struct sl_rd rd, uint32_t btype,
-	  struct sl_pcapng_opts *out)
+	  struct sl_pcapng_opts *out, char **events)
 {
 	struct idb_time it = {false, false};
 
@@ -390,6 +475,9 @@ copy_opts(struct in *in, struct sl_rd rd, uint32_t btype,
 		}
 		if (code == OPT_CUSTOM_BIN_NOCOPY ||
 		    code == OPT_CUSTOM_STR_NOCOPY)
+			continue;
+		if (code == SL_PCAPNG_OPT_COMMENT &&
+		    own_comment(btype, v, len, events))
 			continue;
 		if (code == OPT_CUSTOM_STR_COPY ||
 		    code == OPT_CUSTOM_BIN_COPY) {
@@ -554,7 +642,7 @@ ng_idb(struct in *in, struct sl_rd rd, struct sl_pcapng_writer *w)
 		return in_fail(in, SL_EMALFORM,
 			       "interface at offset %" PRIu64 " cut short",
 			       in->off);
-	rc = copy_opts(in, rd, SL_PCAPNG_BT_IDB, &o);
+	rc = copy_opts(in, rd, SL_PCAPNG_BT_IDB, &o, NULL);
 	if (rc != SL_OK)
 		goto out;
 	origin_comment(in, &o, 1);
@@ -576,13 +664,33 @@ static int
 put_packet(struct in *in, struct sl_pcapng_writer *w,
 	   const struct sl_annotate *a, uint32_t outid, uint64_t ts,
 	   const uint8_t *data, uint32_t caplen, uint32_t wirelen,
-	   const struct sl_pcapng_opts *o)
+	   const struct sl_pcapng_opts *o, const char *events)
 {
 	const char *c = note_find(a, in->file, in->nframes);
+	char *both = NULL;
 	int rc;
 
+	/*
+	 * Kept events of an earlier annotation first, as run writes them,
+	 * then each part of ours that they do not already hold.
+	 */
+	if (events != NULL) {
+		const char *p = c, *q;
+
+		both = sl_xstrdup(events);
+		while (p != NULL && *p != '\0') {
+			q = strstr(p, JOIN);
+			if (q == NULL)
+				q = p + strlen(p);
+			if (!has_part_n(both, p, (size_t)(q - p)))
+				append_part(&both, p, (size_t)(q - p));
+			p = *q ? q + sizeof(JOIN) - 1 : q;
+		}
+		c = both;
+	}
 	rc = sl_pcapng_write_packet_raw(w, (int)outid, ts, data, caplen,
 					wirelen, o, &c, c != NULL ? 1 : 0);
+	free(both);
 	if (rc != SL_OK)
 		return in_fail(in, rc, "cannot write packet: %s",
 			       sl_strerror(rc));
@@ -597,6 +705,7 @@ ng_packet(struct in *in, uint32_t btype, struct sl_rd rd,
 	struct sl_pcapng_opts o = {0};
 	uint32_t ifid = 0, tsh = 0, tsl = 0, caplen = 0, wirelen = 0;
 	uint16_t if16 = 0, drops = 0;
+	char *events = NULL;
 	const uint8_t *data;
 	int rc;
 
@@ -656,14 +765,15 @@ ng_packet(struct in *in, uint32_t btype, struct sl_rd rd,
 				le[i] = (uint8_t)(d >> (8 * i));
 			sl_pcapng_opts_add(&o, 4, le, 8); /* epb_dropcount */
 		}
-		rc = copy_opts(in, rd, SL_PCAPNG_BT_EPB, &o);
+		rc = copy_opts(in, rd, SL_PCAPNG_BT_EPB, &o, &events);
 		if (rc != SL_OK)
 			goto out;
 	}
 	in->nframes++;
 	rc = put_packet(in, w, a, in->ifmap[ifid], (uint64_t)tsh << 32 | tsl,
-			data, caplen, wirelen, &o);
+			data, caplen, wirelen, &o, events);
 out:
+	free(events);
 	sl_pcapng_opts_free(&o);
 	return rc;
 }
@@ -901,7 +1011,7 @@ copy_pcap(struct in *in, uint32_t magic_le, struct sl_pcapng_writer *w,
 		in->nframes++;
 		rc = put_packet(in, w, a, (uint32_t)id,
 				(uint64_t)sec * per_sec + frac, in->buf, keep,
-				wirelen, NULL);
+				wirelen, NULL, NULL);
 		if (rc != SL_OK)
 			return rc;
 		in->off += rec + caplen;

@@ -18,6 +18,13 @@ struct sl_annotate;
 
 struct sl_annotate *sl_annotate_new(void);
 
+/*
+ * sl_conn_fn-compatible: comments every view's frames of the connection,
+ * in its names (A and B, id, shape, findings once per view).
+ */
+struct sl_conn;
+void sl_annotate_conn(const struct sl_conn *c, void *arg);
+
 /* on_handshake-compatible: arg is the struct sl_annotate. */
 void sl_annotate_handshake(const struct sl_handshake *hs, void *arg);
 

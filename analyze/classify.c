@@ -30,13 +30,13 @@ az_classify(struct conn *c)
 		    a->sent_bare_syn ? SL_SHAPE_SELF : SL_SHAPE_INCOMPLETE;
 	else if (c->started_with_synack)
 		hs->shape = SL_SHAPE_INCOMPLETE;
-	else if (c->refused)
-		hs->shape = SL_SHAPE_REFUSED;
 	else if (c->simopen_path && !hs->self &&
 		 (c->established || (a->sent_synack && b->sent_synack)))
 		hs->shape = SL_SHAPE_SIMOPEN;
 	else if (c->established)
 		hs->shape = SL_SHAPE_THREE_WAY;
+	else if (c->refused)
+		hs->shape = SL_SHAPE_REFUSED;
 	else if (c->rst_seen)
 		hs->shape = SL_SHAPE_RESET;
 	else if (!b->sent_any)
@@ -72,17 +72,23 @@ az_classify(struct conn *c)
 		/* y's SYN, x's SYN-ACK, y's ACK (also a crafted peer that
 		 * answers a simultaneous open's SYN-ACK with a bare ACK) */
 		int x = a->sent_synack ? 0 : 1, y = 1 - x, fi;
-		int64_t tack = 0;
+		int64_t tack = 0, tsa = c->s[x].t_synack;
 		for (fi = 0; fi < (int)hs->nframes; fi++)
 			if (c->fr[fi].from == y &&
 			    c->fr[fi].role == SL_ROLE_ACK) {
 				tack = c->fr[fi].ts_ns;
 				break;
 			}
-		d1 = c->s[x].t_synack - c->s[y].t_syn_prev;
+		/* the SYN-ACK that ACK answers: the last one before it */
+		for (fi = 0; fi < (int)hs->nframes && tack; fi++)
+			if (c->fr[fi].from == x && c->fr[fi].ts_ns <= tack &&
+			    (c->fr[fi].role == SL_ROLE_SYNACK ||
+			     c->fr[fi].role == SL_ROLE_SYNACK_RETX))
+				tsa = c->fr[fi].ts_ns;
+		d1 = tsa - c->s[y].t_syn_prev;
 		if (d1 < 0)
-			d1 = c->s[x].t_synack - c->s[y].t_syn;
-		d2 = tack ? tack - c->s[x].t_synack : -1;
+			d1 = tsa - c->s[y].t_syn;
+		d2 = tack ? tack - tsa : -1;
 		if (c->s[y].sent_bare_syn && d1 >= 0 && d2 >= 0) {
 			hs->rtt_us = (d1 + d2) / 1000;
 			/* near y, the ACK follows at once; near x, the SYN-ACK */
@@ -102,20 +108,5 @@ az_classify(struct conn *c)
 	else if (near == 2)
 		hs->vantage = SL_VANT_PATH;
 
-	/* RFC 5961 §4: a late SYN should draw a challenge ACK. */
-	if (hs->late_syns > hs->challenge_acks && c->established) {
-		struct sl_finding *f = az_add_finding(
-		    c, SL_SEV_NOTE, "late-syn-unanswered", "RFC 5961 §4.2");
-		if (f) {
-			unsigned i;
-			snprintf(f->message, sizeof(f->message),
-				 "%u late SYN(s) drew %u challenge ACK(s); "
-				 "Linux answers at most one per 500 ms per "
-				 "socket (tcp_invalid_ratelimit)",
-				 hs->late_syns, hs->challenge_acks);
-			for (i = 0; i < hs->nframes; i++)
-				if (c->fr[i].role == SL_ROLE_LATE_SYN)
-					az_finding_frame(c, f, (int)i);
-		}
-	}
+	az_check_end(c);
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "analyze.h"
+#include "merge.h"
 
 struct sbuf {
 	char *p;
@@ -38,9 +39,10 @@ changed(const struct sl_hs_frame *f, int e)
 	       f->st[e][0] != f->st[e][1];
 }
 
-size_t
-sl_hs_frame_comment(const struct sl_handshake *hs, unsigned i, char *buf,
-		    size_t len)
+/* The comment of docs/comment-format.md; view: the view's name or NULL. */
+static size_t
+frame_comment(const struct sl_handshake *hs, unsigned i, const char *view,
+	      char *buf, size_t len)
 {
 	struct sbuf b = {buf, len, 0};
 	const struct sl_hs_frame *f;
@@ -70,21 +72,23 @@ sl_hs_frame_comment(const struct sl_handshake *hs, unsigned i, char *buf,
 		else
 			sb_printf(&b, "A %s", sl_state_name(f->st[0][1]));
 	} else {
+		/* The sender first, always; then the receiver if it changed. */
 		for (k = 0; k < 2; k++) {
 			e = k == 0 ? f->from : 1 - f->from;
-			if (!changed(f, e))
-				continue;
-			sb_printf(&b, "%s%c %s -> %s", any ? ", " : "", 'A' + e,
-				  sl_state_name(f->st[e][0]),
-				  sl_state_name(f->st[e][1]));
+			if (changed(f, e))
+				sb_printf(&b, "%s%c %s -> %s", any ? ", " : "",
+					  'A' + e, sl_state_name(f->st[e][0]),
+					  sl_state_name(f->st[e][1]));
+			else if (k == 0)
+				sb_printf(&b, "%c %s", 'A' + e,
+					  sl_state_name(f->st[e][1]));
 			any = 1;
 		}
-		if (!any)
-			sb_printf(&b, "%c %s", 'A' + f->from,
-				  sl_state_name(f->st[f->from][1]));
 	}
-	sb_printf(&b, " | %s #%u | %s", sl_shape_name(hs->shape), hs->id,
-		  f->note[0] ? f->note : sl_role_name(f->role));
+	sb_printf(&b, " | %s #%u", sl_shape_name(hs->shape), hs->id);
+	if (view != NULL)
+		sb_printf(&b, " view %s", view);
+	sb_printf(&b, " | %s", f->note[0] ? f->note : sl_role_name(f->role));
 	for (k = 0; k < hs->nfind; k++) {
 		const struct sl_finding *fd = &hs->find[k];
 		for (j = 0; j < fd->nframes; j++)
@@ -96,6 +100,28 @@ sl_hs_frame_comment(const struct sl_handshake *hs, unsigned i, char *buf,
 			  fd->rule, fd->rfc, fd->message);
 	}
 	return b.n;
+}
+
+size_t
+sl_hs_frame_comment(const struct sl_handshake *hs, unsigned i, char *buf,
+		    size_t len)
+{
+	return frame_comment(hs, i, NULL, buf, len);
+}
+
+size_t
+sl_conn_frame_comment(const struct sl_conn *c, unsigned v,
+		      const struct sl_handshake *vhs, unsigned i, char *buf,
+		      size_t len)
+{
+	char view[48];
+
+	if (c->nviews < 2 || v >= c->nviews)
+		return frame_comment(vhs, i, NULL, buf, len);
+	/* The vantage in the connection's names: "A", "B", "path", ... */
+	snprintf(view, sizeof(view), "%u/%u at %s", v + 1, c->nviews,
+		 sl_vantage_name(c->views[v].vantage));
+	return frame_comment(vhs, i, view, buf, len);
 }
 
 size_t

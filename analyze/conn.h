@@ -8,6 +8,7 @@
 #define SL_CONN_H
 
 #include "analyze.h"
+#include "rules.h"
 
 #define SEQ_LT(a, b)  ((int32_t)((a) - (b)) < 0)
 #define SEQ_LEQ(a, b) ((int32_t)((a) - (b)) <= 0)
@@ -21,7 +22,7 @@
 #define LINGER_NS	50000000LL /* keep a closed tuple 50 ms for copies */
 #define IDLE_DEFAULT_NS 300000000000LL
 /*
- * A SYN nobody answered is finished after a silence twice its last
+ * A SYN nobody answered is finished after a silence three times its last
  * retransmission interval plus a second (at least 4 s): Linux retransmits
  * after 1, 2, 4 ... 64 s, Windows after 3 s.  A copy that still comes
  * later is recognized by its tombstone and not taken for a new handshake.
@@ -30,6 +31,7 @@
 #define TOMB_NS	    180000000000LL
 #define SWEEP_NS    10000000LL
 #define NO_FI	    (-1)
+#define TS_JUMP_NS  86400000000000LL /* a day: a clock step, not a pause */
 
 /* A segment from the peer that this side has not processed yet. */
 struct pend {
@@ -67,6 +69,7 @@ struct cframe {
 	uint32_t seq, ack, len;
 	uint16_t win;
 	uint8_t from, flags, role;
+	bool ae;
 	uint8_t st[2][2];
 	char *note; /* NULL, or a string of ours */
 	struct copts opts;
@@ -89,15 +92,27 @@ struct side {
 	uint32_t snd_max; /* highest sequence end sent */
 	bool fin_sent, fin_acked;
 	uint32_t fin_end;
-	bool challenge_due; /* processed a SYN while synchronized */
+	bool challenge_due;  /* processed a SYN while synchronized */
+	bool synack_dup_due; /* processed an old SYN-ACK while synchronized */
+	bool stale;	     /* was synchronized on an older connection */
+	bool bad_ack_valid;  /* in SYN-SENT, took an unacceptable ACK: */
+	uint32_t bad_ack;    /* its SEG.ACK (a RST answer has SEQ=SEG.ACK) */
+	uint32_t rcv_wnd;    /* the last window it advertised, in bytes */
+	int bad_synack_fi;   /* its first SYN-ACK missed the SYN, or NO_FI */
+	uint32_t bad_synack_ack;
+	bool good_synack; /* some SYN-ACK of it acknowledged the SYN */
 	bool dup_acked;
 	bool passive;	  /* came from LISTEN (a passive OPEN) */
 	bool snd_unknown; /* a fragment hid how much it sent */
 	bool rcv_valid;	  /* rcv_hi: highest sequence end processed */
 	uint32_t rcv_hi;
 	bool took_synack; /* a SYN-ACK just synchronized this side */
-	bool ws_checked, ack_checked;
-	int64_t t_est; /* when it reached ESTABLISHED, 0 if never */
+	bool ws_checked;
+	bool sent_ack;	 /* some segment with the ACK bit */
+	bool ack_beyond; /* acknowledged more than the peer had sent */
+	uint32_t ack_hi; /* the highest such ACK */
+	int ack_fi;	 /* the first frame that did so */
+	int64_t t_est;	 /* when it reached ESTABLISHED, 0 if never */
 	unsigned npend, pcap;
 	struct pend *pend; /* allocated on first use */
 };
@@ -126,11 +141,15 @@ struct conn {
 	unsigned fcap;
 	unsigned findcap;
 	struct side s[2];
+	uint32_t raised[2]; /* rules raised, by side: 1 << sl_rule_id */
 	struct {
 		uint64_t h;
 		int64_t t;
+		int64_t origin; /* see frame_origin in analyze.c */
+		unsigned n;	/* times seen from that origin */
 	} recent[RECENT_MAX];
 	unsigned nrecent;
+	int64_t t_dir[2]; /* last new packet from lo (0) and from hi (1) */
 };
 
 struct sl_analyzer {
@@ -170,7 +189,20 @@ struct sl_analyzer {
 	size_t nifnames;
 	int64_t now;
 	int64_t last_sweep;
+	/* capture clock: the previous frame's time and the shift that
+	 * keeps time continuous across a jump (clock_step in analyze.c) */
+	bool ts_seen;
+	int64_t ts_prev, ts_shift;
 	struct sl_summary sum;
+};
+
+/* What happens to a RST (RFC 9293 §3.10.7.3-4, RFC 5961 §3). */
+enum az_rst_fate {
+	AZ_RST_ACCEPT,	   /* its receiver takes it and closes */
+	AZ_RST_SYN_SENT,   /* SYN-SENT drops it: its ACK misses the SYN */
+	AZ_RST_ANSWER,	   /* sent from SYN-SENT to an unacceptable ACK */
+	AZ_RST_OUT_OF_WIN, /* outside the receiver's window: dropped */
+	AZ_RST_CHALLENGE   /* in the window, not at RCV.NXT: challenge ACK */
 };
 
 /* ---- flow.c: table, lists, frames, lifetime, tombstones ---------------- */
@@ -207,6 +239,7 @@ bool az_synchronized(enum sl_state s);
 void az_set_frame_states(struct conn *c, int fi, int slot, enum sl_state before,
 			 enum sl_state after);
 bool az_acks_syn(const struct side *me, uint32_t ack);
+bool az_in_window(uint32_t seq, uint32_t len, uint32_t nxt, uint32_t wnd);
 void az_deliver(struct conn *c, int y, const struct pend *p, uint8_t reply,
 		int64_t ts);
 void az_catch_up(struct conn *c, int x, const struct sl_pkt *p, int64_t ts);
@@ -214,21 +247,21 @@ void az_flush_pending(struct conn *c, int64_t ts);
 void az_enqueue(struct conn *c, int y, const struct sl_pkt *p, int fi,
 		int64_t ts);
 void az_ep_send(struct conn *c, int x, const struct sl_pkt *p,
-		enum sl_state st0, int fi);
+		enum sl_state st0, int fi, enum az_rst_fate fate);
+enum az_rst_fate az_rst_fate(struct conn *c, int x, const struct sl_pkt *p,
+			     enum sl_state st0);
 
 /* ---- rules.c: findings ------------------------------------------------- */
 
-struct sl_finding *az_add_finding(struct conn *c, enum sl_severity sev,
-				  const char *rule, const char *rfc);
+struct sl_finding *az_raise(struct conn *c, enum sl_rule_id id, int fi1,
+			    int fi2, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 void az_finding_frame(struct conn *c, struct sl_finding *f, int fi);
-void az_check_rst_to_syn(struct conn *c, int x, const struct sl_pkt *p, int fi);
-void az_check_ws(struct conn *c, int x, const struct sl_pkt *p, int *fi,
-		 uint64_t frame, int64_t ts);
-void az_check_ack(struct conn *c, int x, const struct sl_pkt *p, int *fi,
-		  uint64_t frame, int64_t ts);
 void az_check_segment(struct conn *c, int x, const struct sl_pkt *p,
 		      enum sl_role role, bool first_from_x, int *fi,
 		      uint64_t frame, int64_t ts);
+bool az_synrcvd_acceptable(struct conn *c, int y, const struct pend *pd);
+void az_check_end(struct conn *c);
 
 /* ---- classify.c: shape, vantage, negotiated options --------------------- */
 

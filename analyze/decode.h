@@ -1,4 +1,4 @@
-/* \summary: link, IPv4/IPv6 and TCP decoding of one captured frame */
+/* \summary: link, tunnel, IPv4/IPv6 and TCP decoding of one captured frame */
 #ifndef SL_DECODE_H
 #define SL_DECODE_H
 
@@ -30,6 +30,7 @@ int sl_endpoint_cmp(const struct sl_endpoint *a, const struct sl_endpoint *b);
 
 /* TCP flag bits: SL_TH_* of common/tcp.h. */
 
+#define SL_ENCAP_LEN   48 /* "gre/erspan2/mpls" ...; longer is cut */
 #define SL_SACK_MAX    4
 #define SL_TFO_MAX     16
 #define SL_UNKOPT_MAX  2  /* unknown kinds kept per segment */
@@ -79,7 +80,14 @@ struct sl_pkt {
 	bool ip_fragment;    /* first fragment of a fragmented datagram */
 	bool opts_malformed; /* an option lied; the rest of the segment is
 				 usable and errbuf says what was wrong */
+	bool ae;	     /* AccECN AE flag (the bit before CWR) */
+	bool gso;	     /* an offload super-packet: the IP length was 0
+				 or above the wire length, the captured length
+				 was used */
 	int sll_pkttype;     /* Linux cooked capture packet type, -1 if none */
+	int64_t ifindex;     /* SLL2 interface index, -1 if none */
+	char encap[SL_ENCAP_LEN]; /* tunnels crossed, outermost first:
+				     "vxlan", "gre/mpls"; "" if none */
 	uint64_t hash; /* of the IP+TCP headers, for duplicate detection */
 };
 
@@ -94,5 +102,8 @@ enum sl_dec_status sl_decode(int dlt, const uint8_t *data, size_t caplen,
 
 /* Whether sl_decode knows this link type. */
 bool sl_decode_dlt_supported(int dlt);
+
+/* The names of the link types sl_decode knows, ", "-separated. */
+size_t sl_decode_link_names(char *buf, size_t len);
 
 #endif /* SL_DECODE_H */

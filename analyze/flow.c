@@ -216,6 +216,7 @@ az_add_frame(struct conn *c, int from, const struct sl_pkt *p, uint64_t frame,
 	f->ts_ns = ts;
 	f->from = (uint8_t)from;
 	f->flags = p->flags;
+	f->ae = p->ae;
 	f->role = (uint8_t)role;
 	f->seq = p->seq;
 	f->ack = p->ack;
@@ -299,6 +300,7 @@ report(struct sl_analyzer *az, struct conn *c)
 		o->ts_ns = f->ts_ns;
 		o->from = f->from;
 		o->flags = f->flags;
+		o->ae = f->ae;
 		o->role = f->role;
 		memcpy(o->st, f->st, sizeof(o->st));
 		o->seq = f->seq;
@@ -388,6 +390,8 @@ az_conn_new(struct sl_analyzer *az, const struct sl_endpoint *lo,
 	for (i = 0; i < 2; i++) {
 		c->s[i].syn_fi = NO_FI;
 		c->s[i].synack_fi = NO_FI;
+		c->s[i].bad_synack_fi = NO_FI;
+		c->s[i].ack_fi = NO_FI;
 		c->hs.syn[i].mss = c->hs.syn[i].wscale = -1;
 	}
 	if ((az->nconn + 1) * 2 > az->tabsize)
@@ -479,8 +483,9 @@ wait_deadline(const struct conn *c)
 		int64_t g = hs->retx_iv_us[0][hs->nretx_iv[0] - 1] * 1000;
 		if (g > 1000000000000000LL) /* 11 days: no rhythm left */
 			g = 1000000000000000LL;
-		if (2 * g + 1000000000LL > d)
-			d = 2 * g + 1000000000LL;
+		/* the next interval doubles, with the timer's slack */
+		if (3 * g + 1000000000LL > d)
+			d = 3 * g + 1000000000LL;
 	}
 	return hs->t_last_ns + d;
 }

@@ -1,49 +1,30 @@
-/* \summary: merge captures of one handshake taken at several vantage points (clock offset, one-way delays) */
+/* \summary: one connection from several vantage points: matching views (ISNs, SYN options), clock offsets, one timeline */
 #include "merge.h"
-#include "report.h"
 
-#include <inttypes.h>
-#include <stdarg.h>
-#include <stdbool.h>
+#include <ctype.h>
 #include <stdio.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define MAX_KEEP 100000 /* handshakes copied at most */
 
-struct mseg {
-	uint64_t frame;
-	int64_t ts;
-	uint8_t from, flags;
-	uint32_t seq, ack, len;
-	int peer; /* index of the same segment in the match, -1 */
-};
-
+/* A view kept until the end: a deep copy of the analyzer's handshake. */
 struct mhs {
-	unsigned id;
+	struct sl_handshake hs; /* frames, find: ours */
 	int vant;
-	enum sl_shape shape;
-	struct sl_endpoint ep[2];
-	bool has_isn[2];
-	uint32_t isn[2];
-	unsigned nseg;
-	struct mseg *seg;
-	int match;    /* index of the other view, -1 */
-	int dep_side; /* side (own numbering) whose segments leave this
-			      view's vantage first; -1 unknown */
+	int group; /* union-find parent, in m->h */
+	uint64_t vmask;
 };
 
 struct vant {
 	int file, iface;
 	char *name; /* "file" or "file (iface)" */
-	char *file_name;
 	bool has_offset;
 	int64_t offset; /* ns its clock is ahead of vantage 0's */
 	int64_t unc;	/* ns, worst case for an asymmetric path */
 };
 
-/* One estimate between two vantages, pooled over their matches. */
+/* One estimate between two vantages, pooled over their connections. */
 struct pair {
 	int v1, v2;
 	bool ok;
@@ -52,7 +33,31 @@ struct pair {
 	unsigned np, nn;
 };
 
+/* A segment of a connection being built. */
+struct bseg {
+	int src;      /* view (index in the group) that first saw it */
+	unsigned fi;  /* its index in that view's frames */
+	uint8_t from; /* sender, in view 0's numbering */
+	int idx[SL_CONN_MAXVIEWS]; /* frame index in each view, -1 */
+	int64_t t;		   /* departure (or the one time) */
+	int64_t arr;
+	int64_t key; /* position in the timeline */
+	bool timed, has_t;
+};
+
+/* A connection being built: views (indexes into m->h) and segments. */
+struct build {
+	unsigned nv;
+	unsigned hv[SL_CONN_MAXVIEWS];
+	int map[SL_CONN_MAXVIEWS][2]; /* view side -> view 0's side */
+	unsigned nseg;
+	struct bseg *seg;
+};
+
 struct sl_merge {
+	bool several;
+	sl_conn_fn fn;
+	void *arg;
 	struct mhs *h;
 	unsigned n, cap;
 	unsigned dropped;
@@ -61,18 +66,27 @@ struct sl_merge {
 	struct pair *pairs;
 	int npairs;
 	unsigned nmatch;
+	unsigned next_id;
+	bool has_host_a;
+	struct sl_addr host_a;
 };
 
 struct sl_merge *
-sl_merge_new(void)
+sl_merge_new(bool several, sl_conn_fn fn, void *arg)
 {
-	return sl_xcalloc(1, sizeof(struct sl_merge));
+	struct sl_merge *m = sl_xcalloc(1, sizeof(*m));
+
+	m->several = several;
+	m->fn = fn;
+	m->arg = arg;
+	return m;
 }
 
 static int
 vant_of(struct sl_merge *m, const struct sl_handshake *hs)
 {
 	char buf[1024];
+	const char *fn = hs->file_name ? hs->file_name : "";
 	int i;
 
 	for (i = 0; i < m->nv; i++)
@@ -82,90 +96,99 @@ vant_of(struct sl_merge *m, const struct sl_handshake *hs)
 	memset(&m->v[m->nv], 0, sizeof(m->v[0]));
 	m->v[m->nv].file = hs->file;
 	m->v[m->nv].iface = hs->iface;
-	m->v[m->nv].file_name = sl_xstrdup(hs->file_name ? hs->file_name : "");
 	if (hs->iface_name)
-		snprintf(buf, sizeof(buf), "%s (%s)",
-			 hs->file_name ? hs->file_name : "", hs->iface_name);
+		snprintf(buf, sizeof(buf), "%s (%s)", fn, hs->iface_name);
 	else if (hs->iface > 0)
-		snprintf(buf, sizeof(buf), "%s (interface %d)",
-			 hs->file_name ? hs->file_name : "", hs->iface);
+		snprintf(buf, sizeof(buf), "%s (interface %d)", fn, hs->iface);
 	else
-		snprintf(buf, sizeof(buf), "%s",
-			 hs->file_name ? hs->file_name : "");
+		snprintf(buf, sizeof(buf), "%s", fn);
 	m->v[m->nv].name = sl_xstrdup(buf);
 	return m->nv++;
 }
+
+const struct sl_conn *
+sl_conn_of(const struct sl_handshake *hs, struct sl_conn_one *one)
+{
+	unsigned i;
+
+	memset(one, 0, sizeof(*one));
+	one->v.hs = hs;
+	one->v.name = hs->file_name ? hs->file_name : "";
+	one->v.vantage = hs->vantage;
+	one->v.has_offset = true;
+	for (i = 0; i < hs->nframes && i < SL_HS_MAXFRAMES; i++)
+		one->seg[i].frame[0] = hs->frames[i].frame;
+	one->c.hs = hs;
+	one->c.nviews = 1;
+	one->c.views = &one->v;
+	one->c.seg = one->seg;
+	one->c.find_view = one->find_view;
+	return &one->c;
+}
+
+static bool
+same_addr(const struct sl_addr *a, const struct sl_addr *b)
+{
+	return a->family == b->family && memcmp(a->b, b->b, sizeof(a->b)) == 0;
+}
+
+struct build;
+static void build_group(struct sl_merge *m, const unsigned *members, unsigned n,
+			struct build *b);
+static void emit(struct sl_merge *m, struct build *b);
 
 void
 sl_merge_handshake(const struct sl_handshake *hs, void *arg)
 {
 	struct sl_merge *m = arg;
+	struct sl_conn_one one;
 	struct mhs *c;
-	unsigned i;
 
-	if (hs->self || !hs->has_isn[0])
+	if (!m->several && !(m->has_host_a && !hs->self &&
+			     same_addr(&hs->ep[1].addr, &m->host_a) &&
+			     !same_addr(&hs->ep[0].addr, &m->host_a))) {
+		m->next_id++;
+		if (m->fn)
+			m->fn(sl_conn_of(hs, &one), m->arg);
 		return;
+	}
 	if (m->n >= MAX_KEEP) {
 		m->dropped++;
+		if (m->fn)
+			m->fn(sl_conn_of(hs, &one), m->arg);
 		return;
 	}
 	if (m->n == m->cap) {
 		m->cap = m->cap ? m->cap * 2 : 64;
 		m->h = sl_xrealloc(m->h, m->cap, sizeof(*m->h));
 	}
-	c = &m->h[m->n++];
+	c = &m->h[m->n];
 	memset(c, 0, sizeof(*c));
-	c->id = hs->id;
+	c->hs = *hs;
+	c->hs.frames =
+	    sl_xcalloc(hs->nframes ? hs->nframes : 1, sizeof(*hs->frames));
+	if (hs->nframes)
+		memcpy(c->hs.frames, hs->frames,
+		       hs->nframes * sizeof(*hs->frames));
+	c->hs.find = sl_xcalloc(hs->nfind ? hs->nfind : 1, sizeof(*hs->find));
+	if (hs->nfind)
+		memcpy(c->hs.find, hs->find, hs->nfind * sizeof(*hs->find));
 	c->vant = vant_of(m, hs);
-	c->shape = hs->shape;
-	c->ep[0] = hs->ep[0];
-	c->ep[1] = hs->ep[1];
-	for (i = 0; i < 2; i++) {
-		c->has_isn[i] = hs->has_isn[i];
-		c->isn[i] = hs->isn[i];
+	c->group = (int)m->n;
+	c->vmask = c->vant < 64 ? (uint64_t)1 << c->vant : 0;
+	m->n++;
+	if (!m->several) {
+		/* One view whose B is the named host A: passed on swapped. */
+		struct build b;
+		unsigned last = m->n - 1;
+
+		build_group(m, &last, 1, &b);
+		emit(m, &b);
+		free(b.seg);
+		free(c->hs.frames);
+		free(c->hs.find);
+		m->n--;
 	}
-	c->match = -1;
-	c->dep_side = -1;
-	c->nseg = hs->nframes;
-	c->seg = sl_xcalloc(hs->nframes ? hs->nframes : 1, sizeof(*c->seg));
-	for (i = 0; i < hs->nframes; i++) {
-		const struct sl_hs_frame *f = &hs->frames[i];
-		c->seg[i].frame = f->frame;
-		c->seg[i].ts = f->ts_ns;
-		c->seg[i].from = f->from;
-		c->seg[i].flags = f->flags;
-		c->seg[i].seq = f->seq;
-		c->seg[i].ack = f->ack;
-		c->seg[i].len = f->len;
-		c->seg[i].peer = -1;
-	}
-}
-
-/* Key: the two ISNs, smaller first (0 where B's is not known). */
-static uint64_t
-key_of(const struct mhs *h)
-{
-	uint32_t a = h->isn[0], b = h->has_isn[1] ? h->isn[1] : 0;
-
-	if (h->has_isn[1] && b < a)
-		return (uint64_t)b << 32 | a;
-	return (uint64_t)a << 32 | b;
-}
-
-static const struct sl_merge *sort_m;
-
-static int
-cmp_key(const void *x, const void *y)
-{
-	const struct mhs *a = &sort_m->h[*(const unsigned *)x];
-	const struct mhs *b = &sort_m->h[*(const unsigned *)y];
-	uint64_t ka = key_of(a), kb = key_of(b);
-
-	if (ka != kb)
-		return ka < kb ? -1 : 1;
-	if (a->vant != b->vant)
-		return a->vant < b->vant ? -1 : 1;
-	return a->id < b->id ? -1 : a->id > b->id;
 }
 
 /*
@@ -174,7 +197,7 @@ cmp_key(const void *x, const void *y)
  * opposite the one that matches h1's other side.
  */
 static int
-side_map(const struct mhs *h1, int s, const struct mhs *h2)
+side_map(const struct sl_handshake *h1, int s, const struct sl_handshake *h2)
 {
 	int t;
 
@@ -191,28 +214,104 @@ side_map(const struct mhs *h1, int s, const struct mhs *h2)
 	return -1;
 }
 
-/* Pair up identical segments of two views (k-th copy with k-th copy). */
-static void
-match_segments(struct mhs *h1, struct mhs *h2)
+/* The SYN options a NAT keeps agree (MSS is clamped on the way). */
+static bool
+same_synopts(const struct sl_synopts *a, const struct sl_synopts *b)
 {
-	unsigned i, j;
-	int map[2] = {side_map(h1, 0, h2), side_map(h1, 1, h2)};
+	if (!a->seen || !b->seen)
+		return true;
+	return a->wscale == b->wscale && a->sack_ok == b->sack_ok &&
+	       a->ts == b->ts;
+}
 
-	for (i = 0; i < h1->nseg; i++) {
-		struct mseg *a = &h1->seg[i];
-		if (map[a->from] < 0)
+/* Can views h1 and h2 be the same connection? */
+static bool
+same_conn(const struct sl_handshake *h1, const struct sl_handshake *h2)
+{
+	int s, t, n = 0;
+
+	if (h1->self || h2->self)
+		return false;
+	for (s = 0; s < 2; s++) {
+		if (!h1->has_isn[s])
 			continue;
-		for (j = 0; j < h2->nseg; j++) {
-			struct mseg *b = &h2->seg[j];
-			if (b->peer >= 0 || b->from != map[a->from] ||
-			    b->flags != a->flags || b->seq != a->seq ||
-			    b->ack != a->ack || b->len != a->len)
-				continue;
-			a->peer = (int)j;
-			b->peer = (int)i;
-			break;
+		t = side_map(h1, s, h2);
+		if (t < 0) {
+			/* Both saw this side's SYN: it must be the same. */
+			if (h2->has_isn[0] && h2->has_isn[1])
+				return false;
+			continue;
 		}
+		if (!same_synopts(&h1->syn[s], &h2->syn[t]))
+			return false;
+		n++;
 	}
+	/* Both ISNs known on both: both must agree. */
+	if (h1->has_isn[0] && h1->has_isn[1] && h2->has_isn[0] &&
+	    h2->has_isn[1])
+		return n == 2;
+	return n > 0;
+}
+
+static int
+root(struct sl_merge *m, int i)
+{
+	while (m->h[i].group != i) {
+		m->h[i].group = m->h[m->h[i].group].group;
+		i = m->h[i].group;
+	}
+	return i;
+}
+
+struct isnref {
+	uint32_t isn;
+	unsigned h;
+};
+
+static int
+cmp_isnref(const void *x, const void *y)
+{
+	const struct isnref *a = x, *b = y;
+
+	if (a->isn != b->isn)
+		return a->isn < b->isn ? -1 : 1;
+	return a->h < b->h ? -1 : a->h > b->h;
+}
+
+/* Groups views sharing an ISN, never two views of one vantage. */
+static void
+group_views(struct sl_merge *m)
+{
+	struct isnref *r = sl_xcalloc(2 * (size_t)m->n + 1, sizeof(*r));
+	size_t nr = 0, i, k;
+	unsigned j;
+	int s;
+
+	for (j = 0; j < m->n; j++)
+		for (s = 0; s < 2; s++)
+			if (m->h[j].hs.has_isn[s] && !m->h[j].hs.self) {
+				r[nr].isn = m->h[j].hs.isn[s];
+				r[nr].h = j;
+				nr++;
+			}
+	qsort(r, nr, sizeof(*r), cmp_isnref);
+	for (i = 0; i < nr; i++)
+		for (k = i + 1; k < nr && r[k].isn == r[i].isn; k++) {
+			int a = root(m, (int)r[i].h), b = root(m, (int)r[k].h);
+			if (a == b || (m->h[a].vmask & m->h[b].vmask) ||
+			    m->h[a].vmask == 0 || m->h[b].vmask == 0 ||
+			    !same_conn(&m->h[r[i].h].hs, &m->h[r[k].h].hs))
+				continue;
+			/* The lower index stays the root: first view first. */
+			if (b < a) {
+				int t = a;
+				a = b;
+				b = t;
+			}
+			m->h[b].group = a;
+			m->h[a].vmask |= m->h[b].vmask;
+		}
+	free(r);
 }
 
 static struct pair *
@@ -228,31 +327,73 @@ pair_of(struct sl_merge *m, int v1, int v2)
 	memset(&m->pairs[m->npairs], 0, sizeof(m->pairs[0]));
 	m->pairs[m->npairs].v1 = v1;
 	m->pairs[m->npairs].v2 = v2;
+	m->pairs[m->npairs].minp = INT64_MAX;
+	m->pairs[m->npairs].maxn = INT64_MIN;
 	return &m->pairs[m->npairs++];
 }
 
+static const struct sl_hs_frame *
+bframe(const struct sl_merge *m, const struct build *b, unsigned v, int fi)
+{
+	return &m->h[b->hv[v]].hs.frames[fi];
+}
+
+/* Matches view v's segments into b's timeline, adding the new ones. */
+static void
+match_view(struct sl_merge *m, struct build *b, unsigned v)
+{
+	const struct sl_handshake *h = &m->h[b->hv[v]].hs;
+	unsigned j, k;
+
+	for (j = 0; j < h->nframes; j++) {
+		const struct sl_hs_frame *f = &h->frames[j];
+		int from = b->map[v][f->from];
+		for (k = 0; k < b->nseg; k++) {
+			struct bseg *s = &b->seg[k];
+			const struct sl_hs_frame *g =
+			    bframe(m, b, (unsigned)s->src, (int)s->fi);
+			if (s->idx[v] >= 0 || s->from != from ||
+			    g->flags != f->flags || g->seq != f->seq ||
+			    g->ack != f->ack || g->len != f->len)
+				continue;
+			s->idx[v] = (int)j;
+			break;
+		}
+		if (k < b->nseg)
+			continue;
+		b->seg = sl_xrealloc(b->seg, b->nseg + 1, sizeof(*b->seg));
+		memset(&b->seg[b->nseg], 0, sizeof(b->seg[0]));
+		for (k = 0; k < SL_CONN_MAXVIEWS; k++)
+			b->seg[b->nseg].idx[k] = -1;
+		b->seg[b->nseg].src = (int)v;
+		b->seg[b->nseg].fi = j;
+		b->seg[b->nseg].from = (uint8_t)from;
+		b->seg[b->nseg].idx[v] = (int)j;
+		b->nseg++;
+	}
+}
+
 /*
- * Orient one match: Δ = t(b) - t(a) is larger for the segments that left
- * a's vantage first (d + θ) than for those that left b's (-d + θ).  Then
- * pool its least-delayed samples into the pair of vantages.
+ * Pools the Δ of the segments views 0 and v both saw into their pair of
+ * vantages.  Δ = t(v) - t(0) is larger for the segments that left view
+ * 0's vantage first (d + θ) than for those that left v's (-d + θ).
  */
 static void
-orient(struct sl_merge *m, struct mhs *a)
+pool_pair(struct sl_merge *m, const struct build *b, unsigned v)
 {
-	struct mhs *b = &m->h[a->match];
-	double sum[2] = {0, 0};
-	unsigned cnt[2] = {0, 0}, j;
 	int64_t mn[2] = {INT64_MAX, INT64_MAX}, mx[2] = {INT64_MIN, INT64_MIN};
+	double sum[2] = {0, 0};
+	unsigned cnt[2] = {0, 0}, k;
+	int va = m->h[b->hv[0]].vant, vb = m->h[b->hv[v]].vant, P, N;
 	struct pair *p;
-	int P, N, fwd;
 
-	a->dep_side = b->dep_side = -1;
-	for (j = 0; j < a->nseg; j++) {
-		const struct mseg *s = &a->seg[j];
+	for (k = 0; k < b->nseg; k++) {
+		const struct bseg *s = &b->seg[k];
 		int64_t d;
-		if (s->peer < 0)
+		if (s->idx[0] < 0 || s->idx[v] < 0)
 			continue;
-		d = b->seg[s->peer].ts - s->ts;
+		d = bframe(m, b, v, s->idx[v])->ts_ns -
+		    bframe(m, b, 0, s->idx[0])->ts_ns;
 		mn[s->from] = d < mn[s->from] ? d : mn[s->from];
 		mx[s->from] = d > mx[s->from] ? d : mx[s->from];
 		sum[s->from] += (double)d;
@@ -262,20 +403,14 @@ orient(struct sl_merge *m, struct mhs *a)
 		return;
 	P = sum[0] / cnt[0] >= sum[1] / cnt[1] ? 0 : 1;
 	N = 1 - P;
-	a->dep_side = P;
-	b->dep_side = side_map(a, N, b);
-	fwd = a->vant < b->vant;
-	p = pair_of(m, fwd ? a->vant : b->vant, fwd ? b->vant : a->vant);
-	if (p->np == 0 && p->nn == 0) {
-		p->minp = INT64_MAX;
-		p->maxn = INT64_MIN;
-	}
-	if (fwd) {
-		/* v1 = a: P left v1 (Δ = d + θ), N left v2 (Δ = -d + θ) */
+	if (va < vb) {
+		/* v1 = view 0: P left v1 (Δ = d + θ), N left v2 */
+		p = pair_of(m, va, vb);
 		p->minp = mn[P] < p->minp ? mn[P] : p->minp;
 		p->maxn = mx[N] > p->maxn ? mx[N] : p->maxn;
 	} else {
-		/* v1 = b: Δ' = -Δ; N left v1, P left v2 */
+		/* v1 = view v: Δ' = -Δ; N left v1, P left v2 */
+		p = pair_of(m, vb, va);
 		p->minp = -mx[N] < p->minp ? -mx[N] : p->minp;
 		p->maxn = -mn[P] > p->maxn ? -mn[P] : p->maxn;
 	}
@@ -284,53 +419,22 @@ orient(struct sl_merge *m, struct mhs *a)
 }
 
 static void
-estimate(struct pair *p)
+estimate(struct sl_merge *m)
 {
-	if (p->np == 0 || p->nn == 0)
-		return;
-	p->theta = (p->minp + p->maxn) / 2;
-	p->d = (p->minp - p->maxn) / 2;
-	p->unc = p->d > 0 ? p->d : 0;
-	p->ok = true;
-}
+	int pi, changed;
 
-void
-sl_merge_finish(struct sl_merge *m)
-{
-	unsigned *ix, i, k;
-	int changed, pi;
-
-	if (m->n == 0)
-		return;
-	ix = sl_xcalloc(m->n, sizeof(*ix));
-	for (i = 0; i < m->n; i++)
-		ix[i] = i;
-	sort_m = m;
-	qsort(ix, m->n, sizeof(*ix), cmp_key);
-	for (i = 0; i + 1 < m->n; i++) {
-		struct mhs *a = &m->h[ix[i]];
-		for (k = i + 1; k < m->n && key_of(&m->h[ix[k]]) == key_of(a);
-		     k++) {
-			struct mhs *b = &m->h[ix[k]];
-			if (b->vant == a->vant || b->match >= 0 ||
-			    a->match >= 0)
-				continue;
-			a->match = (int)ix[k];
-			b->match = (int)ix[i];
-			m->nmatch++;
-			match_segments(a, b);
-			orient(m, a);
-			break;
-		}
+	for (pi = 0; pi < m->npairs; pi++) {
+		struct pair *p = &m->pairs[pi];
+		if (p->np == 0 || p->nn == 0)
+			continue;
+		p->theta = (p->minp + p->maxn) / 2;
+		p->d = (p->minp - p->maxn) / 2;
+		p->unc = p->d > 0 ? p->d : 0;
+		p->ok = true;
 	}
-	free(ix);
-	for (pi = 0; pi < m->npairs; pi++)
-		estimate(&m->pairs[pi]);
 	/* Offsets relative to vantage 0, through any chain of pairs. */
-	if (m->nv > 0) {
+	if (m->nv > 0)
 		m->v[0].has_offset = true;
-		m->v[0].offset = 0;
-	}
 	do {
 		changed = 0;
 		for (pi = 0; pi < m->npairs; pi++) {
@@ -353,254 +457,478 @@ sl_merge_finish(struct sl_merge *m)
 	} while (changed);
 }
 
+/* Shapes by what they prove: a view that missed a segment proves less. */
+static int
+shape_rank(enum sl_shape s)
+{
+	switch (s) {
+	case SL_SHAPE_SIMOPEN:
+		return 6;
+	case SL_SHAPE_THREE_WAY:
+		return 5;
+	case SL_SHAPE_REFUSED:
+		return 4;
+	case SL_SHAPE_RESET:
+		return 3;
+	case SL_SHAPE_INCOMPLETE:
+		return 2;
+	case SL_SHAPE_UNANSWERED:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static enum sl_vantage
+swap_vantage(enum sl_vantage v, bool swap)
+{
+	if (!swap)
+		return v;
+	return v == SL_VANT_A ? SL_VANT_B : v == SL_VANT_B ? SL_VANT_A : v;
+}
+
+/*
+ * Texts written about a view name its A and B; in the connection's names
+ * they swap when the view's A is the connection's B.  Swaps the words
+ * "A", "B", "A's", "B's" (not parts of longer words such as SYN-ACK).
+ */
+static void
+swap_ab_text(char *s)
+{
+	size_t i, n = strlen(s);
+
+	for (i = 0; i < n; i++) {
+		bool before = i == 0 || (!isalnum((unsigned char)s[i - 1]) &&
+					 s[i - 1] != '-' && s[i - 1] != '_');
+		char c = s[i + 1];
+		bool after =
+		    c == '\0' || c == '\'' ||
+		    (!isalnum((unsigned char)c) && c != '-' && c != '_');
+		if (!before || !after)
+			continue;
+		if (s[i] == 'A')
+			s[i] = 'B';
+		else if (s[i] == 'B')
+			s[i] = 'A';
+	}
+}
+
+static void
+swap_frame(struct sl_hs_frame *f)
+{
+	uint8_t t[2];
+
+	f->from = (uint8_t)(1 - f->from);
+	memcpy(t, f->st[0], 2);
+	memcpy(f->st[0], f->st[1], 2);
+	memcpy(f->st[1], t, 2);
+	swap_ab_text(f->note);
+}
+
+/* Swaps the per-side attributes of a handshake (not its frames). */
+static void
+swap_hs(struct sl_handshake *h)
+{
+	struct sl_endpoint ep = h->ep[0];
+	struct sl_synopts so = h->syn[0];
+	int64_t iv[SL_HS_MAXRETX];
+	bool hi = h->has_isn[0];
+	uint32_t is = h->isn[0], u;
+	uint64_t db = h->data_bytes[0];
+
+	h->ep[0] = h->ep[1];
+	h->ep[1] = ep;
+	h->syn[0] = h->syn[1];
+	h->syn[1] = so;
+	h->has_isn[0] = h->has_isn[1];
+	h->has_isn[1] = hi;
+	h->isn[0] = h->isn[1];
+	h->isn[1] = is;
+	u = h->syn_retx[0];
+	h->syn_retx[0] = h->syn_retx[1];
+	h->syn_retx[1] = u;
+	u = h->nretx_iv[0];
+	h->nretx_iv[0] = h->nretx_iv[1];
+	h->nretx_iv[1] = u;
+	memcpy(iv, h->retx_iv_us[0], sizeof(iv));
+	memcpy(h->retx_iv_us[0], h->retx_iv_us[1], sizeof(iv));
+	memcpy(h->retx_iv_us[1], iv, sizeof(iv));
+	h->data_bytes[0] = h->data_bytes[1];
+	h->data_bytes[1] = db;
+	h->vantage = swap_vantage(h->vantage, true);
+}
+
+static int
+cmp_bseg(const void *x, const void *y)
+{
+	const struct bseg *a = x, *b = y;
+
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	return a->src != b->src ? a->src - b->src : (int)a->fi - (int)b->fi;
+}
+
+/*
+ * Where view v was taken, from the merged times: a capture beside A sees
+ * A's segments when they leave and B's when they arrive; one beside B the
+ * reverse.  Each segment timed at two vantages votes; a view that sees
+ * both near their departure, or votes both ways, is on the path.  guess:
+ * the view's own estimate, kept when nothing was timed.
+ */
+static enum sl_vantage
+measured_vantage(const struct sl_merge *m, const struct build *b, unsigned v,
+		 int aref, enum sl_vantage guess)
+{
+	const struct vant *va = &m->v[m->h[b->hv[v]].vant];
+	unsigned k, near[2] = {0, 0}, votes = 0;
+
+	if (b->nv < 2 || !va->has_offset)
+		return guess;
+	for (k = 0; k < b->nseg; k++) {
+		const struct bseg *s = &b->seg[k];
+		int64_t t;
+		int sender;
+		if (!s->timed || s->idx[v] < 0 || s->arr <= s->t)
+			continue;
+		t = bframe(m, b, v, s->idx[v])->ts_ns - va->offset;
+		sender = s->from ^ aref; /* 0: A sent it */
+		/* nearer the departure: beside the sender */
+		if (t - s->t < s->arr - t)
+			near[sender]++;
+		else
+			near[1 - sender]++;
+		votes++;
+	}
+	if (votes == 0)
+		return guess;
+	if (near[0] == votes)
+		return SL_VANT_A;
+	if (near[1] == votes)
+		return SL_VANT_B;
+	return SL_VANT_PATH;
+}
+
+/* Everything one connection owns while it is passed on. */
+struct out {
+	struct sl_conn c;
+	struct sl_handshake hs;
+	struct sl_view views[SL_CONN_MAXVIEWS];
+	struct sl_handshake vhs[SL_CONN_MAXVIEWS];
+	struct sl_conn_seg *seg;
+	unsigned char find_view[SL_HS_MAXFINDINGS];
+};
+
+/* Finishes a connection of b's views and passes it on. */
+static void
+emit(struct sl_merge *m, struct build *b)
+{
+	struct out o;
+	const struct sl_handshake *h0 = &m->h[b->hv[0]].hs;
+	int64_t tsyn[2] = {INT64_MAX, INT64_MAX};
+	unsigned v, k, i;
+	int aref = 0; /* view 0's side that is the connection's A */
+	bool all_timed = true;
+
+	memset(&o, 0, sizeof(o));
+	/* Times: on vantage 0's clock; departure the earliest sighting. */
+	for (k = 0; k < b->nseg; k++) {
+		struct bseg *s = &b->seg[k];
+		unsigned seen = 0;
+		s->has_t = false;
+		for (v = 0; v < b->nv; v++) {
+			const struct vant *va = &m->v[m->h[b->hv[v]].vant];
+			int64_t t;
+			if (s->idx[v] < 0 || !va->has_offset)
+				continue;
+			t = bframe(m, b, v, s->idx[v])->ts_ns - va->offset;
+			if (!s->has_t || t < s->t)
+				s->t = t;
+			if (!s->has_t || t > s->arr)
+				s->arr = t;
+			s->has_t = true;
+			seen++;
+		}
+		s->timed = seen >= 2;
+		if (!s->has_t)
+			all_timed = false;
+		if (s->has_t &&
+		    (bframe(m, b, (unsigned)s->src, (int)s->fi)->flags &
+		     (SL_TH_SYN | SL_TH_ACK)) == SL_TH_SYN &&
+		    s->t < tsyn[s->from])
+			tsyn[s->from] = s->t;
+	}
+	/*
+	 * In view 0's order (its states were inferred in that order), the
+	 * segments it did not see at their departure on its clock.
+	 */
+	for (k = 0; k < b->nseg; k++) {
+		struct bseg *s = &b->seg[k];
+		s->key =
+		    s->idx[0] >= 0 ? bframe(m, b, 0, s->idx[0])->ts_ns : s->t;
+	}
+	if (all_timed)
+		qsort(b->seg, b->nseg, sizeof(*b->seg), cmp_bseg);
+	/* A: the host named so, else the host whose SYN left first. */
+	if (tsyn[1] < tsyn[0])
+		aref = 1;
+	if (m->has_host_a) {
+		bool a0 = same_addr(&h0->ep[0].addr, &m->host_a),
+		     a1 = same_addr(&h0->ep[1].addr, &m->host_a);
+		if (a0 != a1)
+			aref = a1;
+	}
+
+	o.hs = *h0;
+	o.hs.id = ++m->next_id;
+	o.hs.nframes = b->nseg < SL_HS_MAXFRAMES ? b->nseg : SL_HS_MAXFRAMES;
+	o.hs.frames_omitted = h0->frames_omitted + (b->nseg - o.hs.nframes);
+	o.hs.frames = sl_xcalloc(o.hs.nframes + 1, sizeof(*o.hs.frames));
+	o.seg = sl_xcalloc(o.hs.nframes + 1, sizeof(*o.seg));
+	if (aref)
+		swap_hs(&o.hs);
+	for (v = 0; v < b->nv; v++) {
+		const struct mhs *mv = &m->h[b->hv[v]];
+		const struct vant *va = &m->v[mv->vant];
+		o.views[v].hs = &mv->hs;
+		o.views[v].swap = (b->map[v][0] ^ aref) != 0;
+		o.views[v].name = va->name;
+		o.views[v].vantage = measured_vantage(
+		    m, b, v, aref,
+		    swap_vantage(mv->hs.vantage, o.views[v].swap));
+		o.views[v].has_offset = va->has_offset;
+		o.views[v].offset_ns = va->offset;
+		o.views[v].unc_ns = va->unc;
+		if (shape_rank(mv->hs.shape) > shape_rank(o.hs.shape))
+			o.hs.shape = mv->hs.shape;
+	}
+	o.hs.vantage = o.views[0].vantage;
+	for (k = 0; k < o.hs.nframes; k++) {
+		const struct bseg *s = &b->seg[k];
+		struct sl_hs_frame *f = &o.hs.frames[k];
+		*f = *bframe(m, b, (unsigned)s->src, (int)s->fi);
+		if (o.views[s->src].swap)
+			swap_frame(f);
+		if (s->has_t)
+			f->ts_ns = s->t;
+		for (v = 0; v < b->nv; v++)
+			if (s->idx[v] >= 0)
+				o.seg[k].frame[v] =
+				    bframe(m, b, v, s->idx[v])->frame;
+		o.seg[k].timed = s->timed;
+		o.seg[k].dep_ns = s->t;
+		o.seg[k].arr_ns = s->arr;
+	}
+	if (o.hs.nframes > 0) {
+		/* View 0's times, moved with the timeline's start. */
+		int64_t d = o.hs.frames[0].ts_ns - h0->t_first_ns;
+		o.hs.t_first_ns += d;
+		o.hs.t_last_ns += d;
+		if (o.hs.t_est_ns)
+			o.hs.t_est_ns += d;
+	}
+	/* Each finding once: a rule at the same segment is one finding. */
+	o.hs.find = sl_xcalloc(SL_HS_MAXFINDINGS, sizeof(*o.hs.find));
+	o.hs.nfind = 0;
+	for (v = 0; v < b->nv; v++) {
+		const struct sl_handshake *h = &m->h[b->hv[v]].hs;
+		for (i = 0; i < h->nfind; i++) {
+			const struct sl_finding *fd = &h->find[i];
+			int at = -1, at2;
+			unsigned j;
+			o.c.hs = &o.hs;
+			o.c.nviews = b->nv;
+			o.c.seg = o.seg;
+			if (fd->nframes > 0)
+				at = sl_conn_seg_of(&o.c, v, fd->frames[0]);
+			for (j = 0; j < o.hs.nfind; j++) {
+				const struct sl_finding *g = &o.hs.find[j];
+				if (strcmp(g->rule, fd->rule) != 0)
+					continue;
+				at2 = g->nframes > 0
+					  ? sl_conn_seg_of(&o.c, o.find_view[j],
+							   g->frames[0])
+					  : -1;
+				if (at2 == at)
+					break;
+			}
+			if (j < o.hs.nfind || o.hs.nfind >= SL_HS_MAXFINDINGS)
+				continue;
+			o.hs.find[o.hs.nfind] = *fd;
+			if (o.views[v].swap)
+				swap_ab_text(o.hs.find[o.hs.nfind].message);
+			o.find_view[o.hs.nfind] = (unsigned char)v;
+			o.hs.nfind++;
+		}
+	}
+	o.c.hs = &o.hs;
+	o.c.nviews = b->nv;
+	o.c.views = o.views;
+	o.c.seg = o.seg;
+	o.c.find_view = o.find_view;
+	if (b->nv > 1)
+		m->nmatch++;
+	if (m->fn)
+		m->fn(&o.c, m->arg);
+	free(o.hs.frames);
+	free(o.hs.find);
+	free(o.seg);
+}
+
+/* Builds group g's views (in vantage order) and matches their segments. */
+static void
+build_group(struct sl_merge *m, const unsigned *members, unsigned n,
+	    struct build *b)
+{
+	unsigned v, k;
+
+	memset(b, 0, sizeof(*b));
+	for (v = 0; v < n && v < SL_CONN_MAXVIEWS; v++)
+		b->hv[b->nv++] = members[v];
+	for (v = 0; v < b->nv; v++) {
+		const struct sl_handshake *h0 = &m->h[b->hv[0]].hs,
+					  *h = &m->h[b->hv[v]].hs;
+		/* map: this view's side -> view 0's side */
+		int t0 = side_map(h, 0, h0), t1 = side_map(h, 1, h0);
+		if (t0 < 0)
+			t0 = t1 >= 0 ? 1 - t1 : 0;
+		b->map[v][0] = t0;
+		b->map[v][1] = 1 - t0;
+	}
+	for (v = 0; v < b->nv; v++)
+		match_view(m, b, v);
+	for (k = 1; k < b->nv; k++)
+		pool_pair(m, b, k);
+}
+
+static const struct sl_merge *sort_m;
+
+/* Views of a group in vantage order, then groups in their first view's. */
+static int
+cmp_member(const void *x, const void *y)
+{
+	const struct mhs *a = &sort_m->h[*(const unsigned *)x];
+	const struct mhs *b = &sort_m->h[*(const unsigned *)y];
+
+	if (a->group != b->group)
+		return a->group < b->group ? -1 : 1;
+	if (a->vant != b->vant)
+		return a->vant < b->vant ? -1 : 1;
+	return a->hs.id < b->hs.id ? -1 : a->hs.id > b->hs.id;
+}
+
+void
+sl_merge_finish(struct sl_merge *m)
+{
+	struct build *bs = NULL;
+	unsigned *ix, i, j, nb = 0;
+
+	if (m->n == 0)
+		return;
+	group_views(m);
+	for (i = 0; i < m->n; i++)
+		m->h[i].group = root(m, (int)i);
+	ix = sl_xcalloc(m->n, sizeof(*ix));
+	for (i = 0; i < m->n; i++)
+		ix[i] = i;
+	sort_m = m;
+	qsort(ix, m->n, sizeof(*ix), cmp_member);
+	/* Groups come out in the order of their first view (the root). */
+	bs = sl_xcalloc(m->n, sizeof(*bs));
+	for (i = 0; i < m->n; i = j) {
+		for (j = i + 1;
+		     j < m->n && m->h[ix[j]].group == m->h[ix[i]].group; j++)
+			;
+		build_group(m, ix + i, j - i, &bs[nb++]);
+	}
+	estimate(m);
+	for (i = 0; i < nb; i++) {
+		emit(m, &bs[i]);
+		free(bs[i].seg);
+	}
+	free(bs);
+	free(ix);
+}
+
+void
+sl_merge_set_host_a(struct sl_merge *m, const struct sl_addr *a)
+{
+	m->has_host_a = true;
+	m->host_a = *a;
+}
+
 unsigned
 sl_merge_count(const struct sl_merge *m)
 {
 	return m->nmatch;
 }
 
-/* Departure and arrival of segment j of a (matched), on vantage 0's clock. */
-static bool
-seg_times(const struct sl_merge *m, const struct mhs *a, unsigned j,
-	  int64_t *dep, int64_t *arr)
+int
+sl_conn_seg_of(const struct sl_conn *c, unsigned v, uint64_t frame)
 {
-	const struct mhs *b = &m->h[a->match];
-	const struct mseg *s = &a->seg[j];
-	const struct vant *va = &m->v[a->vant], *vb = &m->v[b->vant];
-	int64_t ta, tb;
+	unsigned i;
 
-	if (s->peer < 0 || a->dep_side < 0 || !va->has_offset ||
-	    !vb->has_offset)
-		return false;
-	ta = s->ts - va->offset;
-	tb = b->seg[s->peer].ts - vb->offset;
-	*dep = s->from == a->dep_side ? ta : tb;
-	*arr = s->from == a->dep_side ? tb : ta;
-	return true;
+	if (v >= c->nviews || frame == 0)
+		return -1;
+	for (i = 0; i < c->hs->nframes; i++)
+		if (c->seg[i].frame[v] == frame)
+			return (int)i;
+	return -1;
 }
 
 void
-sl_merge_apply(const struct sl_merge *m,
-	       void (*fn)(unsigned hs_id, unsigned fi, int64_t dep, int64_t arr,
-			  void *arg),
-	       void *arg)
+sl_conn_view_hs(const struct sl_conn *c, unsigned v, struct sl_handshake *out,
+		void **storage)
 {
-	unsigned i, j;
+	const struct sl_view *vw = &c->views[v];
+	struct sl_hs_frame *fr;
+	struct sl_finding *fd;
+	unsigned i, j, k, n = 0, nf = 0;
+	uint8_t *mem;
 
-	for (i = 0; i < m->n; i++) {
-		const struct mhs *a = &m->h[i];
-		int64_t d, r;
-		if (a->match < 0)
+	*out = *c->hs;
+	out->file = vw->hs->file;
+	out->file_name = vw->hs->file_name;
+	out->iface = vw->hs->iface;
+	out->iface_name = vw->hs->iface_name;
+	out->vantage = vw->vantage;
+	mem = sl_xcalloc(1, (c->hs->nframes + 1) * sizeof(*fr) +
+				(c->hs->nfind + 1) * sizeof(*fd));
+	*storage = mem;
+	fr = (struct sl_hs_frame *)mem;
+	fd = (struct sl_finding *)(mem + (c->hs->nframes + 1) * sizeof(*fr));
+	for (i = 0; i < c->hs->nframes; i++) {
+		int vi = -1;
+		if (c->seg[i].frame[v] == 0)
 			continue;
-		for (j = 0; j < a->nseg; j++)
-			if (seg_times(m, a, j, &d, &r))
-				fn(a->id, j, d, r, arg);
+		fr[n] = c->hs->frames[i];
+		fr[n].frame = c->seg[i].frame[v];
+		/* its own timestamp, from the view's frame */
+		for (k = 0; k < vw->hs->nframes; k++)
+			if (vw->hs->frames[k].frame == fr[n].frame)
+				vi = (int)k;
+		if (vi >= 0)
+			fr[n].ts_ns = vw->hs->frames[vi].ts_ns;
+		n++;
 	}
-}
-
-/* The interval in which both bare SYNs were in flight; false if none. */
-static bool
-syns_in_flight(const struct sl_merge *m, const struct mhs *a, int64_t *from,
-	       int64_t *to)
-{
-	int64_t dep[2] = {0, 0}, arr[2] = {0, 0};
-	bool seen[2] = {false, false};
-	unsigned j;
-
-	for (j = 0; j < a->nseg; j++) {
-		const struct mseg *s = &a->seg[j];
-		int64_t d, r;
-		if ((s->flags & (SL_TH_SYN | SL_TH_ACK)) != SL_TH_SYN ||
-		    seen[s->from] || !seg_times(m, a, j, &d, &r))
-			continue;
-		seen[s->from] = true;
-		dep[s->from] = d;
-		arr[s->from] = r;
-	}
-	if (!seen[0] || !seen[1])
-		return false;
-	*from = dep[0] > dep[1] ? dep[0] : dep[1];
-	*to = arr[0] < arr[1] ? arr[0] : arr[1];
-	return *from < *to;
-}
-
-void
-sl_merge_print_text(const struct sl_merge *m, FILE *out)
-{
-	unsigned i, j;
-	int k;
-	char e[SL_EP_STRLEN], e2[SL_EP_STRLEN], fl[SL_FLAGS_STRLEN];
-
-	if (m->nmatch == 0)
-		return;
-	fputs("one timeline from several vantage points:\n", out);
-	for (k = 0; k < m->nv; k++) {
-		const struct vant *v = &m->v[k];
-		if (k == 0)
-			fprintf(out, "  clock of %s: the reference\n", v->name);
-		else if (v->has_offset)
-			fprintf(out,
-				"  clock of %s: %+.3f ms from the reference "
-				"(exact for a symmetric path; at most "
-				"%.3f ms off otherwise)\n",
-				v->name, (double)v->offset / 1e6,
-				(double)v->unc / 1e6);
-		else
-			fprintf(out,
-				"  clock of %s: not comparable (no "
-				"segment seen both ways)\n",
-				v->name);
-	}
-	for (i = 0; i < m->n; i++) {
-		const struct mhs *a = &m->h[i], *b;
-		int64_t t0 = INT64_MAX, f, t;
-		if (a->match < 0 || (unsigned)a->match < i)
-			continue;
-		b = &m->h[a->match];
-		fprintf(out, "\n  #%u in %s = #%u in %s: %s\n", a->id,
-			m->v[a->vant].name, b->id, m->v[b->vant].name,
-			sl_shape_name(a->shape));
-		for (k = 0; k < 2; k++) {
-			int t2 = side_map(a, k, b);
-			if (t2 >= 0 &&
-			    sl_endpoint_cmp(&a->ep[k], &b->ep[t2]) != 0)
-				fprintf(
-				    out,
-				    "    address translated: %s in one "
-				    "capture is %s in the other\n",
-				    sl_endpoint_str(&a->ep[k], e, sizeof(e)),
-				    sl_endpoint_str(&b->ep[t2], e2,
-						    sizeof(e2)));
+	for (i = 0; i < c->hs->nfind; i++) {
+		fd[nf] = c->hs->find[i];
+		fd[nf].nframes = 0;
+		for (j = 0; j < c->hs->find[i].nframes; j++) {
+			int s = sl_conn_seg_of(c, c->find_view[i],
+					       c->hs->find[i].frames[j]);
+			if (s >= 0 && c->seg[s].frame[v] != 0)
+				fd[nf].frames[fd[nf].nframes++] =
+				    c->seg[s].frame[v];
 		}
-		for (j = 0; j < a->nseg; j++) {
-			int64_t d, r;
-			if (seg_times(m, a, j, &d, &r) && d < t0)
-				t0 = d;
-		}
-		if (t0 == INT64_MAX) {
-			fputs("    (clocks not comparable)\n", out);
-			continue;
-		}
-		if (syns_in_flight(m, a, &f, &t))
-			fprintf(out,
-				"    both SYNs were in flight at once for "
-				"%.3f ms (from %.3f to %.3f ms)\n",
-				(double)(t - f) / 1e6, (double)(f - t0) / 1e6,
-				(double)(t - t0) / 1e6);
-		fprintf(out, "    %10s %10s %9s  segment\n", "leaves ms",
-			"arrives ms", "one-way");
-		for (j = 0; j < a->nseg; j++) {
-			int64_t d, r;
-			const struct mseg *s = &a->seg[j];
-			sl_tcp_flags_str(s->flags, fl);
-			if (!seg_times(m, a, j, &d, &r)) {
-				fprintf(out,
-					"    %10s %10s %9s  %s [%s] (one "
-					"capture only)\n",
-					"", "", "",
-					sl_endpoint_str(&a->ep[s->from], e,
-							sizeof(e)),
-					fl);
-				continue;
-			}
-			fprintf(out, "    %10.3f %10.3f %9.3f  %s [%s] seq %u",
-				(double)(d - t0) / 1e6, (double)(r - t0) / 1e6,
-				(double)(r - d) / 1e6,
-				sl_endpoint_str(&a->ep[s->from], e, sizeof(e)),
-				fl, s->seq);
-			if (s->flags & SL_TH_ACK)
-				fprintf(out, " ack %u", s->ack);
-			fputc('\n', out);
-		}
+		if (fd[nf].nframes > 0 || c->hs->find[i].nframes == 0)
+			nf++;
 	}
-	fputc('\n', out);
-}
-
-char *
-sl_merge_json_vantages(const struct sl_merge *m)
-{
-	char *p = NULL;
-	size_t plen = 0;
-	FILE *f = open_memstream(&p, &plen);
-	int k;
-
-	if (f == NULL)
-		return sl_xstrdup("[]");
-
-	fprintf(f, "[");
-	for (k = 0; k < m->nv; k++) {
-		const struct vant *v = &m->v[k];
-		fprintf(f, "%s{\"file\":", k ? "," : "");
-		sl_json_str(f, v->file_name);
-		fprintf(f, ",\"interface\":%d,\"name\":", v->iface);
-		sl_json_str(f, v->name);
-		if (v->has_offset)
-			fprintf(f,
-				",\"clock_offset_us\":%" PRId64
-				",\"uncertainty_us\":%" PRId64 "}",
-				v->offset / 1000, v->unc / 1000);
-		else
-			fprintf(f, ",\"clock_offset_us\":null,"
-				   "\"uncertainty_us\":null}");
-	}
-	fprintf(f, "]");
-	fclose(f);
-	return p;
-}
-
-char *
-sl_merge_json_merged(const struct sl_merge *m)
-{
-	char *p = NULL;
-	size_t plen = 0;
-	FILE *f = open_memstream(&p, &plen);
-	unsigned i, j, n = 0;
-	char e[SL_EP_STRLEN], fl[SL_FLAGS_STRLEN];
-
-	if (f == NULL)
-		return sl_xstrdup("[]");
-	fprintf(f, "[");
-	for (i = 0; i < m->n; i++) {
-		const struct mhs *a = &m->h[i], *b;
-		int64_t t_from, t_to, d, r;
-		if (a->match < 0 || (unsigned)a->match < i)
-			continue;
-		b = &m->h[a->match];
-		fprintf(f,
-			"%s{\"shape\":\"%s\",\"views\":[{\"vantage\":%d,"
-			"\"handshake\":%u},{\"vantage\":%d,\"handshake\":%u}]",
-			n++ ? "," : "", sl_shape_name(a->shape), a->vant, a->id,
-			b->vant, b->id);
-		if (syns_in_flight(m, a, &t_from, &t_to))
-			fprintf(f, ",\"syns_in_flight_us\":%" PRId64,
-				(t_to - t_from) / 1000);
-		else
-			fprintf(f, ",\"syns_in_flight_us\":null");
-		fprintf(f, ",\"segments\":[");
-		for (j = 0; j < a->nseg; j++) {
-			const struct mseg *sg = &a->seg[j];
-			sl_tcp_flags_str(sg->flags, fl);
-			fprintf(f, "%s{\"from\":", j ? "," : "");
-			sl_json_str(
-			    f, sl_endpoint_str(&a->ep[sg->from], e, sizeof(e)));
-			fprintf(f, ",\"flags\":\"%s\",\"seq\":%u,\"ack\":%u",
-				fl, sg->seq, sg->ack);
-			if (seg_times(m, a, j, &d, &r))
-				fprintf(f,
-					",\"depart_ns\":%" PRId64
-					",\"arrive_ns\":%" PRId64
-					",\"one_way_us\":%" PRId64,
-					d, r, (r - d) / 1000);
-			fprintf(f, ",\"frames\":[%" PRIu64, sg->frame);
-			if (sg->peer >= 0)
-				fprintf(f, ",%" PRIu64, b->seg[sg->peer].frame);
-			fprintf(f, "]}");
-		}
-		fprintf(f, "]}");
-	}
-	fprintf(f, "]");
-	fclose(f);
-	return p;
+	out->frames = fr;
+	out->nframes = n;
+	out->find = fd;
+	out->nfind = nf;
+	if (n > 0)
+		out->t_first_ns = fr[0].ts_ns;
 }
 
 void
@@ -611,13 +939,13 @@ sl_merge_free(struct sl_merge *m)
 
 	if (m == NULL)
 		return;
-	for (i = 0; i < m->n; i++)
-		free(m->h[i].seg);
-	free(m->h);
-	for (k = 0; k < m->nv; k++) {
-		free(m->v[k].name);
-		free(m->v[k].file_name);
+	for (i = 0; i < m->n; i++) {
+		free(m->h[i].hs.frames);
+		free(m->h[i].hs.find);
 	}
+	free(m->h);
+	for (k = 0; k < m->nv; k++)
+		free(m->v[k].name);
 	free(m->v);
 	free(m->pairs);
 	free(m);

@@ -1,57 +1,137 @@
-/* \summary: one timeline from several vantage points: matching handshakes, clock offsets, one-way delays */
+/* \summary: one connection from any number of vantage points: matching views, clock offsets, one timeline */
 #ifndef SL_MERGE_H
 #define SL_MERGE_H
 
-#include <stdio.h>
+#include <stdbool.h>
+#include <stdint.h>
 
 #include "analyze.h"
 
 /*
- * When the same handshake is captured at both ends (two files, or two
- * interfaces of one pcapng), each segment leaves one capture and arrives
- * in the other.  Matching the segments (same sender ISN, SEQ, ACK, flags
- * and length) gives, per direction, Δ = t(second vantage) - t(first):
- * d + θ one way and -d + θ the other, where θ is the offset between the
- * two capture clocks and d the one-way delay.  Taking the least-delayed
- * sample of each direction (as NTP does) and assuming a symmetric path,
- * θ = (min Δ+ + max Δ-) / 2; if the path is not symmetric the error is at
- * most half the round trip, which is reported as the uncertainty.
+ * A connection is one handshake observed at one or more vantage points (a
+ * file, or one interface of a pcapng).  The analyzer reports each vantage's
+ * handshake on its own; the merge groups those views into connections:
  *
- * Memory: every handshake with a known ISN is copied until the end, so
- * use a merge only when there are several vantages.
+ *  - views of one connection share their ISNs (RFC 9293 §3.4: each side
+ *    picks its own, 32 random-looking bits), and the SYN options of the side
+ *    that sent them (window scale, SACK permitted, timestamps: what a NAT
+ *    keeps; MSS is left out because routers clamp it).  Addresses and ports
+ *    are not compared, so views taken on both sides of a NAT match;
+ *  - segments of two views are the same segment when sender, SEQ, ACK,
+ *    flags and length agree (the k-th copy with the k-th copy);
+ *  - each segment seen at two vantages gives Δ = t(second) - t(first):
+ *    d + θ one way and -d + θ the other, where θ is the offset between the
+ *    two capture clocks and d the one-way delay.  The least-delayed sample
+ *    of each direction, pooled over every connection the two vantages
+ *    share (as NTP does), gives θ = (min Δ+ + max Δ-) / 2, exact for a
+ *    symmetric path and off by at most half the round trip otherwise.
+ *
+ * A and B are hosts, fixed for the connection in every view and output: A
+ * is the host whose SYN left first in the merged timeline.
  */
+
+#define SL_CONN_MAXVIEWS 8
+
+struct sl_view {
+	const struct sl_handshake *hs; /* as this vantage saw it: its own
+					  A/B, frame numbers and clock */
+	bool swap;		       /* hs->ep[0] is the connection's B */
+	const char *name;	       /* "file" or "file (interface)" */
+	enum sl_vantage vantage;       /* in the connection's A/B */
+	bool has_offset;	       /* clock comparable with view 0's */
+	int64_t offset_ns;	       /* its clock minus view 0's */
+	int64_t unc_ns;		       /* worst case for an asymmetric path */
+};
+
+/* One segment of the merged timeline: hs->frames[i] of the connection. */
+struct sl_conn_seg {
+	uint64_t frame[SL_CONN_MAXVIEWS]; /* its frame in each view; 0: the
+					     view did not see it */
+	bool timed;			  /* seen at two vantages or more */
+	int64_t dep_ns, arr_ns;		  /* on view 0's clock, if timed */
+};
+
+struct sl_conn {
+	/*
+	 * The connection as one handshake: shape decided from all views, A
+	 * and B as above, frames the merged timeline (frames[i].frame is
+	 * the frame in the view that first saw it, ts_ns its departure on
+	 * view 0's clock when known), each finding once.  Attributes
+	 * (timing, options) are view 0's.
+	 */
+	const struct sl_handshake *hs;
+	unsigned nviews;
+	const struct sl_view *views;
+	const struct sl_conn_seg *seg;	/* [hs->nframes] */
+	const unsigned char *find_view; /* [hs->nfind]: the view whose
+					     frame numbers find[i] holds */
+};
+
+/* Called for each connection; c and everything it points to is borrowed. */
+typedef void (*sl_conn_fn)(const struct sl_conn *c, void *arg);
+
 struct sl_merge;
 
-struct sl_merge *sl_merge_new(void);
+/*
+ * several: the input has several vantage points (files or interfaces).
+ * Without, every handshake is a connection of one view and is passed on
+ * at once (streaming).  With, handshakes are copied until
+ * sl_merge_finish, which groups and passes on every connection in the
+ * order of its first view.  The handshakes' file and interface names are
+ * borrowed until sl_merge_finish returns.
+ */
+struct sl_merge *sl_merge_new(bool several, sl_conn_fn fn, void *arg);
 
-/* on_handshake-compatible: arg is the struct sl_merge; copies what it needs. */
+/*
+ * A is the host with address a wherever a connection has it (synlab run:
+ * the scenario's host A, 10.0.0.1); otherwise the host whose SYN left
+ * first.  Call before the first handshake.
+ */
+void sl_merge_set_host_a(struct sl_merge *m, const struct sl_addr *a);
+
+/* on_handshake-compatible: arg is the struct sl_merge. */
 void sl_merge_handshake(const struct sl_handshake *hs, void *arg);
 
-/* Matches handshakes across vantages and estimates the clock offsets. */
+/* Matches views, estimates the clock offsets and passes on connections. */
 void sl_merge_finish(struct sl_merge *m);
 
-/* How many handshakes were seen from more than one vantage. */
+/* How many connections were seen from more than one vantage. */
 unsigned sl_merge_count(const struct sl_merge *m);
 
-/*
- * Calls fn for every frame of every merged handshake (both views) whose
- * departure and arrival are known, on the first vantage's clock.
- */
-void sl_merge_apply(const struct sl_merge *m,
-		    void (*fn)(unsigned hs_id, unsigned fi, int64_t dep,
-			       int64_t arr, void *arg),
-		    void *arg);
-
-/* Text section for the human report. */
-void sl_merge_print_text(const struct sl_merge *m, FILE *out);
-
-/*
- * JSON values for the report members "vantages" and "merged" (malloc'd
- * strings the caller frees).
- */
-char *sl_merge_json_vantages(const struct sl_merge *m);
-char *sl_merge_json_merged(const struct sl_merge *m);
-
 void sl_merge_free(struct sl_merge *m);
+
+/*
+ * A one-view connection around hs (borrowed), for sinks fed per handshake:
+ * fills *c from storage in *one, valid while hs and *one live.
+ */
+struct sl_conn_one {
+	struct sl_conn c;
+	struct sl_view v;
+	struct sl_conn_seg seg[SL_HS_MAXFRAMES];
+	unsigned char find_view[SL_HS_MAXFINDINGS];
+};
+const struct sl_conn *sl_conn_of(const struct sl_handshake *hs,
+				 struct sl_conn_one *one);
+
+/* Index of the segment that is frame `frame` of view v; -1: none. */
+int sl_conn_seg_of(const struct sl_conn *c, unsigned v, uint64_t frame);
+
+/*
+ * The handshake as view v saw it, in the connection's names: frames are
+ * those the view saw, with its frame numbers and clock; findings name its
+ * frames (those with none there are left out).  frames and find point
+ * into *storage, which the caller frees with free(storage) after use.
+ */
+void sl_conn_view_hs(const struct sl_conn *c, unsigned v,
+		     struct sl_handshake *out, void **storage);
+
+/*
+ * The pcapng comment of frame i of view v's handshake vhs (from
+ * sl_conn_view_hs): sl_hs_frame_comment's text, with the view named when
+ * the connection has several (docs/comment-format.md).
+ */
+size_t sl_conn_frame_comment(const struct sl_conn *c, unsigned v,
+			     const struct sl_handshake *vhs, unsigned i,
+			     char *buf, size_t len);
 
 #endif /* SL_MERGE_H */

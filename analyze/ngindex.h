@@ -7,8 +7,7 @@
  * packet was captured on, and synlab keeps interfaces apart: two
  * interfaces are two vantage points (a capture on each end of a wire sees
  * every packet twice, at different times).  This walks the same file's
- * blocks alongside libpcap, reading only block headers, interface ids and
- * if_name options, all bounds-checked.
+ * blocks alongside libpcap through the bounds-checked common/pcapng_rd.
  */
 struct sl_ngindex;
 

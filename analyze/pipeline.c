@@ -47,6 +47,8 @@ struct sl_pipeline {
 	struct sl_merge *merge;
 	struct sl_tally tally;
 	void (*observe)(const struct sl_handshake *hs, void *arg);
+	struct sl_addr host_a;
+	bool has_host_a;
 	void *observe_arg;
 	struct timed_comment *tc;
 	size_t ntc, captc;
@@ -199,18 +201,27 @@ on_handshake(const struct sl_handshake *hs, void *arg)
 	for (unsigned i = 0; i < hs->nfind; i++)
 		if (hs->find[i].sev == SL_SEV_VIOLATION)
 			t->violations++;
-	if (p->report)
-		sl_report_handshake(hs, p->report);
-	if (p->annotate)
-		sl_annotate_handshake(hs, p->annotate);
-	if (p->svg)
-		sl_svg_handshake(hs, p->svg);
 	if (p->merge)
 		sl_merge_handshake(hs, p->merge);
 	if (p->cfg.on_handshake)
 		p->cfg.on_handshake(hs, p->cfg.arg);
 	if (p->observe)
 		p->observe(hs, p->observe_arg);
+}
+
+/* One connection (one or several views) to every output. */
+static void
+on_conn(const struct sl_conn *c, void *arg)
+{
+	struct sl_pipeline *p = arg;
+
+	p->tally.conns++;
+	if (p->report)
+		sl_report_conn(c, p->report);
+	if (p->annotate)
+		sl_annotate_conn(c, p->annotate);
+	if (p->svg)
+		sl_svg_conn(c, p->svg);
 }
 
 static void
@@ -276,8 +287,12 @@ start(struct sl_pipeline *p)
 	}
 	if (p->cfg.ladder_path)
 		p->svg = sl_svg_new(SVG_MAX_HS);
-	if ((p->cfg.report || p->svg) && several_vantages(p))
-		p->merge = sl_merge_new();
+	/* Views of one connection are grouped before any output sees them. */
+	if (p->report || p->annotate || p->svg) {
+		p->merge = sl_merge_new(several_vantages(p), on_conn, p);
+		if (p->has_host_a)
+			sl_merge_set_host_a(p->merge, &p->host_a);
+	}
 	acfg.on_handshake = on_handshake;
 	acfg.on_problem = on_problem;
 	acfg.arg = p;
@@ -356,6 +371,13 @@ sl_pipeline_observe(struct sl_pipeline *p,
 {
 	p->observe = cb;
 	p->observe_arg = arg;
+}
+
+void
+sl_pipeline_set_host_a(struct sl_pipeline *p, const struct sl_addr *a)
+{
+	p->host_a = *a;
+	p->has_host_a = true;
 }
 
 void
@@ -440,27 +462,8 @@ add_error(char *errbuf, bool *any, const char *msg)
 static void
 finish_report(struct sl_pipeline *p)
 {
-	bool json = p->cfg.fmt == SL_REPORT_JSON;
-
-	if (p->merge) {
+	if (p->merge)
 		sl_merge_finish(p->merge);
-		if (sl_merge_count(p->merge) > 0) {
-			char *v = sl_merge_json_vantages(p->merge);
-			char *mg = sl_merge_json_merged(p->merge);
-
-			if (p->report) {
-				sl_report_add_member(p->report, "vantages", v);
-				sl_report_add_member(p->report, "merged", mg);
-			}
-			free(v);
-			free(mg);
-			if (p->report && !json)
-				sl_merge_print_text(p->merge, p->out);
-			if (p->svg)
-				sl_merge_apply(p->merge, sl_svg_set_times,
-					       p->svg);
-		}
-	}
 	if (p->report) {
 		for (size_t i = 0; i < p->nmember; i++)
 			sl_report_add_member(p->report, p->mkey[i], p->mval[i]);

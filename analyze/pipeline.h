@@ -6,8 +6,9 @@
  * Every command that analyzes packets (analyze, run, run inject, run
  * --peer, sweep) builds one pipeline, declares its inputs, feeds them and
  * calls sl_pipeline_finish once.  The pipeline owns the analyzer and the
- * sinks (report, annotator, SVG ladder, merge of several vantages) and
- * keeps the tally the command's verdict is made of; so every output
+ * sinks (report, annotator, SVG ladder); its merge groups the views of one
+ * connection (several inputs, or a pcapng of several interfaces) before a
+ * sink sees it.  It keeps the tally the command's verdict is made of; so every output
  * option works for every command.
  *
  * Inputs are files (read through the analyzer's file reader) or live
@@ -58,7 +59,9 @@ struct sl_pipeline_cfg {
 /* What the command's verdict is made of. */
 struct sl_tally {
 	unsigned ninputs;
-	unsigned handshakes, violations, problems;
+	unsigned handshakes; /* as each vantage saw them (views) */
+	unsigned conns;	     /* connections: the views grouped */
+	unsigned violations, problems;
 	unsigned shapes[SL_SHAPE__COUNT];
 	unsigned input_shapes[SL_PIPELINE_MAXIN][SL_SHAPE__COUNT];
 	int64_t first_crossing_us; /* first simultaneous open's; -1: none */
@@ -119,6 +122,13 @@ void sl_pipeline_comment_at(struct sl_pipeline *p, int in, int64_t ts_ns,
 void sl_pipeline_observe(struct sl_pipeline *p,
 			 void (*cb)(const struct sl_handshake *hs, void *arg),
 			 void *arg);
+
+/*
+ * The host every output calls A wherever a connection has it (a run: the
+ * scenario's host A, 10.0.0.1); otherwise the host whose SYN left first.
+ * Before feeding.
+ */
+void sl_pipeline_set_host_a(struct sl_pipeline *p, const struct sl_addr *a);
 
 /* The annotated pcapng's section comment (copied; may be NULL). */
 void sl_pipeline_set_section(struct sl_pipeline *p, const char *text);

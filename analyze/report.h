@@ -7,6 +7,13 @@
 
 #include "analyze.h"
 #include "json.h" /* sl_json_str, for the reporters and their callers */
+#include "merge.h"
+
+/*
+ * Version of the JSON report ("schema"): 2 since a handshake is a
+ * connection with its "views" (README: JSON report).
+ */
+#define SL_REPORT_SCHEMA 2
 
 /* TEXT: full report with ladders; BRIEF: one line a handshake; JSON. */
 enum sl_report_fmt { SL_REPORT_TEXT, SL_REPORT_JSON, SL_REPORT_BRIEF };
@@ -21,7 +28,10 @@ struct sl_report;
 struct sl_report *sl_report_new(FILE *out, enum sl_report_fmt fmt, bool ascii,
 				const char *const *files, int nfiles);
 
-/* Writes one handshake; pass as the analyzer's on_handshake with the report as arg. */
+/* Writes one connection (sl_conn_fn-compatible: pass the report as arg). */
+void sl_report_conn(const struct sl_conn *c, void *report);
+
+/* Writes one handshake as a connection of one view (on_handshake-compatible). */
 void sl_report_handshake(const struct sl_handshake *hs, void *report);
 
 /* Records an input problem to show in the report (text: at the end; JSON: "problems"). */
@@ -34,7 +44,11 @@ void sl_report_problem(struct sl_report *r, const char *msg);
 void sl_report_add_member(struct sl_report *r, const char *key,
 			  const char *json);
 
-/* Writes the summary and closes the document. */
+/*
+ * Writes the summary and closes the document.  Handshakes, shapes and
+ * findings are counted from what was reported (connections); the frame
+ * counts come from sum.
+ */
 void sl_report_finish(struct sl_report *r, const struct sl_summary *sum);
 
 void sl_report_free(struct sl_report *r);

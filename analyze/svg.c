@@ -1,5 +1,6 @@
 /* \summary: SVG ladder diagrams with a true time axis (RFC 9293 §3.5 figures, drawn from captures) */
 #include "svg.h"
+#include "merge.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -202,6 +203,33 @@ sl_svg_handshake(const struct sl_handshake *hs, void *arg)
 	}
 	c->file_name = sl_xstrdup(hs->file_name ? hs->file_name : "");
 	c->hs.file_name = c->file_name;
+}
+
+void
+sl_svg_conn(const struct sl_conn *c, void *arg)
+{
+	struct sl_svg *s = arg;
+	struct sl_handshake hs = *c->hs;
+	char names[512];
+	size_t n = 0;
+	unsigned i;
+
+	/* The subtitle names every view: "a.pcap + b.pcap". */
+	names[0] = '\0';
+	for (i = 0; c->nviews > 1 && i < c->nviews && n < sizeof(names); i++) {
+		int k = snprintf(names + n, sizeof(names) - n, "%s%s",
+				 i ? " + " : "", c->views[i].name);
+		if (k < 0)
+			break;
+		n += (size_t)k;
+	}
+	if (c->nviews > 1)
+		hs.file_name = names;
+	sl_svg_handshake(&hs, s);
+	for (i = 0; c->nviews > 1 && i < c->hs->nframes; i++)
+		if (c->seg[i].timed)
+			sl_svg_set_times(c->hs->id, i, c->seg[i].dep_ns,
+					 c->seg[i].arr_ns, s);
 }
 
 void

@@ -9,6 +9,13 @@ struct sl_svg;
 /* max_hs: how many handshakes to draw at most (later ones are counted, not drawn). */
 struct sl_svg *sl_svg_new(unsigned max_hs);
 
+/*
+ * One ladder per connection (sl_conn_fn-compatible): its merged timeline,
+ * with measured departures and arrivals where two views saw a segment.
+ */
+struct sl_conn;
+void sl_svg_conn(const struct sl_conn *c, void *arg);
+
 /* on_handshake-compatible: arg is the struct sl_svg; copies what it draws. */
 void sl_svg_handshake(const struct sl_handshake *hs, void *arg);
 

@@ -7,6 +7,7 @@
 #include "args.h"
 #include "cli.h"
 #include "pipeline.h"
+#include "rules.h"
 
 static void
 on_problem(const char *msg, void *arg)
@@ -26,6 +27,7 @@ usage(FILE *f)
 {
 	fputs(
 	    "usage: synlab analyze [OUTPUT OPTIONS] [--idle SECONDS] FILE...\n"
+	    "       synlab analyze --list-rules [--json]\n"
 	    "\n"
 	    "Reads pcap or pcapng files (tcpdump, Wireshark, synlab), finds "
 	    "every TCP\n"
@@ -39,6 +41,8 @@ usage(FILE *f)
 	    "  --idle SECONDS   a handshake with no packet for this long "
 	    "(capture time)\n"
 	    "                   is finished (default 300)\n"
+	    "  --list-rules     print the rules checked (Markdown table; "
+	    "--json: JSON)\n"
 	    "\n"
 	    "shapes: three-way simultaneous-open self-connect refused "
 	    "unanswered reset\n"
@@ -57,6 +61,7 @@ sl_cmd_analyze(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 	    {"idle", required_argument, NULL, 'i'},
+	    {"list-rules", no_argument, NULL, 'L'},
 	    {"help", no_argument, NULL, 'h'},
 	    SL_ARGS_OUTPUT_LONGOPTS,
 	    {NULL, 0, NULL, 0},
@@ -68,6 +73,7 @@ sl_cmd_analyze(int argc, char **argv)
 	char errbuf[SL_ERRBUF_SIZE];
 	int c, i, nfiles, ret = SL_EXIT_OK, input_error = 0;
 	unsigned shown = 0;
+	bool list_rules = false;
 	double idle = 0;
 	char *end;
 
@@ -87,6 +93,9 @@ sl_cmd_analyze(int argc, char **argv)
 				return SL_EXIT_USAGE;
 			}
 			break;
+		case 'L':
+			list_rules = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return SL_EXIT_OK;
@@ -95,6 +104,9 @@ sl_cmd_analyze(int argc, char **argv)
 			return SL_EXIT_USAGE;
 		}
 	}
+	if (list_rules)
+		return sl_rules_write(stdout, oo.json) == 0 ? SL_EXIT_OK
+							    : SL_EXIT_INPUT;
 	nfiles = argc - optind;
 	if (nfiles < 1) {
 		fputs("synlab analyze: no input file\n", stderr);

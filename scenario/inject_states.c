@@ -261,6 +261,13 @@ sl_injstate_report(struct sl_injstate *x, struct sl_pipeline *p, bool text,
 	sl_pipeline_add_member(p, "events", ej);
 	free(ij);
 	free(ej);
+	{
+		/* A is the lab's host A (the injector's side) everywhere. */
+		struct sl_addr a = {.family = (uint8_t)sl_lab_family(x->lab)};
+
+		sl_lab_addr(x->lab, 0, a.b);
+		sl_pipeline_set_host_a(p, &a);
+	}
 	rc = sl_feed_recorder(p, sl_lab_recorder(x->lab), ev, NULL, 0, errbuf);
 	if (rc == SL_OK)
 		rc = sl_pipeline_finish(p, t, errbuf);

@@ -269,6 +269,14 @@ sl_runs_report(const struct sl_runs *rs, struct sl_pipeline *p, bool text,
 	free(sj);
 	free(ej);
 	section(p, rs, u.release);
+	if (res->has_wire) {
+		/* A is the scenario's host A (10.0.0.1, fd00::1) everywhere. */
+		struct sl_addr a = {.family = (uint8_t)rs->o.family};
+
+		a.b[0] = rs->o.family == 6 ? 0xfd : 10;
+		a.b[rs->o.family == 6 ? 15 : 3] = 1;
+		sl_pipeline_set_host_a(p, &a);
+	}
 	rc = sl_feed_recorder(p, res->rec, res->events, refs, nrefs, errbuf);
 	if (rc == SL_OK)
 		rc = sl_pipeline_finish(p, NULL, errbuf);

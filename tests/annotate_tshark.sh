@@ -40,7 +40,8 @@ want_simopen = set()
 named = {}
 for h in doc["handshakes"]:
     tag = "%s #%d" % (h["shape"], h["id"])
-    for f in h["frames"]:
+    # one connection, its frames in every view (one input: file numbers)
+    for f in sorted({f for v in h["views"] for f in v["frames"]}):
         named.setdefault(f, []).append(tag)
         if h["shape"] == "simultaneous-open":
             want_simopen.add(f)

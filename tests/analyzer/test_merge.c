@@ -1,8 +1,10 @@
-/* \summary: unit test of merging two vantages: clock offset, one-way delay, SYNs in flight */
+/* \summary: unit tests of connections from several views: matching, NAT, clock offsets, one timeline */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,9 +37,15 @@ static const struct seg fig7[] = {
     {24000, 0, SL_TH_ACK, 301, 101},
 };
 
+/*
+ * Feeds what a capture at A (at_a) or at B sees into file `file`, its
+ * clock clock_us ahead; a_addr: A's address as this vantage sees it (a
+ * NAT rewrites it); skip: index in fig7 of a segment this vantage did not
+ * see (-1: none).
+ */
 static void
 feed_view(struct sl_analyzer *az, int file, int at_a, int64_t delay_us,
-	  int64_t clock_us)
+	  int64_t clock_us, const char *a_addr, int skip)
 {
 	/* events at this vantage: own departures, peer's arrivals */
 	struct {
@@ -48,7 +56,7 @@ feed_view(struct sl_analyzer *az, int file, int at_a, int64_t delay_us,
 	uint8_t buf[128];
 
 	for (i = 0; i < n; i++) {
-		ev[i].s = &fig7[i];
+		ev[i].s = (int)i == skip ? NULL : &fig7[i];
 		ev[i].t = fig7[i].t_us +
 			  (fig7[i].from_a == at_a ? 0 : delay_us) + clock_us;
 	}
@@ -59,11 +67,12 @@ feed_view(struct sl_analyzer *az, int file, int at_a, int64_t delay_us,
 				ev[i] = ev[j];
 				ev[j] = tmp;
 			}
-	sl_analyzer_set_file(az, file, at_a ? "a.pcap" : "b.pcap");
 	for (i = 0; i < n; i++) {
 		const struct seg *s = ev[i].s;
-		struct tb_seg g = {s->from_a ? A : B,
-				   s->from_a ? B : A,
+		if (s == NULL)
+			continue;
+		struct tb_seg g = {s->from_a ? a_addr : B,
+				   s->from_a ? B : a_addr,
 				   1314,
 				   1314,
 				   s->seq,
@@ -84,32 +93,228 @@ feed_view(struct sl_analyzer *az, int file, int at_a, int64_t delay_us,
 	}
 }
 
+/* What a test keeps of the connections passed on. */
+struct got {
+	unsigned n;
+	unsigned nviews, nframes, nboth, ntimed, nonly;
+	enum sl_shape shape;
+	char a[SL_EP_STRLEN];
+	bool swap[SL_CONN_MAXVIEWS];
+	enum sl_vantage vantage[SL_CONN_MAXVIEWS];
+	int64_t offset[SL_CONN_MAXVIEWS], unc[SL_CONN_MAXVIEWS];
+	int64_t one_way_min, one_way_max;
+};
+
+static void
+on_conn(const struct sl_conn *c, void *arg)
+{
+	struct got *g = arg;
+	unsigned i, v, seen;
+
+	g->n++;
+	g->nviews = c->nviews;
+	g->nframes = c->hs->nframes;
+	g->shape = c->hs->shape;
+	sl_endpoint_str(&c->hs->ep[0], g->a, sizeof(g->a));
+	g->one_way_min = INT64_MAX;
+	g->one_way_max = INT64_MIN;
+	for (v = 0; v < c->nviews; v++) {
+		g->swap[v] = c->views[v].swap;
+		g->vantage[v] = c->views[v].vantage;
+		g->offset[v] = c->views[v].offset_ns;
+		g->unc[v] = c->views[v].unc_ns;
+	}
+	for (i = 0; i < c->hs->nframes; i++) {
+		int64_t d = c->seg[i].arr_ns - c->seg[i].dep_ns;
+		for (v = 0, seen = 0; v < c->nviews; v++)
+			seen += c->seg[i].frame[v] != 0;
+		g->nboth += seen == c->nviews;
+		g->nonly += seen == 1;
+		if (!c->seg[i].timed)
+			continue;
+		g->ntimed++;
+		g->one_way_min = d < g->one_way_min ? d : g->one_way_min;
+		g->one_way_max = d > g->one_way_max ? d : g->one_way_max;
+	}
+}
+
+/* Runs the analyzer and a merge of several vantages over feed(). */
+static void
+run_a(struct got *g, void (*feed)(struct sl_analyzer *az), bool several,
+      const char *host_a)
+{
+	struct sl_merge *m = sl_merge_new(several, on_conn, g);
+	struct sl_analyzer_cfg cfg = {sl_merge_handshake, NULL, m, 0};
+	struct sl_analyzer *az = sl_analyzer_new(&cfg);
+
+	memset(g, 0, sizeof(*g));
+	/* Names once: the analyzer frees a file's old name when renamed. */
+	sl_analyzer_set_file(az, 0, "f0.pcap");
+	sl_analyzer_set_file(az, 1, "f1.pcap");
+	sl_analyzer_set_file(az, 2, "f2.pcap");
+	if (host_a != NULL) {
+		struct sl_addr a = {4, {0}};
+		unsigned x[4];
+		assert_int_equal(
+		    sscanf(host_a, "%u.%u.%u.%u", &x[0], &x[1], &x[2], &x[3]),
+		    4);
+		for (int i = 0; i < 4; i++)
+			a.b[i] = (uint8_t)x[i];
+		sl_merge_set_host_a(m, &a);
+	}
+	feed(az);
+	sl_analyzer_finish(az);
+	sl_merge_finish(m);
+	sl_analyzer_free(az);
+	sl_merge_free(m);
+}
+
+static void
+run(struct got *g, void (*feed)(struct sl_analyzer *az))
+{
+	run_a(g, feed, true, NULL);
+}
+
+static void
+feed_two(struct sl_analyzer *az)
+{
+	feed_view(az, 0, 1, 10000, 0, A, -1);
+	feed_view(az, 1, 0, 10000, 3000, A, -1); /* B's clock 3 ms ahead */
+}
+
+/* One connection, two views; A is the host whose SYN left first. */
 static void
 test_two_views(void **state)
 {
-	struct sl_merge *m = sl_merge_new();
-	struct sl_analyzer_cfg cfg = {sl_merge_handshake, NULL, m, 0};
-	struct sl_analyzer *az = sl_analyzer_new(&cfg);
-	char *v, *mg, *p;
+	struct got g;
 
 	(void)state;
-	feed_view(az, 0, 1, 10000, 0);
-	feed_view(az, 1, 0, 10000, 3000); /* B's clock is 3 ms ahead */
-	sl_analyzer_finish(az);
-	sl_merge_finish(m);
-	assert_int_equal(sl_merge_count(m), 1);
-	v = sl_merge_json_vantages(m);
-	mg = sl_merge_json_merged(m);
-	p = strstr(v, "\"clock_offset_us\":3000,");
-	assert_non_null(p);
-	assert_non_null(strstr(v, "\"uncertainty_us\":10000"));
-	/* A's SYN in flight 0..10 ms, B's 4..14 ms: together 4..10 ms */
-	assert_non_null(strstr(mg, "\"syns_in_flight_us\":6000"));
-	assert_non_null(strstr(mg, "\"one_way_us\":10000"));
-	free(v);
-	free(mg);
-	sl_analyzer_free(az);
-	sl_merge_free(m);
+	run(&g, feed_two);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(g.nviews, 2);
+	assert_int_equal(g.shape, SL_SHAPE_SIMOPEN);
+	assert_string_equal(g.a, A ":1314");
+	/* the capture at B saw B's SYN first: its own A is the peer's B */
+	assert_false(g.swap[0]);
+	assert_true(g.swap[1]);
+	assert_int_equal(g.offset[1], 3000000);
+	assert_int_equal(g.unc[1], 10000000);
+	assert_int_equal(g.nframes, 6);
+	assert_int_equal(g.nboth, 6);
+	assert_int_equal(g.ntimed, 6);
+	assert_int_equal(g.one_way_min, 10000000);
+	assert_int_equal(g.one_way_max, 10000000);
+	/* measured: view 1 beside A, view 2 beside B */
+	assert_int_equal(g.vantage[0], SL_VANT_A);
+	assert_int_equal(g.vantage[1], SL_VANT_B);
+}
+
+/* A named host is A in every view, whichever SYN left first. */
+static void
+test_host_a(void **state)
+{
+	struct got g;
+
+	(void)state;
+	run_a(&g, feed_two, true, B);
+	assert_int_equal(g.n, 1);
+	assert_string_equal(g.a, B ":1314");
+	assert_true(g.swap[0]);
+	assert_false(g.swap[1]);
+	assert_int_equal(g.vantage[0], SL_VANT_B);
+	/* one view, streamed: swapped likewise */
+	run_a(&g, feed_two, false, B);
+	assert_int_equal(g.n, 2);
+	assert_string_equal(g.a, B ":1314");
+}
+
+static void
+feed_nat(struct sl_analyzer *az)
+{
+	feed_view(az, 0, 1, 10000, 0, A, -1);
+	/* B sees A behind a NAT: another address, the same ISNs */
+	feed_view(az, 1, 0, 10000, 3000, "192.0.2.7", -1);
+}
+
+/* Across a NAT: matched on ISNs and SYN options, not on addresses. */
+static void
+test_nat(void **state)
+{
+	struct got g;
+
+	(void)state;
+	run(&g, feed_nat);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(g.nviews, 2);
+	assert_int_equal(g.nboth, 6);
+	assert_int_equal(g.offset[1], 3000000);
+}
+
+static void
+feed_lost(struct sl_analyzer *az)
+{
+	feed_view(az, 0, 1, 10000, 0, A, -1);
+	/* A's last ACK (fig7[4]) never reached B's vantage */
+	feed_view(az, 1, 0, 10000, 3000, A, 4);
+}
+
+/* A segment one vantage missed is an attribute, not another handshake. */
+static void
+test_lost_on_path(void **state)
+{
+	struct got g;
+
+	(void)state;
+	run(&g, feed_lost);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(g.shape, SL_SHAPE_SIMOPEN);
+	assert_int_equal(g.nframes, 6);
+	assert_int_equal(g.nboth, 5);
+	assert_int_equal(g.nonly, 1);
+}
+
+static void
+feed_three(struct sl_analyzer *az)
+{
+	feed_view(az, 0, 1, 10000, 0, A, -1);
+	feed_view(az, 1, 0, 10000, 3000, A, -1);
+	/* a second capture beside A, its clock 1 ms behind */
+	feed_view(az, 2, 1, 10000, -1000, A, -1);
+}
+
+/* Any number of views: three captures of one connection. */
+static void
+test_three_views(void **state)
+{
+	struct got g;
+
+	(void)state;
+	run(&g, feed_three);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(g.nviews, 3);
+	assert_int_equal(g.nframes, 6);
+	assert_int_equal(g.nboth, 6);
+	assert_int_equal(g.offset[1], 3000000);
+	assert_int_equal(g.offset[2], -1000000);
+}
+
+static void
+feed_apart(struct sl_analyzer *az)
+{
+	feed_view(az, 0, 1, 10000, 0, A, -1);
+	feed_view(az, 0, 1, 10000, 500000, "10.0.0.9", -1);
+}
+
+/* Two handshakes of one vantage with equal ISNs stay two connections. */
+static void
+test_one_vantage_apart(void **state)
+{
+	struct got g;
+
+	(void)state;
+	run(&g, feed_apart);
+	assert_int_equal(g.n, 2);
+	assert_int_equal(g.nviews, 1);
 }
 
 int
@@ -117,6 +322,11 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_two_views),
+	    cmocka_unit_test(test_nat),
+	    cmocka_unit_test(test_host_a),
+	    cmocka_unit_test(test_lost_on_path),
+	    cmocka_unit_test(test_three_views),
+	    cmocka_unit_test(test_one_vantage_apart),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -67,7 +67,7 @@ make(FILE *out, const char *annotate, char *errbuf)
 	return sl_pipeline_new(&cfg, errbuf);
 }
 
-/* Two vantages of one handshake: tallied per input, merged in the JSON. */
+/* Two vantages of one handshake: tallied per input, one connection in the JSON. */
 static void
 test_tally_two_inputs(void **state)
 {
@@ -88,7 +88,8 @@ test_tally_two_inputs(void **state)
 	sl_pipeline_add_member(p, "scenario", "{\"name\":\"x\"}");
 	assert_int_equal(sl_pipeline_finish(p, &t, errbuf), SL_OK);
 	assert_int_equal(t.ninputs, 2);
-	assert_int_equal(t.handshakes, 2);
+	assert_int_equal(t.handshakes, 2); /* two views */
+	assert_int_equal(t.conns, 1);	   /* of one connection */
 	assert_int_equal(t.shapes[SL_SHAPE_THREE_WAY], 2);
 	assert_int_equal(t.input_shapes[0][SL_SHAPE_THREE_WAY], 1);
 	assert_int_equal(t.input_shapes[1][SL_SHAPE_THREE_WAY], 1);
@@ -97,7 +98,7 @@ test_tally_two_inputs(void **state)
 	sl_pipeline_free(p);
 	fclose(out);
 	assert_non_null(strstr(doc, "\"scenario\":{\"name\":\"x\"}"));
-	assert_non_null(strstr(doc, "\"merged\":"));
+	assert_non_null(strstr(doc, "\"views\":2"));
 	assert_non_null(strstr(doc, "\"A:tunA\""));
 	free(doc);
 }

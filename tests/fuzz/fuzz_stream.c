@@ -20,46 +20,39 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "annotate.h"
 #include "fuzz.h"
 #include "pkt.h"
+#include "rd.h"
 #include "report.h"
 #include "svg.h"
 
 #define MAXFRAME 1600
 
-struct cursor {
-	const uint8_t *p;
-	size_t left;
-};
-
+/* The input is read through the analyzer's own bounds-checked reader; a
+ * field past the end reads as zero. */
 static bool
-take(struct cursor *c, void *dst, size_t n)
+take(struct sl_rd *c, void *dst, size_t n)
 {
-	if (c->left < n)
-		return false;
-	memcpy(dst, c->p, n);
-	c->p += n;
-	c->left -= n;
-	return true;
+	return sl_rd_bytes(c, dst, n) == SL_OK;
 }
 
 static uint8_t
-take8(struct cursor *c)
+take8(struct sl_rd *c)
 {
 	uint8_t v = 0;
 
-	take(c, &v, 1);
+	(void)sl_rd_u8(c, &v);
 	return v;
 }
 
 static uint32_t
-take32(struct cursor *c)
+take32(struct sl_rd *c)
 {
-	uint8_t b[4] = {0, 0, 0, 0};
+	uint32_t v = 0;
 
-	take(c, b, 4);
-	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
-	       (uint32_t)b[2] << 8 | b[3];
+	(void)sl_rd_be32(c, &v);
+	return v;
 }
 
 /* E0 10.0.0.1:1314, E1 10.0.0.2:1314, E2 10.0.0.1:40000, E3 127.0.0.1:5000 */
@@ -107,7 +100,7 @@ template_opts(uint8_t optc, uint32_t tsval, struct sl_tp_opt *o)
 
 /* Builds link header + IP + TCP into f; returns the length. */
 static size_t
-build_tcp(struct cursor *c, uint8_t ctl, uint32_t *nxt, uint8_t *f, int *dlt,
+build_tcp(struct sl_rd *c, uint8_t ctl, uint32_t *nxt, uint8_t *f, int *dlt,
 	  bool *cut, bool *twice, size_t *wirelen)
 {
 	uint8_t flags = take8(c), nums = take8(c), optc, src[16], dst[16];
@@ -214,12 +207,46 @@ build_tcp(struct cursor *c, uint8_t ctl, uint32_t *nxt, uint8_t *f, int *dlt,
 
 static unsigned last_id;
 
+/* Each connection, checked, to the reporters watching. */
+static void
+on_conn(const struct sl_conn *c, void *arg)
+{
+	void **sinks = arg;
+	unsigned i, v, seen;
+
+	if (c->nviews < 1 || c->nviews > SL_CONN_MAXVIEWS ||
+	    c->hs->nfind > SL_HS_MAXFINDINGS)
+		sl_fuzz_fail("connection #%u: %u views, %u findings", c->hs->id,
+			     c->nviews, c->hs->nfind);
+	for (i = 0; i < c->hs->nframes; i++) {
+		for (v = 0, seen = 0; v < c->nviews; v++)
+			seen += c->seg[i].frame[v] != 0;
+		if (seen == 0)
+			sl_fuzz_fail("connection #%u: segment %u in no view",
+				     c->hs->id, i);
+		if (c->seg[i].timed && seen < 2)
+			sl_fuzz_fail("connection #%u: segment %u timed from "
+				     "one view",
+				     c->hs->id, i);
+	}
+	if (sinks[0])
+		sl_report_conn(c, sinks[0]);
+	if (sinks[1])
+		sl_svg_conn(c, sinks[1]);
+	if (sinks[2])
+		sl_annotate_conn(c, sinks[2]);
+}
+
 static void
 on_hs(const struct sl_handshake *hs, void *arg)
 {
 	void **sinks = arg;
 
 	sl_fuzz_check_hs(hs, &last_id);
+	if (sinks[3]) {
+		sl_merge_handshake(hs, sinks[3]);
+		return;
+	}
 	if (sinks[0])
 		sl_report_handshake(hs, sinks[0]);
 	if (sinks[1])
@@ -242,9 +269,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const char *names[] = {"fuzz"};
 	struct sl_analyzer_cfg cfg = {0};
 	struct sl_analyzer *az;
-	struct cursor c = {data, size};
+	struct sl_rd c = sl_rd_make(data, size);
 	uint32_t nxt[4] = {1000, 2000, 0xfffffff0u, 4000};
-	void *sinks[2] = {NULL, NULL};
+	/* report, svg, annotate, merge */
+	void *sinks[4] = {NULL, NULL, NULL, NULL};
 	int64_t ts = 1795773600LL * 1000000000;
 	uint64_t frame = 0;
 	uint8_t mode;
@@ -262,6 +290,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    mode & 4, names, 1);
 	if (mode & 8)
 		sinks[1] = sl_svg_new(1 + (mode >> 6));
+	/*
+	 * Bit 5: the frames come from two vantages (interfaces, switched by
+	 * bit 4 of a frame's control byte), merged into connections.
+	 */
+	if (mode & 0x20) {
+		sinks[2] = sl_annotate_new();
+		sinks[3] = sl_merge_new(true, on_conn, sinks);
+	}
 	last_id = 0;
 	cfg.on_handshake = on_hs;
 	cfg.on_problem = on_problem;
@@ -308,6 +344,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (copy == NULL)
 			break;
 		memcpy(copy, raw, len);
+		if (sinks[3])
+			sl_analyzer_set_iface(az, (ctl >> 4) & 1,
+					      (ctl & 0x10) ? "b" : "a");
 		for (k = 0; k < (twice ? 2 : 1); k++) {
 			frame++;
 			(void)sl_analyzer_feed(az, 0, frame, ts, dlt, copy, len,
@@ -316,6 +355,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(copy);
 	}
 	sl_analyzer_finish(az);
+	if (sinks[3]) {
+		sl_merge_finish(sinks[3]);
+		sl_merge_free(sinks[3]);
+		sl_annotate_free(sinks[2]);
+	}
 	if (sl_analyzer_summary(az)->frames != frame)
 		sl_fuzz_fail(
 		    "summary counts %llu frames, fed %llu",

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include <pcap/pcap.h>
+#include <zlib.h>
 
 #include "pkt.h"
 #include "tcp.h"
@@ -355,7 +356,14 @@ build(struct conn *c, int from, uint8_t flags, uint32_t seq, uint32_t ack,
 /* ------------------------------------------------------------------ */
 /* output: classic pcap (libpcap), pcapng and hand-made pcap */
 
-enum fmt { F_PCAP, F_PCAP_NS, F_PCAPNG, F_PCAPNG_NS, F_HAND };
+enum fmt {
+	F_PCAP,
+	F_PCAP_NS,
+	F_PCAPNG,
+	F_PCAPNG_NS,
+	F_HAND,
+	F_PCAPNG_MIXED, /* µs; interface 1 is raw IP with snaplen 128 */
+};
 
 enum link {
 	L_ETH,	 /* Ethernet */
@@ -369,6 +377,26 @@ enum link {
 	L_IPV6,	 /* DLT_IPV6 229 */
 	L_NULL,	 /* BSD loopback, AF in host byte order */
 	L_LOOP,	 /* OpenBSD loopback, AF in network byte order */
+	L_PPP,	 /* PPP in HDLC-like framing, DLT_PPP 9 */
+	L_CHDLC, /* Cisco HDLC, DLT_C_HDLC 104 */
+	L_NFLOG, /* Linux NFLOG, DLT_NFLOG 239 */
+	L_FDDI,	 /* FDDI + LLC/SNAP, DLT_FDDI 10 */
+};
+
+/* A tunnel around every IP packet (the encapsulations the analyzer decodes). */
+enum encap {
+	E_NONE,
+	E_VXLAN,
+	E_GENEVE,
+	E_GTPU,
+	E_GRE,
+	E_ERSPAN2,
+	E_ERSPAN3,
+	E_IPIP,
+	E_6IN4,
+	E_4IN6,
+	E_MPLS,
+	E_PPPOE,
 };
 
 struct out {
@@ -376,6 +404,8 @@ struct out {
 	enum link link;
 	unsigned snaplen;
 	bool any_dup;	     /* capture on "any": every packet twice */
+	enum encap encap;    /* tunnel around each IP packet */
+	uint32_t ng_if;	     /* pcapng interface of the next packets */
 	uint32_t af6;	     /* AF_INET6 value for NULL/LOOP */
 	const char *comment; /* opt_comment for the next pcapng packet */
 	pcap_t *pd;
@@ -411,6 +441,14 @@ link_dlt(enum link l)
 		return DLT_NULL;
 	case L_LOOP:
 		return DLT_LOOP;
+	case L_PPP:
+		return 9;
+	case L_CHDLC:
+		return 104;
+	case L_NFLOG:
+		return 239;
+	case L_FDDI:
+		return 10;
 	}
 	return DLT_EN10MB;
 }
@@ -532,6 +570,16 @@ out_open(struct out *o, const char *dir, const char *name, enum fmt fmt,
 		n += ng_opt(b + n, 9, &res, 1);		     /* if_tsresol */
 		n += ng_opt(b + n, 0, "", 0);
 		ng_block(o, 1, b, n);
+		if (fmt == F_PCAPNG_MIXED) {
+			/* a second interface: raw IP, snaplen 128 */
+			le16(b, 101);
+			le16(b + 2, 0);
+			le32(b + 4, 128);
+			n = 8;
+			n += ng_opt(b + n, 2, "tun0", 4);
+			n += ng_opt(b + n, 0, "", 0);
+			ng_block(o, 1, b, n);
+		}
 	}
 }
 
@@ -578,9 +626,9 @@ out_rec(struct out *o, int64_t t, const uint8_t *p, size_t len)
 		uint64_t ts = (uint64_t)abs_ns;
 		size_t n;
 
-		if (o->fmt == F_PCAPNG)
+		if (o->fmt == F_PCAPNG || o->fmt == F_PCAPNG_MIXED)
 			ts /= 1000;
-		le32(b, 0); /* interface 0 */
+		le32(b, o->ng_if);
 		le32(b + 4, (uint32_t)(ts >> 32));
 		le32(b + 8, (uint32_t)ts);
 		le32(b + 12, (uint32_t)cap);
@@ -639,6 +687,182 @@ sll_hdr(uint8_t *f, const struct out *o, const struct conn *c, int from,
 	return 20;
 }
 
+/* Headers prepended in front of a packet, innermost first. */
+struct pre {
+	uint8_t *b;
+	size_t off, len;
+};
+
+static uint8_t *
+pre_push(struct pre *p, size_t n)
+{
+	p->off -= n;
+	p->len += n;
+	memset(p->b + p->off, 0, n);
+	return p->b + p->off;
+}
+
+static void
+pre_eth(struct pre *p, const struct conn *c, int from, uint16_t type)
+{
+	uint8_t *h = pre_push(p, 14);
+
+	memcpy(h, c->mac[!from], 6);
+	memcpy(h + 6, c->mac[from], 6);
+	put16(h + 12, type);
+}
+
+/* Outer IPv4 between the tunnel ends 203.0.113.1 and 203.0.113.2. */
+static void
+pre_ip4(struct pre *p, int from, uint8_t proto)
+{
+	uint8_t *h = pre_push(p, 20);
+
+	h[0] = 0x45;
+	put16(h + 2, (uint32_t)p->len);
+	put16(h + 6, 0x4000);
+	h[8] = 64;
+	h[9] = proto;
+	put32(h + 12, 0xcb007101u + (uint32_t)from);
+	put32(h + 16, 0xcb007101u + (uint32_t)!from);
+	put16(h + 10, fold(sum16(h, 20, 0)));
+}
+
+/* Outer IPv6 between 2001:db8:ffff::1 and ::2. */
+static void
+pre_ip6(struct pre *p, int from, uint8_t nxt)
+{
+	uint8_t *h = pre_push(p, 40);
+
+	h[0] = 0x60;
+	put16(h + 4, (uint32_t)(p->len - 40));
+	h[6] = nxt;
+	h[7] = 64;
+	put32(h + 8, 0x20010db8u);
+	put16(h + 12, 0xffff);
+	h[23] = (uint8_t)(1 + from);
+	put32(h + 24, 0x20010db8u);
+	put16(h + 28, 0xffff);
+	h[39] = (uint8_t)(1 + !from);
+}
+
+/* UDP with checksum 0 (allowed over IPv4, RFC 768). */
+static void
+pre_udp(struct pre *p, uint16_t sport, uint16_t dport)
+{
+	uint8_t *h = pre_push(p, 8);
+
+	put16(h, sport);
+	put16(h + 2, dport);
+	put16(h + 4, (uint32_t)p->len);
+}
+
+/* GRE with a sequence number (ERSPAN needs it) or bare. */
+static void
+pre_gre(struct pre *p, uint16_t proto, bool seq, uint32_t n)
+{
+	uint8_t *h = pre_push(p, seq ? 8 : 4);
+
+	put16(h, seq ? 0x1000 : 0);
+	put16(h + 2, proto);
+	if (seq)
+		put32(h + 4, n);
+}
+
+/*
+ * Wrap IP packet ip[0..n) into o->encap's tunnel in buf; returns the new
+ * length, *proto the ethertype the link must announce.
+ */
+static size_t
+encap_wrap(const struct out *o, const struct conn *c, int from,
+	   const uint8_t *ip, size_t n, uint8_t *buf, size_t cap,
+	   uint16_t *proto)
+{
+	struct pre p = {buf, cap - n, n};
+	uint16_t inner = *proto;
+	uint8_t *h;
+
+	memcpy(buf + p.off, ip, n);
+	*proto = 0x0800;
+	switch (o->encap) {
+	case E_NONE:
+		*proto = inner;
+		break;
+	case E_VXLAN:
+		pre_eth(&p, c, from, inner);
+		h = pre_push(&p, 8);
+		h[0] = 0x08;
+		h[6] = 42; /* VNI 42 */
+		pre_udp(&p, 49152, 4789);
+		pre_ip4(&p, from, 17);
+		break;
+	case E_GENEVE:
+		pre_eth(&p, c, from, inner);
+		h = pre_push(&p, 8);
+		put16(h + 2, 0x6558);
+		h[6] = 42;
+		pre_udp(&p, 49152, 6081);
+		pre_ip4(&p, from, 17);
+		break;
+	case E_GTPU:
+		h = pre_push(&p, 8);
+		h[0] = 0x30; /* version 1, PT 1 */
+		h[1] = 0xff; /* G-PDU */
+		put16(h + 2, (uint32_t)n);
+		put32(h + 4, 0x1234u + (uint32_t)from);
+		pre_udp(&p, 2152, 2152);
+		pre_ip4(&p, from, 17);
+		break;
+	case E_GRE:
+		pre_gre(&p, inner, false, 0);
+		pre_ip4(&p, from, 47);
+		break;
+	case E_ERSPAN2:
+		pre_eth(&p, c, from, inner);
+		h = pre_push(&p, 8);
+		put16(h, 0x1000); /* version 1: type II */
+		put16(h + 2, 100);
+		pre_gre(&p, 0x88be, true, (uint32_t)o->npkt);
+		pre_ip4(&p, from, 47);
+		break;
+	case E_ERSPAN3:
+		pre_eth(&p, c, from, inner);
+		h = pre_push(&p, 12);
+		put16(h, 0x2000); /* version 2: type III */
+		put16(h + 2, 100);
+		put32(h + 4, (uint32_t)o->npkt * 1000);
+		pre_gre(&p, 0x22eb, true, (uint32_t)o->npkt);
+		pre_ip4(&p, from, 47);
+		break;
+	case E_IPIP:
+	case E_6IN4:
+		pre_ip4(&p, from, inner == 0x86dd ? 41 : 4);
+		break;
+	case E_4IN6:
+		pre_ip6(&p, from, inner == 0x86dd ? 41 : 4);
+		*proto = 0x86dd;
+		break;
+	case E_MPLS:
+		h = pre_push(&p, 4);
+		put32(h, 17u << 12 | 0x100 | 64); /* bottom of stack */
+		h = pre_push(&p, 4);
+		put32(h, 16u << 12 | 64);
+		*proto = 0x8847;
+		break;
+	case E_PPPOE:
+		h = pre_push(&p, 2);
+		put16(h, inner == 0x86dd ? 0x0057 : 0x0021);
+		h = pre_push(&p, 6);
+		h[0] = 0x11;
+		put16(h + 2, 0x42);
+		put16(h + 4, (uint32_t)(p.len - 6));
+		*proto = 0x8864;
+		break;
+	}
+	memmove(buf, buf + p.off, p.len);
+	return p.len;
+}
+
 /*
  * Frame an IP packet for the output's link type and write it.  On a
  * capture on "any" the packet is written twice, identical IP bytes: as it
@@ -649,10 +873,15 @@ static void
 out_l3(struct out *o, const struct conn *c, int from, int64_t t,
        const uint8_t *ip, size_t n)
 {
-	static uint8_t f[MAXPKT + 64];
+	static uint8_t f[MAXPKT + 256], w[MAXPKT + 256];
 	uint16_t proto = (ip[0] >> 4) == 6 ? 0x86dd : 0x0800;
 	size_t h = 0;
 	uint32_t af;
+
+	if (o->encap != E_NONE) {
+		n = encap_wrap(o, c, from, ip, n, w, sizeof(w), &proto);
+		ip = w;
+	}
 
 	switch (o->link) {
 	case L_ETH:
@@ -704,6 +933,38 @@ out_l3(struct out *o, const struct conn *c, int from, int64_t t,
 	case L_LOOP:
 		put32(f, proto == 0x0800 ? 2 : o->af6);
 		h = 4;
+		break;
+	case L_PPP:
+		f[0] = 0xff, f[1] = 0x03;
+		put16(f + 2, proto == 0x86dd ? 0x0057 : 0x0021);
+		h = 4;
+		break;
+	case L_CHDLC:
+		f[0] = 0x0f, f[1] = 0;
+		put16(f + 2, proto);
+		h = 4;
+		break;
+	case L_FDDI:
+		f[0] = 0x50; /* LLC frame, asynchronous */
+		memcpy(f + 1, c->mac[!from], 6);
+		memcpy(f + 7, c->mac[from], 6);
+		f[13] = 0xaa, f[14] = 0xaa, f[15] = 0x03;
+		f[16] = f[17] = f[18] = 0;
+		put16(f + 19, proto);
+		h = 21;
+		break;
+	case L_NFLOG:
+		/* family, version 0, group 5; a prefix TLV; the payload TLV
+		 * (TLV length and type little-endian: the host's order) */
+		f[0] = proto == 0x86dd ? 10 : 2;
+		f[1] = 0;
+		put16(f + 2, 5);
+		le16(f + 4, 4 + 7);
+		le16(f + 6, 10); /* NFULA_PREFIX */
+		memcpy(f + 8, "synlab\0\0", 8);
+		le16(f + 16, (uint32_t)(4 + n));
+		le16(f + 18, 9); /* NFULA_PAYLOAD */
+		h = 20;
 		break;
 	}
 	memcpy(f + h, ip, n);
@@ -2034,6 +2295,238 @@ g_zero_length(struct out *o, struct rng *r)
 /* ------------------------------------------------------------------ */
 /* the catalogue */
 
+/* ------------------------------------------------------------------ */
+/* tunnels, link types, offload lengths, AccECN, `any` copies, clocks */
+
+/* The conversation with every packet inside one tunnel. */
+#define G_TUN(fn, e, pair)                                                     \
+	static void fn(struct out *o, struct rng *r)                           \
+	{                                                                      \
+		struct conn c;                                                 \
+		o->encap = e;                                                  \
+		pair(&c, r);                                                   \
+		conversation(o, &c, US(1234));                                 \
+	}
+G_TUN(g_tun_vxlan, E_VXLAN, wan_pair)
+G_TUN(g_tun_geneve, E_GENEVE, wan_pair)
+G_TUN(g_tun_gtpu, E_GTPU, wan_pair)
+G_TUN(g_tun_gre, E_GRE, wan_pair)
+G_TUN(g_tun_erspan2, E_ERSPAN2, wan_pair)
+G_TUN(g_tun_erspan3, E_ERSPAN3, wan_pair)
+G_TUN(g_tun_ipip, E_IPIP, wan_pair)
+G_TUN(g_tun_6in4, E_6IN4, wan6_pair)
+G_TUN(g_tun_4in6, E_4IN6, wan_pair)
+G_TUN(g_tun_mpls, E_MPLS, wan_pair)
+G_TUN(g_tun_pppoe, E_PPPOE, wan_pair)
+
+/*
+ * B's 1900-byte response as one TSO/GRO super-packet whose IPv4 total
+ * length is 0 (as Linux writes above 64 KiB and Windows TSO captures
+ * show); A acknowledges all of it.
+ */
+static void
+g_gso_totlen0(struct out *o, struct rng *r)
+{
+	struct conn c;
+	struct opt op;
+	size_t n;
+	int64_t t;
+
+	wan_pair(&c, r);
+	t = hs3(o, &c, US(1000));
+	t = xfer(o, &c, 0, t + US(120), 77);
+	t += MS(2);
+	op = lx_ts(&c, 1, t);
+	n = build(&c, 1, PSH | ACK, c.nxt[1], c.nxt[0], c.win[1], &op, 1900,
+		  NULL);
+	put16(c.pkt + 2, 0);
+	put16(c.pkt + 10, 0);
+	put16(c.pkt + 10, fold(sum16(c.pkt, 20, 0)));
+	out_l3(o, &c, 1, t, c.pkt, n);
+	c.nxt[1] += 1900;
+	t += rgap(&c, 0);
+	op = lx_ts(&c, 0, t);
+	tx(o, &c, 0, t, ACK, c.nxt[0], c.nxt[1], c.win[0], &op, 0);
+	fin_close(o, &c, 0, t + MS(5));
+}
+
+/* One segment with the AccECN AE bit (the bit before CWR) set or not. */
+static void
+tx_ae(struct out *o, struct conn *c, int from, int64_t t, uint8_t fl,
+      uint32_t seq, uint32_t ack, uint16_t win, const struct opt *op)
+{
+	size_t n = build(c, from, fl, seq, ack, win, op, 0, NULL);
+	uint8_t *th = c->pkt + 20;
+	uint32_t sum;
+
+	th[12] |= 0x01;
+	put16(th + 16, 0);
+	sum = sum16(c->ip[from], 4, 0);
+	sum = sum16(c->ip[!from], 4, sum);
+	sum += (uint32_t)(n - 20) + 6;
+	put16(th + 16, fold(sum16(th, n - 20, sum)));
+	out_l3(o, c, from, t, c->pkt, n);
+}
+
+/*
+ * AccECN negotiation (draft-ietf-tcpm-accurate-ecn): the SYN sets AE, CWR
+ * and ECE; the SYN-ACK answers with AE and ECE (ACE 0b101); then the
+ * conversation.
+ */
+static void
+g_accecn(struct out *o, struct rng *r)
+{
+	struct conn c;
+	struct opt op;
+	int64_t t = US(1000);
+
+	wan_pair(&c, r);
+	op = lx_syn(&c, 0, t, false);
+	tx_ae(o, &c, 0, t, SYN | 0x40 | 0x80, c.isn[0], 0, c.synwin[0], &op);
+	t += rgap(&c, 1);
+	op = lx_syn(&c, 1, t, true);
+	tx_ae(o, &c, 1, t, SYN | ACK | 0x40, c.isn[1], c.isn[0] + 1,
+	      c.synwin[1], &op);
+	t += rgap(&c, 0);
+	op = lx_ts(&c, 0, t);
+	tx(o, &c, 0, t, ACK, c.isn[0] + 1, c.isn[1] + 1, c.win[0], &op, 0);
+	c.nxt[0] = c.isn[0] + 1;
+	c.nxt[1] = c.isn[1] + 1;
+	t = xfer(o, &c, 0, t + US(120), 77);
+	fin_close(o, &c, 0, t + MS(5));
+}
+
+/* One record on a cooked v2 `any` capture: interface and direction. */
+static void
+rec_any(struct out *o, const struct conn *c, int from, int64_t t, int pkttype,
+	uint32_t ifindex, size_t n)
+{
+	static uint8_t f[MAXPKT + 64];
+	size_t h = sll_hdr(f, o, c, from, pkttype, ifindex, 0x0800);
+
+	memcpy(f + h, c->pkt, n);
+	out_rec(o, t, f, h + n);
+}
+
+/*
+ * A router captured on `any`: each packet arrives on one interface (HOST)
+ * and leaves on the other (OUTGOING).  A's SYN waits 151 ms in the
+ * outgoing queue, so its copy comes after nothing else but long after
+ * the 5 ms a copy used to be allowed; the rest is forwarded in 9 µs.
+ */
+static void
+g_any_router_queue(struct out *o, struct rng *r)
+{
+	struct conn c;
+	struct opt op;
+	size_t n;
+	int64_t t = US(1000);
+
+	wan_pair(&c, r);
+	op = lx_syn(&c, 0, t, false);
+	n = build(&c, 0, SYN, c.isn[0], 0, c.synwin[0], &op, 0, NULL);
+	rec_any(o, &c, 0, t, PKT_HOST, 2, n);
+	rec_any(o, &c, 0, t + MS(151), PKT_OUTGOING, 3, n);
+	t += MS(162);
+	op = lx_syn(&c, 1, t, true);
+	n = build(&c, 1, SYN | ACK, c.isn[1], c.isn[0] + 1, c.synwin[1], &op, 0,
+		  NULL);
+	rec_any(o, &c, 1, t, PKT_HOST, 3, n);
+	rec_any(o, &c, 1, t + US(9), PKT_OUTGOING, 2, n);
+	t += MS(12);
+	op = lx_ts(&c, 0, t);
+	n = build(&c, 0, ACK, c.isn[0] + 1, c.isn[1] + 1, c.win[0], &op, 0,
+		  NULL);
+	rec_any(o, &c, 0, t, PKT_HOST, 2, n);
+	rec_any(o, &c, 0, t + US(9), PKT_OUTGOING, 3, n);
+	t += MS(3);
+	op = lx_ts(&c, 0, t);
+	n = build(&c, 0, FIN | ACK, c.isn[0] + 1, c.isn[1] + 1, c.win[0], &op,
+		  0, NULL);
+	rec_any(o, &c, 0, t, PKT_HOST, 2, n);
+	rec_any(o, &c, 0, t + US(9), PKT_OUTGOING, 3, n);
+	t += MS(11);
+	op = lx_ts(&c, 1, t);
+	n = build(&c, 1, FIN | ACK, c.isn[1] + 1, c.isn[0] + 2, c.win[1], &op,
+		  0, NULL);
+	rec_any(o, &c, 1, t, PKT_HOST, 3, n);
+	rec_any(o, &c, 1, t + US(9), PKT_OUTGOING, 2, n);
+	t += MS(12);
+	op = lx_ts(&c, 0, t);
+	n = build(&c, 0, ACK, c.isn[0] + 2, c.isn[1] + 2, c.win[0], &op, 0,
+		  NULL);
+	rec_any(o, &c, 0, t, PKT_HOST, 2, n);
+	rec_any(o, &c, 0, t + US(9), PKT_OUTGOING, 3, n);
+}
+
+/*
+ * A pcapng libpcap 1.10 refuses: the conversation on Ethernet interface 0,
+ * then another on raw-IP interface 1 (snaplen 128, so its 412-byte
+ * response is cut).
+ */
+static void
+g_ng_mixed(struct out *o, struct rng *r)
+{
+	struct conn c, d;
+	int64_t t;
+
+	wan_pair(&c, r);
+	t = conversation(o, &c, US(1234));
+	o->link = L_RAW;
+	o->ng_if = 1;
+	o->snaplen = 128;
+	conn_init(&d, r, P_WAN, "10.8.0.2", 50000, "10.8.0.1", 443);
+	conversation(o, &d, t + MS(10));
+}
+
+/* The file gzip-compressed in place (zlib's header has no time stamp). */
+static void
+post_gzip(struct out *o)
+{
+	static uint8_t b[1 << 20];
+	FILE *f = fopen(o->path, "rb");
+	size_t n;
+	gzFile gz;
+
+	if (f == NULL)
+		abort();
+	n = fread(b, 1, sizeof(b), f);
+	fclose(f);
+	gz = gzopen(o->path, "wb9");
+	if (gz == NULL || gzwrite(gz, b, (unsigned)n) != (int)n ||
+	    gzclose(gz) != Z_OK) {
+		fprintf(stderr, "synlab-gen: %s: gzip failed\n", o->path);
+		exit(1);
+	}
+}
+
+/* Seconds of hand-made record i (F_HAND, little-endian) += add. */
+static void
+post_add_seconds(struct out *o, unsigned i, uint32_t add)
+{
+	uint8_t b[4];
+
+	le32(b, read_le32(o, o->rec_off[i]) + add);
+	patch(o, o->rec_off[i], b, sizeof(b));
+}
+
+/* Every record 2^31 s later: 2093, past the signed 32-bit range. */
+static void
+post_ts_2093(struct out *o)
+{
+	unsigned long i;
+
+	for (i = 0; i < o->npkt; i++)
+		post_add_seconds(o, (unsigned)i, 0x80000000u);
+}
+
+/* The 5th record (A's request) 10 years ahead: one bogus timestamp. */
+static void
+post_ts_jump(struct out *o)
+{
+	post_add_seconds(o, 4, 315360000u);
+}
+
 struct cap {
 	const char *name;
 	enum fmt fmt;
@@ -2044,6 +2537,489 @@ struct cap {
 	const char *desc;
 };
 
+/* ------------------------------------------------------------------ */
+/*
+ * Endpoint-model cases: RFC 9293 Figures 6-12, RFC 5961's cases and the
+ * recovery cases of the analyzer's endpoint model, each written once as
+ * the segments both ends send (send time, flags, SEQ and ACK as in the
+ * RFC's figures) and rendered from three vantages: next to A, next to B
+ * and half way.  A segment reaches the other end D = 10 ms after it left
+ * (plus its own extra delay); `unseen` hides it from vantages that did
+ * not see it (lost on the way, or sent before the capture began).
+ */
+#define M_D	MS(10)
+#define U_A	1 /* not seen next to A */
+#define U_B	2 /* not seen next to B */
+#define U_P	4 /* not seen half way */
+#define M_TS	1 /* timestamps option */
+#define M_NOMSS 2 /* no MSS option on a SYN */
+#define M_ID0	4 /* IP ID 0 (Linux's SYN-ACK with DF) */
+
+struct mev {
+	char from;	/* 'A' or 'B' */
+	int t_us;	/* sent at (µs) */
+	const char *fl; /* S F R P . as tcpdump prints them */
+	uint32_t seq, ack;
+	uint16_t len;
+	uint8_t unseen; /* U_* */
+	uint8_t opt;	/* M_* */
+	int dly_us;	/* extra one-way delay of this segment */
+};
+
+static uint8_t
+m_flags(const char *s)
+{
+	uint8_t f = 0;
+
+	for (; *s != '\0'; s++)
+		f |= *s == 'S'	 ? SYN
+		     : *s == 'F' ? FIN
+		     : *s == 'R' ? RST
+		     : *s == 'P' ? PSH
+		     : *s == '.' ? ACK
+				 : 0;
+	return f;
+}
+
+/* Capture time of e at vantage v (0: A, 1: B, 2: half way). */
+static int64_t
+m_seen(const struct mev *e, int v)
+{
+	int s = e->from == 'B';
+	int64_t t = US(e->t_us), d = M_D + US(e->dly_us);
+
+	if (v == 2)
+		return t + d / 2;
+	return v == s ? t : t + d;
+}
+
+/* TS clocks: A's at 1000, B's at 5000, 1 kHz from the send time. */
+static uint32_t
+m_tsval(const struct mev *e)
+{
+	return (e->from == 'B' ? 5000u : 1000u) + (uint32_t)(e->t_us / 1000);
+}
+
+static void
+m_render(struct out *o, struct rng *r, const struct mev *ev, size_t n, int v)
+{
+	struct conn c;
+	size_t ord[64], i, j, k = 0;
+
+	conn_init(&c, r, P_WAN, "192.0.2.10", 40000, "198.51.100.20", 80);
+	c.ts = false;
+	for (i = 0; i < n && k < 64; i++)
+		if (!(ev[i].unseen & (1u << v)))
+			ord[k++] = i;
+	for (i = 1; i < k; i++) /* insertion sort by capture time */
+		for (j = i; j > 0 &&
+			    m_seen(&ev[ord[j]], v) < m_seen(&ev[ord[j - 1]], v);
+		     j--) {
+			size_t x = ord[j];
+			ord[j] = ord[j - 1];
+			ord[j - 1] = x;
+		}
+	for (i = 0; i < k; i++) {
+		const struct mev *e = &ev[ord[i]];
+		int s = e->from == 'B';
+		uint8_t fl = m_flags(e->fl);
+		struct opt op = {.n = 0};
+		uint32_t ecr = 0;
+		int64_t tsat = -1;
+		size_t x;
+
+		/* TS echo: the latest peer TS val that had arrived */
+		for (x = 0; x < n; x++)
+			if ((ev[x].from == 'B') != s && (ev[x].opt & M_TS) &&
+			    m_seen(&ev[x], s) <= US(e->t_us) &&
+			    m_seen(&ev[x], s) > tsat) {
+				tsat = m_seen(&ev[x], s);
+				ecr = m_tsval(&ev[x]);
+			}
+		if ((fl & SYN) && !(e->opt & M_NOMSS))
+			o_mss(&op, 1460);
+		if (e->opt & M_TS) {
+			o_nop(&op);
+			o_nop(&op);
+			o_ts(&op, m_tsval(e),
+			     (fl & (SYN | ACK)) == SYN ? 0 : ecr);
+		}
+		if (e->opt & M_ID0)
+			c.ipid[s] = 0;
+		tx(o, &c, s, m_seen(e, v), fl, e->seq, e->ack,
+		   (fl & RST)	? 0
+		   : (fl & SYN) ? 64240
+				: 502,
+		   &op, e->len);
+	}
+}
+
+#define M_CASE(name)                                                           \
+	static void g_m_##name##_a(struct out *o, struct rng *r)               \
+	{                                                                      \
+		m_render(o, r, m_##name,                                       \
+			 sizeof(m_##name) / sizeof(m_##name[0]), 0);           \
+	}                                                                      \
+	static void g_m_##name##_b(struct out *o, struct rng *r)               \
+	{                                                                      \
+		m_render(o, r, m_##name,                                       \
+			 sizeof(m_##name) / sizeof(m_##name[0]), 1);           \
+	}                                                                      \
+	static void g_m_##name##_path(struct out *o, struct rng *r)            \
+	{                                                                      \
+		m_render(o, r, m_##name,                                       \
+			 sizeof(m_##name) / sizeof(m_##name[0]), 2);           \
+	}
+
+/* RFC 9293 Figure 6: basic three-way handshake, then data. */
+static const struct mev m_fig6[] = {
+    {'A', 1000, "S", 100, 0, 0, 0, 0, 0},
+    {'B', 11050, "S.", 300, 101, 0, 0, 0, 0},
+    {'A', 21100, ".", 101, 301, 0, 0, 0, 0},
+    {'A', 21200, "P.", 101, 301, 10, 0, 0, 0},
+    {'B', 31250, ".", 301, 111, 0, 0, 0, 0},
+};
+M_CASE(fig6)
+
+/* Figure 7: simultaneous initiation (B's SYN leaves 0.5 ms after A's). */
+static const struct mev m_fig7[] = {
+    {'A', 1000, "S", 100, 0, 0, 0, 0, 0},
+    {'B', 1500, "S", 300, 0, 0, 0, 0, 0},
+    {'B', 11050, "S.", 300, 101, 0, 0, 0, 0},
+    {'A', 11550, "S.", 100, 301, 0, 0, 0, 0},
+    {'A', 21100, ".", 101, 301, 0, 0, 0, 0},
+    {'B', 21600, ".", 301, 101, 0, 0, 0, 0},
+};
+M_CASE(fig7)
+
+/* Figure 8: recovery from an old duplicate SYN (SEQ 90, sent by an old
+ * incarnation before the capture began); A's SYN 100 is delayed 30 ms. */
+static const struct mev m_fig8[] = {
+    {'A', 1000, "S", 100, 0, 0, 0, 0, 30000},
+    {'A', 1000, "S", 90, 0, 0, U_A, 0, 0},
+    {'B', 11050, "S.", 300, 91, 0, 0, 0, 0},
+    {'A', 21100, "R", 91, 0, 0, 0, 0, 0},
+    {'B', 41050, "S.", 400, 101, 0, 0, 0, 0},
+    {'A', 51100, ".", 101, 401, 0, 0, 0, 0},
+};
+M_CASE(fig8)
+
+/* Figure 9: half-open connection discovery.  A crashed; B is still
+ * ESTABLISHED (SEQ 300, ACK 100) and answers A's new SYN with an ACK; A
+ * in SYN-SENT resets it (SEQ=SEG.ACK) and its SYN is retransmitted. */
+static const struct mev m_fig9[] = {
+    {'A', 1000, "S", 400, 0, 0, 0, 0, 0},
+    {'B', 11050, ".", 300, 100, 0, 0, 0, 0},
+    {'A', 21100, "R", 100, 0, 0, 0, 0, 0},
+    {'A', 1001000, "S", 400, 0, 0, 0, 0, 0},
+    {'B', 1011050, "S.", 800, 401, 0, 0, 0, 0},
+    {'A', 1021100, ".", 401, 801, 0, 0, 0, 0},
+};
+M_CASE(fig9)
+
+/* Figure 10: the active side causes half-open discovery (no SYN). */
+static const struct mev m_fig10[] = {
+    {'B', 1000, "P.", 300, 100, 10, 0, 0, 0},
+    {'A', 11050, "R", 100, 0, 0, 0, 0, 0},
+};
+M_CASE(fig10)
+
+/* Figure 11: an old duplicate SYN resets two passive sockets. */
+static const struct mev m_fig11[] = {
+    {'A', 1000, "S", 200, 0, 0, U_A, 0, 0},
+    {'B', 11050, "S.", 300, 201, 0, 0, 0, 0},
+    {'A', 21100, "R", 201, 0, 0, 0, 0, 0},
+};
+M_CASE(fig11)
+
+/* Figure 12: normal close, after a three-way handshake. */
+static const struct mev m_fig12[] = {
+    {'A', 1000, "S", 99, 0, 0, 0, 0, 0},
+    {'B', 11050, "S.", 299, 100, 0, 0, 0, 0},
+    {'A', 21100, ".", 100, 300, 0, 0, 0, 0},
+    {'A', 31100, "F.", 100, 300, 0, 0, 0, 0},
+    {'B', 41150, ".", 300, 101, 0, 0, 0, 0},
+    {'B', 51150, "F.", 300, 101, 0, 0, 0, 0},
+    {'A', 61200, ".", 101, 301, 0, 0, 0, 0},
+};
+M_CASE(fig12)
+
+/* RFC 5961 §3: a blind RST outside the window reaches B in SYN-RECEIVED
+ * (sent by a third host, never seen next to A); B drops it. */
+static const struct mev m_rst_synrcvd_oow[] = {
+    {'A', 1000, "S", 100, 0, 0, 0, 0, 0},
+    {'B', 11050, "S.", 300, 101, 0, 0, 0, 0},
+    {'A', 15000, "R", 70000, 0, 0, U_A, 0, 0},
+    {'A', 21100, ".", 101, 301, 0, 0, 0, 0},
+    {'A', 21200, "P.", 101, 301, 10, 0, 0, 0},
+    {'B', 31250, ".", 301, 111, 0, 0, 0, 0},
+};
+M_CASE(rst_synrcvd_oow)
+
+/* RFC 5961 §3.2: a RST inside the window but not at RCV.NXT draws a
+ * challenge ACK; the connection goes on. */
+static const struct mev m_rst_inwin[] = {
+    {'A', 1000, "S", 100, 0, 0, 0, 0, 0},
+    {'B', 11050, "S.", 300, 101, 0, 0, 0, 0},
+    {'A', 21100, ".", 101, 301, 0, 0, 0, 0},
+    {'A', 25000, "R", 105, 0, 0, U_A, 0, 0},
+    {'B', 35050, ".", 301, 101, 0, 0, 0, 0},
+    {'A', 45100, "P.", 101, 301, 10, 0, 0, 0},
+    {'B', 55150, ".", 301, 111, 0, 0, 0, 0},
+};
+M_CASE(rst_inwin)
+
+/* RFC 5961 §4: A restarted and connects again from the same port with a
+ * new ISN; B, still ESTABLISHED, answers the SYN with a challenge ACK,
+ * A's RST (SEQ=SEG.ACK) ends B's old connection and A's SYN, repeated a
+ * second later, opens the new one. */
+static const struct mev m_syn_challenge[] = {
+    {'A', 1000, "S", 100, 0, 0, 0, 0, 0},
+    {'B', 11050, "S.", 300, 101, 0, 0, 0, 0},
+    {'A', 21100, ".", 101, 301, 0, 0, 0, 0},
+    {'A', 3000000, "S", 9000, 0, 0, 0, 0, 0},
+    {'B', 3010050, ".", 301, 101, 0, 0, 0, 0},
+    {'A', 3020100, "R", 101, 0, 0, 0, 0, 0},
+    {'A', 4000000, "S", 9000, 0, 0, 0, 0, 0},
+    {'B', 4010050, "S.", 700, 9001, 0, 0, 0, 0},
+    {'A', 4020100, ".", 9001, 701, 0, 0, 0, 0},
+};
+M_CASE(syn_challenge)
+
+/* A lost SYN-ACK (lost past half way): A retransmits its SYN. */
+static const struct mev m_lost_synack[] = {
+    {'A', 1000, "S", 100, 0, 0, 0, M_TS, 0},
+    {'B', 11050, "S.", 300, 101, 0, U_A, M_TS, 0},
+    {'A', 1001000, "S", 100, 0, 0, 0, M_TS, 0},
+    {'B', 1011050, "S.", 300, 101, 0, 0, M_TS, 0},
+    {'A', 1021100, ".", 101, 301, 0, 0, M_TS, 0},
+    {'A', 1021200, "P.", 101, 301, 10, 0, M_TS, 0},
+    {'B', 1031250, ".", 301, 111, 0, 0, M_TS, 0},
+};
+M_CASE(lost_synack)
+
+/* A lost third ACK (lost past half way); B speaks first, after its
+ * SYN-ACK retransmission drew a second ACK. */
+static const struct mev m_lost_ack[] = {
+    {'A', 1000, "S", 100, 0, 0, 0, M_TS, 0},
+    {'B', 11050, "S.", 300, 101, 0, 0, M_TS, 0},
+    {'A', 21100, ".", 101, 301, 0, U_B, M_TS, 0},
+    {'B', 1011050, "S.", 300, 101, 0, 0, M_TS, 0},
+    {'A', 1021100, ".", 101, 301, 0, 0, M_TS, 0},
+    {'B', 1031150, "P.", 301, 101, 10, 0, M_TS, 0},
+    {'A', 1041200, ".", 101, 311, 0, 0, M_TS, 0},
+};
+M_CASE(lost_ack)
+
+/* A's new SYN (new ISN, below B's window) reaches B in SYN-RECEIVED: B
+ * drops it with an ACK, A (SYN-SENT) resets that ACK, B returns to
+ * LISTEN and A's retransmitted SYN opens the connection. */
+static const struct mev m_dup_syn_synrcvd[] = {
+    {'A', 1000, "S", 1000, 0, 0, 0, 0, 0},
+    {'B', 11050, "S.", 300, 1001, 0, U_A | U_P, 0, 0},
+    {'A', 15000, "S", 500, 0, 0, 0, 0, 0},
+    {'B', 25050, ".", 301, 1001, 0, 0, 0, 0},
+    {'A', 35100, "R", 1001, 0, 0, 0, 0, 0},
+    {'A', 1015000, "S", 500, 0, 0, 0, 0, 0},
+    {'B', 1025050, "S.", 800, 501, 0, 0, 0, 0},
+    {'A', 1035100, ".", 501, 801, 0, 0, 0, 0},
+};
+M_CASE(dup_syn_synrcvd)
+
+/* A refused connect() retried with the same ISN (Windows does this). */
+static const struct mev m_refused_retry[] = {
+    {'A', 1000, "S", 100, 0, 0, 0, 0, 0},
+    {'B', 11050, "R.", 0, 101, 0, 0, 0, 0},
+    {'A', 521100, "S", 100, 0, 0, 0, 0, 0},
+    {'B', 531150, "R.", 0, 101, 0, 0, 0, 0},
+    {'A', 1041200, "S", 100, 0, 0, 0, 0, 0},
+    {'B', 1051250, "R.", 0, 101, 0, 0, 0, 0},
+};
+M_CASE(refused_retry)
+
+/* The 7th SYN retransmission comes 33.5 s after the 6th (RTO doubling
+ * with jitter) and is answered. */
+static const struct mev m_syn_retx7[] = {
+    {'A', 1000, "S", 100, 0, 0, 0, 0, 0},
+    {'A', 1001000, "S", 100, 0, 0, 0, 0, 0},
+    {'A', 3001000, "S", 100, 0, 0, 0, 0, 0},
+    {'A', 7001000, "S", 100, 0, 0, 0, 0, 0},
+    {'A', 15001000, "S", 100, 0, 0, 0, 0, 0},
+    {'A', 31201000, "S", 100, 0, 0, 0, 0, 0},
+    {'A', 64701000, "S", 100, 0, 0, 0, 0, 0},
+    {'B', 64711050, "S.", 300, 101, 0, 0, 0, 0},
+    {'A', 64721100, ".", 101, 301, 0, 0, 0, 0},
+};
+M_CASE(syn_retx7)
+
+/* A RST with a bad ACK that SYN-SENT drops; the handshake then
+ * completes: three-way, not refused. */
+static const struct mev m_rst_dropped[] = {
+    {'A', 1000, "S", 100, 0, 0, 0, 0, 0},
+    {'B', 6000, "R.", 0, 777, 0, U_B, 0, 0},
+    {'B', 11050, "S.", 300, 101, 0, 0, 0, 0},
+    {'A', 21100, ".", 101, 301, 0, 0, 0, 0},
+};
+M_CASE(rst_dropped)
+
+/* SYN+FIN to a closed port: RST acknowledging SYN and FIN (ISN+2). */
+static const struct mev m_synfin_rst[] = {
+    {'A', 1000, "SF", 100, 0, 0, 0, 0, 0},
+    {'B', 11050, "R.", 0, 102, 0, 0, 0, 0},
+};
+M_CASE(synfin_rst)
+
+/* SYN+FIN to a listener: its SYN-ACK acknowledges SYN and FIN. */
+static const struct mev m_synfin_synack[] = {
+    {'A', 1000, "SF", 100, 0, 0, 0, 0, 0},
+    {'B', 11050, "S.", 300, 102, 0, 0, 0, 0},
+    {'A', 21100, ".", 102, 301, 0, 0, 0, 0},
+};
+M_CASE(synfin_synack)
+
+/* The listener's request expired; the next SYN retransmission gets a new
+ * embryonic connection with a fresh ISN. */
+static const struct mev m_synack_new_isn[] = {
+    {'A', 1000, "S", 100, 0, 0, 0, 0, 0},
+    {'B', 11050, "S.", 300, 101, 0, U_A | U_P, 0, 0},
+    {'A', 1001000, "S", 100, 0, 0, 0, 0, 0},
+    {'B', 1011050, "S.", 5000, 101, 0, 0, 0, 0},
+    {'A', 1021100, ".", 101, 5001, 0, 0, 0, 0},
+};
+M_CASE(synack_new_isn)
+
+/* The final ACK acknowledges more than B sent: B resets it and stays
+ * in SYN-RECEIVED; then A's data finds no connection. */
+static const struct mev m_synrcvd_bad_ack[] = {
+    {'A', 1000, "S", 100, 0, 0, 0, 0, 0},
+    {'B', 11050, "S.", 300, 101, 0, 0, 0, 0},
+    {'A', 21100, ".", 101, 9301, 0, 0, 0, 0},
+    {'B', 31150, "R", 9301, 0, 0, 0, 0, 0},
+};
+M_CASE(synrcvd_bad_ack)
+
+/* The final ACK lies outside B's window: B drops it with an ACK; A's
+ * next ACK completes the handshake. */
+static const struct mev m_synrcvd_bad_seq[] = {
+    {'A', 1000, "S", 100, 0, 0, 0, 0, 0},
+    {'B', 11050, "S.", 300, 101, 0, 0, 0, 0},
+    {'A', 21100, ".", 90101, 301, 0, 0, 0, 0},
+    {'B', 31150, ".", 301, 101, 0, 0, 0, 0},
+    {'A', 41200, ".", 101, 301, 0, 0, 0, 0},
+};
+M_CASE(synrcvd_bad_seq)
+
+/* Timestamps: B's SYN-ACK carries TS although A's SYN had none. */
+static const struct mev m_ts_unsolicited[] = {
+    {'A', 1000, "S", 100, 0, 0, 0, 0, 0},
+    {'B', 11050, "S.", 300, 101, 0, 0, M_TS, 0},
+    {'A', 21100, ".", 101, 301, 0, 0, 0, 0},
+};
+M_CASE(ts_unsolicited)
+
+/* Timestamps negotiated, then A's data goes without them. */
+static const struct mev m_ts_missing[] = {
+    {'A', 1000, "S", 100, 0, 0, 0, M_TS, 0},
+    {'B', 11050, "S.", 300, 101, 0, 0, M_TS, 0},
+    {'A', 21100, ".", 101, 301, 0, 0, M_TS, 0},
+    {'A', 21200, "P.", 101, 301, 10, 0, 0, 0},
+    {'B', 31250, ".", 301, 111, 0, 0, M_TS, 0},
+};
+M_CASE(ts_missing)
+
+/* Only B's direction was captured (an asymmetric route). */
+static const struct mev m_one_way[] = {
+    {'A', 1000, "S", 100, 0, 0, U_B, 0, 0},
+    {'B', 11050, "S.", 300, 101, 0, 0, 0, 0},
+    {'A', 21100, ".", 101, 301, 0, U_B, 0, 0},
+    {'A', 21200, "P.", 101, 301, 100, U_B, 0, 0},
+    {'B', 31250, ".", 301, 201, 0, 0, 0, 0},
+    {'B', 31350, "P.", 301, 201, 50, 0, 0, 0},
+    {'A', 41400, ".", 201, 351, 0, U_B, 0, 0},
+};
+M_CASE(one_way)
+
+/* A's data reaches the capture point after B's ACK of it (a reordering
+ * capture: the data took 20 ms longer to the tap than the ACK). */
+static const struct mev m_ack_reordered[] = {
+    {'A', 1000, "S", 100, 0, 0, 0, 0, 0},
+    {'B', 11050, "S.", 300, 101, 0, 0, 0, 0},
+    {'A', 21100, ".", 101, 301, 0, 0, 0, 0},
+    {'A', 21200, "P.", 101, 301, 100, U_B, 0, 0},
+    {'A', 21200, "P.", 101, 301, 100, U_A | U_P, 0, 30000},
+    {'B', 31250, ".", 301, 201, 0, 0, 0, 0},
+};
+M_CASE(ack_reordered)
+
+/* A lost SYN-ACK; the SYN's retransmission draws two SYN-ACKs, byte for
+ * byte the same (IP ID 0, same TSval), 30 us apart, A's ACK between
+ * them next to A: the second is a transmission, not a packet copy. */
+static const struct mev m_synack_twice[] = {
+    {'A', 1000, "S", 100, 0, 0, 0, M_TS, 0},
+    {'B', 11050, "S.", 300, 101, 0, U_A | U_P, M_TS | M_ID0, 0},
+    {'A', 1001000, "S", 100, 0, 0, 0, M_TS, 0},
+    {'B', 1011050, "S.", 300, 101, 0, 0, M_TS | M_ID0, 0},
+    {'A', 1021060, ".", 101, 301, 0, 0, M_TS, 0},
+    {'B', 1011080, "S.", 300, 101, 0, 0, M_TS | M_ID0, 0},
+    {'A', 1021090, ".", 101, 301, 0, 0, M_TS, 0},
+};
+M_CASE(synack_twice)
+
+#define M_CAP(name, file, desc)                                                 \
+	{file "-a.pcap",	 F_PCAP, L_ETH, SNAP, g_m_##name##_a, NULL,     \
+	 desc ", seen next to A"},                                              \
+	    {file "-b.pcap",	     F_PCAP, L_ETH, SNAP, g_m_##name##_b, NULL, \
+	     desc ", seen next to B"},                                          \
+	    {file "-path.pcap",                                                 \
+	     F_PCAP,                                                            \
+	     L_ETH,                                                             \
+	     SNAP,                                                              \
+	     g_m_##name##_path,                                                 \
+	     NULL,                                                              \
+	     desc ", seen half way"},
+
+#define MODEL_CAPS                                                             \
+	M_CAP(fig6, "rfc-fig6", "RFC 9293 Figure 6: three-way handshake")      \
+	M_CAP(fig7, "rfc-fig7", "Figure 7: simultaneous initiation")           \
+	M_CAP(fig8, "rfc-fig8",                                                \
+	      "Figure 8: recovery from an old duplicate SYN")                  \
+	M_CAP(fig9, "rfc-fig9", "Figure 9: half-open connection discovery")    \
+	M_CAP(fig10, "rfc-fig10", "Figure 10: active side finds a half-open")  \
+	M_CAP(fig11, "rfc-fig11", "Figure 11: old duplicate SYN, two passive") \
+	M_CAP(fig12, "rfc-fig12", "Figure 12: normal close")                   \
+	M_CAP(rst_synrcvd_oow, "rfc5961-rst-synrcvd-oow",                      \
+	      "RFC 5961 §3: out-of-window RST in SYN-RECEIVED")                \
+	M_CAP(rst_inwin, "rfc5961-rst-in-window",                              \
+	      "RFC 5961 §3.2: in-window RST, challenge ACK")                   \
+	M_CAP(syn_challenge, "rfc5961-syn-challenge",                          \
+	      "RFC 5961 §4: SYN on an established connection")                 \
+	M_CAP(lost_synack, "model-lost-synack", "lost SYN-ACK, SYN retx")      \
+	M_CAP(lost_ack, "model-lost-ack", "lost third ACK, SYN-ACK retx")      \
+	M_CAP(dup_syn_synrcvd, "model-dup-syn-synrcvd",                        \
+	      "new-ISN SYN while the listener is in SYN-RECEIVED")             \
+	M_CAP(refused_retry, "model-refused-retry",                            \
+	      "refused SYN retried with the same ISN")                         \
+	M_CAP(syn_retx7, "model-syn-retx7", "7th SYN retx 33.5 s later")       \
+	M_CAP(rst_dropped, "model-rst-dropped",                                \
+	      "RST dropped by SYN-SENT, then a three-way")                     \
+	M_CAP(synfin_rst, "model-synfin-rst", "SYN+FIN refused, ack ISN+2")    \
+	M_CAP(synfin_synack, "model-synfin-synack",                            \
+	      "SYN+FIN answered, ack ISN+2")                                   \
+	M_CAP(synack_new_isn, "model-synack-new-isn",                          \
+	      "expired request: second SYN-ACK with a new ISN")                \
+	M_CAP(synrcvd_bad_ack, "model-synrcvd-bad-ack",                        \
+	      "final ACK beyond SND.NXT")                                      \
+	M_CAP(synrcvd_bad_seq, "model-synrcvd-bad-seq",                        \
+	      "final ACK outside the window")                                  \
+	M_CAP(ts_unsolicited, "model-ts-unsolicited",                          \
+	      "TS in a SYN-ACK to a SYN without")                              \
+	M_CAP(ts_missing, "model-ts-missing", "TS negotiated, then missing")   \
+	M_CAP(one_way, "model-one-way", "only B's direction captured")         \
+	M_CAP(synack_twice, "model-synack-twice",                              \
+	      "two identical SYN-ACKs, an ACK between")                        \
+	M_CAP(ack_reordered, "model-ack-reordered",                            \
+	      "data captured after its ACK")
+
 /* The PRNG seed of a file: its name, except for files that show one
  * connection from several places, which must share ISNs and clocks. */
 static const char *
@@ -2052,6 +3028,10 @@ seed_of(const char *name)
 	if (strncmp(name, "simopen-vantage-", 16) == 0 ||
 	    strcmp(name, "simopen-path.pcap") == 0)
 		return "simopen-10ms";
+	if (strcmp(name, "gzip-three-way.pcap.gz") == 0)
+		return "three-way.pcap"; /* the same bytes, compressed */
+	if (strcmp(name, "gzip-mixed-links.pcapng.gz") == 0)
+		return "pcapng-mixed-links.pcapng";
 	return name;
 }
 
@@ -2189,6 +3169,53 @@ static const struct cap caps[] = {
      g_opt_past_header, NULL,
      "SYN ends with an option running past the "
      "header"},
+    /* tunnels, link types, offload lengths, AccECN, `any`, clocks */
+    {"tun-vxlan.pcap", F_PCAP, L_ETH, SNAP, g_tun_vxlan, NULL,
+     "the conversation inside VXLAN (UDP 4789, VNI 42) over IPv4"},
+    {"tun-geneve.pcap", F_PCAP, L_ETH, SNAP, g_tun_geneve, NULL,
+     "the conversation inside Geneve (UDP 6081, bridged Ethernet)"},
+    {"tun-gtpu.pcap", F_PCAP, L_RAW, SNAP, g_tun_gtpu, NULL,
+     "the conversation inside GTP-U (UDP 2152, G-PDU), raw IP link"},
+    {"tun-gre.pcap", F_PCAP, L_ETH, SNAP, g_tun_gre, NULL,
+     "the conversation inside GRE (protocol 0x0800)"},
+    {"tun-erspan2.pcap", F_PCAP, L_ETH, SNAP, g_tun_erspan2, NULL,
+     "mirrored Ethernet frames in ERSPAN type II (GRE 0x88be, S bit)"},
+    {"tun-erspan3.pcap", F_PCAP, L_ETH, SNAP, g_tun_erspan3, NULL,
+     "mirrored Ethernet frames in ERSPAN type III (GRE 0x22eb)"},
+    {"tun-ipip.pcap", F_PCAP, L_ETH, SNAP, g_tun_ipip, NULL,
+     "the conversation in IPv4-in-IPv4 (protocol 4)"},
+    {"tun-6in4.pcap", F_PCAP, L_ETH, SNAP, g_tun_6in4, NULL,
+     "the IPv6 conversation in IPv4 (protocol 41, sit)"},
+    {"tun-4in6.pcap", F_PCAP, L_ETH, SNAP, g_tun_4in6, NULL,
+     "the conversation in IPv6 (next header 4)"},
+    {"tun-mpls.pcap", F_PCAP, L_ETH, SNAP, g_tun_mpls, NULL,
+     "the conversation under two MPLS labels (16, 17)"},
+    {"tun-pppoe.pcap", F_PCAP, L_ETH, SNAP, g_tun_pppoe, NULL,
+     "the conversation in a PPPoE session (0x8864, PPP 0x0021)"},
+    {"link-ppp.pcap", F_PCAP, L_PPP, SNAP, g_three_way, NULL,
+     "DLT_PPP 9: ff 03, protocol 0x0021"},
+    {"link-chdlc.pcap", F_PCAP, L_CHDLC, SNAP, g_three_way, NULL,
+     "DLT_C_HDLC 104: 0f 00, ethertype"},
+    {"link-nflog.pcap", F_PCAP, L_NFLOG, SNAP, g_three_way, NULL,
+     "DLT_NFLOG 239: prefix TLV, payload TLV"},
+    {"link-fddi.pcap", F_PCAP, L_FDDI, SNAP, g_three_way, NULL,
+     "DLT_FDDI 10: LLC/SNAP"},
+    {"gso-totlen0.pcap", F_PCAP, L_ETH, SNAP, g_gso_totlen0, NULL,
+     "B's 1900 bytes in one super-packet with IPv4 total length 0"},
+    {"accecn-ae.pcap", F_PCAP, L_ETH, SNAP, g_accecn, NULL,
+     "AccECN SYN with AE, CWR, ECE; SYN-ACK with AE and ECE"},
+    {"any-router-queue.pcap", F_PCAP, L_SLL2, SNAP, g_any_router_queue, NULL,
+     "a router on any: each packet in and out; the SYN's copy 151 ms late"},
+    {"ts-2093.pcap", F_HAND, L_ETH, SNAP, g_three_way, post_ts_2093,
+     "the conversation with seconds past 2^31 (year 2093)"},
+    {"ts-jump.pcap", F_HAND, L_ETH, SNAP, g_three_way, post_ts_jump,
+     "the conversation with the 5th record 10 years ahead"},
+    {"pcapng-mixed-links.pcapng", F_PCAPNG_MIXED, L_ETH, SNAP, g_ng_mixed, NULL,
+     "interface 0 Ethernet, interface 1 raw IP with snaplen 128"},
+    {"gzip-three-way.pcap.gz", F_PCAP, L_ETH, SNAP, g_three_way, post_gzip,
+     "three-way.pcap gzip-compressed"},
+    {"gzip-mixed-links.pcapng.gz", F_PCAPNG_MIXED, L_ETH, SNAP, g_ng_mixed,
+     post_gzip, "pcapng-mixed-links.pcapng gzip-compressed"},
     /* corrupt files */
     {"corrupt-bad-magic.pcap", F_HAND, L_ETH, SNAP, g_three_way, post_bad_magic,
      "wrong magic number"},
@@ -2206,7 +3233,8 @@ static const struct cap caps[] = {
      post_ng_trailer, "8th EPB: trailing block length != leading"},
     {"corrupt-pcapng-block-len.pcapng", F_PCAPNG, L_ETH, SNAP, g_three_way,
      post_ng_block_len, "last EPB claims 1024 bytes past the end of file"},
-};
+    /* endpoint model: RFC figures and recovery, three vantages each */
+    MODEL_CAPS};
 
 int
 main(int argc, char **argv)

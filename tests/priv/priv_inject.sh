@@ -12,18 +12,12 @@ set -u
 SYNLAB=${1:?usage: priv_inject.sh SYNLAB CASE}
 CASE=${2:?usage: priv_inject.sh SYNLAB CASE}
 
-skip() { echo "SKIP: $*"; exit 77; }
-fail() { echo "FAIL [$CASE]: $*"; exit 1; }
-
-[ "$(id -u)" = 0 ] || skip "not root (privileged test: needs CAP_SYS_ADMIN, CAP_NET_ADMIN, CAP_NET_RAW)"
-[ -c /dev/net/tun ] || skip "/dev/net/tun missing (TUN driver)"
-unshare -n true 2>/dev/null || skip "cannot create a network namespace (unshare -n)"
-command -v tshark >/dev/null 2>&1 || skip "tshark not installed (reads the pcapng back)"
+. "$(dirname "$0")/lib.sh"
+priv_require
 
 WORK=$(mktemp -d /tmp/synlab-priv-inject.XXXXXX) || fail "mktemp"
 trap 'rm -rf "$WORK"' EXIT INT TERM
-links_before=$(ip -o link | wc -l)
-netns_before=$(ls /run/netns 2>/dev/null | wc -l)
+snapshot "$WORK/before"
 
 # Segments seen on the target's own NIC (B:tunB, interface 1), one a line:
 # 1 src 2 flags 3 seq 4 ack 5 win 6 len 7 wscale 8 time
@@ -135,8 +129,6 @@ PY
 	fail "unknown case $CASE"
 	;;
 esac
-# Nothing outlives a run: no links, no named namespaces.
-sleep 0.3
-[ "$(ip -o link | wc -l)" = "$links_before" ] || fail "links left behind"
-[ "$(ls /run/netns 2>/dev/null | wc -l)" = "$netns_before" ] || fail "namespaces left behind"
+# Nothing outlives a run: the machine looks as before.
+check_clean "after the runs"
 exit 0

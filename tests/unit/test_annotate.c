@@ -12,6 +12,7 @@
 #include <pcap/pcap.h>
 
 #include "annotate.h"
+#include "merge.h"
 #include "pcapng.h"
 #include "rd.h"
 
@@ -36,6 +37,26 @@ sl_hs_frame_comment(const struct sl_handshake *hs, unsigned i, char *buf,
 	if (n < 0)
 		return 0;
 	return (size_t)n < len ? (size_t)n : len - 1;
+}
+
+/* Stand-ins likewise for the view helpers of analyze/merge.c. */
+__attribute__((weak)) void
+sl_conn_view_hs(const struct sl_conn *c, unsigned v, struct sl_handshake *out,
+		void **storage)
+{
+	(void)v;
+	*out = *c->hs;
+	*storage = NULL;
+}
+
+__attribute__((weak)) size_t
+sl_conn_frame_comment(const struct sl_conn *c, unsigned v,
+		      const struct sl_handshake *vhs, unsigned i, char *buf,
+		      size_t len)
+{
+	(void)c;
+	(void)v;
+	return sl_hs_frame_comment(vhs, i, buf, len);
 }
 
 /* ---- a small builder of pcap and pcapng files in either byte order ---- */
