@@ -47,64 +47,14 @@ sl_run_peer(const struct sl_run_peer_args *a)
 	struct sl_remote_result res;
 	struct sl_pipeline_cfg pc;
 	struct sl_pipeline *p;
-	char host[256], errbuf[SL_ERRBUF_SIZE] = "", raw[64], *end;
+	char host[256], errbuf[SL_ERRBUF_SIZE] = "", raw[64];
 	FILE *tf;
-	long port, pport;
-	int64_t now, last;
 	int rc, ret;
 
-	memset(&o, 0, sizeof o);
-	if (a->port == NULL || a->at == NULL) {
-		fputs("synlab run: --peer needs --port P and --at TIME (the "
-		      "same on both hosts)\n",
-		      stderr);
-		return SL_EXIT_USAGE;
-	}
-	port = strtol(a->port, &end, 10);
-	if (*end != '\0' || port <= 0 || port > 65535) {
-		fprintf(stderr, "synlab run: --port wants 1..65535, not '%s'\n",
-			a->port);
-		return SL_EXIT_USAGE;
-	}
-	if (!sl_peer_split(a->peer, host, sizeof host, &pport)) {
-		fprintf(stderr,
-			"synlab run: --peer wants HOST[:PORT] or "
-			"[IPV6]:PORT, not '%s'\n",
-			a->peer);
-		return SL_EXIT_USAGE;
-	}
-	o.peer = host;
-	o.port = (uint16_t)port;
-	o.peer_port = (uint16_t)(pport > 0 ? pport : port);
-	o.attempts = a->attempts ? a->attempts : 1;
-	o.interval_ns = a->interval_ns ? a->interval_ns : 1000000000;
-	o.ifname = a->ifname;
-	if (o.attempts > SL_REMOTE_MAXATTEMPTS || o.interval_ns < 50000000) {
-		fprintf(stderr,
-			"synlab run: --attempts 1..%d, --interval at "
-			"least 50ms\n",
-			SL_REMOTE_MAXATTEMPTS);
-		return SL_EXIT_USAGE;
-	}
-	now = sl_now_real_ns();
-	if (sl_parse_instant(a->at, now, &o.at_ns, errbuf) != SL_OK) {
-		fprintf(stderr, "synlab run: --at %s\n", errbuf);
-		return SL_EXIT_USAGE;
-	}
-	last = o.at_ns + (int64_t)(o.attempts - 1) * o.interval_ns;
-	if (last <= now) {
-		char when[40];
-
-		sl_fmt_instant(o.at_ns, when, sizeof when);
-		fprintf(stderr,
-			"synlab run: --at %s is in the past (now is "
-			"%.3f s later); pick an instant both hosts "
-			"will reach, e.g. --at +10s\n",
-			when, (double)(now - o.at_ns) / 1e9);
-		return SL_EXIT_USAGE;
-	}
-	if (o.at_ns - now > 86400LL * 1000000000) {
-		fputs("synlab run: --at is more than a day away\n", stderr);
+	if (sl_peer_opts(&o, a->peer, a->port, a->at, a->attempts,
+			 a->interval_ns, a->ifname, sl_now_real_ns(), host,
+			 sizeof host, errbuf) != SL_OK) {
+		fprintf(stderr, "synlab run: %s\n", errbuf);
 		return SL_EXIT_USAGE;
 	}
 	if (a->netns != NULL &&

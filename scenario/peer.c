@@ -259,3 +259,63 @@ sl_peer_report(struct sl_pipeline *p, const struct sl_remote_opts *o,
 		return SL_EIO;
 	return rc;
 }
+
+int
+sl_peer_opts(struct sl_remote_opts *o, const char *peer, const char *port,
+	     const char *at, unsigned attempts, int64_t interval_ns,
+	     const char *ifname, int64_t now, char *host, size_t hlen,
+	     char *errbuf)
+{
+	char when[40], msg[SL_ERRBUF_SIZE], *end;
+	long p, pp;
+
+	memset(o, 0, sizeof *o);
+	if (port == NULL || at == NULL) {
+		sl_errbuf_set(errbuf,
+			      "--peer needs --port P and --at TIME (the "
+			      "same on both hosts)");
+		return SL_EINVAL;
+	}
+	p = strtol(port, &end, 10);
+	if (*end != '\0' || p <= 0 || p > 65535) {
+		sl_errbuf_set(errbuf, "--port wants 1..65535, not '%s'", port);
+		return SL_EINVAL;
+	}
+	if (!sl_peer_split(peer, host, hlen, &pp)) {
+		sl_errbuf_set(errbuf,
+			      "--peer wants HOST[:PORT] or [IPV6]:PORT, not "
+			      "'%s'",
+			      peer);
+		return SL_EINVAL;
+	}
+	o->peer = host;
+	o->port = (uint16_t)p;
+	o->peer_port = (uint16_t)(pp > 0 ? pp : p);
+	o->attempts = attempts ? attempts : 1;
+	o->interval_ns = interval_ns ? interval_ns : 1000000000;
+	o->ifname = ifname;
+	if (o->attempts > SL_REMOTE_MAXATTEMPTS || o->interval_ns < 50000000) {
+		sl_errbuf_set(errbuf,
+			      "--attempts 1..%d, --interval at least 50ms",
+			      SL_REMOTE_MAXATTEMPTS);
+		return SL_EINVAL;
+	}
+	if (sl_parse_instant(at, now, &o->at_ns, msg) != SL_OK) {
+		sl_errbuf_set(errbuf, "--at %s", msg);
+		return SL_EINVAL;
+	}
+	if (o->at_ns + (int64_t)(o->attempts - 1) * o->interval_ns <= now) {
+		sl_fmt_instant(o->at_ns, when, sizeof when);
+		sl_errbuf_set(errbuf,
+			      "--at %s is in the past (now is %.3f s later); "
+			      "pick an instant both hosts will reach, e.g. "
+			      "--at +10s",
+			      when, (double)(now - o->at_ns) / 1e9);
+		return SL_EINVAL;
+	}
+	if (o->at_ns - now > 86400LL * 1000000000) {
+		sl_errbuf_set(errbuf, "--at is more than a day away");
+		return SL_EINVAL;
+	}
+	return SL_OK;
+}

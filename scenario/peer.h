@@ -18,6 +18,18 @@
 bool sl_peer_split(const char *s, char *hbuf, size_t hlen, long *port);
 
 /*
+ * The scheduled run's options from what the user typed (peer HOST[:PORT],
+ * port, at: an INSTANT of docs/time-grammar.md, attempts 0: 1,
+ * interval_ns 0: 1 s, ifname may be NULL), checked against now: the last
+ * attempt must be ahead, the first within a day.  host (hlen bytes) holds
+ * the peer's name, which o->peer borrows.  0 or SL_EINVAL with errbuf.
+ */
+int sl_peer_opts(struct sl_remote_opts *o, const char *peer, const char *port,
+		 const char *at, unsigned attempts, int64_t interval_ns,
+		 const char *ifname, int64_t now, char *host, size_t hlen,
+		 char *errbuf);
+
+/*
  * What the wire showed when connect() succeeded, by shape name
  * ("simultaneous-open", "three-way", "self-connect"), else "connected" or
  * "not-connected".  Static.

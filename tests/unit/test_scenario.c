@@ -139,6 +139,45 @@ test_peer_split(void **state)
 	assert_false(sl_peer_split(":1314", h, sizeof h, &port));
 }
 
+static void
+test_peer_opts(void **state)
+{
+	const int64_t now = INT64_C(1764254400000000000);
+	struct sl_remote_opts o;
+	char host[64], errbuf[SL_ERRBUF_SIZE];
+
+	(void)state;
+	assert_int_equal(sl_peer_opts(&o, "[fd00::2]:1400", "1314", "+10s", 3,
+				      0, NULL, now, host, sizeof host, errbuf),
+			 SL_OK);
+	assert_string_equal(o.peer, "fd00::2");
+	assert_int_equal(o.port, 1314);
+	assert_int_equal(o.peer_port, 1400);
+	assert_int_equal(o.at_ns, now + INT64_C(10000000000));
+	assert_int_equal(o.interval_ns, 1000000000);
+	/* the last attempt is what must lie ahead */
+	assert_int_equal(sl_peer_opts(&o, "h", "1314", "@1764254399", 3, 0,
+				      NULL, now, host, sizeof host, errbuf),
+			 SL_OK);
+	assert_int_equal(sl_peer_opts(&o, "h", "1314", "@1764254399", 2, 0,
+				      NULL, now, host, sizeof host, errbuf),
+			 SL_EINVAL);
+	assert_non_null(strstr(errbuf, "in the past"));
+	assert_int_equal(sl_peer_opts(&o, "h", "1314", "+10", 1, 0, NULL, now,
+				      host, sizeof host, errbuf),
+			 SL_EINVAL);
+	assert_non_null(strstr(errbuf, "--at"));
+	assert_int_equal(sl_peer_opts(&o, "h", "0", "+1s", 1, 0, NULL, now,
+				      host, sizeof host, errbuf),
+			 SL_EINVAL);
+	assert_int_equal(sl_peer_opts(&o, "h", "1314", "+2d", 1, 0, NULL, now,
+				      host, sizeof host, errbuf),
+			 SL_EINVAL);
+	assert_int_equal(sl_peer_opts(&o, "h", "1314", "+1s", 1, 10000000, NULL,
+				      now, host, sizeof host, errbuf),
+			 SL_EINVAL); /* interval under 50 ms */
+}
+
 /* Two captures (A, B) must each show the expected shape, nothing else. */
 static void
 test_run_verdict(void **state)
@@ -216,6 +255,7 @@ main(void)
 	    cmocka_unit_test(test_peer_split),
 	    cmocka_unit_test(test_run_verdict),
 	    cmocka_unit_test(test_catalogue),
+	    cmocka_unit_test(test_peer_opts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
