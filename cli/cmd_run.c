@@ -32,6 +32,8 @@ usage(FILE *f)
 	    "[-6]\n"
 	    "                  [OUTPUT OPTIONS]\n"
 	    "       synlab run inject-STATE [run inject's options]\n"
+	    "       synlab run EXPERIMENT ... --kernel VERSION   (in a VM, "
+	    "synlab kernels)\n"
 	    "       synlab run --list\n"
 	    "\n"
 	    "Builds a private sandbox (network namespaces that vanish with "
@@ -392,6 +394,11 @@ sl_cmd_run(int argc, char **argv)
 	char outbuf[256];
 	int ret;
 
+	/* --kernel V: the same run in a VM of kernel V (cmd_kernels.c). */
+	for (int i = 1; i < argc; i++)
+		if (strncmp(argv[i], "--kernel", 8) == 0 &&
+		    (argv[i][8] == '\0' || argv[i][8] == '='))
+			return sl_cmd_run_kernel(argc, argv, i);
 	/* `run inject` has its own options (--state, --options). */
 	if (argc > 1 && strcmp(argv[1], "inject") == 0)
 		return sl_cmd_run_inject(argc - 1, argv + 1);
