@@ -238,7 +238,12 @@ role_other(struct seg *g)
 		g->role = SL_ROLE_CHALLENGE_ACK;
 		sx->challenge_due = false;
 		hs->challenge_acks++;
-		if (sx->stale)
+		if (sx->stale && sx->time_wait)
+			snprintf(g->note, sizeof(g->note),
+				 "%c answers from TIME-WAIT of the previous "
+				 "connection (RFC 9293 §3.10.7.4)",
+				 'A' + g->x);
+		else if (sx->stale)
 			snprintf(g->note, sizeof(g->note),
 				 "%c is still in an older connection "
 				 "(half-open, Figure 9): RFC 5961 §4",
@@ -503,6 +508,7 @@ process(struct sl_analyzer *az, const struct sl_pkt *p, int file,
 	uint64_t h;
 	struct conn *c;
 	int x;
+	bool tw = false;
 
 	az_order_key(p, &lo, &hi);
 	h = az_flow_hash(&lo, &hi, az->cur_iface);
@@ -517,6 +523,9 @@ process(struct sl_analyzer *az, const struct sl_pkt *p, int file,
 		    : sl_endpoint_cmp(&p->src, &c->hs.ep[0]) == 0 ? 0
 								  : 1;
 		if (starts_new(c, x, p)) {
+			/* the peer of the new SYN may still be in TIME-WAIT */
+			tw = c->ended && !c->hs.self &&
+			     c->s[1 - x].st == SL_ST_TIME_WAIT;
 			az_finalize(az, c, SL_END_EOF);
 			c = NULL;
 		} else if (c->ended) {
@@ -555,6 +564,10 @@ process(struct sl_analyzer *az, const struct sl_pkt *p, int file,
 		x = c->hs.self					  ? 0
 		    : sl_endpoint_cmp(&p->src, &c->hs.ep[0]) == 0 ? 0
 								  : 1;
+		if (tw) {
+			c->s[1 - x].st = SL_ST_TIME_WAIT;
+			c->s[1 - x].time_wait = true;
+		}
 	}
 	on_segment(c, x, p, frame, ts);
 	if (c->ended) {
