@@ -175,6 +175,44 @@ role_synack(struct seg *g)
 	}
 }
 
+/*
+ * x's answer to the peer's crossed SYN-ACK (simultaneous open,
+ * self-connect), as measured on Linux (docs/kernels.md): a kernel with
+ * "tcp: Don't drop SYN+ACK for simultaneous connect()" (6.1 today, 6.11 and
+ * later) accepts it and repeats its ACK of the peer's SYN with a D-SACK of
+ * that SYN (RFC 2883); 5.10 drops it and sends an RFC 5961 §4 challenge
+ * ACK, which carries no SACK block.  Both are allowed; only with SACK
+ * negotiated can the wire tell them apart, else a plain duplicate ACK.
+ */
+static void
+role_crossed_answer(struct seg *g, enum sl_role otherwise)
+{
+	const struct sl_handshake *hs = &g->c->hs;
+	const struct sl_tcpopts *o = &g->p->opts;
+	uint32_t isn = g->c->s[g->y].isn;
+	bool dsack = false;
+
+	for (unsigned i = 0; i < o->nsack && i < SL_SACK_MAX; i++)
+		if (o->sack[i][0] == isn && o->sack[i][1] == isn + 1)
+			dsack = true;
+	if (dsack) {
+		g->role = SL_ROLE_DSACK_ACK;
+		snprintf(
+		    g->note, sizeof(g->note),
+		    "duplicate ACK with D-SACK of the SYN: crossed SYN-ACK "
+		    "taken, as Linux 6.1+ does");
+	} else if (hs->syn[g->x].sack_ok &&
+		   (hs->self || hs->syn[g->y].sack_ok)) {
+		g->role = SL_ROLE_CHALLENGE_ACK;
+		snprintf(g->note, sizeof(g->note),
+			 "challenge ACK: crossed SYN-ACK dropped, as Linux "
+			 "5.10 does "
+			 "(RFC 5961 §4)");
+	} else {
+		g->role = otherwise;
+	}
+}
+
 /* A segment without SYN: FIN, challenge ACK, the handshake's ACK, ... */
 static void
 role_other(struct seg *g)
@@ -210,6 +248,10 @@ role_other(struct seg *g)
 				 "%c is still in an older connection "
 				 "(half-open, Figure 9): RFC 5961 §4",
 				 'A' + g->x);
+	} else if (sx->took_synack && sx->sent_synack && ack &&
+		   p->paylen == 0 && p->ack == sy->isn + 1) {
+		/* x sent its own SYN-ACK, so the one it took crossed it. */
+		role_crossed_answer(g, SL_ROLE_ACK);
 	} else if (sx->took_synack || g->first_from_x ||
 		   (ack && sy->fin_sent && !sy->fin_acked &&
 		    SEQ_GEQ(p->ack, sy->fin_end))) {
@@ -219,7 +261,7 @@ role_other(struct seg *g)
 		   p->ack == sy->isn + 1 && az_synchronized(g->st0)) {
 		/* Simultaneous open and self-connect: each side's ACK of
 		 * the peer's SYN comes twice (Wireshark: "Dup ACK"). */
-		g->role = SL_ROLE_DUP_ACK;
+		role_crossed_answer(g, SL_ROLE_DUP_ACK);
 		sx->dup_acked = true;
 	} else {
 		g->record = false;
