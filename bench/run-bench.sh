@@ -12,8 +12,8 @@
 # -C skips the contiguous case; -T adds `tcptrace -n` and
 # `tshark -q -z conv,tcp` on the first capture (one run each).
 #
-# Each program runs RUNS times (default 3): the median wall time and the
-# largest peak RSS are reported (/usr/bin/time -v).  A program that is
+# Each program runs RUNS times (default 3): the median wall and CPU times
+# and the largest peak RSS are reported (/usr/bin/time -v).  A program that is
 # missing, fails, or runs longer than SECS (default 600, `timeout`) is
 # reported in the table, not fatal.  Not a ctest: timings belong to a
 # quiet machine, not to CI.  Use a Release build
@@ -73,7 +73,8 @@ capture() {
 	echo "$f"
 }
 
-# one LABEL NAME CMD...: one timed run; sets secs, rss (KB), rc, note
+# one LABEL NAME CMD...: one timed run; sets secs, cpu (user + sys s),
+# rss (KB), rc, note
 one() {
 	label=$1 name=$2
 	shift 2
@@ -82,6 +83,7 @@ one() {
 	rc=$?
 	wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$out/time.txt")
 	rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$out/time.txt")
+	cpu=$(awk -F': ' '/User time|System time/ { s += $2 } END { print s }' "$out/time.txt")
 	# m:ss.cc -> seconds
 	secs=$(echo "$wall" | awk -F: '{ if (NF == 3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
 	note=
@@ -93,44 +95,54 @@ one() {
 }
 
 # measure LABEL NAME N CMD...: N runs, appends a table row with the median
-# wall time, its ratio to $floor (the bare loop's median), the largest peak
-# RSS and the output size; sets med
+# wall and CPU (user + sys) times, their ratios to $floor and $cfloor (the
+# bare loop's medians), the largest peak RSS and the output size; sets med
+# and cmed.  On a busy machine the CPU time is the steadier of the two.
+median() {
+	echo "$@" | tr ' ' '\n' | sort -n |
+	    awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+ratio() {
+	awk -v s="$1" -v f="$2" 'BEGIN {
+	    if (f > 0) printf "%.1f", s / f; else print "1" }'
+}
 rows=
 measure() {
 	label=$1 name=$2 n=$3
 	shift 3
 	if ! command -v "$1" >/dev/null 2>&1 && [ ! -x "$1" ]; then
-		rows="$rows| $label | - | - | - | - | not installed |
+		rows="$rows| $label | - | - | - | - | - | - | not installed |
 "
-		med=0
+		med=0 cmed=0
 		return
 	fi
-	all= maxrss=0 i=0
+	all= call= maxrss=0 i=0
 	while [ $i -lt "$n" ]; do
 		one "$label" "$name" "$@"
 		[ -n "$note" ] && break
 		all="$all $secs"
+		call="$call $cpu"
 		[ "$rss" -gt $maxrss ] && maxrss=$rss
 		i=$((i + 1))
 	done
 	if [ -n "$note" ]; then
-		rows="$rows| $label | - | - | $((rss / 1024)) | - | $note |
+		rows="$rows| $label | - | - | - | - | $((rss / 1024)) | - | $note |
 "
-		med=0
+		med=0 cmed=0
 		return
 	fi
-	med=$(echo $all | tr ' ' '\n' | sort -n |
-	    awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
-	ratio=$(awk -v s="$med" -v f="${floor:-0}" 'BEGIN {
-	    if (f > 0) printf "%.1f", s / f; else print "1" }')
+	med=$(median $all)
+	cmed=$(median $call)
+	ratio=$(ratio "$med" "${floor:-0}")
+	cratio=$(ratio "$cmed" "${cfloor:-0}")
 	outmb=$(du -m "$out/out-$name.txt" | cut -f1)
-	rows="$rows| $label | $med | $ratio | $((maxrss / 1024)) | $outmb | runs:$all |
+	rows="$rows| $label | $med | $ratio | $cmed | $cratio | $((maxrss / 1024)) | $outmb | wall:$all |
 "
 }
 
 table() {
-	echo "| program | wall s (median) | × bare loop | peak RSS MB | output MB | note |"
-	echo "|---|---:|---:|---:|---:|---|"
+	echo "| program | wall s | × bare | CPU s | × bare (CPU) | peak RSS MB | output MB | note |"
+	echo "|---|---:|---:|---:|---:|---:|---:|---|"
 	printf '%s' "$rows"
 	rows=
 	echo
@@ -144,9 +156,9 @@ echo "synlab: $synlab"
 echo
 echo "capture: $file: $pkts packets, $(du -m "$file" | cut -f1) MB, $conns connections"
 echo
-floor=
+floor= cfloor=
 measure "bare pcap_next_ex loop (floor)" bare "$runs" "$rd" "$file"
-floor=$med
+floor=$med cfloor=$cmed
 measure "synlab analyze --brief" brief "$runs" "$synlab" analyze --brief "$file"
 measure "synlab analyze (text)" text "$runs" "$synlab" analyze "$file"
 measure "synlab analyze --json" json "$runs" "$synlab" analyze --json "$file"
@@ -162,9 +174,9 @@ if [ $contig -eq 1 ]; then
 	cat "$file" >/dev/null
 	echo "contiguous ${factor}x: $file: $pkts packets, $(du -m "$file" | cut -f1) MB, $((conns * factor)) connections"
 	echo
-	floor=
+	floor= cfloor=
 	measure "bare pcap_next_ex loop (floor)" bare-x "$runs" "$rd" "$file"
-	floor=$med
+	floor=$med cfloor=$cmed
 	measure "synlab analyze --brief" brief-x "$runs" "$synlab" analyze --brief "$file"
 	table
 fi
