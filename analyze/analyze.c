@@ -175,6 +175,44 @@ role_synack(struct seg *g)
 	}
 }
 
+/*
+ * x's answer to the peer's crossed SYN-ACK (simultaneous open,
+ * self-connect), as measured on Linux (docs/kernels.md): a kernel with
+ * "tcp: Don't drop SYN+ACK for simultaneous connect()" (6.1 today, 6.11 and
+ * later) accepts it and repeats its ACK of the peer's SYN with a D-SACK of
+ * that SYN (RFC 2883); 5.10 drops it and sends an RFC 5961 §4 challenge
+ * ACK, which carries no SACK block.  Both are allowed; only with SACK
+ * negotiated can the wire tell them apart, else a plain duplicate ACK.
+ */
+static void
+role_crossed_answer(struct seg *g, enum sl_role otherwise)
+{
+	const struct sl_handshake *hs = &g->c->hs;
+	const struct sl_tcpopts *o = &g->p->opts;
+	uint32_t isn = g->c->s[g->y].isn;
+	bool dsack = false;
+
+	for (unsigned i = 0; i < o->nsack && i < SL_SACK_MAX; i++)
+		if (o->sack[i][0] == isn && o->sack[i][1] == isn + 1)
+			dsack = true;
+	if (dsack) {
+		g->role = SL_ROLE_DSACK_ACK;
+		snprintf(
+		    g->note, sizeof(g->note),
+		    "duplicate ACK with D-SACK of the SYN: crossed SYN-ACK "
+		    "taken, as Linux 6.1+ does");
+	} else if (hs->syn[g->x].sack_ok &&
+		   (hs->self || hs->syn[g->y].sack_ok)) {
+		g->role = SL_ROLE_CHALLENGE_ACK;
+		snprintf(g->note, sizeof(g->note),
+			 "challenge ACK: crossed SYN-ACK dropped, as Linux "
+			 "5.10 does "
+			 "(RFC 5961 §4)");
+	} else {
+		g->role = otherwise;
+	}
+}
+
 /* A segment without SYN: FIN, challenge ACK, the handshake's ACK, ... */
 static void
 role_other(struct seg *g)
@@ -200,11 +238,20 @@ role_other(struct seg *g)
 		g->role = SL_ROLE_CHALLENGE_ACK;
 		sx->challenge_due = false;
 		hs->challenge_acks++;
-		if (sx->stale)
+		if (sx->stale && sx->time_wait)
+			snprintf(g->note, sizeof(g->note),
+				 "%c answers from TIME-WAIT of the previous "
+				 "connection (RFC 9293 §3.10.7.4)",
+				 'A' + g->x);
+		else if (sx->stale)
 			snprintf(g->note, sizeof(g->note),
 				 "%c is still in an older connection "
 				 "(half-open, Figure 9): RFC 5961 §4",
 				 'A' + g->x);
+	} else if (sx->took_synack && sx->sent_synack && ack &&
+		   p->paylen == 0 && p->ack == sy->isn + 1) {
+		/* x sent its own SYN-ACK, so the one it took crossed it. */
+		role_crossed_answer(g, SL_ROLE_ACK);
 	} else if (sx->took_synack || g->first_from_x ||
 		   (ack && sy->fin_sent && !sy->fin_acked &&
 		    SEQ_GEQ(p->ack, sy->fin_end))) {
@@ -214,7 +261,7 @@ role_other(struct seg *g)
 		   p->ack == sy->isn + 1 && az_synchronized(g->st0)) {
 		/* Simultaneous open and self-connect: each side's ACK of
 		 * the peer's SYN comes twice (Wireshark: "Dup ACK"). */
-		g->role = SL_ROLE_DUP_ACK;
+		role_crossed_answer(g, SL_ROLE_DUP_ACK);
 		sx->dup_acked = true;
 	} else {
 		g->record = false;
@@ -461,6 +508,7 @@ process(struct sl_analyzer *az, const struct sl_pkt *p, int file,
 	uint64_t h;
 	struct conn *c;
 	int x;
+	bool tw = false;
 
 	az_order_key(p, &lo, &hi);
 	h = az_flow_hash(&lo, &hi, az->cur_iface);
@@ -475,6 +523,9 @@ process(struct sl_analyzer *az, const struct sl_pkt *p, int file,
 		    : sl_endpoint_cmp(&p->src, &c->hs.ep[0]) == 0 ? 0
 								  : 1;
 		if (starts_new(c, x, p)) {
+			/* the peer of the new SYN may still be in TIME-WAIT */
+			tw = c->ended && !c->hs.self &&
+			     c->s[1 - x].st == SL_ST_TIME_WAIT;
 			az_finalize(az, c, SL_END_EOF);
 			c = NULL;
 		} else if (c->ended) {
@@ -513,6 +564,10 @@ process(struct sl_analyzer *az, const struct sl_pkt *p, int file,
 		x = c->hs.self					  ? 0
 		    : sl_endpoint_cmp(&p->src, &c->hs.ep[0]) == 0 ? 0
 								  : 1;
+		if (tw) {
+			c->s[1 - x].st = SL_ST_TIME_WAIT;
+			c->s[1 - x].time_wait = true;
+		}
 	}
 	on_segment(c, x, p, frame, ts);
 	if (c->ended) {

@@ -54,6 +54,9 @@ enum sl_role {
 	SL_ROLE_DATA,
 	SL_ROLE_FIN,
 	SL_ROLE_OTHER,
+	/* the ACK of the peer's SYN repeated with a D-SACK of that SYN: the
+	 * crossed SYN-ACK was accepted (docs/kernels.md) */
+	SL_ROLE_DSACK_ACK,
 	SL_ROLE__COUNT
 };
 const char *

@@ -95,6 +95,7 @@ struct side {
 	bool challenge_due;  /* processed a SYN while synchronized */
 	bool synack_dup_due; /* processed an old SYN-ACK while synchronized */
 	bool stale;	     /* was synchronized on an older connection */
+	bool time_wait;	     /* TIME-WAIT of the tuple's previous handshake */
 	bool bad_ack_valid;  /* in SYN-SENT, took an unacceptable ACK: */
 	uint32_t bad_ack;    /* its SEG.ACK (a RST answer has SEQ=SEG.ACK) */
 	uint32_t rcv_wnd;    /* the last window it advertised, in bytes */

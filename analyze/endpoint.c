@@ -182,6 +182,16 @@ rcv_synchronized(struct rcv *r)
 		r->after = SL_ST_CLOSED;
 		return true;
 	}
+	/*
+	 * TIME-WAIT may take a new SYN and answer it with a SYN-ACK (RFC
+	 * 9293 §3.10.7.4 and RFC 6191: a new incarnation of the tuple).
+	 */
+	if (IS_BARE_SYN(f) && r->before == SL_ST_TIME_WAIT &&
+	    (r->reply & (SL_TH_SYN | SL_TH_ACK)) == (SL_TH_SYN | SL_TH_ACK)) {
+		r->after = SL_ST_SYN_RECEIVED;
+		r->me->passive = true;
+		return true;
+	}
 	if (f & SL_TH_SYN) {
 		/*
 		 * A SYN-ACK below RCV.NXT repeats one already taken (its
@@ -371,7 +381,8 @@ by_stale_ack(struct conn *c, int x, const struct sl_pkt *p, int64_t ts)
 	unsigned i = first_pend(s, BARE_SYN_MASK, SL_TH_SYN);
 
 	if (i < s->npend && p->ack != s->pend[i].end) {
-		s->st = SL_ST_ESTABLISHED;
+		if (!s->time_wait)
+			s->st = SL_ST_ESTABLISHED;
 		s->stale = true;
 		deliver_n(c, x, i + 1, p->flags, ts);
 	}
@@ -432,7 +443,7 @@ by_synack(struct conn *c, int x, const struct sl_pkt *p, int64_t ts)
 	after_rst = first_pend(s, SL_TH_RST, SL_TH_RST) < i;
 	/* an ACK at or below the SYN's SEQ cannot answer it */
 	if (i < s->npend && SEQ_GT(p->ack, s->pend[i].seq) &&
-	    (after_rst || s->st <= SL_ST_SYN_SENT))
+	    (after_rst || s->st <= SL_ST_SYN_SENT || s->st == SL_ST_TIME_WAIT))
 		deliver_n(c, x, i + 1, p->flags, ts);
 }
 
@@ -478,8 +489,8 @@ az_catch_up(struct conn *c, int x, const struct sl_pkt *p, int64_t ts)
 	if (s->npend == 0)
 		return;
 	drop_lost(c, x, p, ts);
-	if (!syn && !rst && ack && s->st == SL_ST_NONE && !s->sent_any &&
-	    !c->hs.self)
+	if (!syn && !rst && ack && !s->sent_any && !c->hs.self &&
+	    (s->st == SL_ST_NONE || s->time_wait))
 		by_stale_ack(c, x, p, ts);
 	if (ack)
 		by_ack_field(c, x, p, ts);

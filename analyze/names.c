@@ -41,6 +41,7 @@ static const char *const role_names[SL_ROLE__COUNT] = {
     [SL_ROLE_DATA] = "data",
     [SL_ROLE_FIN] = "FIN",
     [SL_ROLE_OTHER] = "segment",
+    [SL_ROLE_DSACK_ACK] = "duplicate ACK with D-SACK of the SYN",
 };
 
 const char *

@@ -556,6 +556,7 @@ seg_sublabel(const struct sl_hs_frame *f, char *buf, size_t len)
 	case SL_ROLE_SYN_RETX:
 	case SL_ROLE_SYNACK_RETX:
 	case SL_ROLE_DUP_ACK:
+	case SL_ROLE_DSACK_ACK:
 	case SL_ROLE_LATE_SYN:
 	case SL_ROLE_CHALLENGE_ACK:
 		role = sl_role_name((enum sl_role)f->role);

@@ -37,6 +37,8 @@ usage(FILE *f)
 	fputs(
 	    "usage: synlab run SCENARIO [-o OUT.pcapng] [--json] [--count N]\n"
 	    "                  [--delay D] [--offset T] [-6] [--ascii|--utf8]\n"
+	    "       synlab run SCENARIO ... --kernel VERSION   (in a VM, "
+	    "synlab kernels)\n"
 	    "       synlab run --list\n"
 	    "\n"
 	    "Builds a private sandbox (network namespaces that vanish with "
@@ -472,6 +474,11 @@ sl_cmd_run(int argc, char **argv)
 	bool any_violation = false;
 	int ascii = -1, c, ret = SL_EXIT_OK, rc;
 
+	/* --kernel V: the same run in a VM of kernel V (cmd_kernels.c). */
+	for (int i = 1; i < argc; i++)
+		if (strncmp(argv[i], "--kernel", 8) == 0 &&
+		    (argv[i][8] == '\0' || argv[i][8] == '='))
+			return sl_cmd_run_kernel(argc, argv, i);
 	/* `run inject` has its own options (--state, --options). */
 	if (argc > 1 && strcmp(argv[1], "inject") == 0)
 		return sl_cmd_run_inject(argc - 1, argv + 1);

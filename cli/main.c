@@ -22,6 +22,8 @@ usage(FILE *f)
 	      "chosen instant\n"
 	      "  sweep SCENARIO    run a scenario across timing offsets: the "
 	      "window map\n"
+	      "  kernels [V...]    the scenarios on other Linux kernels in "
+	      "VMs: a matrix\n"
 	      "\n"
 	      "  synlab COMMAND --help   options of a command\n"
 	      "  synlab --version        version\n"
@@ -59,6 +61,8 @@ main(int argc, char **argv)
 		return sl_cmd_inject(argc - 1, argv + 1);
 	if (strcmp(cmd, "sweep") == 0)
 		return sl_cmd_sweep(argc - 1, argv + 1);
+	if (strcmp(cmd, "kernels") == 0)
+		return sl_cmd_kernels(argc - 1, argv + 1);
 	fprintf(stderr, "synlab: unknown command '%s'\n", cmd);
 	usage(stderr);
 	return SL_EXIT_USAGE;

@@ -38,7 +38,7 @@ legal = {
     "CLOSE-WAIT": {"LAST-ACK", "CLOSED"},
     "CLOSING": {"TIME-WAIT", "CLOSED"},
     "LAST-ACK": {"CLOSED"},
-    "TIME-WAIT": {"CLOSED"},
+    "TIME-WAIT": {"CLOSED", "SYN-RECEIVED"},  # RFC 6191 reuse
 }
 bad = checked = 0
 for i in range(1, n + 1):

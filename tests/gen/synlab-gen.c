@@ -2965,6 +2965,25 @@ static const struct mev m_synack_twice[] = {
 };
 M_CASE(synack_twice)
 
+/* B closed first and holds TIME-WAIT; A connects again at once with an
+ * ISN below the old one (no timestamps, so no RFC 6191 reuse): B's
+ * TIME-WAIT ACK, A's RST from SYN-SENT, A's SYN again, a new handshake. */
+static const struct mev m_timewait_oldisn[] = {
+    {'A', 1000, "S", 100, 0, 0, 0, 0, 0},
+    {'B', 11050, "S.", 300, 101, 0, 0, 0, 0},
+    {'A', 21100, ".", 101, 301, 0, 0, 0, 0},
+    {'B', 32000, "F.", 301, 101, 0, 0, 0, 0},
+    {'A', 42050, "F.", 101, 302, 0, 0, 0, 0},
+    {'B', 52100, ".", 302, 102, 0, 0, 0, 0},
+    {'A', 62200, "S", 50, 0, 0, 0, 0, 0},
+    {'B', 72250, ".", 302, 102, 0, 0, 0, 0},
+    {'A', 82300, "R", 102, 0, 0, 0, 0, 0},
+    {'A', 91300, "S", 50, 0, 0, 0, 0, 0},
+    {'B', 101350, "S.", 900, 51, 0, 0, 0, 0},
+    {'A', 111400, ".", 51, 901, 0, 0, 0, 0},
+};
+M_CASE(timewait_oldisn)
+
 #define M_CAP(name, file, desc)                                                 \
 	{file "-a.pcap",	 F_PCAP, L_ETH, SNAP, g_m_##name##_a, NULL,     \
 	 desc ", seen next to A"},                                              \
@@ -3017,6 +3036,8 @@ M_CASE(synack_twice)
 	M_CAP(one_way, "model-one-way", "only B's direction captured")         \
 	M_CAP(synack_twice, "model-synack-twice",                              \
 	      "two identical SYN-ACKs, an ACK between")                        \
+	M_CAP(timewait_oldisn, "model-timewait-oldisn",                        \
+	      "old-ISN SYN to a TIME-WAIT peer, RST, SYN again")               \
 	M_CAP(ack_reordered, "model-ack-reordered",                            \
 	      "data captured after its ACK")
 
