@@ -50,12 +50,6 @@ sl_ob_write(struct sl_ob *ob, const void *p, size_t n)
 }
 
 void
-sl_ob_puts(struct sl_ob *ob, const char *s)
-{
-	sl_ob_write(ob, s, strlen(s));
-}
-
-void
 sl_ob_fill(struct sl_ob *ob, char c, size_t n)
 {
 	while (n-- > 0)

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 /*
  * An output buffer with one write path: text is formatted by hand into
@@ -25,7 +26,6 @@ struct sl_ob {
 void sl_ob_init(struct sl_ob *ob, FILE *f, char *buf, size_t cap);
 int sl_ob_flush(struct sl_ob *ob);
 void sl_ob_write(struct sl_ob *ob, const void *p, size_t n);
-void sl_ob_puts(struct sl_ob *ob, const char *s);
 /* Room for n more bytes (n <= cap): flushes if needed. */
 static inline char *
 sl_ob_room(struct sl_ob *ob, size_t n)
@@ -39,6 +39,12 @@ sl_ob_putc(struct sl_ob *ob, char c)
 {
 	*sl_ob_room(ob, 1) = c;
 	ob->n++;
+}
+/* Inline, so that a literal's length is known when compiling. */
+static inline void
+sl_ob_puts(struct sl_ob *ob, const char *s)
+{
+	sl_ob_write(ob, s, strlen(s));
 }
 /* printf's %c repeated n times. */
 void sl_ob_fill(struct sl_ob *ob, char c, size_t n);
