@@ -1098,8 +1098,8 @@ text_conn(struct sl_report *r, const struct sl_conn *c)
 			sl_ob_puts(out,
 				   sl_endpoint_str(&hs->ep[k], e, sizeof(e)));
 			sl_ob_puts(out, " is ");
-			sl_ob_puts(out, sl_endpoint_str(&w->hs->ep[t], e,
-							sizeof(e)));
+			sl_ob_puts(
+			    out, sl_endpoint_str(&w->hs->ep[t], e, sizeof(e)));
 			str_u(out, " in view ", v + 1);
 			sl_ob_putc(out, '\n');
 		}
@@ -1253,8 +1253,8 @@ sl_report_finish(struct sl_report *r, const struct sl_summary *s)
 		str_u(out, ",\"duplicates_ignored\":", s->duplicates);
 		str_u(out, ",\"segments_outside_handshakes\":",
 		      s->no_handshake_segments);
-		str_u(out, ",\"problems\":",
-		      r->nproblems + r->problems_dropped);
+		str_u(out,
+		      ",\"problems\":", r->nproblems + r->problems_dropped);
 		str_u(out, ",\"peak_open_handshakes\":", s->peak_open);
 		sl_ob_puts(out, "}}\n");
 		sl_ob_flush(out);

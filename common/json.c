@@ -124,8 +124,8 @@ void
 sl_ob_fixed(struct sl_ob *ob, int64_t num, unsigned scale, unsigned prec,
 	    unsigned width, bool plus)
 {
-	static const uint64_t p10[] = {1,	   10,	     100,      1000,
-				       10000,	   100000,   1000000,  10000000,
+	static const uint64_t p10[] = {1,	  10,	     100,     1000,
+				       10000,	  100000,    1000000, 10000000,
 				       100000000, 1000000000};
 	uint64_t a = num < 0 ? 0 - (uint64_t)num : (uint64_t)num;
 	uint64_t d = p10[scale - prec], q = a / d, r = a % d;
@@ -138,8 +138,9 @@ sl_ob_fixed(struct sl_ob *ob, int64_t num, unsigned scale, unsigned prec,
 				 (int)width, (int)prec,
 				 (double)num / (double)p10[scale]);
 		if (n > 0)
-			sl_ob_write(ob, b, (size_t)n < sizeof(b) ? (size_t)n
-								   : sizeof(b) - 1);
+			sl_ob_write(ob, b,
+				    (size_t)n < sizeof(b) ? (size_t)n
+							  : sizeof(b) - 1);
 		return;
 	}
 	if (2 * r > d)
