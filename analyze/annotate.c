@@ -1073,8 +1073,8 @@ check_out(const char *const *inputs, int ninputs, const char *out, char *errbuf)
 	if (stat(out, &so) != 0)
 		return SL_OK;
 	for (i = 0; i < ninputs; i++)
-		if (stat(inputs[i], &si) == 0 && si.st_dev == so.st_dev &&
-		    si.st_ino == so.st_ino) {
+		if (inputs[i] != NULL && stat(inputs[i], &si) == 0 &&
+		    si.st_dev == so.st_dev && si.st_ino == so.st_ino) {
 			sl_errbuf_set(errbuf, "%s: is also input %s", out,
 				      inputs[i]);
 			return SL_EINVAL;
@@ -1104,6 +1104,8 @@ sl_annotate_write(struct sl_annotate *a, const char *const *inputs, int ninputs,
 	for (i = 0; i < ninputs && rc == SL_OK; i++) {
 		struct in in;
 
+		if (inputs[i] == NULL)
+			continue; /* left out: one file per vantage */
 		memset(&in, 0, sizeof(in));
 		in.name = inputs[i];
 		in.display = i < a->nnames ? a->names[i] : NULL;

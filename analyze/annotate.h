@@ -42,7 +42,7 @@ void sl_annotate_add_comment(struct sl_annotate *a, int file, uint64_t frame,
 
 /*
  * Writes out (pcapng) from inputs[0..ninputs), file indexes as given to the
- * analyzer.  shb_comment may be NULL.  Returns 0 or a negative SL_E* code
+ * analyzer; a NULL input is left out (one output per vantage).  shb_comment may be NULL.  Returns 0 or a negative SL_E* code
  * with errbuf naming the file (and frame) at fault.
  */
 int sl_annotate_write(struct sl_annotate *a, const char *const *inputs,

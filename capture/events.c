@@ -268,3 +268,19 @@ sl_events_json(const struct sl_events *ev, int64_t t0_ns)
 	}
 	return buf;
 }
+
+void
+sl_events_write(FILE *f, const struct sl_events *ev,
+		const struct sl_evref *refs, size_t nrefs, int64_t t0_ns,
+		const char *prefix)
+{
+	char line[512];
+
+	if (t0_ns < 0)
+		t0_ns = sl_events_count(ev) ? sl_events_get(ev, 0)->ts_ns : 0;
+	for (size_t i = 0; i < sl_events_count(ev); i++) {
+		sl_event_text(sl_events_get(ev, i), refs, nrefs, t0_ns, line,
+			      sizeof line);
+		fprintf(f, "%s%s\n", prefix, line);
+	}
+}

@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "common.h"
 
@@ -73,6 +74,14 @@ struct sl_evref {
  */
 size_t sl_event_text(const struct sl_event *e, const struct sl_evref *refs,
 		     size_t nrefs, int64_t t0_ns, char *buf, size_t len);
+
+/*
+ * Every event as a line of sl_event_text after prefix (e.g. "  ") to f;
+ * t0_ns: the origin of the time column (0: none, -1: the first event).
+ */
+void sl_events_write(FILE *f, const struct sl_events *ev,
+		     const struct sl_evref *refs, size_t nrefs, int64_t t0_ns,
+		     const char *prefix);
 
 /*
  * The timeline as a JSON array (malloc'd, caller frees):

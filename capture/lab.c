@@ -1,5 +1,8 @@
 /* \summary: a two-host lab reused across runs; the simultaneous open of one sweep point (RFC 9293 §3.5) */
 #include "lab.h"
+#include "netaddr.h"
+#include "par.h"
+#include "timearg.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -25,7 +28,7 @@ struct sl_lab {
 };
 
 struct sl_lab *
-sl_lab_new(int family, char *errbuf, int *rcp)
+sl_lab_open(unsigned nhosts, int family, bool capture, char *errbuf, int *rcp)
 {
 	struct sl_lab *lab = sl_xcalloc(1, sizeof *lab);
 	int64_t t0 = sl_now_mono_ns();
@@ -35,28 +38,36 @@ sl_lab_new(int family, char *errbuf, int *rcp)
 	lab->rec = sl_recorder_new();
 	lab->ev = sl_events_new();
 	/* Phase 1, privileged: namespaces, TUN devices, capture handles. */
-	lab->sb = sl_sandbox_new(2, family == 6, errbuf);
+	lab->sb = sl_sandbox_new(nhosts, family == 6, errbuf);
 	if (lab->sb == NULL) {
-		rc = sl_sandbox_check(true, NULL) == SL_EPERM ? SL_EPERM
-							      : SL_ENV;
+		rc = sl_sandbox_check(nhosts > 1, NULL) == SL_EPERM ? SL_EPERM
+								    : SL_ENV;
 		goto fail;
 	}
-	lab->w = sl_wire_new(lab->sb, 0, 1, family == 6, errbuf);
-	if (lab->w == NULL)
+	if (nhosts == 2 &&
+	    (lab->w = sl_wire_new(lab->sb, 0, 1, family == 6, errbuf)) == NULL)
 		goto fail;
-	for (unsigned h = 0; h < 2; h++)
-		if (sl_recorder_add(lab->rec, lab->sb, h,
-				    sl_wire_ifname(lab->w, (int)h), errbuf) < 0)
+	for (unsigned h = 0; capture && h < nhosts; h++)
+		if ((rc = sl_recorder_add(
+			 lab->rec, lab->sb, h,
+			 lab->w ? sl_wire_ifname(lab->w, (int)h) : "lo",
+			 errbuf)) < 0)
 			goto fail;
-	if (sl_recorder_start(lab->rec, errbuf) != SL_OK)
+	if (capture && (rc = sl_recorder_start(lab->rec, errbuf)) != SL_OK)
 		goto fail;
 	lab->setup_ns = sl_now_mono_ns() - t0;
 	return lab;
 fail:
 	if (rcp != NULL)
-		*rcp = rc;
+		*rcp = rc < 0 ? rc : SL_ENV;
 	sl_lab_free(lab);
 	return NULL;
+}
+
+struct sl_lab *
+sl_lab_new(int family, char *errbuf, int *rcp)
+{
+	return sl_lab_open(2, family, true, errbuf, rcp);
 }
 
 int
@@ -99,6 +110,8 @@ void
 sl_lab_set_delay(struct sl_lab *lab, int64_t delay_ns)
 {
 	lab->delay_ns = delay_ns;
+	if (lab->w == NULL)
+		return;
 	sl_wire_set_delay(lab->w, SL_WIRE_AB, delay_ns);
 	sl_wire_set_delay(lab->w, SL_WIRE_BA, delay_ns);
 }
@@ -127,24 +140,61 @@ sl_lab_finish(struct sl_lab *lab, int64_t idle_ns, volatile const int *stop)
 {
 	if (lab->finished)
 		return;
-	(void)sl_wire_wait_idle(
-	    lab->w, idle_ns,
-	    sl_now_mono_ns() + 2000000000LL + 4 * lab->delay_ns, stop);
+	if (lab->w != NULL)
+		(void)sl_wire_wait_idle(
+		    lab->w, idle_ns,
+		    sl_now_mono_ns() + 2000000000LL + 4 * lab->delay_ns, stop);
 	sl_recorder_stop(lab->rec);
 	lab->finished = true;
+}
+
+/* Teardown jobs for sl_par_run: close the capture, or remove the wire. */
+struct teardown_job {
+	struct sl_recorder *rec;
+	struct sl_wire *w;
+};
+
+static void
+teardown_one(void *arg)
+{
+	struct teardown_job *j = arg;
+
+	if (j->rec != NULL)
+		sl_recorder_close(j->rec);
+	else
+		sl_wire_free(j->w);
+}
+
+void
+sl_lab_free_keep(struct sl_lab *lab, struct sl_recorder **rec,
+		 struct sl_events **ev)
+{
+	struct teardown_job jr, jw;
+
+	if (lab == NULL)
+		return;
+	/* Handles and devices are removed side by side (grace periods). */
+	jr.rec = lab->rec;
+	jr.w = NULL;
+	jw.rec = NULL;
+	jw.w = lab->w;
+	sl_par_run(teardown_one, (void *const[]){&jr, &jw}, 2);
+	sl_sandbox_free(lab->sb);
+	if (rec != NULL)
+		*rec = lab->rec;
+	else
+		sl_recorder_free(lab->rec);
+	if (ev != NULL)
+		*ev = lab->ev;
+	else
+		sl_events_free(lab->ev);
+	free(lab);
 }
 
 void
 sl_lab_free(struct sl_lab *lab)
 {
-	if (lab == NULL)
-		return;
-	sl_recorder_close(lab->rec);
-	sl_wire_free(lab->w);
-	sl_sandbox_free(lab->sb);
-	sl_recorder_free(lab->rec);
-	sl_events_free(lab->ev);
-	free(lab);
+	sl_lab_free_keep(lab, NULL, NULL);
 }
 
 /* ---- one simultaneous open ---- */
@@ -156,34 +206,74 @@ lab_sockaddr(const struct sl_lab *lab, int host, uint16_t port,
 	uint8_t a[16];
 
 	sl_lab_addr(lab, host, a);
-	memset(ss, 0, sizeof *ss);
-	if (lab->family == 6) {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons(port);
-		memcpy(&s6->sin6_addr, a, 16);
-		return sizeof *s6;
-	}
-	{
-		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons(port);
-		memcpy(&s4->sin_addr, a, 4);
-		return sizeof *s4;
-	}
+	return sl_sockaddr_make(lab->family, a, port, ss);
 }
 
-static void
-sleep_until_mono(int64_t mono)
+void
+sl_simopen_connect(const int fd[2], const struct sockaddr_storage peer[2],
+		   socklen_t alen, const int64_t t[2], struct sl_events *ev,
+		   struct sl_simopen_run *r)
 {
-	struct timespec ts = {(time_t)(mono / 1000000000),
-			      (long)(mono % 1000000000)};
+	static const char *const label[2] = {"a", "b"};
+	struct sched_param rt = {1}, other = {0};
+	unsigned first = t[1] < t[0];
+	bool fifo = false;
+	char s[64];
 
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
-	       EINTR)
-		;
+	if (sched_getscheduler(0) == SCHED_OTHER &&
+	    sched_setscheduler(0, SCHED_FIFO, &rt) == 0)
+		fifo = true;
+	for (unsigned k = 0; k < 2; k++) {
+		unsigned h = k == 0 ? first : !first;
+		int rc, err;
+
+		(void)sl_sleep_until(CLOCK_MONOTONIC, t[h], NULL);
+		r->t_connect[h] = sl_now_real_ns();
+		rc = connect(fd[h], (const struct sockaddr *)&peer[h], alen);
+		err = rc == 0 ? 0 : errno;
+		r->err[h] = rc == 0 ? 0 : err == EINPROGRESS ? -1 : err;
+		if (ev != NULL)
+			sl_events_add_at(
+			    ev, r->t_connect[h], (char)('A' + h), label[h],
+			    "connect", rc, err, "to %s",
+			    sl_sockaddr_str((const struct sockaddr *)&peer[h],
+					    s, sizeof s));
+	}
+	if (fifo)
+		(void)sched_setscheduler(0, SCHED_OTHER, &other);
+}
+
+int
+sl_simopen_wait(const int fd[2], int64_t deadline, struct sl_events *ev,
+		struct sl_simopen_run *r, volatile const int *stop)
+{
+	static const char *const label[2] = {"a", "b"};
+	bool done[2] = {r->err[0] != -1, r->err[1] != -1};
+
+	while (!(done[0] && done[1]) && sl_now_mono_ns() < deadline &&
+	       !(stop && *stop)) {
+		struct pollfd p[2] = {{done[0] ? -1 : fd[0], POLLOUT, 0},
+				      {done[1] ? -1 : fd[1], POLLOUT, 0}};
+
+		if (poll(p, 2, 5) <= 0)
+			continue;
+		for (int h = 0; h < 2; h++) {
+			int err = 0;
+			socklen_t el = sizeof err;
+
+			if (done[h] || !p[h].revents)
+				continue;
+			(void)getsockopt(fd[h], SOL_SOCKET, SO_ERROR, &err,
+					 &el);
+			r->err[h] = err;
+			done[h] = true;
+			if (ev != NULL)
+				sl_events_add(ev, (char)('A' + h), label[h],
+					      "connect-done", err ? -1 : 0, err,
+					      NULL);
+		}
+	}
+	return stop && *stop ? SL_EINTR : SL_OK;
 }
 
 int
@@ -192,11 +282,8 @@ sl_lab_simopen(struct sl_lab *lab, uint16_t port, int64_t offset_ns,
 {
 	struct sockaddr_storage self[2], peer[2];
 	socklen_t alen = 0;
-	int fd[2] = {-1, -1}, done[2] = {0, 0}, rc = SL_OK, one = 1;
-	int64_t t0, t[2], deadline, start = sl_now_mono_ns();
-	unsigned first;
-	struct sched_param rt = {1}, other = {0};
-	bool fifo = false;
+	int fd[2] = {-1, -1}, rc = SL_OK, one = 1;
+	int64_t t[2], start = sl_now_mono_ns();
 
 	memset(r, 0, sizeof *r);
 	r->err[0] = r->err[1] = -1;
@@ -218,52 +305,12 @@ sl_lab_simopen(struct sl_lab *lab, uint16_t port, int64_t offset_ns,
 		}
 	}
 	/* A 1 ms lead so that neither call waits on the other's setup. */
-	t0 = sl_now_mono_ns() + 1000000;
-	t[0] = t0 + (offset_ns < 0 ? -offset_ns : 0);
+	t[0] = sl_now_mono_ns() + 1000000 + (offset_ns < 0 ? -offset_ns : 0);
 	t[1] = t[0] + offset_ns;
-	first = t[1] < t[0];
-	/*
-	 * SCHED_FIFO (root) for the two timed connect() calls, so that a busy
-	 * neighbour on the CPU cannot shift them by a scheduler slice; back
-	 * to SCHED_OTHER right after.
-	 */
-	if (sched_getscheduler(0) == SCHED_OTHER &&
-	    sched_setscheduler(0, SCHED_FIFO, &rt) == 0)
-		fifo = true;
-	for (unsigned k = 0; k < 2; k++) {
-		unsigned h = k == 0 ? first : !first;
-
-		sleep_until_mono(t[h]);
-		r->t_connect[h] = sl_now_real_ns();
-		if (connect(fd[h], (struct sockaddr *)&peer[h], alen) == 0)
-			r->err[h] = 0, done[h] = 1;
-		else if (errno != EINPROGRESS)
-			r->err[h] = errno, done[h] = 1;
-	}
-	if (fifo)
-		(void)sched_setscheduler(0, SCHED_OTHER, &other);
-	deadline = sl_now_mono_ns() + 3000000000LL + 4 * lab->delay_ns;
-	while (!(done[0] && done[1]) && sl_now_mono_ns() < deadline &&
-	       !(stop && *stop)) {
-		struct pollfd p[2] = {{done[0] ? -1 : fd[0], POLLOUT, 0},
-				      {done[1] ? -1 : fd[1], POLLOUT, 0}};
-
-		if (poll(p, 2, 5) <= 0)
-			continue;
-		for (int h = 0; h < 2; h++) {
-			int err = 0;
-			socklen_t el = sizeof err;
-
-			if (done[h] || !p[h].revents)
-				continue;
-			(void)getsockopt(fd[h], SOL_SOCKET, SO_ERROR, &err,
-					 &el);
-			r->err[h] = err;
-			done[h] = 1;
-		}
-	}
-	if (stop && *stop)
-		rc = SL_EINTR;
+	sl_simopen_connect(fd, peer, alen, t, NULL, r);
+	rc = sl_simopen_wait(
+	    fd, sl_now_mono_ns() + 3000000000LL + 4 * lab->delay_ns, NULL, r,
+	    stop);
 out:
 	for (int h = 0; h < 2; h++)
 		if (fd[h] >= 0)

@@ -21,6 +21,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "common.h"
 #include "events.h"
@@ -38,6 +39,22 @@ struct sl_lab;
  * SL_ENV then.
  */
 struct sl_lab *sl_lab_new(int family, char *errbuf, int *rc);
+
+/*
+ * The one sandbox builder: nhosts 1 (loopback only) or 2 (A and B joined
+ * by the TUN wire), capture: record every host's interface ("lo", or the
+ * wire's ends).  sl_lab_new is sl_lab_open(2, family, true, ...).
+ */
+struct sl_lab *sl_lab_open(unsigned nhosts, int family, bool capture,
+			   char *errbuf, int *rc);
+
+/*
+ * Removes the lab like sl_lab_free but hands the (closed) recorder and the
+ * event timeline to the caller, who frees them: a one-run lab whose
+ * results outlive it.
+ */
+void sl_lab_free_keep(struct sl_lab *lab, struct sl_recorder **rec,
+		      struct sl_events **ev);
 
 int sl_lab_family(const struct sl_lab *lab);
 struct sl_sandbox *sl_lab_sandbox(struct sl_lab *lab);
@@ -79,6 +96,27 @@ struct sl_simopen_run {
 	int64_t t_connect[2]; /* CLOCK_REALTIME of each connect() call */
 	int64_t duration_ns;
 };
+
+/*
+ * The one simultaneous open's timed core, shared by `synlab run
+ * simultaneous-open` (capture/scenario.c) and the sweep: connect() fd[h]
+ * (h 0: A, 1: B) to peer[h] at CLOCK_MONOTONIC instant t[h], in time
+ * order (0: at once), under SCHED_FIFO when allowed so that a busy CPU
+ * cannot shift a call by a scheduler slice.  r gets each call's
+ * CLOCK_REALTIME instant and result (-1: pending).  ev (may be NULL): a
+ * "connect" event per call, sockets "a" and "b".
+ */
+void sl_simopen_connect(const int fd[2], const struct sockaddr_storage peer[2],
+			socklen_t alen, const int64_t t[2],
+			struct sl_events *ev, struct sl_simopen_run *r);
+
+/*
+ * Waits until both connect() calls completed (or failed) or until the
+ * CLOCK_MONOTONIC deadline; ev (may be NULL): a "connect-done" event
+ * each.  0, or SL_EINTR when *stop (may be NULL) was set.
+ */
+int sl_simopen_wait(const int fd[2], int64_t deadline, struct sl_events *ev,
+		    struct sl_simopen_run *r, volatile const int *stop);
 
 /*
  * A and B each bind port and connect to the other; B's connect() is

@@ -65,30 +65,32 @@ sl_recorder_new(void)
 	return r;
 }
 
-/* Opens the handle; the thread must be inside the host already. */
-static pcap_t *
-open_here(const char *ifname, bool *nsec, char *errbuf)
+pcap_t *
+sl_capture_open_live(const char *ifname, int snaplen, int bufsize, bool *nsec,
+		     int *rcp, char *errbuf)
 {
 	char perr[PCAP_ERRBUF_SIZE] = "";
 	pcap_t *pc = pcap_create(ifname, perr);
 	int rc;
 
+	if (rcp != NULL)
+		*rcp = SL_ENV;
 	if (pc == NULL) {
 		sl_errbuf_set(errbuf, "%s: %s", ifname, perr);
 		return NULL;
 	}
-	bool lo = strcmp(ifname, "lo") == 0;
-
-	pcap_set_snaplen(pc, lo ? REC_LO_SNAPLEN : REC_SNAPLEN);
+	pcap_set_snaplen(pc, snaplen);
 	pcap_set_promisc(pc, 0);
 	pcap_set_immediate_mode(pc, 1);
-	pcap_set_buffer_size(pc, lo ? REC_LO_BUFSIZE : REC_BUFSIZE);
-	*nsec = pcap_set_tstamp_precision(pc, PCAP_TSTAMP_PRECISION_NANO) == 0;
+	pcap_set_buffer_size(pc, bufsize);
+	(void)pcap_set_tstamp_precision(pc, PCAP_TSTAMP_PRECISION_NANO);
 	rc = pcap_activate(pc);
 	if (rc < 0) {
-		sl_errbuf_set(errbuf, "%s: %s", ifname,
+		sl_errbuf_set(errbuf, "capture on %s: %s", ifname,
 			      rc == PCAP_ERROR ? pcap_geterr(pc)
 					       : pcap_statustostr(rc));
+		if (rcp != NULL && rc == PCAP_ERROR_PERM_DENIED)
+			*rcp = SL_EPERM;
 		pcap_close(pc);
 		return NULL;
 	}
@@ -100,6 +102,17 @@ open_here(const char *ifname, bool *nsec, char *errbuf)
 		return NULL;
 	}
 	return pc;
+}
+
+/* Opens the handle; the thread must be inside the host already. */
+static pcap_t *
+open_here(const char *ifname, bool *nsec, char *errbuf)
+{
+	bool lo = strcmp(ifname, "lo") == 0;
+
+	return sl_capture_open_live(ifname, lo ? REC_LO_SNAPLEN : REC_SNAPLEN,
+				    lo ? REC_LO_BUFSIZE : REC_BUFSIZE, nsec,
+				    NULL, errbuf);
 }
 
 int
@@ -376,8 +389,8 @@ sl_recorder_free(struct sl_recorder *r)
  * (229), which map one to one, so the annotated pcapng stays readable by
  * libpcap as well as by Wireshark.
  */
-static int
-narrow_dlt(const struct sl_capture *c)
+int
+sl_capture_file_dlt(const struct sl_capture *c)
 {
 	unsigned v = 0;
 
@@ -393,68 +406,4 @@ narrow_dlt(const struct sl_capture *c)
 		v = pv;
 	}
 	return v == 4 ? DLT_IPV4 : v == 6 ? DLT_IPV6 : c->dlt;
-}
-
-int
-sl_recorder_write_pcaps(const struct sl_recorder *rec, const char *dir,
-			char paths[][512], char *errbuf)
-{
-	for (unsigned i = 0; i < sl_recorder_count(rec); i++) {
-		const struct sl_capture *c = sl_recorder_capture(rec, i);
-		pcap_t *pd;
-		pcap_dumper_t *d;
-
-		snprintf(paths[i], 512, "%s/%c-%s.pcap", dir, c->host,
-			 c->ifname);
-		pd = pcap_open_dead_with_tstamp_precision(
-		    narrow_dlt(c), (int)c->snaplen,
-		    c->nsec ? PCAP_TSTAMP_PRECISION_NANO
-			    : PCAP_TSTAMP_PRECISION_MICRO);
-		if (pd == NULL) {
-			sl_errbuf_set(errbuf, "pcap_open_dead failed");
-			return SL_EIO;
-		}
-		d = pcap_dump_open(pd, paths[i]);
-		if (d == NULL) {
-			sl_errbuf_set(errbuf, "%s: %s", paths[i],
-				      pcap_geterr(pd));
-			pcap_close(pd);
-			return SL_EIO;
-		}
-		for (size_t k = 0; k < c->npkts; k++) {
-			struct pcap_pkthdr h;
-			int64_t ts = c->pkts[k].ts_ns;
-
-			memset(&h, 0, sizeof h);
-			h.ts.tv_sec = (time_t)(ts / 1000000000);
-			h.ts.tv_usec =
-			    (suseconds_t)(c->nsec ? ts % 1000000000
-						  : ts % 1000000000 / 1000);
-			h.caplen = c->pkts[k].caplen;
-			h.len = c->pkts[k].wirelen;
-			pcap_dump((u_char *)d, &h, c->pkts[k].data);
-		}
-		pcap_dump_close(d);
-		pcap_close(pd);
-	}
-	return SL_OK;
-}
-
-uint64_t
-sl_capture_nearest_frame(const struct sl_capture *c, int64_t ts)
-{
-	uint64_t best = 0;
-	int64_t bestd = INT64_MAX;
-
-	for (size_t k = 0; k < c->npkts; k++) {
-		int64_t d = c->pkts[k].ts_ns - ts;
-
-		if (d < 0)
-			d = -d;
-		if (d < bestd) {
-			bestd = d;
-			best = k + 1;
-		}
-	}
-	return best;
 }

@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <pcap/pcap.h>
+
 #include "common.h"
 #include "sandbox.h"
 
@@ -82,15 +84,20 @@ const struct sl_capture *sl_recorder_capture(const struct sl_recorder *r,
 void sl_recorder_free(struct sl_recorder *r);
 
 /*
- * Writes capture i of rec to dir/H-IFNAME.pcap (classic pcap, as
- * sl_annotate_write reads it) and its path to paths[i].  A TUN capture of
- * only IPv4 or only IPv6 is written as LINKTYPE_IPV4/IPV6 (see the
- * comment at the function).  Returns 0 or SL_EIO with errbuf.
+ * The one libpcap live opener (the recorder's and the two-host run's):
+ * immediate mode, not promiscuous, nanosecond timestamps when the kernel
+ * gives them (*nsec says), non-blocking.  Opens on ifname of the calling
+ * thread's network namespace.  NULL with errbuf; *rc (may be NULL) gets
+ * SL_EPERM (no CAP_NET_RAW) or SL_ENV.
  */
-int sl_recorder_write_pcaps(const struct sl_recorder *rec, const char *dir,
-			    char paths[][512], char *errbuf);
+pcap_t *sl_capture_open_live(const char *ifname, int snaplen, int bufsize,
+			     bool *nsec, int *rc, char *errbuf);
 
-/* The frame (from 1) of c nearest in time to ts; 0 if c is empty. */
-uint64_t sl_capture_nearest_frame(const struct sl_capture *c, int64_t ts);
+/*
+ * The link type to write capture c with: LINKTYPE_IPV4 or _IPV6 for a TUN
+ * capture of one family (libpcap 1.10 reads a pcapng of several RAW
+ * interfaces only up to the second), else its own.
+ */
+int sl_capture_file_dlt(const struct sl_capture *c);
 
 #endif /* SL_RECORDER_H */

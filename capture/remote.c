@@ -26,9 +26,12 @@
 #include <linux/capability.h>
 #include <pcap/pcap.h>
 
+#include "lab.h"
 #include "peek.h"
+#include "recorder.h"
 #include "sandbox.h"
 #include "wire.h"
+#include "timearg.h"
 
 #define REM_SNAPLEN	65535
 #define REM_BUFSIZE	(2 << 20)
@@ -77,116 +80,6 @@ sl_clock_state_text(const struct sl_clock_state *cs, char *buf, size_t len)
 		 cs->synced ? "synchronized" : "NOT synchronized (STA_UNSYNC)",
 		 cs->esterror_us, cs->maxerror_us, (double)cs->offset_ns / 1e3,
 		 cs->state == TIME_ERROR ? ", state TIME_ERROR" : "");
-}
-
-/* ---- TIME ---- */
-
-/* Reads up to 9 fraction digits after a '.' at *p: ns. */
-static int64_t
-parse_frac(const char **p)
-{
-	int64_t ns = 0, scale = 100000000;
-
-	if (**p != '.' && **p != ',')
-		return 0;
-	(*p)++;
-	while (isdigit((unsigned char)**p)) {
-		ns += (**p - '0') * scale;
-		scale /= 10;
-		(*p)++;
-	}
-	return ns;
-}
-
-static bool
-parse_seconds(const char *s, int64_t *ns)
-{
-	const char *p = s;
-	int64_t whole = 0;
-
-	if (!isdigit((unsigned char)*p))
-		return false;
-	while (isdigit((unsigned char)*p)) {
-		whole = whole * 10 + (*p - '0');
-		if (whole > 100000000000LL)
-			return false;
-		p++;
-	}
-	*ns = whole * 1000000000 + parse_frac(&p);
-	return *p == '\0';
-}
-
-int
-sl_remote_parse_at(const char *s, int64_t now_ns, int64_t *at_ns, char *errbuf)
-{
-	struct tm tm;
-	const char *p;
-	int64_t ns, off = 0;
-	int n = 0, oh, om;
-	time_t t;
-
-	if (s[0] == '+' || s[0] == '@') {
-		if (!parse_seconds(s + 1, &ns))
-			goto bad;
-		*at_ns = s[0] == '+' ? now_ns + ns : ns;
-		return SL_OK;
-	}
-	memset(&tm, 0, sizeof tm);
-	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon,
-		   &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 6 ||
-	    n != 19)
-		goto bad;
-	if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 ||
-	    tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 ||
-	    tm.tm_sec > 60)
-		goto bad;
-	p = s + n;
-	ns = parse_frac(&p);
-	if (*p == 'Z' && p[1] == '\0') {
-		off = 0;
-	} else if ((*p == '+' || *p == '-') &&
-		   sscanf(p + 1, "%2d:%2d%n", &oh, &om, &n) == 2 && n == 5 &&
-		   p[6] == '\0' && oh <= 23 && om <= 59) {
-		off = (int64_t)(oh * 3600 + om * 60) * (*p == '+' ? 1 : -1);
-	} else {
-		sl_errbuf_set(errbuf,
-			      "TIME '%s': say which zone: end it with "
-			      "Z (UTC) or an offset like +01:00",
-			      s);
-		return SL_EINVAL;
-	}
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	t = timegm(&tm);
-	if (t == (time_t)-1)
-		goto bad;
-	*at_ns = ((int64_t)t - off) * 1000000000 + ns;
-	return SL_OK;
-bad:
-	sl_errbuf_set(errbuf,
-		      "TIME '%s': want an ISO 8601 instant like "
-		      "2026-11-27T12:00:00.250Z, +SECONDS or @EPOCH",
-		      s);
-	return SL_EINVAL;
-}
-
-void
-sl_remote_fmt_at(int64_t at_ns, char *buf, size_t len)
-{
-	time_t t = (time_t)(at_ns / 1000000000);
-	struct tm tm;
-
-	if (gmtime_r(&t, &tm) == NULL) {
-		snprintf(buf, len, "@%lld", (long long)(at_ns / 1000000000));
-		return;
-	}
-	/* A too-small buffer is cut short; snprintf terminates it. */
-	if (snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%09lldZ",
-		     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		     tm.tm_min, tm.tm_sec,
-		     (long long)(at_ns % 1000000000)) < 0 &&
-	    len > 0)
-		buf[0] = '\0';
 }
 
 /* ---- privileges ---- */
@@ -418,8 +311,7 @@ static int
 cap_open(struct rem_ctx *c, char *errbuf)
 {
 	struct sl_remote_result *res = c->res;
-	char perr[PCAP_ERRBUF_SIZE] = "", lip[INET6_ADDRSTRLEN],
-	     rip[INET6_ADDRSTRLEN];
+	char lip[INET6_ADDRSTRLEN], rip[INET6_ADDRSTRLEN];
 	struct bpf_program prog;
 	unsigned lp = c->o->port, rp = c->o->peer_port;
 	int rc, fd;
@@ -432,25 +324,10 @@ cap_open(struct rem_ctx *c, char *errbuf)
 		 "dst port %u) or (src host %s and src port %u and dst host "
 		 "%s and dst port %u))",
 		 lip, lp, rip, rp, rip, rp, lip, lp);
-	c->pc = pcap_create(res->ifname, perr);
-	if (c->pc == NULL) {
-		sl_errbuf_set(errbuf, "%s: %s", res->ifname, perr);
-		return SL_ENV;
-	}
-	pcap_set_snaplen(c->pc, REM_SNAPLEN);
-	pcap_set_promisc(c->pc, 0);
-	pcap_set_immediate_mode(c->pc, 1);
-	pcap_set_buffer_size(c->pc, REM_BUFSIZE);
-	(void)pcap_set_tstamp_precision(c->pc, PCAP_TSTAMP_PRECISION_NANO);
-	rc = pcap_activate(c->pc);
-	if (rc < 0) {
-		sl_errbuf_set(errbuf, "capture on %s: %s", res->ifname,
-			      rc == PCAP_ERROR ? pcap_geterr(c->pc)
-					       : pcap_statustostr(rc));
-		return rc == PCAP_ERROR_PERM_DENIED ? SL_EPERM : SL_ENV;
-	}
-	res->nsec =
-	    pcap_get_tstamp_precision(c->pc) == PCAP_TSTAMP_PRECISION_NANO;
+	c->pc = sl_capture_open_live(res->ifname, REM_SNAPLEN, REM_BUFSIZE,
+				     &res->nsec, &rc, errbuf);
+	if (c->pc == NULL)
+		return rc;
 	res->dlt = pcap_datalink(c->pc);
 	if (pcap_compile(c->pc, &prog, res->filter, 1, PCAP_NETMASK_UNKNOWN) !=
 	    0) {
@@ -460,9 +337,9 @@ cap_open(struct rem_ctx *c, char *errbuf)
 	}
 	rc = pcap_setfilter(c->pc, &prog);
 	pcap_freecode(&prog);
-	if (rc != 0 || pcap_setnonblock(c->pc, 1, perr) != 0) {
+	if (rc != 0) {
 		sl_errbuf_set(errbuf, "%s: %s", res->ifname,
-			      rc ? pcap_geterr(c->pc) : perr);
+			      pcap_geterr(c->pc));
 		return SL_ENV;
 	}
 	c->pcfd = pcap_get_selectable_fd(c->pc);
@@ -738,7 +615,7 @@ sl_remote_run(const struct sl_remote_opts *o, struct sl_remote_result *res,
 		goto out;
 
 	/* Phase 2: the attempts, each at its instant. */
-	sl_remote_fmt_at(o->at_ns, when, sizeof when);
+	sl_fmt_instant(o->at_ns, when, sizeof when);
 	sl_clock_state_text(&res->clock_before, clk, sizeof clk);
 	fact(res, "local %s on %s, peer %s (%s)", res->local, res->ifname,
 	     res->remote, o->peer);
@@ -827,8 +704,9 @@ int
 sl_remote_lab_hold(int64_t delay_ns, int64_t hold_ns, FILE *out,
 		   volatile const int *stop, char *errbuf)
 {
-	struct sl_sandbox *sb = NULL;
-	struct sl_wire *w = NULL;
+	struct sl_lab *lab;
+	struct sl_sandbox *sb;
+	struct sl_wire *w;
 	int nsfd[2] = {-1, -1}, rc;
 	int64_t end = sl_now_mono_ns() + hold_ns;
 
@@ -836,16 +714,12 @@ sl_remote_lab_hold(int64_t delay_ns, int64_t hold_ns, FILE *out,
 		return rc;
 	/* The test (our parent) dies: so do we, and the hosts with us. */
 	(void)prctl(PR_SET_PDEATHSIG, SIGTERM);
-	sb = sl_sandbox_new(2, false, errbuf);
-	if (sb == NULL)
-		return SL_ENV;
-	w = sl_wire_new(sb, 0, 1, false, errbuf);
-	if (w == NULL) {
-		rc = SL_ENV;
-		goto out;
-	}
-	sl_wire_set_delay(w, SL_WIRE_AB, delay_ns);
-	sl_wire_set_delay(w, SL_WIRE_BA, delay_ns);
+	/* The hosts' own runs capture; the lab records nothing. */
+	if ((lab = sl_lab_open(2, 4, false, errbuf, &rc)) == NULL)
+		return rc;
+	sl_lab_set_delay(lab, delay_ns);
+	sb = sl_lab_sandbox(lab);
+	w = sl_lab_wire(lab);
 	/* An fd of our own to each host, for /proc/PID/fd/N. */
 	for (unsigned h = 0; h < 2; h++) {
 		if (sl_sandbox_enter(sb, h) != SL_OK) {
@@ -879,7 +753,6 @@ out:
 	for (unsigned h = 0; h < 2; h++)
 		if (nsfd[h] >= 0)
 			close(nsfd[h]);
-	sl_wire_free(w);
-	sl_sandbox_free(sb);
+	sl_lab_free(lab);
 	return rc;
 }

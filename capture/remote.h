@@ -49,18 +49,6 @@ void sl_clock_state_read(struct sl_clock_state *cs);
 void sl_clock_state_text(const struct sl_clock_state *cs, char *buf,
 			 size_t len);
 
-/*
- * Parses TIME: an ISO 8601 instant ("2026-11-27T12:00:00.250Z", with 'Z'
- * or a +HH:MM / -HH:MM offset, up to 9 fraction digits), "+SECONDS"
- * (relative to now_ns, fractions allowed) or "@EPOCH_SECONDS".  Returns 0
- * and *at_ns (CLOCK_REALTIME ns) or SL_EINVAL with errbuf.
- */
-int sl_remote_parse_at(const char *s, int64_t now_ns, int64_t *at_ns,
-		       char *errbuf);
-
-/* "2026-11-27T12:00:00.250000000Z" */
-void sl_remote_fmt_at(int64_t at_ns, char *buf, size_t len);
-
 #define SL_REMOTE_MAXATTEMPTS 1000
 
 struct sl_remote_opts {

@@ -291,22 +291,3 @@ sl_sandbox_check(bool need_tun, char *errbuf)
 	}
 	return SL_OK;
 }
-
-const char *
-sl_sockaddr_str(const struct sockaddr *sa, char *buf, size_t len)
-{
-	char ip[INET6_ADDRSTRLEN] = "?";
-
-	if (sa->sa_family == AF_INET6) {
-		const struct sockaddr_in6 *a =
-		    (const struct sockaddr_in6 *)(const void *)sa;
-		inet_ntop(AF_INET6, &a->sin6_addr, ip, sizeof ip);
-		snprintf(buf, len, "[%s]:%u", ip, ntohs(a->sin6_port));
-	} else {
-		const struct sockaddr_in *a =
-		    (const struct sockaddr_in *)(const void *)sa;
-		inet_ntop(AF_INET, &a->sin_addr, ip, sizeof ip);
-		snprintf(buf, len, "%s:%u", ip, ntohs(a->sin_port));
-	}
-	return buf;
-}

@@ -74,9 +74,7 @@ void sl_sandbox_free(struct sl_sandbox *sb);
  */
 int sl_sandbox_check(bool need_tun, char *errbuf);
 
-struct sockaddr;
-
-/* "10.0.0.1:1314" or "[fd00::1]:1314" for an AF_INET/AF_INET6 address. */
-const char *sl_sockaddr_str(const struct sockaddr *sa, char *buf, size_t len);
+/* sl_sockaddr_str, for the callers of the sandbox. */
+#include "netaddr.h"
 
 #endif /* SL_SANDBOX_H */

@@ -14,9 +14,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "par.h"
+#include "lab.h"
 #include "peek.h"
 #include "sandbox.h"
+#include "timearg.h"
 
 #define PORT_SIMOPEN 1314
 #define PORT_SELF    50000
@@ -63,18 +64,6 @@ fact(struct sl_scn_ctx *c, const char *fmt, ...)
 	}
 }
 
-/* Sleeps until a CLOCK_MONOTONIC instant. */
-static void
-sleep_until(int64_t mono)
-{
-	struct timespec ts = {(time_t)(mono / 1000000000),
-			      (long)(mono % 1000000000)};
-
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
-	       EINTR)
-		;
-}
-
 union sa_any {
 	struct sockaddr sa;
 	struct sockaddr_in in;
@@ -89,23 +78,18 @@ union sa_any {
 static socklen_t
 mkaddr(union sa_any *a, int family, int host, uint16_t port)
 {
-	memset(a, 0, sizeof *a);
-	if (family == 6) {
-		a->in6.sin6_family = AF_INET6;
-		a->in6.sin6_port = htons(port);
-		if (host < 0) {
-			a->in6.sin6_addr = in6addr_loopback;
-		} else {
-			a->in6.sin6_addr.s6_addr[0] = 0xfd;
-			a->in6.sin6_addr.s6_addr[15] = (uint8_t)(host + 1);
-		}
-		return sizeof a->in6;
+	uint8_t b[16] = {0};
+
+	if (family == 6 && host < 0) {
+		b[15] = 1; /* ::1 */
+	} else if (family == 6) {
+		b[0] = 0xfd;
+		b[15] = (uint8_t)(host + 1);
+	} else {
+		b[0] = host < 0 ? 127 : 10;
+		b[3] = (uint8_t)(host < 0 ? 1 : host + 1);
 	}
-	a->in.sin_family = AF_INET;
-	a->in.sin_port = htons(port);
-	a->in.sin_addr.s_addr = host < 0 ? htonl(INADDR_LOOPBACK)
-					 : htonl(0x0a000001u + (uint32_t)host);
-	return sizeof a->in;
+	return sl_sockaddr_make(family, b, port, &a->ss);
 }
 
 static int
@@ -205,15 +189,18 @@ run_simopen(struct sl_scn_ctx *c, char *errbuf)
 	static const char *const label[2] = {"a", "b"};
 	const struct sl_scn_opts *o = c->o;
 	union sa_any self[2], peer[2];
+	struct sockaddr_storage to[2];
+	struct sl_simopen_run r;
 	socklen_t alen = 0;
-	int fd[2] = {-1, -1}, done[2] = {0, 0}, rc = SL_OK;
-	int64_t deadline;
+	int fd[2] = {-1, -1}, rc = SL_OK;
+	int64_t t[2] = {0, 0}; /* gate: both at once */
 
+	memset(&r, 0, sizeof r);
+	r.err[0] = r.err[1] = -1;
 	for (unsigned h = 0; h < 2; h++) {
 		alen = mkaddr(&self[h], o->family, (int)h, PORT_SIMOPEN);
 		mkaddr(&peer[h], o->family, (int)!h, PORT_SIMOPEN);
-	}
-	for (unsigned h = 0; h < 2; h++) {
+		to[h] = peer[h].ss;
 		fd[h] = ev_socket(c, h, label[h], SOCK_NONBLOCK);
 		if (fd[h] < 0 ||
 		    ev_bind(c, h, label[h], fd[h], &self[h], alen)) {
@@ -225,17 +212,23 @@ run_simopen(struct sl_scn_ctx *c, char *errbuf)
 	}
 	sl_wire_set_delay(c->w, SL_WIRE_AB, o->delay_ns);
 	sl_wire_set_delay(c->w, SL_WIRE_BA, o->delay_ns);
-	if (!o->has_offset) {
-		int64_t at;
-
+	if (o->has_offset) {
+		fact(c,
+		     "mode: offset, B's connect() %+.3f ms after A's, "
+		     "one-way delay %.3f ms",
+		     (double)o->offset_ns / 1e6, (double)o->delay_ns / 1e6);
+		t[0] = sl_now_mono_ns() + 1000000 +
+		       (o->offset_ns < 0 ? -o->offset_ns : 0);
+		t[1] = t[0] + o->offset_ns;
+		sl_simopen_connect(fd, to, alen, t, c->ev, &r);
+	} else {
 		fact(c,
 		     "mode: gate (both SYNs held on the wire, released "
 		     "together), one-way delay %.3f ms",
 		     (double)o->delay_ns / 1e6);
 		sl_wire_gate(c->w, SL_WIRE_AB, true);
 		sl_wire_gate(c->w, SL_WIRE_BA, true);
-		for (unsigned h = 0; h < 2; h++)
-			(void)ev_connect(c, h, label[h], fd[h], &peer[h], alen);
+		sl_simopen_connect(fd, to, alen, t, c->ev, &r);
 		if (sl_wire_wait_held(c->w, 1, 1, sl_now_mono_ns() + 1000000000,
 				      o->stop) != SL_OK) {
 			sl_errbuf_set(errbuf,
@@ -243,54 +236,16 @@ run_simopen(struct sl_scn_ctx *c, char *errbuf)
 			rc = stopped(c) ? SL_EINTR : SL_ENV;
 			goto out;
 		}
-		at = sl_now_mono_ns() + 200000;
-		sl_wire_release(c->w, SL_WIRE_AB, at);
-		sl_wire_release(c->w, SL_WIRE_BA, at);
+		t[0] = sl_now_mono_ns() + 200000;
+		sl_wire_release(c->w, SL_WIRE_AB, t[0]);
+		sl_wire_release(c->w, SL_WIRE_BA, t[0]);
 		sl_events_add(c->ev, 'A', "", "note", 0, 0,
 			      "wire: both SYNs released together");
-	} else {
-		int64_t t0 = sl_now_mono_ns() + 1000000, t[2];
-		unsigned first;
-
-		fact(c,
-		     "mode: offset, B's connect() %+.3f ms after A's, "
-		     "one-way delay %.3f ms",
-		     (double)o->offset_ns / 1e6, (double)o->delay_ns / 1e6);
-		t[0] = t0 + (o->offset_ns < 0 ? -o->offset_ns : 0);
-		t[1] = t[0] + o->offset_ns;
-		first = t[1] < t[0];
-		sleep_until(t[first]);
-		(void)ev_connect(c, first, label[first], fd[first],
-				 &peer[first], alen);
-		sleep_until(t[!first]);
-		(void)ev_connect(c, !first, label[!first], fd[!first],
-				 &peer[!first], alen);
 	}
 	/* connect() completes when the socket turns writable. */
-	deadline = sl_now_mono_ns() + 3000000000LL + 4 * o->delay_ns;
-	while (!(done[0] && done[1]) && !stopped(c) &&
-	       sl_now_mono_ns() < deadline) {
-		struct pollfd p[2] = {{fd[0], POLLOUT, 0}, {fd[1], POLLOUT, 0}};
-
-		p[0].fd = done[0] ? -1 : fd[0];
-		p[1].fd = done[1] ? -1 : fd[1];
-		if (poll(p, 2, 5) <= 0)
-			continue;
-		for (unsigned h = 0; h < 2; h++) {
-			int err = 0;
-			socklen_t el = sizeof err;
-
-			if (done[h] || !p[h].revents)
-				continue;
-			(void)getsockopt(fd[h], SOL_SOCKET, SO_ERROR, &err,
-					 &el);
-			sl_events_add(c->ev, sl_sandbox_host_name(h), label[h],
-				      "connect-done", err ? -1 : 0, err, NULL);
-			done[h] = 1;
-		}
-	}
-	if (stopped(c))
-		rc = SL_EINTR;
+	rc = sl_simopen_wait(fd,
+			     sl_now_mono_ns() + 3000000000LL + 4 * o->delay_ns,
+			     c->ev, &r, o->stop);
 out:
 	for (unsigned h = 0; h < 2; h++)
 		ev_close(c, h, label[h], fd[h]);
@@ -525,22 +480,45 @@ run_race(struct sl_scn_ctx *c, char *errbuf)
 /* ---- catalogue ---- */
 
 static const struct sl_scenario catalogue[] = {
-    {"self-connect",
-     "one socket bound to 127.0.0.1:P connects to itself, sends data and "
-     "reads it back",
-     1, false, SL_SHAPE_SELF, 0, true, run_self},
-    {"simultaneous-open",
-     "two hosts over the TUN wire, SYNs crossing (gate; --delay, --offset)", 2,
-     true, SL_SHAPE_SIMOPEN, 0, true, run_simopen},
-    {"reuseport",
-     "two SO_REUSEPORT sockets on one addr:port connect to two peers; "
-     "EADDRNOTAVAIL, EISCONN, EADDRINUSE as events",
-     1, false, SL_SHAPE_THREE_WAY, 0, true, run_reuseport},
-    {"self-connect-race",
-     "connect to a free ephemeral port until the kernel picks that port: "
-     "the self-connect flake",
-     1, false, SL_SHAPE_SELF, 1u << SL_SHAPE_REFUSED, true, run_race},
-    {NULL, NULL, 0, false, SL_SHAPE_THREE_WAY, 0, false, NULL},
+    {
+	.name = "self-connect",
+	.summary = "one socket bound to 127.0.0.1:P connects to itself, "
+		   "sends data and reads it back",
+	.nhosts = 1,
+	.expect = SL_SHAPE_SELF,
+	.deterministic = true,
+	.run = run_self,
+    },
+    {
+	.name = "simultaneous-open",
+	.summary = "two hosts over the TUN wire, SYNs crossing (gate; "
+		   "--delay, --offset)",
+	.nhosts = 2,
+	.uses_timing = true,
+	.expect = SL_SHAPE_SIMOPEN,
+	.deterministic = true,
+	.run = run_simopen,
+    },
+    {
+	.name = "reuseport",
+	.summary = "two SO_REUSEPORT sockets on one addr:port connect to two "
+		   "peers; EADDRNOTAVAIL, EISCONN, EADDRINUSE as events",
+	.nhosts = 1,
+	.expect = SL_SHAPE_THREE_WAY,
+	.deterministic = true,
+	.run = run_reuseport,
+    },
+    {
+	.name = "self-connect-race",
+	.summary = "connect to a free ephemeral port until the kernel picks "
+		   "that port: the self-connect flake",
+	.nhosts = 1,
+	.expect = SL_SHAPE_SELF,
+	.also_ok = 1u << SL_SHAPE_REFUSED,
+	.deterministic = true,
+	.run = run_race,
+    },
+    {.name = NULL},
 };
 
 const struct sl_scenario *
@@ -611,70 +589,32 @@ find_syn_refs(struct sl_scn_result *res)
 	}
 }
 
-/* Teardown jobs for sl_par_run: close the capture, or remove the wire. */
-struct teardown_job {
-	struct sl_recorder *rec;
-	struct sl_wire *w;
-};
-
-static void
-teardown_one(void *arg)
-{
-	struct teardown_job *j = arg;
-
-	if (j->rec != NULL)
-		sl_recorder_close(j->rec);
-	else
-		sl_wire_free(j->w);
-}
-
 int
 sl_scenario_run(const struct sl_scenario *s, const struct sl_scn_opts *o,
 		struct sl_scn_result *res, char *errbuf)
 {
 	struct sl_scn_ctx c;
-	struct sl_sandbox *sb = NULL;
-	struct sl_wire *w = NULL;
+	struct sl_lab *lab;
 	int64_t t0 = sl_now_mono_ns(), t1, t2;
-	bool v6 = o->family == 6;
-	int rc;
+	int rc = SL_ENV;
 
 	memset(res, 0, sizeof *res);
-	res->rec = sl_recorder_new();
-	res->events = sl_events_new();
 	memset(&c, 0, sizeof c);
 	c.o = o;
-	c.ev = res->events;
 	c.facts = res->facts;
 	c.factslen = sizeof res->facts;
 
 	/* Phase 1, privileged: namespaces, devices, capture handles. */
-	sb = sl_sandbox_new(s->nhosts, v6, errbuf);
-	if (sb == NULL) {
-		rc = sl_sandbox_check(s->nhosts > 1, NULL) == SL_EPERM
-			 ? SL_EPERM
-			 : SL_ENV;
-		goto out;
+	lab = sl_lab_open(s->nhosts, o->family, true, errbuf, &rc);
+	if (lab == NULL) {
+		res->rec = sl_recorder_new();
+		res->events = sl_events_new();
+		return rc;
 	}
-	c.sb = sb;
-	if (s->nhosts == 2) {
-		w = sl_wire_new(sb, 0, 1, v6, errbuf);
-		if (w == NULL) {
-			rc = SL_ENV;
-			goto out;
-		}
-		c.w = w;
-		res->has_wire = true;
-		for (unsigned h = 0; h < 2; h++)
-			if ((rc = sl_recorder_add(res->rec, sb, h,
-						  sl_wire_ifname(w, (int)h),
-						  errbuf)) < 0)
-				goto out;
-	} else if ((rc = sl_recorder_add(res->rec, sb, 0, "lo", errbuf)) < 0) {
-		goto out;
-	}
-	if ((rc = sl_recorder_start(res->rec, errbuf)) != SL_OK)
-		goto out;
+	c.sb = sl_lab_sandbox(lab);
+	c.w = sl_lab_wire(lab);
+	c.ev = sl_lab_events(lab);
+	res->has_wire = c.w != NULL;
 	t1 = sl_now_mono_ns();
 	res->setup_ns = t1 - t0;
 
@@ -682,24 +622,13 @@ sl_scenario_run(const struct sl_scenario *s, const struct sl_scn_opts *o,
 	rc = s->run(&c, errbuf);
 
 	/* Phase 3: let the wire fall quiet, drain the capture, tear down. */
-	if (w != NULL)
-		(void)sl_wire_wait_idle(
-		    w, 5000000 + o->delay_ns,
-		    sl_now_mono_ns() + 2000000000LL + 4 * o->delay_ns, o->stop);
+	sl_lab_set_delay(lab, o->delay_ns);
+	sl_lab_finish(lab, 5000000 + o->delay_ns, o->stop);
 	t2 = sl_now_mono_ns();
 	res->run_ns = t2 - t1;
-	sl_recorder_stop(res->rec);
-	if (w != NULL)
-		sl_wire_get_stats(w, &res->wire);
-out:
-	/* Handles and devices are removed side by side (grace periods). */
-	t2 = sl_now_mono_ns();
-	{
-		struct teardown_job jr = {res->rec, NULL}, jw = {NULL, w};
-
-		sl_par_run(teardown_one, (void *const[]){&jr, &jw}, 2);
-	}
-	sl_sandbox_free(sb);
+	if (c.w != NULL)
+		sl_wire_get_stats(c.w, &res->wire);
+	sl_lab_free_keep(lab, &res->rec, &res->events);
 	res->teardown_ns = sl_now_mono_ns() - t2;
 	if (o->stop != NULL && *o->stop) {
 		res->interrupted = true;

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "args.h"
+
 /* The options of the scheduled mode, as the user typed them. */
 struct sl_run_peer_args {
 	const char *peer;    /* HOST[:PORT], [V6]:PORT */
@@ -14,8 +16,7 @@ struct sl_run_peer_args {
 	const char *netns;   /* hidden (tests): enter this namespace */
 	unsigned attempts;   /* 0: 1 */
 	int64_t interval_ns; /* 0: 1 s */
-	const char *out;     /* NULL: synlab-simultaneous-open.pcapng */
-	bool json, ascii;
+	struct sl_outopts oo;
 };
 
 /* Runs one host's half, reports, returns the exit status. */

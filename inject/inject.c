@@ -2,6 +2,7 @@
 #include <libnet.h>
 
 #include "inject.h"
+#include "timearg.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -258,14 +259,7 @@ sl_injector_send_at(struct sl_injector *ij, const struct sl_seg_bytes *b,
 		if (policy == SCHED_OTHER &&
 		    sched_setscheduler(0, SCHED_FIFO, &rt) != 0)
 			policy = -1;
-		if (wake > now_real()) {
-			struct timespec ts = {(time_t)(wake / 1000000000),
-					      (long)(wake % 1000000000)};
-
-			while (clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME,
-					       &ts, NULL) == EINTR)
-				;
-		}
+		(void)sl_sleep_until(CLOCK_REALTIME, wake, NULL);
 		while (now_real() < at_ns)
 			; /* spin: the last SL_INJECT_SPIN_NS */
 		t0 = now_real();

@@ -22,4 +22,4 @@ echo "===== synlab analyze --ladder demo-out/pcaps.svg pcaps/*.pcapng"
 $SYNLAB analyze --ladder demo-out/pcaps.svg pcaps/*.pcapng || true
 echo
 echo "annotated captures and ladders are in demo-out/; try:"
-echo "  tshark -r demo-out/simultaneous-open.pcapng -T fields -e frame.number -e frame.comment"
+echo "  tshark -r demo-out/simultaneous-open.A.pcapng -T fields -e frame.number -e frame.comment"

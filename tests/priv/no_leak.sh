@@ -51,7 +51,7 @@ print(s.getsockname()[1])
 s.close()') || fail "control self-connect failed"
 for s in simultaneous-open self-connect reuseport self-connect-race; do
 	for fam in "" -6; do
-		"$SYNLAB" run "$s" $fam -o "$WORK/$s.pcapng" >"$WORK/run.log" 2>&1
+		"$SYNLAB" run "$s" $fam --combined -o "$WORK/$s.pcapng" >"$WORK/run.log" 2>&1
 		rc=$?
 		[ $rc -le 1 ] || fail "synlab run $s $fam exited $rc: $(tail -3 "$WORK/run.log")"
 		# the sandbox must have seen packets of its own

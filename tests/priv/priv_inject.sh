@@ -31,7 +31,7 @@ segs() {
 
 run_inject() { # STATE [ARGS...]; leaves $WORK/i.pcapng, $WORK/i.json
 	st=$1; shift
-	"$SYNLAB" run inject --state "$st" "$@" --json -o "$WORK/i.pcapng" > "$WORK/i.json"
+	"$SYNLAB" run inject --state "$st" "$@" --json --combined -o "$WORK/i.pcapng" > "$WORK/i.json"
 	echo $?
 }
 

@@ -95,10 +95,13 @@ run_simopen() { # FAMILY RUNS
 	fam=$1; runs=$2; i=0; opt=""; [ "$fam" = 6 ] && opt=-6
 	while [ $i -lt "$runs" ]; do
 		i=$((i + 1))
-		"$SYNLAB" run simultaneous-open $opt --json -o "$WORK/so.pcapng" > "$WORK/so.json" ||
+		"$SYNLAB" run simultaneous-open $opt --json --combined -o "$WORK/so.pcapng" > "$WORK/so.json" ||
 			fail "run $i: exit $?"
-		set -- $(check_json_shapes "$WORK/so.json" simultaneous-open 2)
+		# One connection seen from both hosts: one handshake, two views.
+		set -- $(check_json_shapes "$WORK/so.json" simultaneous-open 1)
 		[ "$2" = 0 ] || fail "run $i: other shapes in the JSON"
+		grep -q '"summary":{"handshakes":1,"views":2,' "$WORK/so.json" ||
+			fail "run $i: not one handshake with two views"
 		# Known issue: pcap_stats sometimes counts the last ACK of the
 		# close (into TIME-WAIT) as dropped on both interfaces; the
 		# handshake segments are asserted below, drops are reported.
@@ -140,6 +143,28 @@ simopen)
 		grep -q "crossing" || fail "no 'crossing' comment in the pcapng"
 	tshark -r "$WORK/so.pcapng" -T fields -e frame.comment 2>/dev/null |
 		grep -q "synlab event: B b connect() called" || fail "no connect event comment"
+	# By default one annotated pcapng per host: one interface each, in
+	# strict time order, and analyzing the two gives the run's report.
+	"$SYNLAB" run simultaneous-open --json -o "$WORK/ph.pcapng" > "$WORK/ph.json" ||
+		fail "per-host run: exit $?"
+	[ ! -e "$WORK/ph.pcapng" ] || fail "per-host run: the combined file was written too"
+	for h in A B; do
+		f="$WORK/ph.$h.pcapng"
+		[ -s "$f" ] || fail "per-host run: no $f"
+		n=$(tshark -r "$f" -T fields -e frame.interface_id 2>/dev/null | sort -u | wc -l)
+		[ "$n" = 1 ] || fail "$f: $n interfaces, want 1"
+		tshark -r "$f" -T fields -e frame.time_epoch 2>/dev/null |
+			awk 'NR > 1 && $1 < last { exit 1 } { last = $1 }' ||
+			fail "$f: not in time order"
+		tshark -r "$f" -T fields -e frame.comment 2>/dev/null |
+			grep -q "synlab event: $h" || fail "$f: no event of host $h"
+	done
+	"$SYNLAB" analyze --json "$WORK/ph.A.pcapng" "$WORK/ph.B.pcapng" > "$WORK/pa.json" ||
+		fail "analyze of the per-host files: exit $?"
+	a=$(grep -o '"shape":"[a-z-]*"' "$WORK/ph.json" | sort | uniq -c)
+	b=$(grep -o '"shape":"[a-z-]*"' "$WORK/pa.json" | sort | uniq -c)
+	[ "$a" = "$b" ] || fail "analyze of the per-host files: '$b', the run said '$a'"
+	echo "ok: one pcapng per host, one interface each, in time order; analyze agrees"
 	;;
 simopen6)
 	run_simopen 6 5
@@ -149,13 +174,13 @@ window)
 	# is late: both SYNs refused with RST seq 0 ack ISN+1, ECONNREFUSED.
 	for off in 5ms -5ms; do
 		"$SYNLAB" run simultaneous-open --delay 10ms --offset $off --json \
-			-o "$WORK/w.pcapng" > "$WORK/w.json" || fail "offset $off: exit $?"
-		check_json_shapes "$WORK/w.json" simultaneous-open 2 > /dev/null
+			--combined -o "$WORK/w.pcapng" > "$WORK/w.json" || fail "offset $off: exit $?"
+		check_json_shapes "$WORK/w.json" simultaneous-open 1 > /dev/null
 		check_simopen_pcap "$WORK/w.pcapng" 4
 	done
 	for off in 10.8ms -10.8ms; do
 		"$SYNLAB" run simultaneous-open --delay 10ms --offset $off --json \
-			-o "$WORK/w.pcapng" > "$WORK/w.json" || fail "offset $off: exit $?"
+			--combined -o "$WORK/w.pcapng" > "$WORK/w.json" || fail "offset $off: exit $?"
 		check_json_shapes "$WORK/w.json" refused 1 > /dev/null
 		n=$(grep -o '"call":"connect-done","ret":-1,"errno":"ECONNREFUSED"' "$WORK/w.json" | wc -l)
 		[ "$n" = 2 ] || fail "offset $off: want two ECONNREFUSED, got $n"
@@ -226,7 +251,7 @@ kill9)
 	# A slow run (one-way delay 3 s: the run lasts > 6 s) killed by PID
 	# mid-run: nothing may outlive the process.
 	range=$(cat /proc/sys/net/ipv4/ip_local_port_range)
-	"$SYNLAB" run simultaneous-open --delay 3s -o "$WORK/k.pcapng" > "$WORK/k.out" 2>&1 &
+	"$SYNLAB" run simultaneous-open --delay 3s --combined -o "$WORK/k.pcapng" > "$WORK/k.out" 2>&1 &
 	pid=$!
 	sleep 1
 	kill -0 $pid 2>/dev/null || { cat "$WORK/k.out"; fail "synlab ended before the kill"; }
@@ -239,7 +264,7 @@ kill9)
 	echo "ok: kill -9 mid-run left nothing behind"
 	;;
 sigint)
-	"$SYNLAB" run simultaneous-open --delay 3s -o "$WORK/i.pcapng" > "$WORK/i.out" 2>&1 &
+	"$SYNLAB" run simultaneous-open --delay 3s --combined -o "$WORK/i.pcapng" > "$WORK/i.out" 2>&1 &
 	interrupt $! "Ctrl-C" "$WORK/i"
 	grep -q 'INTERRUPTED' "$WORK/i.out" || fail "Ctrl-C: the report does not say INTERRUPTED"
 	echo "ok: Ctrl-C exits 130, cleans up, and leaves a valid pcapng of what was captured"
@@ -249,7 +274,7 @@ privdrop)
 	# of common/priv.c (SYS_ADMIN 21, NET_ADMIN 12, NET_RAW 13, SYS_NICE
 	# 23, DAC_OVERRIDE 1, DAC_READ_SEARCH 2, IPC_LOCK 14, SYS_RESOURCE
 	# 24), in its bounding set too, and no_new_privs is set.
-	"$SYNLAB" run simultaneous-open --delay 2s -o "$WORK/p.pcapng" > "$WORK/p.out" 2>&1 &
+	"$SYNLAB" run simultaneous-open --delay 2s --combined -o "$WORK/p.pcapng" > "$WORK/p.out" 2>&1 &
 	pid=$!
 	sleep 1
 	st=/proc/$pid/status

@@ -43,7 +43,7 @@ trap 'exit 1' INT TERM
 
 if [ "$CASE" = cli ]; then
 	# Usage errors need no privilege and send nothing.
-	"$SYNLAB" run simultaneous-open --peer 127.0.0.1 --at +5 >/dev/null 2>"$WORK/e"
+	"$SYNLAB" run simultaneous-open --peer 127.0.0.1 --at +5s >/dev/null 2>"$WORK/e"
 	[ $? = 2 ] || fail "no --port: want exit 2"
 	"$SYNLAB" run simultaneous-open --peer 127.0.0.1 --port 1314 \
 		--at 2001-01-01T00:00:00Z >/dev/null 2>"$WORK/e"
@@ -51,9 +51,9 @@ if [ "$CASE" = cli ]; then
 	"$SYNLAB" run simultaneous-open --peer 127.0.0.1 --port 1314 \
 		--at 2030-01-01T00:00:00 >/dev/null 2>"$WORK/e"
 	[ $? = 2 ] && grep -q "zone" "$WORK/e" || fail "TIME without zone: want exit 2"
-	"$SYNLAB" run simultaneous-open --port 1314 --at +5 >/dev/null 2>"$WORK/e"
+	"$SYNLAB" run simultaneous-open --port 1314 --at +5s >/dev/null 2>"$WORK/e"
 	[ $? = 2 ] || fail "--port without --peer: want exit 2"
-	"$SYNLAB" run self-connect --peer 127.0.0.1 --port 1314 --at +5 >/dev/null 2>"$WORK/e"
+	"$SYNLAB" run self-connect --peer 127.0.0.1 --port 1314 --at +5s >/dev/null 2>"$WORK/e"
 	[ $? = 2 ] || fail "--peer with another scenario: want exit 2"
 	# Without CAP_NET_RAW: exit 4 and a clear message.  As root, drop the
 	# capability and run in an empty namespace of our own (no route
@@ -62,10 +62,10 @@ if [ "$CASE" = cli ]; then
 		command -v setpriv >/dev/null 2>&1 || skip "setpriv missing"
 		unshare -n setpriv --inh-caps=-net_raw --bounding-set=-net_raw \
 			"$SYNLAB" run simultaneous-open --peer 127.0.0.1 \
-			--port 1314 --at +5 >/dev/null 2>"$WORK/e"
+			--port 1314 --at +5s >/dev/null 2>"$WORK/e"
 	else
 		"$SYNLAB" run simultaneous-open --peer 127.0.0.1 --port 1314 \
-			--at +5 >/dev/null 2>"$WORK/e"
+			--at +5s >/dev/null 2>"$WORK/e"
 	fi
 	rc=$?
 	[ $rc = 4 ] && grep -q "CAP_NET_RAW" "$WORK/e" ||
@@ -291,7 +291,7 @@ kill9)
 	# raw capture was an unlinked file.
 	start_lab
 	"$SYNLAB" run simultaneous-open --netns "$NSA" --peer 10.0.0.2 --port 1314 \
-		--at +60 -o "$WORK/k.pcapng" > "$WORK/k.out" 2>&1 &
+		--at +60s -o "$WORK/k.pcapng" > "$WORK/k.out" 2>&1 &
 	pk=$!
 	PIDS=$pk
 	sleep 1

@@ -104,7 +104,7 @@ echo "ok: self-connect on $SERIES, crossed SYN-ACK answered by $ANSWER"
 
 # ---- simultaneous open over a 20 ms wire ----
 "$SYNLAB" run simultaneous-open --kernel "$SERIES" --delay 20ms --json \
-	-o "$WORK/o.pcapng" >"$WORK/o.json" 2>"$WORK/o.err" ||
+	--combined -o "$WORK/o.pcapng" >"$WORK/o.json" 2>"$WORK/o.err" ||
 	{ cat "$WORK/o.err"; fail "simultaneous-open: exit $?"; }
 grep -q '"shape":"simultaneous-open"' "$WORK/o.json" || fail "simultaneous-open: shape"
 fields "$WORK/o.pcapng" "frame.interface_id==0 && tcp" >"$WORK/o.f"
@@ -128,7 +128,7 @@ echo "ok: simultaneous-open on $SERIES, both crossed SYN-ACKs answered by $ANSWE
 
 # ---- the window-scale defect at SYN-SENT ----
 "$SYNLAB" run inject --state syn-sent --options mss --kernel "$SERIES" --json \
-	-o "$WORK/w.pcapng" >"$WORK/w.json" 2>"$WORK/w.err"
+	--combined -o "$WORK/w.pcapng" >"$WORK/w.json" 2>"$WORK/w.err"
 grep -q '"outcome":"connected"' "$WORK/w.json" || { cat "$WORK/w.err"; fail "inject syn-sent: not connected"; }
 grep -q '"rule":"ws-not-negotiated"' "$WORK/w.json" || fail "inject syn-sent --options mss: no ws-not-negotiated"
 echo "ok: window-scale defect on $SERIES"

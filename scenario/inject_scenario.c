@@ -1,6 +1,7 @@
 /* \summary: crafted SYNs at kernel sockets in chosen states, and the peer that answers the target (RFC 9293 §3.5, §3.10.7.3; RFC 5961 §4) */
 #define _GNU_SOURCE /* setns users, ppoll */
 #include "inject_scenario.h"
+#include "netaddr.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -516,29 +517,6 @@ serve_until(struct run *u, int64_t at_ns, int tfd, bool *tdone)
 	}
 }
 
-static socklen_t
-mksockaddr(int family, const uint8_t *a, uint16_t port,
-	   struct sockaddr_storage *ss)
-{
-	memset(ss, 0, sizeof *ss);
-	if (family == 6) {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons(port);
-		memcpy(&s6->sin6_addr, a, 16);
-		return sizeof *s6;
-	}
-	{
-		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons(port);
-		memcpy(&s4->sin_addr, a, 4);
-		return sizeof *s4;
-	}
-}
-
 static const char *
 addr_str(int family, const uint8_t *a, uint16_t port, char *buf, size_t len)
 {
@@ -635,17 +613,126 @@ send_syns(struct run *u, int tfd, bool *tdone, unsigned nsyn, char *errbuf)
 	return SL_OK;
 }
 
+/* The target's socket on host B, bound to its address and port. */
+static int
+target_socket(struct run *u, const struct sockaddr_storage *self,
+	      socklen_t alen, int *tfdp, char *errbuf)
+{
+	struct sl_inj_peer *p = u->p;
+	const struct sl_inj_opts *o = u->o;
+	struct sl_sandbox *sb = sl_lab_sandbox(p->lab);
+	int tfd, rc, one = 1;
+	char sa[64];
+
+	*tfdp = tfd =
+	    sl_sandbox_socket(sb, 1, p->family == 6 ? AF_INET6 : AF_INET,
+			      SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	sl_events_add(u->ev, 'B', "t", "socket", tfd, tfd < 0 ? errno : 0,
+		      "%s, SOCK_STREAM | SOCK_NONBLOCK",
+		      p->family == 6 ? "AF_INET6" : "AF_INET");
+	if (tfd < 0 ||
+	    setsockopt(tfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0) {
+		sl_errbuf_set(errbuf, "target socket: %s", strerror(errno));
+		return SL_ENV;
+	}
+	rc = bind(tfd, (const struct sockaddr *)self, alen);
+	sl_events_add(u->ev, 'B', "t", "bind", rc, rc ? errno : 0, "%s",
+		      addr_str(p->family, p->target, o->port, sa, sizeof sa));
+	if (rc != 0) {
+		sl_errbuf_set(errbuf, "target bind %s: %s", sa,
+			      strerror(errno));
+		return SL_ENV;
+	}
+	*tfdp = tfd;
+	return SL_OK;
+}
+
+/* established: waits for the handshake the peer answered. */
+static int
+wait_established(struct run *u, int tfd, bool *tdone, char *errbuf)
+{
+	struct sl_inj_result *r = u->r;
+	int64_t delay = sl_lab_delay(u->p->lab), end;
+	int rc;
+
+	end = sl_now_real_ns() + 1000000000LL + 4 * delay;
+	while (!*tdone && sl_now_real_ns() < end)
+		if ((rc = serve_until(u, sl_now_real_ns() + 1000000, tfd,
+				      tdone)) != SL_OK)
+			return rc;
+	if (r->connect_err != 0) {
+		sl_errbuf_set(errbuf,
+			      "the target did not connect "
+			      "to the peer: %s",
+			      r->connect_err > 0 ? strerror(r->connect_err)
+						 : "timeout");
+		return SL_ENV;
+	}
+	read_info(tfd, r);
+	/* The peer's ACK must have crossed the wire too. */
+	u->t0 = sl_now_real_ns() + delay;
+	r->t_ref = u->t0;
+	u->snd_nxt = r->peer_isn + 1;
+	return SL_OK;
+}
+
+/* The target's answers: until connect() is done and the wire had time. */
+static int
+collect_answers(struct run *u, int tfd, bool *tdone)
+{
+	const struct sl_inj_opts *o = u->o;
+	struct sl_inj_result *r = u->r;
+	int64_t delay = sl_lab_delay(u->p->lab), end;
+	int rc;
+
+	end = sl_now_real_ns() + 2 * delay + 50000000;
+	if (o->state == SL_INJ_SYN_SENT)
+		end = sl_now_real_ns() + 3000000000LL + 4 * delay;
+	while (sl_now_real_ns() < end) {
+		if ((rc = serve_until(u, sl_now_real_ns() + 1000000, tfd,
+				      tdone)) != SL_OK)
+			return rc;
+		if (o->state == SL_INJ_SYN_SENT && *tdone)
+			break;
+		if (o->state != SL_INJ_SYN_SENT && r->rsts > 0 &&
+		    o->state != SL_INJ_ESTABLISHED)
+			break;
+	}
+	if (o->state == SL_INJ_SYN_SENT && *tdone && r->connect_err == 0) {
+		read_info(tfd, r);
+		if (o->send_data) {
+			static const char msg[] = "synlab\n";
+			ssize_t n = send(tfd, msg, sizeof msg - 1, 0);
+
+			sl_events_add(u->ev, 'B', "t", "send", (int)n,
+				      n < 0 ? errno : 0, "%zu bytes",
+				      sizeof msg - 1);
+			end = sl_now_real_ns() + 2 * delay + 20000000;
+			while (sl_now_real_ns() < end && !r->data_seen)
+				if ((rc = serve_until(
+					 u, sl_now_real_ns() + 1000000, tfd,
+					 tdone)) != SL_OK)
+					return rc;
+			/* Our ACK of it crosses the wire. */
+			if ((rc = serve_until(
+				 u, sl_now_real_ns() + delay + 2000000, tfd,
+				 tdone)) != SL_OK)
+				return rc;
+		}
+	}
+	return SL_OK;
+}
+
 int
 sl_inj_run(struct sl_inj_peer *p, const struct sl_inj_opts *o,
 	   struct sl_inj_result *r, char *facts, size_t factslen, char *errbuf)
 {
 	struct run u;
-	struct sl_sandbox *sb = sl_lab_sandbox(p->lab);
 	struct sockaddr_storage self, peer;
 	socklen_t alen;
-	int tfd = -1, rc = SL_OK, one = 1;
+	int tfd = -1, rc = SL_OK;
 	bool tdone = false, syns_done = false;
-	int64_t delay = sl_lab_delay(p->lab), end;
+	int64_t delay = sl_lab_delay(p->lab);
 	unsigned nsyn = o->nsyn ? o->nsyn : 1;
 	char sa[64], sb2[64], ob[48];
 
@@ -672,34 +759,11 @@ sl_inj_run(struct sl_inj_peer *p, const struct sl_inj_opts *o,
 		while (recv_target(p, 0, &junk))
 			;
 	}
-	alen = mksockaddr(p->family, p->target, o->port, &self);
-	mksockaddr(p->family, p->peer, o->port, &peer);
-	if (o->state != SL_INJ_CLOSED) {
-		tfd = sl_sandbox_socket(
-		    sb, 1, p->family == 6 ? AF_INET6 : AF_INET,
-		    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-		sl_events_add(u.ev, 'B', "t", "socket", tfd,
-			      tfd < 0 ? errno : 0,
-			      "%s, SOCK_STREAM | SOCK_NONBLOCK",
-			      p->family == 6 ? "AF_INET6" : "AF_INET");
-		if (tfd < 0 || setsockopt(tfd, SOL_SOCKET, SO_REUSEADDR, &one,
-					  sizeof one) != 0) {
-			sl_errbuf_set(errbuf, "target socket: %s",
-				      strerror(errno));
-			rc = SL_ENV;
-			goto out;
-		}
-		rc = bind(tfd, (struct sockaddr *)&self, alen);
-		sl_events_add(
-		    u.ev, 'B', "t", "bind", rc, rc ? errno : 0, "%s",
-		    addr_str(p->family, p->target, o->port, sa, sizeof sa));
-		if (rc != 0) {
-			sl_errbuf_set(errbuf, "target bind %s: %s", sa,
-				      strerror(errno));
-			rc = SL_ENV;
-			goto out;
-		}
-	}
+	alen = sl_sockaddr_make(p->family, p->target, o->port, &self);
+	sl_sockaddr_make(p->family, p->peer, o->port, &peer);
+	if (o->state != SL_INJ_CLOSED &&
+	    (rc = target_socket(&u, &self, alen, &tfd, errbuf)) != SL_OK)
+		goto out;
 	addr_str(p->family, p->target, o->port, sa, sizeof sa);
 	addr_str(p->family, p->peer, o->port, sb2, sizeof sb2);
 	u.ps = o->state == SL_INJ_ESTABLISHED ? P_LISTEN : P_CLOSED;
@@ -719,29 +783,9 @@ sl_inj_run(struct sl_inj_peer *p, const struct sl_inj_opts *o,
 		    SL_OK)
 			goto out;
 
-	if (o->state == SL_INJ_ESTABLISHED) {
-		/* Wait for the handshake the peer answered. */
-		end = sl_now_real_ns() + 1000000000LL + 4 * delay;
-		while (!tdone && sl_now_real_ns() < end)
-			if ((rc = serve_until(&u, sl_now_real_ns() + 1000000,
-					      tfd, &tdone)) != SL_OK)
-				goto out;
-		if (r->connect_err != 0) {
-			sl_errbuf_set(errbuf,
-				      "the target did not connect "
-				      "to the peer: %s",
-				      r->connect_err > 0
-					  ? strerror(r->connect_err)
-					  : "timeout");
-			rc = SL_ENV;
-			goto out;
-		}
-		read_info(tfd, r);
-		/* The peer's ACK must have crossed the wire too. */
-		u.t0 = sl_now_real_ns() + delay;
-		r->t_ref = u.t0;
-		u.snd_nxt = r->peer_isn + 1;
-	}
+	if (o->state == SL_INJ_ESTABLISHED &&
+	    (rc = wait_established(&u, tfd, &tdone, errbuf)) != SL_OK)
+		goto out;
 
 	if (o->state == SL_INJ_SYN_SENT || o->state == SL_INJ_BOUND ||
 	    o->state == SL_INJ_CLOSED)
@@ -765,42 +809,8 @@ sl_inj_run(struct sl_inj_peer *p, const struct sl_inj_opts *o,
 	    (rc = send_syns(&u, tfd, &tdone, nsyn, errbuf)) != SL_OK)
 		goto out;
 
-	/* Answers: until connect() is done and the wire had time. */
-	end = sl_now_real_ns() + 2 * delay + 50000000;
-	if (o->state == SL_INJ_SYN_SENT)
-		end = sl_now_real_ns() + 3000000000LL + 4 * delay;
-	while (sl_now_real_ns() < end) {
-		if ((rc = serve_until(&u, sl_now_real_ns() + 1000000, tfd,
-				      &tdone)) != SL_OK)
-			goto out;
-		if (o->state == SL_INJ_SYN_SENT && tdone)
-			break;
-		if (o->state != SL_INJ_SYN_SENT && r->rsts > 0 &&
-		    o->state != SL_INJ_ESTABLISHED)
-			break;
-	}
-	if (o->state == SL_INJ_SYN_SENT && tdone && r->connect_err == 0) {
-		read_info(tfd, r);
-		if (o->send_data) {
-			static const char msg[] = "synlab\n";
-			ssize_t n = send(tfd, msg, sizeof msg - 1, 0);
-
-			sl_events_add(u.ev, 'B', "t", "send", (int)n,
-				      n < 0 ? errno : 0, "%zu bytes",
-				      sizeof msg - 1);
-			end = sl_now_real_ns() + 2 * delay + 20000000;
-			while (sl_now_real_ns() < end && !r->data_seen)
-				if ((rc = serve_until(
-					 &u, sl_now_real_ns() + 1000000, tfd,
-					 &tdone)) != SL_OK)
-					goto out;
-			/* Our ACK of it crosses the wire. */
-			if ((rc = serve_until(
-				 &u, sl_now_real_ns() + delay + 2000000, tfd,
-				 &tdone)) != SL_OK)
-				goto out;
-		}
-	}
+	if ((rc = collect_answers(&u, tfd, &tdone)) != SL_OK)
+		goto out;
 	if (r->connect_err == 0)
 		r->outcome = "connected";
 	else if (r->connect_err == ECONNREFUSED ||

@@ -1,0 +1,167 @@
+/* \summary: what every synlab command parses alike: output options, counts, times, the stop flag */
+#include "args.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "timearg.h"
+
+const char sl_args_output_usage[] =
+    "output (every command):\n"
+    "  --json           one JSON document on stdout instead of the text "
+    "report\n"
+    "  --brief          one line a handshake: id, shape, endpoints, "
+    "verdict\n"
+    "  -o, --annotate OUT.pcapng\n"
+    "                   the capture with a comment on each handshake "
+    "frame\n"
+    "                   (run: one file per host, OUT.A.pcapng, OUT.B.pcapng)\n"
+    "  --combined       run: one annotated pcapng, an interface per host\n"
+    "  --ladder OUT.svg the handshakes as SVG ladder diagrams\n"
+    "  --ascii, --utf8  ladder characters (default: ASCII unless a "
+    "terminal)\n"
+    "  OUT '-' is stdout (the report then goes to stderr); outputs are\n"
+    "  checked before the work starts, a failed write exits 3\n";
+
+bool
+sl_args_output(int c, const char *arg, struct sl_outopts *o)
+{
+	switch (c) {
+	case SL_OPT_JSON:
+		o->json = true;
+		return true;
+	case SL_OPT_BRIEF:
+		o->brief = true;
+		return true;
+	case SL_OPT_LADDER:
+		o->ladder = arg;
+		return true;
+	case SL_OPT_ASCII:
+		o->ascii = 1;
+		return true;
+	case SL_OPT_UTF8:
+		o->ascii = 0;
+		return true;
+	case SL_OPT_COMBINED:
+		o->combined = true;
+		return true;
+	case 'o':
+	case SL_OPT_ANNOTATE:
+		o->annotate = arg;
+		return true;
+	default:
+		return false;
+	}
+}
+
+void
+sl_args_pipeline_cfg(const struct sl_outopts *o, struct sl_pipeline_cfg *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	cfg->report = true;
+	cfg->fmt = o->json    ? SL_REPORT_JSON
+		   : o->brief ? SL_REPORT_BRIEF
+			      : SL_REPORT_TEXT;
+	cfg->ascii = o->ascii < 0 ? !isatty(STDOUT_FILENO) : o->ascii;
+	cfg->annotate_path = o->annotate;
+	cfg->annotate_per_input = !o->combined;
+	cfg->ladder_path = o->ladder;
+}
+
+void
+sl_args_print_written(FILE *f, const struct sl_pipeline *p)
+{
+	const char *w;
+
+	for (size_t k = 0; (w = sl_pipeline_written(p, k)) != NULL; k++)
+		if (strcmp(w, "-") != 0)
+			fprintf(f, "annotated capture: %s\n", w);
+}
+
+bool
+sl_args_count(const char *cmd, const char *opt, const char *arg,
+	      unsigned long min, unsigned long max, unsigned long *v)
+{
+	char *end;
+
+	*v = strtoul(arg, &end, 10);
+	if (*arg == '\0' || *arg == '-' || *end != '\0' || *v < min ||
+	    *v > max) {
+		fprintf(stderr,
+			"%s: %s wants a whole number %lu..%lu, not "
+			"'%s'\n",
+			cmd, opt, min, max, arg);
+		return false;
+	}
+	return true;
+}
+
+bool
+sl_args_duration(const char *cmd, const char *opt, const char *arg,
+		 bool allow_negative, int64_t *ns)
+{
+	char errbuf[SL_ERRBUF_SIZE];
+
+	if (sl_parse_duration(arg, ns, errbuf) != SL_OK) {
+		fprintf(stderr, "%s: %s %s\n", cmd, opt, errbuf);
+		return false;
+	}
+	if (*ns < 0 && !allow_negative) {
+		fprintf(stderr, "%s: %s wants a duration >= 0, not '%s'\n", cmd,
+			opt, arg);
+		return false;
+	}
+	return true;
+}
+
+/* ---- the stop flag ---- */
+
+static volatile sig_atomic_t g_stop;
+static struct sigaction g_old_int, g_old_term;
+static bool g_caught;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	g_stop = 1;
+}
+
+volatile const int *
+sl_args_catch(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &g_old_int);
+	sigaction(SIGTERM, &sa, &g_old_term);
+	g_caught = true;
+	return (volatile const int *)&g_stop;
+}
+
+void
+sl_args_hold_on(void)
+{
+	signal(SIGINT, SIG_IGN);
+}
+
+void
+sl_args_release(void)
+{
+	if (!g_caught)
+		return;
+	sigaction(SIGINT, &g_old_int, NULL);
+	sigaction(SIGTERM, &g_old_term, NULL);
+	g_caught = false;
+}
+
+bool
+sl_args_stopped(void)
+{
+	return g_stop != 0;
+}

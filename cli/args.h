@@ -1,0 +1,74 @@
+/* \summary: what every synlab command parses alike: output options, counts, times, the stop flag */
+#ifndef SL_ARGS_H
+#define SL_ARGS_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "pipeline.h"
+
+/* getopt_long codes of the shared long options (above any char). */
+enum {
+	SL_OPT_JSON = 256,
+	SL_OPT_BRIEF,
+	SL_OPT_LADDER,
+	SL_OPT_ASCII,
+	SL_OPT_UTF8,
+	SL_OPT_ANNOTATE,
+	SL_OPT_COMBINED,
+};
+
+/* The output options every command takes, as longopts entries. */
+#define SL_ARGS_OUTPUT_LONGOPTS                                                \
+	{"json", no_argument, NULL, SL_OPT_JSON},                              \
+	    {"brief", no_argument, NULL, SL_OPT_BRIEF},                        \
+	    {"ladder", required_argument, NULL, SL_OPT_LADDER},                \
+	    {"ascii", no_argument, NULL, SL_OPT_ASCII},                        \
+	    {"utf8", no_argument, NULL, SL_OPT_UTF8},                          \
+	    {"annotate", required_argument, NULL, SL_OPT_ANNOTATE},            \
+	{                                                                      \
+		"combined", no_argument, NULL, SL_OPT_COMBINED                 \
+	}
+
+/* Their usage lines. */
+extern const char sl_args_output_usage[];
+
+struct sl_outopts {
+	bool json, brief, combined;
+	int ascii;	      /* -1: ASCII unless stdout is a terminal */
+	const char *annotate; /* -o / --annotate; "-": stdout */
+	const char *ladder;   /* --ladder; "-": stdout */
+};
+
+/* Takes option c (with optarg) if it is an output option: true. */
+bool sl_args_output(int c, const char *arg, struct sl_outopts *o);
+
+/* The pipeline configuration of the output options (report on). */
+void sl_args_pipeline_cfg(const struct sl_outopts *o,
+			  struct sl_pipeline_cfg *cfg);
+
+/* "annotated capture: PATH" for each file the pipeline wrote (not '-'). */
+void sl_args_print_written(FILE *f, const struct sl_pipeline *p);
+
+/* A whole number in [min, max]; false (with a message) if not. */
+bool sl_args_count(const char *cmd, const char *opt, const char *arg,
+		   unsigned long min, unsigned long max, unsigned long *v);
+
+/* A duration (common/timearg.h grammar); false (with a message) if not. */
+bool sl_args_duration(const char *cmd, const char *opt, const char *arg,
+		      bool allow_negative, int64_t *ns);
+
+/*
+ * The single stop flag: SIGINT and SIGTERM set it (no SA_RESTART, so
+ * waits return).  sl_args_catch installs, sl_args_release restores the
+ * previous handlers; sl_args_hold_on ignores a further SIGINT while the
+ * results are written.
+ */
+volatile const int *sl_args_catch(void);
+void sl_args_hold_on(void);
+void sl_args_release(void);
+bool sl_args_stopped(void);
+
+#endif /* SL_ARGS_H */

@@ -1,0 +1,758 @@
+/* \summary: a timing experiment across offsets in one lab: the grid, the edge search, the window map (RFC 9293 §3.5 Figure 7) */
+#include "sweep.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "inject.h"
+#include "inject_scenario.h"
+#include "lab.h"
+#include "livefeed.h"
+#include "report.h"
+#include "timearg.h"
+
+#define PORT0	  20000
+#define NPORTS	  40000
+#define MAXPOINTS 100000
+#define REFINE_NS 50000 /* bisect each edge down to 50 us */
+
+static const char *const oc_name[] = {"connected", "refused", "other"};
+
+struct runrec {
+	int64_t t_start; /* CLOCK_REALTIME when the run began */
+	unsigned point;	 /* UINT32_MAX: a burnt run, no point's */
+	unsigned shapes; /* bitmask of shapes seen at the vantage */
+};
+
+struct sl_sweep {
+	struct sl_sweep_cfg cfg;
+	struct sl_lab *lab;
+	struct sl_inj_peer *peer;
+	struct sl_sweep_point *pts;
+	size_t npts, cappts;
+	struct runrec *runs; /* by run index; port = PORT0 + index % NPORTS */
+	size_t nruns, capruns;
+	int vantage;	      /* capture whose shapes count */
+	int64_t max_call_err; /* simultaneous-open: |real - planned| offset */
+	unsigned call_misses; /* runs whose connect() calls missed > 0.2 ms */
+	size_t total_planned;
+	int64_t t_start;
+	double total_s;
+	struct sl_sweep_window m;
+};
+
+/* ---- pure helpers ---- */
+
+int
+sl_sweep_parse_range(const char *s, int64_t *from, int64_t *to, int64_t *step,
+		     char *errbuf)
+{
+	char buf[128], *a, *b, *c, *p;
+
+	if (strlen(s) >= sizeof buf)
+		goto bad;
+	snprintf(buf, sizeof buf, "%s", s);
+	p = buf;
+	a = strsep(&p, ":");
+	b = strsep(&p, ":");
+	c = strsep(&p, ":");
+	if (p != NULL || sl_parse_duration(a, from, NULL) != SL_OK)
+		goto bad;
+	if (b == NULL) {
+		*to = *from;
+		*step = 1;
+		return SL_OK;
+	}
+	if (c == NULL || sl_parse_duration(b, to, NULL) != SL_OK ||
+	    sl_parse_duration(c, step, NULL) != SL_OK || *step <= 0 ||
+	    *to < *from || (*to - *from) / *step >= MAXPOINTS)
+		goto bad;
+	return SL_OK;
+bad:
+	sl_errbuf_set(errbuf,
+		      "'%s': want FROM:TO:STEP like -14ms:14ms:1ms (at most "
+		      "%d points) or one offset",
+		      s, MAXPOINTS);
+	return SL_EINVAL;
+}
+
+enum sl_sweep_oc
+sl_sweep_point_oc(const struct sl_sweep_point *p)
+{
+	for (int i = 0; i < SL_OC__COUNT; i++)
+		if (p->oc[i] == p->runs && p->runs > 0)
+			return (enum sl_sweep_oc)i;
+	return SL_OC_OTHER;
+}
+
+static const char *
+point_oc_name(const struct sl_sweep_point *p)
+{
+	for (int i = 0; i < SL_OC__COUNT; i++)
+		if (p->oc[i] == p->runs && p->runs > 0)
+			return oc_name[i];
+	return "mixed";
+}
+
+bool
+sl_sweep_window_find(const struct sl_sweep_point *pts, size_t n, size_t *lo,
+		     size_t *hi)
+{
+	size_t best = n;
+
+	for (size_t i = 0; i < n; i++)
+		if (sl_sweep_point_oc(&pts[i]) == SL_OC_CONNECTED &&
+		    (best == n ||
+		     llabs(pts[i].offset_ns) < llabs(pts[best].offset_ns)))
+			best = i;
+	if (best == n)
+		return false;
+	for (*lo = best;
+	     *lo > 0 && sl_sweep_point_oc(&pts[*lo - 1]) == SL_OC_CONNECTED;
+	     (*lo)--)
+		;
+	for (*hi = best;
+	     *hi + 1 < n && sl_sweep_point_oc(&pts[*hi + 1]) == SL_OC_CONNECTED;
+	     (*hi)++)
+		;
+	return true;
+}
+
+/* ---- running ---- */
+
+struct sl_sweep *
+sl_sweep_new(const struct sl_sweep_cfg *cfg)
+{
+	struct sl_sweep *sw = sl_xcalloc(1, sizeof *sw);
+
+	sw->cfg = *cfg;
+	if (sw->cfg.count == 0)
+		sw->cfg.count = 1;
+	/* The target's NIC (inject); A's NIC (simultaneous open). */
+	sw->vantage = cfg->kind == SL_SWEEP_INJECT ? 1 : 0;
+	sw->total_planned =
+	    (size_t)((cfg->to - cfg->from) / cfg->step + 1) * sw->cfg.count;
+	return sw;
+}
+
+int
+sl_sweep_open(struct sl_sweep *sw, char *errbuf)
+{
+	int rc;
+
+	sw->lab = sl_lab_new(sw->cfg.family, errbuf, &rc);
+	if (sw->lab == NULL)
+		return rc;
+	sl_lab_set_delay(sw->lab, sw->cfg.delay_ns);
+	if (sw->cfg.kind == SL_SWEEP_INJECT &&
+	    (sw->peer = sl_inj_peer_open(sw->lab, errbuf)) == NULL)
+		return SL_ENV;
+	return SL_OK;
+}
+
+/* A new run record; returns its index (its port is PORT0 + index). */
+static size_t
+add_run(struct sl_sweep *sw, int64_t t_start, unsigned point)
+{
+	if (sw->nruns == sw->capruns) {
+		sw->capruns = sw->capruns ? sw->capruns * 2 : 256;
+		sw->runs = sl_xrealloc(sw->runs, sw->capruns, sizeof *sw->runs);
+	}
+	sw->runs[sw->nruns].t_start = t_start;
+	sw->runs[sw->nruns].point = point;
+	sw->runs[sw->nruns].shapes = 0;
+	return sw->nruns++;
+}
+
+/* One run at offset into point pi. */
+static int
+run_one(struct sl_sweep *sw, size_t pi, char *errbuf)
+{
+	struct sl_sweep_point *p = &sw->pts[pi];
+	uint16_t port = (uint16_t)(PORT0 + sw->nruns % NPORTS);
+	enum sl_sweep_oc oc = SL_OC_OTHER;
+	int64_t t_start = sl_now_real_ns();
+	int rc;
+
+	if (sw->cfg.kind == SL_SWEEP_INJECT) {
+		struct sl_inj_opts o;
+		struct sl_inj_result r;
+
+		memset(&o, 0, sizeof o);
+		o.state = SL_INJ_SYN_SENT;
+		o.offset_ns = p->offset_ns;
+		o.nsyn = 1;
+		o.opts = sw->cfg.opts;
+		o.peer_mode = true;
+		o.port = port;
+		o.stop = sw->cfg.stop;
+		rc = sl_inj_run(sw->peer, &o, &r, NULL, 0, errbuf);
+		if (rc == SL_OK)
+			oc = r.connect_err == 0		     ? SL_OC_CONNECTED
+			     : r.connect_err == ECONNREFUSED ? SL_OC_REFUSED
+							     : SL_OC_OTHER;
+	} else {
+		struct sl_simopen_run r;
+
+		/*
+		 * A run whose two connect() calls were more than 0.2 ms off
+		 * the planned offset measured another offset: counted as a
+		 * miss and run again (up to 3 tries), on a fresh port.
+		 */
+		for (int tries = 0;; tries++) {
+			int64_t err;
+
+			rc = sl_lab_simopen(sw->lab, port, p->offset_ns, &r,
+					    sw->cfg.stop, errbuf);
+			if (rc != SL_OK || !r.t_connect[0] || !r.t_connect[1])
+				break;
+			err = r.t_connect[1] - r.t_connect[0] - p->offset_ns;
+			if (err < 0)
+				err = -err;
+			if (err > sw->max_call_err)
+				sw->max_call_err = err;
+			if (err <= 200000 || tries == 2)
+				break;
+			sw->call_misses++;
+			/* burn the port: its packets are not this point's */
+			(void)add_run(sw, t_start, UINT32_MAX);
+			port = (uint16_t)(PORT0 + sw->nruns % NPORTS);
+			t_start = sl_now_real_ns();
+		}
+		if (rc == SL_OK)
+			oc = r.err[0] == 0 && r.err[1] == 0 ? SL_OC_CONNECTED
+			     : r.err[0] == ECONNREFUSED &&
+				     r.err[1] == ECONNREFUSED
+				 ? SL_OC_REFUSED
+				 : SL_OC_OTHER;
+	}
+	if (rc != SL_OK)
+		return rc;
+	(void)add_run(sw, t_start, (unsigned)pi);
+	p->runs++;
+	p->oc[oc]++;
+	if (sw->cfg.progress)
+		sw->cfg.progress(p, sw->nruns, sw->total_planned, sw->cfg.arg);
+	return SL_OK;
+}
+
+static size_t
+add_point(struct sl_sweep *sw, int64_t off, bool refine)
+{
+	if (sw->npts == sw->cappts) {
+		sw->cappts = sw->cappts ? sw->cappts * 2 : 64;
+		sw->pts = sl_xrealloc(sw->pts, sw->cappts, sizeof *sw->pts);
+	}
+	memset(&sw->pts[sw->npts], 0, sizeof sw->pts[0]);
+	sw->pts[sw->npts].offset_ns = off;
+	sw->pts[sw->npts].refine = refine;
+	return sw->npts++;
+}
+
+static int
+run_point(struct sl_sweep *sw, int64_t off, bool refine, size_t *pi,
+	  char *errbuf)
+{
+	/* Edge probes: at least 3 runs, so one late packet cannot move it. */
+	unsigned n = refine && sw->cfg.count < 3 ? 3 : sw->cfg.count;
+	int rc;
+
+	*pi = add_point(sw, off, refine);
+	for (unsigned k = 0; k < n; k++)
+		if ((rc = run_one(sw, *pi, errbuf)) != SL_OK)
+			return rc;
+	return SL_OK;
+}
+
+/*
+ * Bisects between in (connected) and out (not) until they are REFINE_NS
+ * apart, a probe counting as connected when most of its runs were; edge
+ * gets the last pair.
+ */
+static int
+refine_edge(struct sl_sweep *sw, int64_t in, int64_t out, int64_t edge[2],
+	    char *errbuf)
+{
+	int rc;
+
+	while ((out > in ? out - in : in - out) > REFINE_NS && !*sw->cfg.stop) {
+		int64_t mid = in + (out - in) / 2;
+		size_t pi;
+
+		if ((rc = run_point(sw, mid, true, &pi, errbuf)) != SL_OK)
+			return rc;
+		if (2 * sw->pts[pi].oc[SL_OC_CONNECTED] > sw->pts[pi].runs)
+			in = mid;
+		else
+			out = mid;
+	}
+	edge[0] = in;
+	edge[1] = out;
+	return SL_OK;
+}
+
+/* The edges: bisect between the window's ends and their grid neighbours. */
+static int
+refine_edges(struct sl_sweep *sw, char *errbuf)
+{
+	size_t ngrid = sw->npts, lo, hi;
+	int64_t e[2];
+	int rc;
+
+	if (!sl_sweep_window_find(sw->pts, ngrid, &lo, &hi))
+		return SL_OK;
+	for (int side = 0; side < 2; side++) {
+		size_t in = side ? hi : lo, out = side ? hi + 1 : lo - 1;
+
+		if ((side == 0 && lo == 0) || (side == 1 && hi + 1 >= ngrid))
+			continue;
+		rc = refine_edge(sw, sw->pts[in].offset_ns,
+				 sw->pts[out].offset_ns, e, errbuf);
+		if (rc != SL_OK)
+			return rc;
+		sw->m.has_edge[side] = true;
+		sw->m.edge_in[side] = e[0]; /* connected */
+		sw->m.edge_out[side] = e[1];
+	}
+	return SL_OK;
+}
+
+int
+sl_sweep_run(struct sl_sweep *sw, char *errbuf)
+{
+	int rc = SL_OK;
+
+	sw->t_start = sl_now_mono_ns();
+	for (int64_t off = sw->cfg.from;
+	     off <= sw->cfg.to && !*sw->cfg.stop && rc == SL_OK;
+	     off += sw->cfg.step) {
+		size_t pi;
+
+		rc = run_point(sw, off, false, &pi, errbuf);
+	}
+	if (sw->cfg.refine && rc == SL_OK && !*sw->cfg.stop)
+		rc = refine_edges(sw, errbuf);
+	sw->total_s = (double)(sl_now_mono_ns() - sw->t_start) / 1e9;
+	if (rc == SL_OK && *sw->cfg.stop)
+		rc = SL_EINTR;
+	return rc;
+}
+
+/* ---- analysis: shapes per run, told apart by port ---- */
+
+void
+sl_sweep_on_handshake(const struct sl_handshake *hs, void *arg)
+{
+	struct sl_sweep *sw = arg;
+	unsigned port = hs->ep[0].port;
+	size_t idx;
+
+	if (hs->file != sw->vantage || port < PORT0 || port >= PORT0 + NPORTS ||
+	    hs->shape >= SL_SHAPE__COUNT)
+		return;
+	/* Ports wrap after NPORTS runs: the last run on this port that
+	 * began before the handshake. */
+	idx = port - PORT0;
+	if (idx >= sw->nruns)
+		return;
+	while (idx + NPORTS < sw->nruns &&
+	       sw->runs[idx + NPORTS].t_start <= hs->t_first_ns)
+		idx += NPORTS;
+	sw->runs[idx].shapes |= 1u << hs->shape;
+}
+
+static int
+cmp_off(const void *a, const void *b)
+{
+	const struct sl_sweep_point *x = a, *y = b;
+
+	return x->offset_ns < y->offset_ns ? -1 : x->offset_ns > y->offset_ns;
+}
+
+/* After the pipeline saw every handshake: shapes per point, the window. */
+static void
+aggregate(struct sl_sweep *sw)
+{
+	size_t lo, hi;
+
+	for (size_t r = 0; r < sw->nruns; r++)
+		for (unsigned sh = 0;
+		     sh < SL_SHAPE__COUNT && sw->runs[r].point != UINT32_MAX;
+		     sh++)
+			if (sw->runs[r].shapes & (1u << sh))
+				sw->pts[sw->runs[r].point].shapes[sh]++;
+	qsort(sw->pts, sw->npts, sizeof *sw->pts, cmp_off);
+	for (size_t r = 0; r < sw->nruns; r++)
+		sw->runs[r].point = UINT32_MAX; /* indexes no longer hold */
+	if (sl_sweep_window_find(sw->pts, sw->npts, &lo, &hi)) {
+		sw->m.any = true;
+		sw->m.lo = sw->pts[lo].offset_ns;
+		sw->m.hi = sw->pts[hi].offset_ns;
+	}
+}
+
+int
+sl_sweep_analyze(struct sl_sweep *sw, struct sl_pipeline *p, struct sl_tally *t,
+		 char *errbuf)
+{
+	static const int no_stop = 0;
+	int rc;
+
+	/* A stop already seen must not cut the last packets short. */
+	sl_lab_finish(sw->lab, 5000000 + sw->cfg.delay_ns, &no_stop);
+	sl_pipeline_observe(p, sl_sweep_on_handshake, sw);
+	rc = sl_feed_recorder(p, sl_lab_recorder(sw->lab), NULL, NULL, 0,
+			      errbuf);
+	if (rc == SL_OK)
+		rc = sl_pipeline_finish(p, t, errbuf);
+	aggregate(sw);
+	return rc;
+}
+
+const struct sl_sweep_point *
+sl_sweep_points(const struct sl_sweep *sw, size_t *n)
+{
+	*n = sw->npts;
+	return sw->pts;
+}
+
+size_t
+sl_sweep_runs(const struct sl_sweep *sw)
+{
+	return sw->nruns;
+}
+
+void
+sl_sweep_free(struct sl_sweep *sw)
+{
+	if (sw == NULL)
+		return;
+	sl_inj_peer_close(sw->peer);
+	sl_lab_free(sw->lab);
+	free(sw->pts);
+	free(sw->runs);
+	free(sw);
+}
+
+/* ---- outputs ---- */
+
+static void
+json_point(FILE *f, const struct sl_sweep_point *p)
+{
+	unsigned first = 1;
+
+	fprintf(f, "{\"offset_us\":%.3f,\"runs\":%u,\"shapes\":{",
+		(double)p->offset_ns / 1e3, p->runs);
+	for (unsigned sh = 0; sh < SL_SHAPE__COUNT; sh++) {
+		if (!p->shapes[sh])
+			continue;
+		fprintf(f, "%s\"%s\":%u", first ? "" : ",",
+			sl_shape_name((enum sl_shape)sh), p->shapes[sh]);
+		first = 0;
+	}
+	fprintf(f,
+		"},\"outcome\":\"%s\",\"outcomes\":{\"connected\":%u,"
+		"\"refused\":%u,\"other\":%u}}",
+		point_oc_name(p), p->oc[SL_OC_CONNECTED], p->oc[SL_OC_REFUSED],
+		p->oc[SL_OC_OTHER]);
+}
+
+static double
+dabs(double x)
+{
+	return x < 0 ? -x : x;
+}
+
+static double
+edge_mid(const struct sl_sweep_window *m, int side)
+{
+	return (double)(m->edge_in[side] + m->edge_out[side]) / 2.0;
+}
+
+void
+sl_sweep_write_json(const struct sl_sweep *sw, FILE *f, const char *kernel,
+		    bool interrupted)
+{
+	const struct sl_sweep_window *m = &sw->m;
+	double total_s = sw->total_s;
+	unsigned n = 0;
+
+	fprintf(f,
+		"{\"sweep\":\"%s\",\"family\":%d,\"interrupted\":%s,"
+		"\"kernel\":",
+		sw->cfg.kind == SL_SWEEP_INJECT ? "inject"
+						: "simultaneous-open",
+		sw->cfg.family, interrupted ? "true" : "false");
+	sl_json_str(f, kernel);
+	if ((sw->cfg.kind == SL_SWEEP_INJECT)) {
+		char ob[48];
+
+		fprintf(f, ",\"state\":\"syn-sent\",\"options\":\"%s\"",
+			sl_inject_opts_str(sw->cfg.opts, ob, sizeof ob));
+	}
+	fprintf(f, ",\"delay_us\":%.3f,\"count\":%u,\"points\":[",
+		(double)sw->cfg.delay_ns / 1e3, sw->cfg.count);
+	for (size_t i = 0; i < sw->npts; i++) {
+		if (sw->pts[i].refine)
+			continue;
+		fputs(n++ ? "," : "", f);
+		json_point(f, &sw->pts[i]);
+	}
+	fputs("],\"refine\":[", f);
+	n = 0;
+	for (size_t i = 0; i < sw->npts; i++) {
+		if (!sw->pts[i].refine)
+			continue;
+		fputs(n++ ? "," : "", f);
+		json_point(f, &sw->pts[i]);
+	}
+	fprintf(f,
+		"],\"model\":{\"delay_us\":%.3f,\"window_us\":%.3f,"
+		"\"rule\":\"each SYN must arrive after the other side "
+		"called connect(): |offset| < one-way delay\"}",
+		(double)sw->cfg.delay_ns / 1e3, (double)sw->cfg.delay_ns / 1e3);
+	fputs(",\"measured\":{", f);
+	if (m->any) {
+		fprintf(f,
+			"\"connected_low_us\":%.3f,\"connected_high_us\":%.3f",
+			(double)m->lo / 1e3, (double)m->hi / 1e3);
+		for (int s = 0; s < 2; s++) {
+			if (!m->has_edge[s])
+				continue;
+			fprintf(
+			    f,
+			    ",\"edge_%s_us\":%.3f,\"edge_%s_bracket_us\":"
+			    "[%.3f,%.3f],\"edge_%s_minus_model_us\":%.3f",
+			    s ? "high" : "low", edge_mid(m, s) / 1e3,
+			    s ? "high" : "low", (double)m->edge_in[s] / 1e3,
+			    (double)m->edge_out[s] / 1e3, s ? "high" : "low",
+			    (s ? edge_mid(m, s) - (double)sw->cfg.delay_ns
+			       : -edge_mid(m, s) - (double)sw->cfg.delay_ns) /
+				1e3);
+		}
+		if (m->has_edge[0] && m->has_edge[1])
+			fprintf(f, ",\"within_500us_of_model\":%s",
+				dabs(edge_mid(m, 1) -
+				     (double)sw->cfg.delay_ns) <= 500000 &&
+					dabs(-edge_mid(m, 0) -
+					     (double)sw->cfg.delay_ns) <= 500000
+				    ? "true"
+				    : "false");
+	}
+	if (!(sw->cfg.kind == SL_SWEEP_INJECT))
+		fprintf(f,
+			"%s\"connect_offset_error_max_us\":%.3f,"
+			"\"connect_offset_misses\":%u",
+			m->any ? "," : "", (double)sw->max_call_err / 1e3,
+			sw->call_misses);
+	fprintf(f,
+		"},\"cost\":{\"setup_ms\":%.3f,\"runs\":%zu,"
+		"\"total_s\":%.3f,\"per_run_ms\":%.3f}}\n",
+		(double)sl_lab_setup_ns(sw->lab) / 1e6, sw->nruns, total_s,
+		sw->nruns ? total_s * 1e3 / (double)sw->nruns : 0.0);
+}
+
+void
+sl_sweep_write_table(const struct sl_sweep *sw, FILE *f, const char *kernel,
+		     bool interrupted)
+{
+	const struct sl_sweep_window *m = &sw->m;
+	double total_s = sw->total_s;
+
+	fprintf(f,
+		"synlab sweep %s%s: one-way delay %.3f ms, offsets "
+		"%+.3f..%+.3f ms step %.3f ms, %u run%s each, Linux %s%s\n",
+		sw->cfg.kind == SL_SWEEP_INJECT ? "inject --state syn-sent"
+						: "simultaneous-open",
+		sw->cfg.family == 6 ? " -6" : "",
+		(double)sw->cfg.delay_ns / 1e6, (double)sw->cfg.from / 1e6,
+		(double)sw->cfg.to / 1e6, (double)sw->cfg.step / 1e6,
+		sw->cfg.count, sw->cfg.count == 1 ? "" : "s", kernel,
+		interrupted ? " (INTERRUPTED: the points done until Ctrl-C)"
+			    : "");
+	fputs("   offset ms  runs  outcome    shapes (analyzer)\n", f);
+	for (size_t i = 0; i < sw->npts; i++) {
+		const struct sl_sweep_point *p = &sw->pts[i];
+		bool inside = llabs(p->offset_ns) < sw->cfg.delay_ns;
+
+		fprintf(f, "  %+10.3f  %4u  %-9s ", (double)p->offset_ns / 1e6,
+			p->runs, point_oc_name(p));
+		for (unsigned sh = 0; sh < SL_SHAPE__COUNT; sh++)
+			if (p->shapes[sh])
+				fprintf(f, " %s %u", sl_shape_name(sh),
+					p->shapes[sh]);
+		fprintf(f, "%s%s\n", p->refine ? "  (edge search)" : "",
+			(sl_sweep_point_oc(p) == SL_OC_CONNECTED) != inside
+			    ? "  <- differs from the model"
+			    : "");
+	}
+	fprintf(f,
+		"\nmodel: the crossing succeeds when each SYN arrives after "
+		"the other side called connect(): |offset| < one-way delay "
+		"= %.3f ms\n",
+		(double)sw->cfg.delay_ns / 1e6);
+	if (!m->any) {
+		fputs("measured: no offset connected\n", f);
+	} else {
+		fprintf(f,
+			"measured: connected without a gap from %+.3f to "
+			"%+.3f ms",
+			(double)m->lo / 1e6, (double)m->hi / 1e6);
+		for (int s = 0; s < 2; s++)
+			if (m->has_edge[s])
+				fprintf(f,
+					"; %s edge %+.3f ms (between %+.3f "
+					"and %+.3f), %+.3f ms from the model",
+					s ? "late" : "early",
+					edge_mid(m, s) / 1e6,
+					(double)m->edge_in[s] / 1e6,
+					(double)m->edge_out[s] / 1e6,
+					(s ? edge_mid(m, s) -
+						 (double)sw->cfg.delay_ns
+					   : -edge_mid(m, s) -
+						 (double)sw->cfg.delay_ns) /
+					    1e6);
+		fputc('\n', f);
+		if (m->has_edge[0] && m->has_edge[1])
+			fprintf(f,
+				"          the window is wider than the model "
+				"by the wire's own latency "
+				"(docs/kernel-notes.md: delay + ~0.1 ms)\n");
+	}
+	if (!(sw->cfg.kind == SL_SWEEP_INJECT))
+		fprintf(f,
+			"timing: the two connect() calls were at most %.3f ms "
+			"off the planned offset (%u run%s off by > 0.2 ms, run "
+			"again)\n",
+			(double)sw->max_call_err / 1e6, sw->call_misses,
+			sw->call_misses == 1 ? "" : "s");
+	fprintf(f,
+		"cost: one sandbox for the sweep, set up in %.1f ms; %zu "
+		"runs in %.2f s = %.1f ms per run\n",
+		(double)sl_lab_setup_ns(sw->lab) / 1e6, sw->nruns, total_s,
+		sw->nruns ? total_s * 1e3 / (double)sw->nruns : 0.0);
+}
+
+/* SVG: outcome against offset, the model window shaded, edges dashed. */
+int
+sl_sweep_write_plot(const struct sl_sweep *sw, const char *path, char *errbuf)
+{
+	const struct sl_sweep_window *m = &sw->m;
+	const double W = 820, H = 300, L = 90, R = 20, T = 40, B = 50;
+	double lo = 0, hi = 0, span, step;
+	const char *color[] = {"#2a9d3a", "#c0392b", "#7f8c8d"};
+	bool out = strcmp(path, "-") == 0;
+	FILE *f = out ? stdout : fopen(path, "w");
+
+	if (f == NULL) {
+		sl_errbuf_set(errbuf, "%s: %s", path, strerror(errno));
+		return SL_EIO;
+	}
+	for (size_t i = 0; i < sw->npts; i++) {
+		double x = (double)sw->pts[i].offset_ns / 1e6;
+
+		if (i == 0 || x < lo)
+			lo = x;
+		if (i == 0 || x > hi)
+			hi = x;
+	}
+	if ((double)sw->cfg.delay_ns / 1e6 + 1 > hi)
+		hi = (double)sw->cfg.delay_ns / 1e6 + 1;
+	if (-(double)sw->cfg.delay_ns / 1e6 - 1 < lo)
+		lo = -(double)sw->cfg.delay_ns / 1e6 - 1;
+	span = hi - lo;
+	step = span > 40 ? 10 : span > 16 ? 2 : span > 6 ? 1 : 0.5;
+#define X(v) (L + ((v)-lo) / span * (W - L - R))
+#define Y(o) (T + 30 + (double)(o)*70)
+	fprintf(f,
+		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
+		"height=\"%.0f\" font-family=\"sans-serif\" font-size=\"12\">\n"
+		"<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
+		W, H);
+	fprintf(f,
+		"<text x=\"%.0f\" y=\"20\" font-size=\"14\">synlab sweep %s: "
+		"outcome against offset, one-way delay %.3f ms</text>\n",
+		L,
+		(sw->cfg.kind == SL_SWEEP_INJECT) ? "inject --state syn-sent"
+						  : "simultaneous-open",
+		(double)sw->cfg.delay_ns / 1e6);
+	/* The model window |offset| < delay. */
+	fprintf(f,
+		"<rect x=\"%.1f\" y=\"%.0f\" width=\"%.1f\" height=\"%.0f\" "
+		"fill=\"#2a9d3a\" fill-opacity=\"0.12\"/>\n"
+		"<text x=\"%.1f\" y=\"%.0f\" fill=\"#2a9d3a\">model window "
+		"|offset| &lt; %.3f ms</text>\n",
+		X(-(double)sw->cfg.delay_ns / 1e6), T,
+		X((double)sw->cfg.delay_ns / 1e6) -
+		    X(-(double)sw->cfg.delay_ns / 1e6),
+		H - T - B, X(-(double)sw->cfg.delay_ns / 1e6) + 4, T + 14,
+		(double)sw->cfg.delay_ns / 1e6);
+	for (int s = 0; s < 2; s++)
+		if (m->has_edge[s])
+			fprintf(f,
+				"<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.0f\" "
+				"y2=\"%.0f\" stroke=\"black\" "
+				"stroke-dasharray=\"4 3\"/>\n<text x=\"%.1f\" "
+				"y=\"%.0f\" text-anchor=\"middle\">measured "
+				"%+.2f</text>\n",
+				X(edge_mid(m, s) / 1e6),
+				X(edge_mid(m, s) / 1e6), T, H - B,
+				X(edge_mid(m, s) / 1e6), H - B + 32,
+				edge_mid(m, s) / 1e6);
+	for (int o = 0; o < SL_OC__COUNT; o++)
+		fprintf(f,
+			"<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"end\" "
+			"dominant-baseline=\"middle\">%s</text>\n"
+			"<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.0f\" y2=\"%.0f\" "
+			"stroke=\"#ddd\"/>\n",
+			L - 8, Y(o), oc_name[o], L, W - R, Y(o), Y(o));
+	/* Axis. */
+	fprintf(f,
+		"<line x1=\"%.0f\" x2=\"%.0f\" y1=\"%.0f\" y2=\"%.0f\" "
+		"stroke=\"black\"/>\n",
+		L, W - R, H - B, H - B);
+	for (double t = (double)(long long)(lo / step) * step; t <= hi + 1e-9;
+	     t += step)
+		fprintf(f,
+			"<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.0f\" "
+			"y2=\"%.0f\" stroke=\"black\"/><text x=\"%.1f\" "
+			"y=\"%.0f\" text-anchor=\"middle\">%g</text>\n",
+			X(t), X(t), H - B, H - B + 5, X(t), H - B + 18, t);
+	fprintf(f,
+		"<text x=\"%.0f\" y=\"%.0f\" text-anchor=\"middle\">offset "
+		"(ms): %s</text>\n",
+		(L + W - R) / 2, H - 4,
+		(sw->cfg.kind == SL_SWEEP_INJECT)
+		    ? "crafted SYN sent after the target's connect()"
+		    : "B's connect() after A's");
+	/* Points: one dot per outcome seen, area by share of runs. */
+	for (size_t i = 0; i < sw->npts; i++) {
+		const struct sl_sweep_point *p = &sw->pts[i];
+
+		for (int o = 0; o < SL_OC__COUNT; o++) {
+			if (!p->oc[o])
+				continue;
+			fprintf(f,
+				"<circle cx=\"%.1f\" cy=\"%.0f\" r=\"%.1f\" "
+				"fill=\"%s\"%s><title>%+.3f ms: %u of %u "
+				"%s</title></circle>\n",
+				X((double)p->offset_ns / 1e6), Y(o),
+				p->refine ? 2.5
+					  : 2.5 + 2.5 * (double)p->oc[o] /
+						      (double)p->runs,
+				color[o],
+				p->refine ? " fill-opacity=\"0.5\"" : "",
+				(double)p->offset_ns / 1e6, p->oc[o], p->runs,
+				oc_name[o]);
+		}
+	}
+#undef X
+#undef Y
+	fputs("</svg>\n", f);
+	if (out ? fflush(f) != 0 || ferror(f) : fclose(f) != 0) {
+		sl_errbuf_set(errbuf, "%s: %s", path, strerror(errno));
+		return SL_EIO;
+	}
+	return SL_OK;
+}

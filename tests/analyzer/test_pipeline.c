@@ -1,0 +1,234 @@
+/* \summary: unit tests of the pipeline: tally per input, comments at an instant, every output error reported */
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <pcap/pcap.h>
+
+#include "pipeline.h"
+#include "pktbuild.h"
+
+#ifndef SL_TEST_TMPDIR
+#define SL_TEST_TMPDIR "."
+#endif
+
+#define MS INT64_C(1000000)
+#define T0 INT64_C(1700000000000000000)
+
+/* RFC 9293 §3.5 Figure 6: A's three-way handshake, 10 ms apart. */
+static void
+feed_three_way(struct sl_pipeline *p, int in, int64_t t0)
+{
+	struct tb_seg g[3];
+	uint8_t buf[128];
+
+	memset(g, 0, sizeof g);
+	for (int i = 0; i < 3; i++) {
+		g[i].mss = g[i].ws = -1;
+		g[i].win = 64240;
+		g[i].sport = i == 1 ? 80 : 40000;
+		g[i].dport = i == 1 ? 40000 : 80;
+		g[i].src = i == 1 ? "10.0.0.2" : "10.0.0.1";
+		g[i].dst = i == 1 ? "10.0.0.1" : "10.0.0.2";
+	}
+	g[0].flags = SL_TH_SYN;
+	g[0].seq = 100;
+	g[1].flags = SL_TH_SYN | SL_TH_ACK;
+	g[1].seq = 300;
+	g[1].ack = 101;
+	g[2].flags = SL_TH_ACK;
+	g[2].seq = 101;
+	g[2].ack = 301;
+	for (int i = 0; i < 3; i++) {
+		size_t n = tb_build4(&g[i], buf);
+
+		sl_pipeline_feed(p, in, t0 + i * 10 * MS, buf, (uint32_t)n,
+				 (uint32_t)n);
+	}
+}
+
+static struct sl_pipeline *
+make(FILE *out, const char *annotate, char *errbuf)
+{
+	struct sl_pipeline_cfg cfg = {0};
+
+	cfg.report = out != NULL;
+	cfg.fmt = SL_REPORT_JSON;
+	cfg.out = out;
+	cfg.ascii = true;
+	cfg.annotate_path = annotate;
+	return sl_pipeline_new(&cfg, errbuf);
+}
+
+/* Two vantages of one handshake: tallied per input, one connection in the JSON. */
+static void
+test_tally_two_inputs(void **state)
+{
+	char errbuf[SL_ERRBUF_SIZE], *doc = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&doc, &len);
+	struct sl_pipeline *p = make(out, NULL, errbuf);
+	struct sl_tally t;
+
+	(void)state;
+	assert_non_null(p);
+	assert_int_equal(
+	    sl_pipeline_add_live(p, "A:tunA", DLT_RAW, 65535, true, errbuf), 0);
+	assert_int_equal(
+	    sl_pipeline_add_live(p, "B:tunB", DLT_RAW, 65535, true, errbuf), 1);
+	feed_three_way(p, 0, T0);
+	feed_three_way(p, 1, T0 + 2 * MS);
+	sl_pipeline_add_member(p, "scenario", "{\"name\":\"x\"}");
+	assert_int_equal(sl_pipeline_finish(p, &t, errbuf), SL_OK);
+	assert_int_equal(t.ninputs, 2);
+	assert_int_equal(t.handshakes, 2); /* two views */
+	assert_int_equal(t.conns, 1);	   /* of one connection */
+	assert_int_equal(t.shapes[SL_SHAPE_THREE_WAY], 2);
+	assert_int_equal(t.input_shapes[0][SL_SHAPE_THREE_WAY], 1);
+	assert_int_equal(t.input_shapes[1][SL_SHAPE_THREE_WAY], 1);
+	assert_int_equal(t.violations, 0);
+	assert_int_equal(t.first_crossing_us, -1);
+	sl_pipeline_free(p);
+	fclose(out);
+	assert_non_null(strstr(doc, "\"scenario\":{\"name\":\"x\"}"));
+	assert_non_null(strstr(doc, "\"views\":2"));
+	assert_non_null(strstr(doc, "\"A:tunA\""));
+	free(doc);
+}
+
+static bool
+contains(const uint8_t *b, size_t n, const char *text)
+{
+	size_t k = strlen(text);
+
+	for (size_t i = 0; i + k <= n; i++)
+		if (memcmp(b + i, text, k) == 0)
+			return true;
+	return false;
+}
+
+/* The EPB (from 1) whose bytes hold text, 0 if none: a bounded walk. */
+static unsigned
+epb_with(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t hdr[8], *body;
+	unsigned n = 0, found = 0;
+
+	assert_non_null(f);
+	while (fread(hdr, 1, 8, f) == 8) {
+		uint32_t type, blen;
+
+		memcpy(&type, hdr, 4);
+		memcpy(&blen, hdr + 4, 4);
+		assert_true(blen >= 12 && blen < 1 << 20);
+		body = malloc(blen - 8);
+		assert_int_equal(fread(body, 1, blen - 8, f), blen - 8);
+		if (type == 6) {
+			n++;
+			if (contains(body, blen - 8, text))
+				found = n;
+		}
+		free(body);
+	}
+	fclose(f);
+	return found;
+}
+
+/* A comment at an instant lands on the nearest frame of its input. */
+static void
+test_comment_at_nearest_frame(void **state)
+{
+	const char *path = SL_TEST_TMPDIR "/pipeline-annotated.pcapng";
+	char errbuf[SL_ERRBUF_SIZE];
+	struct sl_pipeline *p;
+	struct sl_tally t;
+
+	(void)state;
+	unlink(path);
+	p = make(NULL, path, errbuf);
+	assert_non_null(p);
+	assert_int_equal(
+	    sl_pipeline_add_live(p, "A:tunA", DLT_RAW, 65535, true, errbuf), 0);
+	/* frames at T0, T0+10ms, T0+20ms: +12 ms is frame 2, +19 frame 3 */
+	sl_pipeline_comment_at(p, 0, T0 + 12 * MS, "synlab event: twelve");
+	sl_pipeline_comment_at(p, 0, T0 + 19 * MS, "synlab event: nineteen");
+	sl_pipeline_set_section(p, "synlab test section");
+	feed_three_way(p, 0, T0);
+	assert_int_equal(sl_pipeline_finish(p, &t, errbuf), SL_OK);
+	sl_pipeline_free(p);
+	assert_int_equal(epb_with(path, "twelve"), 2);
+	assert_int_equal(epb_with(path, "nineteen"), 3);
+	unlink(path);
+}
+
+/* An output that cannot be written is refused before any work. */
+static void
+test_unwritable_output_refused(void **state)
+{
+	char errbuf[SL_ERRBUF_SIZE] = "";
+
+	(void)state;
+	assert_null(make(NULL, "/nonexistent-dir/x.pcapng", errbuf));
+	assert_non_null(strstr(errbuf, "/nonexistent-dir/x.pcapng"));
+	assert_null(make(NULL, SL_TEST_TMPDIR, errbuf));
+	assert_non_null(strstr(errbuf, "directory"));
+}
+
+/* A report stream that fails is an error of finish, named. */
+static void
+test_report_write_error(void **state)
+{
+	char errbuf[SL_ERRBUF_SIZE] = "";
+	FILE *ro = fopen("/dev/null", "r");
+	struct sl_pipeline *p = make(ro, NULL, errbuf);
+
+	(void)state;
+	assert_non_null(p);
+	assert_int_equal(
+	    sl_pipeline_add_live(p, "A", DLT_RAW, 65535, true, errbuf), 0);
+	feed_three_way(p, 0, T0);
+	assert_int_equal(sl_pipeline_finish(p, NULL, errbuf), SL_EIO);
+	assert_non_null(strstr(errbuf, "write error"));
+	sl_pipeline_free(p);
+	fclose(ro);
+}
+
+/* A file that cannot be read: input error in the tally, the path named. */
+static void
+test_missing_file(void **state)
+{
+	char errbuf[SL_ERRBUF_SIZE] = "";
+	struct sl_pipeline *p = make(NULL, NULL, errbuf);
+	struct sl_tally t;
+
+	(void)state;
+	assert_int_equal(sl_pipeline_add_file(p, "/nonexistent.pcap", NULL), 0);
+	assert_int_not_equal(sl_pipeline_feed_file(p, 0, errbuf), SL_OK);
+	assert_non_null(strstr(errbuf, "/nonexistent.pcap"));
+	assert_int_equal(sl_pipeline_finish(p, &t, errbuf), SL_OK);
+	assert_true(t.input_error);
+	assert_int_equal(t.handshakes, 0);
+	sl_pipeline_free(p);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_tally_two_inputs),
+	    cmocka_unit_test(test_comment_at_nearest_frame),
+	    cmocka_unit_test(test_unwritable_output_refused),
+	    cmocka_unit_test(test_report_write_error),
+	    cmocka_unit_test(test_missing_file),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

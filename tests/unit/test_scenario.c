@@ -1,0 +1,262 @@
+/* \summary: unit tests of the experiments' oracles, no root: the inject answers, the run verdict, the peer address */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "catalogue.h"
+#include "inject_states.h"
+#include "peer.h"
+#include "runs.h"
+
+static void
+test_inject_bound_rst(void **state)
+{
+	struct sl_inj_opts o;
+	struct sl_inj_result r;
+	char why[256];
+
+	(void)state;
+	memset(&o, 0, sizeof o);
+	memset(&r, 0, sizeof r);
+	sl_injstate_defaults(&o, SL_INJ_BOUND, false);
+	assert_int_equal(o.nsyn, 1);
+	assert_int_equal(o.offset_ns, 1000000);
+	r.peer_isn = 1000;
+	r.rsts = 1;
+	r.rst_seq = 0;
+	r.rst_ack = 1001; /* RFC 9293 §3.10.7.1: <SEQ=0><ACK=SEG.SEQ+SEG.LEN> */
+	assert_true(sl_injstate_expected(&o, &r, why, sizeof why));
+	r.rst_ack = 1000;
+	assert_false(sl_injstate_expected(&o, &r, why, sizeof why));
+	assert_non_null(strstr(why, "want seq 0 ack 1001"));
+	r.rsts = 0;
+	r.rst_ack = 1001;
+	assert_false(sl_injstate_expected(&o, &r, why, sizeof why));
+}
+
+static void
+test_inject_syn_sent(void **state)
+{
+	struct sl_inj_opts o;
+	struct sl_inj_result r;
+	char why[256];
+
+	(void)state;
+	memset(&o, 0, sizeof o);
+	memset(&r, 0, sizeof r);
+	sl_injstate_defaults(&o, SL_INJ_SYN_SENT, false);
+	assert_true(o.send_data);
+	r.peer_isn = 7;
+	r.target_isn = 4000000000u;
+	r.synacks = 1;
+	r.synack_seq = 4000000000u; /* the target's own ISN again */
+	r.synack_ack = 8;
+	r.connect_err = 0;
+	r.have_info = true;
+	r.tcpi_state = 1; /* ESTABLISHED */
+	assert_true(sl_injstate_expected(&o, &r, why, sizeof why));
+	assert_string_equal(sl_tcp_state_name(r.tcpi_state), "ESTABLISHED");
+	r.synack_seq = 4000000001u;
+	assert_false(sl_injstate_expected(&o, &r, why, sizeof why));
+	r.synack_seq = 4000000000u;
+	r.connect_err = -1; /* connect() never returned */
+	assert_false(sl_injstate_expected(&o, &r, why, sizeof why));
+	assert_non_null(strstr(why, "did not complete"));
+}
+
+static void
+test_inject_established(void **state)
+{
+	struct sl_inj_opts o;
+	struct sl_inj_result r;
+	char why[256];
+
+	(void)state;
+	memset(&o, 0, sizeof o);
+	memset(&r, 0, sizeof r);
+	sl_injstate_defaults(&o, SL_INJ_ESTABLISHED, false);
+	assert_int_equal(o.nsyn, 3);
+	assert_int_equal(o.offset_ns, 10000000);
+	/* RFC 5961 §4: a challenge ACK, then rate-limited (Linux: 500 ms) */
+	r.answers[0] = 1;
+	r.answers[1] = 0;
+	r.answers[2] = 1;
+	assert_true(sl_injstate_expected(&o, &r, why, sizeof why));
+	r.answers[1] = 1;
+	assert_false(sl_injstate_expected(&o, &r, why, sizeof why));
+}
+
+static void
+test_wscale_defect_fact(void **state)
+{
+	struct sl_inj_opts o;
+	struct sl_inj_result r;
+	char facts[512] = "";
+
+	(void)state;
+	memset(&o, 0, sizeof o);
+	memset(&r, 0, sizeof r);
+	sl_injstate_defaults(&o, SL_INJ_SYN_SENT, false);
+	o.opts = 0; /* no window scale option in the crafted SYN */
+	r.data_seen = true;
+	r.data_win = 502;
+	r.rcv_wscale = 7;
+	sl_injstate_facts(&o, &r, facts, sizeof facts);
+	assert_non_null(strstr(facts, "the window-scale defect"));
+	facts[0] = '\0';
+	r.data_win = 64240;
+	sl_injstate_facts(&o, &r, facts, sizeof facts);
+	assert_null(strstr(facts, "defect"));
+}
+
+static void
+test_peer_split(void **state)
+{
+	char h[64];
+	long port;
+
+	(void)state;
+	assert_true(sl_peer_split("example.org", h, sizeof h, &port));
+	assert_string_equal(h, "example.org");
+	assert_int_equal(port, -1);
+	assert_true(sl_peer_split("192.0.2.7:1314", h, sizeof h, &port));
+	assert_string_equal(h, "192.0.2.7");
+	assert_int_equal(port, 1314);
+	assert_true(sl_peer_split("[2001:db8::7]:80", h, sizeof h, &port));
+	assert_string_equal(h, "2001:db8::7");
+	assert_int_equal(port, 80);
+	assert_true(sl_peer_split("2001:db8::7", h, sizeof h, &port));
+	assert_string_equal(h, "2001:db8::7");
+	assert_int_equal(port, -1);
+	assert_false(sl_peer_split("host:0", h, sizeof h, &port));
+	assert_false(sl_peer_split("host:70000", h, sizeof h, &port));
+	assert_false(sl_peer_split("[::1", h, sizeof h, &port));
+	assert_false(sl_peer_split(":1314", h, sizeof h, &port));
+}
+
+static void
+test_peer_opts(void **state)
+{
+	const int64_t now = INT64_C(1764254400000000000);
+	struct sl_remote_opts o;
+	char host[64], errbuf[SL_ERRBUF_SIZE];
+
+	(void)state;
+	assert_int_equal(sl_peer_opts(&o, "[fd00::2]:1400", "1314", "+10s", 3,
+				      0, NULL, now, host, sizeof host, errbuf),
+			 SL_OK);
+	assert_string_equal(o.peer, "fd00::2");
+	assert_int_equal(o.port, 1314);
+	assert_int_equal(o.peer_port, 1400);
+	assert_int_equal(o.at_ns, now + INT64_C(10000000000));
+	assert_int_equal(o.interval_ns, 1000000000);
+	/* the last attempt is what must lie ahead */
+	assert_int_equal(sl_peer_opts(&o, "h", "1314", "@1764254399", 3, 0,
+				      NULL, now, host, sizeof host, errbuf),
+			 SL_OK);
+	assert_int_equal(sl_peer_opts(&o, "h", "1314", "@1764254399", 2, 0,
+				      NULL, now, host, sizeof host, errbuf),
+			 SL_EINVAL);
+	assert_non_null(strstr(errbuf, "in the past"));
+	assert_int_equal(sl_peer_opts(&o, "h", "1314", "+10", 1, 0, NULL, now,
+				      host, sizeof host, errbuf),
+			 SL_EINVAL);
+	assert_non_null(strstr(errbuf, "--at"));
+	assert_int_equal(sl_peer_opts(&o, "h", "0", "+1s", 1, 0, NULL, now,
+				      host, sizeof host, errbuf),
+			 SL_EINVAL);
+	assert_int_equal(sl_peer_opts(&o, "h", "1314", "+2d", 1, 0, NULL, now,
+				      host, sizeof host, errbuf),
+			 SL_EINVAL);
+	assert_int_equal(sl_peer_opts(&o, "h", "1314", "+1s", 1, 10000000, NULL,
+				      now, host, sizeof host, errbuf),
+			 SL_EINVAL); /* interval under 50 ms */
+}
+
+/* Two captures (A, B) must each show the expected shape, nothing else. */
+static void
+test_run_verdict(void **state)
+{
+	struct sl_scenario s;
+	struct sl_tally t;
+
+	(void)state;
+	memset(&s, 0, sizeof s);
+	memset(&t, 0, sizeof t);
+	s.expect = SL_SHAPE_SIMOPEN;
+	assert_false(sl_runs_matched(&s, &t)); /* no capture at all */
+	t.ninputs = 2;
+	t.input_shapes[0][SL_SHAPE_SIMOPEN] = 1;
+	t.shapes[SL_SHAPE_SIMOPEN] = 1;
+	assert_false(sl_runs_matched(&s, &t)); /* B saw none */
+	t.input_shapes[1][SL_SHAPE_SIMOPEN] = 1;
+	t.shapes[SL_SHAPE_SIMOPEN] = 2;
+	assert_true(sl_runs_matched(&s, &t));
+	t.shapes[SL_SHAPE_REFUSED] = 1;
+	assert_false(sl_runs_matched(&s, &t));
+	s.also_ok = 1u << SL_SHAPE_REFUSED;
+	assert_true(sl_runs_matched(&s, &t));
+}
+
+/* Every entry runs on an engine that knows it; a swept option exists. */
+static void
+test_catalogue(void **state)
+{
+	const struct sl_experiment *x, *y;
+	size_t n = 0, sweeps = 0;
+
+	(void)state;
+	for (size_t i = 0; (x = sl_experiment_at(i)) != NULL; i++, n++) {
+		bool found = x->sweep_param == NULL;
+
+		for (size_t k = 0; k < i; k++)
+			assert_string_not_equal(sl_experiment_at(k)->name,
+						x->name);
+		assert_ptr_equal(sl_experiment_find(x->name), x);
+		if (x->engine != SL_X_INJECT)
+			assert_non_null(sl_scenario_find(x->scenario));
+		else
+			assert_true(sl_inj_state_parse(x->state) >= 0);
+		assert_true(x->summary != NULL ||
+			    sl_scenario_find(x->scenario) != NULL);
+		for (const struct sl_xparam *p = x->params; p->option; p++) {
+			assert_non_null(p->unit);
+			if (x->sweep_param &&
+			    strcmp(p->option, x->sweep_param) == 0) {
+				assert_string_equal(p->unit, "duration");
+				found = true;
+			}
+		}
+		assert_true(found);
+		sweeps += x->sweep_param != NULL;
+	}
+	/* every state of the injector is an entry, and both sweeps are */
+	assert_int_equal(n, 9);
+	assert_int_equal(sweeps, 2);
+	y = sl_experiment_find("inject-syn-sent");
+	assert_non_null(y);
+	assert_int_equal(y->sweep_kind, SL_SWEEP_INJECT);
+	assert_null(sl_experiment_find("inject"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_inject_bound_rst),
+	    cmocka_unit_test(test_inject_syn_sent),
+	    cmocka_unit_test(test_inject_established),
+	    cmocka_unit_test(test_wscale_defect_fact),
+	    cmocka_unit_test(test_peer_split),
+	    cmocka_unit_test(test_run_verdict),
+	    cmocka_unit_test(test_catalogue),
+	    cmocka_unit_test(test_peer_opts),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
