@@ -275,12 +275,20 @@ rst_note(struct conn *c, int fi, int x, int y, enum az_rst_fate fate)
 {
 	char n[SL_NOTE_LEN];
 
+	if (fi < 0)
+		return;
 	switch (fate) {
 	case AZ_RST_SYN_SENT:
-		snprintf(n, sizeof(n),
-			 "RST dropped by %c in SYN-SENT: its ACK does not "
-			 "acknowledge the SYN",
-			 'A' + y);
+		if (c->fr[fi].flags & SL_TH_ACK)
+			snprintf(n, sizeof(n),
+				 "RST dropped by %c in SYN-SENT: its ACK does "
+				 "not acknowledge the SYN",
+				 'A' + y);
+		else
+			snprintf(n, sizeof(n),
+				 "RST dropped by %c in SYN-SENT: it has no ACK "
+				 "bit",
+				 'A' + y);
 		break;
 	case AZ_RST_ANSWER:
 		snprintf(n, sizeof(n),

@@ -101,7 +101,10 @@ struct side {
 	uint32_t rcv_wnd;    /* the last window it advertised, in bytes */
 	int bad_synack_fi;   /* its first SYN-ACK missed the SYN, or NO_FI */
 	uint32_t bad_synack_ack;
-	bool good_synack; /* some SYN-ACK of it acknowledged the SYN */
+	bool good_synack;   /* some SYN-ACK of it acknowledged the SYN */
+	int bad_rst_fi;	    /* its RST to a SYN lacked or missed the ACK, */
+	bool bad_rst_noack; /* decided at the end (a port that answers */
+	uint32_t bad_rst_ack, bad_rst_want; /* later sent no such RST) */
 	bool dup_acked;
 	bool passive;	  /* came from LISTEN (a passive OPEN) */
 	bool snd_unknown; /* a fragment hid how much it sent */

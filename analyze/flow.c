@@ -391,6 +391,7 @@ az_conn_new(struct sl_analyzer *az, const struct sl_endpoint *lo,
 		c->s[i].syn_fi = NO_FI;
 		c->s[i].synack_fi = NO_FI;
 		c->s[i].bad_synack_fi = NO_FI;
+		c->s[i].bad_rst_fi = NO_FI;
 		c->s[i].ack_fi = NO_FI;
 		c->hs.syn[i].mss = c->hs.syn[i].wscale = -1;
 	}

@@ -5,15 +5,20 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MAX_PROBLEMS 100
+/* The output buffer: the report goes out in writes of this size. */
+#define OUT_BUF (256 * 1024)
 
 struct member {
 	char *key, *json;
 };
 
 struct sl_report {
-	FILE *out;
+	struct sl_ob ob;
+	char *buf;
+	bool interactive; /* a terminal: each connection goes out at once */
 	enum sl_report_fmt fmt;
 	bool ascii;
 	const char *const *files;
@@ -36,22 +41,26 @@ sl_report_new(FILE *out, enum sl_report_fmt fmt, bool ascii,
 	      const char *const *files, int nfiles)
 {
 	struct sl_report *r = sl_xcalloc(1, sizeof(*r));
+	struct sl_ob *o = &r->ob;
 	int i;
 
-	r->out = out;
+	r->buf = sl_xcalloc(1, OUT_BUF);
+	sl_ob_init(o, out, r->buf, OUT_BUF);
+	r->interactive = isatty(fileno(out));
 	r->fmt = fmt;
 	r->ascii = ascii;
 	r->files = files;
 	r->nfiles = nfiles;
 	if (fmt == SL_REPORT_JSON) {
-		fputs("{\"files\":[", out);
+		sl_ob_puts(o, "{\"files\":[");
 		for (i = 0; i < nfiles; i++) {
 			if (i)
-				putc(',', out);
-			sl_json_str(out, files[i]);
+				sl_ob_putc(o, ',');
+			sl_ob_json_str(o, files[i]);
 		}
-		fprintf(out, "],\"schema\":%d,\"handshakes\":[",
-			SL_REPORT_SCHEMA);
+		sl_ob_puts(o, "],\"schema\":");
+		sl_ob_i64(o, SL_REPORT_SCHEMA);
+		sl_ob_puts(o, ",\"handshakes\":[");
 	}
 	return r;
 }
@@ -112,22 +121,31 @@ rel_ack(const struct sl_handshake *hs, const struct sl_hs_frame *f)
 			      : (int64_t)f->ack;
 }
 
+/* "[S.] 0 ack 1 len 5": at most 50 bytes, and b holds 64. */
+#define LABEL_LEN 64
+
 static void
-seg_label(const struct sl_handshake *hs, const struct sl_hs_frame *f, char *b,
-	  size_t len)
+seg_label(const struct sl_handshake *hs, const struct sl_hs_frame *f,
+	  char b[LABEL_LEN])
 {
 	char fl[SL_FLAGS_STRLEN];
-	int n;
+	struct sl_ob o;
 
+	sl_ob_init(&o, NULL, b, LABEL_LEN - 1);
 	frame_flags_str(f, fl);
-	n = snprintf(b, len, "[%s] %" PRId64, fl, rel_seq(hs, f));
-	if (n < 0 || (size_t)n >= len)
-		return;
-	if (f->flags & SL_TH_ACK)
-		n += snprintf(b + n, len - (size_t)n, " ack %" PRId64,
-			      rel_ack(hs, f));
-	if (n >= 0 && (size_t)n < len && f->len > 0)
-		snprintf(b + n, len - (size_t)n, " len %u", f->len);
+	sl_ob_putc(&o, '[');
+	sl_ob_puts(&o, fl);
+	sl_ob_puts(&o, "] ");
+	sl_ob_i64(&o, rel_seq(hs, f));
+	if (f->flags & SL_TH_ACK) {
+		sl_ob_puts(&o, " ack ");
+		sl_ob_i64(&o, rel_ack(hs, f));
+	}
+	if (f->len > 0) {
+		sl_ob_puts(&o, " len ");
+		sl_ob_u64(&o, f->len);
+	}
+	b[o.n] = '\0';
 }
 
 static const char *
@@ -142,113 +160,158 @@ state_after(const struct sl_hs_frame *f, int e)
 
 #define ARROW_W 32
 
+/* n dashes (n < ARROW_W), written at once. */
+static void
+put_dashes(struct sl_ob *o, bool ascii, size_t n)
+{
+	static const char ascii_d[] = "--------------------------------";
+	static const char uni_d[] =
+	    "\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500"
+	    "\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500"
+	    "\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500"
+	    "\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500";
+
+	if (ascii)
+		sl_ob_write(o, ascii_d, n);
+	else
+		sl_ob_write(o, uni_d, n * 3); /* U+2500 is 3 bytes in UTF-8 */
+}
+
 /* An arrow of ARROW_W columns carrying label, pointing right or left. */
 static void
-put_arrow(FILE *out, bool ascii, bool right, const char *label)
+put_arrow(struct sl_ob *o, bool ascii, bool right, const char *label)
 {
-	const char *dash = ascii ? "-" : "\u2500";
-	size_t ll = strlen(label), i, pad;
+	size_t ll = strlen(label), pad;
 
 	if (ll > ARROW_W - 6)
 		ll = ARROW_W - 6;
 	pad = ARROW_W - 4 - ll;
 	if (right) {
-		fputs(dash, out);
-		fputc(' ', out);
-		fwrite(label, 1, ll, out);
-		fputc(' ', out);
-		for (i = 0; i < pad - 1; i++)
-			fputs(dash, out);
-		fputs(ascii ? ">" : "\u25b6", out);
+		put_dashes(o, ascii, 1);
+		sl_ob_putc(o, ' ');
+		sl_ob_write(o, label, ll);
+		sl_ob_putc(o, ' ');
+		put_dashes(o, ascii, pad - 1);
+		sl_ob_puts(o, ascii ? ">" : "\u25b6");
 	} else {
-		fputs(ascii ? "<" : "\u25c0", out);
-		for (i = 0; i < pad - 1; i++)
-			fputs(dash, out);
-		fputc(' ', out);
-		fwrite(label, 1, ll, out);
-		fputc(' ', out);
-		fputs(dash, out);
+		sl_ob_puts(o, ascii ? "<" : "\u25c0");
+		put_dashes(o, ascii, pad - 1);
+		sl_ob_putc(o, ' ');
+		sl_ob_write(o, label, ll);
+		sl_ob_putc(o, ' ');
+		put_dashes(o, ascii, 1);
 	}
 }
 
 /* The note of a ladder row, or its role when that says more. */
 static void
-ladder_note(FILE *out, const struct sl_hs_frame *f)
+ladder_note(struct sl_ob *o, const struct sl_hs_frame *f)
 {
-	if (f->note[0])
-		fprintf(out, "  %s", f->note);
-	else if (f->role != SL_ROLE_SYN && f->role != SL_ROLE_SYNACK &&
-		 f->role != SL_ROLE_ACK)
-		fprintf(out, "  %s", sl_role_name(f->role));
+	if (f->note[0]) {
+		sl_ob_puts(o, "  ");
+		sl_ob_puts(o, f->note);
+	} else if (f->role != SL_ROLE_SYN && f->role != SL_ROLE_SYNACK &&
+		   f->role != SL_ROLE_ACK) {
+		sl_ob_puts(o, "  ");
+		sl_ob_puts(o, sl_role_name(f->role));
+	}
 }
 
 /* A's state, the arrow, B's state and the note of one ladder row. */
 static void
 ladder_row(struct sl_report *r, const struct sl_hs_frame *f, const char *lab)
 {
-	fprintf(r->out, "%-13s ", state_after(f, 0));
-	put_arrow(r->out, r->ascii, f->from == 0, lab);
-	fprintf(r->out, " %-13s", state_after(f, 1));
-	ladder_note(r->out, f);
+	struct sl_ob *o = &r->ob;
+
+	sl_ob_pad(o, state_after(f, 0), 13, true);
+	sl_ob_putc(o, ' ');
+	put_arrow(o, r->ascii, f->from == 0, lab);
+	sl_ob_putc(o, ' ');
+	sl_ob_pad(o, state_after(f, 1), 13, true);
+	ladder_note(o, f);
+}
+
+static void
+omitted(struct sl_ob *o, const struct sl_handshake *hs)
+{
+	if (hs->frames_omitted) {
+		sl_ob_puts(o, "    (");
+		sl_ob_u64(o, hs->frames_omitted);
+		sl_ob_puts(o, " more frames not shown)\n");
+	}
+}
+
+/* ", frames" and the like: s, then the unsigned v. */
+static void
+str_u(struct sl_ob *o, const char *s, uint64_t v)
+{
+	sl_ob_puts(o, s);
+	sl_ob_u64(o, v);
 }
 
 static void
 text_ladder(struct sl_report *r, const struct sl_handshake *hs)
 {
-	FILE *out = r->out;
-	char a[SL_EP_STRLEN], b[SL_EP_STRLEN], lab[64];
+	struct sl_ob *o = &r->ob;
+	char lab[LABEL_LEN];
 	unsigned i;
 
-	sl_endpoint_str(&hs->ep[0], a, sizeof(a));
-	sl_endpoint_str(&hs->ep[1], b, sizeof(b));
 	if (hs->self)
-		fprintf(out, "    %6s %10s  %-13s %s\n", "frame", "ms", "A",
-			"(one socket, both roles)");
+		sl_ob_puts(o, "     frame         ms  A           "
+			      "  (one socket, both roles)\n");
 	else
-		fprintf(out, "    %6s %10s  %-13s %-*s %s\n", "frame", "ms",
-			"A", ARROW_W, "", "B");
+		sl_ob_puts(o, "     frame         ms  A           "
+			      "                                   B\n");
 	for (i = 0; i < hs->nframes; i++) {
 		const struct sl_hs_frame *f = &hs->frames[i];
-		double t = (double)(f->ts_ns - hs->t_first_ns) / 1e6;
 
-		seg_label(hs, f, lab, sizeof(lab));
-		fprintf(out, "    %6" PRIu64 " %10.3f  ", f->frame, t);
+		seg_label(hs, f, lab);
+		sl_ob_puts(o, "    ");
+		sl_ob_u64w(o, f->frame, 6);
+		sl_ob_putc(o, ' ');
+		sl_ob_fixed(o, f->ts_ns - hs->t_first_ns, 6, 3, 10, false);
+		sl_ob_puts(o, "  ");
 		if (hs->self) {
 			const char *s1 = f->st[1][1]
 					     ? sl_state_name(f->st[1][1])
 					     : sl_state_name(f->st[0][1]);
-			fprintf(out, "%-13s %s %s", s1,
-				r->ascii ? "<-'" : "\u21ba", lab);
-			ladder_note(out, f);
+			sl_ob_pad(o, s1, 13, true);
+			sl_ob_putc(o, ' ');
+			sl_ob_puts(o, r->ascii ? "<-'" : "\u21ba");
+			sl_ob_putc(o, ' ');
+			sl_ob_puts(o, lab);
+			ladder_note(o, f);
 		} else {
 			ladder_row(r, f, lab);
 		}
-		fputc('\n', out);
+		sl_ob_putc(o, '\n');
 	}
-	if (hs->frames_omitted)
-		fprintf(out, "    (%u more frames not shown)\n",
-			hs->frames_omitted);
+	omitted(o, hs);
 }
 
 static void
-text_opts(FILE *out, const struct sl_synopts *o)
+text_opts(struct sl_ob *out, const struct sl_synopts *o)
 {
 	if (!o->seen) {
-		fputs("(no SYN seen)", out);
+		sl_ob_puts(out, "(no SYN seen)");
 		return;
 	}
-	if (o->mss >= 0)
-		fprintf(out, "mss %d", o->mss);
-	else
-		fputs("no mss", out);
-	if (o->wscale >= 0)
-		fprintf(out, ", wscale %d", o->wscale);
+	if (o->mss >= 0) {
+		sl_ob_puts(out, "mss ");
+		sl_ob_i64(out, o->mss);
+	} else {
+		sl_ob_puts(out, "no mss");
+	}
+	if (o->wscale >= 0) {
+		sl_ob_puts(out, ", wscale ");
+		sl_ob_i64(out, o->wscale);
+	}
 	if (o->sack_ok)
-		fputs(", sackOK", out);
+		sl_ob_puts(out, ", sackOK");
 	if (o->ts)
-		fputs(", TS", out);
+		sl_ob_puts(out, ", TS");
 	if (o->tfo)
-		fputs(", TFO", out);
+		sl_ob_puts(out, ", TFO");
 }
 
 static const char *
@@ -269,36 +332,64 @@ end_name(enum sl_end e)
 	return "?";
 }
 
+/* "#3 simultaneous-open  A 10.0.0.1:5" */
+static void
+head(struct sl_ob *o, const struct sl_handshake *hs, const char *a)
+{
+	str_u(o, "#", hs->id);
+	sl_ob_putc(o, ' ');
+	sl_ob_puts(o, sl_shape_name(hs->shape));
+	sl_ob_puts(o, "  A ");
+	sl_ob_puts(o, a);
+}
+
 static void text_attrs(struct sl_report *r, const struct sl_handshake *hs);
 static void text_findings(struct sl_report *r, const struct sl_handshake *hs);
 
 static void
 text_handshake(struct sl_report *r, const struct sl_handshake *hs)
 {
-	FILE *out = r->out;
+	struct sl_ob *o = &r->ob;
 	char a[SL_EP_STRLEN], b[SL_EP_STRLEN];
 	unsigned i;
 
 	sl_endpoint_str(&hs->ep[0], a, sizeof(a));
 	sl_endpoint_str(&hs->ep[1], b, sizeof(b));
-	fprintf(out, "#%u %s  A %s%s%s\n", hs->id, sl_shape_name(hs->shape), a,
-		hs->self ? " (connects to itself)" : " <-> B ",
-		hs->self ? "" : b);
-	fprintf(out, "  frames:");
+	head(o, hs, a);
+	if (hs->self) {
+		sl_ob_puts(o, " (connects to itself)\n");
+	} else {
+		sl_ob_puts(o, " <-> B ");
+		sl_ob_puts(o, b);
+		sl_ob_putc(o, '\n');
+	}
+	sl_ob_puts(o, "  frames:");
 	for (i = 0; i < hs->nframes && i < 16; i++)
-		fprintf(out, " %" PRIu64, hs->frames[i].frame);
-	if (hs->nframes > 16)
-		fprintf(out, " ... (%u)", hs->nframes);
-	if (r->nfiles > 1 && hs->file_name)
-		fprintf(out, " in %s", hs->file_name);
-	if (hs->iface_name)
-		fprintf(out, " on %s", hs->iface_name);
-	else if (hs->iface > 0)
-		fprintf(out, " on interface %d", hs->iface);
-	if (hs->encap[0])
-		fprintf(out, " inside %s", hs->encap);
-	fprintf(out, "; vantage %s; ended by %s\n",
-		sl_vantage_name(hs->vantage), end_name(hs->end));
+		str_u(o, " ", hs->frames[i].frame);
+	if (hs->nframes > 16) {
+		str_u(o, " ... (", hs->nframes);
+		sl_ob_putc(o, ')');
+	}
+	if (r->nfiles > 1 && hs->file_name) {
+		sl_ob_puts(o, " in ");
+		sl_ob_puts(o, hs->file_name);
+	}
+	if (hs->iface_name) {
+		sl_ob_puts(o, " on ");
+		sl_ob_puts(o, hs->iface_name);
+	} else if (hs->iface > 0) {
+		sl_ob_puts(o, " on interface ");
+		sl_ob_i64(o, hs->iface);
+	}
+	if (hs->encap[0]) {
+		sl_ob_puts(o, " inside ");
+		sl_ob_puts(o, hs->encap);
+	}
+	sl_ob_puts(o, "; vantage ");
+	sl_ob_puts(o, sl_vantage_name(hs->vantage));
+	sl_ob_puts(o, "; ended by ");
+	sl_ob_puts(o, end_name(hs->end));
+	sl_ob_putc(o, '\n');
 	text_attrs(r, hs);
 	text_ladder(r, hs);
 	text_findings(r, hs);
@@ -308,192 +399,288 @@ text_handshake(struct sl_report *r, const struct sl_handshake *hs)
 static void
 text_attrs(struct sl_report *r, const struct sl_handshake *hs)
 {
-	FILE *out = r->out;
+	struct sl_ob *o = &r->ob;
 	unsigned j;
 	int e;
 
-	fprintf(out, "  timing:");
-	if (hs->crossing_us >= 0)
-		fprintf(out, " SYNs crossed %.3f ms apart;",
-			(double)hs->crossing_us / 1e3);
-	if (hs->rtt_us >= 0)
-		fprintf(out, " rtt %.3f ms;", (double)hs->rtt_us / 1e3);
-	if (hs->t_est_ns)
-		fprintf(out, " established %.3f ms after the first SYN",
-			(double)(hs->t_est_ns - hs->t_first_ns) / 1e6);
-	else
-		fprintf(out, " never established");
-	fputc('\n', out);
-	fputs("  options: A ", out);
-	text_opts(out, &hs->syn[0]);
-	if (!hs->self) {
-		fputs("; B ", out);
-		text_opts(out, &hs->syn[1]);
+	sl_ob_puts(o, "  timing:");
+	if (hs->crossing_us >= 0) {
+		sl_ob_puts(o, " SYNs crossed ");
+		sl_ob_fixed(o, hs->crossing_us, 3, 3, 0, false);
+		sl_ob_puts(o, " ms apart;");
 	}
-	fprintf(out, "; in effect:%s%s%s%s\n",
-		hs->ws_in_effect ? " window scaling" : "",
-		hs->sack_in_effect ? " SACK" : "",
-		hs->ts_in_effect ? " timestamps" : "",
-		!hs->ws_in_effect && !hs->sack_in_effect && !hs->ts_in_effect
-		    ? " none"
-		    : "");
+	if (hs->rtt_us >= 0) {
+		sl_ob_puts(o, " rtt ");
+		sl_ob_fixed(o, hs->rtt_us, 3, 3, 0, false);
+		sl_ob_puts(o, " ms;");
+	}
+	if (hs->t_est_ns) {
+		sl_ob_puts(o, " established ");
+		sl_ob_fixed(o, hs->t_est_ns - hs->t_first_ns, 6, 3, 0, false);
+		sl_ob_puts(o, " ms after the first SYN");
+	} else {
+		sl_ob_puts(o, " never established");
+	}
+	sl_ob_puts(o, "\n  options: A ");
+	text_opts(o, &hs->syn[0]);
+	if (!hs->self) {
+		sl_ob_puts(o, "; B ");
+		text_opts(o, &hs->syn[1]);
+	}
+	sl_ob_puts(o, "; in effect:");
+	if (hs->ws_in_effect)
+		sl_ob_puts(o, " window scaling");
+	if (hs->sack_in_effect)
+		sl_ob_puts(o, " SACK");
+	if (hs->ts_in_effect)
+		sl_ob_puts(o, " timestamps");
+	if (!hs->ws_in_effect && !hs->sack_in_effect && !hs->ts_in_effect)
+		sl_ob_puts(o, " none");
+	sl_ob_putc(o, '\n');
 	for (e = 0; e < 2; e++) {
 		if (hs->syn_retx[e] == 0)
 			continue;
-		fprintf(out, "  SYN retransmissions by %c: %u, intervals",
-			'A' + e, hs->syn_retx[e]);
-		for (j = 0; j < hs->nretx_iv[e]; j++)
-			fprintf(out, " %.1f",
-				(double)hs->retx_iv_us[e][j] / 1e3);
-		fputs(" ms\n", out);
+		sl_ob_puts(o, "  SYN retransmissions by ");
+		sl_ob_putc(o, (char)('A' + e));
+		str_u(o, ": ", hs->syn_retx[e]);
+		sl_ob_puts(o, ", intervals");
+		for (j = 0; j < hs->nretx_iv[e]; j++) {
+			sl_ob_putc(o, ' ');
+			sl_ob_fixed(o, hs->retx_iv_us[e][j], 3, 1, 0, false);
+		}
+		sl_ob_puts(o, " ms\n");
 	}
-	if (hs->late_syns || hs->challenge_acks)
-		fprintf(out, "  late SYNs: %u, challenge ACKs: %u\n",
-			hs->late_syns, hs->challenge_acks);
-	if (hs->duplicates)
-		fprintf(out, "  copies of one packet ignored: %u\n",
-			hs->duplicates);
-	if (hs->truncated)
-		fprintf(out, "  frames cut by snaplen: %u\n", hs->truncated);
+	if (hs->late_syns || hs->challenge_acks) {
+		str_u(o, "  late SYNs: ", hs->late_syns);
+		str_u(o, ", challenge ACKs: ", hs->challenge_acks);
+		sl_ob_putc(o, '\n');
+	}
+	if (hs->duplicates) {
+		str_u(o, "  copies of one packet ignored: ", hs->duplicates);
+		sl_ob_putc(o, '\n');
+	}
+	if (hs->truncated) {
+		str_u(o, "  frames cut by snaplen: ", hs->truncated);
+		sl_ob_putc(o, '\n');
+	}
+}
+
+/* "  warning rule (RFC 9293 3.5), frame" */
+static void
+finding_head(struct sl_ob *o, const struct sl_finding *f)
+{
+	sl_ob_puts(o, "  ");
+	sl_ob_puts(o, sl_severity_name(f->sev));
+	sl_ob_putc(o, ' ');
+	sl_ob_puts(o, f->rule);
+	sl_ob_puts(o, " (");
+	sl_ob_puts(o, f->rfc);
+	sl_ob_puts(o, "), frame");
+}
+
+static void
+finding_msg(struct sl_ob *o, const struct sl_finding *f)
+{
+	sl_ob_puts(o, ": ");
+	sl_ob_puts(o, f->message);
+	sl_ob_putc(o, '\n');
 }
 
 static void
 text_findings(struct sl_report *r, const struct sl_handshake *hs)
 {
-	FILE *out = r->out;
+	struct sl_ob *o = &r->ob;
 	unsigned i, j;
 
 	for (i = 0; i < hs->nfind; i++) {
 		const struct sl_finding *f = &hs->find[i];
-		fprintf(out, "  %s %s (%s), frame%s", sl_severity_name(f->sev),
-			f->rule, f->rfc, f->nframes > 1 ? "s" : "");
+		finding_head(o, f);
+		sl_ob_puts(o, f->nframes > 1 ? "s" : "");
 		for (j = 0; j < f->nframes; j++)
-			fprintf(out, " %" PRIu64, f->frames[j]);
-		fprintf(out, ": %s\n", f->message);
+			str_u(o, " ", f->frames[j]);
+		finding_msg(o, f);
 	}
-	fputc('\n', out);
+	sl_ob_putc(o, '\n');
 }
 
 static void
-json_opts(FILE *out, const struct sl_synopts *o)
+put_bool(struct sl_ob *o, bool v)
+{
+	sl_ob_puts(o, v ? "true" : "false");
+}
+
+/* A comma unless first. */
+static void
+comma(struct sl_ob *o, unsigned i)
+{
+	if (i)
+		sl_ob_putc(o, ',');
+}
+
+static void
+json_opts(struct sl_ob *out, const struct sl_synopts *o)
 {
 	if (!o->seen) {
-		fputs("null", out);
+		sl_ob_puts(out, "null");
 		return;
 	}
-	fputs("{\"mss\":", out);
+	sl_ob_puts(out, "{\"mss\":");
 	if (o->mss >= 0)
-		fprintf(out, "%d", o->mss);
+		sl_ob_i64(out, o->mss);
 	else
-		fputs("null", out);
-	fputs(",\"wscale\":", out);
+		sl_ob_puts(out, "null");
+	sl_ob_puts(out, ",\"wscale\":");
 	if (o->wscale >= 0)
-		fprintf(out, "%d", o->wscale);
+		sl_ob_i64(out, o->wscale);
 	else
-		fputs("null", out);
-	fprintf(out,
-		",\"sack_permitted\":%s,\"timestamps\":%s,"
-		"\"fastopen\":%s}",
-		o->sack_ok ? "true" : "false", o->ts ? "true" : "false",
-		o->tfo ? "true" : "false");
+		sl_ob_puts(out, "null");
+	sl_ob_puts(out, ",\"sack_permitted\":");
+	put_bool(out, o->sack_ok);
+	sl_ob_puts(out, ",\"timestamps\":");
+	put_bool(out, o->ts);
+	sl_ob_puts(out, ",\"fastopen\":");
+	put_bool(out, o->tfo);
+	sl_ob_putc(out, '}');
+}
+
+/* A pair [x,y]. */
+static void
+pair(struct sl_ob *o, uint64_t x, uint64_t y)
+{
+	str_u(o, "[", x);
+	str_u(o, ",", y);
+	sl_ob_putc(o, ']');
 }
 
 static void
-json_segopts(FILE *out, const struct sl_tcpopts *o)
+json_segopts(struct sl_ob *out, const struct sl_tcpopts *o)
 {
 	unsigned i;
 	int n = 0;
 
-	putc('{', out);
-	if (o->has_mss)
-		n += fprintf(out, "\"mss\":%u", o->mss) > 0;
-	if (o->has_ws)
-		n += fprintf(out, "%s\"wscale\":%u", n ? "," : "", o->ws) > 0;
-	if (o->sack_ok)
-		n +=
-		    fprintf(out, "%s\"sack_permitted\":true", n ? "," : "") > 0;
-	if (o->has_ts)
-		n += fprintf(out, "%s\"ts\":[%u,%u]", n ? "," : "", o->ts_val,
-			     o->ts_ecr) > 0;
+	sl_ob_putc(out, '{');
+	if (o->has_mss) {
+		str_u(out, "\"mss\":", o->mss);
+		n++;
+	}
+	if (o->has_ws) {
+		comma(out, n++);
+		str_u(out, "\"wscale\":", o->ws);
+	}
+	if (o->sack_ok) {
+		comma(out, n++);
+		sl_ob_puts(out, "\"sack_permitted\":true");
+	}
+	if (o->has_ts) {
+		comma(out, n++);
+		sl_ob_puts(out, "\"ts\":");
+		pair(out, o->ts_val, o->ts_ecr);
+	}
 	if (o->has_sack) {
-		n += fprintf(out, "%s\"sack\":[", n ? "," : "") > 0;
-		for (i = 0; i < o->nsack; i++)
-			fprintf(out, "%s[%u,%u]", i ? "," : "", o->sack[i][0],
-				o->sack[i][1]);
-		putc(']', out);
+		comma(out, n++);
+		sl_ob_puts(out, "\"sack\":[");
+		for (i = 0; i < o->nsack; i++) {
+			comma(out, i);
+			pair(out, o->sack[i][0], o->sack[i][1]);
+		}
+		sl_ob_putc(out, ']');
 	}
 	if (o->has_tfo) {
-		n += fprintf(out, "%s\"fastopen_cookie\":\"", n ? "," : "") > 0;
+		comma(out, n++);
+		sl_ob_puts(out, "\"fastopen_cookie\":\"");
 		for (i = 0; i < o->tfo_len; i++)
-			fprintf(out, "%02x", o->tfo_cookie[i]);
-		putc('"', out);
+			sl_ob_hex2(out, o->tfo_cookie[i]);
+		sl_ob_putc(out, '"');
 	}
 	if (o->nunknown) {
-		n += fprintf(out, "%s\"unknown\":[", n ? "," : "") > 0;
-		for (i = 0; i < o->nunknown; i++)
-			fprintf(out, "%s{\"kind\":%u,\"len\":%u}", i ? "," : "",
-				o->unknown[i].kind, o->unknown[i].len);
-		putc(']', out);
+		comma(out, n++);
+		sl_ob_puts(out, "\"unknown\":[");
+		for (i = 0; i < o->nunknown; i++) {
+			comma(out, i);
+			str_u(out, "{\"kind\":", o->unknown[i].kind);
+			str_u(out, ",\"len\":", o->unknown[i].len);
+			sl_ob_putc(out, '}');
+		}
+		sl_ob_putc(out, ']');
 	}
-	if (o->trunc)
-		fprintf(out, "%s\"truncated\":true", n ? "," : "");
-	putc('}', out);
+	if (o->trunc) {
+		comma(out, n);
+		sl_ob_puts(out, "\"truncated\":true");
+	}
+	sl_ob_putc(out, '}');
 }
 
 static void
-json_state_pair(FILE *out, const struct sl_hs_frame *f, int e)
+json_state_pair(struct sl_ob *o, const struct sl_hs_frame *f, int e)
 {
 	if (f->st[e][0] == SL_ST_NONE && f->st[e][1] == SL_ST_NONE) {
-		fputs("null", out);
+		sl_ob_puts(o, "null");
 		return;
 	}
-	fprintf(out, "[\"%s\",\"%s\"]", sl_state_name(f->st[e][0]),
-		sl_state_name(f->st[e][1]));
+	sl_ob_puts(o, "[\"");
+	sl_ob_puts(o, sl_state_name(f->st[e][0]));
+	sl_ob_puts(o, "\",\"");
+	sl_ob_puts(o, sl_state_name(f->st[e][1]));
+	sl_ob_puts(o, "\"]");
+}
+
+/* A string member's value, or null. */
+static void
+str_or_null(struct sl_ob *o, const char *s)
+{
+	if (s)
+		sl_ob_json_str(o, s);
+	else
+		sl_ob_puts(o, "null");
 }
 
 /* "views": where the connection was seen, and each view's clock. */
 static void
-json_views(FILE *out, const struct sl_conn *c)
+json_views(struct sl_ob *out, const struct sl_conn *c)
 {
 	char ep[SL_EP_STRLEN];
 	unsigned v, i, n;
 	int e;
 
-	fputs(",\"views\":[", out);
+	sl_ob_puts(out, ",\"views\":[");
 	for (v = 0; v < c->nviews; v++) {
 		const struct sl_view *w = &c->views[v];
-		fprintf(out, "%s{\"view\":%u,\"name\":", v ? "," : "", v + 1);
-		sl_json_str(out, w->name);
-		fputs(",\"file\":", out);
-		sl_json_str(out, w->hs->file_name ? w->hs->file_name : "");
-		fprintf(out,
-			",\"interface\":%d,\"interface_name\":", w->hs->iface);
-		if (w->hs->iface_name)
-			sl_json_str(out, w->hs->iface_name);
-		else
-			fputs("null", out);
+		comma(out, v);
+		str_u(out, "{\"view\":", v + 1);
+		sl_ob_puts(out, ",\"name\":");
+		sl_ob_json_str(out, w->name);
+		sl_ob_puts(out, ",\"file\":");
+		sl_ob_json_str(out, w->hs->file_name ? w->hs->file_name : "");
+		sl_ob_puts(out, ",\"interface\":");
+		sl_ob_i64(out, w->hs->iface);
+		sl_ob_puts(out, ",\"interface_name\":");
+		str_or_null(out, w->hs->iface_name);
 		/* A and B as this view saw them (a NAT rewrites them) */
 		for (e = 0; e < 2; e++) {
-			fputs(e ? "," : ",\"endpoints\":[", out);
-			sl_json_str(out, sl_endpoint_str(
-					     &w->hs->ep[w->swap ? 1 - e : e],
-					     ep, sizeof(ep)));
+			sl_ob_puts(out, e ? "," : ",\"endpoints\":[");
+			sl_ob_json_str(out, sl_endpoint_str(
+						&w->hs->ep[w->swap ? 1 - e : e],
+						ep, sizeof(ep)));
 		}
-		fprintf(out, "],\"vantage\":\"%s\",\"frames\":[",
-			sl_vantage_name(w->vantage));
+		sl_ob_puts(out, "],\"vantage\":\"");
+		sl_ob_puts(out, sl_vantage_name(w->vantage));
+		sl_ob_puts(out, "\",\"frames\":[");
 		for (i = 0, n = 0; i < c->hs->nframes; i++)
-			if (c->seg[i].frame[v])
-				fprintf(out, "%s%" PRIu64, n++ ? "," : "",
-					c->seg[i].frame[v]);
-		fputs("],\"clock_offset_us\":", out);
-		if (w->has_offset)
-			fprintf(out, "%" PRId64 ",\"uncertainty_us\":%" PRId64,
-				w->offset_ns / 1000, w->unc_ns / 1000);
-		else
-			fputs("null,\"uncertainty_us\":null", out);
-		putc('}', out);
+			if (c->seg[i].frame[v]) {
+				comma(out, n++);
+				sl_ob_u64(out, c->seg[i].frame[v]);
+			}
+		sl_ob_puts(out, "],\"clock_offset_us\":");
+		if (w->has_offset) {
+			sl_ob_i64(out, w->offset_ns / 1000);
+			sl_ob_puts(out, ",\"uncertainty_us\":");
+			sl_ob_i64(out, w->unc_ns / 1000);
+		} else {
+			sl_ob_puts(out, "null,\"uncertainty_us\":null");
+		}
+		sl_ob_putc(out, '}');
 	}
-	putc(']', out);
+	sl_ob_putc(out, ']');
 }
 
 /*
@@ -525,25 +712,27 @@ syns_in_flight(const struct sl_conn *c, int64_t *from, int64_t *to)
 
 /* A finding's frames in each view: [[5],[7]] (frames a view saw). */
 static void
-json_finding_views(FILE *out, const struct sl_conn *c, unsigned i)
+json_finding_views(struct sl_ob *out, const struct sl_conn *c, unsigned i)
 {
 	const struct sl_finding *fd = &c->hs->find[i];
 	unsigned v, j, k;
 
-	fprintf(out, ",\"found_in_view\":%u,\"view_frames\":[",
-		c->find_view[i] + 1);
+	str_u(out, ",\"found_in_view\":", c->find_view[i] + 1);
+	sl_ob_puts(out, ",\"view_frames\":[");
 	for (v = 0; v < c->nviews; v++) {
-		fprintf(out, "%s[", v ? "," : "");
+		comma(out, v);
+		sl_ob_putc(out, '[');
 		for (j = 0, k = 0; j < fd->nframes; j++) {
 			int sg =
 			    sl_conn_seg_of(c, c->find_view[i], fd->frames[j]);
-			if (sg >= 0 && c->seg[sg].frame[v])
-				fprintf(out, "%s%" PRIu64, k++ ? "," : "",
-					c->seg[sg].frame[v]);
+			if (sg >= 0 && c->seg[sg].frame[v]) {
+				comma(out, k++);
+				sl_ob_u64(out, c->seg[sg].frame[v]);
+			}
 		}
-		putc(']', out);
+		sl_ob_putc(out, ']');
 	}
-	putc(']', out);
+	sl_ob_putc(out, ']');
 }
 
 /*
@@ -567,221 +756,256 @@ lost_on_path(const struct sl_conn *c, unsigned i, unsigned only)
 
 /* Per segment of a connection with several views: where it was seen. */
 static void
-json_seg_views(FILE *out, const struct sl_conn *c, unsigned i)
+json_seg_views(struct sl_ob *out, const struct sl_conn *c, unsigned i)
 {
 	const struct sl_conn_seg *sg = &c->seg[i];
 	unsigned v, n = 0, only = 0;
 
-	fputs(",\"view_frames\":[", out);
+	sl_ob_puts(out, ",\"view_frames\":[");
 	for (v = 0; v < c->nviews; v++) {
+		comma(out, v);
 		if (sg->frame[v]) {
-			fprintf(out, "%s%" PRIu64, v ? "," : "", sg->frame[v]);
+			sl_ob_u64(out, sg->frame[v]);
 			n++;
 			only = v;
 		} else {
-			fprintf(out, "%snull", v ? "," : "");
+			sl_ob_puts(out, "null");
 		}
 	}
-	putc(']', out);
-	if (sg->timed)
-		fprintf(out,
-			",\"depart_ns\":%" PRId64 ",\"arrive_ns\":%" PRId64
-			",\"one_way_us\":%" PRId64,
-			sg->dep_ns, sg->arr_ns,
-			(sg->arr_ns - sg->dep_ns) / 1000);
-	if (n == 1)
-		fprintf(out, ",\"seen_only_at\":%u,\"lost_on_path\":%s",
-			only + 1, lost_on_path(c, i, only) ? "true" : "false");
+	sl_ob_putc(out, ']');
+	if (sg->timed) {
+		sl_ob_puts(out, ",\"depart_ns\":");
+		sl_ob_i64(out, sg->dep_ns);
+		sl_ob_puts(out, ",\"arrive_ns\":");
+		sl_ob_i64(out, sg->arr_ns);
+		sl_ob_puts(out, ",\"one_way_us\":");
+		sl_ob_i64(out, (sg->arr_ns - sg->dep_ns) / 1000);
+	}
+	if (n == 1) {
+		str_u(out, ",\"seen_only_at\":", only + 1);
+		sl_ob_puts(out, ",\"lost_on_path\":");
+		put_bool(out, lost_on_path(c, i, only));
+	}
+}
+
+/* key, then v or null when not known. */
+static void
+i64_or_null(struct sl_ob *o, const char *key, int64_t v, bool known)
+{
+	sl_ob_puts(o, key);
+	if (known)
+		sl_ob_i64(o, v);
+	else
+		sl_ob_puts(o, "null");
+}
+
+static void
+json_segment(struct sl_ob *out, const struct sl_conn *c, unsigned i)
+{
+	const struct sl_handshake *hs = c->hs;
+	const struct sl_hs_frame *f = &hs->frames[i];
+	char fl[SL_FLAGS_STRLEN];
+
+	frame_flags_str(f, fl);
+	sl_ob_puts(out, i ? ",\n {\"frame\":" : "\n {\"frame\":");
+	sl_ob_u64(out, f->frame);
+	sl_ob_puts(out, ",\"t_us\":");
+	sl_ob_i64(out, (f->ts_ns - hs->t_first_ns) / 1000);
+	sl_ob_puts(out, ",\"from\":\"");
+	sl_ob_putc(out, (char)('a' + f->from));
+	sl_ob_puts(out, "\",\"flags\":\"");
+	sl_ob_puts(out, fl);
+	sl_ob_puts(out, "\",\"role\":\"");
+	sl_ob_puts(out, sl_role_name(f->role));
+	sl_ob_puts(out, "\",\"seq\":");
+	sl_ob_i64(out, rel_seq(hs, f));
+	sl_ob_puts(out, ",\"ack\":");
+	sl_ob_i64(out, (f->flags & SL_TH_ACK) ? rel_ack(hs, f) : 0);
+	str_u(out, ",\"seq_abs\":", f->seq);
+	str_u(out, ",\"ack_abs\":", f->ack);
+	str_u(out, ",\"len\":", f->len);
+	str_u(out, ",\"win\":", f->win);
+	sl_ob_puts(out, ",\"states\":{\"a\":");
+	json_state_pair(out, f, 0);
+	sl_ob_puts(out, ",\"b\":");
+	json_state_pair(out, f, 1);
+	sl_ob_puts(out, "},\"options\":");
+	json_segopts(out, &f->opts);
+	if (f->note[0]) {
+		sl_ob_puts(out, ",\"note\":");
+		sl_ob_json_str(out, f->note);
+	}
+	if (c->nviews > 1)
+		json_seg_views(out, c, i);
+	sl_ob_putc(out, '}');
 }
 
 static void
 json_handshake(struct sl_report *r, const struct sl_conn *c)
 {
 	const struct sl_handshake *hs = c->hs;
-	FILE *out = r->out;
-	char a[SL_EP_STRLEN], b[SL_EP_STRLEN], fl[SL_FLAGS_STRLEN];
+	struct sl_ob *out = &r->ob;
+	char a[SL_EP_STRLEN], b[SL_EP_STRLEN];
 	unsigned i, j;
 	int e;
 
-	if (r->nhs > 0)
-		putc(',', out);
+	comma(out, r->nhs);
 	sl_endpoint_str(&hs->ep[0], a, sizeof(a));
 	sl_endpoint_str(&hs->ep[1], b, sizeof(b));
-	fprintf(out, "\n{\"id\":%u,\"shape\":\"%s\",\"endpoints\":[", hs->id,
-		sl_shape_name(hs->shape));
-	sl_json_str(out, a);
-	putc(',', out);
-	sl_json_str(out, b);
-	fputs("],\"file\":", out);
-	sl_json_str(out, hs->file_name ? hs->file_name : "");
-	fprintf(out, ",\"interface\":%d,\"interface_name\":", hs->iface);
-	if (hs->iface_name)
-		sl_json_str(out, hs->iface_name);
-	else
-		fputs("null", out);
-	fputs(",\"frames\":[", out);
-	for (i = 0; i < hs->nframes; i++)
-		fprintf(out, "%s%" PRIu64, i ? "," : "", hs->frames[i].frame);
-	putc(']', out);
+	str_u(out, "\n{\"id\":", hs->id);
+	sl_ob_puts(out, ",\"shape\":\"");
+	sl_ob_puts(out, sl_shape_name(hs->shape));
+	sl_ob_puts(out, "\",\"endpoints\":[");
+	sl_ob_json_str(out, a);
+	sl_ob_putc(out, ',');
+	sl_ob_json_str(out, b);
+	sl_ob_puts(out, "],\"file\":");
+	sl_ob_json_str(out, hs->file_name ? hs->file_name : "");
+	sl_ob_puts(out, ",\"interface\":");
+	sl_ob_i64(out, hs->iface);
+	sl_ob_puts(out, ",\"interface_name\":");
+	str_or_null(out, hs->iface_name);
+	sl_ob_puts(out, ",\"frames\":[");
+	for (i = 0; i < hs->nframes; i++) {
+		comma(out, i);
+		sl_ob_u64(out, hs->frames[i].frame);
+	}
+	sl_ob_putc(out, ']');
 	json_views(out, c);
 	if (c->nviews > 1) {
 		int64_t t_from, t_to;
-		fputs(",\"syns_in_flight_us\":", out);
-		if (syns_in_flight(c, &t_from, &t_to))
-			fprintf(out, "%" PRId64, (t_to - t_from) / 1000);
-		else
-			fputs("null", out);
+		bool known = syns_in_flight(c, &t_from, &t_to);
+		i64_or_null(out, ",\"syns_in_flight_us\":",
+			    known ? (t_to - t_from) / 1000 : 0, known);
 	}
-	fputs(",\"attributes\":{", out);
-	fprintf(out, "\"self_connect\":%s,\"vantage\":\"%s\",\"end\":\"%s\"",
-		hs->self ? "true" : "false", sl_vantage_name(hs->vantage),
-		end_name(hs->end));
+	sl_ob_puts(out, ",\"attributes\":{\"self_connect\":");
+	put_bool(out, hs->self);
+	sl_ob_puts(out, ",\"vantage\":\"");
+	sl_ob_puts(out, sl_vantage_name(hs->vantage));
+	sl_ob_puts(out, "\",\"end\":\"");
+	sl_ob_puts(out, end_name(hs->end));
+	sl_ob_putc(out, '"');
 	if (hs->encap[0]) {
-		fputs(",\"encap\":", out);
-		sl_json_str(out, hs->encap);
+		sl_ob_puts(out, ",\"encap\":");
+		sl_ob_json_str(out, hs->encap);
 	}
-	fprintf(out, ",\"start_ns\":%" PRId64, hs->t_first_ns);
-	fputs(",\"isn\":{", out);
+	sl_ob_puts(out, ",\"start_ns\":");
+	sl_ob_i64(out, hs->t_first_ns);
+	sl_ob_puts(out, ",\"isn\":{");
+	for (e = 0; e < 2; e++)
+		i64_or_null(out, e ? ",\"b\":" : "\"a\":", hs->isn[e],
+			    hs->has_isn[e]);
+	i64_or_null(out, "},\"established_us\":",
+		    (hs->t_est_ns - hs->t_first_ns) / 1000, hs->t_est_ns != 0);
+	i64_or_null(out, ",\"crossing_interval_us\":", hs->crossing_us,
+		    hs->crossing_us >= 0);
+	i64_or_null(out, ",\"rtt_us\":", hs->rtt_us, hs->rtt_us >= 0);
+	str_u(out, ",\"syn_retransmissions\":{\"a\":", hs->syn_retx[0]);
+	str_u(out, ",\"b\":", hs->syn_retx[1]);
+	sl_ob_puts(out, "},\"syn_retransmission_intervals_us\":{");
 	for (e = 0; e < 2; e++) {
-		fprintf(out, "%s\"%c\":", e ? "," : "", 'a' + e);
-		if (hs->has_isn[e])
-			fprintf(out, "%u", hs->isn[e]);
-		else
-			fputs("null", out);
-	}
-	fputs("},\"established_us\":", out);
-	if (hs->t_est_ns)
-		fprintf(out, "%" PRId64,
-			(hs->t_est_ns - hs->t_first_ns) / 1000);
-	else
-		fputs("null", out);
-	fputs(",\"crossing_interval_us\":", out);
-	if (hs->crossing_us >= 0)
-		fprintf(out, "%" PRId64, hs->crossing_us);
-	else
-		fputs("null", out);
-	fputs(",\"rtt_us\":", out);
-	if (hs->rtt_us >= 0)
-		fprintf(out, "%" PRId64, hs->rtt_us);
-	else
-		fputs("null", out);
-	fprintf(out, ",\"syn_retransmissions\":{\"a\":%u,\"b\":%u}",
-		hs->syn_retx[0], hs->syn_retx[1]);
-	fputs(",\"syn_retransmission_intervals_us\":{", out);
-	for (e = 0; e < 2; e++) {
-		fprintf(out, "%s\"%c\":[", e ? "," : "", 'a' + e);
-		for (j = 0; j < hs->nretx_iv[e]; j++)
-			fprintf(out, "%s%" PRId64, j ? "," : "",
-				hs->retx_iv_us[e][j]);
-		putc(']', out);
-	}
-	fputs("},\"options\":{\"a\":", out);
-	json_opts(out, &hs->syn[0]);
-	fputs(",\"b\":", out);
-	json_opts(out, &hs->syn[1]);
-	fprintf(out,
-		",\"negotiated\":{\"window_scaling\":%s,"
-		"\"sack_permitted\":%s,\"timestamps\":%s}}",
-		hs->ws_in_effect ? "true" : "false",
-		hs->sack_in_effect ? "true" : "false",
-		hs->ts_in_effect ? "true" : "false");
-	fprintf(out,
-		",\"late_syns\":%u,\"challenge_acks\":%u"
-		",\"duplicates_ignored\":%u,\"truncated_frames\":%u"
-		",\"frames_omitted\":%u",
-		hs->late_syns, hs->challenge_acks, hs->duplicates,
-		hs->truncated, hs->frames_omitted);
-	fprintf(out, ",\"data_bytes\":{\"a\":%" PRIu64 ",\"b\":%" PRIu64 "}",
-		hs->data_bytes[0], hs->data_bytes[1]);
-	fputs("},\"segments\":[", out);
-	for (i = 0; i < hs->nframes; i++) {
-		const struct sl_hs_frame *f = &hs->frames[i];
-		frame_flags_str(f, fl);
-		fprintf(out,
-			"%s\n {\"frame\":%" PRIu64 ",\"t_us\":%" PRId64
-			",\"from\":\"%c\",\"flags\":\"%s\",\"role\":\"%s\","
-			"\"seq\":%" PRId64 ",\"ack\":%" PRId64
-			",\"seq_abs\":%u,\"ack_abs\":%u,\"len\":%u,"
-			"\"win\":%u,\"states\":{\"a\":",
-			i ? "," : "", f->frame,
-			(f->ts_ns - hs->t_first_ns) / 1000, 'a' + f->from, fl,
-			sl_role_name(f->role), rel_seq(hs, f),
-			(f->flags & SL_TH_ACK) ? rel_ack(hs, f) : 0, f->seq,
-			f->ack, f->len, f->win);
-		json_state_pair(out, f, 0);
-		fputs(",\"b\":", out);
-		json_state_pair(out, f, 1);
-		fputs("},\"options\":", out);
-		json_segopts(out, &f->opts);
-		if (f->note[0]) {
-			fputs(",\"note\":", out);
-			sl_json_str(out, f->note);
+		sl_ob_puts(out, e ? ",\"b\":[" : "\"a\":[");
+		for (j = 0; j < hs->nretx_iv[e]; j++) {
+			comma(out, j);
+			sl_ob_i64(out, hs->retx_iv_us[e][j]);
 		}
-		if (c->nviews > 1)
-			json_seg_views(out, c, i);
-		putc('}', out);
+		sl_ob_putc(out, ']');
 	}
-	fputs("],\"findings\":[", out);
+	sl_ob_puts(out, "},\"options\":{\"a\":");
+	json_opts(out, &hs->syn[0]);
+	sl_ob_puts(out, ",\"b\":");
+	json_opts(out, &hs->syn[1]);
+	sl_ob_puts(out, ",\"negotiated\":{\"window_scaling\":");
+	put_bool(out, hs->ws_in_effect);
+	sl_ob_puts(out, ",\"sack_permitted\":");
+	put_bool(out, hs->sack_in_effect);
+	sl_ob_puts(out, ",\"timestamps\":");
+	put_bool(out, hs->ts_in_effect);
+	str_u(out, "}},\"late_syns\":", hs->late_syns);
+	str_u(out, ",\"challenge_acks\":", hs->challenge_acks);
+	str_u(out, ",\"duplicates_ignored\":", hs->duplicates);
+	str_u(out, ",\"truncated_frames\":", hs->truncated);
+	str_u(out, ",\"frames_omitted\":", hs->frames_omitted);
+	str_u(out, ",\"data_bytes\":{\"a\":", hs->data_bytes[0]);
+	str_u(out, ",\"b\":", hs->data_bytes[1]);
+	sl_ob_puts(out, "}},\"segments\":[");
+	for (i = 0; i < hs->nframes; i++)
+		json_segment(out, c, i);
+	sl_ob_puts(out, "],\"findings\":[");
 	for (i = 0; i < hs->nfind; i++) {
 		const struct sl_finding *f = &hs->find[i];
-		fprintf(out, "%s{\"severity\":\"%s\",\"rule\":\"%s\",\"rfc\":",
-			i ? "," : "", sl_severity_name(f->sev), f->rule);
-		sl_json_str(out, f->rfc);
-		fputs(",\"frames\":[", out);
-		for (j = 0; j < f->nframes; j++)
-			fprintf(out, "%s%" PRIu64, j ? "," : "", f->frames[j]);
-		putc(']', out);
+		comma(out, i);
+		sl_ob_puts(out, "{\"severity\":\"");
+		sl_ob_puts(out, sl_severity_name(f->sev));
+		sl_ob_puts(out, "\",\"rule\":\"");
+		sl_ob_puts(out, f->rule);
+		sl_ob_puts(out, "\",\"rfc\":");
+		sl_ob_json_str(out, f->rfc);
+		sl_ob_puts(out, ",\"frames\":[");
+		for (j = 0; j < f->nframes; j++) {
+			comma(out, j);
+			sl_ob_u64(out, f->frames[j]);
+		}
+		sl_ob_putc(out, ']');
 		if (c->nviews > 1)
 			json_finding_views(out, c, i);
-		fputs(",\"message\":", out);
-		sl_json_str(out, f->message);
-		putc('}', out);
+		sl_ob_puts(out, ",\"message\":");
+		sl_ob_json_str(out, f->message);
+		sl_ob_putc(out, '}');
 	}
-	fputs("]}", out);
+	sl_ob_puts(out, "]}");
 }
 
 /* "1 3 5" or "-": the frames of view v in segments [0, n). */
 static void
-text_view_frames(FILE *out, const struct sl_conn *c, unsigned v)
+text_view_frames(struct sl_ob *out, const struct sl_conn *c, unsigned v)
 {
 	unsigned i, k = 0;
 
 	for (i = 0; i < c->hs->nframes; i++)
 		if (c->seg[i].frame[v] != 0) {
 			if (k++ < 16)
-				fprintf(out, " %" PRIu64, c->seg[i].frame[v]);
+				str_u(out, " ", c->seg[i].frame[v]);
 		}
-	if (k > 16)
-		fprintf(out, " ... (%u)", k);
+	if (k > 16) {
+		str_u(out, " ... (", k);
+		sl_ob_putc(out, ')');
+	}
 	if (k == 0)
-		fputs(" none", out);
+		sl_ob_puts(out, " none");
 }
 
 /* The header lines of a connection seen from several views. */
 static void
 text_views(struct sl_report *r, const struct sl_conn *c)
 {
-	FILE *out = r->out;
+	struct sl_ob *out = &r->ob;
 	unsigned v;
 
-	fprintf(out, "  views: %u\n", c->nviews);
+	str_u(out, "  views: ", c->nviews);
+	sl_ob_putc(out, '\n');
 	for (v = 0; v < c->nviews; v++) {
 		const struct sl_view *w = &c->views[v];
-		fprintf(out, "    %u: %s, vantage %s, frames", v + 1, w->name,
-			sl_vantage_name(w->vantage));
+		str_u(out, "    ", v + 1);
+		sl_ob_puts(out, ": ");
+		sl_ob_puts(out, w->name);
+		sl_ob_puts(out, ", vantage ");
+		sl_ob_puts(out, sl_vantage_name(w->vantage));
+		sl_ob_puts(out, ", frames");
 		text_view_frames(out, c, v);
-		if (v == 0)
-			fputs("; clock: the reference\n", out);
-		else if (w->has_offset)
-			fprintf(out,
-				"; clock %+.3f ms from view 1's (exact for a "
-				"symmetric path, at most %.3f ms off)\n",
-				(double)w->offset_ns / 1e6,
-				(double)w->unc_ns / 1e6);
-		else
-			fputs("; clock not comparable (no segment seen "
-			      "both ways)\n",
-			      out);
+		if (v == 0) {
+			sl_ob_puts(out, "; clock: the reference\n");
+		} else if (w->has_offset) {
+			sl_ob_puts(out, "; clock ");
+			sl_ob_fixed(out, w->offset_ns, 6, 3, 0, true);
+			sl_ob_puts(out, " ms from view 1's (exact for a "
+					"symmetric path, at most ");
+			sl_ob_fixed(out, w->unc_ns, 6, 3, 0, false);
+			sl_ob_puts(out, " ms off)\n");
+		} else {
+			sl_ob_puts(out, "; clock not comparable (no segment "
+					"seen both ways)\n");
+		}
 	}
 }
 
@@ -794,99 +1018,111 @@ static void
 text_conn_ladder(struct sl_report *r, const struct sl_conn *c)
 {
 	const struct sl_handshake *hs = c->hs;
-	FILE *out = r->out;
-	char lab[64], col[16];
+	struct sl_ob *out = &r->ob;
+	char lab[LABEL_LEN], col[16];
 	unsigned i, v;
 	int64_t t0 = hs->nframes ? hs->frames[0].ts_ns : 0;
 
-	fputs("   ", out);
+	sl_ob_puts(out, "   ");
 	for (v = 0; v < c->nviews; v++) {
 		snprintf(col, sizeof(col), "@%u", v + 1);
-		fprintf(out, " %6s", col);
+		sl_ob_putc(out, ' ');
+		sl_ob_pad(out, col, 6, false);
 	}
-	fprintf(out, " %10s %10s  %-13s %-*s %s\n", "leaves ms", "arrives", "A",
-		ARROW_W, "", "B");
+	sl_ob_puts(out, "  leaves ms    arrives  A             ");
+	sl_ob_fill(out, ' ', ARROW_W);
+	sl_ob_puts(out, " B\n");
 	for (i = 0; i < hs->nframes; i++) {
 		const struct sl_hs_frame *f = &hs->frames[i];
 		const struct sl_conn_seg *sg = &c->seg[i];
 		unsigned only = 0, nseen = 0;
 
-		fputs("   ", out);
+		sl_ob_puts(out, "   ");
 		for (v = 0; v < c->nviews; v++) {
 			if (sg->frame[v] == 0) {
-				fprintf(out, " %6s", "-");
+				sl_ob_puts(out, "      -");
 				continue;
 			}
-			fprintf(out, " %6" PRIu64, sg->frame[v]);
+			sl_ob_putc(out, ' ');
+			sl_ob_u64w(out, sg->frame[v], 6);
 			only = v;
 			nseen++;
 		}
-		if (sg->timed)
-			fprintf(out, " %10.3f %10.3f  ",
-				(double)(sg->dep_ns - t0) / 1e6,
-				(double)(sg->arr_ns - t0) / 1e6);
-		else
-			fprintf(out, " %10.3f %10s  ",
-				(double)(f->ts_ns - t0) / 1e6, "");
-		seg_label(hs, f, lab, sizeof(lab));
+		sl_ob_putc(out, ' ');
+		if (sg->timed) {
+			sl_ob_fixed(out, sg->dep_ns - t0, 6, 3, 10, false);
+			sl_ob_putc(out, ' ');
+			sl_ob_fixed(out, sg->arr_ns - t0, 6, 3, 10, false);
+		} else {
+			sl_ob_fixed(out, f->ts_ns - t0, 6, 3, 10, false);
+			sl_ob_fill(out, ' ', 11);
+		}
+		sl_ob_puts(out, "  ");
+		seg_label(hs, f, lab);
 		ladder_row(r, f, lab);
-		if (nseen == 1)
-			fprintf(out, "  (%sseen only at view %u)",
-				lost_on_path(c, i, only) ? "lost on the path: "
-							 : "",
-				only + 1);
-		fputc('\n', out);
+		if (nseen == 1) {
+			sl_ob_puts(out, "  (");
+			if (lost_on_path(c, i, only))
+				sl_ob_puts(out, "lost on the path: ");
+			str_u(out, "seen only at view ", only + 1);
+			sl_ob_putc(out, ')');
+		}
+		sl_ob_putc(out, '\n');
 	}
-	if (hs->frames_omitted)
-		fprintf(out, "    (%u more frames not shown)\n",
-			hs->frames_omitted);
+	omitted(out, hs);
 }
 
 static void
 text_conn(struct sl_report *r, const struct sl_conn *c)
 {
 	const struct sl_handshake *hs = c->hs;
-	FILE *out = r->out;
+	struct sl_ob *out = &r->ob;
 	char a[SL_EP_STRLEN], b[SL_EP_STRLEN];
 	unsigned i, v, j;
 	int64_t t_from, t_to;
 
 	sl_endpoint_str(&hs->ep[0], a, sizeof(a));
 	sl_endpoint_str(&hs->ep[1], b, sizeof(b));
-	fprintf(out, "#%u %s  A %s <-> B %s\n", hs->id,
-		sl_shape_name(hs->shape), a, b);
+	head(out, hs, a);
+	sl_ob_puts(out, " <-> B ");
+	sl_ob_puts(out, b);
+	sl_ob_putc(out, '\n');
 	text_views(r, c);
 	for (v = 0; v < c->nviews; v++) {
 		const struct sl_view *w = &c->views[v];
-		char e[SL_EP_STRLEN], e2[SL_EP_STRLEN];
+		char e[SL_EP_STRLEN];
 		int k;
 		for (k = 0; k < 2; k++) {
 			int t = w->swap ? 1 - k : k;
-			if (sl_endpoint_cmp(&hs->ep[k], &w->hs->ep[t]) != 0)
-				fprintf(
-				    out,
-				    "    address translated: %c %s is %s "
-				    "in view %u\n",
-				    'A' + k,
-				    sl_endpoint_str(&hs->ep[k], e, sizeof(e)),
-				    sl_endpoint_str(&w->hs->ep[t], e2,
-						    sizeof(e2)),
-				    v + 1);
+			if (sl_endpoint_cmp(&hs->ep[k], &w->hs->ep[t]) == 0)
+				continue;
+			sl_ob_puts(out, "    address translated: ");
+			sl_ob_putc(out, (char)('A' + k));
+			sl_ob_putc(out, ' ');
+			sl_ob_puts(out,
+				   sl_endpoint_str(&hs->ep[k], e, sizeof(e)));
+			sl_ob_puts(out, " is ");
+			sl_ob_puts(
+			    out, sl_endpoint_str(&w->hs->ep[t], e, sizeof(e)));
+			str_u(out, " in view ", v + 1);
+			sl_ob_putc(out, '\n');
 		}
 	}
 	text_attrs(r, hs);
-	if (syns_in_flight(c, &t_from, &t_to) && hs->nframes > 0)
-		fprintf(out,
-			"  both SYNs were in flight at once for %.3f ms (from "
-			"%.3f to %.3f ms)\n",
-			(double)(t_to - t_from) / 1e6,
-			(double)(t_from - hs->frames[0].ts_ns) / 1e6,
-			(double)(t_to - hs->frames[0].ts_ns) / 1e6);
+	if (syns_in_flight(c, &t_from, &t_to) && hs->nframes > 0) {
+		sl_ob_puts(out, "  both SYNs were in flight at once for ");
+		sl_ob_fixed(out, t_to - t_from, 6, 3, 0, false);
+		sl_ob_puts(out, " ms (from ");
+		sl_ob_fixed(out, t_from - hs->frames[0].ts_ns, 6, 3, 0, false);
+		sl_ob_puts(out, " to ");
+		sl_ob_fixed(out, t_to - hs->frames[0].ts_ns, 6, 3, 0, false);
+		sl_ob_puts(out, " ms)\n");
+	}
 	text_conn_ladder(r, c);
 	for (i = 0; i < hs->nfind; i++) {
 		const struct sl_finding *f = &hs->find[i];
-		fprintf(out, "  %s %s (%s), frames", sl_severity_name(f->sev),
-			f->rule, f->rfc);
+		finding_head(out, f);
+		sl_ob_putc(out, 's');
 		for (v = 0; v < c->nviews; v++) {
 			unsigned k = 0;
 			for (j = 0; j < f->nframes; j++) {
@@ -895,13 +1131,13 @@ text_conn(struct sl_report *r, const struct sl_conn *c)
 				if (sg < 0 || c->seg[sg].frame[v] == 0)
 					continue;
 				if (k++ == 0)
-					fprintf(out, " @%u", v + 1);
-				fprintf(out, " %" PRIu64, c->seg[sg].frame[v]);
+					str_u(out, " @", v + 1);
+				str_u(out, " ", c->seg[sg].frame[v]);
 			}
 		}
-		fprintf(out, ": %s\n", f->message);
+		finding_msg(out, f);
 	}
-	fputc('\n', out);
+	sl_ob_putc(out, '\n');
 }
 
 static void
@@ -974,16 +1210,20 @@ sl_report_conn(const struct sl_conn *c, void *report)
 	} else if (r->fmt == SL_REPORT_BRIEF) {
 		char v[512];
 		sl_hs_verdict(c->hs, v, sizeof(v));
-		fputs(v, r->out);
-		if (c->nviews > 1)
-			fprintf(r->out, " [%u views]", c->nviews);
-		putc('\n', r->out);
+		sl_ob_puts(&r->ob, v);
+		if (c->nviews > 1) {
+			str_u(&r->ob, " [", c->nviews);
+			sl_ob_puts(&r->ob, " views]");
+		}
+		sl_ob_putc(&r->ob, '\n');
 	} else if (c->nviews > 1) {
 		text_conn(r, c);
 	} else {
 		text_handshake(r, c->hs);
 	}
 	count_conn(r, c);
+	if (r->interactive)
+		sl_ob_flush(&r->ob);
 }
 
 /* 199812 as "199,812". */
@@ -1058,76 +1298,104 @@ sl_report_add_member(struct sl_report *r, const char *key, const char *json)
 	r->nmembers++;
 }
 
+/* Text: "3 warnings" or "1 warning". */
+static void
+count_of(struct sl_ob *o, unsigned n, const char *what)
+{
+	sl_ob_u64(o, n);
+	sl_ob_putc(o, ' ');
+	sl_ob_puts(o, what);
+	if (n != 1)
+		sl_ob_putc(o, 's');
+}
+
 void
 sl_report_finish(struct sl_report *r, const struct sl_summary *s)
 {
-	FILE *out = r->out;
+	struct sl_ob *out = &r->ob;
 	unsigned i;
 	int k;
 
 	if (r->fmt == SL_REPORT_JSON) {
-		fputs("\n],", out);
+		sl_ob_puts(out, "\n],");
 		for (i = 0; i < r->nmembers; i++) {
-			sl_json_str(out, r->members[i].key);
-			fprintf(out, ":%s,", r->members[i].json);
+			sl_ob_json_str(out, r->members[i].key);
+			sl_ob_putc(out, ':');
+			sl_ob_puts(out, r->members[i].json);
+			sl_ob_putc(out, ',');
 		}
-		fputs("\"problems\":[", out);
+		sl_ob_puts(out, "\"problems\":[");
 		for (i = 0; i < r->nproblems; i++) {
-			if (i)
-				putc(',', out);
-			sl_json_str(out, r->problems[i]);
+			comma(out, i);
+			sl_ob_json_str(out, r->problems[i]);
 		}
-		fputs("],\"summary\":{", out);
-		fprintf(out, "\"handshakes\":%u,\"views\":%u,\"shapes\":{",
-			r->nhs, r->nviews);
-		for (k = 0; k < SL_SHAPE__COUNT; k++)
-			fprintf(out, "%s\"%s\":%u", k ? "," : "",
-				sl_shape_name((enum sl_shape)k), r->shapes[k]);
-		fprintf(out,
-			"},\"violations\":%u,\"warnings\":%u,\"notes\":%u,"
-			"\"frames\":%" PRIu64 ",\"tcp_segments\":%" PRIu64
-			",\"not_tcp\":%" PRIu64 ",\"fragments\":%" PRIu64
-			",\"truncated\":%" PRIu64 ",\"malformed\":%" PRIu64
-			",\"duplicates_ignored\":%" PRIu64
-			",\"segments_outside_handshakes\":%" PRIu64
-			",\"problems\":%u,\"peak_open_handshakes\":%zu}}\n",
-			r->findings[SL_SEV_VIOLATION],
-			r->findings[SL_SEV_WARNING], r->findings[SL_SEV_NOTE],
-			s->frames, s->tcp, s->not_tcp, s->fragments,
-			s->truncated, s->malformed, s->duplicates,
-			s->no_handshake_segments,
-			r->nproblems + r->problems_dropped, s->peak_open);
+		str_u(out, "],\"summary\":{\"handshakes\":", r->nhs);
+		str_u(out, ",\"views\":", r->nviews);
+		sl_ob_puts(out, ",\"shapes\":{");
+		for (k = 0; k < SL_SHAPE__COUNT; k++) {
+			comma(out, (unsigned)k);
+			sl_ob_putc(out, '"');
+			sl_ob_puts(out, sl_shape_name((enum sl_shape)k));
+			str_u(out, "\":", r->shapes[k]);
+		}
+		str_u(out, "},\"violations\":", r->findings[SL_SEV_VIOLATION]);
+		str_u(out, ",\"warnings\":", r->findings[SL_SEV_WARNING]);
+		str_u(out, ",\"notes\":", r->findings[SL_SEV_NOTE]);
+		str_u(out, ",\"frames\":", s->frames);
+		str_u(out, ",\"tcp_segments\":", s->tcp);
+		str_u(out, ",\"not_tcp\":", s->not_tcp);
+		str_u(out, ",\"fragments\":", s->fragments);
+		str_u(out, ",\"truncated\":", s->truncated);
+		str_u(out, ",\"malformed\":", s->malformed);
+		str_u(out, ",\"duplicates_ignored\":", s->duplicates);
+		str_u(out, ",\"segments_outside_handshakes\":",
+		      s->no_handshake_segments);
+		str_u(out,
+		      ",\"problems\":", r->nproblems + r->problems_dropped);
+		str_u(out, ",\"peak_open_handshakes\":", s->peak_open);
+		sl_ob_puts(out, "}}\n");
+		sl_ob_flush(out);
 		return;
 	}
 	write_folded(r);
 	if (r->nproblems) {
-		fputs("input problems:\n", out);
-		for (i = 0; i < r->nproblems; i++)
-			fprintf(out, "  %s\n", r->problems[i]);
-		if (r->problems_dropped)
-			fprintf(out, "  (%u more)\n", r->problems_dropped);
+		sl_ob_puts(out, "input problems:\n");
+		for (i = 0; i < r->nproblems; i++) {
+			sl_ob_puts(out, "  ");
+			sl_ob_puts(out, r->problems[i]);
+			sl_ob_putc(out, '\n');
+		}
+		if (r->problems_dropped) {
+			str_u(out, "  (", r->problems_dropped);
+			sl_ob_puts(out, " more)\n");
+		}
 	}
-	fprintf(out, "summary: %u handshake%s", r->nhs, r->nhs == 1 ? "" : "s");
-	if (r->nviews > r->nhs)
-		fprintf(out, " (seen from %u views)", r->nviews);
+	sl_ob_puts(out, "summary: ");
+	count_of(out, r->nhs, "handshake");
+	if (r->nviews > r->nhs) {
+		str_u(out, " (seen from ", r->nviews);
+		sl_ob_puts(out, " views)");
+	}
 	for (k = 0; k < SL_SHAPE__COUNT; k++)
-		if (r->shapes[k])
-			fprintf(out, ", %u %s", r->shapes[k],
-				sl_shape_name((enum sl_shape)k));
-	fprintf(out, "; %u violation%s, %u warning%s, %u note%s\n",
-		r->findings[SL_SEV_VIOLATION],
-		r->findings[SL_SEV_VIOLATION] == 1 ? "" : "s",
-		r->findings[SL_SEV_WARNING],
-		r->findings[SL_SEV_WARNING] == 1 ? "" : "s",
-		r->findings[SL_SEV_NOTE],
-		r->findings[SL_SEV_NOTE] == 1 ? "" : "s");
-	fprintf(out,
-		"         %" PRIu64 " frames, %" PRIu64
-		" TCP segments, %" PRIu64 " outside handshakes, %" PRIu64
-		" copies ignored, %" PRIu64 " truncated, %" PRIu64
-		" malformed\n",
-		s->frames, s->tcp, s->no_handshake_segments, s->duplicates,
-		s->truncated, s->malformed);
+		if (r->shapes[k]) {
+			str_u(out, ", ", r->shapes[k]);
+			sl_ob_putc(out, ' ');
+			sl_ob_puts(out, sl_shape_name((enum sl_shape)k));
+		}
+	sl_ob_puts(out, "; ");
+	count_of(out, r->findings[SL_SEV_VIOLATION], "violation");
+	sl_ob_puts(out, ", ");
+	count_of(out, r->findings[SL_SEV_WARNING], "warning");
+	sl_ob_puts(out, ", ");
+	count_of(out, r->findings[SL_SEV_NOTE], "note");
+	str_u(out, "\n         ", s->frames);
+	str_u(out, " frames, ", s->tcp);
+	str_u(out, " TCP segments, ", s->no_handshake_segments);
+	str_u(out, " outside handshakes, ", s->duplicates);
+	str_u(out, " copies ignored, ", s->truncated);
+	str_u(out, " truncated, ", s->malformed);
+	sl_ob_puts(out, " malformed\n");
+	sl_ob_flush(out);
 }
 
 void
@@ -1137,6 +1405,8 @@ sl_report_free(struct sl_report *r)
 
 	if (r == NULL)
 		return;
+	sl_ob_flush(&r->ob);
+	free(r->buf);
 	for (i = 0; i < r->nproblems; i++)
 		free(r->problems[i]);
 	for (i = 0; i < r->nmembers; i++) {

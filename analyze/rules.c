@@ -58,6 +58,12 @@ static const struct sl_rule sl_rules[SL_RULE__COUNT] = {
 	 "If the ACK bit is off, sequence number zero is used",
 	 "The RST answering a SYN carries a SEQ other than 0; the peer in "
 	 "SYN-SENT checks only its ACK, so it is accepted all the same."},
+    [SL_RULE_RST_STRAY] =
+	{"rst-stray", W, false, "RFC 9293 §3.10.7.3",
+	 "the RST is acceptable if the ACK field acknowledges the SYN",
+	 "A RST that the side in SYN-SENT rightly dropped, from a port that "
+	 "then answered the SYN with a SYN-ACK: not the closed port's answer "
+	 "(a stray or forged RST)."},
     [SL_RULE_SYNRCVD_BAD_ACK] =
 	{"synrcvd-bad-ack", W, false, "RFC 9293 §3.10.7.4",
 	 "If SND.UNA < SEG.ACK =< SND.NXT, enter ESTABLISHED",
@@ -284,19 +290,15 @@ check_rst_to_syn(struct conn *c, int x, const struct sl_pkt *p, int fi)
 	if (sfi < 0)
 		return;
 	want = frame_end(&c->fr[sfi]);
-	if (!(p->flags & SL_TH_ACK)) {
-		az_raise(c, SL_RULE_RST_TO_SYN_NO_ACK, sfi, fi,
-			 "RST answering a SYN lacks the ACK bit: a SYN-SENT "
-			 "peer must drop it (§3.10.7.3), so the connect() "
-			 "will hang until it times out");
-		return;
+	/* decided at the end: a port that answers later did not send it */
+	if (!(p->flags & SL_TH_ACK) || p->ack != want) {
+		c->s[x].bad_rst_fi = fi;
+		c->s[x].bad_rst_noack = !(p->flags & SL_TH_ACK);
+		c->s[x].bad_rst_ack = p->ack;
+		c->s[x].bad_rst_want = want;
 	}
-	if (p->ack != want)
-		az_raise(c, SL_RULE_RST_TO_SYN_BAD_ACK, sfi, fi,
-			 "RST answering a SYN acknowledges %u, not "
-			 "SEG.SEQ+SEG.LEN = %u: the peer in SYN-SENT must "
-			 "ignore it",
-			 p->ack, want);
+	if (!(p->flags & SL_TH_ACK))
+		return;
 	if (p->seq != 0)
 		az_raise(c, SL_RULE_RST_TO_SYN_BAD_SEQ, fi, NO_FI,
 			 "RST answering a SYN carries SEQ %u, not the 0 of "
@@ -520,6 +522,33 @@ az_synrcvd_acceptable(struct conn *c, int y, const struct pend *pd)
 	return false;
 }
 
+/* A RST of side x that answered a SYN badly, decided at the end. */
+static void
+check_bad_rst(struct conn *c, int x)
+{
+	const struct side *sx = &c->s[x];
+	int sfi = c->s[1 - x].syn_fi;
+
+	if (sx->sent_synack)
+		az_raise(
+		    c, SL_RULE_RST_STRAY, sx->bad_rst_fi, NO_FI,
+		    "%c's RST was dropped by %c in SYN-SENT, and %c answered "
+		    "the SYN with a SYN-ACK after it: not a closed port's "
+		    "answer",
+		    'A' + x, 'A' + 1 - x, 'A' + x);
+	else if (sx->bad_rst_noack)
+		az_raise(c, SL_RULE_RST_TO_SYN_NO_ACK, sfi, sx->bad_rst_fi,
+			 "RST answering a SYN lacks the ACK bit: a SYN-SENT "
+			 "peer must drop it (§3.10.7.3), so the connect() "
+			 "will hang until it times out");
+	else
+		az_raise(c, SL_RULE_RST_TO_SYN_BAD_ACK, sfi, sx->bad_rst_fi,
+			 "RST answering a SYN acknowledges %u, not "
+			 "SEG.SEQ+SEG.LEN = %u: the peer in SYN-SENT must "
+			 "ignore it",
+			 sx->bad_rst_ack, sx->bad_rst_want);
+}
+
 /*
  * The rules that need the whole handshake: ACKs of bytes the capture
  * never showed, a capture of one direction, late SYNs left unanswered.
@@ -535,6 +564,8 @@ az_check_end(struct conn *c)
 		const struct side *peer = &c->s[hs->self ? x : 1 - x];
 		int y = hs->self ? x : 1 - x;
 
+		if (sx->bad_rst_fi != NO_FI)
+			check_bad_rst(c, x);
 		if (sx->bad_synack_fi != NO_FI && sx->good_synack)
 			az_raise(
 			    c, SL_RULE_SYNACK_OLD_DUP, sx->bad_synack_fi, NO_FI,

@@ -1,37 +1,52 @@
 #!/bin/sh
-# run-bench.sh [-x FACTOR] [-n CONNECTIONS] [-o DIR] [-t SECS] BUILD_DIR [SYNLAB]
+# run-bench.sh [-n CONNECTIONS] [-x FACTOR] [-r RUNS] [-o DIR] [-t SECS] [-f] [-C] [-T]
+#              BUILD_DIR [SYNLAB]
 #
 # Generate the big interleaved capture (synlab-bench-gen) and time, on
 # that same file in one run: the bare libpcap read loop (the floor),
-# `synlab analyze --json` and `--brief`, `tcptrace -n` and `tshark -q -z conv,tcp`.
-# Wall time and peak RSS come from /usr/bin/time -v; the result is a
-# markdown table on stdout.  A tool that is missing or fails is reported
-# in the table, not fatal; so is one that runs longer than SECS (default
-# 600, `timeout`), reported as "timeout".  Not a ctest: timings belong to a quiet
-# machine, not to CI.
+# `synlab analyze --brief`, the default text report and `--json`, each
+# as a multiple of the bare loop, with its peak RSS and output size.
+# Then the contiguous case: a capture FACTOR (default 10) times as long,
+# the same mix going on with new connections at distinct addresses
+# (synlab-bench-gen -x FACTOR), timed with the bare loop and `--brief`.
+# -C skips the contiguous case; -T adds `tcptrace -n` and
+# `tshark -q -z conv,tcp` on the first capture (one run each).
+#
+# Each program runs RUNS times (default 3): the median wall and CPU times
+# and the largest peak RSS are reported (/usr/bin/time -v).  A program that is
+# missing, fails, or runs longer than SECS (default 600, `timeout`) is
+# reported in the table, not fatal.  Not a ctest: timings belong to a
+# quiet machine, not to CI.  Use a Release build
+# (cmake -S . -B build-rel -DCMAKE_BUILD_TYPE=Release).
 #
 # BUILD_DIR holds bench/synlab-bench-gen and bench/synlab-bench-read;
-# SYNLAB defaults to BUILD_DIR/cli/synlab.  Files go to DIR (default
-# bench/out/, gitignored) and are kept for reruns (-f to regenerate).
+# SYNLAB defaults to BUILD_DIR/cli/synlab.  Captures and the last
+# outputs (out-*.txt, to compare two builds with cmp) go to DIR (default
+# bench/out/, gitignored); captures are kept for reruns (-f regenerates).
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
-factor=1 conns=200000 out=$here/out force=0 limit=600
-while getopts "x:n:o:t:f" o; do
+factor=10 conns=200000 out=$here/out force=0 limit=600 runs=3
+contig=1 others=0
+usage() {
+	sed -n '2,25p' "$0"
+	exit 2
+}
+while getopts "x:n:o:t:r:fCT" o; do
 	case $o in
 	x) factor=$OPTARG ;;
 	n) conns=$OPTARG ;;
 	o) out=$OPTARG ;;
 	t) limit=$OPTARG ;;
+	r) runs=$OPTARG ;;
 	f) force=1 ;;
-	*) sed -n '2,18p' "$0"; exit 2 ;;
+	C) contig=0 ;;
+	T) others=1 ;;
+	*) usage ;;
 	esac
 done
 shift $((OPTIND - 1))
-if [ $# -lt 1 ]; then
-	sed -n '2,18p' "$0"
-	exit 2
-fi
+[ $# -ge 1 ] || usage
 build=$1
 synlab=${2:-$build/cli/synlab}
 gen=$build/bench/synlab-bench-gen
@@ -47,57 +62,121 @@ for b in "$gen" "$rd"; do
 		exit 4
 	fi
 done
-
 mkdir -p "$out"
-file=$out/big-n$conns-x$factor.pcap
-if [ $force -eq 1 ] || [ ! -s "$file" ]; then
-	"$gen" -n "$conns" -x "$factor" "$file" || exit 1
-fi
-size=$(du -m "$file" | cut -f1)
-pkts=$("$rd" "$file" | sed 's/.*: \([0-9]*\) packets.*/\1/')
 
-# measure LABEL CMD...: one timed run, appends a table row
-rows=
-measure() {
-	label=$1
-	shift
-	if ! command -v "$1" >/dev/null 2>&1 && [ ! -x "$1" ]; then
-		rows="$rows| $label | - | - | not installed |
-"
-		return
+# capture X: the capture of conns * X connections, made if missing
+capture() {
+	f=$out/big-n$conns-x$1.pcap
+	if [ $force -eq 1 ] || [ ! -s "$f" ]; then
+		"$gen" -n "$conns" -x "$1" "$f" >&2 || exit 1
 	fi
+	echo "$f"
+}
+
+# one LABEL NAME CMD...: one timed run; sets secs, cpu (user + sys s),
+# rss (KB), rc, note
+one() {
+	label=$1 name=$2
+	shift 2
 	/usr/bin/time -v -o "$out/time.txt" timeout "$limit" "$@" \
-	    >"$out/stdout.txt" 2>"$out/stderr.txt"
+	    >"$out/out-$name.txt" 2>"$out/stderr.txt"
 	rc=$?
 	wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$out/time.txt")
 	rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$out/time.txt")
-	note="exit $rc"
+	cpu=$(awk -F': ' '/User time|System time/ { s += $2 } END { print s }' "$out/time.txt")
+	# m:ss.cc -> seconds
+	secs=$(echo "$wall" | awk -F: '{ if (NF == 3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
+	note=
 	if [ $rc -eq 124 ]; then
 		note="timeout: killed after $limit s"
 	elif [ $rc -ne 0 ] && [ $rc -ne 1 ]; then
 		note="exit $rc: $(head -c 120 "$out/stderr.txt" | tr '\n' ' ')"
 	fi
-	# m:ss.cc -> seconds
-	secs=$(echo "$wall" | awk -F: '{ if (NF == 3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
-	rate=$(awk -v p="$pkts" -v s="$secs" -v rc="$rc" 'BEGIN {
-	    if (s > 0 && (rc == 0 || rc == 1)) printf "%.2f", p / s / 1e6;
-	    else print "-" }')
-	rows="$rows| $label | $secs | $((rss / 1024)) | $rate | $note |
+}
+
+# measure LABEL NAME N CMD...: N runs, appends a table row with the median
+# wall and CPU (user + sys) times, their ratios to $floor and $cfloor (the
+# bare loop's medians), the largest peak RSS and the output size; sets med
+# and cmed.  On a busy machine the CPU time is the steadier of the two.
+median() {
+	echo "$@" | tr ' ' '\n' | sort -n |
+	    awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+ratio() {
+	awk -v s="$1" -v f="$2" 'BEGIN {
+	    if (f > 0) printf "%.1f", s / f; else print "1" }'
+}
+rows=
+measure() {
+	label=$1 name=$2 n=$3
+	shift 3
+	if ! command -v "$1" >/dev/null 2>&1 && [ ! -x "$1" ]; then
+		rows="$rows| $label | - | - | - | - | - | - | not installed |
+"
+		med=0 cmed=0
+		return
+	fi
+	all= call= maxrss=0 i=0
+	while [ $i -lt "$n" ]; do
+		one "$label" "$name" "$@"
+		[ -n "$note" ] && break
+		all="$all $secs"
+		call="$call $cpu"
+		[ "$rss" -gt $maxrss ] && maxrss=$rss
+		i=$((i + 1))
+	done
+	if [ -n "$note" ]; then
+		rows="$rows| $label | - | - | - | - | $((rss / 1024)) | - | $note |
+"
+		med=0 cmed=0
+		return
+	fi
+	med=$(median $all)
+	cmed=$(median $call)
+	ratio=$(ratio "$med" "${floor:-0}")
+	cratio=$(ratio "$cmed" "${cfloor:-0}")
+	outmb=$(du -m "$out/out-$name.txt" | cut -f1)
+	rows="$rows| $label | $med | $ratio | $cmed | $cratio | $((maxrss / 1024)) | $outmb | wall:$all |
 "
 }
 
-# warm the page cache so every tool reads from memory
-cat "$file" >/dev/null
+table() {
+	echo "| program | wall s | × bare | CPU s | × bare (CPU) | peak RSS MB | output MB | note |"
+	echo "|---|---:|---:|---:|---:|---:|---:|---|"
+	printf '%s' "$rows"
+	rows=
+	echo
+}
 
-measure "bare pcap_next_ex loop (floor)" "$rd" "$file"
-measure "synlab analyze --json" "$synlab" analyze --json "$file"
-measure "synlab analyze --brief" "$synlab" analyze --brief "$file"
-measure "tcptrace -n" tcptrace -n "$file"
-measure "tshark -q -z conv,tcp" tshark -r "$file" -q -z conv,tcp
-
-echo "capture: $file: $pkts packets, $size MB, $((conns * factor)) connections"
-echo "machine: $(nproc) CPUs, $(uname -r)"
+file=$(capture 1)
+pkts=$("$rd" "$file" | sed 's/.*: \([0-9]*\) packets.*/\1/')
+cat "$file" >/dev/null # the page cache, so every run reads from memory
+echo "machine: $(nproc) CPUs, $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "synlab: $synlab"
 echo
-echo "| program | wall s | peak RSS MB | Mpkt/s | note |"
-echo "|---|---:|---:|---:|---|"
-printf '%s' "$rows"
+echo "capture: $file: $pkts packets, $(du -m "$file" | cut -f1) MB, $conns connections"
+echo
+floor= cfloor=
+measure "bare pcap_next_ex loop (floor)" bare "$runs" "$rd" "$file"
+floor=$med cfloor=$cmed
+measure "synlab analyze --brief" brief "$runs" "$synlab" analyze --brief "$file"
+measure "synlab analyze (text)" text "$runs" "$synlab" analyze "$file"
+measure "synlab analyze --json" json "$runs" "$synlab" analyze --json "$file"
+if [ $others -eq 1 ]; then
+	measure "tcptrace -n" tcptrace 1 tcptrace -n "$file"
+	measure "tshark -q -z conv,tcp" tshark 1 tshark -r "$file" -q -z conv,tcp
+fi
+table
+
+if [ $contig -eq 1 ]; then
+	file=$(capture "$factor")
+	pkts=$("$rd" "$file" | sed 's/.*: \([0-9]*\) packets.*/\1/')
+	cat "$file" >/dev/null
+	echo "contiguous ${factor}x: $file: $pkts packets, $(du -m "$file" | cut -f1) MB, $((conns * factor)) connections"
+	echo
+	floor= cfloor=
+	measure "bare pcap_next_ex loop (floor)" bare-x "$runs" "$rd" "$file"
+	floor=$med cfloor=$cmed
+	measure "synlab analyze --brief" brief-x "$runs" "$synlab" analyze --brief "$file"
+	table
+fi

@@ -4,38 +4,212 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
+
+void
+sl_ob_init(struct sl_ob *ob, FILE *f, char *buf, size_t cap)
+{
+	ob->f = f;
+	ob->buf = buf;
+	ob->n = 0;
+	ob->cap = cap;
+}
+
+int
+sl_ob_flush(struct sl_ob *ob)
+{
+	size_t n = ob->n;
+
+	ob->n = 0;
+	if (ob->f == NULL)
+		return -1;
+	if (n > 0 && fwrite(ob->buf, 1, n, ob->f) != n)
+		return -1;
+	return ferror(ob->f) ? -1 : 0;
+}
+
+void
+sl_ob_write(struct sl_ob *ob, const void *p, size_t n)
+{
+	const char *c = p;
+
+	while (n > 0) {
+		size_t k = ob->cap - ob->n;
+
+		if (k == 0) {
+			sl_ob_flush(ob);
+			k = ob->cap;
+		}
+		if (k > n)
+			k = n;
+		memcpy(ob->buf + ob->n, c, k);
+		ob->n += k;
+		c += k;
+		n -= k;
+	}
+}
+
+void
+sl_ob_fill(struct sl_ob *ob, char c, size_t n)
+{
+	while (n-- > 0)
+		sl_ob_putc(ob, c);
+}
+
+/* The decimal digits of v at the end of b[24]; returns the first. */
+static char *
+digits(uint64_t v, char *b)
+{
+	char *p = b + 24;
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	return p;
+}
+
+void
+sl_ob_u64(struct sl_ob *ob, uint64_t v)
+{
+	char b[24], *p = digits(v, b);
+
+	sl_ob_write(ob, p, (size_t)(b + 24 - p));
+}
+
+void
+sl_ob_i64(struct sl_ob *ob, int64_t v)
+{
+	if (v < 0) {
+		sl_ob_putc(ob, '-');
+		sl_ob_u64(ob, 0 - (uint64_t)v);
+	} else {
+		sl_ob_u64(ob, (uint64_t)v);
+	}
+}
+
+void
+sl_ob_u64w(struct sl_ob *ob, uint64_t v, unsigned width)
+{
+	char b[24], *p = digits(v, b);
+	size_t n = (size_t)(b + 24 - p);
+
+	if (width > n)
+		sl_ob_fill(ob, ' ', width - n);
+	sl_ob_write(ob, p, n);
+}
+
+void
+sl_ob_pad(struct sl_ob *ob, const char *s, unsigned width, bool left)
+{
+	size_t n = strlen(s);
+
+	if (!left && width > n)
+		sl_ob_fill(ob, ' ', width - n);
+	sl_ob_write(ob, s, n);
+	if (left && width > n)
+		sl_ob_fill(ob, ' ', width - n);
+}
+
+void
+sl_ob_hex2(struct sl_ob *ob, uint8_t v)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	sl_ob_putc(ob, hex[v >> 4]);
+	sl_ob_putc(ob, hex[v & 15]);
+}
+
+void
+sl_ob_fixed(struct sl_ob *ob, int64_t num, unsigned scale, unsigned prec,
+	    unsigned width, bool plus)
+{
+	static const uint64_t p10[] = {1,	  10,	     100,     1000,
+				       10000,	  100000,    1000000, 10000000,
+				       100000000, 1000000000};
+	uint64_t a = num < 0 ? 0 - (uint64_t)num : (uint64_t)num;
+	uint64_t d = p10[scale - prec], q = a / d, r = a % d;
+	char b[48], *p = b + sizeof(b);
+	unsigned i;
+
+	if (a >= (1ULL << 52) || (d > 1 && 2 * r == d)) {
+		/* printf rounds the double: let it */
+		int n = snprintf(b, sizeof(b), plus ? "%+*.*f" : "%*.*f",
+				 (int)width, (int)prec,
+				 (double)num / (double)p10[scale]);
+		if (n > 0)
+			sl_ob_write(ob, b,
+				    (size_t)n < sizeof(b) ? (size_t)n
+							  : sizeof(b) - 1);
+		return;
+	}
+	if (2 * r > d)
+		q++;
+	for (i = 0; i < prec; i++) {
+		*--p = (char)('0' + q % 10);
+		q /= 10;
+	}
+	if (prec > 0)
+		*--p = '.';
+	do {
+		*--p = (char)('0' + q % 10);
+		q /= 10;
+	} while (q != 0);
+	if (num < 0)
+		*--p = '-';
+	else if (plus)
+		*--p = '+';
+	if (width > (size_t)(b + sizeof(b) - p))
+		sl_ob_fill(ob, ' ', width - (size_t)(b + sizeof(b) - p));
+	sl_ob_write(ob, p, (size_t)(b + sizeof(b) - p));
+}
+
+void
+sl_ob_json_str(struct sl_ob *ob, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s, *run;
+
+	sl_ob_putc(ob, '"');
+	for (;;) {
+		for (run = p; *p >= 0x20 && *p != '"' && *p != '\\'; p++)
+			;
+		sl_ob_write(ob, run, (size_t)(p - run));
+		switch (*p) {
+		case '\0':
+			sl_ob_putc(ob, '"');
+			return;
+		case '"':
+			sl_ob_puts(ob, "\\\"");
+			break;
+		case '\\':
+			sl_ob_puts(ob, "\\\\");
+			break;
+		case '\n':
+			sl_ob_puts(ob, "\\n");
+			break;
+		case '\r':
+			sl_ob_puts(ob, "\\r");
+			break;
+		case '\t':
+			sl_ob_puts(ob, "\\t");
+			break;
+		default:
+			sl_ob_puts(ob, "\\u00");
+			sl_ob_hex2(ob, *p);
+		}
+		p++;
+	}
+}
 
 void
 sl_json_str(FILE *out, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	char buf[256];
+	struct sl_ob ob;
 
-	putc('"', out);
-	for (; *p != '\0'; p++) {
-		switch (*p) {
-		case '"':
-			fputs("\\\"", out);
-			break;
-		case '\\':
-			fputs("\\\\", out);
-			break;
-		case '\n':
-			fputs("\\n", out);
-			break;
-		case '\r':
-			fputs("\\r", out);
-			break;
-		case '\t':
-			fputs("\\t", out);
-			break;
-		default:
-			if (*p < 0x20)
-				fprintf(out, "\\u%04x", *p);
-			else
-				putc(*p, out);
-		}
-	}
-	putc('"', out);
+	sl_ob_init(&ob, out, buf, sizeof(buf));
+	sl_ob_json_str(&ob, s);
+	sl_ob_flush(&ob);
 }
 
 void

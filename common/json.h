@@ -5,6 +5,67 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
+
+/*
+ * An output buffer with one write path: text is formatted by hand into
+ * buf (the caller's, cap bytes) and goes to f by fwrite only when the
+ * buffer is full and at sl_ob_flush, so a large report costs a few large
+ * writes instead of a printf per field.  Write errors are the FILE's
+ * (ferror), and sl_ob_flush also returns -1 on one.  Nothing else may
+ * write to f between two flushes.  With f NULL, buf is a string being
+ * built, which the caller sizes for the longest it can be (a flush
+ * would empty it).
+ */
+struct sl_ob {
+	FILE *f;
+	char *buf;
+	size_t n, cap;
+};
+
+void sl_ob_init(struct sl_ob *ob, FILE *f, char *buf, size_t cap);
+int sl_ob_flush(struct sl_ob *ob);
+void sl_ob_write(struct sl_ob *ob, const void *p, size_t n);
+/* Room for n more bytes (n <= cap): flushes if needed. */
+static inline char *
+sl_ob_room(struct sl_ob *ob, size_t n)
+{
+	if (ob->cap - ob->n < n)
+		sl_ob_flush(ob);
+	return ob->buf + ob->n;
+}
+static inline void
+sl_ob_putc(struct sl_ob *ob, char c)
+{
+	*sl_ob_room(ob, 1) = c;
+	ob->n++;
+}
+/* Inline, so that a literal's length is known when compiling. */
+static inline void
+sl_ob_puts(struct sl_ob *ob, const char *s)
+{
+	sl_ob_write(ob, s, strlen(s));
+}
+/* printf's %c repeated n times. */
+void sl_ob_fill(struct sl_ob *ob, char c, size_t n);
+/* printf's %PRIu64, %PRId64; with width: %6PRIu64 (right-aligned). */
+void sl_ob_u64(struct sl_ob *ob, uint64_t v);
+void sl_ob_i64(struct sl_ob *ob, int64_t v);
+void sl_ob_u64w(struct sl_ob *ob, uint64_t v, unsigned width);
+/* printf's %-13s (left true) or %13s. */
+void sl_ob_pad(struct sl_ob *ob, const char *s, unsigned width, bool left);
+/* printf's %02x. */
+void sl_ob_hex2(struct sl_ob *ob, uint8_t v);
+/*
+ * printf's "%[+][width].[prec]f" of (double)num / 10^scale (prec <=
+ * scale <= 9), byte for byte: digits from the integer, printf itself in
+ * the rare cases where rounding the double could differ (an exact tie,
+ * a value past 2^52).
+ */
+void sl_ob_fixed(struct sl_ob *ob, int64_t num, unsigned scale, unsigned prec,
+		 unsigned width, bool plus);
+/* s as a JSON string, escaped as sl_json_str does. */
+void sl_ob_json_str(struct sl_ob *ob, const char *s);
 
 /*
  * Writes s to out as a JSON string, quoted: '"' and '\' escaped, newline,
