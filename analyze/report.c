@@ -1246,7 +1246,7 @@ thousands(unsigned v, char *b, size_t len)
 static void
 write_folded(struct sl_report *r)
 {
-	char n[24], f[24];
+	char n[24], f[24], line[160];
 	bool any = false;
 	int k;
 
@@ -1256,18 +1256,20 @@ write_folded(struct sl_report *r)
 		if (r->folded[k] == 0)
 			continue;
 		if (!any)
-			fputs("not shown (--all shows every handshake, "
-			      "--shape NAME --all one shape):\n",
-			      r->out);
+			sl_ob_puts(&r->ob,
+				   "not shown (--all shows every handshake, "
+				   "--shape NAME --all one shape):\n");
 		any = true;
 		if (r->folded_find[k] == 0)
-			fprintf(r->out, "  %s %s, all clean\n",
-				thousands(r->folded[k], n, sizeof(n)), name);
+			snprintf(line, sizeof(line), "  %s %s, all clean\n",
+				 thousands(r->folded[k], n, sizeof(n)), name);
 		else
-			fprintf(r->out, "  %s %s, %s with findings, %u clean\n",
-				thousands(r->folded[k], n, sizeof(n)), name,
-				thousands(r->folded_find[k], f, sizeof(f)),
-				clean);
+			snprintf(line, sizeof(line),
+				 "  %s %s, %s with findings, %u clean\n",
+				 thousands(r->folded[k], n, sizeof(n)), name,
+				 thousands(r->folded_find[k], f, sizeof(f)),
+				 clean);
+		sl_ob_puts(&r->ob, line);
 	}
 }
 
