@@ -1,5 +1,5 @@
-/* \summary: one connection from several vantage points: matching views (ISNs, SYN options), clock offsets, one timeline */
-#include "merge.h"
+/* \summary: one connection from several vantage points: matching views (ISNs, SYN options), one timeline (clock offsets: merge_clock.c) */
+#include "merge_int.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -7,69 +7,6 @@
 #include <string.h>
 
 #define MAX_KEEP 100000 /* handshakes copied at most */
-
-/* A view kept until the end: a deep copy of the analyzer's handshake. */
-struct mhs {
-	struct sl_handshake hs; /* frames, find: ours */
-	int vant;
-	int group; /* union-find parent, in m->h */
-	uint64_t vmask;
-};
-
-struct vant {
-	int file, iface;
-	char *name; /* "file" or "file (iface)" */
-	bool has_offset;
-	int64_t offset; /* ns its clock is ahead of vantage 0's */
-	int64_t unc;	/* ns, worst case for an asymmetric path */
-};
-
-/* One estimate between two vantages, pooled over their connections. */
-struct pair {
-	int v1, v2;
-	bool ok;
-	int64_t theta, d, unc; /* ns: v2's clock minus v1's; one-way delay */
-	int64_t minp, maxn;    /* least-delayed Δ leaving v1, leaving v2 */
-	unsigned np, nn;
-};
-
-/* A segment of a connection being built. */
-struct bseg {
-	int src;      /* view (index in the group) that first saw it */
-	unsigned fi;  /* its index in that view's frames */
-	uint8_t from; /* sender, in view 0's numbering */
-	int idx[SL_CONN_MAXVIEWS]; /* frame index in each view, -1 */
-	int64_t t;		   /* departure (or the one time) */
-	int64_t arr;
-	int64_t key; /* position in the timeline */
-	bool timed, has_t;
-};
-
-/* A connection being built: views (indexes into m->h) and segments. */
-struct build {
-	unsigned nv;
-	unsigned hv[SL_CONN_MAXVIEWS];
-	int map[SL_CONN_MAXVIEWS][2]; /* view side -> view 0's side */
-	unsigned nseg;
-	struct bseg *seg;
-};
-
-struct sl_merge {
-	bool several;
-	sl_conn_fn fn;
-	void *arg;
-	struct mhs *h;
-	unsigned n, cap;
-	unsigned dropped;
-	struct vant *v;
-	int nv;
-	struct pair *pairs;
-	int npairs;
-	unsigned nmatch;
-	unsigned next_id;
-	bool has_host_a;
-	struct sl_addr host_a;
-};
 
 struct sl_merge *
 sl_merge_new(bool several, sl_conn_fn fn, void *arg)
@@ -314,30 +251,6 @@ group_views(struct sl_merge *m)
 	free(r);
 }
 
-static struct pair *
-pair_of(struct sl_merge *m, int v1, int v2)
-{
-	int i;
-
-	for (i = 0; i < m->npairs; i++)
-		if (m->pairs[i].v1 == v1 && m->pairs[i].v2 == v2)
-			return &m->pairs[i];
-	m->pairs =
-	    sl_xrealloc(m->pairs, (size_t)m->npairs + 1, sizeof(*m->pairs));
-	memset(&m->pairs[m->npairs], 0, sizeof(m->pairs[0]));
-	m->pairs[m->npairs].v1 = v1;
-	m->pairs[m->npairs].v2 = v2;
-	m->pairs[m->npairs].minp = INT64_MAX;
-	m->pairs[m->npairs].maxn = INT64_MIN;
-	return &m->pairs[m->npairs++];
-}
-
-static const struct sl_hs_frame *
-bframe(const struct sl_merge *m, const struct build *b, unsigned v, int fi)
-{
-	return &m->h[b->hv[v]].hs.frames[fi];
-}
-
 /* Matches view v's segments into b's timeline, adding the new ones. */
 static void
 match_view(struct sl_merge *m, struct build *b, unsigned v)
@@ -351,7 +264,7 @@ match_view(struct sl_merge *m, struct build *b, unsigned v)
 		for (k = 0; k < b->nseg; k++) {
 			struct bseg *s = &b->seg[k];
 			const struct sl_hs_frame *g =
-			    bframe(m, b, (unsigned)s->src, (int)s->fi);
+			    mg_bframe(m, b, (unsigned)s->src, (int)s->fi);
 			if (s->idx[v] >= 0 || s->from != from ||
 			    g->flags != f->flags || g->seq != f->seq ||
 			    g->ack != f->ack || g->len != f->len)
@@ -371,90 +284,6 @@ match_view(struct sl_merge *m, struct build *b, unsigned v)
 		b->seg[b->nseg].idx[v] = (int)j;
 		b->nseg++;
 	}
-}
-
-/*
- * Pools the Δ of the segments views 0 and v both saw into their pair of
- * vantages.  Δ = t(v) - t(0) is larger for the segments that left view
- * 0's vantage first (d + θ) than for those that left v's (-d + θ).
- */
-static void
-pool_pair(struct sl_merge *m, const struct build *b, unsigned v)
-{
-	int64_t mn[2] = {INT64_MAX, INT64_MAX}, mx[2] = {INT64_MIN, INT64_MIN};
-	double sum[2] = {0, 0};
-	unsigned cnt[2] = {0, 0}, k;
-	int va = m->h[b->hv[0]].vant, vb = m->h[b->hv[v]].vant, P, N;
-	struct pair *p;
-
-	for (k = 0; k < b->nseg; k++) {
-		const struct bseg *s = &b->seg[k];
-		int64_t d;
-		if (s->idx[0] < 0 || s->idx[v] < 0)
-			continue;
-		d = bframe(m, b, v, s->idx[v])->ts_ns -
-		    bframe(m, b, 0, s->idx[0])->ts_ns;
-		mn[s->from] = d < mn[s->from] ? d : mn[s->from];
-		mx[s->from] = d > mx[s->from] ? d : mx[s->from];
-		sum[s->from] += (double)d;
-		cnt[s->from]++;
-	}
-	if (cnt[0] == 0 || cnt[1] == 0)
-		return;
-	P = sum[0] / cnt[0] >= sum[1] / cnt[1] ? 0 : 1;
-	N = 1 - P;
-	if (va < vb) {
-		/* v1 = view 0: P left v1 (Δ = d + θ), N left v2 */
-		p = pair_of(m, va, vb);
-		p->minp = mn[P] < p->minp ? mn[P] : p->minp;
-		p->maxn = mx[N] > p->maxn ? mx[N] : p->maxn;
-	} else {
-		/* v1 = view v: Δ' = -Δ; N left v1, P left v2 */
-		p = pair_of(m, vb, va);
-		p->minp = -mx[N] < p->minp ? -mx[N] : p->minp;
-		p->maxn = -mn[P] > p->maxn ? -mn[P] : p->maxn;
-	}
-	p->np += cnt[P];
-	p->nn += cnt[N];
-}
-
-static void
-estimate(struct sl_merge *m)
-{
-	int pi, changed;
-
-	for (pi = 0; pi < m->npairs; pi++) {
-		struct pair *p = &m->pairs[pi];
-		if (p->np == 0 || p->nn == 0)
-			continue;
-		p->theta = (p->minp + p->maxn) / 2;
-		p->d = (p->minp - p->maxn) / 2;
-		p->unc = p->d > 0 ? p->d : 0;
-		p->ok = true;
-	}
-	/* Offsets relative to vantage 0, through any chain of pairs. */
-	if (m->nv > 0)
-		m->v[0].has_offset = true;
-	do {
-		changed = 0;
-		for (pi = 0; pi < m->npairs; pi++) {
-			struct pair *p = &m->pairs[pi];
-			struct vant *a = &m->v[p->v1], *b = &m->v[p->v2];
-			if (!p->ok)
-				continue;
-			if (a->has_offset && !b->has_offset) {
-				b->has_offset = true;
-				b->offset = a->offset + p->theta;
-				b->unc = a->unc + p->unc;
-				changed = 1;
-			} else if (b->has_offset && !a->has_offset) {
-				a->has_offset = true;
-				a->offset = b->offset - p->theta;
-				a->unc = b->unc + p->unc;
-				changed = 1;
-			}
-		}
-	} while (changed);
 }
 
 /* Shapes by what they prove: a view that missed a segment proves less. */
@@ -568,46 +397,6 @@ cmp_bseg(const void *x, const void *y)
 	return a->src != b->src ? a->src - b->src : (int)a->fi - (int)b->fi;
 }
 
-/*
- * Where view v was taken, from the merged times: a capture beside A sees
- * A's segments when they leave and B's when they arrive; one beside B the
- * reverse.  Each segment timed at two vantages votes; a view that sees
- * both near their departure, or votes both ways, is on the path.  guess:
- * the view's own estimate, kept when nothing was timed.
- */
-static enum sl_vantage
-measured_vantage(const struct sl_merge *m, const struct build *b, unsigned v,
-		 int aref, enum sl_vantage guess)
-{
-	const struct vant *va = &m->v[m->h[b->hv[v]].vant];
-	unsigned k, near[2] = {0, 0}, votes = 0;
-
-	if (b->nv < 2 || !va->has_offset)
-		return guess;
-	for (k = 0; k < b->nseg; k++) {
-		const struct bseg *s = &b->seg[k];
-		int64_t t;
-		int sender;
-		if (!s->timed || s->idx[v] < 0 || s->arr <= s->t)
-			continue;
-		t = bframe(m, b, v, s->idx[v])->ts_ns - va->offset;
-		sender = s->from ^ aref; /* 0: A sent it */
-		/* nearer the departure: beside the sender */
-		if (t - s->t < s->arr - t)
-			near[sender]++;
-		else
-			near[1 - sender]++;
-		votes++;
-	}
-	if (votes == 0)
-		return guess;
-	if (near[0] == votes)
-		return SL_VANT_A;
-	if (near[1] == votes)
-		return SL_VANT_B;
-	return SL_VANT_PATH;
-}
-
 /* Everything one connection owns while it is passed on. */
 struct out {
 	struct sl_conn c;
@@ -618,6 +407,48 @@ struct out {
 	unsigned char find_view[SL_HS_MAXFINDINGS];
 };
 
+/* Each finding once: a rule at the same segment is one finding. */
+static void
+merge_findings(const struct sl_merge *m, const struct build *b, struct out *o)
+{
+	unsigned v, i;
+
+	o->hs.find = sl_xcalloc(SL_HS_MAXFINDINGS, sizeof(*o->hs.find));
+	o->hs.nfind = 0;
+	for (v = 0; v < b->nv; v++) {
+		const struct sl_handshake *h = &m->h[b->hv[v]].hs;
+		for (i = 0; i < h->nfind; i++) {
+			const struct sl_finding *fd = &h->find[i];
+			int at = -1, at2;
+			unsigned j;
+			o->c.hs = &o->hs;
+			o->c.nviews = b->nv;
+			o->c.seg = o->seg;
+			if (fd->nframes > 0)
+				at = sl_conn_seg_of(&o->c, v, fd->frames[0]);
+			for (j = 0; j < o->hs.nfind; j++) {
+				const struct sl_finding *g = &o->hs.find[j];
+				if (strcmp(g->rule, fd->rule) != 0)
+					continue;
+				at2 =
+				    g->nframes > 0
+					? sl_conn_seg_of(&o->c, o->find_view[j],
+							 g->frames[0])
+					: -1;
+				if (at2 == at)
+					break;
+			}
+			if (j < o->hs.nfind || o->hs.nfind >= SL_HS_MAXFINDINGS)
+				continue;
+			o->hs.find[o->hs.nfind] = *fd;
+			if (o->views[v].swap)
+				swap_ab_text(o->hs.find[o->hs.nfind].message);
+			o->find_view[o->hs.nfind] = (unsigned char)v;
+			o->hs.nfind++;
+		}
+	}
+}
+
 /* Finishes a connection of b's views and passes it on. */
 static void
 emit(struct sl_merge *m, struct build *b)
@@ -625,46 +456,20 @@ emit(struct sl_merge *m, struct build *b)
 	struct out o;
 	const struct sl_handshake *h0 = &m->h[b->hv[0]].hs;
 	int64_t tsyn[2] = {INT64_MAX, INT64_MAX};
-	unsigned v, k, i;
+	unsigned v, k;
 	int aref = 0; /* view 0's side that is the connection's A */
-	bool all_timed = true;
+	bool all_timed;
 
 	memset(&o, 0, sizeof(o));
-	/* Times: on vantage 0's clock; departure the earliest sighting. */
-	for (k = 0; k < b->nseg; k++) {
-		struct bseg *s = &b->seg[k];
-		unsigned seen = 0;
-		s->has_t = false;
-		for (v = 0; v < b->nv; v++) {
-			const struct vant *va = &m->v[m->h[b->hv[v]].vant];
-			int64_t t;
-			if (s->idx[v] < 0 || !va->has_offset)
-				continue;
-			t = bframe(m, b, v, s->idx[v])->ts_ns - va->offset;
-			if (!s->has_t || t < s->t)
-				s->t = t;
-			if (!s->has_t || t > s->arr)
-				s->arr = t;
-			s->has_t = true;
-			seen++;
-		}
-		s->timed = seen >= 2;
-		if (!s->has_t)
-			all_timed = false;
-		if (s->has_t &&
-		    (bframe(m, b, (unsigned)s->src, (int)s->fi)->flags &
-		     (SL_TH_SYN | SL_TH_ACK)) == SL_TH_SYN &&
-		    s->t < tsyn[s->from])
-			tsyn[s->from] = s->t;
-	}
+	all_timed = mg_time_segments(m, b, tsyn);
 	/*
 	 * In view 0's order (its states were inferred in that order), the
 	 * segments it did not see at their departure on its clock.
 	 */
 	for (k = 0; k < b->nseg; k++) {
 		struct bseg *s = &b->seg[k];
-		s->key =
-		    s->idx[0] >= 0 ? bframe(m, b, 0, s->idx[0])->ts_ns : s->t;
+		s->key = s->idx[0] >= 0 ? mg_bframe(m, b, 0, s->idx[0])->ts_ns
+					: s->t;
 	}
 	if (all_timed)
 		qsort(b->seg, b->nseg, sizeof(*b->seg), cmp_bseg);
@@ -692,7 +497,7 @@ emit(struct sl_merge *m, struct build *b)
 		o.views[v].hs = &mv->hs;
 		o.views[v].swap = (b->map[v][0] ^ aref) != 0;
 		o.views[v].name = va->name;
-		o.views[v].vantage = measured_vantage(
+		o.views[v].vantage = mg_measured_vantage(
 		    m, b, v, aref,
 		    swap_vantage(mv->hs.vantage, o.views[v].swap));
 		o.views[v].has_offset = va->has_offset;
@@ -705,7 +510,7 @@ emit(struct sl_merge *m, struct build *b)
 	for (k = 0; k < o.hs.nframes; k++) {
 		const struct bseg *s = &b->seg[k];
 		struct sl_hs_frame *f = &o.hs.frames[k];
-		*f = *bframe(m, b, (unsigned)s->src, (int)s->fi);
+		*f = *mg_bframe(m, b, (unsigned)s->src, (int)s->fi);
 		if (o.views[s->src].swap)
 			swap_frame(f);
 		if (s->has_t)
@@ -713,7 +518,7 @@ emit(struct sl_merge *m, struct build *b)
 		for (v = 0; v < b->nv; v++)
 			if (s->idx[v] >= 0)
 				o.seg[k].frame[v] =
-				    bframe(m, b, v, s->idx[v])->frame;
+				    mg_bframe(m, b, v, s->idx[v])->frame;
 		o.seg[k].timed = s->timed;
 		o.seg[k].dep_ns = s->t;
 		o.seg[k].arr_ns = s->arr;
@@ -726,40 +531,7 @@ emit(struct sl_merge *m, struct build *b)
 		if (o.hs.t_est_ns)
 			o.hs.t_est_ns += d;
 	}
-	/* Each finding once: a rule at the same segment is one finding. */
-	o.hs.find = sl_xcalloc(SL_HS_MAXFINDINGS, sizeof(*o.hs.find));
-	o.hs.nfind = 0;
-	for (v = 0; v < b->nv; v++) {
-		const struct sl_handshake *h = &m->h[b->hv[v]].hs;
-		for (i = 0; i < h->nfind; i++) {
-			const struct sl_finding *fd = &h->find[i];
-			int at = -1, at2;
-			unsigned j;
-			o.c.hs = &o.hs;
-			o.c.nviews = b->nv;
-			o.c.seg = o.seg;
-			if (fd->nframes > 0)
-				at = sl_conn_seg_of(&o.c, v, fd->frames[0]);
-			for (j = 0; j < o.hs.nfind; j++) {
-				const struct sl_finding *g = &o.hs.find[j];
-				if (strcmp(g->rule, fd->rule) != 0)
-					continue;
-				at2 = g->nframes > 0
-					  ? sl_conn_seg_of(&o.c, o.find_view[j],
-							   g->frames[0])
-					  : -1;
-				if (at2 == at)
-					break;
-			}
-			if (j < o.hs.nfind || o.hs.nfind >= SL_HS_MAXFINDINGS)
-				continue;
-			o.hs.find[o.hs.nfind] = *fd;
-			if (o.views[v].swap)
-				swap_ab_text(o.hs.find[o.hs.nfind].message);
-			o.find_view[o.hs.nfind] = (unsigned char)v;
-			o.hs.nfind++;
-		}
-	}
+	merge_findings(m, b, &o);
 	o.c.hs = &o.hs;
 	o.c.nviews = b->nv;
 	o.c.views = o.views;
@@ -797,7 +569,7 @@ build_group(struct sl_merge *m, const unsigned *members, unsigned n,
 	for (v = 0; v < b->nv; v++)
 		match_view(m, b, v);
 	for (k = 1; k < b->nv; k++)
-		pool_pair(m, b, k);
+		mg_pool_pair(m, b, k);
 }
 
 static const struct sl_merge *sort_m;
@@ -840,7 +612,7 @@ sl_merge_finish(struct sl_merge *m)
 			;
 		build_group(m, ix + i, j - i, &bs[nb++]);
 	}
-	estimate(m);
+	mg_estimate(m);
 	for (i = 0; i < nb; i++) {
 		emit(m, &bs[i]);
 		free(bs[i].seg);

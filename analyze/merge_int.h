@@ -1,0 +1,91 @@
+/* \summary: the merge's internal records, shared by merge.c and merge_clock.c */
+/*
+ * merge.c groups the views and builds the connections; merge_clock.c
+ * estimates the clock offsets between vantages and where each view was
+ * taken.  Nothing outside those two files includes this; the public
+ * interface is merge.h.
+ */
+#ifndef SL_MERGE_INT_H
+#define SL_MERGE_INT_H
+
+#include "merge.h"
+
+/* A view kept until the end: a deep copy of the analyzer's handshake. */
+struct mhs {
+	struct sl_handshake hs; /* frames, find: ours */
+	int vant;
+	int group; /* union-find parent, in m->h */
+	uint64_t vmask;
+};
+
+struct vant {
+	int file, iface;
+	char *name; /* "file" or "file (iface)" */
+	bool has_offset;
+	int64_t offset; /* ns its clock is ahead of vantage 0's */
+	int64_t unc;	/* ns, worst case for an asymmetric path */
+};
+
+/* One estimate between two vantages, pooled over their connections. */
+struct pair {
+	int v1, v2;
+	bool ok;
+	int64_t theta, d, unc; /* ns: v2's clock minus v1's; one-way delay */
+	int64_t minp, maxn;    /* least-delayed Δ leaving v1, leaving v2 */
+	unsigned np, nn;
+};
+
+/* A segment of a connection being built. */
+struct bseg {
+	int src;      /* view (index in the group) that first saw it */
+	unsigned fi;  /* its index in that view's frames */
+	uint8_t from; /* sender, in view 0's numbering */
+	int idx[SL_CONN_MAXVIEWS]; /* frame index in each view, -1 */
+	int64_t t;		   /* departure (or the one time) */
+	int64_t arr;
+	int64_t key; /* position in the timeline */
+	bool timed, has_t;
+};
+
+/* A connection being built: views (indexes into m->h) and segments. */
+struct build {
+	unsigned nv;
+	unsigned hv[SL_CONN_MAXVIEWS];
+	int map[SL_CONN_MAXVIEWS][2]; /* view side -> view 0's side */
+	unsigned nseg;
+	struct bseg *seg;
+};
+
+struct sl_merge {
+	bool several;
+	sl_conn_fn fn;
+	void *arg;
+	struct mhs *h;
+	unsigned n, cap;
+	unsigned dropped;
+	struct vant *v;
+	int nv;
+	struct pair *pairs;
+	int npairs;
+	unsigned nmatch;
+	unsigned next_id;
+	bool has_host_a;
+	struct sl_addr host_a;
+};
+
+static inline const struct sl_hs_frame *
+mg_bframe(const struct sl_merge *m, const struct build *b, unsigned v, int fi)
+{
+	return &m->h[b->hv[v]].hs.frames[fi];
+}
+
+/* merge_clock.c */
+void mg_pool_pair(struct sl_merge *m, const struct build *b, unsigned v);
+void mg_estimate(struct sl_merge *m);
+enum sl_vantage mg_measured_vantage(const struct sl_merge *m,
+				    const struct build *b, unsigned v, int aref,
+				    enum sl_vantage guess);
+bool mg_time_segments(const struct sl_merge *m, struct build *b,
+		      int64_t tsyn[2]);
+
+#endif
