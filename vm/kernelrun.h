@@ -1,0 +1,91 @@
+/* \summary: synlab on other kernels: one run in a VM, and the matrix run over kernels */
+#ifndef SL_KERNELRUN_H
+#define SL_KERNELRUN_H
+
+/*
+ * The experiments behind `synlab run --kernel` and `synlab kernels`; the
+ * command line (options, usage, exit status) stays in cli/.  Both print
+ * their progress on stderr, as sl_vm_boot does.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "matrix.h"
+#include "vm.h"
+
+#define SL_VM_RUN_MAXARGS 128
+#define SL_VM_RUN_MAXOUT  8
+
+/*
+ * One `synlab run ARGS` inside a VM.  Every output file (-o, --ladder,
+ * --plot, --annotate) is written in the VM's working directory under its
+ * base name and copied to the path asked for; files written under a
+ * default name land in the current directory.
+ */
+struct sl_vm_run {
+	const char *version;		   /* --kernel's value */
+	char *args[SL_VM_RUN_MAXARGS + 1]; /* ARGS as run inside */
+	const char *dst[SL_VM_RUN_MAXOUT]; /* output paths asked for */
+	char names[SL_VM_RUN_MAXOUT][256]; /* their names inside */
+	size_t nargs, nmap;
+	bool added_delay; /* simultaneous-open got --delay 20ms */
+	struct sl_vm_kernel k;
+	char dir[32];	/* the VM's outputs, a temporary directory */
+	double seconds; /* boot and run */
+};
+
+/*
+ * Fills r from `synlab run` ARGV with --kernel (or --kernel=V) at
+ * argv[at].  Returns 0 or SL_EINVAL (a use --kernel does not support; the
+ * message in errbuf).
+ */
+int sl_vm_run_args(struct sl_vm_run *r, int argc, char **argv, int at,
+		   char *errbuf);
+
+/*
+ * Fetches r's kernel, boots it and runs r->args inside.  Returns 0,
+ * SL_EINVAL (no such kernel), SL_EINTR or another error; errbuf then says
+ * what failed ("--kernel 5.10: ..." or the directory).  After a failed
+ * boot r->dir stays: it holds the VM's console log.
+ */
+int sl_vm_run_boot(struct sl_vm_run *r, char *errbuf);
+
+/*
+ * After sl_vm_run_boot: prints the run's stdout and stderr (the report
+ * naming each output by the path asked for), copies the files it wrote
+ * out and removes r->dir.  *status: the run's exit status, -1 if it left
+ * none.  Returns 0, or SL_EIO when a file could not be copied (the first
+ * such in errbuf).
+ */
+int sl_vm_run_collect(struct sl_vm_run *r, int *status, char *errbuf);
+
+/* The kernels `synlab kernels` runs by default: the LTS series Debian
+ * ships and the newest.  Returns 0 or sl_vm_list's error. */
+int sl_vm_default_versions(char vers[][32], size_t max, size_t *n,
+			   char *errbuf);
+
+/*
+ * The results directory: DIR, or the cache's synlab/results when DIR is
+ * NULL, created if missing.  Returns 0 or -1.
+ */
+int sl_vm_results_dir(const char *dir, char *base, size_t len);
+
+/*
+ * Runs sl_matrix_jobs on each kernel of VERS (and on this machine's kernel
+ * when HOST and root), each into BASE/RELEASE, and returns the matrix in
+ * *out (caller frees).  Returns 0, or an error with errbuf naming the
+ * kernel (empty when interrupted); *out is then NULL.
+ */
+int sl_vm_matrix_run(char vers[][32], size_t nv, bool host, const char *base,
+		     struct sl_matrix **out, char *errbuf);
+
+/* Writes BASE/matrix.json, .txt and .html, and HTML if not NULL.  Returns
+ * 0 or SL_EIO. */
+int sl_vm_matrix_save(const struct sl_matrix *m, const char *base,
+		      const char *html);
+
+/* Seconds on the monotonic clock, for the timings printed. */
+double sl_vm_now_s(void);
+
+#endif /* SL_KERNELRUN_H */
