@@ -23,13 +23,66 @@ const char sl_args_output_usage[] =
     "  --ladder OUT.svg the handshakes as SVG ladder diagrams\n"
     "  --ascii, --utf8  ladder characters (default: ASCII unless a "
     "terminal)\n"
+    "  --shape NAME     report only this shape (repeatable)\n"
+    "  --findings       report only handshakes with findings\n"
+    "  --id N           report only handshake #N (exactly)\n"
+    "  --all            text and --brief: every handshake; by default "
+    "rare\n"
+    "                   shapes and findings (up to 20 a shape) and 5 "
+    "clean\n"
+    "                   ones of each other shape, the rest counted\n"
     "  OUT '-' is stdout (the report then goes to stderr); outputs are\n"
-    "  checked before the work starts, a failed write exits 3\n";
+    "  checked before the work starts, a failed write exits 3\n"
+    "shapes: three-way simultaneous-open self-connect refused "
+    "unanswered reset\n"
+    "        incomplete\n";
+
+/* --shape NAME and --id N into o->sel; false (said) if the value is bad. */
+static bool
+take_sel(int c, const char *arg, struct sl_outopts *o)
+{
+	const char *cmd = o->cmd ? o->cmd : "synlab";
+	unsigned long ul;
+	char *end;
+	int k;
+
+	if (c == SL_OPT_SEL_SHAPE) {
+		for (k = 0; k < SL_SHAPE__COUNT; k++)
+			if (strcmp(arg, sl_shape_name((enum sl_shape)k)) == 0) {
+				o->sel.shapes |= 1u << k;
+				return true;
+			}
+		fprintf(stderr, "%s: --shape: no shape '%s' (see %s --help)\n",
+			cmd, arg, cmd);
+		return false;
+	}
+	ul = strtoul(arg, &end, 10);
+	if (*end != '\0' || ul == 0 || ul > 0xffffffffUL || arg[0] == '-') {
+		fprintf(stderr,
+			"%s: --id wants a handshake number (1, 2, ...), not "
+			"'%s'\n",
+			cmd, arg);
+		return false;
+	}
+	o->sel.id = (unsigned)ul;
+	return true;
+}
 
 bool
 sl_args_output(int c, const char *arg, struct sl_outopts *o)
 {
 	switch (c) {
+	case SL_OPT_SEL_SHAPE:
+	case SL_OPT_SEL_ID:
+		if (!take_sel(c, arg, o))
+			o->bad = true;
+		return true;
+	case SL_OPT_SEL_FINDINGS:
+		o->sel.findings = true;
+		return true;
+	case SL_OPT_SEL_ALL:
+		o->sel.all = true;
+		return true;
 	case SL_OPT_JSON:
 		o->json = true;
 		return true;
@@ -69,6 +122,7 @@ sl_args_pipeline_cfg(const struct sl_outopts *o, struct sl_pipeline_cfg *cfg)
 	cfg->annotate_path = o->annotate;
 	cfg->annotate_per_input = !o->combined;
 	cfg->ladder_path = o->ladder;
+	cfg->sel = o->sel;
 }
 
 void

@@ -18,9 +18,14 @@ enum {
 	SL_OPT_UTF8,
 	SL_OPT_ANNOTATE,
 	SL_OPT_COMBINED,
+	SL_OPT_SEL_SHAPE,
+	SL_OPT_SEL_FINDINGS,
+	SL_OPT_SEL_ID,
+	SL_OPT_SEL_ALL,
 };
 
-/* The output options every command takes, as longopts entries. */
+/* The output options every command takes, the report's selection among
+ * them, as longopts entries. */
 #define SL_ARGS_OUTPUT_LONGOPTS                                                \
 	{"json", no_argument, NULL, SL_OPT_JSON},                              \
 	    {"brief", no_argument, NULL, SL_OPT_BRIEF},                        \
@@ -28,6 +33,10 @@ enum {
 	    {"ascii", no_argument, NULL, SL_OPT_ASCII},                        \
 	    {"utf8", no_argument, NULL, SL_OPT_UTF8},                          \
 	    {"annotate", required_argument, NULL, SL_OPT_ANNOTATE},            \
+	    {"shape", required_argument, NULL, SL_OPT_SEL_SHAPE},              \
+	    {"findings", no_argument, NULL, SL_OPT_SEL_FINDINGS},              \
+	    {"id", required_argument, NULL, SL_OPT_SEL_ID},                    \
+	    {"all", no_argument, NULL, SL_OPT_SEL_ALL},                        \
 	{                                                                      \
 		"combined", no_argument, NULL, SL_OPT_COMBINED                 \
 	}
@@ -37,12 +46,16 @@ extern const char sl_args_output_usage[];
 
 struct sl_outopts {
 	bool json, brief, combined;
-	int ascii;	      /* -1: ASCII unless stdout is a terminal */
-	const char *annotate; /* -o / --annotate; "-": stdout */
-	const char *ladder;   /* --ladder; "-": stdout */
+	int ascii;		  /* -1: ASCII unless stdout is a terminal */
+	const char *annotate;	  /* -o / --annotate; "-": stdout */
+	const char *ladder;	  /* --ladder; "-": stdout */
+	struct sl_report_sel sel; /* --shape, --findings, --id, --all */
+	const char *cmd;	  /* message prefix: "synlab run" */
+	bool bad;		  /* a bad value (said on stderr): exit 2 */
 };
 
-/* Takes option c (with optarg) if it is an output option: true. */
+/* Takes option c (with optarg) if it is an output option: true.  A bad
+ * value (--shape nothing) is said on stderr and sets o->bad. */
 bool sl_args_output(int c, const char *arg, struct sl_outopts *o);
 
 /* The pipeline configuration of the output options (report on). */

@@ -124,20 +124,9 @@ usage(FILE *f)
 	    "analysis\n"
 	    "  -c, --max-packets N  stop after N selected packets of each "
 	    "file\n"
-	    "  --shape NAME     report only this shape (repeatable)\n"
-	    "  --findings       report only handshakes with findings\n"
-	    "  --id N           report only handshake #N (exactly)\n"
-	    "  --all            text and --brief: every handshake; by default "
-	    "rare\n"
-	    "                   shapes and findings (up to 20 a shape) and 5 "
-	    "clean\n"
-	    "                   ones of each other shape, the rest counted\n"
 	    "  --list-rules     print the rules checked (Markdown table; "
 	    "--json: JSON)\n"
 	    "\n"
-	    "shapes: three-way simultaneous-open self-connect refused "
-	    "unanswered reset\n"
-	    "        incomplete\n"
 	    "exit status: 0 no violation, 1 violation found, 2 usage, 3 "
 	    "unreadable or\n"
 	    "             malformed input (the message names file and "
@@ -156,14 +145,10 @@ sl_cmd_analyze(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {"filter", required_argument, NULL, 'f'},
 	    {"max-packets", required_argument, NULL, 'c'},
-	    {"shape", required_argument, NULL, 's'},
-	    {"findings", no_argument, NULL, 'F'},
-	    {"id", required_argument, NULL, 'I'},
-	    {"all", no_argument, NULL, 'a' + 256},
 	    SL_ARGS_OUTPUT_LONGOPTS,
 	    {NULL, 0, NULL, 0},
 	};
-	struct sl_outopts oo = {.ascii = -1};
+	struct sl_outopts oo = {.ascii = -1, .cmd = "synlab analyze"};
 	struct sl_pipeline_cfg cfg;
 	struct sl_pipeline *p;
 	struct sl_tally t;
@@ -175,9 +160,6 @@ sl_cmd_analyze(int argc, char **argv)
 	char *end;
 	const char *filter = NULL;
 	uint64_t max_packets = 0;
-	struct sl_report_sel sel = {0};
-	unsigned long ul;
-	int k;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "ho:f:c:", longopts, NULL)) != -1) {
@@ -218,39 +200,6 @@ sl_cmd_analyze(int argc, char **argv)
 				return SL_EXIT_USAGE;
 			}
 			break;
-		case 's':
-			for (k = 0; k < SL_SHAPE__COUNT; k++)
-				if (strcmp(optarg, sl_shape_name(
-						       (enum sl_shape)k)) == 0)
-					break;
-			if (k == SL_SHAPE__COUNT) {
-				fprintf(stderr,
-					"synlab analyze: --shape: no shape "
-					"'%s' (see synlab analyze --help)\n",
-					optarg);
-				return SL_EXIT_USAGE;
-			}
-			sel.shapes |= 1u << k;
-			break;
-		case 'F':
-			sel.findings = true;
-			break;
-		case 'I':
-			ul = strtoul(optarg, &end, 10);
-			if (*end != '\0' || ul == 0 || ul > 0xffffffffUL ||
-			    optarg[0] == '-') {
-				fprintf(stderr,
-					"synlab analyze: --id wants a "
-					"handshake number (1, 2, ...), not "
-					"'%s'\n",
-					optarg);
-				return SL_EXIT_USAGE;
-			}
-			sel.id = (unsigned)ul;
-			break;
-		case 'a' + 256:
-			sel.all = true;
-			break;
 		case 'h':
 			usage(stdout);
 			return SL_EXIT_OK;
@@ -259,6 +208,8 @@ sl_cmd_analyze(int argc, char **argv)
 			return SL_EXIT_USAGE;
 		}
 	}
+	if (oo.bad)
+		return SL_EXIT_USAGE;
 	if (list_rules)
 		return sl_rules_write(stdout, oo.json) == 0 ? SL_EXIT_OK
 							    : SL_EXIT_INPUT;
@@ -273,7 +224,6 @@ sl_cmd_analyze(int argc, char **argv)
 	sl_args_pipeline_cfg(&oo, &cfg);
 	cfg.filter = filter;
 	cfg.max_packets = max_packets;
-	cfg.sel = sel;
 	cfg.annotate_per_input = false; /* one file, an interface per input */
 	cfg.idle_ns = (int64_t)(idle * 1e9);
 	cfg.on_problem = on_problem;

@@ -427,6 +427,8 @@ run_inject_parse(int argc, char **argv, struct sl_injstate *x,
 			return SL_EXIT_USAGE;
 		}
 	}
+	if (oo->bad)
+		return SL_EXIT_USAGE;
 	if (optind != argc || st < 0) {
 		fputs(st < 0 ? RCMD ": which --state?\n"
 			     : RCMD ": unexpected argument\n",
@@ -442,7 +444,7 @@ int
 sl_cmd_run_inject(int argc, char **argv)
 {
 	struct sl_injstate x;
-	struct sl_outopts oo = {.ascii = -1};
+	struct sl_outopts oo = {.ascii = -1, .cmd = RCMD};
 	struct sl_pipeline_cfg pc;
 	struct sl_pipeline *p = NULL;
 	struct sl_tally t;

@@ -237,6 +237,8 @@ parse(int argc, char **argv, struct run_args *a)
 			return SL_EXIT_USAGE;
 		}
 	}
+	if (a->oo.bad)
+		return SL_EXIT_USAGE;
 	if (a->lab_hold_ns > 0)
 		return SL_EXIT_OK;
 	if (argc - optind != 1) {
@@ -388,7 +390,7 @@ run_sandbox(struct run_args *a, const struct sl_scenario *s)
 int
 sl_cmd_run(int argc, char **argv)
 {
-	struct run_args a = {.oo = {.ascii = -1}, .count = 1};
+	struct run_args a = {.oo = {.ascii = -1, .cmd = CMD}, .count = 1};
 	const struct sl_experiment *x;
 	const struct sl_scenario *s;
 	char outbuf[256];

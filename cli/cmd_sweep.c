@@ -165,6 +165,8 @@ parse(int argc, char **argv, struct sl_sweep_cfg *cfg, struct sl_outopts *oo,
 			return SL_EXIT_USAGE;
 		}
 	}
+	if (oo->bad)
+		return SL_EXIT_USAGE;
 	if (argc - optind != 1) {
 		fputs(CMD ": which experiment? simultaneous-open or "
 			  "inject-syn-sent\n",
@@ -247,7 +249,7 @@ int
 sl_cmd_sweep(int argc, char **argv)
 {
 	struct sl_sweep_cfg cfg = {0};
-	struct sl_outopts oo = {.ascii = -1};
+	struct sl_outopts oo = {.ascii = -1, .cmd = CMD};
 	struct sl_pipeline_cfg pc;
 	struct sl_pipeline *p = NULL;
 	struct sl_sweep *sw = NULL;
@@ -265,7 +267,9 @@ sl_cmd_sweep(int argc, char **argv)
 		return ret < 0 ? SL_EXIT_OK : ret;
 	/* Outputs first: a sweep takes minutes, a bad path should not. */
 	sl_args_pipeline_cfg(&oo, &pc);
-	pc.report = oo.brief;	       /* the sweep's own table is the report */
+	/* The sweep's own table is the report; --brief or a selection adds
+	 * the handshakes. */
+	pc.report = oo.brief || oo.sel.shapes || oo.sel.findings || oo.sel.id;
 	pc.annotate_per_input = false; /* one capture of the whole sweep */
 	if ((p = sl_pipeline_new(&pc, errbuf)) == NULL ||
 	    (plot && sl_pipeline_check_output(plot, errbuf) != SL_OK)) {

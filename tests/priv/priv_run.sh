@@ -3,7 +3,7 @@
 #
 # usage: priv_run.sh SYNLAB CASE
 #   CASE: simopen simopen6 window self reuseport race kill9 sigint sweepint
-#         privdrop
+#         privdrop select
 #
 # Each case runs a scenario several times and asserts, packetdrill-style,
 # the segments the kernel put on the wire (read back from the annotated
@@ -296,6 +296,36 @@ sweepint)
 		-o "$WORK/s.pcapng" > "$WORK/s.out" 2>&1 &
 	interrupt $! "sweep Ctrl-C" "$WORK/s"
 	echo "ok: a sweep's Ctrl-C exits 130 and leaves a valid pcapng of $(wc -l < "$WORK/s.tshark") packets"
+	;;
+select)
+	# run takes analyze's report selection: --shape self-connect prints the
+	# self-connect handshake alone, though the race's capture also holds
+	# the refused attempts before it (and the annotated capture keeps
+	# every one); --brief --shape refused --findings prints none.
+	"$SYNLAB" run self-connect-race --shape self-connect -o "$WORK/r.pcapng" \
+		> "$WORK/r.out" 2> "$WORK/r.err" || fail "run --shape self-connect: exit $?: $(tail -3 "$WORK/r.err")"
+	heads=$(grep '^#[0-9]' "$WORK/r.out")
+	[ "$(printf '%s\n' "$heads" | grep -c .)" = 1 ] || fail "run --shape self-connect printed: $heads"
+	case $heads in
+	"#"*" self-connect  A 127.0.0.1:"*" (connects to itself)") ;;
+	*) fail "run --shape self-connect printed '$heads'" ;;
+	esac
+	# The ladder of that handshake: SYN, SYN-ACK, ACK from one endpoint.
+	grep -q '\[S\] 0' "$WORK/r.out" && grep -q '\[S\.\] 0 ack 1' "$WORK/r.out" ||
+		fail "no self-connect handshake ladder in: $(head -20 "$WORK/r.out")"
+	all=$("$SYNLAB" analyze --brief --all "$WORK/r.pcapng" | grep -c '^#[0-9]')
+	refused=$("$SYNLAB" analyze --brief --all --shape refused "$WORK/r.pcapng" | grep -c '^#[0-9]')
+	[ "$refused" -ge 1 ] && [ "$all" = $((refused + 1)) ] ||
+		fail "the capture holds $all handshakes, $refused refused: the race refused none?"
+	# The same selection of the same capture by analyze names the same one.
+	"$SYNLAB" analyze --shape self-connect "$WORK/r.pcapng" | grep '^#[0-9]' > "$WORK/a.heads"
+	[ "$(cat "$WORK/a.heads")" = "$heads" ] || fail "analyze --shape self-connect: $(cat "$WORK/a.heads"), run: $heads"
+	"$SYNLAB" run self-connect-race --brief --shape refused --findings -o "$WORK/r2.pcapng" \
+		> "$WORK/r2.out" 2>&1 || fail "run --brief --shape refused --findings: exit $?"
+	! grep -q '^#[0-9]' "$WORK/r2.out" || fail "clean refused handshakes printed with --findings: $(grep '^#' "$WORK/r2.out" | head -3)"
+	"$SYNLAB" run self-connect --shape triangle > "$WORK/r3.out" 2>&1
+	[ $? = 2 ] || fail "run --shape triangle does not exit 2"
+	echo "ok: run --shape self-connect prints $heads alone of $all handshakes ($refused refused)"
 	;;
 *)
 	fail "unknown case $CASE"
