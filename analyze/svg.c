@@ -1,130 +1,31 @@
 /* \summary: SVG ladder diagrams with a true time axis (RFC 9293 §3.5 figures, drawn from captures) */
 #include "svg.h"
 #include "merge.h"
+#include "svg_int.h"
 
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /*
- * RFC 9293 §3.5 draws handshakes as ladders: time runs down, each endpoint
- * a vertical line, each segment an arrow from sender to receiver.  A
- * capture gives one timestamp per segment, taken at the vantage point, so
- * the other end of each arrow is estimated: one-way delay = rtt/2.  With
- * the capture at A, A's segments leave at their timestamp and B's arrive at
- * theirs; B's left rtt/2 earlier.  Two SYNs each sent before the other
- * arrived then cross, as in RFC 9293 Figure 7.
- *
- * The time axis is linear within a handshake except where one idle gap
- * would squeeze everything else (a 1 s SYN retransmission timer around a
- * 100 us exchange): such gaps are cut out and drawn as marked breaks
- * labelled with the time that passed.
+ * One ladder a handshake, time running down (svg_axis.c places the
+ * instants and estimates the end of each arrow not captured).
  */
 
-#define W	   960
-#define X_AXIS	   110 /* time labels end here */
-#define X_A	   330
-#define X_B	   730
-#define X_SELF	   430
-#define SELF_LOOP  170 /* how far a self-connect loop reaches right */
-#define Y_HEAD	   96  /* title, subtitle, endpoint boxes */
-#define BREAK_H	   60  /* height of a cut-out gap */
-#define MIN_SLOPE  10  /* px: an arrow always visibly descends */
-#define LABEL_GAP  26  /* px between two labels on one side */
-#define ANCHOR_MIN 12  /* px wanted between two capture instants */
-#define FIND_H	   16
-#define PAD	   36
-
-struct sbuf {
-	char *p;
-	size_t len, cap;
-};
-
-static void sb_printf(struct sbuf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-sb_printf(struct sbuf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	for (;;) {
-		size_t room = b->cap - b->len;
-
-		va_start(ap, fmt);
-		n = vsnprintf(b->p ? b->p + b->len : NULL, room, fmt, ap);
-		va_end(ap);
-		if (n < 0)
-			return;
-		if ((size_t)n < room) {
-			b->len += (size_t)n;
-			return;
-		}
-		b->cap = b->cap ? b->cap * 2 : 4096;
-		while (b->cap - b->len <= (size_t)n)
-			b->cap *= 2;
-		b->p = sl_xrealloc(b->p, b->cap, 1);
-	}
-}
-
-/*
- * Text as XML character data: markup characters escaped, control
- * characters and bytes that are not UTF-8 replaced by '?', so the document
- * stays well-formed whatever a file name or note holds.
- */
-static void
-sb_text(struct sbuf *b, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	while (*p != '\0') {
-		unsigned c = *p, need = 0, k;
-
-		if (c == '&')
-			sb_printf(b, "&amp;");
-		else if (c == '<')
-			sb_printf(b, "&lt;");
-		else if (c == '>')
-			sb_printf(b, "&gt;");
-		else if (c == '"')
-			sb_printf(b, "&quot;");
-		else if (c == '\'')
-			sb_printf(b, "&#39;");
-		else if (c < 0x20 || c == 0x7f)
-			sb_printf(b, "?");
-		else if (c < 0x80)
-			sb_printf(b, "%c", (char)c);
-		else {
-			if (c >= 0xc2 && c <= 0xdf)
-				need = 1;
-			else if (c >= 0xe0 && c <= 0xef)
-				need = 2;
-			else if (c >= 0xf0 && c <= 0xf4)
-				need = 3;
-			for (k = 1; k <= need; k++)
-				if ((p[k] & 0xc0) != 0x80)
-					break;
-			/* Overlong and surrogate forms are not UTF-8 either. */
-			if (need == 0 || k <= need ||
-			    (c == 0xe0 && p[1] < 0xa0) ||
-			    (c == 0xed && p[1] >= 0xa0) ||
-			    (c == 0xf0 && p[1] < 0x90) ||
-			    (c == 0xf4 && p[1] >= 0x90)) {
-				sb_printf(b, "?");
-			} else {
-				sb_printf(b, "%.*s", (int)need + 1,
-					  (const char *)p);
-				p += need;
-			}
-		}
-		p++;
-	}
-}
+#define W	  960
+#define X_AXIS	  110 /* time labels end here */
+#define X_A	  330
+#define X_B	  730
+#define X_SELF	  430
+#define SELF_LOOP 170 /* how far a self-connect loop reaches right */
+#define Y_HEAD	  96  /* title, subtitle, endpoint boxes */
+#define MIN_SLOPE 10  /* px: an arrow always visibly descends */
+#define LABEL_GAP 26  /* px between two labels on one side */
+#define FIND_H	  16
+#define PAD	  36
 
 /* What we keep of a handshake: hs->frames and hs->find are borrowed. */
 struct svg_hs {
@@ -319,170 +220,6 @@ dur_str(int64_t ns, char *buf, size_t len)
 		snprintf(buf, len, "%s%.6f s", sign, (double)ns / 1e9);
 }
 
-/*
- * The time axis of one handshake: the distinct instants drawn (departures
- * and arrivals), each with its y, in increasing order.
- */
-struct axis {
-	int64_t *t;
-	double *y;
-	bool *brk; /* gap before t[i] cut out */
-	unsigned n;
-	double height;
-};
-
-static int
-cmp_i64(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double
-axis_y(const struct axis *ax, int64_t t)
-{
-	unsigned lo = 0, hi = ax->n;
-
-	while (hi - lo > 1) {
-		unsigned mid = (lo + hi) / 2;
-
-		if (ax->t[mid] <= t)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return ax->n ? ax->y[lo] : 0;
-}
-
-/*
- * Scale: fit the linear part into a height that grows with the number of
- * instants.  While the closest two capture instants would be less than
- * ANCHOR_MIN apart, cut out the largest idle gap (no arrow in flight
- * across it, so no arrow is bent) if it is much larger than that closest
- * pair.  If that is not enough, grow the height up to HEIGHT_MAX.
- */
-#define HEIGHT_MAX 640.0
-
-static void
-axis_build(struct axis *ax, const int64_t *dep, const int64_t *arr,
-	   const int64_t *anchors, unsigned n)
-{
-	int64_t gmin = INT64_MAX, lin = 0, *an;
-	double target, scale, y = 0;
-	unsigned i, k;
-
-	memset(ax, 0, sizeof(*ax));
-	if (n == 0)
-		return;
-	ax->t = sl_xcalloc(2 * n, sizeof(*ax->t));
-	ax->y = sl_xcalloc(2 * n, sizeof(*ax->y));
-	ax->brk = sl_xcalloc(2 * n, sizeof(*ax->brk));
-	for (i = 0; i < n; i++) {
-		ax->t[2 * i] = dep[i];
-		ax->t[2 * i + 1] = arr[i];
-	}
-	qsort(ax->t, 2 * n, sizeof(*ax->t), cmp_i64);
-	for (i = 0; i < 2 * n; i++)
-		if (ax->n == 0 || ax->t[i] != ax->t[ax->n - 1])
-			ax->t[ax->n++] = ax->t[i];
-
-	an = sl_xcalloc(n, sizeof(*an));
-	memcpy(an, anchors, n * sizeof(*an));
-	qsort(an, n, sizeof(*an), cmp_i64);
-	for (i = 1; i < n; i++)
-		if (an[i] > an[i - 1] && an[i] - an[i - 1] < gmin)
-			gmin = an[i] - an[i - 1];
-	free(an);
-
-	for (i = 1; i < ax->n; i++)
-		lin += ax->t[i] - ax->t[i - 1];
-	target = 22.0 * ax->n;
-	if (target < 240)
-		target = 240;
-	if (target > HEIGHT_MAX)
-		target = HEIGHT_MAX;
-	for (;;) {
-		int64_t gmax = 0;
-		unsigned at = 0;
-
-		scale = lin > 0 ? target / (double)lin : 0;
-		if (gmin == INT64_MAX || (double)gmin * scale >= ANCHOR_MIN)
-			break;
-		for (k = 1; k < ax->n; k++) {
-			int64_t g = ax->t[k] - ax->t[k - 1];
-			bool flight = false;
-
-			for (i = 0; i < n && !flight; i++)
-				flight = dep[i] <= ax->t[k - 1] &&
-					 arr[i] >= ax->t[k];
-			if (!ax->brk[k] && !flight && g > gmax) {
-				gmax = g;
-				at = k;
-			}
-		}
-		if (at == 0 || gmax < 4 * gmin ||
-		    (double)gmax * scale < 2 * BREAK_H) {
-			/* Nothing left to cut: use more height instead. */
-			if (lin > 0 && (double)gmin * scale < ANCHOR_MIN) {
-				scale = ANCHOR_MIN / (double)gmin;
-				if (scale * (double)lin > HEIGHT_MAX)
-					scale = HEIGHT_MAX / (double)lin;
-			}
-			break;
-		}
-		ax->brk[at] = true;
-		lin -= gmax;
-	}
-	for (i = 0; i < ax->n; i++) {
-		if (i > 0)
-			y += ax->brk[i]
-				 ? BREAK_H
-				 : (double)(ax->t[i] - ax->t[i - 1]) * scale;
-		ax->y[i] = y;
-	}
-	ax->height = y;
-}
-
-static void
-axis_free(struct axis *ax)
-{
-	free(ax->t);
-	free(ax->y);
-	free(ax->brk);
-}
-
-/* Estimated departure and arrival of each frame (see the file comment). */
-static void
-frame_times(const struct sl_handshake *hs, const struct sl_hs_frame *f,
-	    int64_t *dep, int64_t *arr)
-{
-	/* rtt/2 in ns; an rtt past an hour is nonsense, not drawn. */
-	int64_t d = hs->rtt_us > 0 && hs->rtt_us < INT64_C(3600000000)
-			? hs->rtt_us * 500
-			: 0;
-
-	switch (hs->self ? SL_VANT_LOCAL : hs->vantage) {
-	case SL_VANT_A:
-		*dep = f->from == 0 ? f->ts_ns : f->ts_ns - d;
-		*arr = f->from == 0 ? f->ts_ns + d : f->ts_ns;
-		break;
-	case SL_VANT_B:
-		*dep = f->from == 1 ? f->ts_ns : f->ts_ns - d;
-		*arr = f->from == 1 ? f->ts_ns + d : f->ts_ns;
-		break;
-	case SL_VANT_LOCAL:
-		*dep = *arr = f->ts_ns;
-		break;
-	case SL_VANT_PATH:
-	case SL_VANT_UNKNOWN:
-	default:
-		*dep = f->ts_ns - d / 2;
-		*arr = f->ts_ns + d / 2;
-		break;
-	}
-}
-
 /* Where the timestamps were taken, in words for the subtitle. */
 static const char *
 vantage_text(const struct sl_handshake *hs)
@@ -597,30 +334,20 @@ frame_flagged(const struct sl_handshake *hs, uint64_t frame)
 	return false;
 }
 
-static void
-text_at(struct sbuf *b, double x, double y, const char *anchor,
-	const char *style, const char *s)
-{
-	sb_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\"%s%s>", x,
-		  y, anchor, style[0] ? " " : "", style);
-	sb_text(b, s);
-	sb_printf(b, "</text>\n");
-}
-
 /* A state name beside a lifeline, on a white plate so arrows stay legible. */
 static void
-state_at(struct sbuf *b, double x, double y, bool left, uint8_t st)
+state_at(struct sl_sbuf *b, double x, double y, bool left, uint8_t st)
 {
 	const char *name = sl_state_name((enum sl_state)st);
 	double w = 7.2 * (double)strlen(name) + 8;
 
-	sb_printf(b,
-		  "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"15\" "
-		  "rx=\"3\" fill=\"#fff8e1\" stroke=\"#c9a227\" "
-		  "stroke-width=\"0.8\"/>\n",
-		  left ? x - w - 6 : x + 6, y - 7.5, w);
-	text_at(b, left ? x - 10 : x + 10, y + 4, left ? "end" : "start",
-		"class=\"st\"", name);
+	sl_sb_printf(b,
+		     "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"15\" "
+		     "rx=\"3\" fill=\"#fff8e1\" stroke=\"#c9a227\" "
+		     "stroke-width=\"0.8\"/>\n",
+		     left ? x - w - 6 : x + 6, y - 7.5, w);
+	sl_svg_text_at(b, left ? x - 10 : x + 10, y + 4, left ? "end" : "start",
+		       "class=\"st\"", name);
 }
 
 struct placed {
@@ -678,7 +405,7 @@ cmp_plate(const void *a, const void *b)
  * known), in time order down each lifeline, plates kept from overlapping.
  */
 static void
-draw_plates(struct sbuf *b, struct placed *pl, struct plate *v, unsigned n)
+draw_plates(struct sl_sbuf *b, struct placed *pl, struct plate *v, unsigned n)
 {
 	uint8_t shown[2] = {SL_ST_NONE, SL_ST_NONE};
 	unsigned i;
@@ -697,242 +424,299 @@ draw_plates(struct sbuf *b, struct placed *pl, struct plate *v, unsigned n)
 	}
 }
 
-/* Draws one handshake at y0 into b; returns its height. */
-static double
-draw_hs(struct sbuf *b, const struct svg_hs *sh, double y0)
-{
-	const struct sl_handshake *hs = &sh->hs;
-	char ea[SL_EP_STRLEN], eb[SL_EP_STRLEN], line[512], sub[256];
-	char d1[32], d2[40];
-	int64_t *anchors, *dep, *arr, t0 = 0;
-	unsigned n = hs->nframes, i, k;
+/* One ladder being drawn: the handshake, its axis and what is placed. */
+struct ladder {
+	struct sl_sbuf *b;
+	const struct svg_hs *sh;
+	const struct sl_handshake *hs;
+	struct sl_svg_axis ax;
+	int64_t *dep, *arr, t0; /* departures, arrivals: from t0 */
+	double top, y_end;	/* first instant, end of the lifelines */
+	struct placed pl;
 	struct plate *plates;
-	unsigned nplates = 0;
-	struct placed pl = {{-1e9, -1e9, -1e9, -1e9, -1e9}};
-	struct axis ax;
-	double top = y0 + Y_HEAD, y_end, yy, h;
+	unsigned nplates;
+	char ea[SL_EP_STRLEN], eb[SL_EP_STRLEN];
+};
 
-	anchors = sl_xcalloc(n + 1, sizeof(*anchors));
-	dep = sl_xcalloc(n + 1, sizeof(*dep));
-	arr = sl_xcalloc(n + 1, sizeof(*arr));
-	plates = sl_xcalloc(2 * n + 1, sizeof(*plates));
+/* Departures and arrivals (measured, else estimated) and the axis. */
+static void
+ladder_times(struct ladder *L)
+{
+	const struct svg_hs *sh = L->sh;
+	const struct sl_handshake *hs = L->hs;
+	unsigned n = hs->nframes, i;
+	int64_t *anchors = sl_xcalloc(n + 1, sizeof(*anchors));
+
+	L->dep = sl_xcalloc(n + 1, sizeof(*L->dep));
+	L->arr = sl_xcalloc(n + 1, sizeof(*L->arr));
+	L->plates = sl_xcalloc(2 * n + 1, sizeof(*L->plates));
+	L->t0 = 0;
 	for (i = 0; i < n; i++) {
 		if (sh->tdep != NULL && sh->tdep[i] != 0) {
-			dep[i] = sh->tdep[i];
-			arr[i] = sh->tarr[i];
+			L->dep[i] = sh->tdep[i];
+			L->arr[i] = sh->tarr[i];
 		} else {
-			frame_times(hs, &hs->frames[i], &dep[i], &arr[i]);
+			sl_svg_frame_times(hs, &hs->frames[i], &L->dep[i],
+					   &L->arr[i]);
 		}
-		if (i == 0 || dep[i] < t0)
-			t0 = dep[i];
+		if (i == 0 || L->dep[i] < L->t0)
+			L->t0 = L->dep[i];
 	}
 	for (i = 0; i < n; i++) {
-		dep[i] -= t0;
-		arr[i] -= t0;
-		anchors[i] = hs->frames[i].ts_ns - t0;
+		L->dep[i] -= L->t0;
+		L->arr[i] -= L->t0;
+		anchors[i] = hs->frames[i].ts_ns - L->t0;
 	}
-	axis_build(&ax, dep, arr, anchors, n);
+	sl_svg_axis_build(&L->ax, L->dep, L->arr, anchors, n);
+	free(anchors);
+}
 
-	/* Title, subtitle. */
-	sl_endpoint_str(&hs->ep[0], ea, sizeof(ea));
-	sl_endpoint_str(&hs->ep[1], eb, sizeof(eb));
+/* Title and subtitle: shape, endpoints, file, vantage, rtt, crossing. */
+static void
+draw_title(struct ladder *L, double y0)
+{
+	const struct sl_handshake *hs = L->hs;
+	char line[512], sub[256], d1[32], d2[40];
+	unsigned k;
+
 	if (hs->self)
 		snprintf(line, sizeof(line), "#%u %s  %s (connected to itself)",
-			 hs->id, sl_shape_name(hs->shape), ea);
+			 hs->id, sl_shape_name(hs->shape), L->ea);
 	else
 		snprintf(line, sizeof(line), "#%u %s  %s \xe2\x86\x94 %s",
-			 hs->id, sl_shape_name(hs->shape), ea, eb);
-	text_at(b, 24, y0 + 26, "start", "class=\"title\"", line);
+			 hs->id, sl_shape_name(hs->shape), L->ea, L->eb);
+	sl_svg_text_at(L->b, 24, y0 + 26, "start", "class=\"title\"", line);
 	if (hs->rtt_us >= 0)
 		dur_str(hs->rtt_us * 1000, d1, sizeof(d1));
 	else
 		snprintf(d1, sizeof(d1), "unknown");
 	k = (unsigned)snprintf(
 	    sub, sizeof(sub), "%s \xc2\xb7 %s \xc2\xb7 rtt %s", hs->file_name,
-	    sh->tdep != NULL ? "departures and arrivals measured "
-			       "at both ends"
-			     : vantage_text(hs),
+	    L->sh->tdep != NULL ? "departures and arrivals measured "
+				  "at both ends"
+				: vantage_text(hs),
 	    d1);
 	if (hs->crossing_us >= 0 && k < sizeof(sub)) {
 		dur_str(hs->crossing_us * 1000, d2, sizeof(d2));
 		snprintf(sub + k, sizeof(sub) - k,
 			 " \xc2\xb7 SYNs crossed %s apart", d2);
 	}
-	text_at(b, 24, y0 + 46, "start", "class=\"sub\"", sub);
-	text_at(b, X_AXIS, top - 12, "end", "class=\"sub\"", "time (capture)");
+	sl_svg_text_at(L->b, 24, y0 + 46, "start", "class=\"sub\"", sub);
+	sl_svg_text_at(L->b, X_AXIS, L->top - 12, "end", "class=\"sub\"",
+		       "time (capture)");
+}
 
-	/* Endpoint boxes and lifelines. */
-	y_end = top + 30 + ax.height + 40;
-	if (hs->self) {
-		sb_printf(b,
-			  "<rect x=\"%d\" y=\"%.1f\" width=\"220\" "
-			  "height=\"24\" rx=\"4\" class=\"box\"/>\n",
-			  X_SELF - 110, top - 30);
-		snprintf(line, sizeof(line), "A = B  %s", ea);
-		text_at(b, X_SELF, top - 13, "middle", "class=\"ep\"", line);
-		sb_printf(b,
-			  "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
-			  "class=\"life\"/>\n",
-			  X_SELF, top - 6, X_SELF, y_end);
+/* An endpoint's box with its label, centred on x. */
+static void
+draw_box(struct ladder *L, int x, const char *label)
+{
+	sl_sb_printf(L->b,
+		     "<rect x=\"%d\" y=\"%.1f\" width=\"220\" "
+		     "height=\"24\" rx=\"4\" class=\"box\"/>\n",
+		     x - 110, L->top - 30);
+	sl_svg_text_at(L->b, x, L->top - 13, "middle", "class=\"ep\"", label);
+}
+
+/* Endpoint boxes, lifelines and the time axis. */
+static void
+draw_lifelines(struct ladder *L)
+{
+	struct sl_sbuf *b = L->b;
+	double top = L->top, y_end = L->y_end;
+	char line[512];
+
+	if (L->hs->self) {
+		snprintf(line, sizeof(line), "A = B  %s", L->ea);
+		draw_box(L, X_SELF, line);
+		sl_sb_printf(
+		    b,
+		    "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
+		    "class=\"life\"/>\n",
+		    X_SELF, top - 6, X_SELF, y_end);
 	} else {
-		snprintf(line, sizeof(line), "A  %s", ea);
-		sb_printf(b,
-			  "<rect x=\"%d\" y=\"%.1f\" width=\"220\" "
-			  "height=\"24\" rx=\"4\" class=\"box\"/>\n",
-			  X_A - 110, top - 30);
-		text_at(b, X_A, top - 13, "middle", "class=\"ep\"", line);
-		snprintf(line, sizeof(line), "B  %s", eb);
-		sb_printf(b,
-			  "<rect x=\"%d\" y=\"%.1f\" width=\"220\" "
-			  "height=\"24\" rx=\"4\" class=\"box\"/>\n",
-			  X_B - 110, top - 30);
-		text_at(b, X_B, top - 13, "middle", "class=\"ep\"", line);
-		sb_printf(b,
-			  "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
-			  "class=\"life\"/>\n"
-			  "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
-			  "class=\"life\"/>\n",
-			  X_A, top - 6, X_A, y_end, X_B, top - 6, X_B, y_end);
+		snprintf(line, sizeof(line), "A  %s", L->ea);
+		draw_box(L, X_A, line);
+		snprintf(line, sizeof(line), "B  %s", L->eb);
+		draw_box(L, X_B, line);
+		sl_sb_printf(
+		    b,
+		    "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
+		    "class=\"life\"/>\n"
+		    "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
+		    "class=\"life\"/>\n",
+		    X_A, top - 6, X_A, y_end, X_B, top - 6, X_B, y_end);
 	}
-	sb_printf(b,
-		  "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
-		  "class=\"axis\"/>\n",
-		  X_AXIS + 8, top, X_AXIS + 8, y_end);
+	sl_sb_printf(b,
+		     "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
+		     "class=\"axis\"/>\n",
+		     X_AXIS + 8, top, X_AXIS + 8, y_end);
+}
 
-	/* Axis breaks: the gap cut out, with the time that passed. */
-	for (i = 1; i < ax.n; i++) {
+/* Axis breaks: the gap cut out, with the time that passed. */
+static void
+draw_breaks(struct ladder *L)
+{
+	const struct sl_svg_axis *ax = &L->ax;
+	char line[64], d1[32];
+	unsigned i;
+
+	for (i = 1; i < ax->n; i++) {
 		double ym;
 
-		if (!ax.brk[i])
+		if (!ax->brk[i])
 			continue;
-		ym = top + 30 + ax.y[i] - 16; /* room above for loops */
-		sb_printf(b,
-			  "<rect x=\"%d\" y=\"%.1f\" width=\"%d\" "
-			  "height=\"12\" class=\"brk\"/>\n",
-			  X_AXIS + 2, ym - 6, W - X_AXIS - 40);
-		sb_printf(b,
-			  "<path d=\"M%d %.1f l8 -4 M%d %.1f l8 -4\" "
-			  "class=\"axis\"/>\n",
-			  X_AXIS + 4, ym - 2, X_AXIS + 4, ym + 4);
-		dur_str(ax.t[i] - ax.t[i - 1], d1, sizeof(d1));
+		ym = L->top + 30 + ax->y[i] - 16; /* room above for loops */
+		sl_sb_printf(L->b,
+			     "<rect x=\"%d\" y=\"%.1f\" width=\"%d\" "
+			     "height=\"12\" class=\"brk\"/>\n",
+			     X_AXIS + 2, ym - 6, W - X_AXIS - 40);
+		sl_sb_printf(L->b,
+			     "<path d=\"M%d %.1f l8 -4 M%d %.1f l8 -4\" "
+			     "class=\"axis\"/>\n",
+			     X_AXIS + 4, ym - 2, X_AXIS + 4, ym + 4);
+		dur_str(ax->t[i] - ax->t[i - 1], d1, sizeof(d1));
 		snprintf(line, sizeof(line), "%s later", d1);
-		text_at(b, X_AXIS, ym + 4, "end", "class=\"brkt\"", line);
+		sl_svg_text_at(L->b, X_AXIS, ym + 4, "end", "class=\"brkt\"",
+			       line);
 	}
+}
 
-	/* Segments. */
-	for (i = 0; i < n; i++) {
+/* The capture instant of f on the axis, with its time and frame number. */
+static void
+draw_tick(struct ladder *L, const struct sl_hs_frame *f, double yc)
+{
+	const struct sl_handshake *hs = L->hs;
+	char d1[32], d2[40], tl[96];
+	double yt;
+
+	if (f->ts_ns == hs->frames[0].ts_ns) {
+		snprintf(d2, sizeof(d2), "0");
+	} else {
+		dur_str(f->ts_ns - hs->frames[0].ts_ns, d1, sizeof(d1));
+		snprintf(d2, sizeof(d2), "%s%s",
+			 f->ts_ns > hs->frames[0].ts_ns ? "+" : "", d1);
+	}
+	sl_sb_printf(L->b,
+		     "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
+		     "class=\"axis\"/>\n",
+		     X_AXIS + 4, yc, X_AXIS + 12, yc);
+	yt = place_label(&L->pl, 2, yc + 4, 12);
+	snprintf(tl, sizeof(tl), "%s  f%" PRIu64, d2, f->frame);
+	sl_svg_text_at(L->b, X_AXIS, yt, "end", "class=\"tick\"", tl);
+}
+
+/* A self-connect's segment: a loop from the one lifeline back to it. */
+static void
+draw_loop(struct ladder *L, const struct sl_hs_frame *f, double yd, double ya,
+	  const char *line, const char *sub)
+{
+	enum kind kd = frame_kind(f);
+	bool flag = frame_flagged(L->hs, f->frame);
+	double x = X_SELF, r = SELF_LOOP, xl, yl;
+
+	if (ya < yd + 24)
+		ya = yd + 24;
+	sl_sb_printf(L->b,
+		     "<path d=\"M%.1f %.1f C%.1f %.1f %.1f %.1f "
+		     "%.1f %.1f\" fill=\"none\" stroke=\"%s\" "
+		     "stroke-width=\"%s\"%s "
+		     "marker-end=\"url(#ah%d)\"/>\n",
+		     x, yd, x + r, yd - 4, x + r, ya + 4, x + 2, ya,
+		     kind_color[kd], flag ? "2.6" : "1.6",
+		     is_retx(f) ? " stroke-dasharray=\"6 4\"" : "", (int)kd);
+	xl = x + r * 0.75 + 14;
+	yl = place_label(&L->pl, 1, (yd + ya) / 2 + 4, LABEL_GAP);
+	sl_svg_text_at(L->b, xl, yl, "start", "class=\"lbl\"", line);
+	if (sub[0])
+		sl_svg_text_at(L->b, xl, yl + 13, "start", "class=\"note\"",
+			       sub);
+	/* [0]: change on sending; [1]: on receiving. */
+	plate_add(L->plates, &L->nplates, 0, f, 0, x, yd, true);
+	plate_add(L->plates, &L->nplates, 0, f, 1, x, ya, true);
+}
+
+/* A segment between two lifelines, and the states it changed. */
+static void
+draw_arrow(struct ladder *L, const struct sl_hs_frame *f, double yd, double ya,
+	   double yc, const char *line, const char *sub)
+{
+	enum kind kd = frame_kind(f);
+	bool flag = frame_flagged(L->hs, f->frame);
+	int to = 1 - f->from;
+	double xs = f->from == 0 ? X_A : X_B;
+	double xr = f->from == 0 ? X_B : X_A;
+	double dir = xr > xs ? 1 : -1;
+	double frac = 0.25, xl, yl, yy;
+
+	sl_sb_printf(L->b,
+		     "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+		     "y2=\"%.1f\" stroke=\"%s\" "
+		     "stroke-width=\"%s\"%s "
+		     "marker-end=\"url(#ah%d)\"/>\n",
+		     xs, yd, xr - dir * 2, ya, kind_color[kd],
+		     flag ? "2.6" : "1.6",
+		     is_retx(f) ? " stroke-dasharray=\"6 4\"" : "", (int)kd);
+	/* Where the timestamp was taken. */
+	sl_sb_printf(L->b,
+		     "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" "
+		     "class=\"cap\"/>\n",
+		     xs + (xr - xs) * (yc - yd) / (ya - yd > 0 ? ya - yd : 1),
+		     yc);
+	/* Label along the sender's end, so that two crossing arrows keep
+	 * theirs apart. */
+	xl = xs + (xr - xs) * frac;
+	yl = yd + (ya - yd) * frac - 5;
+	yy = place_label(&L->pl, f->from, yl, LABEL_GAP);
+	sl_svg_text_at(L->b, xl, yy, "middle", "class=\"lbl\"", line);
+	if (sub[0])
+		sl_svg_text_at(L->b, xl, yy + 13, "middle", "class=\"note\"",
+			       sub);
+	/* Each side's state after the segment, where it changed: the
+	 * sender's on sending, the receiver's on arrival. */
+	plate_add(L->plates, &L->nplates, f->from, f, f->from,
+		  f->from == 0 ? X_A : X_B, yd, f->from == 0);
+	plate_add(L->plates, &L->nplates, to, f, to, to == 0 ? X_A : X_B, ya,
+		  to == 0);
+}
+
+/* Every segment: its tick on the axis, its arrow or loop, its labels. */
+static void
+draw_segments(struct ladder *L)
+{
+	const struct sl_handshake *hs = L->hs;
+	char line[512], sub[256];
+	unsigned i;
+
+	for (i = 0; i < hs->nframes; i++) {
 		const struct sl_hs_frame *f = &hs->frames[i];
-		enum kind kd = frame_kind(f);
-		int to = 1 - f->from;
-		double yd = top + 30 + axis_y(&ax, dep[i]);
-		double ya = top + 30 + axis_y(&ax, arr[i]);
-		double yc = top + 30 + axis_y(&ax, f->ts_ns - t0), xl, yl;
-		bool flag = frame_flagged(hs, f->frame);
-		const char *dash =
-		    is_retx(f) ? " stroke-dasharray=\"6 4\"" : "";
+		double yd = L->top + 30 + sl_svg_axis_y(&L->ax, L->dep[i]);
+		double ya = L->top + 30 + sl_svg_axis_y(&L->ax, L->arr[i]);
+		double yc =
+		    L->top + 30 + sl_svg_axis_y(&L->ax, f->ts_ns - L->t0);
 
 		if (ya < yd + MIN_SLOPE)
 			ya = yd + MIN_SLOPE;
 		seg_label(hs, f, line, sizeof(line));
 		seg_sublabel(f, sub, sizeof(sub));
-
-		/* Capture instant on the axis, with the frame number. */
-		if (f->ts_ns == hs->frames[0].ts_ns) {
-			snprintf(d2, sizeof(d2), "0");
-		} else {
-			dur_str(f->ts_ns - hs->frames[0].ts_ns, d1, sizeof(d1));
-			snprintf(d2, sizeof(d2), "%s%s",
-				 f->ts_ns > hs->frames[0].ts_ns ? "+" : "", d1);
-		}
-		sb_printf(b,
-			  "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
-			  "class=\"axis\"/>\n",
-			  X_AXIS + 4, yc, X_AXIS + 12, yc);
-		{
-			char tl[96];
-			double yt = place_label(&pl, 2, yc + 4, 12);
-
-			snprintf(tl, sizeof(tl), "%s  f%" PRIu64, d2, f->frame);
-			text_at(b, X_AXIS, yt, "end", "class=\"tick\"", tl);
-		}
-
-		if (hs->self) {
-			double x = X_SELF, r = SELF_LOOP;
-
-			if (ya < yd + 24)
-				ya = yd + 24;
-			sb_printf(b,
-				  "<path d=\"M%.1f %.1f C%.1f %.1f %.1f %.1f "
-				  "%.1f %.1f\" fill=\"none\" stroke=\"%s\" "
-				  "stroke-width=\"%s\"%s "
-				  "marker-end=\"url(#ah%d)\"/>\n",
-				  x, yd, x + r, yd - 4, x + r, ya + 4, x + 2,
-				  ya, kind_color[kd], flag ? "2.6" : "1.6",
-				  dash, (int)kd);
-			xl = x + r * 0.75 + 14;
-			yl = place_label(&pl, 1, (yd + ya) / 2 + 4, LABEL_GAP);
-			text_at(b, xl, yl, "start", "class=\"lbl\"", line);
-			if (sub[0])
-				text_at(b, xl, yl + 13, "start",
-					"class=\"note\"", sub);
-			/* [0]: change on sending; [1]: on receiving. */
-			plate_add(plates, &nplates, 0, f, 0, x, yd, true);
-			plate_add(plates, &nplates, 0, f, 1, x, ya, true);
-			continue;
-		}
-
-		{
-			double xs = f->from == 0 ? X_A : X_B;
-			double xr = f->from == 0 ? X_B : X_A;
-			double dir = xr > xs ? 1 : -1;
-			double frac = 0.25;
-
-			sb_printf(b,
-				  "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
-				  "y2=\"%.1f\" stroke=\"%s\" "
-				  "stroke-width=\"%s\"%s "
-				  "marker-end=\"url(#ah%d)\"/>\n",
-				  xs, yd, xr - dir * 2, ya, kind_color[kd],
-				  flag ? "2.6" : "1.6", dash, (int)kd);
-			/* Where the timestamp was taken. */
-			sb_printf(b,
-				  "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" "
-				  "class=\"cap\"/>\n",
-				  xs + (xr - xs) * (yc - yd) /
-					   (ya - yd > 0 ? ya - yd : 1),
-				  yc);
-			/* Label along the sender's end, so that two
-			 * crossing arrows keep theirs apart. */
-			xl = xs + (xr - xs) * frac;
-			yl = yd + (ya - yd) * frac - 5;
-			yy = place_label(&pl, f->from, yl, LABEL_GAP);
-			text_at(b, xl, yy, "middle", "class=\"lbl\"", line);
-			if (sub[0])
-				text_at(b, xl, yy + 13, "middle",
-					"class=\"note\"", sub);
-		}
-		/* Each side's state after the segment, where it changed:
-		 * the sender's on sending, the receiver's on arrival. */
-		plate_add(plates, &nplates, f->from, f, f->from,
-			  f->from == 0 ? X_A : X_B, yd, f->from == 0);
-		plate_add(plates, &nplates, to, f, to, to == 0 ? X_A : X_B, ya,
-			  to == 0);
+		draw_tick(L, f, yc);
+		if (hs->self)
+			draw_loop(L, f, yd, ya, line, sub);
+		else
+			draw_arrow(L, f, yd, ya, yc, line, sub);
 	}
-	draw_plates(b, &pl, plates, nplates);
-	if (n == 0)
-		text_at(b, W / 2.0, top + 40, "middle", "class=\"note\"",
-			"(no frames)");
-	if (hs->frames_omitted > 0) {
-		snprintf(line, sizeof(line), "%u later frame%s not drawn",
-			 hs->frames_omitted, hs->frames_omitted > 1 ? "s" : "");
-		text_at(b, W / 2.0, y_end - 8, "middle", "class=\"note\"",
-			line);
-	}
+}
 
-	/* Findings below the ladder. */
-	yy = y_end + 22;
+/* The findings below the ladder; returns the y after the last. */
+static double
+draw_findings(struct ladder *L)
+{
+	const struct sl_handshake *hs = L->hs;
+	double yy = L->y_end + 22;
+	unsigned k;
+
 	if (hs->nfind == 0) {
-		text_at(b, 24, yy, "start", "class=\"find\"", "findings: none");
+		sl_svg_text_at(L->b, 24, yy, "start", "class=\"find\"",
+			       "findings: none");
 		yy += FIND_H;
 	}
 	for (k = 0; k < hs->nfind; k++) {
@@ -942,25 +726,55 @@ draw_hs(struct sbuf *b, const struct svg_hs *sh, double y0)
 		snprintf(msg, sizeof(msg), "%s %s (%s): %.240s",
 			 sl_severity_name(fd->sev), fd->rule ? fd->rule : "?",
 			 fd->rfc ? fd->rfc : "", fd->message);
-		sb_printf(b,
-			  "<text x=\"24\" y=\"%.1f\" class=\"find\" "
-			  "fill=\"%s\">",
-			  yy, sev_color(fd->sev));
-		sb_text(b, msg);
-		sb_printf(b, "</text>\n");
+		sl_sb_printf(L->b,
+			     "<text x=\"24\" y=\"%.1f\" class=\"find\" "
+			     "fill=\"%s\">",
+			     yy, sev_color(fd->sev));
+		sl_sb_text(L->b, msg);
+		sl_sb_printf(L->b, "</text>\n");
 		yy += FIND_H;
 	}
-	h = yy - y0 + PAD - FIND_H;
-	sb_printf(b,
-		  "<line x1=\"12\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
-		  "class=\"sep\"/>\n",
-		  y0 + h - 10, W - 12, y0 + h - 10);
+	return yy;
+}
 
-	axis_free(&ax);
-	free(plates);
-	free(anchors);
-	free(dep);
-	free(arr);
+/* Draws one handshake at y0 into b; returns its height. */
+static double
+draw_hs(struct sl_sbuf *b, const struct svg_hs *sh, double y0)
+{
+	struct ladder L = {.b = b, .sh = sh, .hs = &sh->hs};
+	const struct sl_handshake *hs = &sh->hs;
+	char line[128];
+	double h;
+
+	L.pl = (struct placed){{-1e9, -1e9, -1e9, -1e9, -1e9}};
+	L.top = y0 + Y_HEAD;
+	ladder_times(&L);
+	sl_endpoint_str(&hs->ep[0], L.ea, sizeof(L.ea));
+	sl_endpoint_str(&hs->ep[1], L.eb, sizeof(L.eb));
+	draw_title(&L, y0);
+	L.y_end = L.top + 30 + L.ax.height + 40;
+	draw_lifelines(&L);
+	draw_breaks(&L);
+	draw_segments(&L);
+	draw_plates(b, &L.pl, L.plates, L.nplates);
+	if (hs->nframes == 0)
+		sl_svg_text_at(b, W / 2.0, L.top + 40, "middle",
+			       "class=\"note\"", "(no frames)");
+	if (hs->frames_omitted > 0) {
+		snprintf(line, sizeof(line), "%u later frame%s not drawn",
+			 hs->frames_omitted, hs->frames_omitted > 1 ? "s" : "");
+		sl_svg_text_at(b, W / 2.0, L.y_end - 8, "middle",
+			       "class=\"note\"", line);
+	}
+	h = draw_findings(&L) - y0 + PAD - FIND_H;
+	sl_sb_printf(b,
+		     "<line x1=\"12\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
+		     "class=\"sep\"/>\n",
+		     y0 + h - 10, W - 12, y0 + h - 10);
+	sl_svg_axis_free(&L.ax);
+	free(L.plates);
+	free(L.dep);
+	free(L.arr);
 	return h;
 }
 
@@ -990,7 +804,7 @@ static const char style[] =
 int
 sl_svg_write(struct sl_svg *s, const char *path, char *errbuf)
 {
-	struct sbuf body = {NULL, 0, 0};
+	struct sl_sbuf body = {NULL, 0, 0};
 	double y = 0;
 	unsigned i;
 	int k, rc = SL_OK;
@@ -1003,8 +817,8 @@ sl_svg_write(struct sl_svg *s, const char *path, char *errbuf)
 	for (i = 0; i < s->n; i++)
 		y += draw_hs(&body, &s->v[i], y);
 	if (s->n == 0) {
-		text_at(&body, 24, 30, "start", "class=\"sub\"",
-			"no handshakes to draw");
+		sl_svg_text_at(&body, 24, 30, "start", "class=\"sub\"",
+			       "no handshakes to draw");
 		y = 50;
 	}
 	if (s->omitted > 0) {
@@ -1013,7 +827,8 @@ sl_svg_write(struct sl_svg *s, const char *path, char *errbuf)
 		snprintf(note, sizeof(note),
 			 "%u more handshake%s not drawn (at most %u are)",
 			 s->omitted, s->omitted > 1 ? "s" : "", s->max_hs);
-		text_at(&body, 24, y + 20, "start", "class=\"sub\"", note);
+		sl_svg_text_at(&body, 24, y + 20, "start", "class=\"sub\"",
+			       note);
 		y += 36;
 	}
 

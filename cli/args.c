@@ -219,3 +219,93 @@ sl_args_stopped(void)
 {
 	return g_stop != 0;
 }
+
+/* Optimal string alignment distance between a and b (short words only). */
+static size_t
+edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j;
+	size_t d[33][33];
+
+	if (la > 32 || lb > 32)
+		return (size_t)-1;
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++)
+		for (j = 1; j <= lb; j++) {
+			size_t cost = a[i - 1] != b[j - 1];
+			size_t v = d[i - 1][j] + 1;
+
+			if (d[i][j - 1] + 1 < v)
+				v = d[i][j - 1] + 1;
+			if (d[i - 1][j - 1] + cost < v)
+				v = d[i - 1][j - 1] + cost;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
+				v = d[i - 2][j - 2] + 1;
+			d[i][j] = v;
+		}
+	return d[la][lb];
+}
+
+const char *
+sl_args_closest(const char *word, const char *const *cands, size_t n)
+{
+	const char *best = NULL;
+	size_t i, bd = (size_t)-1, limit = strlen(word) / 3 + 1;
+
+	for (i = 0; i < n; i++) {
+		size_t dist;
+
+		if (cands[i] == NULL)
+			continue;
+		dist = edit_distance(word, cands[i]);
+		if (dist < bd) {
+			bd = dist;
+			best = cands[i];
+		}
+	}
+	return bd <= limit ? best : NULL;
+}
+
+int
+sl_args_usage_error(const char *cmd, char *const *argv,
+		    const struct option *longopts)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : "";
+	const char *names[64];
+	char name[64];
+	size_t n = 0, len;
+	const struct option *o;
+
+	if (strncmp(arg, "--", 2) == 0) {
+		len = strcspn(arg + 2, "=");
+		snprintf(name, sizeof(name), "%.*s", (int)len, arg + 2);
+		for (o = longopts; o->name != NULL && n < 64; o++) {
+			if (strcmp(o->name, name) == 0)
+				break;
+			names[n++] = o->name;
+		}
+		if (o->name != NULL)
+			fprintf(stderr, "%s: --%s %s\n", cmd, name,
+				o->has_arg == no_argument ? "takes no value"
+							  : "needs a value");
+		else {
+			const char *near = sl_args_closest(name, names, n);
+
+			fprintf(stderr, "%s: unknown option '--%s'", cmd, name);
+			if (near != NULL)
+				fprintf(stderr, "; did you mean '--%s'?", near);
+			fputc('\n', stderr);
+		}
+	} else if (optopt != 0)
+		fprintf(stderr,
+			"%s: option '-%c' is unknown or needs a value\n", cmd,
+			optopt);
+	else
+		fprintf(stderr, "%s: bad option '%s'\n", cmd, arg);
+	fprintf(stderr, "see '%s --help'\n", cmd);
+	return SL_EXIT_USAGE;
+}

@@ -84,4 +84,20 @@ void sl_args_hold_on(void);
 void sl_args_release(void);
 bool sl_args_stopped(void);
 
+/*
+ * The candidate nearest to word (a few edits at most, by word length), or
+ * NULL when none is near: the "did you mean" of every usage error.
+ */
+const char *sl_args_closest(const char *word, const char *const *cands,
+			    size_t n);
+
+/*
+ * After getopt_long returned '?' (with opterr 0): one line saying what is
+ * wrong with the option it stopped at (with "did you mean" for a
+ * misspelt long option) and one saying where to look.  Returns
+ * SL_EXIT_USAGE.
+ */
+int sl_args_usage_error(const char *cmd, char *const *argv,
+			const struct option *longopts);
+
 #endif /* SL_ARGS_H */

@@ -162,6 +162,7 @@ sl_cmd_analyze(int argc, char **argv)
 	uint64_t max_packets = 0;
 
 	optind = 1;
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "ho:f:c:", longopts, NULL)) != -1) {
 		if (sl_args_output(c, optarg, &oo))
 			continue;
@@ -204,8 +205,8 @@ sl_cmd_analyze(int argc, char **argv)
 			usage(stdout);
 			return SL_EXIT_OK;
 		default:
-			usage(stderr);
-			return SL_EXIT_USAGE;
+			return sl_args_usage_error("synlab analyze", argv,
+						   longopts);
 		}
 	}
 	if (oo.bad)

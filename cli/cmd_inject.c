@@ -148,6 +148,7 @@ inject_parse(int argc, char **argv, struct inject_args *a)
 	int c, r;
 
 	optind = 1;
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		if ((r = inject_option(c, optarg, a)) > 0)
 			continue;
@@ -156,8 +157,17 @@ inject_parse(int argc, char **argv, struct inject_args *a)
 				optarg);
 			return SL_EXIT_USAGE;
 		}
-		inject_usage(c == 'h' ? stdout : stderr);
-		return c == 'h' ? -1 : SL_EXIT_USAGE;
+		if (c != 'h') {
+			if (strncmp(argv[optind - 1], "--state", 7) == 0)
+				fputs("synlab inject: a kernel socket in a "
+				      "state is 'synlab run inject-STATE' "
+				      "(synlab run --list)\n",
+				      stderr);
+			return sl_args_usage_error("synlab inject", argv,
+						   longopts);
+		}
+		inject_usage(stdout);
+		return -1;
 	}
 	if (optind != argc) {
 		fprintf(stderr, "synlab inject: unexpected argument '%s'\n",
@@ -379,6 +389,7 @@ run_inject_parse(int argc, char **argv, struct sl_injstate *x,
 
 	x->o.opts = SL_OPT_ALL;
 	optind = 1;
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "ho:6", longopts, NULL)) != -1) {
 		if (sl_args_output(c, optarg, oo))
 			continue;
@@ -423,8 +434,8 @@ run_inject_parse(int argc, char **argv, struct sl_injstate *x,
 			run_inject_usage(stdout);
 			return -1;
 		default:
-			run_inject_usage(stderr);
-			return SL_EXIT_USAGE;
+			return sl_args_usage_error("synlab run", argv,
+						   longopts);
 		}
 	}
 	if (oo->bad)

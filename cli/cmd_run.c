@@ -194,6 +194,7 @@ parse(int argc, char **argv, struct run_args *a)
 	int c, r;
 
 	optind = 1;
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "ho:6", longopts, NULL)) != -1) {
 		if (sl_args_output(c, optarg, &a->oo))
 			continue;
@@ -233,8 +234,7 @@ parse(int argc, char **argv, struct run_args *a)
 			list_scenarios(stdout);
 			return -1;
 		default:
-			usage(stderr);
-			return SL_EXIT_USAGE;
+			return sl_args_usage_error(CMD, argv, longopts);
 		}
 	}
 	if (a->oo.bad)
@@ -415,11 +415,18 @@ sl_cmd_run(int argc, char **argv)
 	x = sl_experiment_find(a.name);
 	if (x == NULL || x->engine == SL_X_INJECT ||
 	    (s = sl_scenario_find(x->scenario)) == NULL) {
-		fprintf(stderr,
-			CMD ": unknown experiment '%s' (inject entries go "
-			    "first: synlab run inject-STATE ...); one of:\n",
-			a.name);
-		list_scenarios(stderr);
+		const char *names[32], *near;
+		size_t n = 0;
+
+		while (n < 32 && (x = sl_experiment_at(n)) != NULL)
+			names[n++] = x->name;
+		near = sl_args_closest(a.name, names, n);
+		fprintf(stderr, CMD ": unknown experiment '%s'", a.name);
+		if (near != NULL)
+			fprintf(stderr, "; did you mean '%s'?", near);
+		fputs("\nsee '" CMD " --list' (inject entries go first: " CMD
+		      " inject-STATE ...)\n",
+		      stderr);
 		return SL_EXIT_USAGE;
 	}
 	if (x->engine == SL_X_PEER && a.pa.peer == NULL) {

@@ -119,6 +119,7 @@ parse(int argc, char **argv, struct sl_sweep_cfg *cfg, struct sl_outopts *oo,
 	int c;
 
 	optind = 1;
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "ho:6", longopts, NULL)) != -1) {
 		if (sl_args_output(c, optarg, oo))
 			continue;
@@ -161,8 +162,7 @@ parse(int argc, char **argv, struct sl_sweep_cfg *cfg, struct sl_outopts *oo,
 			usage(stdout);
 			return -1;
 		default:
-			usage(stderr);
-			return SL_EXIT_USAGE;
+			return sl_args_usage_error(CMD, argv, longopts);
 		}
 	}
 	if (oo->bad)

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "args.h"
 #include "cli.h"
 #include "common.h"
 #include "inject.h"
@@ -63,7 +64,15 @@ main(int argc, char **argv)
 		return sl_cmd_sweep(argc - 1, argv + 1);
 	if (strcmp(cmd, "kernels") == 0)
 		return sl_cmd_kernels(argc - 1, argv + 1);
-	fprintf(stderr, "synlab: unknown command '%s'\n", cmd);
-	usage(stderr);
+	{
+		static const char *const cmds[] = {"analyze", "run", "inject",
+						   "sweep", "kernels"};
+		const char *near = sl_args_closest(cmd, cmds, 5);
+
+		fprintf(stderr, "synlab: unknown command '%s'", cmd);
+		if (near != NULL)
+			fprintf(stderr, "; did you mean '%s'?", near);
+		fputs("\nsee 'synlab --help'\n", stderr);
+	}
 	return SL_EXIT_USAGE;
 }

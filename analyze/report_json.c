@@ -1,0 +1,450 @@
+/* \summary: the JSON report of docs/design.md, one object a connection */
+#include "report_int.h"
+#include "merge.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+static void
+put_bool(struct sl_ob *o, bool v)
+{
+	sl_ob_puts(o, v ? "true" : "false");
+}
+
+static void
+json_opts(struct sl_ob *out, const struct sl_synopts *o)
+{
+	if (!o->seen) {
+		sl_ob_puts(out, "null");
+		return;
+	}
+	sl_ob_puts(out, "{\"mss\":");
+	if (o->mss >= 0)
+		sl_ob_i64(out, o->mss);
+	else
+		sl_ob_puts(out, "null");
+	sl_ob_puts(out, ",\"wscale\":");
+	if (o->wscale >= 0)
+		sl_ob_i64(out, o->wscale);
+	else
+		sl_ob_puts(out, "null");
+	sl_ob_puts(out, ",\"sack_permitted\":");
+	put_bool(out, o->sack_ok);
+	sl_ob_puts(out, ",\"timestamps\":");
+	put_bool(out, o->ts);
+	sl_ob_puts(out, ",\"fastopen\":");
+	put_bool(out, o->tfo);
+	sl_ob_putc(out, '}');
+}
+
+/* A pair [x,y]. */
+static void
+pair(struct sl_ob *o, uint64_t x, uint64_t y)
+{
+	str_u(o, "[", x);
+	str_u(o, ",", y);
+	sl_ob_putc(o, ']');
+}
+
+static void
+json_segopts(struct sl_ob *out, const struct sl_tcpopts *o)
+{
+	unsigned i;
+	int n = 0;
+
+	sl_ob_putc(out, '{');
+	if (o->has_mss) {
+		str_u(out, "\"mss\":", o->mss);
+		n++;
+	}
+	if (o->has_ws) {
+		comma(out, n++);
+		str_u(out, "\"wscale\":", o->ws);
+	}
+	if (o->sack_ok) {
+		comma(out, n++);
+		sl_ob_puts(out, "\"sack_permitted\":true");
+	}
+	if (o->has_ts) {
+		comma(out, n++);
+		sl_ob_puts(out, "\"ts\":");
+		pair(out, o->ts_val, o->ts_ecr);
+	}
+	if (o->has_sack) {
+		comma(out, n++);
+		sl_ob_puts(out, "\"sack\":[");
+		for (i = 0; i < o->nsack; i++) {
+			comma(out, i);
+			pair(out, o->sack[i][0], o->sack[i][1]);
+		}
+		sl_ob_putc(out, ']');
+	}
+	if (o->has_tfo) {
+		comma(out, n++);
+		sl_ob_puts(out, "\"fastopen_cookie\":\"");
+		for (i = 0; i < o->tfo_len; i++)
+			sl_ob_hex2(out, o->tfo_cookie[i]);
+		sl_ob_putc(out, '"');
+	}
+	if (o->nunknown) {
+		comma(out, n++);
+		sl_ob_puts(out, "\"unknown\":[");
+		for (i = 0; i < o->nunknown; i++) {
+			comma(out, i);
+			str_u(out, "{\"kind\":", o->unknown[i].kind);
+			str_u(out, ",\"len\":", o->unknown[i].len);
+			sl_ob_putc(out, '}');
+		}
+		sl_ob_putc(out, ']');
+	}
+	if (o->trunc) {
+		comma(out, n);
+		sl_ob_puts(out, "\"truncated\":true");
+	}
+	sl_ob_putc(out, '}');
+}
+
+static void
+json_state_pair(struct sl_ob *o, const struct sl_hs_frame *f, int e)
+{
+	if (f->st[e][0] == SL_ST_NONE && f->st[e][1] == SL_ST_NONE) {
+		sl_ob_puts(o, "null");
+		return;
+	}
+	sl_ob_puts(o, "[\"");
+	sl_ob_puts(o, sl_state_name(f->st[e][0]));
+	sl_ob_puts(o, "\",\"");
+	sl_ob_puts(o, sl_state_name(f->st[e][1]));
+	sl_ob_puts(o, "\"]");
+}
+
+/* A string member's value, or null. */
+static void
+str_or_null(struct sl_ob *o, const char *s)
+{
+	if (s)
+		sl_ob_json_str(o, s);
+	else
+		sl_ob_puts(o, "null");
+}
+
+/* "views": where the connection was seen, and each view's clock. */
+static void
+json_views(struct sl_ob *out, const struct sl_conn *c)
+{
+	char ep[SL_EP_STRLEN];
+	unsigned v, i, n;
+	int e;
+
+	sl_ob_puts(out, ",\"views\":[");
+	for (v = 0; v < c->nviews; v++) {
+		const struct sl_view *w = &c->views[v];
+		comma(out, v);
+		str_u(out, "{\"view\":", v + 1);
+		sl_ob_puts(out, ",\"name\":");
+		sl_ob_json_str(out, w->name);
+		sl_ob_puts(out, ",\"file\":");
+		sl_ob_json_str(out, w->hs->file_name ? w->hs->file_name : "");
+		sl_ob_puts(out, ",\"interface\":");
+		sl_ob_i64(out, w->hs->iface);
+		sl_ob_puts(out, ",\"interface_name\":");
+		str_or_null(out, w->hs->iface_name);
+		/* A and B as this view saw them (a NAT rewrites them) */
+		for (e = 0; e < 2; e++) {
+			sl_ob_puts(out, e ? "," : ",\"endpoints\":[");
+			sl_ob_json_str(out, sl_endpoint_str(
+						&w->hs->ep[w->swap ? 1 - e : e],
+						ep, sizeof(ep)));
+		}
+		sl_ob_puts(out, "],\"vantage\":\"");
+		sl_ob_puts(out, sl_vantage_name(w->vantage));
+		sl_ob_puts(out, "\",\"frames\":[");
+		for (i = 0, n = 0; i < c->hs->nframes; i++)
+			if (c->seg[i].frame[v]) {
+				comma(out, n++);
+				sl_ob_u64(out, c->seg[i].frame[v]);
+			}
+		sl_ob_puts(out, "],\"clock_offset_us\":");
+		if (w->has_offset) {
+			sl_ob_i64(out, w->offset_ns / 1000);
+			sl_ob_puts(out, ",\"uncertainty_us\":");
+			sl_ob_i64(out, w->unc_ns / 1000);
+		} else {
+			sl_ob_puts(out, "null,\"uncertainty_us\":null");
+		}
+		sl_ob_putc(out, '}');
+	}
+	sl_ob_putc(out, ']');
+}
+
+/*
+ * The interval in which both bare SYNs were in flight, from departures and
+ * arrivals measured at two vantages; false if not known or none.
+ */
+bool
+sl_rep_syns_in_flight(const struct sl_conn *c, int64_t *from, int64_t *to)
+{
+	int64_t dep[2] = {0, 0}, arr[2] = {0, 0};
+	bool seen[2] = {false, false};
+	unsigned i;
+
+	for (i = 0; c->nviews > 1 && i < c->hs->nframes; i++) {
+		const struct sl_hs_frame *f = &c->hs->frames[i];
+		if ((f->flags & (SL_TH_SYN | SL_TH_ACK)) != SL_TH_SYN ||
+		    seen[f->from] || !c->seg[i].timed)
+			continue;
+		seen[f->from] = true;
+		dep[f->from] = c->seg[i].dep_ns;
+		arr[f->from] = c->seg[i].arr_ns;
+	}
+	if (!seen[0] || !seen[1])
+		return false;
+	*from = dep[0] > dep[1] ? dep[0] : dep[1];
+	*to = arr[0] < arr[1] ? arr[0] : arr[1];
+	return *from < *to;
+}
+
+/* A finding's frames in each view: [[5],[7]] (frames a view saw). */
+static void
+json_finding_views(struct sl_ob *out, const struct sl_conn *c, unsigned i)
+{
+	const struct sl_finding *fd = &c->hs->find[i];
+	unsigned v, j, k;
+
+	str_u(out, ",\"found_in_view\":", c->find_view[i] + 1);
+	sl_ob_puts(out, ",\"view_frames\":[");
+	for (v = 0; v < c->nviews; v++) {
+		comma(out, v);
+		sl_ob_putc(out, '[');
+		for (j = 0, k = 0; j < fd->nframes; j++) {
+			int sg =
+			    sl_conn_seg_of(c, c->find_view[i], fd->frames[j]);
+			if (sg >= 0 && c->seg[sg].frame[v]) {
+				comma(out, k++);
+				sl_ob_u64(out, c->seg[sg].frame[v]);
+			}
+		}
+		sl_ob_putc(out, ']');
+	}
+	sl_ob_putc(out, ']');
+}
+
+/*
+ * Segment i, seen only at view `only`, left its sender (that view is
+ * beside it) and never reached a view beside the receiver.
+ */
+bool
+sl_rep_lost_on_path(const struct sl_conn *c, unsigned i, unsigned only)
+{
+	enum sl_vantage near_tx = c->hs->frames[i].from ? SL_VANT_B : SL_VANT_A;
+	enum sl_vantage near_rx = c->hs->frames[i].from ? SL_VANT_A : SL_VANT_B;
+	unsigned v;
+
+	if (c->views[only].vantage != near_tx)
+		return false;
+	for (v = 0; v < c->nviews; v++)
+		if (v != only && c->views[v].vantage == near_rx)
+			return true;
+	return false;
+}
+
+/* Per segment of a connection with several views: where it was seen. */
+static void
+json_seg_views(struct sl_ob *out, const struct sl_conn *c, unsigned i)
+{
+	const struct sl_conn_seg *sg = &c->seg[i];
+	unsigned v, n = 0, only = 0;
+
+	sl_ob_puts(out, ",\"view_frames\":[");
+	for (v = 0; v < c->nviews; v++) {
+		comma(out, v);
+		if (sg->frame[v]) {
+			sl_ob_u64(out, sg->frame[v]);
+			n++;
+			only = v;
+		} else {
+			sl_ob_puts(out, "null");
+		}
+	}
+	sl_ob_putc(out, ']');
+	if (sg->timed) {
+		sl_ob_puts(out, ",\"depart_ns\":");
+		sl_ob_i64(out, sg->dep_ns);
+		sl_ob_puts(out, ",\"arrive_ns\":");
+		sl_ob_i64(out, sg->arr_ns);
+		sl_ob_puts(out, ",\"one_way_us\":");
+		sl_ob_i64(out, (sg->arr_ns - sg->dep_ns) / 1000);
+	}
+	if (n == 1) {
+		str_u(out, ",\"seen_only_at\":", only + 1);
+		sl_ob_puts(out, ",\"lost_on_path\":");
+		put_bool(out, sl_rep_lost_on_path(c, i, only));
+	}
+}
+
+/* key, then v or null when not known. */
+static void
+i64_or_null(struct sl_ob *o, const char *key, int64_t v, bool known)
+{
+	sl_ob_puts(o, key);
+	if (known)
+		sl_ob_i64(o, v);
+	else
+		sl_ob_puts(o, "null");
+}
+
+static void
+json_segment(struct sl_ob *out, const struct sl_conn *c, unsigned i)
+{
+	const struct sl_handshake *hs = c->hs;
+	const struct sl_hs_frame *f = &hs->frames[i];
+	char fl[SL_FLAGS_STRLEN];
+
+	sl_rep_frame_flags(f, fl);
+	sl_ob_puts(out, i ? ",\n {\"frame\":" : "\n {\"frame\":");
+	sl_ob_u64(out, f->frame);
+	sl_ob_puts(out, ",\"t_us\":");
+	sl_ob_i64(out, (f->ts_ns - hs->t_first_ns) / 1000);
+	sl_ob_puts(out, ",\"from\":\"");
+	sl_ob_putc(out, (char)('a' + f->from));
+	sl_ob_puts(out, "\",\"flags\":\"");
+	sl_ob_puts(out, fl);
+	sl_ob_puts(out, "\",\"role\":\"");
+	sl_ob_puts(out, sl_role_name(f->role));
+	sl_ob_puts(out, "\",\"seq\":");
+	sl_ob_i64(out, sl_rep_rel_seq(hs, f));
+	sl_ob_puts(out, ",\"ack\":");
+	sl_ob_i64(out, (f->flags & SL_TH_ACK) ? sl_rep_rel_ack(hs, f) : 0);
+	str_u(out, ",\"seq_abs\":", f->seq);
+	str_u(out, ",\"ack_abs\":", f->ack);
+	str_u(out, ",\"len\":", f->len);
+	str_u(out, ",\"win\":", f->win);
+	sl_ob_puts(out, ",\"states\":{\"a\":");
+	json_state_pair(out, f, 0);
+	sl_ob_puts(out, ",\"b\":");
+	json_state_pair(out, f, 1);
+	sl_ob_puts(out, "},\"options\":");
+	json_segopts(out, &f->opts);
+	if (f->note[0]) {
+		sl_ob_puts(out, ",\"note\":");
+		sl_ob_json_str(out, f->note);
+	}
+	if (c->nviews > 1)
+		json_seg_views(out, c, i);
+	sl_ob_putc(out, '}');
+}
+
+void
+sl_rep_json_conn(struct sl_ob *out, unsigned index, const struct sl_conn *c)
+{
+	const struct sl_handshake *hs = c->hs;
+	char a[SL_EP_STRLEN], b[SL_EP_STRLEN];
+	unsigned i, j;
+	int e;
+
+	comma(out, index);
+	sl_endpoint_str(&hs->ep[0], a, sizeof(a));
+	sl_endpoint_str(&hs->ep[1], b, sizeof(b));
+	str_u(out, "\n{\"id\":", hs->id);
+	sl_ob_puts(out, ",\"shape\":\"");
+	sl_ob_puts(out, sl_shape_name(hs->shape));
+	sl_ob_puts(out, "\",\"endpoints\":[");
+	sl_ob_json_str(out, a);
+	sl_ob_putc(out, ',');
+	sl_ob_json_str(out, b);
+	sl_ob_puts(out, "],\"file\":");
+	sl_ob_json_str(out, hs->file_name ? hs->file_name : "");
+	sl_ob_puts(out, ",\"interface\":");
+	sl_ob_i64(out, hs->iface);
+	sl_ob_puts(out, ",\"interface_name\":");
+	str_or_null(out, hs->iface_name);
+	sl_ob_puts(out, ",\"frames\":[");
+	for (i = 0; i < hs->nframes; i++) {
+		comma(out, i);
+		sl_ob_u64(out, hs->frames[i].frame);
+	}
+	sl_ob_putc(out, ']');
+	json_views(out, c);
+	if (c->nviews > 1) {
+		int64_t t_from, t_to;
+		bool known = sl_rep_syns_in_flight(c, &t_from, &t_to);
+		i64_or_null(out, ",\"syns_in_flight_us\":",
+			    known ? (t_to - t_from) / 1000 : 0, known);
+	}
+	sl_ob_puts(out, ",\"attributes\":{\"self_connect\":");
+	put_bool(out, hs->self);
+	sl_ob_puts(out, ",\"vantage\":\"");
+	sl_ob_puts(out, sl_vantage_name(hs->vantage));
+	sl_ob_puts(out, "\",\"end\":\"");
+	sl_ob_puts(out, sl_rep_end_name(hs->end));
+	sl_ob_putc(out, '"');
+	if (hs->encap[0]) {
+		sl_ob_puts(out, ",\"encap\":");
+		sl_ob_json_str(out, hs->encap);
+	}
+	sl_ob_puts(out, ",\"start_ns\":");
+	sl_ob_i64(out, hs->t_first_ns);
+	sl_ob_puts(out, ",\"isn\":{");
+	for (e = 0; e < 2; e++)
+		i64_or_null(out, e ? ",\"b\":" : "\"a\":", hs->isn[e],
+			    hs->has_isn[e]);
+	i64_or_null(out, "},\"established_us\":",
+		    (hs->t_est_ns - hs->t_first_ns) / 1000, hs->t_est_ns != 0);
+	i64_or_null(out, ",\"crossing_interval_us\":", hs->crossing_us,
+		    hs->crossing_us >= 0);
+	i64_or_null(out, ",\"rtt_us\":", hs->rtt_us, hs->rtt_us >= 0);
+	str_u(out, ",\"syn_retransmissions\":{\"a\":", hs->syn_retx[0]);
+	str_u(out, ",\"b\":", hs->syn_retx[1]);
+	sl_ob_puts(out, "},\"syn_retransmission_intervals_us\":{");
+	for (e = 0; e < 2; e++) {
+		sl_ob_puts(out, e ? ",\"b\":[" : "\"a\":[");
+		for (j = 0; j < hs->nretx_iv[e]; j++) {
+			comma(out, j);
+			sl_ob_i64(out, hs->retx_iv_us[e][j]);
+		}
+		sl_ob_putc(out, ']');
+	}
+	sl_ob_puts(out, "},\"options\":{\"a\":");
+	json_opts(out, &hs->syn[0]);
+	sl_ob_puts(out, ",\"b\":");
+	json_opts(out, &hs->syn[1]);
+	sl_ob_puts(out, ",\"negotiated\":{\"window_scaling\":");
+	put_bool(out, hs->ws_in_effect);
+	sl_ob_puts(out, ",\"sack_permitted\":");
+	put_bool(out, hs->sack_in_effect);
+	sl_ob_puts(out, ",\"timestamps\":");
+	put_bool(out, hs->ts_in_effect);
+	str_u(out, "}},\"late_syns\":", hs->late_syns);
+	str_u(out, ",\"challenge_acks\":", hs->challenge_acks);
+	str_u(out, ",\"duplicates_ignored\":", hs->duplicates);
+	str_u(out, ",\"truncated_frames\":", hs->truncated);
+	str_u(out, ",\"frames_omitted\":", hs->frames_omitted);
+	str_u(out, ",\"data_bytes\":{\"a\":", hs->data_bytes[0]);
+	str_u(out, ",\"b\":", hs->data_bytes[1]);
+	sl_ob_puts(out, "}},\"segments\":[");
+	for (i = 0; i < hs->nframes; i++)
+		json_segment(out, c, i);
+	sl_ob_puts(out, "],\"findings\":[");
+	for (i = 0; i < hs->nfind; i++) {
+		const struct sl_finding *f = &hs->find[i];
+		comma(out, i);
+		sl_ob_puts(out, "{\"severity\":\"");
+		sl_ob_puts(out, sl_severity_name(f->sev));
+		sl_ob_puts(out, "\",\"rule\":\"");
+		sl_ob_puts(out, f->rule);
+		sl_ob_puts(out, "\",\"rfc\":");
+		sl_ob_json_str(out, f->rfc);
+		sl_ob_puts(out, ",\"frames\":[");
+		for (j = 0; j < f->nframes; j++) {
+			comma(out, j);
+			sl_ob_u64(out, f->frames[j]);
+		}
+		sl_ob_putc(out, ']');
+		if (c->nviews > 1)
+			json_finding_views(out, c, i);
+		sl_ob_puts(out, ",\"message\":");
+		sl_ob_json_str(out, f->message);
+		sl_ob_putc(out, '}');
+	}
+	sl_ob_puts(out, "]}");
+}
