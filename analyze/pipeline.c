@@ -1,6 +1,8 @@
 /* \summary: one analyzer run and every output it feeds: report, brief, JSON, SVG ladder, annotated pcapng, merge */
 #include "pipeline.h"
 
+#include "pcapng.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -527,6 +529,9 @@ write_annotated(struct sl_pipeline *p, char *err)
 		resolve_comments(p, i);
 	if (!p->cfg.annotate_per_input || p->nin < 2 || is_stdout(out)) {
 		rc = write_one(p, paths, out, err);
+		/* One interface per input, written one after another. */
+		if (rc == SL_OK && p->nin >= 2 && !is_stdout(out))
+			rc = sl_pcapng_time_order(out, err);
 		free(paths);
 		return rc;
 	}

@@ -117,4 +117,12 @@ int sl_pcapng_write_packet_raw(struct sl_pcapng_writer *w, int ifid,
  */
 int sl_pcapng_close(struct sl_pcapng_writer *w, char *errbuf);
 
+/*
+ * Rewrites path, a pcapng of one section written by sl_pcapng_open (SHB,
+ * IDBs, EPBs, little-endian), with its IDBs first and its packets in time
+ * order, ties in their written order.  A file with any other block, or
+ * already in order, is left as it is.  Returns 0, or SL_EIO with errbuf.
+ */
+int sl_pcapng_time_order(const char *path, char *errbuf);
+
 #endif /* SL_PCAPNG_H */

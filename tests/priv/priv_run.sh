@@ -97,6 +97,9 @@ run_simopen() { # FAMILY RUNS
 		i=$((i + 1))
 		"$SYNLAB" run simultaneous-open $opt --json --combined -o "$WORK/so.pcapng" > "$WORK/so.json" ||
 			fail "run $i: exit $?"
+		# The combined file holds both hosts' interfaces in time order.
+		capinfos -o "$WORK/so.pcapng" | grep -q 'Strict time order: *True' ||
+			fail "run $i: the combined pcapng is not in time order"
 		# One connection seen from both hosts: one handshake, two views.
 		set -- $(check_json_shapes "$WORK/so.json" simultaneous-open 1)
 		[ "$2" = 0 ] || fail "run $i: other shapes in the JSON"

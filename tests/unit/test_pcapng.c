@@ -211,6 +211,57 @@ test_libpcap_readback(void **state)
 	pcap_close(p);
 }
 
+/* sl_pcapng_time_order puts the sample's packets in time order across its
+ * microsecond and nanosecond interfaces, bytes unchanged, and leaves an
+ * ordered file as it is. */
+static void
+test_time_order(void **state)
+{
+	static const size_t order[NSAMPLE] = {0, 1, 3, 2};
+	char path[512], errbuf[SL_ERRBUF_SIZE], perr[PCAP_ERRBUF_SIZE];
+	struct pcap_pkthdr *h;
+	const u_char *d;
+	uint8_t want[2048];
+	int64_t last = 0;
+	pcap_t *p;
+	size_t i = 0;
+	FILE *f;
+	long size;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/ordered.pcapng", SL_TEST_TMPDIR);
+	assert_int_equal(write_sample(path, errbuf), 0);
+	assert_int_equal(sl_pcapng_time_order(path, errbuf), 0);
+	p = pcap_open_offline_with_tstamp_precision(
+	    path, PCAP_TSTAMP_PRECISION_NANO, perr);
+	if (p == NULL)
+		fail_msg("pcap_open_offline: %s", perr);
+	while (pcap_next_ex(p, &h, &d) == 1) {
+		int64_t ts = (int64_t)h->ts.tv_sec * 1000000000 + h->ts.tv_usec;
+
+		assert_true(i < NSAMPLE);
+		assert_true(ts >= last);
+		last = ts;
+		assert_int_equal(h->caplen, sample[order[i]].caplen);
+		fill(want, h->caplen, (unsigned)order[i]);
+		assert_memory_equal(d, want, h->caplen);
+		i++;
+	}
+	assert_int_equal(i, NSAMPLE);
+	pcap_close(p);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	size = ftell(f);
+	fclose(f);
+	assert_int_equal(sl_pcapng_time_order(path, errbuf), 0);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	assert_int_equal(ftell(f), size);
+	fclose(f);
+}
+
 /* DLT_RAW is written as LINKTYPE_RAW (101) and reads back as DLT_RAW. */
 static void
 test_dlt_mapping(void **state)
@@ -319,6 +370,7 @@ main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_block_layout),
 	    cmocka_unit_test(test_libpcap_readback),
+	    cmocka_unit_test(test_time_order),
 	    cmocka_unit_test(test_dlt_mapping),
 	    cmocka_unit_test(test_raw_copy),
 	    cmocka_unit_test(test_failures),
