@@ -2,10 +2,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "args.h"
 #include "cli.h"
 #include "holepunch.h"
+#include "holepunch_sweep.h"
+#include "sweep.h"
+#include <sys/utsname.h>
 #include "priv.h"
 #include "sandbox.h"
 
@@ -90,6 +94,13 @@ enum {
 	O_RETRIES,
 	O_LINEAR,
 	O_PORT,
+	O_COUNT,
+};
+
+/* `synlab sweep holepunch`: the offsets and the runs a cell. */
+struct sweep_args {
+	int64_t from, to, step;
+	unsigned long count;
 };
 
 /* A NAT option's value into nat[from..to]; false (said) if bad. */
@@ -185,7 +196,8 @@ timing_opt(int c, const char *arg, struct sl_hp_opts *o)
 
 /* SL_EXIT_OK to go on, -1 when done (--help), else the status. */
 static int
-parse(int argc, char **argv, struct sl_hp_opts *o, struct sl_outopts *oo)
+parse(int argc, char **argv, struct sl_hp_opts *o, struct sl_outopts *oo,
+      struct sweep_args *sa)
 {
 	static const struct option longopts[] = {
 	    {"nat", required_argument, NULL, O_NAT},
@@ -204,6 +216,7 @@ parse(int argc, char **argv, struct sl_hp_opts *o, struct sl_outopts *oo)
 	    {"syn-retries", required_argument, NULL, O_RETRIES},
 	    {"syn-linear", required_argument, NULL, O_LINEAR},
 	    {"port", required_argument, NULL, O_PORT},
+	    {"count", required_argument, NULL, O_COUNT},
 	    {"help", no_argument, NULL, 'h'},
 	    SL_ARGS_OUTPUT_LONGOPTS,
 	    {NULL, 0, NULL, 0},
@@ -215,7 +228,22 @@ parse(int argc, char **argv, struct sl_hp_opts *o, struct sl_outopts *oo)
 	while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
 		if (sl_args_output(c, optarg, oo))
 			continue;
-		if (c >= O_NAT && c <= O_SST_B) {
+		if (sa != NULL && c == O_OFFSET) {
+			char eb[SL_ERRBUF_SIZE];
+
+			if (sl_sweep_parse_range(optarg, &sa->from, &sa->to,
+						 &sa->step, eb) != SL_OK) {
+				fprintf(stderr, "synlab sweep holepunch: %s\n",
+					eb);
+				return SL_EXIT_USAGE;
+			}
+		} else if (sa != NULL && c == O_COUNT) {
+			if (!sl_args_count("synlab sweep holepunch", "--count",
+					   optarg, 1, 1000, &sa->count))
+				return SL_EXIT_USAGE;
+		} else if (c == O_COUNT) {
+			return sl_args_usage_error(CMD, argv, longopts);
+		} else if (c >= O_NAT && c <= O_SST_B) {
 			if (!nat_opt(c, optarg, o->nat))
 				return SL_EXIT_USAGE;
 		} else if (c >= O_DELAY && c <= O_PORT) {
@@ -252,7 +280,7 @@ sl_cmd_run_holepunch(int argc, char **argv)
 	int rc, ret;
 
 	sl_hp_opts_default(&o);
-	if ((ret = parse(argc, argv, &o, &oo)) != SL_EXIT_OK)
+	if ((ret = parse(argc, argv, &o, &oo, NULL)) != SL_EXIT_OK)
 		return ret < 0 ? SL_EXIT_OK : ret;
 	sl_args_pipeline_cfg(&oo, &pc);
 	if ((p = sl_pipeline_new(&pc, errbuf)) == NULL) {
@@ -290,5 +318,67 @@ sl_cmd_run_holepunch(int argc, char **argv)
 	sl_hp_result_free(&r);
 	sl_pipeline_free(p);
 	sl_args_release();
+	return ret;
+}
+
+static void
+sweep_progress(size_t done, size_t planned, void *arg)
+{
+	(void)arg;
+	fprintf(stderr, "\rsynlab sweep holepunch: run %zu of %zu", done,
+		planned);
+	if (done == planned)
+		fputc('\n', stderr);
+}
+
+int
+sl_cmd_sweep_holepunch(int argc, char **argv)
+{
+	struct sl_outopts oo = {.ascii = -1, .cmd = "synlab sweep holepunch"};
+	struct sweep_args sa = {0, 300000000, 100000000, 1};
+	struct sl_hp_sweep_cfg cfg;
+	struct sl_hp_sweep *sw;
+	struct utsname u;
+	char errbuf[SL_ERRBUF_SIZE] = "";
+	int ret, rc;
+
+	memset(&cfg, 0, sizeof cfg);
+	sl_hp_opts_default(&cfg.base);
+	cfg.base.timeout_ns = 2000000000;
+	if ((ret = parse(argc, argv, &cfg.base, &oo, &sa)) != SL_EXIT_OK)
+		return ret < 0 ? SL_EXIT_OK : ret;
+	if (sl_sandbox_check(true, errbuf) != SL_OK ||
+	    sl_priv_drop_unused(errbuf) != SL_OK) {
+		fprintf(stderr, "synlab sweep holepunch: %s\n", errbuf);
+		return SL_EXIT_ENV;
+	}
+	cfg.from = sa.from;
+	cfg.to = sa.to;
+	cfg.step = sa.step;
+	cfg.count = (unsigned)sa.count;
+	if (isatty(STDERR_FILENO))
+		cfg.progress = sweep_progress;
+	cfg.base.stop = sl_args_catch();
+	sw = sl_hp_sweep_new(&cfg);
+	rc = sl_hp_sweep_run(sw, errbuf);
+	sl_args_release();
+	if (rc == SL_EINTR)
+		ret = SL_EXIT_INTR;
+	else if (rc != SL_OK) {
+		fprintf(stderr, "synlab sweep holepunch: %s\n", errbuf);
+		sl_hp_sweep_free(sw);
+		return SL_EXIT_ENV;
+	}
+	if (uname(&u) != 0)
+		snprintf(u.release, sizeof u.release, "unknown");
+	if (oo.json)
+		sl_hp_sweep_write_json(sw, stdout, u.release);
+	else
+		sl_hp_sweep_write_table(sw, stdout);
+	sl_hp_sweep_free(sw);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fputs("synlab sweep holepunch: stdout: write failed\n", stderr);
+		return SL_EXIT_INPUT;
+	}
 	return ret;
 }

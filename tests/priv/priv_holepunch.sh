@@ -3,7 +3,7 @@
 # real kernel NATs (nft masquerade in the routers' own namespaces).
 #
 # usage: priv_holepunch.sh SYNLAB CASE
-#   CASE: keepport laterst latedrop random fullyrandom synsent kill9
+#   CASE: keepport laterst latedrop random fullyrandom synsent sweep kill9
 #
 # Each case asserts, packet by packet, what the public wire carried (the
 # capture at NAT A's public side, read back with tshark from the annotated
@@ -198,6 +198,19 @@ synsent)
 	outcome sd B connected
 	grep -q "|$RSTACK|" "$WORK/sd.wire" && fail "a RST with the default syn_sent timeout"
 	echo "ok: NAT A syn_sent 1 s, B 2.5 s late: A timed out (NAT A reset B's SYN); with 120 s: connected"
+	;;
+sweep)
+	# The success matrix at offset 0, once a cell: keep-port on both
+	# sides connects; any pair with a random mapping is refused (rst).
+	"$SYNLAB" sweep holepunch --offset 0 --count 1 --json > "$WORK/sw.json" \
+		2> "$WORK/sw.err" || fail "sweep exited $?: $(tail -3 "$WORK/sw.err")"
+	n=$(grep -o '"runs":1,' "$WORK/sw.json" | wc -l)
+	[ "$n" -eq 9 ] || fail "expected 9 cells of one run, got $n"
+	grep -q '"nat_a":"keep-port","nat_b":"keep-port","offset_ms":0.000,"runs":1,"connected":1,' "$WORK/sw.json" ||
+		fail "keep-port / keep-port did not connect"
+	n=$(grep -o '"connected":0,"refused":1,' "$WORK/sw.json" | wc -l)
+	[ "$n" -eq 8 ] || fail "expected the 8 other pairs refused, got $n"
+	echo "ok: sweep at offset 0: keep-port/keep-port 1/1, the 8 pairs with a random mapping refused"
 	;;
 kill9)
 	# A long run (both fully-random, dropping, 20 s timeout) killed by
