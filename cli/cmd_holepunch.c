@@ -95,12 +95,14 @@ enum {
 	O_LINEAR,
 	O_PORT,
 	O_COUNT,
+	O_PLOT,
 };
 
 /* `synlab sweep holepunch`: the offsets and the runs a cell. */
 struct sweep_args {
 	int64_t from, to, step;
 	unsigned long count;
+	const char *plot;
 };
 
 /* A NAT option's value into nat[from..to]; false (said) if bad. */
@@ -217,6 +219,7 @@ parse(int argc, char **argv, struct sl_hp_opts *o, struct sl_outopts *oo,
 	    {"syn-linear", required_argument, NULL, O_LINEAR},
 	    {"port", required_argument, NULL, O_PORT},
 	    {"count", required_argument, NULL, O_COUNT},
+	    {"plot", required_argument, NULL, O_PLOT},
 	    {"help", no_argument, NULL, 'h'},
 	    SL_ARGS_OUTPUT_LONGOPTS,
 	    {NULL, 0, NULL, 0},
@@ -241,7 +244,9 @@ parse(int argc, char **argv, struct sl_hp_opts *o, struct sl_outopts *oo,
 			if (!sl_args_count("synlab sweep holepunch", "--count",
 					   optarg, 1, 1000, &sa->count))
 				return SL_EXIT_USAGE;
-		} else if (c == O_COUNT) {
+		} else if (sa != NULL && c == O_PLOT) {
+			sa->plot = optarg;
+		} else if (c == O_COUNT || c == O_PLOT) {
 			return sl_args_usage_error(CMD, argv, longopts);
 		} else if (c >= O_NAT && c <= O_SST_B) {
 			if (!nat_opt(c, optarg, o->nat))
@@ -335,7 +340,7 @@ int
 sl_cmd_sweep_holepunch(int argc, char **argv)
 {
 	struct sl_outopts oo = {.ascii = -1, .cmd = "synlab sweep holepunch"};
-	struct sweep_args sa = {0, 300000000, 100000000, 1};
+	struct sweep_args sa = {0, 300000000, 100000000, 1, NULL};
 	struct sl_hp_sweep_cfg cfg;
 	struct sl_hp_sweep *sw;
 	struct utsname u;
@@ -347,6 +352,10 @@ sl_cmd_sweep_holepunch(int argc, char **argv)
 	cfg.base.timeout_ns = 2000000000;
 	if ((ret = parse(argc, argv, &cfg.base, &oo, &sa)) != SL_EXIT_OK)
 		return ret < 0 ? SL_EXIT_OK : ret;
+	if (sa.plot && sl_pipeline_check_output(sa.plot, errbuf) != SL_OK) {
+		fprintf(stderr, "synlab sweep holepunch: %s\n", errbuf);
+		return SL_EXIT_INPUT;
+	}
 	if (sl_sandbox_check(true, errbuf) != SL_OK ||
 	    sl_priv_drop_unused(errbuf) != SL_OK) {
 		fprintf(stderr, "synlab sweep holepunch: %s\n", errbuf);
@@ -375,6 +384,10 @@ sl_cmd_sweep_holepunch(int argc, char **argv)
 		sl_hp_sweep_write_json(sw, stdout, u.release);
 	else
 		sl_hp_sweep_write_table(sw, stdout);
+	if (sa.plot && sl_hp_sweep_write_plot(sw, sa.plot, errbuf) != SL_OK) {
+		fprintf(stderr, "synlab sweep holepunch: %s\n", errbuf);
+		ret = SL_EXIT_INPUT;
+	}
 	sl_hp_sweep_free(sw);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fputs("synlab sweep holepunch: stdout: write failed\n", stderr);

@@ -1,6 +1,7 @@
 /* \summary: the hole-punching success matrix: every pair of NAT mappings across B's start offsets, each run a fresh lab */
 #include "holepunch_sweep.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -191,4 +192,77 @@ sl_hp_sweep_write_json(const struct sl_hp_sweep *sw, FILE *f,
 	sl_json_end(&j);
 	sl_json_end(&j);
 	fputc('\n', f);
+}
+
+int
+sl_hp_sweep_write_plot(const struct sl_hp_sweep *sw, const char *path,
+		       char *errbuf)
+{
+	const double L = 190, T = 50, CW = 70, CH = 24;
+	const double W = L + CW * (double)sw->noff + 20, H = T + CH * 9 + 40;
+	bool out = strcmp(path, "-") == 0;
+	FILE *f = out ? stdout : fopen(path, "w");
+	int bad;
+
+	if (f == NULL) {
+		sl_errbuf_set(errbuf, "%s: %s", path, strerror(errno));
+		return SL_EIO;
+	}
+	fprintf(f,
+		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
+		"height=\"%.0f\" font-family=\"sans-serif\" "
+		"font-size=\"12\">\n<rect width=\"100%%\" height=\"100%%\" "
+		"fill=\"white\"/>\n<text x=\"10\" y=\"20\" "
+		"font-size=\"14\">synlab sweep holepunch: both connected / "
+		"runs; unsolicited SYN %s / %s; %.1f ms one way</text>\n"
+		"<text x=\"10\" y=\"%.0f\">NAT A / NAT B</text>\n",
+		W, H, sl_nat_unsol_name(sw->cfg.base.nat[0].unsol),
+		sl_nat_unsol_name(sw->cfg.base.nat[1].unsol),
+		(double)sw->cfg.base.delay_ns / 1e6, T - 8);
+	for (size_t k = 0; k < sw->noff; k++)
+		fprintf(f,
+			"<text x=\"%.1f\" y=\"%.0f\" "
+			"text-anchor=\"middle\">%+.0f ms</text>\n",
+			L + CW * ((double)k + 0.5), T - 8,
+			(double)sl_hp_sweep_offset(sw, k) / 1e6);
+	for (unsigned a = 0; a < NMAP; a++)
+		for (unsigned b = 0; b < NMAP; b++) {
+			double y = T + CH * (a * NMAP + b);
+
+			fprintf(f, "<text x=\"10\" y=\"%.1f\">%s / %s</text>\n",
+				y + CH * 0.65, sl_nat_map_name(a),
+				sl_nat_map_name(b));
+			for (size_t k = 0; k < sw->noff; k++) {
+				const struct sl_hp_cell *c =
+				    sl_hp_sweep_cell(sw, a, b, k);
+				/* green for all connected, red for none */
+				double q = c->runs
+					       ? (double)c->connected / c->runs
+					       : 0;
+
+				fprintf(f,
+					"<rect x=\"%.1f\" y=\"%.1f\" "
+					"width=\"%.0f\" height=\"%.0f\" "
+					"fill=\"rgb(%.0f,%.0f,80)\" "
+					"stroke=\"white\"/>\n<text "
+					"x=\"%.1f\" y=\"%.1f\" "
+					"text-anchor=\"middle\" "
+					"fill=\"white\">%u/%u</text>\n",
+					L + CW * (double)k, y, CW, CH,
+					200 * (1 - q) + 30, 160 * q + 40,
+					L + CW * ((double)k + 0.5),
+					y + CH * 0.65, c->connected, c->runs);
+			}
+		}
+	fputs("</svg>\n", f);
+	bad = ferror(f);
+	if (!out)
+		bad |= fclose(f) != 0;
+	else
+		bad |= fflush(f) != 0;
+	if (bad) {
+		sl_errbuf_set(errbuf, "%s: write failed", path);
+		return SL_EIO;
+	}
+	return SL_OK;
 }

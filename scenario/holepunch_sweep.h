@@ -2,6 +2,7 @@
 #ifndef SL_HOLEPUNCH_SWEEP_H
 #define SL_HOLEPUNCH_SWEEP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -46,6 +47,13 @@ void sl_hp_sweep_write_table(const struct sl_hp_sweep *sw, FILE *f);
 /* The same as one JSON object and a newline. */
 void sl_hp_sweep_write_json(const struct sl_hp_sweep *sw, FILE *f,
 			    const char *kernel);
+
+/*
+ * The matrix as an SVG image at path ("-": stdout), a cell's color from
+ * red (none connected) to green (all).  0 or SL_EIO with errbuf.
+ */
+int sl_hp_sweep_write_plot(const struct sl_hp_sweep *sw, const char *path,
+			   char *errbuf);
 
 void sl_hp_sweep_free(struct sl_hp_sweep *sw);
 

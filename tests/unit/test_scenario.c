@@ -4,12 +4,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "catalogue.h"
 #include "inject_states.h"
+#include "holepunch_sweep.h"
 #include "nat.h"
 #include "peer.h"
 #include "runs.h"
@@ -236,6 +239,41 @@ test_nat_ruleset(void **state)
 	assert_null(strstr(buf, "drop"));
 }
 
+/* The matrix's grid, and its text and JSON before any run. */
+static void
+test_hp_sweep_grid(void **state)
+{
+	struct sl_hp_sweep_cfg cfg;
+	struct sl_hp_sweep *sw;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	memset(&cfg, 0, sizeof cfg);
+	sl_hp_opts_default(&cfg.base);
+	cfg.from = -100000000;
+	cfg.to = 200000000;
+	cfg.step = 100000000;
+	sw = sl_hp_sweep_new(&cfg);
+	assert_int_equal(sl_hp_sweep_noffsets(sw), 4);
+	assert_true(sl_hp_sweep_offset(sw, 0) == -100000000);
+	assert_true(sl_hp_sweep_offset(sw, 3) == 200000000);
+	assert_int_equal(sl_hp_sweep_cell(sw, 2, 2, 3)->runs, 0);
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	sl_hp_sweep_write_table(sw, f);
+	sl_hp_sweep_write_json(sw, f, "test");
+	fclose(f);
+	assert_non_null(strstr(buf, "fully-random / fully-random"));
+	assert_non_null(strstr(buf, "     -100ms"));
+	assert_non_null(strstr(buf,
+			       "{\"nat_a\":\"random\",\"nat_b\":\"keep-port\","
+			       "\"offset_ms\":200.000,\"runs\":0,"));
+	free(buf);
+	sl_hp_sweep_free(sw);
+}
+
 static void
 test_catalogue(void **state)
 {
@@ -289,6 +327,7 @@ main(void)
 	    cmocka_unit_test(test_run_verdict),
 	    cmocka_unit_test(test_catalogue),
 	    cmocka_unit_test(test_nat_ruleset),
+	    cmocka_unit_test(test_hp_sweep_grid),
 	    cmocka_unit_test(test_peer_opts),
 	};
 
