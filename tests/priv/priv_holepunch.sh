@@ -3,7 +3,8 @@
 # real kernel NATs (nft masquerade in the routers' own namespaces).
 #
 # usage: priv_holepunch.sh SYNLAB CASE
-#   CASE: keepport laterst latedrop random fullyrandom synsent sweep kill9
+#   CASE: keepport laterst latedrop random fullyrandom synsent attempts
+#         sweep kill9
 #
 # Each case asserts, packet by packet, what the public wire carried (the
 # capture at NAT A's public side, read back with tshark from the annotated
@@ -198,6 +199,25 @@ synsent)
 	outcome sd B connected
 	grep -q "|$RSTACK|" "$WORK/sd.wire" && fail "a RST with the default syn_sent timeout"
 	echo "ok: NAT A syn_sent 1 s, B 2.5 s late: A timed out (NAT A reset B's SYN); with 120 s: connected"
+	;;
+attempts)
+	# Retried as DCUtR does: B 200 ms late with rst fails every attempt,
+	# each attempt a new pair of SYNs at the next instant (500 ms apart),
+	# each reset by the far NAT; the JSON counts 3 attempts.
+	run at --offset 200ms --attempts 3 --interval 500ms
+	outcome at A refused
+	outcome at B refused
+	grep -q '"attempts":3,' "$WORK/at.json" || fail "not 3 attempts"
+	n=$(grep -c "^10.0.0.1|1314|10.0.0.2|1314|$SYN|" "$WORK/at.wire")
+	[ "$n" -eq 3 ] || fail "$n SYNs from NAT A, expected one an attempt"
+	n=$(grep -c "^10.0.0.2|1314|10.0.0.1|1314|$RSTACK|0|" "$WORK/at.wire")
+	[ "$n" -eq 3 ] || fail "$n [R.] from NAT B, expected one an attempt"
+	tshark -r "$WORK/at.C.pcapng" -Y "ip.src==10.0.0.1 && tcp.flags==$SYN" \
+		-T fields -e frame.time_epoch 2>/dev/null > "$WORK/at.t"
+	[ "$(wc -l < "$WORK/at.t")" -eq 3 ] || fail "tshark found $(wc -l < "$WORK/at.t") SYNs of NAT A"
+	awk 'NR > 1 { d = ($1 - p) * 1000; if (d < 450 || d > 550) { print d; exit 1 } } { p = $1 }' \
+		"$WORK/at.t" > "$WORK/why" || fail "attempts not 500 ms apart: $(cat "$WORK/why") ms"
+	echo "ok: 3 attempts 500 ms apart, each refused by the far NAT's [R.]"
 	;;
 sweep)
 	# The success matrix at offset 0, once a cell: keep-port on both
