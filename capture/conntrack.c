@@ -252,7 +252,8 @@ struct seen {
 };
 
 struct sl_ct_watch {
-	struct nfct_handle *h;
+	struct nfct_handle *h; /* the event socket */
+	struct nfct_handle *q; /* queries: the reaping dumps */
 	int fd;
 	int wake[2]; /* a pipe: the thread's stop signal */
 	pthread_t thread;
@@ -391,6 +392,45 @@ read_queued(struct sl_ct_watch *w)
 	}
 }
 
+static int
+count_cb(enum nf_conntrack_msg_type type, struct nf_conntrack *ct, void *data)
+{
+	(void)type;
+	(void)ct;
+	(*(size_t *)data)++;
+	return NFCT_CB_CONTINUE;
+}
+
+/* A dump of every family's entries through h, each given to cb. */
+static int
+dump_with(struct nfct_handle *h,
+	  int (*cb)(enum nf_conntrack_msg_type, struct nf_conntrack *, void *),
+	  void *data)
+{
+	uint32_t family = AF_UNSPEC;
+
+	nfct_callback_register(h, NFCT_T_ALL, cb, data);
+	return nfct_query(h, NFCT_Q_DUMP, &family);
+}
+
+/*
+ * The kernel removes an expired entry, and sends its destroy event, only
+ * when something looks at it: a packet of its tuple, the garbage
+ * collector (measured up to ~12 s late), or a table dump, which removes
+ * every expired entry it meets.  A dump every SL_CT_REAP_NS makes the
+ * destroy event of an expired mapping come within that interval of the
+ * expiry.  What it removes was dead already: no packet would match it.
+ */
+#define SL_CT_REAP_NS 100000000LL
+
+static void
+reap(struct sl_ct_watch *w)
+{
+	size_t n = 0;
+
+	(void)dump_with(w->q, count_cb, &n);
+}
+
 static void *
 watch_thread(void *arg)
 {
@@ -404,15 +444,21 @@ watch_thread(void *arg)
 	 * starve anything.  Without the privilege it stays ordinary.
 	 */
 	(void)pthread_setschedparam(pthread_self(), SCHED_FIFO, &rt);
-	for (;;) {
+	for (int64_t next = sl_now_mono_ns() + SL_CT_REAP_NS;;) {
 		struct pollfd p[2] = {{w->fd, POLLIN, 0},
 				      {w->wake[0], POLLIN, 0}};
+		int64_t now = sl_now_mono_ns();
+		int rc;
 
-		if (poll(p, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
+		if (now >= next) {
+			reap(w);
+			next = now + SL_CT_REAP_NS;
 		}
+		rc = poll(p, 2, (int)((next - now + 999999) / 1000000));
+		if (rc < 0 && errno == EINTR)
+			continue;
+		if (rc < 0)
+			break;
 		if (p[0].revents && read_queued(w) < 0)
 			break;
 		if (p[1].revents)
@@ -441,52 +487,41 @@ open_in(int netns_fd, unsigned groups, char *errbuf)
 	return h;
 }
 
-static int
-count_cb(enum nf_conntrack_msg_type type, struct nf_conntrack *ct, void *data)
-{
-	(void)type;
-	(void)ct;
-	(*(size_t *)data)++;
-	return NFCT_CB_CONTINUE;
-}
-
 /*
- * Whether the kernel answers conntrack queries in that namespace: a
- * kernel without nf_conntrack_netlink accepts the event groups silently,
- * so a dump is the test.
+ * A query handle in that namespace, once the kernel has answered a dump
+ * through it: a kernel without nf_conntrack_netlink accepts the event
+ * groups silently, so a dump is the test.
  */
-static int
-probe(int netns_fd, char *errbuf)
+static struct nfct_handle *
+open_probed(int netns_fd, char *errbuf)
 {
 	struct nfct_handle *h = open_in(netns_fd, 0, errbuf);
-	uint32_t family = AF_UNSPEC;
 	size_t n = 0;
-	int rc;
 
-	if (h == NULL)
-		return SL_ENV;
-	nfct_callback_register(h, NFCT_T_ALL, count_cb, &n);
-	rc = nfct_query(h, NFCT_Q_DUMP, &family);
-	if (rc < 0)
+	if (h != NULL && dump_with(h, count_cb, &n) < 0) {
 		sl_errbuf_set(errbuf,
 			      "conntrack: the kernel does not answer conntrack "
 			      "queries (%s): no nf_conntrack / "
 			      "nf_conntrack_netlink?",
 			      strerror(errno));
-	nfct_close(h);
-	return rc < 0 ? SL_ENV : SL_OK;
+		nfct_close(h);
+		h = NULL;
+	}
+	return h;
 }
 
 struct sl_ct_watch *
 sl_ct_watch_start(int netns_fd, char host, const char *label,
 		  struct sl_events *ev, char *errbuf)
 {
+	struct nfct_handle *q = open_probed(netns_fd, errbuf);
 	struct sl_ct_watch *w;
 	int big = 4 << 20;
 
-	if (probe(netns_fd, errbuf) != SL_OK)
+	if (q == NULL)
 		return NULL;
 	w = sl_xcalloc(1, sizeof *w);
+	w->q = q;
 	w->fd = -1;
 	w->wake[0] = w->wake[1] = -1;
 	w->host = host;
@@ -579,12 +614,15 @@ sl_ct_watch_stop(struct sl_ct_watch *w, int64_t wait_ns)
 		(void)!write(w->wake[1], "x", 1);
 		pthread_join(w->thread, NULL);
 		/* The thread has gone: what is still queued is read here. */
+		reap(w);
 		(void)read_queued(w);
 	}
 	sl_ct_watch_flush(w);
 	lost = w->lost;
 	if (w->h != NULL)
 		nfct_close(w->h);
+	if (w->q != NULL)
+		nfct_close(w->q);
 	for (int i = 0; i < 2; i++)
 		if (w->wake[i] >= 0)
 			close(w->wake[i]);
@@ -623,15 +661,13 @@ sl_ct_dump(int netns_fd, struct sl_ct_entry **v, size_t *n, char *errbuf)
 {
 	struct nfct_handle *h = open_in(netns_fd, 0, errbuf);
 	struct dump_acc a = {NULL, 0, 0};
-	uint32_t family = AF_UNSPEC;
 	int rc;
 
 	*v = NULL;
 	*n = 0;
 	if (h == NULL)
 		return SL_ENV;
-	nfct_callback_register(h, NFCT_T_ALL, dump_cb, &a);
-	rc = nfct_query(h, NFCT_Q_DUMP, &family);
+	rc = dump_with(h, dump_cb, &a);
 	nfct_close(h);
 	if (rc < 0) {
 		sl_errbuf_set(errbuf, "conntrack: table dump: %s",

@@ -33,7 +33,14 @@
  * The kernel gives an entry its event record only if a listener exists
  * when the entry is created: start the watch before the traffic.  An entry
  * already in the table at start time reports no ct-new (sl_ct_dump shows
- * it).  Nothing here changes the watched namespace.
+ * it).
+ *
+ * An entry whose timeout ran out is removed, and its ct-destroy sent, only
+ * when the kernel looks at it again (a packet, its garbage collector, a
+ * dump).  The watch dumps the table every 100 ms, so a ct-destroy of an
+ * expired mapping comes at most ~100 ms after the expiry instead of up to
+ * seconds later (docs/kernel-notes.md).  That is the only effect on the
+ * watched namespace: what it removes no packet could match any more.
  */
 
 #include <stdbool.h>
