@@ -98,6 +98,16 @@ keepport)
 		}' "$WORK/kp.wire" > "$WORK/why" || fail "run $i: $(cat "$WORK/why")"
 		grep -q '"shape":"simultaneous-open"' "$WORK/kp.json" ||
 			fail "run $i: the analyzer did not report a simultaneous open"
+		# Each NAT's conntrack: the mapping kept the port, and the
+		# entry went to ESTABLISHED ASSURED (both sides answered).
+		for n in "C|NAT A|10.0.1.2:1314 -> 10.0.0.2:1314 as 10.0.0.1:1314" \
+			"D|NAT B|10.0.2.2:1314 -> 10.0.0.1:1314 as 10.0.0.2:1314"; do
+			h=${n%%|*} r=${n#*|} l=${r%%|*} t=${r#*|}
+			grep -q "\"host\":\"$h\",\"socket\":\"$l\",\"call\":\"ct-new\",[^}]*\"detail\":\"tcp $t SYN_SENT UNREPLIED\"" "$WORK/kp.json" ||
+				fail "run $i: no conntrack ct-new '$t' from $l"
+			grep -q "\"host\":\"$h\",\"socket\":\"$l\",\"call\":\"ct-update\",[^}]*\"detail\":\"tcp $t ESTABLISHED ASSURED\"" "$WORK/kp.json" ||
+				fail "run $i: $l's entry never reached ESTABLISHED ASSURED"
+		done
 	done
 	echo "ok: 5/5 connected through two keep-port NATs, the SYNs crossed on the public wire"
 	;;
@@ -177,6 +187,16 @@ fullyrandom)
 		grep -q "NAT $h mapped port 1314 to public port [0-9]* (fully-random)" "$WORK/fr.json" ||
 			fail "the reason does not name NAT $h's fully-random mapping"
 	done
+	# Each NAT's conntrack holds its host's SYN UNREPLIED, mapped to the
+	# port its SYNs left from on the wire; none was ever answered.
+	for n in "NAT A|10.0.1.2|10.0.0.1" "NAT B|10.0.2.2|10.0.0.2"; do
+		l=${n%%|*} r=${n#*|} in=${r%%|*} pub=${r#*|}
+		p=$(awk -F'|' -v a="$pub" '$1 == a { print $2; exit }' "$WORK/fr.wire")
+		grep -q "\"socket\":\"$l\",\"call\":\"ct-new\",[^}]*\"detail\":\"tcp $in:1314 -> [0-9.]*:1314 as $pub:$p SYN_SENT UNREPLIED\"" "$WORK/fr.json" ||
+			fail "$l: no conntrack entry mapping $in:1314 to $pub:$p"
+	done
+	grep -q '"call":"ct-update"[^}]*ESTABLISHED' "$WORK/fr.json" &&
+		fail "a conntrack entry reached ESTABLISHED"
 	echo "ok: both fully-random, drop: both timed out, only SYNs from random ports on the wire"
 	;;
 synsent)
@@ -194,6 +214,15 @@ synsent)
 	grep -q "^10.0.0.1|1314|10.0.0.2|1314|$RSTACK|0|" "$WORK/ss.wire" ||
 		fail "no [R.] from NAT A for B's late SYN"
 	grep -q '"syn_sent_timeout_s":1' "$WORK/ss.json" || fail "the JSON does not carry the timeout"
+	# NAT A's conntrack removed A's unanswered mapping before B's SYN came.
+	grep -o '"t_rel_ms":[0-9.]*,"host":"[A-D]","socket":"[^"]*","call":"[a-z-]*",[^}]*' "$WORK/ss.json" |
+		awk -F'"' '
+		/"call":"ct-destroy"/ && /tcp 10.0.1.2:1314 -> 10.0.0.2:1314 as 10.0.0.1:1314 SYN_SENT UNREPLIED/ && !d { d = $3 }
+		/"host":"B","socket":"b","call":"connect"/ { b = $3 }
+		END { gsub(/[:,]/, "", d); gsub(/[:,]/, "", b); if (d == "" || b == "" || d + 0 >= b + 0) { print "destroy " d " connect " b; exit 1 } }' \
+		> "$WORK/why" || fail "no expiry of NAT A's mapping before B's connect(): $(cat "$WORK/why")"
+	grep -q "NAT A's mapping of A's SYN expired unanswered" "$WORK/ss.json" ||
+		fail "the reason does not name the expired mapping"
 	run sd $args
 	outcome sd A connected
 	outcome sd B connected
