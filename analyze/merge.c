@@ -405,6 +405,7 @@ struct out {
 	struct sl_handshake vhs[SL_CONN_MAXVIEWS];
 	struct sl_conn_seg *seg;
 	unsigned char find_view[SL_HS_MAXFINDINGS];
+	struct sl_nat_map nat[SL_CONN_MAXNAT];
 };
 
 /* Each finding once: a rule at the same segment is one finding. */
@@ -538,6 +539,8 @@ emit(struct sl_merge *m, struct build *b)
 	o.c.seg = o.seg;
 	o.c.find_view = o.find_view;
 	if (b->nv > 1)
+		mg_nat_conn(m, b, aref, &o.c, &o.hs, o.find_view, o.nat);
+	if (b->nv > 1)
 		m->nmatch++;
 	if (m->fn)
 		m->fn(&o.c, m->arg);
@@ -613,6 +616,8 @@ sl_merge_finish(struct sl_merge *m)
 		build_group(m, ix + i, j - i, &bs[nb++]);
 	}
 	mg_estimate(m);
+	for (i = 0; i < nb; i++)
+		mg_nat_scan(m, &bs[i]);
 	for (i = 0; i < nb; i++) {
 		emit(m, &bs[i]);
 		free(bs[i].seg);
@@ -720,5 +725,6 @@ sl_merge_free(struct sl_merge *m)
 		free(m->v[k].name);
 	free(m->v);
 	free(m->pairs);
+	free(m->nat);
 	free(m);
 }

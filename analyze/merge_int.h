@@ -56,6 +56,12 @@ struct build {
 	struct bseg *seg;
 };
 
+/* A NAT mapping seen in some connection: inside, public, vantages. */
+struct natmap {
+	struct sl_endpoint in, pub;
+	int vin, vpub;
+};
+
 struct sl_merge {
 	bool several;
 	sl_conn_fn fn;
@@ -71,6 +77,8 @@ struct sl_merge {
 	unsigned next_id;
 	bool has_host_a;
 	struct sl_addr host_a;
+	struct natmap *nat; /* every connection's, for the others */
+	unsigned nnat, natcap;
 };
 
 static inline const struct sl_hs_frame *
@@ -87,5 +95,11 @@ enum sl_vantage mg_measured_vantage(const struct sl_merge *m,
 				    enum sl_vantage guess);
 bool mg_time_segments(const struct sl_merge *m, struct build *b,
 		      int64_t tsyn[2]);
+
+/* merge_nat.c */
+void mg_nat_scan(struct sl_merge *m, const struct build *b);
+void mg_nat_conn(const struct sl_merge *m, const struct build *b, int aref,
+		 struct sl_conn *c, struct sl_handshake *hs,
+		 unsigned char *find_view, struct sl_nat_map *nat);
 
 #endif
