@@ -618,6 +618,7 @@ sl_merge_finish(struct sl_merge *m)
 	mg_estimate(m);
 	for (i = 0; i < nb; i++)
 		mg_nat_scan(m, &bs[i]);
+	mg_nat_index(m);
 	for (i = 0; i < nb; i++) {
 		emit(m, &bs[i]);
 		free(bs[i].seg);
@@ -726,5 +727,6 @@ sl_merge_free(struct sl_merge *m)
 	free(m->v);
 	free(m->pairs);
 	free(m->nat);
+	free(m->natin);
 	free(m);
 }

@@ -79,6 +79,7 @@ struct sl_merge {
 	struct sl_addr host_a;
 	struct natmap *nat; /* every connection's, for the others */
 	unsigned nnat, natcap;
+	struct natmap **natin; /* nat by public address and inside port */
 };
 
 static inline const struct sl_hs_frame *
@@ -98,6 +99,8 @@ bool mg_time_segments(const struct sl_merge *m, struct build *b,
 
 /* merge_nat.c */
 void mg_nat_scan(struct sl_merge *m, const struct build *b);
+/* After every scan: sorts the mappings for lookups. */
+void mg_nat_index(struct sl_merge *m);
 void mg_nat_conn(const struct sl_merge *m, const struct build *b, int aref,
 		 struct sl_conn *c, struct sl_handshake *hs,
 		 unsigned char *find_view, struct sl_nat_map *nat);

@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "rules.h"
@@ -20,12 +21,6 @@ private_addr(const struct sl_addr *a)
 		       (b[0] == 192 && b[1] == 168) ||
 		       (b[0] == 100 && (b[1] & 0xc0) == 64);
 	return (b[0] & 0xfe) == 0xfc;
-}
-
-static bool
-same_ip(const struct sl_addr *a, const struct sl_addr *b)
-{
-	return a->family == b->family && memcmp(a->b, b->b, sizeof(a->b)) == 0;
 }
 
 /* The host on view 0's side s, as view v saw it. */
@@ -110,6 +105,93 @@ mg_nat_scan(struct sl_merge *m, const struct build *b)
 	}
 }
 
+/* t's key against (a, port): public address, then the inside port
+ * (by_in) or the public port. */
+static int
+cmp_key(const struct natmap *t, const struct sl_addr *a, uint16_t port,
+	bool by_in)
+{
+	uint16_t p = by_in ? t->in.port : t->pub.port;
+	int c;
+
+	if (t->pub.addr.family != a->family)
+		return t->pub.addr.family < a->family ? -1 : 1;
+	c = memcmp(t->pub.addr.b, a->b, sizeof(a->b));
+	if (c != 0)
+		return c;
+	return p < port ? -1 : p > port;
+}
+
+/* Ties broken by everything else, so that lookups do not depend on the
+ * order connections came in. */
+static int
+cmp_rest(const struct natmap *x, const struct natmap *y)
+{
+	int c = sl_endpoint_cmp(&x->in, &y->in);
+
+	if (c == 0)
+		c = sl_endpoint_cmp(&x->pub, &y->pub);
+	if (c == 0)
+		c = x->vin != y->vin ? (x->vin < y->vin ? -1 : 1) : 0;
+	return c;
+}
+
+static int
+cmp_by_pub(const void *x, const void *y)
+{
+	const struct natmap *a = x, *b = y;
+	int c = cmp_key(a, &b->pub.addr, b->pub.port, false);
+
+	return c ? c : cmp_rest(a, b);
+}
+
+static int
+cmp_by_in(const void *x, const void *y)
+{
+	const struct natmap *a = *(const struct natmap *const *)x;
+	const struct natmap *b = *(const struct natmap *const *)y;
+	int c = cmp_key(a, &b->pub.addr, b->in.port, true);
+
+	return c ? c : cmp_rest(a, b);
+}
+
+void
+mg_nat_index(struct sl_merge *m)
+{
+	unsigned i;
+
+	if (m->nnat == 0)
+		return;
+	qsort(m->nat, m->nnat, sizeof(*m->nat), cmp_by_pub);
+	m->natin = sl_xcalloc(m->nnat, sizeof(*m->natin));
+	for (i = 0; i < m->nnat; i++)
+		m->natin[i] = &m->nat[i];
+	qsort(m->natin, m->nnat, sizeof(*m->natin), cmp_by_in);
+}
+
+/* The first mapping whose key is (a, port), by public or inside port. */
+static const struct natmap *
+lookup(const struct sl_merge *m, const struct sl_addr *a, uint16_t port,
+       bool by_in)
+{
+	size_t lo = 0, hi = m->nnat;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct natmap *t = by_in ? m->natin[mid] : &m->nat[mid];
+		if (cmp_key(t, a, port, by_in) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == m->nnat)
+		return NULL;
+	if (by_in)
+		return cmp_key(m->natin[lo], a, port, true) == 0 ? m->natin[lo]
+								 : NULL;
+	return cmp_key(&m->nat[lo], a, port, false) == 0 ? &m->nat[lo] : NULL;
+}
+
 /*
  * A mapping of another connection for the public endpoint e: the one
  * whose public endpoint is e, else (*predicted) one on e's address whose
@@ -118,21 +200,14 @@ mg_nat_scan(struct sl_merge *m, const struct build *b)
 static const struct natmap *
 find_map(const struct sl_merge *m, const struct sl_endpoint *e, bool *predicted)
 {
-	const struct natmap *guess = NULL;
-	unsigned i;
+	const struct natmap *t = lookup(m, &e->addr, e->port, false);
 
-	for (i = 0; i < m->nnat; i++) {
-		const struct natmap *t = &m->nat[i];
-		if (sl_endpoint_cmp(&t->pub, e) == 0) {
-			*predicted = false;
-			return t;
-		}
-		if (guess == NULL && same_ip(&t->pub.addr, &e->addr) &&
-		    t->in.port == e->port)
-			guess = t;
-	}
-	*predicted = guess != NULL;
-	return guess;
+	*predicted = false;
+	if (t != NULL)
+		return t;
+	t = lookup(m, &e->addr, e->port, true);
+	*predicted = t != NULL;
+	return t;
 }
 
 /* What the connection knows of each host's NAT. */
