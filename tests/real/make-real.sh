@@ -102,11 +102,11 @@ if [ "${SL_REAL_INNER:-}" = 1 ]; then
 	# Hole punching through two kernel NATs: host a (192.168.1.2) behind
 	# NAT na (public 203.0.113.1), host b (192.168.2.2) behind NAT nb
 	# (203.0.113.2); the routers' public sides meet in namespace w, where
-	# `realpeer relay` is the wire with 20 ms one way.  MAPA/MAPB: the
-	# masquerade flags (keep: none, the port is kept when free; random;
-	# fully-random); POLICY
-	# rst (the router's own stack answers an unsolicited SYN with a RST)
-	# or drop.
+	# `realpeer relay` is the wire with 50 ms one way (the window in which
+	# two SYNs sent "at once" still cross, wide enough for a loaded
+	# machine).  MAPA/MAPB: the masquerade flags (keep: none, the port is
+	# kept when free; random; fully-random); POLICY rst (the router's own
+	# stack answers an unsolicited SYN with a RST) or drop.
 	nat_lab() { # MAPA MAPB POLICY
 		mapa=$1 mapb=$2 pol=$3
 		mkns a na w nb b
@@ -150,7 +150,7 @@ if [ "${SL_REAL_INNER:-}" = 1 ]; then
 			mac=$(ip -n "$2" -br link show "$5" | awk '{ print $3 }')
 			ip -n "$1" neigh replace "$3" lladdr "$mac" dev "$4" nud permanent || exit 77
 		done
-		in_ns w "$RP" relay w-a w-b 20 >"$W/relay.log" 2>&1 &
+		in_ns w "$RP" relay w-a w-b 50 >"$W/relay.log" 2>&1 &
 		wait_for "$W/relay.log" relaying
 		cap_nat
 	}
