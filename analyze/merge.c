@@ -43,6 +43,17 @@ vant_of(struct sl_merge *m, const struct sl_handshake *hs)
 	return m->nv++;
 }
 
+/* Widens the time a vantage is known to have captured by hs's. */
+static void
+vant_span(struct vant *va, const struct sl_handshake *hs)
+{
+	if (!va->has_span || hs->t_first_ns < va->t_min)
+		va->t_min = hs->t_first_ns;
+	if (!va->has_span || hs->t_last_ns > va->t_max)
+		va->t_max = hs->t_last_ns;
+	va->has_span = true;
+}
+
 const struct sl_conn *
 sl_conn_of(const struct sl_handshake *hs, struct sl_conn_one *one)
 {
@@ -111,6 +122,7 @@ sl_merge_handshake(const struct sl_handshake *hs, void *arg)
 	if (hs->nfind)
 		memcpy(c->hs.find, hs->find, hs->nfind * sizeof(*hs->find));
 	c->vant = vant_of(m, hs);
+	vant_span(&m->v[c->vant], hs);
 	c->group = (int)m->n;
 	c->vmask = c->vant < 64 ? (uint64_t)1 << c->vant : 0;
 	m->n++;

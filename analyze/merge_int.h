@@ -22,8 +22,10 @@ struct vant {
 	int file, iface;
 	char *name; /* "file" or "file (iface)" */
 	bool has_offset;
-	int64_t offset; /* ns its clock is ahead of vantage 0's */
-	int64_t unc;	/* ns, worst case for an asymmetric path */
+	int64_t offset;	      /* ns its clock is ahead of vantage 0's */
+	int64_t unc;	      /* ns, worst case for an asymmetric path */
+	bool has_span;	      /* t_min, t_max: its handshakes' first and last */
+	int64_t t_min, t_max; /* frames, on its own clock */
 };
 
 /* One estimate between two vantages, pooled over their connections. */

@@ -9,6 +9,9 @@
 #include "rules.h"
 
 #define MAX_NATMAP 100000 /* mappings kept for the other connections */
+/* A vantage captured from a little before its first handshake's first
+ * frame to a little after its last one's last. */
+#define NAT_SPAN_NS 5000000000LL
 
 /* RFC 1918, RFC 6598 (shared address space, CGN) and RFC 4193 (ULA). */
 static bool
@@ -223,6 +226,7 @@ struct hostnat {
 
 struct natctx {
 	const struct sl_merge *m;
+	const struct build *b;
 	struct sl_conn *c;
 	struct sl_handshake *hs;
 	unsigned char *find_view;
@@ -234,10 +238,25 @@ static bool
 not_inside(const struct natctx *x, int k, unsigned i)
 {
 	const struct hostnat *h = &x->h[k];
+	const struct vant *far, *v0;
+	int64_t t;
 
 	if (h->n > 1)
 		return x->c->seg[i].frame[h->view[h->inside]] == 0;
-	return h->absent;
+	if (!h->absent)
+		return false;
+	/*
+	 * The far inside vantage lacks the segment: it proves something only
+	 * if that vantage was capturing then, which its own handshakes
+	 * bound (within NAT_SPAN_NS).
+	 */
+	far = &x->m->v[h->far->vin];
+	v0 = &x->m->v[x->m->h[x->b->hv[0]].vant];
+	t = x->hs->frames[i].ts_ns;
+	if (far->has_offset && v0->has_offset)
+		t += far->offset - v0->offset;
+	return far->has_span && t >= far->t_min - NAT_SPAN_NS &&
+	       t <= far->t_max + NAT_SPAN_NS;
 }
 
 /* The first view that saw segment i, preferring one where k is public. */
@@ -387,7 +406,8 @@ mg_nat_conn(const struct sl_merge *m, const struct build *b, int aref,
 	    struct sl_conn *c, struct sl_handshake *hs,
 	    unsigned char *find_view, struct sl_nat_map *nat)
 {
-	struct natctx x = {.m = m, .c = c, .hs = hs, .find_view = find_view};
+	struct natctx x = {
+	    .m = m, .b = b, .c = c, .hs = hs, .find_view = find_view};
 	bool rst[2];
 	int k;
 

@@ -173,6 +173,34 @@ test_random_port(void **state)
 	assert_string_equal(g.rules[1], "nat-rst@B nat-mismatch@A");
 }
 
+/*
+ * The same two attempts 100 s apart: B's inside capture has nothing of
+ * A's attempt, but it was not capturing then, so nothing says the RST was
+ * not B's; likewise for B's attempt at A's inside.
+ */
+static const struct ev random_apart[] = {
+    {0, 0, AIN, 1000, BPUB, 2000, S, 100, 0},
+    {1, 1, APUB, 5555, BPUB, 2000, S, 100, 0},
+    {1, 41000, BPUB, 2000, APUB, 5555, RA, 0, 101},
+    {0, 41001, BPUB, 2000, AIN, 1000, RA, 0, 101},
+    {2, 100000000, BIN, 2000, APUB, 1000, S, 300, 0},
+    {1, 100020000, BPUB, 2000, APUB, 1000, S, 300, 0},
+    {1, 100020001, APUB, 1000, BPUB, 2000, RA, 0, 301},
+    {2, 100040000, APUB, 1000, BIN, 2000, RA, 0, 301},
+};
+
+static void
+test_random_apart(void **state)
+{
+	struct got g;
+
+	(void)state;
+	run(&g, random_apart, sizeof(random_apart) / sizeof(random_apart[0]));
+	assert_int_equal(g.n, 2);
+	assert_string_equal(g.rules[0], "nat-port-changed@A");
+	assert_string_equal(g.rules[1], "nat-mismatch@A");
+}
+
 /* Without a NAT nothing is said: the same addresses in every view. */
 static const struct ev no_nat[] = {
     {0, 0, AIN, 1000, BIN, 2000, S, 100, 0},
@@ -200,6 +228,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_punched),
 	    cmocka_unit_test(test_random_port),
+	    cmocka_unit_test(test_random_apart),
 	    cmocka_unit_test(test_no_nat),
 	};
 
