@@ -1,6 +1,7 @@
 /* \summary: the report: text and brief lines, selection and folding, the summary (ladders: report_ladder.c; JSON: report_json.c) */
 #include "report_int.h"
 #include "merge.h"
+#include "progress.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -32,6 +33,7 @@ struct sl_report {
 	unsigned nmembers;
 	/* Selection and folding (sl_report_select). */
 	struct sl_report_sel sel;
+	struct sl_progress *progress; /* erased before a terminal write */
 	unsigned full[SL_SHAPE__COUNT], sample[SL_SHAPE__COUNT];
 	unsigned folded[SL_SHAPE__COUNT], folded_find[SL_SHAPE__COUNT];
 };
@@ -444,6 +446,12 @@ sl_report_select(struct sl_report *r, const struct sl_report_sel *sel)
 	r->sel = *sel;
 }
 
+void
+sl_report_set_progress(struct sl_report *r, struct sl_progress *pr)
+{
+	r->progress = pr;
+}
+
 static bool
 selected(const struct sl_report *r, const struct sl_handshake *hs)
 {
@@ -508,8 +516,10 @@ sl_report_conn(const struct sl_conn *c, void *report)
 		text_handshake(r, c->hs);
 	}
 	count_conn(r, c);
-	if (r->interactive)
+	if (r->interactive && r->ob.n > 0) {
+		sl_progress_done(r->progress);
 		sl_ob_flush(&r->ob);
+	}
 }
 
 /* 199812 as "199,812". */

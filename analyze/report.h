@@ -50,6 +50,13 @@ struct sl_report_sel {
 
 void sl_report_select(struct sl_report *r, const struct sl_report_sel *sel);
 
+/*
+ * A progress line on the terminal the report may share (NULL: none,
+ * borrowed): the report erases it before it writes there.
+ */
+struct sl_progress;
+void sl_report_set_progress(struct sl_report *r, struct sl_progress *pr);
+
 /* Writes one connection (sl_conn_fn-compatible: pass the report as arg). */
 void sl_report_conn(const struct sl_conn *c, void *report);
 

@@ -123,6 +123,7 @@ sl_args_pipeline_cfg(const struct sl_outopts *o, struct sl_pipeline_cfg *cfg)
 	cfg->annotate_per_input = !o->combined;
 	cfg->ladder_path = o->ladder;
 	cfg->sel = o->sel;
+	cfg->progress = stderr; /* shown only if a terminal */
 }
 
 void
