@@ -302,8 +302,10 @@ start(struct sl_pipeline *p)
 				sl_annotate_set_input_name(p->annotate, i,
 							   p->in[i].label);
 	}
-	if (p->cfg.ladder_path)
+	if (p->cfg.ladder_path) {
 		p->svg = sl_svg_new(SVG_MAX_HS);
+		sl_svg_select(p->svg, &p->cfg.sel);
+	}
 	/* Views of one connection are grouped before any output sees them. */
 	if (p->report || p->annotate || p->svg) {
 		p->merge = sl_merge_new(several_vantages(p), on_conn, p);

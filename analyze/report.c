@@ -34,8 +34,7 @@ struct sl_report {
 	/* Selection and folding (sl_report_select). */
 	struct sl_report_sel sel;
 	struct sl_progress *progress; /* erased before a terminal write */
-	unsigned full[SL_SHAPE__COUNT], sample[SL_SHAPE__COUNT];
-	unsigned folded[SL_SHAPE__COUNT], folded_find[SL_SHAPE__COUNT];
+	struct sl_fold fold;
 };
 
 struct sl_report *
@@ -452,16 +451,6 @@ sl_report_set_progress(struct sl_report *r, struct sl_progress *pr)
 	r->progress = pr;
 }
 
-static bool
-selected(const struct sl_report *r, const struct sl_handshake *hs)
-{
-	if (r->sel.shapes && !(r->sel.shapes & 1u << hs->shape))
-		return false;
-	if (r->sel.findings && hs->nfind == 0)
-		return false;
-	return r->sel.id == 0 || hs->id == r->sel.id;
-}
-
 /*
  * Text and brief: whether this handshake is written, or only counted in
  * the folded lines (sl_report_select).
@@ -469,25 +458,12 @@ selected(const struct sl_report *r, const struct sl_handshake *hs)
 static bool
 shown(struct sl_report *r, const struct sl_handshake *hs)
 {
-	bool rare = hs->shape == SL_SHAPE_SIMOPEN || hs->shape == SL_SHAPE_SELF;
-
-	if (r->fmt == SL_REPORT_JSON || r->sel.all || r->sel.id)
+	if (r->fmt == SL_REPORT_JSON)
 		return true;
-	if (rare || hs->nfind) {
-		if (r->full[hs->shape] < (r->fmt == SL_REPORT_BRIEF
-					      ? SL_REPORT_BRIEF_FULL
-					      : SL_REPORT_FULL)) {
-			r->full[hs->shape]++;
-			return true;
-		}
-	} else if (r->sample[hs->shape] < SL_REPORT_SAMPLE) {
-		r->sample[hs->shape]++;
-		return true;
-	}
-	r->folded[hs->shape]++;
-	if (hs->nfind)
-		r->folded_find[hs->shape]++;
-	return false;
+	return sl_fold_show(&r->fold, &r->sel, hs,
+			    r->fmt == SL_REPORT_BRIEF ? SL_REPORT_BRIEF_FULL
+						      : SL_REPORT_FULL,
+			    SL_REPORT_SAMPLE);
 }
 
 void
@@ -495,7 +471,7 @@ sl_report_conn(const struct sl_conn *c, void *report)
 {
 	struct sl_report *r = report;
 
-	if (!selected(r, c->hs))
+	if (!sl_report_sel_match(&r->sel, c->hs))
 		return;
 	if (!shown(r, c->hs)) {
 		/* counted in the folded lines and the summary */
@@ -522,22 +498,6 @@ sl_report_conn(const struct sl_conn *c, void *report)
 	}
 }
 
-/* 199812 as "199,812". */
-static const char *
-thousands(unsigned v, char *b, size_t len)
-{
-	char d[16];
-	size_t n = (size_t)snprintf(d, sizeof(d), "%u", v), i, o = 0;
-
-	for (i = 0; i < n && o + 2 < len; i++) {
-		if (i && (n - i) % 3 == 0)
-			b[o++] = ',';
-		b[o++] = d[i];
-	}
-	b[o] = '\0';
-	return b;
-}
-
 /* The counted lines of what the text or brief report folded. */
 static void
 write_folded(struct sl_report *r)
@@ -547,23 +507,28 @@ write_folded(struct sl_report *r)
 	int k;
 
 	for (k = 0; k < SL_SHAPE__COUNT; k++) {
-		unsigned clean = r->folded[k] - r->folded_find[k];
+		unsigned clean = r->fold.folded[k] - r->fold.folded_find[k];
 		const char *name = sl_shape_name((enum sl_shape)k);
-		if (r->folded[k] == 0)
+		if (r->fold.folded[k] == 0)
 			continue;
 		if (!any)
 			sl_ob_puts(&r->ob,
 				   "not shown (--all shows every handshake, "
 				   "--shape NAME --all one shape):\n");
 		any = true;
-		if (r->folded_find[k] == 0)
+		if (r->fold.folded_find[k] == 0)
 			snprintf(line, sizeof(line), "  %s %s, all clean\n",
-				 thousands(r->folded[k], n, sizeof(n)), name);
+				 sl_report_thousands(r->fold.folded[k], n,
+						     sizeof(n)),
+				 name);
 		else
 			snprintf(line, sizeof(line),
 				 "  %s %s, %s with findings, %u clean\n",
-				 thousands(r->folded[k], n, sizeof(n)), name,
-				 thousands(r->folded_find[k], f, sizeof(f)),
+				 sl_report_thousands(r->fold.folded[k], n,
+						     sizeof(n)),
+				 name,
+				 sl_report_thousands(r->fold.folded_find[k], f,
+						     sizeof(f)),
 				 clean);
 		sl_ob_puts(&r->ob, line);
 	}
