@@ -27,6 +27,10 @@ struct sl_report {
 	unsigned nhs;
 	/* What was reported: connections, their views, shapes, findings. */
 	unsigned nviews, shapes[SL_SHAPE__COUNT], findings[3];
+	/* Under a selection: every connection of the input, selected or not. */
+	struct {
+		unsigned nhs, shapes[SL_SHAPE__COUNT], findings[3];
+	} in;
 	char *problems[MAX_PROBLEMS];
 	unsigned nproblems, problems_dropped;
 	struct member *members;
@@ -470,7 +474,12 @@ void
 sl_report_conn(const struct sl_conn *c, void *report)
 {
 	struct sl_report *r = report;
+	unsigned i;
 
+	r->in.nhs++;
+	r->in.shapes[c->hs->shape]++;
+	for (i = 0; i < c->hs->nfind; i++)
+		r->in.findings[c->hs->find[i].sev]++;
 	if (!sl_report_sel_match(&r->sel, c->hs))
 		return;
 	if (!shown(r, c->hs)) {
@@ -572,12 +581,56 @@ count_of(struct sl_ob *o, unsigned n, const char *what)
 		sl_ob_putc(o, 's');
 }
 
+/* Whether a selection (--shape, --findings, --id) narrows the report. */
+static bool
+selecting(const struct sl_report *r)
+{
+	return r->sel.shapes || r->sel.findings || r->sel.id;
+}
+
+/* Text: ", 3 three-way, 1 refused; 0 violations, 1 warning, 0 notes". */
+static void
+text_counts(struct sl_ob *out, const unsigned *shapes, const unsigned *findings)
+{
+	int k;
+
+	for (k = 0; k < SL_SHAPE__COUNT; k++)
+		if (shapes[k]) {
+			str_u(out, ", ", shapes[k]);
+			sl_ob_putc(out, ' ');
+			sl_ob_puts(out, sl_shape_name((enum sl_shape)k));
+		}
+	sl_ob_puts(out, "; ");
+	count_of(out, findings[SL_SEV_VIOLATION], "violation");
+	sl_ob_puts(out, ", ");
+	count_of(out, findings[SL_SEV_WARNING], "warning");
+	sl_ob_puts(out, ", ");
+	count_of(out, findings[SL_SEV_NOTE], "note");
+}
+
+/* JSON: "shapes":{...},"violations":N,"warnings":N,"notes":N */
+static void
+json_counts(struct sl_ob *out, const unsigned *shapes, const unsigned *findings)
+{
+	int k;
+
+	sl_ob_puts(out, "\"shapes\":{");
+	for (k = 0; k < SL_SHAPE__COUNT; k++) {
+		comma(out, (unsigned)k);
+		sl_ob_putc(out, '"');
+		sl_ob_puts(out, sl_shape_name((enum sl_shape)k));
+		str_u(out, "\":", shapes[k]);
+	}
+	str_u(out, "},\"violations\":", findings[SL_SEV_VIOLATION]);
+	str_u(out, ",\"warnings\":", findings[SL_SEV_WARNING]);
+	str_u(out, ",\"notes\":", findings[SL_SEV_NOTE]);
+}
+
 void
 sl_report_finish(struct sl_report *r, const struct sl_summary *s)
 {
 	struct sl_ob *out = &r->ob;
 	unsigned i;
-	int k;
 
 	if (r->fmt == SL_REPORT_JSON) {
 		sl_ob_puts(out, "\n],");
@@ -594,16 +647,14 @@ sl_report_finish(struct sl_report *r, const struct sl_summary *s)
 		}
 		str_u(out, "],\"summary\":{\"handshakes\":", r->nhs);
 		str_u(out, ",\"views\":", r->nviews);
-		sl_ob_puts(out, ",\"shapes\":{");
-		for (k = 0; k < SL_SHAPE__COUNT; k++) {
-			comma(out, (unsigned)k);
-			sl_ob_putc(out, '"');
-			sl_ob_puts(out, sl_shape_name((enum sl_shape)k));
-			str_u(out, "\":", r->shapes[k]);
+		sl_ob_putc(out, ',');
+		json_counts(out, r->shapes, r->findings);
+		if (selecting(r)) {
+			str_u(out, ",\"in_input\":{\"handshakes\":", r->in.nhs);
+			sl_ob_putc(out, ',');
+			json_counts(out, r->in.shapes, r->in.findings);
+			sl_ob_putc(out, '}');
 		}
-		str_u(out, "},\"violations\":", r->findings[SL_SEV_VIOLATION]);
-		str_u(out, ",\"warnings\":", r->findings[SL_SEV_WARNING]);
-		str_u(out, ",\"notes\":", r->findings[SL_SEV_NOTE]);
 		str_u(out, ",\"frames\":", s->frames);
 		str_u(out, ",\"tcp_segments\":", s->tcp);
 		str_u(out, ",\"not_tcp\":", s->not_tcp);
@@ -634,23 +685,24 @@ sl_report_finish(struct sl_report *r, const struct sl_summary *s)
 		}
 	}
 	sl_ob_puts(out, "summary: ");
-	count_of(out, r->nhs, "handshake");
+	if (selecting(r)) {
+		str_u(out, "", r->nhs);
+		str_u(out, " of ", r->in.nhs);
+		sl_ob_puts(out, r->in.nhs == 1 ? " handshake selected"
+					       : " handshakes selected");
+	} else {
+		count_of(out, r->nhs, "handshake");
+	}
 	if (r->nviews > r->nhs) {
 		str_u(out, " (seen from ", r->nviews);
 		sl_ob_puts(out, " views)");
 	}
-	for (k = 0; k < SL_SHAPE__COUNT; k++)
-		if (r->shapes[k]) {
-			str_u(out, ", ", r->shapes[k]);
-			sl_ob_putc(out, ' ');
-			sl_ob_puts(out, sl_shape_name((enum sl_shape)k));
-		}
-	sl_ob_puts(out, "; ");
-	count_of(out, r->findings[SL_SEV_VIOLATION], "violation");
-	sl_ob_puts(out, ", ");
-	count_of(out, r->findings[SL_SEV_WARNING], "warning");
-	sl_ob_puts(out, ", ");
-	count_of(out, r->findings[SL_SEV_NOTE], "note");
+	text_counts(out, r->shapes, r->findings);
+	if (selecting(r)) {
+		sl_ob_puts(out, "\n         in the input: ");
+		count_of(out, r->in.nhs, "handshake");
+		text_counts(out, r->in.shapes, r->in.findings);
+	}
 	str_u(out, "\n         ", s->frames);
 	str_u(out, " frames, ", s->tcp);
 	str_u(out, " TCP segments, ", s->no_handshake_segments);
