@@ -47,13 +47,18 @@ take_sel(int c, const char *arg, struct sl_outopts *o)
 	int k;
 
 	if (c == SL_OPT_SEL_SHAPE) {
-		for (k = 0; k < SL_SHAPE__COUNT; k++)
-			if (strcmp(arg, sl_shape_name((enum sl_shape)k)) == 0) {
+		const char *names[SL_SHAPE__COUNT];
+		char see[64];
+
+		for (k = 0; k < SL_SHAPE__COUNT; k++) {
+			names[k] = sl_shape_name((enum sl_shape)k);
+			if (strcmp(arg, names[k]) == 0) {
 				o->sel.shapes |= 1u << k;
 				return true;
 			}
-		fprintf(stderr, "%s: --shape: no shape '%s' (see %s --help)\n",
-			cmd, arg, cmd);
+		}
+		snprintf(see, sizeof(see), "%s --help", cmd);
+		sl_args_unknown(cmd, "shape", arg, names, SL_SHAPE__COUNT, see);
 		return false;
 	}
 	ul = strtoul(arg, &end, 10);
@@ -269,6 +274,19 @@ sl_args_closest(const char *word, const char *const *cands, size_t n)
 		}
 	}
 	return bd <= limit ? best : NULL;
+}
+
+int
+sl_args_unknown(const char *cmd, const char *what, const char *word,
+		const char *const *cands, size_t n, const char *see)
+{
+	const char *near = sl_args_closest(word, cands, n);
+
+	fprintf(stderr, "%s: unknown %s '%s'", cmd, what, word);
+	if (near != NULL)
+		fprintf(stderr, "; did you mean '%s'?", near);
+	fprintf(stderr, "\nsee '%s'\n", see);
+	return SL_EXIT_USAGE;
 }
 
 int
