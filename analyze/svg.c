@@ -913,7 +913,7 @@ sl_svg_write(struct sl_svg *s, const char *path, char *errbuf)
 		return SL_EINVAL;
 	}
 	y = draw_folded(&body, s);
-	if (s->fold)
+	if (s->fold && s->n > 1) /* none drawn: s->v is NULL */
 		qsort(s->v, s->n, sizeof(*s->v), cmp_rank);
 	for (i = 0; i < s->n; i++)
 		y += draw_hs(&body, &s->v[i], y);

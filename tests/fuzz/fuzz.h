@@ -36,6 +36,9 @@ void sl_fuzz_fail(const char *fmt, ...)
  */
 void sl_fuzz_check_hs(const struct sl_handshake *hs, unsigned *last_id);
 
+/* An analyzer's on_problem: every problem has a message. */
+void sl_fuzz_on_problem(const char *msg, void *arg);
+
 /*
  * A private temporary file path (in /dev/shm when it exists), created on
  * first use and removed at exit.  which: 0..3, distinct files.

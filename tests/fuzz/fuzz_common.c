@@ -72,6 +72,14 @@ check_render(const struct sl_handshake *hs, int i)
 }
 
 void
+sl_fuzz_on_problem(const char *msg, void *arg)
+{
+	(void)arg;
+	if (msg == NULL || msg[0] == '\0')
+		sl_fuzz_fail("empty problem message");
+}
+
+void
 sl_fuzz_check_hs(const struct sl_handshake *hs, unsigned *last_id)
 {
 	unsigned i, k;

@@ -22,14 +22,6 @@ on_hs(const struct sl_handshake *hs, void *arg)
 }
 
 static void
-on_problem(const char *msg, void *arg)
-{
-	(void)arg;
-	if (msg == NULL || strlen(msg) == 0)
-		sl_fuzz_fail("empty problem message");
-}
-
-static void
 check_pkt(const struct sl_pkt *p)
 {
 	char a[SL_EP_STRLEN];
@@ -112,7 +104,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* The same frame, then its copy, through the whole analyzer. */
 	last_id = 0;
 	cfg.on_handshake = on_hs;
-	cfg.on_problem = on_problem;
+	cfg.on_problem = sl_fuzz_on_problem;
 	az = sl_analyzer_new(&cfg);
 	sl_analyzer_set_file(az, 0, "fuzz");
 	(void)sl_analyzer_feed(az, 0, 1, 1000000000, dlt, frame, caplen,
