@@ -115,7 +115,7 @@ struct sweep_args {
 
 /* A NAT option's value into nat[from..to]; false (said) if bad. */
 static bool
-nat_opt(int c, const char *arg, struct sl_nat_cfg nat[2])
+nat_opt(const char *cmd, int c, const char *arg, struct sl_nat_cfg nat[2])
 {
 	unsigned from = c == O_NAT_B || c == O_UNS_B || c == O_SST_B,
 		 to = c == O_NAT_A || c == O_UNS_A || c == O_SST_A ? 0 : 1;
@@ -126,28 +126,29 @@ nat_opt(int c, const char *arg, struct sl_nat_cfg nat[2])
 	if (c == O_NAT || c == O_NAT_A || c == O_NAT_B) {
 		if (!sl_nat_map_parse(arg, &m)) {
 			fprintf(stderr,
-				CMD ": '%s': mapping is keep-port, random or "
-				    "fully-random\n",
-				arg);
+				"%s: '%s': mapping is keep-port, random or "
+				"fully-random\n",
+				cmd, arg);
 			return false;
 		}
 	} else if (c == O_UNS || c == O_UNS_A || c == O_UNS_B) {
 		if (!sl_nat_unsol_parse(arg, &u)) {
 			fprintf(stderr,
-				CMD ": '%s': unsolicited-SYN policy is rst or "
-				    "drop\n",
-				arg);
+				"%s: '%s': unsolicited-SYN policy is rst or "
+				"drop\n",
+				cmd, arg);
 			return false;
 		}
 	} else {
-		if (!sl_args_duration(CMD, "--syn-sent-timeout", arg, false,
+		if (!sl_args_duration(cmd, "--syn-sent-timeout", arg, false,
 				      &ns))
 			return false;
 		if (ns < 1000000000LL || ns % 1000000000LL ||
 		    ns > 86400 * 1000000000LL) {
-			fputs(CMD ": --syn-sent-timeout wants whole seconds, "
-				  "1s to 86400s (a conntrack sysctl)\n",
-			      stderr);
+			fprintf(stderr,
+				"%s: --syn-sent-timeout wants whole seconds, "
+				"1s to 86400s (a conntrack sysctl)\n",
+				cmd);
 			return false;
 		}
 	}
@@ -164,40 +165,40 @@ nat_opt(int c, const char *arg, struct sl_nat_cfg nat[2])
 
 /* The timing and count options; false (said) if bad. */
 static bool
-timing_opt(int c, const char *arg, struct sl_hp_opts *o)
+timing_opt(const char *cmd, int c, const char *arg, struct sl_hp_opts *o)
 {
 	unsigned long n;
 
 	switch (c) {
 	case O_DELAY:
-		return sl_args_duration(CMD, "--delay", arg, false,
+		return sl_args_duration(cmd, "--delay", arg, false,
 					&o->delay_ns);
 	case O_OFFSET:
-		return sl_args_duration(CMD, "--offset", arg, true,
+		return sl_args_duration(cmd, "--offset", arg, true,
 					&o->offset_ns);
 	case O_INTERVAL:
-		return sl_args_duration(CMD, "--interval", arg, false,
+		return sl_args_duration(cmd, "--interval", arg, false,
 					&o->interval_ns);
 	case O_TIMEOUT:
-		return sl_args_duration(CMD, "--timeout", arg, false,
+		return sl_args_duration(cmd, "--timeout", arg, false,
 					&o->timeout_ns);
 	case O_ATTEMPTS:
-		if (!sl_args_count(CMD, "--attempts", arg, 1, 100, &n))
+		if (!sl_args_count(cmd, "--attempts", arg, 1, 100, &n))
 			return false;
 		o->attempts = (unsigned)n;
 		return true;
 	case O_RETRIES:
-		if (!sl_args_count(CMD, "--syn-retries", arg, 1, 20, &n))
+		if (!sl_args_count(cmd, "--syn-retries", arg, 1, 20, &n))
 			return false;
 		o->syn_retries = (unsigned)n;
 		return true;
 	case O_LINEAR:
-		if (!sl_args_count(CMD, "--syn-linear", arg, 0, 20, &n))
+		if (!sl_args_count(cmd, "--syn-linear", arg, 0, 20, &n))
 			return false;
 		o->syn_linear = (int)n;
 		return true;
 	default: /* O_PORT */
-		if (!sl_args_count(CMD, "--port", arg, 1, 65535, &n))
+		if (!sl_args_count(cmd, "--port", arg, 1, 65535, &n))
 			return false;
 		o->port = (uint16_t)n;
 		return true;
@@ -232,11 +233,14 @@ parse(int argc, char **argv, struct sl_hp_opts *o, struct sl_outopts *oo,
 	    SL_ARGS_OUTPUT_LONGOPTS,
 	    {NULL, 0, NULL, 0},
 	};
+	const char *cmd = sa != NULL ? "synlab sweep holepunch" : CMD;
+	bool ok = true;
 	int c;
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
+	while (ok &&
+	       (c = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
 		if (sl_args_output(c, optarg, oo))
 			continue;
 		if (sa != NULL && c == O_OFFSET) {
@@ -244,36 +248,39 @@ parse(int argc, char **argv, struct sl_hp_opts *o, struct sl_outopts *oo,
 
 			if (sl_sweep_parse_range(optarg, &sa->from, &sa->to,
 						 &sa->step, eb) != SL_OK) {
-				fprintf(stderr, "synlab sweep holepunch: %s\n",
-					eb);
-				return SL_EXIT_USAGE;
+				fprintf(stderr, "%s: %s\n", cmd, eb);
+				ok = false;
 			}
 		} else if (sa != NULL && c == O_COUNT) {
-			if (!sl_args_count("synlab sweep holepunch", "--count",
-					   optarg, 1, 1000, &sa->count))
-				return SL_EXIT_USAGE;
+			ok = sl_args_count(cmd, "--count", optarg, 1, 1000,
+					   &sa->count);
 		} else if (sa != NULL && c == O_PLOT) {
 			sa->plot = optarg;
 		} else if (c == O_COUNT || c == O_PLOT) {
-			return sl_args_usage_error(CMD, argv, longopts);
+			fprintf(stderr,
+				"%s: --%s is for synlab sweep holepunch\n", cmd,
+				c == O_COUNT ? "count" : "plot");
+			ok = false;
 		} else if (c >= O_NAT && c <= O_SST_B) {
-			if (!nat_opt(c, optarg, o->nat))
-				return SL_EXIT_USAGE;
+			ok = nat_opt(cmd, c, optarg, o->nat);
 		} else if (c >= O_DELAY && c <= O_PORT) {
-			if (!timing_opt(c, optarg, o))
-				return SL_EXIT_USAGE;
+			ok = timing_opt(cmd, c, optarg, o);
 		} else if (c == 'h') {
 			usage(stdout);
 			return -1;
 		} else {
-			return sl_args_usage_error(CMD, argv, longopts);
+			return sl_args_usage_error(cmd, argv, longopts);
 		}
 	}
 	if (oo->bad)
 		return SL_EXIT_USAGE;
-	if (optind != argc) {
-		fprintf(stderr, CMD ": unexpected argument '%s'\n",
+	if (ok && optind != argc) {
+		fprintf(stderr, "%s: unexpected argument '%s'\n", cmd,
 			argv[optind]);
+		ok = false;
+	}
+	if (!ok) { /* the line above said what; this one where to look */
+		fprintf(stderr, "see '%s --help'\n", cmd);
 		return SL_EXIT_USAGE;
 	}
 	return SL_EXIT_OK;
