@@ -166,7 +166,7 @@ size_t sl_ct_watch_copy(struct sl_ct_watch *w, struct sl_ct_event **v);
  * their ct-destroy), reads what the kernel queued, flushes into ev,
  * closes the sockets and frees w.  NULL is a no-op.  Returns how many
  * times the kernel dropped events because the socket's buffer was full
- * (each also noted on the timeline); 0 normally.
+ * (a "note" event on the timeline says so too); 0 normally.
  */
 unsigned sl_ct_watch_stop(struct sl_ct_watch *w, int64_t wait_ns);
 
