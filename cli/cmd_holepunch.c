@@ -111,7 +111,7 @@ nat_opt(int c, const char *arg, struct sl_nat_cfg nat[2])
 {
 	unsigned from = c == O_NAT_B || c == O_UNS_B || c == O_SST_B,
 		 to = c == O_NAT_A || c == O_UNS_A || c == O_SST_A ? 0 : 1;
-	enum sl_nat_map m = SL_NAT_KEEP_PORT;
+	enum sl_nat_type m = SL_NAT_KEEP_PORT;
 	enum sl_nat_unsol u = SL_NAT_RST;
 	int64_t ns = 0;
 
