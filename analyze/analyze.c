@@ -578,21 +578,7 @@ process(struct sl_analyzer *az, const struct sl_pkt *p, int file,
 		}
 	}
 	on_segment(c, x, p, frame, ts);
-	if (c->ended) {
-		if (c->t_ended == 0) {
-			c->t_ended = ts;
-			az_list_del(c->in, c);
-			az->nopen--;
-			az_list_append(&az->lingering, c);
-		}
-	} else if (c->in == &az->waiting && c->s[1].sent_any && !c->refused) {
-		az_list_del(c->in, c);
-		az_list_append(&az->open, c);
-	} else if (c != c->in->tail) {
-		struct list *l = c->in;
-		az_list_del(l, c);
-		az_list_append(l, c);
-	}
+	az_touch(az, c, ts);
 }
 
 /* ---- public ---------------------------------------------------------- */
@@ -804,6 +790,8 @@ sl_analyzer_free(struct sl_analyzer *az)
 	free(az->scratch);
 	free(az->tombs);
 	free(az->tab);
+	free(az->wheel);
+	free(az->due);
 	for (i = 0; i < az->nfiles; i++)
 		free(az->files[i]);
 	free(az->files);

@@ -30,6 +30,8 @@
 #define WAIT_MIN_NS 4000000000LL
 #define TOMB_NS	    180000000000LL
 #define SWEEP_NS    10000000LL
+#define TICK_SHIFT  24	  /* a timer tick: 2^24 ns, 16.8 ms */
+#define WHEEL_SIZE  32768 /* ticks on the wheel: 550 s */
 #define NO_FI	    (-1)
 #define TS_JUMP_NS  86400000000000LL /* a day: a clock step, not a pause */
 
@@ -121,13 +123,17 @@ struct side {
 	struct pend *pend; /* allocated on first use */
 };
 
-struct list {
-	struct conn *head, *tail;
-};
+/*
+ * What a tracked handshake waits for, which decides its deadline: an
+ * answer to its SYN, the idle timeout, or the end of its lingering.
+ */
+enum az_wait { AZ_WAITING, AZ_OPEN, AZ_LINGERING };
 
 struct conn {
-	struct conn *lprev, *lnext; /* its list: waiting, open, lingering */
-	struct list *in;
+	struct conn *tprev, *tnext; /* its timer bucket */
+	int64_t ttick;		    /* the tick it is filed under */
+	uint64_t stamp;		    /* order of the last segment among all */
+	enum az_wait wait;
 	bool done;		   /* finished, waiting for its turn */
 	bool reported;		   /* reported early, still tracked */
 	struct sl_endpoint lo, hi; /* key: the two endpoints, ordered, */
@@ -160,15 +166,27 @@ struct sl_analyzer {
 	struct sl_analyzer_cfg cfg;
 	/*
 	 * Flow table: open addressing with linear probing, load at most
-	 * 1/2, the hash beside the pointer so a probe that misses does not
-	 * touch the (cold) handshake.
+	 * 1/2.  A slot holds the hash and a compact key (IPv4: the whole
+	 * tuple and the interface), so neither a probe that misses nor a
+	 * hit touches the (cold) handshake; an IPv6 hit is confirmed on it.
 	 */
 	struct slot {
-		uint64_t h;
+		uint64_t h; /* bit 0: IPv6 */
 		struct conn *c;
+		uint64_t k[2];
 	} * tab;
 	size_t tabsize, nconn;
-	struct list waiting, open, lingering;
+	/*
+	 * Timers: a hashed wheel of TICK_NS buckets keyed by capture time.
+	 * A handshake is filed under a tick no later than its deadline and
+	 * is not moved when a segment postpones it: when its bucket comes
+	 * due, it is finished or filed again under its new deadline.
+	 */
+	struct conn **wheel;
+	int64_t wheel_tick; /* lowest tick not yet fully swept */
+	uint64_t stamps;
+	struct conn **due;
+	size_t dcap;
 	struct tomb {
 		uint64_t key;
 		int64_t expires;
@@ -209,10 +227,8 @@ enum az_rst_fate {
 	AZ_RST_CHALLENGE   /* in the window, not at RCV.NXT: challenge ACK */
 };
 
-/* ---- flow.c: table, lists, frames, lifetime, tombstones ---------------- */
+/* ---- flow.c: table, timers, frames, lifetime, tombstones --------------- */
 
-void az_list_del(struct list *l, struct conn *c);
-void az_list_append(struct list *l, struct conn *c);
 uint64_t az_flow_hash(const struct sl_endpoint *a, const struct sl_endpoint *b,
 		      int iface);
 void az_order_key(const struct sl_pkt *p, struct sl_endpoint *lo,
@@ -233,6 +249,8 @@ struct conn *az_conn_new(struct sl_analyzer *az, const struct sl_endpoint *lo,
 			 const struct sl_endpoint *hi, uint64_t h, int file);
 uint64_t az_tomb_key(const struct conn *c);
 bool az_tomb_find(const struct sl_analyzer *az, uint64_t key, int64_t now);
+/* After a segment of c: refile its timer, mark it lingering once ended. */
+void az_touch(struct sl_analyzer *az, struct conn *c, int64_t ts);
 void az_sweep(struct sl_analyzer *az, int64_t now);
 void az_finish_all(struct sl_analyzer *az);
 

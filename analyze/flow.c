@@ -5,59 +5,54 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- lists and table ------------------------------------------------ */
+/* ---- table ------------------------------------------------------- */
 
-void
-az_list_del(struct list *l, struct conn *c)
+/*
+ * The compact key of a slot: for IPv4 the whole tuple and the interface,
+ * so a hit needs no look at the handshake; for IPv6 the addresses folded
+ * to 32 bits, so a hit is confirmed on the handshake's own endpoints.
+ */
+static uint32_t
+fold_addr(const struct sl_addr *a)
 {
-	(void)l;
-	l = c->in;
-	c->in = NULL;
-	if (c->lprev)
-		c->lprev->lnext = c->lnext;
-	else
-		l->head = c->lnext;
-	if (c->lnext)
-		c->lnext->lprev = c->lprev;
-	else
-		l->tail = c->lprev;
-	c->lprev = c->lnext = NULL;
+	uint32_t w[4], v;
+
+	if (a->family == 4) {
+		memcpy(&v, a->b, 4);
+		return v;
+	}
+	memcpy(w, a->b, 16);
+	return w[0] ^ w[1] ^ w[2] ^ w[3];
 }
 
-void
-az_list_append(struct list *l, struct conn *c)
+static void
+flow_key(const struct sl_endpoint *lo, const struct sl_endpoint *hi,
+	 int iface, uint64_t k[2])
 {
-	c->in = l;
-	c->lnext = NULL;
-	c->lprev = l->tail;
-	if (l->tail)
-		l->tail->lnext = c;
-	else
-		l->head = c;
-	l->tail = c;
+	k[0] = (uint64_t)fold_addr(&lo->addr) << 32 | fold_addr(&hi->addr);
+	k[1] = (uint64_t)lo->port << 48 | (uint64_t)hi->port << 32 |
+	       (uint32_t)iface;
+}
+
+static uint64_t
+mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
 }
 
 uint64_t
 az_flow_hash(const struct sl_endpoint *a, const struct sl_endpoint *b,
 	     int iface)
 {
-	uint64_t h = 0xcbf29ce484222325ULL ^ (uint64_t)(unsigned)iface;
-	const struct sl_endpoint *e[2] = {a, b};
-	int i;
-	size_t j;
+	uint64_t k[2];
 
-	for (i = 0; i < 2; i++) {
-		size_t n = e[i]->addr.family == 4 ? 4 : 16;
-		for (j = 0; j < n; j++) {
-			h ^= e[i]->addr.b[j];
-			h *= 0x100000001b3ULL;
-		}
-		h ^= e[i]->port;
-		h *= 0x100000001b3ULL;
-		h ^= e[i]->port >> 8;
-		h *= 0x100000001b3ULL;
-	}
-	return h;
+	flow_key(a, b, iface, k);
+	return (mix64(k[0] ^ mix64(k[1])) & ~1ULL) | (a->addr.family != 4);
 }
 
 void
@@ -74,14 +69,13 @@ az_order_key(const struct sl_pkt *p, struct sl_endpoint *lo,
 }
 
 static void
-tab_put(struct slot *t, size_t size, uint64_t h, struct conn *c)
+tab_put(struct slot *t, size_t size, const struct slot *s)
 {
 	size_t i;
 
-	for (i = h & (size - 1); t[i].c != NULL; i = (i + 1) & (size - 1))
+	for (i = s->h & (size - 1); t[i].c != NULL; i = (i + 1) & (size - 1))
 		;
-	t[i].h = h;
-	t[i].c = c;
+	t[i] = *s;
 }
 
 void
@@ -92,7 +86,7 @@ az_tab_grow(struct sl_analyzer *az)
 
 	for (i = 0; i < az->tabsize; i++)
 		if (az->tab[i].c != NULL)
-			tab_put(nt, nsize, az->tab[i].h, az->tab[i].c);
+			tab_put(nt, nsize, &az->tab[i]);
 	free(az->tab);
 	az->tab = nt;
 	az->tabsize = nsize;
@@ -103,13 +97,16 @@ az_tab_find(struct sl_analyzer *az, const struct sl_endpoint *lo,
 	    const struct sl_endpoint *hi, int iface, uint64_t h)
 {
 	size_t mask = az->tabsize - 1, i;
+	uint64_t k[2];
 
+	flow_key(lo, hi, iface, k);
 	for (i = h & mask; az->tab[i].c != NULL; i = (i + 1) & mask) {
-		struct conn *c = az->tab[i].c;
-		if (az->tab[i].h == h && c->iface == iface &&
-		    sl_endpoint_cmp(&c->lo, lo) == 0 &&
-		    sl_endpoint_cmp(&c->hi, hi) == 0)
-			return c;
+		const struct slot *s = &az->tab[i];
+		if (s->h != h || s->k[0] != k[0] || s->k[1] != k[1])
+			continue;
+		if (!(h & 1) || (sl_endpoint_cmp(&s->c->lo, lo) == 0 &&
+				 sl_endpoint_cmp(&s->c->hi, hi) == 0))
+			return s->c;
 	}
 	return NULL;
 }
@@ -137,6 +134,114 @@ tab_del(struct sl_analyzer *az, struct conn *c)
 	}
 	az->tab[i].c = NULL;
 	az->nconn--;
+}
+
+/* ---- timers ------------------------------------------------------- */
+
+static int64_t
+tick_of(int64_t t)
+{
+	return t >> TICK_SHIFT;
+}
+
+static int64_t
+wait_deadline(const struct conn *c)
+{
+	const struct sl_handshake *hs = &c->hs;
+	int64_t d = WAIT_MIN_NS;
+
+	if (hs->nretx_iv[0] > 0) {
+		int64_t g = hs->retx_iv_us[0][hs->nretx_iv[0] - 1] * 1000;
+		if (g > 1000000000000000LL) /* 11 days: no rhythm left */
+			g = 1000000000000000LL;
+		/* the next interval doubles, with the timer's slack */
+		if (3 * g + 1000000000LL > d)
+			d = 3 * g + 1000000000LL;
+	}
+	return hs->t_last_ns + d;
+}
+
+/*
+ * When c is finished unless another segment comes: lingering ends
+ * LINGER_NS after the close; an open handshake goes idle; an unanswered
+ * SYN is given up after its retransmission rhythm (wait_deadline), not
+ * before WAIT_MIN_NS nor after the idle timeout.  Finished when the
+ * capture clock passes it.
+ */
+static int64_t
+deadline(const struct sl_analyzer *az, const struct conn *c)
+{
+	int64_t idle = az->cfg.idle_ns > 0 ? az->cfg.idle_ns : IDLE_DEFAULT_NS;
+	int64_t t = c->hs.t_last_ns, d;
+
+	if (idle > 1000000000000000000LL) /* 31 years: never in a capture */
+		idle = 1000000000000000000LL;
+	switch (c->wait) {
+	case AZ_LINGERING:
+		return c->t_ended + LINGER_NS;
+	case AZ_OPEN:
+		return t + idle;
+	case AZ_WAITING:
+	default:
+		d = wait_deadline(c);
+		if (d > t + idle)
+			d = t + idle;
+		return d < t + WAIT_MIN_NS ? t + WAIT_MIN_NS : d;
+	}
+}
+
+static void
+timer_unfile(struct sl_analyzer *az, struct conn *c)
+{
+	if (c->tprev != NULL)
+		c->tprev->tnext = c->tnext;
+	else
+		az->wheel[(uint64_t)c->ttick & (WHEEL_SIZE - 1)] = c->tnext;
+	if (c->tnext != NULL)
+		c->tnext->tprev = c->tprev;
+	c->tprev = c->tnext = NULL;
+}
+
+/* File c under its deadline's tick, or the wheel's, if that is later. */
+static void
+timer_file(struct sl_analyzer *az, struct conn *c, int64_t dl)
+{
+	struct conn **b;
+
+	if (az->wheel == NULL) {
+		az->wheel = sl_xcalloc(WHEEL_SIZE, sizeof(*az->wheel));
+		az->wheel_tick = tick_of(dl);
+	}
+	c->ttick = tick_of(dl) > az->wheel_tick ? tick_of(dl) : az->wheel_tick;
+	b = &az->wheel[(uint64_t)c->ttick & (WHEEL_SIZE - 1)];
+	c->tprev = NULL;
+	c->tnext = *b;
+	if (*b != NULL)
+		(*b)->tprev = c;
+	*b = c;
+}
+
+void
+az_touch(struct sl_analyzer *az, struct conn *c, int64_t ts)
+{
+	int64_t dl;
+
+	if (c->ended) {
+		if (c->wait == AZ_LINGERING)
+			return;
+		c->t_ended = ts;
+		c->wait = AZ_LINGERING;
+		az->nopen--;
+	} else if (c->wait == AZ_WAITING && c->s[1].sent_any && !c->refused) {
+		c->wait = AZ_OPEN;
+	}
+	c->stamp = ++az->stamps;
+	/* A later deadline waits for the bucket; an earlier one moves. */
+	dl = deadline(az, c);
+	if (tick_of(dl) < c->ttick) {
+		timer_unfile(az, c);
+		timer_file(az, c, dl);
+	}
 }
 
 /* ---- frames --------------------------------------------------------- */
@@ -351,9 +456,9 @@ void
 az_finalize(struct sl_analyzer *az, struct conn *c, enum sl_end why)
 {
 	tab_del(az, c);
-	if (c->in != &az->lingering)
+	if (c->wait != AZ_LINGERING)
 		az->nopen--;
-	az_list_del(c->in, c);
+	timer_unfile(az, c);
 	if (c->reported) {
 		az_conn_free(c); /* its report already went out */
 		return;
@@ -371,6 +476,7 @@ az_conn_new(struct sl_analyzer *az, const struct sl_endpoint *lo,
 	    const struct sl_endpoint *hi, uint64_t h, int file)
 {
 	struct conn *c = sl_xcalloc(1, sizeof(*c));
+	struct slot slot;
 	int i;
 
 	c->lo = *lo;
@@ -397,9 +503,14 @@ az_conn_new(struct sl_analyzer *az, const struct sl_endpoint *lo,
 	}
 	if ((az->nconn + 1) * 2 > az->tabsize)
 		az_tab_grow(az);
-	tab_put(az->tab, az->tabsize, h, c);
+	slot.h = h;
+	slot.c = c;
+	flow_key(lo, hi, c->iface, slot.k);
+	tab_put(az->tab, az->tabsize, &slot);
 	az->nconn++;
-	az_list_append(c->hs.self ? &az->open : &az->waiting, c);
+	c->wait = c->hs.self ? AZ_OPEN : AZ_WAITING;
+	c->stamp = ++az->stamps;
+	timer_file(az, c, deadline(az, c));
 	az->nopen++;
 	if (az->nopen > az->sum.peak_open)
 		az->sum.peak_open = az->nopen;
@@ -474,55 +585,110 @@ tomb_put(struct sl_analyzer *az, uint64_t key, int64_t expires, int64_t now)
 	az->tombs[i].expires = expires;
 }
 
-static int64_t
-wait_deadline(const struct conn *c)
+/*
+ * At the end of a file: unanswered SYNs first, then lingering, then open
+ * handshakes, each in the order of their last segments.
+ */
+static int
+cmp_finish(const void *pa, const void *pb)
 {
-	const struct sl_handshake *hs = &c->hs;
-	int64_t d = WAIT_MIN_NS;
+	const struct conn *a = *(struct conn *const *)pa;
+	const struct conn *b = *(struct conn *const *)pb;
+	int ra = a->wait == AZ_WAITING ? 0 : a->wait == AZ_LINGERING ? 1 : 2;
+	int rb = b->wait == AZ_WAITING ? 0 : b->wait == AZ_LINGERING ? 1 : 2;
 
-	if (hs->nretx_iv[0] > 0) {
-		int64_t g = hs->retx_iv_us[0][hs->nretx_iv[0] - 1] * 1000;
-		if (g > 1000000000000000LL) /* 11 days: no rhythm left */
-			g = 1000000000000000LL;
-		/* the next interval doubles, with the timer's slack */
-		if (3 * g + 1000000000LL > d)
-			d = 3 * g + 1000000000LL;
-	}
-	return hs->t_last_ns + d;
+	if (ra != rb)
+		return ra < rb ? -1 : 1;
+	return a->stamp < b->stamp ? -1 : a->stamp > b->stamp;
 }
 
+static void
+due_push(struct sl_analyzer *az, size_t n, struct conn *c)
+{
+	if (n == az->dcap) {
+		az->dcap = az->dcap ? az->dcap * 2 : 64;
+		az->due = sl_xrealloc(az->due, az->dcap, sizeof(*az->due));
+	}
+	az->due[n] = c;
+}
+
+/*
+ * Rank for finishing: lingering ones first, then the idle, then the
+ * unanswered SYNs (a tombstone each), each in the order of their last
+ * segments.
+ */
+static int
+sweep_rank(enum az_wait w)
+{
+	return w == AZ_LINGERING ? 0 : w == AZ_OPEN ? 1 : 2;
+}
+
+static int
+cmp_sweep(const void *pa, const void *pb)
+{
+	const struct conn *a = *(struct conn *const *)pa;
+	const struct conn *b = *(struct conn *const *)pb;
+	int ra = sweep_rank(a->wait), rb = sweep_rank(b->wait);
+
+	if (ra != rb)
+		return ra < rb ? -1 : 1;
+	return a->stamp < b->stamp ? -1 : a->stamp > b->stamp;
+}
+
+/*
+ * Finish what the capture clock has passed.  Every bucket from the
+ * wheel's tick to now's is looked at once (all of them at most once
+ * after a long gap); a handshake whose deadline moved on is filed again.
+ */
 void
 az_sweep(struct sl_analyzer *az, int64_t now)
 {
-	int64_t idle = az->cfg.idle_ns > 0 ? az->cfg.idle_ns : IDLE_DEFAULT_NS;
-	struct conn *c, *next;
+	int64_t ct = tick_of(now), t, end;
+	size_t n = 0, i;
 
-	while (az->lingering.head != NULL &&
-	       now - az->lingering.head->t_ended > LINGER_NS)
-		az_finalize(az, az->lingering.head, SL_END_EOF);
-	while (az->open.head != NULL &&
-	       now - az->open.head->hs.t_last_ns > idle)
-		az_finalize(az, az->open.head, SL_END_IDLE);
-	/* Unanswered SYNs: deadlines differ, but none is under WAIT_MIN_NS. */
-	for (c = az->waiting.head;
-	     c != NULL && now - c->hs.t_last_ns > WAIT_MIN_NS; c = next) {
-		next = c->lnext;
-		if (now > wait_deadline(c) || now - c->hs.t_last_ns > idle) {
-			if (c->s[0].sent_bare_syn)
-				tomb_put(az, az_tomb_key(c), now + TOMB_NS,
-					 now);
-			az_finalize(az, c, SL_END_IDLE);
+	if (az->wheel == NULL || ct < az->wheel_tick)
+		return;
+	end = ct - az->wheel_tick >= WHEEL_SIZE
+		  ? az->wheel_tick + WHEEL_SIZE - 1
+		  : ct;
+	for (t = az->wheel_tick; t <= end; t++) {
+		struct conn *c = az->wheel[(uint64_t)t & (WHEEL_SIZE - 1)];
+		while (c != NULL) {
+			struct conn *next = c->tnext;
+			int64_t dl;
+			if (c->ttick <= ct) {
+				dl = deadline(az, c);
+				if (now > dl) {
+					due_push(az, n++, c);
+				} else if (tick_of(dl) != c->ttick) {
+					timer_unfile(az, c);
+					timer_file(az, c, dl);
+				}
+			}
+			c = next;
 		}
+	}
+	az->wheel_tick = ct;
+	qsort(az->due, n, sizeof(*az->due), cmp_sweep);
+	for (i = 0; i < n; i++) {
+		struct conn *c = az->due[i];
+		if (c->wait == AZ_WAITING && c->s[0].sent_bare_syn)
+			tomb_put(az, az_tomb_key(c), now + TOMB_NS, now);
+		az_finalize(az, c,
+			    c->wait == AZ_LINGERING ? SL_END_EOF : SL_END_IDLE);
 	}
 }
 
+/* At the end of a file: every handshake still tracked. */
 void
 az_finish_all(struct sl_analyzer *az)
 {
-	while (az->waiting.head != NULL)
-		az_finalize(az, az->waiting.head, SL_END_EOF);
-	while (az->lingering.head != NULL)
-		az_finalize(az, az->lingering.head, SL_END_EOF);
-	while (az->open.head != NULL)
-		az_finalize(az, az->open.head, SL_END_EOF);
+	size_t n = 0, i;
+
+	for (i = 0; i < az->tabsize; i++)
+		if (az->tab[i].c != NULL)
+			due_push(az, n++, az->tab[i].c);
+	qsort(az->due, n, sizeof(*az->due), cmp_finish);
+	for (i = 0; i < n; i++)
+		az_finalize(az, az->due[i], SL_END_EOF);
 }
