@@ -45,8 +45,10 @@ struct pend {
 /*
  * A handshake frame as kept while the handshake is open: the public
  * struct sl_hs_frame carries every option byte and a fixed note buffer
- * (232 bytes); this keeps the same facts in about half that, and the
- * public array is filled only when the handshake is reported.
+ * (232 bytes); this keeps the same facts in 56, and the public array is
+ * filled only when the handshake is reported.  Timestamps, which most
+ * segments carry, are in the frame; the other options (those of SYNs and
+ * SYN-ACKs, SACK blocks) in the handshake's option records.
  */
 struct copts {
 	uint8_t has; /* COPT_* bits */
@@ -64,6 +66,8 @@ struct copts {
 #define COPT_SACK   0x10
 #define COPT_TFO    0x20
 #define COPT_TRUNC  0x40
+/* Options that need an option record; timestamps and truncation do not. */
+#define COPT_FULL (COPT_MSS | COPT_WS | COPT_SACKOK | COPT_SACK | COPT_TFO)
 
 struct cframe {
 	uint64_t frame;
@@ -73,8 +77,10 @@ struct cframe {
 	uint8_t from, flags, role;
 	bool ae;
 	uint8_t st[2][2];
-	char *note; /* NULL, or a string of ours */
-	struct copts opts;
+	uint8_t has;		 /* COPT_* bits */
+	uint8_t xo;		 /* 1 + its option record in c->xo, or 0 */
+	uint32_t ts_val, ts_ecr; /* its timestamps option */
+	char *note;		 /* NULL, or a string of ours */
 };
 
 struct side {
@@ -149,6 +155,8 @@ struct conn {
 	struct sl_handshake hs; /* hs.frames is filled when reported */
 	struct cframe *fr;
 	unsigned fcap;
+	struct copts *xo; /* option records of frames (SYN, SYN-ACK, SACK) */
+	unsigned nxo, xocap;
 	unsigned findcap;
 	struct side s[2];
 	uint32_t raised[2]; /* rules raised, by side: 1 << sl_rule_id */

@@ -246,16 +246,24 @@ az_touch(struct sl_analyzer *az, struct conn *c, int64_t ts)
 
 /* ---- frames --------------------------------------------------------- */
 
+static uint8_t
+opt_bits(const struct sl_tcpopts *t)
+{
+	return (uint8_t)((t->has_mss ? COPT_MSS : 0) |
+			 (t->has_ws ? COPT_WS : 0) |
+			 (t->sack_ok ? COPT_SACKOK : 0) |
+			 (t->has_ts ? COPT_TS : 0) |
+			 (t->has_sack ? COPT_SACK : 0) |
+			 (t->has_tfo ? COPT_TFO : 0) | (t->trunc ? COPT_TRUNC : 0));
+}
+
 static void
 pack_opts(struct copts *o, const struct sl_tcpopts *t)
 {
 	unsigned i;
 
 	memset(o, 0, sizeof(*o));
-	o->has = (t->has_mss ? COPT_MSS : 0) | (t->has_ws ? COPT_WS : 0) |
-		 (t->sack_ok ? COPT_SACKOK : 0) | (t->has_ts ? COPT_TS : 0) |
-		 (t->has_sack ? COPT_SACK : 0) | (t->has_tfo ? COPT_TFO : 0) |
-		 (t->trunc ? COPT_TRUNC : 0);
+	o->has = opt_bits(t);
 	o->mss = t->mss;
 	o->ws = t->ws;
 	o->ts_val = t->ts_val;
@@ -311,8 +319,8 @@ az_add_frame(struct conn *c, int from, const struct sl_pkt *p, uint64_t frame,
 		return NO_FI;
 	}
 	if (hs->nframes == c->fcap) {
-		/* six fits SYN, SYN-ACK, ACK, FIN, FIN, ACK */
-		c->fcap = c->fcap ? c->fcap * 2 : 6;
+		/* most handshakes record two to four frames */
+		c->fcap = c->fcap ? c->fcap * 2 : 4;
 		c->fr = sl_xrealloc(c->fr, c->fcap, sizeof(*f));
 	}
 	f = &c->fr[hs->nframes];
@@ -327,7 +335,17 @@ az_add_frame(struct conn *c, int from, const struct sl_pkt *p, uint64_t frame,
 	f->ack = p->ack;
 	f->len = p->paylen;
 	f->win = p->win;
-	pack_opts(&f->opts, &p->opts);
+	f->has = opt_bits(&p->opts);
+	f->ts_val = p->opts.ts_val;
+	f->ts_ecr = p->opts.ts_ecr;
+	if ((f->has & COPT_FULL) || p->opts.nunknown > 0) {
+		if (c->nxo == c->xocap) {
+			c->xocap = c->xocap ? c->xocap * 2 : 2;
+			c->xo = sl_xrealloc(c->xo, c->xocap, sizeof(*c->xo));
+		}
+		pack_opts(&c->xo[c->nxo], &p->opts);
+		f->xo = (uint8_t)++c->nxo;
+	}
 	return (int)hs->nframes++;
 }
 
@@ -350,6 +368,7 @@ az_conn_free(struct conn *c)
 	for (i = 0; i < c->hs.nframes; i++)
 		free(c->fr[i].note);
 	free(c->fr);
+	free(c->xo);
 	free(c->hs.find);
 	free(c->s[0].pend);
 	free(c->s[1].pend);
@@ -412,7 +431,15 @@ report(struct sl_analyzer *az, struct conn *c)
 		o->ack = f->ack;
 		o->len = f->len;
 		o->win = f->win;
-		unpack_opts(&o->opts, &f->opts);
+		if (f->xo > 0) {
+			unpack_opts(&o->opts, &c->xo[f->xo - 1]);
+		} else {
+			memset(&o->opts, 0, sizeof(o->opts));
+			o->opts.has_ts = f->has & COPT_TS;
+			o->opts.trunc = f->has & COPT_TRUNC;
+			o->opts.ts_val = f->ts_val;
+			o->opts.ts_ecr = f->ts_ecr;
+		}
 		o->note[0] = '\0';
 		if (f->note != NULL)
 			snprintf(o->note, sizeof(o->note), "%s", f->note);
