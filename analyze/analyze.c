@@ -558,7 +558,7 @@ process(struct sl_analyzer *az, const struct sl_pkt *p, int file,
 		}
 		c = az_conn_new(az, &lo, &hi, h, file);
 		c->hs.t_first_ns = ts;
-		snprintf(c->hs.encap, sizeof(c->hs.encap), "%s", p->encap);
+		memcpy(c->hs.encap, p->encap, sizeof(c->hs.encap));
 		(void)is_duplicate(c, p, ts);
 		if (p->flags & SL_TH_ACK) {
 			/* The capture begins after A's SYN. */
@@ -775,11 +775,11 @@ sl_analyzer_free(struct sl_analyzer *az)
 		return;
 	for (j = 0; j < az->tabsize; j++)
 		if (az->tab[j].c != NULL)
-			az_conn_free(az->tab[j].c);
+			az_conn_free(az, az->tab[j].c);
 	while (az_win_len(az) > 0) {
 		struct conn *c = az->win[az->whead];
 		if (c->done)
-			az_conn_free(c);
+			az_conn_free(az, c);
 		az->whead = (az->whead + 1) % az->wcap;
 		az->next_emit++;
 	}
@@ -792,6 +792,11 @@ sl_analyzer_free(struct sl_analyzer *az)
 	free(az->tab);
 	free(az->wheel);
 	free(az->due);
+	while (az->pool != NULL) {
+		struct conn *c = az->pool;
+		az->pool = c->tnext;
+		free(c);
+	}
 	for (i = 0; i < az->nfiles; i++)
 		free(az->files[i]);
 	free(az->files);

@@ -16,6 +16,9 @@
 #define SEQ_GEQ(a, b) ((int32_t)((a) - (b)) >= 0)
 
 #define PEND_MAX	32
+#define PEND_INLINE	4 /* pending segments kept in the side itself */
+#define FRAMES_INLINE	4 /* most handshakes record two to four frames */
+#define XO_INLINE	2 /* option records: a SYN and a SYN-ACK */
 #define REORDER_MAX	4096 /* finished handshakes held for ordering */
 #define RECENT_MAX	4
 #define DUP_WINDOW_NS	5000000LL  /* copies of one packet within 5 ms */
@@ -126,7 +129,8 @@ struct side {
 	int ack_fi;	 /* the first frame that did so */
 	int64_t t_est;	 /* when it reached ESTABLISHED, 0 if never */
 	unsigned npend, pcap;
-	struct pend *pend; /* allocated on first use */
+	struct pend *pend; /* pend0, or allocated when that is full */
+	struct pend pend0[PEND_INLINE];
 };
 
 /*
@@ -153,10 +157,12 @@ struct conn {
 	bool simopen_path; /* a side in SYN-SENT took a bare SYN */
 	int64_t t_ended;
 	struct sl_handshake hs; /* hs.frames is filled when reported */
-	struct cframe *fr;
+	struct cframe *fr; /* fr0, or allocated when that is full */
 	unsigned fcap;
 	struct copts *xo; /* option records of frames (SYN, SYN-ACK, SACK) */
 	unsigned nxo, xocap;
+	struct cframe fr0[FRAMES_INLINE];
+	struct copts xo0[XO_INLINE];
 	unsigned findcap;
 	struct side s[2];
 	uint32_t raised[2]; /* rules raised, by side: 1 << sl_rule_id */
@@ -195,6 +201,7 @@ struct sl_analyzer {
 	uint64_t stamps;
 	struct conn **due;
 	size_t dcap;
+	struct conn *pool; /* free handshake records, linked by tnext */
 	struct tomb {
 		uint64_t key;
 		int64_t expires;
@@ -248,7 +255,10 @@ struct conn *az_tab_find(struct sl_analyzer *az, const struct sl_endpoint *lo,
 int az_add_frame(struct conn *c, int from, const struct sl_pkt *p,
 		 uint64_t frame, int64_t ts, enum sl_role role);
 void az_set_note(struct conn *c, int fi, const char *note);
-void az_conn_free(struct conn *c);
+/* Room for one more pending segment of side s. */
+void az_pend_grow(struct side *s);
+/* Back to the analyzer's pool of handshake records. */
+void az_conn_free(struct sl_analyzer *az, struct conn *c);
 size_t az_win_len(const struct sl_analyzer *az);
 void az_emit_ready(struct sl_analyzer *az);
 /* Finish c: classify, take it out of the table, queue it for reporting. */

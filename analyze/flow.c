@@ -92,6 +92,21 @@ az_tab_grow(struct sl_analyzer *az)
 	az->tabsize = nsize;
 }
 
+/*
+ * The handshake's cache lines, fetched at once: the segment's processing
+ * touches most of them, and one after the other each would wait for
+ * memory in turn.
+ */
+static void
+conn_prefetch(const struct conn *c)
+{
+	const char *p = (const char *)c;
+	size_t i;
+
+	for (i = 0; i < sizeof(*c); i += 64)
+		__builtin_prefetch(p + i);
+}
+
 struct conn *
 az_tab_find(struct sl_analyzer *az, const struct sl_endpoint *lo,
 	    const struct sl_endpoint *hi, int iface, uint64_t h)
@@ -105,8 +120,10 @@ az_tab_find(struct sl_analyzer *az, const struct sl_endpoint *lo,
 		if (s->h != h || s->k[0] != k[0] || s->k[1] != k[1])
 			continue;
 		if (!(h & 1) || (sl_endpoint_cmp(&s->c->lo, lo) == 0 &&
-				 sl_endpoint_cmp(&s->c->hi, hi) == 0))
+				 sl_endpoint_cmp(&s->c->hi, hi) == 0)) {
+			conn_prefetch(s->c);
 			return s->c;
+		}
 	}
 	return NULL;
 }
@@ -307,6 +324,36 @@ unpack_opts(struct sl_tcpopts *t, const struct copts *o)
 	}
 }
 
+/*
+ * A handshake's array that starts in the record itself (inl, n entries)
+ * and moves to the heap when it outgrows it; a is NULL before first use.
+ */
+static void *
+grow(void *a, void *inl, unsigned *cap, unsigned n, size_t size)
+{
+	void *b;
+
+	if (a == NULL) {
+		*cap = n;
+		return inl;
+	}
+	if (a != inl) {
+		*cap *= 2;
+		return sl_xrealloc(a, *cap, size);
+	}
+	b = sl_xcalloc((size_t)*cap * 2, size);
+	memcpy(b, a, (size_t)*cap * size);
+	*cap *= 2;
+	return b;
+}
+
+void
+az_pend_grow(struct side *s)
+{
+	s->pend = grow(s->pend, s->pend0, &s->pcap, PEND_INLINE,
+		       sizeof(*s->pend));
+}
+
 int
 az_add_frame(struct conn *c, int from, const struct sl_pkt *p, uint64_t frame,
 	     int64_t ts, enum sl_role role)
@@ -318,11 +365,8 @@ az_add_frame(struct conn *c, int from, const struct sl_pkt *p, uint64_t frame,
 		hs->frames_omitted++;
 		return NO_FI;
 	}
-	if (hs->nframes == c->fcap) {
-		/* most handshakes record two to four frames */
-		c->fcap = c->fcap ? c->fcap * 2 : 4;
-		c->fr = sl_xrealloc(c->fr, c->fcap, sizeof(*f));
-	}
+	if (hs->nframes == c->fcap)
+		c->fr = grow(c->fr, c->fr0, &c->fcap, FRAMES_INLINE, sizeof(*f));
 	f = &c->fr[hs->nframes];
 	memset(f, 0, sizeof(*f));
 	f->frame = frame;
@@ -339,10 +383,9 @@ az_add_frame(struct conn *c, int from, const struct sl_pkt *p, uint64_t frame,
 	f->ts_val = p->opts.ts_val;
 	f->ts_ecr = p->opts.ts_ecr;
 	if ((f->has & COPT_FULL) || p->opts.nunknown > 0) {
-		if (c->nxo == c->xocap) {
-			c->xocap = c->xocap ? c->xocap * 2 : 2;
-			c->xo = sl_xrealloc(c->xo, c->xocap, sizeof(*c->xo));
-		}
+		if (c->nxo == c->xocap)
+			c->xo = grow(c->xo, c->xo0, &c->xocap, XO_INLINE,
+				     sizeof(*c->xo));
 		pack_opts(&c->xo[c->nxo], &p->opts);
 		f->xo = (uint8_t)++c->nxo;
 	}
@@ -361,18 +404,22 @@ az_set_note(struct conn *c, int fi, const char *note)
 /* ---- lifetime ------------------------------------------------------- */
 
 void
-az_conn_free(struct conn *c)
+az_conn_free(struct sl_analyzer *az, struct conn *c)
 {
 	unsigned i;
 
 	for (i = 0; i < c->hs.nframes; i++)
 		free(c->fr[i].note);
-	free(c->fr);
-	free(c->xo);
+	if (c->fr != c->fr0)
+		free(c->fr);
+	if (c->xo != c->xo0)
+		free(c->xo);
 	free(c->hs.find);
-	free(c->s[0].pend);
-	free(c->s[1].pend);
-	free(c);
+	for (i = 0; i < 2; i++)
+		if (c->s[i].pend != c->s[i].pend0)
+			free(c->s[i].pend);
+	c->tnext = az->pool;
+	az->pool = c;
 }
 
 size_t
@@ -441,8 +488,11 @@ report(struct sl_analyzer *az, struct conn *c)
 			o->opts.ts_ecr = f->ts_ecr;
 		}
 		o->note[0] = '\0';
-		if (f->note != NULL)
-			snprintf(o->note, sizeof(o->note), "%s", f->note);
+		if (f->note != NULL) {
+			size_t n = strnlen(f->note, sizeof(o->note) - 1);
+			memcpy(o->note, f->note, n);
+			o->note[n] = '\0';
+		}
 	}
 	hs->frames = hs->nframes ? az->scratch : NULL;
 	az->cfg.on_handshake(hs, az->cfg.arg);
@@ -466,7 +516,7 @@ az_emit_ready(struct sl_analyzer *az)
 			break;
 		if (c->done) {
 			report(az, c);
-			az_conn_free(c);
+			az_conn_free(az, c);
 		} else {
 			az_flush_pending(c, c->hs.t_last_ns);
 			az_classify(c);
@@ -487,7 +537,7 @@ az_finalize(struct sl_analyzer *az, struct conn *c, enum sl_end why)
 		az->nopen--;
 	timer_unfile(az, c);
 	if (c->reported) {
-		az_conn_free(c); /* its report already went out */
+		az_conn_free(az, c); /* its report already went out */
 		return;
 	}
 	az_flush_pending(c, c->hs.t_last_ns);
@@ -502,9 +552,16 @@ struct conn *
 az_conn_new(struct sl_analyzer *az, const struct sl_endpoint *lo,
 	    const struct sl_endpoint *hi, uint64_t h, int file)
 {
-	struct conn *c = sl_xcalloc(1, sizeof(*c));
+	struct conn *c = az->pool;
 	struct slot slot;
 	int i;
+
+	if (c != NULL) {
+		az->pool = c->tnext;
+		memset(c, 0, sizeof(*c));
+	} else {
+		c = sl_xcalloc(1, sizeof(*c));
+	}
 
 	c->lo = *lo;
 	c->hi = *hi;
