@@ -407,6 +407,9 @@ sl_cmd_run(int argc, char **argv)
 	if (argc > 1 && (x = sl_experiment_find(argv[1])) != NULL &&
 	    x->engine == SL_X_INJECT)
 		return run_inject_entry(x, argc, argv);
+	if (argc > 1 && (x = sl_experiment_find(argv[1])) != NULL &&
+	    x->engine == SL_X_NAT)
+		return sl_cmd_run_holepunch(argc - 1, argv + 1);
 	a.o.family = 4;
 	if ((ret = parse(argc, argv, &a)) != SL_EXIT_OK)
 		return ret < 0 ? SL_EXIT_OK : ret;

@@ -258,6 +258,8 @@ sl_cmd_sweep(int argc, char **argv)
 	int64_t t0 = sl_now_mono_ns();
 	int ret, rc;
 
+	if (argc > 1 && strcmp(argv[1], "holepunch") == 0)
+		return sl_cmd_sweep_holepunch(argc - 1, argv + 1);
 	cfg.family = 4;
 	cfg.delay_ns = 10000000;
 	cfg.count = 1;

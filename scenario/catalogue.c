@@ -46,6 +46,21 @@ static const struct sl_xparam p_peer[] = {
     {NULL, NULL, NULL},
 };
 
+static const struct sl_xparam p_holepunch[] = {
+    {"--nat-a", "mapping", "NAT A: keep-port, random, fully-random"},
+    {"--nat-b", "mapping", "NAT B: the same"},
+    {"--unsolicited-a", "policy", "NAT A, a SYN with no mapping: rst, drop"},
+    {"--unsolicited-b", "policy", "NAT B: the same"},
+    {"--syn-sent-timeout-a", "duration", "NAT A's conntrack syn_sent"},
+    {"--syn-sent-timeout-b", "duration", "NAT B's conntrack syn_sent"},
+    {"--delay", "duration", "one-way delay of the public wire (20ms)"},
+    {"--offset", "duration", "B's connect() this long after A's"},
+    {"--attempts", "count", "retry at the next instant (1)"},
+    {"--interval", "duration", "between attempts (1s)"},
+    {"--timeout", "duration", "a pending connect() timed out (4s)"},
+    {NULL, NULL, NULL},
+};
+
 static const struct sl_experiment catalogue[] = {
     {
 	.name = "self-connect",
@@ -115,6 +130,15 @@ static const struct sl_experiment catalogue[] = {
 	.params = p_peer,
 	.expect = "connected; the shape the wire showed is the result",
 	.scenario = "simultaneous-open",
+    },
+    {
+	.name = "holepunch",
+	.summary = "TCP hole punching: two hosts behind kernel NATs connect "
+		   "to each other's public address at an agreed instant",
+	.engine = SL_X_NAT,
+	.params = p_holepunch,
+	.expect = "connected through keep-port NATs (the SYNs cross); the "
+		  "outcome per host and its reason otherwise",
     },
 };
 

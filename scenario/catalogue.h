@@ -19,6 +19,7 @@ enum sl_xengine {
 	SL_X_SANDBOX, /* capture/scenario.c: a fresh sandbox per run */
 	SL_X_INJECT,  /* scenario/inject_states.c: a lab and a crafted SYN */
 	SL_X_PEER,    /* scenario/peer.c, capture/remote.c: two real hosts */
+	SL_X_NAT,     /* scenario/holepunch.c: two hosts behind kernel NATs */
 };
 
 struct sl_experiment {

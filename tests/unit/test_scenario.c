@@ -4,12 +4,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "catalogue.h"
 #include "inject_states.h"
+#include "holepunch_sweep.h"
+#include "nat.h"
 #include "peer.h"
 #include "runs.h"
 
@@ -204,6 +208,72 @@ test_run_verdict(void **state)
 }
 
 /* Every entry runs on an engine that knows it; a swept option exists. */
+/* The NAT names round-trip, and each configuration gives its nft rules. */
+static void
+test_nat_ruleset(void **state)
+{
+	struct sl_nat_cfg c = {SL_NAT_FULLY_RANDOM, SL_NAT_DROP, 0};
+	enum sl_nat_map m;
+	enum sl_nat_unsol u;
+	char buf[1024];
+
+	(void)state;
+	for (unsigned i = 0; i < SL_NAT_MAP__COUNT; i++) {
+		assert_true(sl_nat_map_parse(sl_nat_map_name(i), &m));
+		assert_int_equal(m, i);
+	}
+	for (unsigned i = 0; i < SL_NAT_UNSOL__COUNT; i++) {
+		assert_true(sl_nat_unsol_parse(sl_nat_unsol_name(i), &u));
+		assert_int_equal(u, i);
+	}
+	assert_false(sl_nat_map_parse("symmetric", &m));
+	assert_false(sl_nat_unsol_parse("reject", &u));
+	sl_nat_ruleset(1, &c, buf, sizeof buf);
+	assert_non_null(
+	    strstr(buf, "oifname \"wanB\" masquerade fully-random\n"));
+	assert_non_null(strstr(buf, "iifname \"wanB\" tcp flags & (fin | syn | "
+				    "rst | ack) == syn ct state new drop"));
+	c = (struct sl_nat_cfg){SL_NAT_KEEP_PORT, SL_NAT_RST, 0};
+	sl_nat_ruleset(0, &c, buf, sizeof buf);
+	assert_non_null(strstr(buf, "oifname \"wanA\" masquerade\n"));
+	assert_null(strstr(buf, "drop"));
+}
+
+/* The matrix's grid, and its text and JSON before any run. */
+static void
+test_hp_sweep_grid(void **state)
+{
+	struct sl_hp_sweep_cfg cfg;
+	struct sl_hp_sweep *sw;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	memset(&cfg, 0, sizeof cfg);
+	sl_hp_opts_default(&cfg.base);
+	cfg.from = -100000000;
+	cfg.to = 200000000;
+	cfg.step = 100000000;
+	sw = sl_hp_sweep_new(&cfg);
+	assert_int_equal(sl_hp_sweep_noffsets(sw), 4);
+	assert_true(sl_hp_sweep_offset(sw, 0) == -100000000);
+	assert_true(sl_hp_sweep_offset(sw, 3) == 200000000);
+	assert_int_equal(sl_hp_sweep_cell(sw, 2, 2, 3)->runs, 0);
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	sl_hp_sweep_write_table(sw, f);
+	sl_hp_sweep_write_json(sw, f, "test");
+	fclose(f);
+	assert_non_null(strstr(buf, "fully-random / fully-random"));
+	assert_non_null(strstr(buf, "     -100ms"));
+	assert_non_null(strstr(buf,
+			       "{\"nat_a\":\"random\",\"nat_b\":\"keep-port\","
+			       "\"offset_ms\":200.000,\"runs\":0,"));
+	free(buf);
+	sl_hp_sweep_free(sw);
+}
+
 static void
 test_catalogue(void **state)
 {
@@ -218,10 +288,10 @@ test_catalogue(void **state)
 			assert_string_not_equal(sl_experiment_at(k)->name,
 						x->name);
 		assert_ptr_equal(sl_experiment_find(x->name), x);
-		if (x->engine != SL_X_INJECT)
-			assert_non_null(sl_scenario_find(x->scenario));
-		else
+		if (x->engine == SL_X_INJECT)
 			assert_true(sl_inj_state_parse(x->state) >= 0);
+		else if (x->engine != SL_X_NAT)
+			assert_non_null(sl_scenario_find(x->scenario));
 		assert_true(x->summary != NULL ||
 			    sl_scenario_find(x->scenario) != NULL);
 		for (const struct sl_xparam *p = x->params; p->option; p++) {
@@ -236,7 +306,8 @@ test_catalogue(void **state)
 		sweeps += x->sweep_param != NULL;
 	}
 	/* every state of the injector is an entry, and both sweeps are */
-	assert_int_equal(n, 9);
+	assert_int_equal(n, 10);
+	assert_int_equal(sl_experiment_find("holepunch")->engine, SL_X_NAT);
 	assert_int_equal(sweeps, 2);
 	y = sl_experiment_find("inject-syn-sent");
 	assert_non_null(y);
@@ -255,6 +326,8 @@ main(void)
 	    cmocka_unit_test(test_peer_split),
 	    cmocka_unit_test(test_run_verdict),
 	    cmocka_unit_test(test_catalogue),
+	    cmocka_unit_test(test_nat_ruleset),
+	    cmocka_unit_test(test_hp_sweep_grid),
 	    cmocka_unit_test(test_peer_opts),
 	};
 
