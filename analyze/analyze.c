@@ -790,13 +790,7 @@ sl_analyzer_free(struct sl_analyzer *az)
 	free(az->scratch);
 	free(az->tombs);
 	free(az->tab);
-	free(az->wheel);
-	free(az->due);
-	while (az->pool != NULL) {
-		struct conn *c = az->pool;
-		az->pool = c->tnext;
-		free(c);
-	}
+	az_flow_free(az);
 	for (i = 0; i < az->nfiles; i++)
 		free(az->files[i]);
 	free(az->files);

@@ -140,9 +140,11 @@ struct side {
 enum az_wait { AZ_WAITING, AZ_OPEN, AZ_LINGERING };
 
 struct conn {
-	struct conn *tprev, *tnext; /* its timer bucket */
-	int64_t ttick;		    /* the tick it is filed under */
-	uint64_t stamp;		    /* order of the last segment among all */
+	int64_t dl;	     /* its deadline (see deadline in flow.c) */
+	int64_t ttick;	     /* the tick it is filed under, or -1 */
+	uint32_t tidx;	     /* its entry in that tick's bucket */
+	uint64_t stamp;	     /* order of the last segment among all */
+	struct conn *pnext; /* in the pool of free records */
 	enum az_wait wait;
 	bool done;		   /* finished, waiting for its turn */
 	bool reported;		   /* reported early, still tracked */
@@ -191,17 +193,25 @@ struct sl_analyzer {
 	} * tab;
 	size_t tabsize, nconn;
 	/*
-	 * Timers: a hashed wheel of TICK_NS buckets keyed by capture time.
-	 * A handshake is filed under a tick no later than its deadline and
-	 * is not moved when a segment postpones it: when its bucket comes
-	 * due, it is finished or filed again under its new deadline.
+	 * Timers: a hashed wheel of buckets of 2^TICK_SHIFT ns keyed by
+	 * capture time.  A handshake is filed under a tick no later than its
+	 * deadline and is not moved when a segment postpones it: when its
+	 * bucket comes due, it is finished or filed again under its new
+	 * deadline.  A bucket is an array of entries, so filing and removing
+	 * touch no other handshake, and a sweep reads the next ones ahead.
 	 */
-	struct conn **wheel;
+	struct bucket {
+		struct tentry {
+			struct conn *c; /* NULL: removed */
+			int64_t tick;
+		} * e;
+		uint32_t n, cap;
+	} * wheel;
 	int64_t wheel_tick; /* lowest tick not yet fully swept */
 	uint64_t stamps;
 	struct conn **due;
 	size_t dcap;
-	struct conn *pool; /* free handshake records, linked by tnext */
+	struct conn *pool; /* free handshake records, linked by pnext */
 	struct tomb {
 		uint64_t key;
 		int64_t expires;
@@ -270,6 +280,8 @@ bool az_tomb_find(const struct sl_analyzer *az, uint64_t key, int64_t now);
 /* After a segment of c: refile its timer, mark it lingering once ended. */
 void az_touch(struct sl_analyzer *az, struct conn *c, int64_t ts);
 void az_sweep(struct sl_analyzer *az, int64_t now);
+/* The timers and the pool of records (the table: sl_analyzer_free). */
+void az_flow_free(struct sl_analyzer *az);
 void az_finish_all(struct sl_analyzer *az);
 
 /* ---- endpoint.c: each endpoint's RFC 9293 state machine ---------------- */

@@ -210,32 +210,51 @@ deadline(const struct sl_analyzer *az, const struct conn *c)
 static void
 timer_unfile(struct sl_analyzer *az, struct conn *c)
 {
-	if (c->tprev != NULL)
-		c->tprev->tnext = c->tnext;
-	else
-		az->wheel[(uint64_t)c->ttick & (WHEEL_SIZE - 1)] = c->tnext;
-	if (c->tnext != NULL)
-		c->tnext->tprev = c->tprev;
-	c->tprev = c->tnext = NULL;
+	if (c->ttick < 0)
+		return;
+	az->wheel[(uint64_t)c->ttick & (WHEEL_SIZE - 1)].e[c->tidx].c = NULL;
+	c->ttick = -1;
 }
 
 /* File c under its deadline's tick, or the wheel's, if that is later. */
 static void
-timer_file(struct sl_analyzer *az, struct conn *c, int64_t dl)
+timer_file(struct sl_analyzer *az, struct conn *c)
 {
-	struct conn **b;
+	struct bucket *b;
+	int64_t t = tick_of(c->dl);
 
 	if (az->wheel == NULL) {
 		az->wheel = sl_xcalloc(WHEEL_SIZE, sizeof(*az->wheel));
-		az->wheel_tick = tick_of(dl);
+		az->wheel_tick = t;
 	}
-	c->ttick = tick_of(dl) > az->wheel_tick ? tick_of(dl) : az->wheel_tick;
-	b = &az->wheel[(uint64_t)c->ttick & (WHEEL_SIZE - 1)];
-	c->tprev = NULL;
-	c->tnext = *b;
-	if (*b != NULL)
-		(*b)->tprev = c;
-	*b = c;
+	if (t < az->wheel_tick)
+		t = az->wheel_tick;
+	b = &az->wheel[(uint64_t)t & (WHEEL_SIZE - 1)];
+	if (b->n == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 8;
+		b->e = sl_xrealloc(b->e, b->cap, sizeof(*b->e));
+	}
+	c->ttick = t;
+	c->tidx = b->n;
+	b->e[b->n].c = c;
+	b->e[b->n++].tick = t;
+}
+
+void
+az_flow_free(struct sl_analyzer *az)
+{
+	size_t i;
+
+	if (az->wheel != NULL)
+		for (i = 0; i < WHEEL_SIZE; i++)
+			free(az->wheel[i].e);
+	free(az->wheel);
+	free(az->due);
+	while (az->pool != NULL) {
+		struct conn *c = az->pool;
+		az->pool = c->pnext;
+		free(c);
+	}
 }
 
 void
@@ -255,9 +274,10 @@ az_touch(struct sl_analyzer *az, struct conn *c, int64_t ts)
 	c->stamp = ++az->stamps;
 	/* A later deadline waits for the bucket; an earlier one moves. */
 	dl = deadline(az, c);
+	c->dl = dl;
 	if (tick_of(dl) < c->ttick) {
 		timer_unfile(az, c);
-		timer_file(az, c, dl);
+		timer_file(az, c);
 	}
 }
 
@@ -418,7 +438,7 @@ az_conn_free(struct sl_analyzer *az, struct conn *c)
 	for (i = 0; i < 2; i++)
 		if (c->s[i].pend != c->s[i].pend0)
 			free(c->s[i].pend);
-	c->tnext = az->pool;
+	c->pnext = az->pool;
 	az->pool = c;
 }
 
@@ -557,7 +577,7 @@ az_conn_new(struct sl_analyzer *az, const struct sl_endpoint *lo,
 	int i;
 
 	if (c != NULL) {
-		az->pool = c->tnext;
+		az->pool = c->pnext;
 		memset(c, 0, sizeof(*c));
 	} else {
 		c = sl_xcalloc(1, sizeof(*c));
@@ -594,7 +614,8 @@ az_conn_new(struct sl_analyzer *az, const struct sl_endpoint *lo,
 	az->nconn++;
 	c->wait = c->hs.self ? AZ_OPEN : AZ_WAITING;
 	c->stamp = ++az->stamps;
-	timer_file(az, c, deadline(az, c));
+	c->dl = deadline(az, c);
+	timer_file(az, c);
 	az->nopen++;
 	if (az->nopen > az->sum.peak_open)
 		az->sum.peak_open = az->nopen;
@@ -736,20 +757,39 @@ az_sweep(struct sl_analyzer *az, int64_t now)
 		  ? az->wheel_tick + WHEEL_SIZE - 1
 		  : ct;
 	for (t = az->wheel_tick; t <= end; t++) {
-		struct conn *c = az->wheel[(uint64_t)t & (WHEEL_SIZE - 1)];
-		while (c != NULL) {
-			struct conn *next = c->tnext;
-			int64_t dl;
-			if (c->ttick <= ct) {
-				dl = deadline(az, c);
-				if (now > dl) {
-					due_push(az, n++, c);
-				} else if (tick_of(dl) != c->ttick) {
-					timer_unfile(az, c);
-					timer_file(az, c, dl);
-				}
+		struct bucket *b = &az->wheel[(uint64_t)t & (WHEEL_SIZE - 1)];
+		uint32_t j, k = 0;
+		for (j = 0; j < b->n; j++) {
+			struct tentry e = b->e[j];
+			struct conn *c = e.c;
+			if (j + 8 < b->n && b->e[j + 8].c != NULL)
+				__builtin_prefetch(b->e[j + 8].c);
+			if (c == NULL)
+				continue;
+			if (e.tick <= ct && now > c->dl) {
+				c->ttick = -1;
+				due_push(az, n++, c);
+				continue;
 			}
-			c = next;
+			/* Not due: stays in this bucket if its tick is
+			 * this bucket's, else moves on. */
+			if (e.tick <= ct && tick_of(c->dl) != e.tick &&
+			    ((uint64_t)tick_of(c->dl) & (WHEEL_SIZE - 1)) !=
+				((uint64_t)t & (WHEEL_SIZE - 1))) {
+				timer_file(az, c);
+				continue;
+			}
+			if (e.tick <= ct && tick_of(c->dl) > e.tick)
+				e.tick = c->ttick = tick_of(c->dl);
+			c->tidx = k;
+			b->e[k++] = e;
+		}
+		b->n = k;
+		if (k == 0) {
+			/* Its ticks passed: memory for the ticks to come. */
+			free(b->e);
+			b->e = NULL;
+			b->cap = 0;
 		}
 	}
 	az->wheel_tick = ct;
