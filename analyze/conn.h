@@ -17,7 +17,7 @@
 
 #define PEND_MAX	32
 #define PEND_INLINE	4 /* pending segments kept in the side itself */
-#define FRAMES_INLINE	4 /* most handshakes record two to four frames */
+#define FRAMES_INLINE	3 /* an open handshake records two or three frames */
 #define XO_INLINE	2 /* option records: a SYN and a SYN-ACK */
 #define REORDER_MAX	4096 /* finished handshakes held for ordering */
 #define RECENT_MAX	4
