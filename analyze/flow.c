@@ -258,16 +258,21 @@ az_flow_free(struct sl_analyzer *az)
 }
 
 void
-az_touch(struct sl_analyzer *az, struct conn *c, int64_t ts)
+az_touch(struct sl_analyzer *az, struct conn *c, int64_t ts, bool awaits_syn)
 {
 	int64_t dl;
 
 	if (c->ended) {
-		if (c->wait == AZ_LINGERING)
+		if (c->t_ended != 0)
 			return;
 		c->t_ended = ts;
-		c->wait = AZ_LINGERING;
-		az->nopen--;
+		if (awaits_syn) {
+			/* open for as long as an unanswered SYN waits */
+			c->wait = AZ_WAITING;
+		} else {
+			c->wait = AZ_LINGERING;
+			az->nopen--;
+		}
 	} else if (c->wait == AZ_WAITING && c->s[1].sent_any && !c->refused) {
 		c->wait = AZ_OPEN;
 	}
@@ -438,6 +443,10 @@ az_conn_free(struct sl_analyzer *az, struct conn *c)
 	for (i = 0; i < 2; i++)
 		if (c->s[i].pend != c->s[i].pend0)
 			free(c->s[i].pend);
+	free(c->cq);
+	free(c->late);
+	if (c->parked != NULL)
+		az_conn_free(az, c->parked);
 	c->pnext = az->pool;
 	az->pool = c;
 }
@@ -548,6 +557,39 @@ az_emit_ready(struct sl_analyzer *az)
 	}
 }
 
+/*
+ * Take c out of the table and its list without finishing it: a newer
+ * handshake on its tuple takes its place and hands it back when it ends
+ * (az_finalize).  See park_older in analyze.c.
+ */
+void
+az_park(struct sl_analyzer *az, struct conn *c)
+{
+	tab_del(az, c);
+	if (c->wait != AZ_LINGERING)
+		az->nopen--;
+	timer_unfile(az, c);
+}
+
+static void
+unpark(struct sl_analyzer *az, struct conn *c)
+{
+	struct slot slot;
+
+	if ((az->nconn + 1) * 2 > az->tabsize)
+		az_tab_grow(az);
+	slot.h = c->khash;
+	slot.c = c;
+	flow_key(&c->lo, &c->hi, c->iface, slot.k);
+	tab_put(az->tab, az->tabsize, &slot);
+	az->nconn++;
+	c->wait = c->s[1].sent_any ? AZ_OPEN : AZ_WAITING;
+	c->stamp = ++az->stamps;
+	c->dl = deadline(az, c);
+	timer_file(az, c);
+	az->nopen++;
+}
+
 /* Finish c: classify, take it out of the table, queue it for reporting. */
 void
 az_finalize(struct sl_analyzer *az, struct conn *c, enum sl_end why)
@@ -556,6 +598,11 @@ az_finalize(struct sl_analyzer *az, struct conn *c, enum sl_end why)
 	if (c->wait != AZ_LINGERING)
 		az->nopen--;
 	timer_unfile(az, c);
+	if (c->parked != NULL) {
+		/* the older handshake it hid takes its tuple back */
+		unpark(az, c->parked);
+		c->parked = NULL;
+	}
 	if (c->reported) {
 		az_conn_free(az, c); /* its report already went out */
 		return;
@@ -807,12 +854,16 @@ az_sweep(struct sl_analyzer *az, int64_t now)
 void
 az_finish_all(struct sl_analyzer *az)
 {
-	size_t n = 0, i;
+	size_t n, i;
 
-	for (i = 0; i < az->tabsize; i++)
-		if (az->tab[i].c != NULL)
-			due_push(az, n++, az->tab[i].c);
-	qsort(az->due, n, sizeof(*az->due), cmp_finish);
-	for (i = 0; i < n; i++)
-		az_finalize(az, az->due[i], SL_END_EOF);
+	/* a handshake finished may hand its tuple back to a parked one */
+	while (az->nconn > 0) {
+		n = 0;
+		for (i = 0; i < az->tabsize; i++)
+			if (az->tab[i].c != NULL)
+				due_push(az, n++, az->tab[i].c);
+		qsort(az->due, n, sizeof(*az->due), cmp_finish);
+		for (i = 0; i < n; i++)
+			az_finalize(az, az->due[i], SL_END_EOF);
+	}
 }

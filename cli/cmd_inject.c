@@ -396,12 +396,14 @@ run_inject_parse(int argc, char **argv, struct sl_injstate *x,
 		switch (c) {
 		case 's':
 			if ((st = sl_inj_state_parse(optarg)) < 0) {
-				fprintf(stderr,
-					RCMD ": --state is bound, closed, "
-					     "syn-sent or established, not "
-					     "'%s'\n",
-					optarg);
-				return SL_EXIT_USAGE;
+				const char *names[SL_INJ_ESTABLISHED + 1];
+
+				for (int k = 0; k <= SL_INJ_ESTABLISHED; k++)
+					names[k] = sl_inj_state_name(
+					    (enum sl_inj_state)k);
+				return sl_args_unknown(
+				    RCMD, "state", optarg, names,
+				    SL_INJ_ESTABLISHED + 1, RCMD " --help");
 			}
 			break;
 		case 't':

@@ -95,6 +95,24 @@ progress(const struct sl_sweep_point *p, size_t done, size_t total, void *arg)
 	fflush(stderr);
 }
 
+/* A misspelt sweepable experiment: said with "did you mean"; true. */
+static bool
+sweepable_near(const char *name)
+{
+	const struct sl_experiment *x;
+	const char *names[32];
+	size_t n = 0;
+
+	for (size_t i = 0; n < 31 && (x = sl_experiment_at(i)) != NULL; i++)
+		if (x->sweep_param)
+			names[n++] = x->name;
+	names[n++] = "inject";
+	if (sl_args_closest(name, names, n) == NULL)
+		return false;
+	sl_args_unknown(CMD, "experiment", name, names, n, CMD " --help");
+	return true;
+}
+
 /* Options into cfg; SL_EXIT_OK to go on, else the exit status. */
 static int
 parse(int argc, char **argv, struct sl_sweep_cfg *cfg, struct sl_outopts *oo,
@@ -168,8 +186,8 @@ parse(int argc, char **argv, struct sl_sweep_cfg *cfg, struct sl_outopts *oo,
 	if (oo->bad)
 		return SL_EXIT_USAGE;
 	if (argc - optind != 1) {
-		fputs(CMD ": which experiment? simultaneous-open or "
-			  "inject-syn-sent\n",
+		fputs(CMD ": which experiment? simultaneous-open, "
+			  "inject-syn-sent or holepunch\n",
 		      stderr);
 		return SL_EXIT_USAGE;
 	}
@@ -177,6 +195,8 @@ parse(int argc, char **argv, struct sl_sweep_cfg *cfg, struct sl_outopts *oo,
 	x = sl_experiment_find(strcmp(argv[optind], "inject") == 0
 				   ? "inject-syn-sent"
 				   : argv[optind]);
+	if (x == NULL && sweepable_near(argv[optind]))
+		return SL_EXIT_USAGE;
 	if (x == NULL || x->sweep_param == NULL) {
 		fprintf(stderr,
 			CMD ": '%s' has no timing parameter to sweep; these "
