@@ -579,10 +579,8 @@ az_enqueue(struct conn *c, int y, const struct sl_pkt *p, int fi, int64_t ts)
 	pd.fi = fi;
 	if (s->npend == PEND_MAX)
 		deliver_n(c, y, 1, 0, ts);
-	if (s->npend == s->pcap) {
-		s->pcap = s->pcap ? s->pcap * 2 : 4;
-		s->pend = sl_xrealloc(s->pend, s->pcap, sizeof(*s->pend));
-	}
+	if (s->npend == s->pcap)
+		az_pend_grow(s);
 	s->pend[s->npend++] = pd;
 }
 
