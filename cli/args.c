@@ -139,18 +139,12 @@ bool
 sl_args_count(const char *cmd, const char *opt, const char *arg,
 	      unsigned long min, unsigned long max, unsigned long *v)
 {
-	char *end;
+	char errbuf[SL_ERRBUF_SIZE];
 
-	*v = strtoul(arg, &end, 10);
-	if (*arg == '\0' || *arg == '-' || *end != '\0' || *v < min ||
-	    *v > max) {
-		fprintf(stderr,
-			"%s: %s wants a whole number %lu..%lu, not "
-			"'%s'\n",
-			cmd, opt, min, max, arg);
-		return false;
-	}
-	return true;
+	if (sl_parse_count(opt, arg, min, max, v, errbuf) == SL_OK)
+		return true;
+	fprintf(stderr, "%s: %s\n", cmd, errbuf);
+	return false;
 }
 
 bool
@@ -159,16 +153,11 @@ sl_args_duration(const char *cmd, const char *opt, const char *arg,
 {
 	char errbuf[SL_ERRBUF_SIZE];
 
-	if (sl_parse_duration(arg, ns, errbuf) != SL_OK) {
-		fprintf(stderr, "%s: %s %s\n", cmd, opt, errbuf);
-		return false;
-	}
-	if (*ns < 0 && !allow_negative) {
-		fprintf(stderr, "%s: %s wants a duration >= 0, not '%s'\n", cmd,
-			opt, arg);
-		return false;
-	}
-	return true;
+	if (sl_parse_duration_opt(opt, arg, allow_negative, ns, errbuf) ==
+	    SL_OK)
+		return true;
+	fprintf(stderr, "%s: %s\n", cmd, errbuf);
+	return false;
 }
 
 /* ---- the stop flag ---- */

@@ -1,39 +1,118 @@
-/* \summary: the catalogue of experiments: every one synlab can run, its parameters with units, its expected outcome, whether it sweeps */
+/* \summary: the catalogue of experiments: every one synlab can run, its parameters with units, its run, verdict and JSON */
 #ifndef SL_CATALOGUE_H
 #define SL_CATALOGUE_H
 
+/*
+ * One entry type for every experiment.  An entry names its parameters
+ * (the options `synlab run NAME` takes, with their units), its expected
+ * outcome, and its engine: the functions that run it on a lab, report
+ * it, give the verdict and write the JSON of its own results.  cli/
+ * parses the options an entry declares into struct sl_xopts and calls
+ * those functions; it knows no entry by name (docs/architecture.md).
+ */
+
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
+#include "json.h"
+#include "pipeline.h"
 #include "sweep.h"
 
 /* One parameter of an experiment, as an option, with its unit. */
 struct sl_xparam {
-	const char *option; /* "--delay" */
-	const char *unit; /* "duration", "count", ... (docs/time-grammar.md) */
-	const char *help;
+	const char *option; /* "--delay", "-6" */
+	const char
+	    *unit; /* "duration", "count", "flag" (takes no value), ... */
+	const char *help; /* NULL: hidden (for the tests), not listed */
 };
 
-/* How an experiment runs (the engine under it). */
-enum sl_xengine {
-	SL_X_SANDBOX, /* capture/scenario.c: a fresh sandbox per run */
-	SL_X_INJECT,  /* scenario/inject_states.c: a lab and a crafted SYN */
-	SL_X_PEER,    /* scenario/peer.c, capture/remote.c: two real hosts */
+/* The values of every parameter any entry takes (sl_xopts_init's
+ * defaults); an entry reads those it declares. */
+struct sl_xopts {
+	int family;		  /* -6: 6, else 4 */
+	unsigned long count;	  /* --count: runs */
+	int64_t delay_ns;	  /* --delay: one-way delay of the wire */
+	bool has_offset;	  /* --offset given */
+	int64_t offset_ns;	  /* --offset */
+	unsigned inj_opts;	  /* --options: the crafted SYN's (SL_OPT_*) */
+	bool inj_peer;		  /* --peer (a flag): the injector refuses */
+	const char *peer;	  /* --peer HOST[:PORT]: the other host */
+	const char *port;	  /* --port */
+	const char *at;		  /* --at INSTANT */
+	const char *ifname;	  /* --interface */
+	const char *netns;	  /* --netns (hidden): enter this namespace */
+	unsigned attempts;	  /* --attempts; 0: 1 */
+	int64_t interval_ns;	  /* --interval; 0: 1 s */
+	volatile const int *stop; /* set by a signal: abandon the run */
+	FILE *progress;		  /* one line per run when several; NULL */
+};
+
+struct sl_experiment;
+
+/* One run of an entry (all its repetitions); each engine extends it. */
+struct sl_xrun {
+	const struct sl_experiment *x;
+	const struct sl_xops *ops; /* its engine: x's, or the mode o chose */
+	struct sl_xopts o;
+	bool have_report; /* something to report, also after an interrupt */
+	char kernel[65];  /* uname's release, for the reports */
+};
+
+/* An engine: what every entry it runs does.  Each returns 0 or SL_E*
+ * with errbuf unless it says otherwise. */
+struct sl_xops {
+	/*
+	 * Checks o against the entry (what goes together, what is required)
+	 * and makes the run (never NULL on 0); SL_EINVAL is a usage error.
+	 */
+	int (*prepare)(const struct sl_experiment *x, const struct sl_xopts *o,
+		       struct sl_xrun **r, char *errbuf);
+	/*
+	 * Runs it on a lab: privileges first (SL_EPERM, SL_ENV: nothing
+	 * built), then the work.  SL_EINTR when o.stop was seen (errbuf
+	 * says how far it got; r->have_report if there is something to
+	 * report), SL_EINVAL a usage error, SL_EIO an output.
+	 */
+	int (*run)(struct sl_xrun *r, char *errbuf);
+	/*
+	 * The report through p: the heading on p's stream when text, the
+	 * JSON members (the entry's own: json), the section comment, the
+	 * captures with the socket events as frame comments; finishes p, t
+	 * gets the tally.  SL_EIO: an output failed.
+	 */
+	int (*report)(struct sl_xrun *r, struct sl_pipeline *p, bool text,
+		      struct sl_tally *t, char *errbuf);
+	/*
+	 * The verdict on what was reported (t): true when the expected
+	 * outcome came (an experiment whose outcome is a result: true) and
+	 * no run saw a violation; its lines to text (may be NULL).
+	 */
+	bool (*verdict)(const struct sl_xrun *r, const struct sl_tally *t,
+			FILE *text);
+	/* The JSON of its own results, one value, into j. */
+	void (*json)(const struct sl_xrun *r, const struct sl_tally *t,
+		     struct sl_json *j);
+	void (*free)(struct sl_xrun *r);
 };
 
 struct sl_experiment {
 	const char *name;
 	const char *summary; /* NULL: the sandbox scenario's */
-	enum sl_xengine engine;
+	const struct sl_xops *ops;
 	const struct sl_xparam *params; /* ends with {NULL} */
 	const char
 	    *expect; /* its verdict's outcome; NULL: the scenario's shape */
 	/* The timing parameter `synlab sweep` varies; NULL: none. */
 	const char *sweep_param;
 	enum sl_sweep_kind sweep_kind;
-	const char *scenario; /* SL_X_SANDBOX: capture/scenario.c's name */
-	const char *state;    /* SL_X_INJECT: the target socket's state */
+	const char *scenario; /* capture/scenario.c's name, if it has one */
+	const char *state;    /* inject entries: the target socket's state */
 };
+
+/* The engines (scenario/runs.c, inject_states.c, peer.c). */
+extern const struct sl_xops sl_xops_sandbox, sl_xops_inject, sl_xops_peer;
 
 /* The catalogue, NULL past the end; lookup by name (NULL: unknown). */
 const struct sl_experiment *sl_experiment_at(size_t i);
@@ -44,5 +123,30 @@ const struct sl_experiment *sl_experiment_find(const char *name);
  * units, the expected outcome and the swept parameter, indented.
  */
 void sl_experiment_describe(const struct sl_experiment *x, FILE *f);
+
+/* The defaults: IPv4, one run, every option in a crafted SYN. */
+void sl_xopts_init(struct sl_xopts *o);
+
+/*
+ * Takes parameter p of an entry with its value (arg; NULL for a flag)
+ * into o, by its option and unit.  0 or SL_EINVAL with errbuf naming the
+ * option ("--count wants a whole number 1..1000000, not 'x'").
+ */
+int sl_xopts_take(struct sl_xopts *o, const struct sl_xparam *p,
+		  const char *arg, char *errbuf);
+
+/* The base of a new run of x on engine ops (the engine's struct is size
+ * bytes, the base first): o copied, the kernel's release read. */
+struct sl_xrun *sl_xrun_alloc(const struct sl_experiment *x,
+			      const struct sl_xops *ops,
+			      const struct sl_xopts *o, size_t size);
+
+/* The run's own JSON (r->ops->json) as text (malloc'd). */
+char *sl_xrun_json(const struct sl_xrun *r, const struct sl_tally *t);
+
+/* One capture's counters as a JSON object: interface, packets,
+ * pcap_stats, nanosecond resolution. */
+void sl_xjson_capture(struct sl_json *j, const char *label, size_t npkts,
+		      unsigned recv, unsigned drop, bool nsec);
 
 #endif /* SL_CATALOGUE_H */

@@ -218,7 +218,8 @@ test_catalogue(void **state)
 			assert_string_not_equal(sl_experiment_at(k)->name,
 						x->name);
 		assert_ptr_equal(sl_experiment_find(x->name), x);
-		if (x->engine != SL_X_INJECT)
+		assert_non_null(x->ops);
+		if (x->ops != &sl_xops_inject)
 			assert_non_null(sl_scenario_find(x->scenario));
 		else
 			assert_true(sl_inj_state_parse(x->state) >= 0);
@@ -244,6 +245,99 @@ test_catalogue(void **state)
 	assert_null(sl_experiment_find("inject"));
 }
 
+/* Options by their unit into struct sl_xopts; bad values name the option. */
+static void
+test_xopts(void **state)
+{
+	const struct sl_experiment *x = sl_experiment_find("simultaneous-open");
+	const struct sl_experiment *inj = sl_experiment_find("inject-syn-sent");
+	struct sl_xopts o;
+	char errbuf[SL_ERRBUF_SIZE];
+	const struct sl_xparam *p;
+
+	(void)state;
+	sl_xopts_init(&o);
+	assert_int_equal(o.family, 4);
+	assert_int_equal(o.count, 1);
+	for (p = x->params; p->option; p++) {
+		const char *v = strcmp(p->unit, "duration") == 0 ? "-2.5ms"
+				: strcmp(p->unit, "count") == 0	 ? "7"
+								 : "h";
+
+		if (strcmp(p->option, "--offset") == 0)
+			assert_int_equal(sl_xopts_take(&o, p, v, errbuf),
+					 SL_OK);
+		else if (strcmp(p->option, "--delay") == 0) {
+			/* a delay is never negative */
+			assert_int_equal(sl_xopts_take(&o, p, v, errbuf),
+					 SL_EINVAL);
+			assert_string_equal(errbuf, "--delay wants a duration "
+						    ">= 0, not '-2.5ms'");
+		} else if (strcmp(p->option, "--count") == 0) {
+			assert_int_equal(sl_xopts_take(&o, p, "x", errbuf),
+					 SL_EINVAL);
+			assert_non_null(
+			    strstr(errbuf, "--count wants a whole"));
+			assert_int_equal(sl_xopts_take(&o, p, v, errbuf),
+					 SL_OK);
+		}
+	}
+	assert_true(o.has_offset);
+	assert_int_equal(o.offset_ns, -2500000);
+	assert_int_equal(o.count, 7);
+	/* inject's --peer is a flag, the two-host --peer names a host */
+	for (p = inj->params; strcmp(p->option, "--peer") != 0; p++)
+		;
+	assert_int_equal(sl_xopts_take(&o, p, NULL, errbuf), SL_OK);
+	assert_true(o.inj_peer);
+	assert_null(o.peer);
+	for (p = inj->params; strcmp(p->option, "--options") != 0; p++)
+		;
+	assert_int_equal(sl_xopts_take(&o, p, "bogus", errbuf), SL_EINVAL);
+}
+
+/* What goes together is the entry's to check, before any work. */
+static void
+test_prepare(void **state)
+{
+	const struct sl_experiment *so =
+	    sl_experiment_find("simultaneous-open");
+	const struct sl_experiment *self = sl_experiment_find("self-connect");
+	const struct sl_experiment *peer =
+	    sl_experiment_find("simultaneous-open-peer");
+	const struct sl_experiment *inj =
+	    sl_experiment_find("inject-established");
+	struct sl_xrun *r = NULL;
+	struct sl_xopts o;
+	char errbuf[SL_ERRBUF_SIZE];
+
+	(void)state;
+	sl_xopts_init(&o);
+	assert_int_equal(self->ops->prepare(self, &o, &r, errbuf), SL_OK);
+	assert_ptr_equal(r->ops, &sl_xops_sandbox);
+	assert_false(r->have_report);
+	r->ops->free(r);
+	/* two-host options without --peer, or with --offset */
+	o.port = "1314";
+	assert_int_equal(so->ops->prepare(so, &o, &r, errbuf), SL_EINVAL);
+	assert_non_null(strstr(errbuf, "--peer HOST"));
+	o.peer = "192.0.2.7";
+	o.at = "+10s";
+	o.has_offset = true;
+	assert_int_equal(so->ops->prepare(so, &o, &r, errbuf), SL_EINVAL);
+	/* --peer: the scheduled run's engine, whichever entry named it */
+	o.has_offset = false;
+	assert_int_equal(so->ops->prepare(so, &o, &r, errbuf), SL_OK);
+	assert_ptr_equal(r->ops, &sl_xops_peer);
+	r->ops->free(r);
+	sl_xopts_init(&o);
+	assert_int_equal(peer->ops->prepare(peer, &o, &r, errbuf), SL_EINVAL);
+	assert_string_equal(errbuf, "simultaneous-open-peer needs --peer HOST");
+	assert_int_equal(inj->ops->prepare(inj, &o, &r, errbuf), SL_OK);
+	assert_ptr_equal(r->ops, &sl_xops_inject);
+	r->ops->free(r);
+}
+
 int
 main(void)
 {
@@ -256,6 +350,8 @@ main(void)
 	    cmocka_unit_test(test_run_verdict),
 	    cmocka_unit_test(test_catalogue),
 	    cmocka_unit_test(test_peer_opts),
+	    cmocka_unit_test(test_xopts),
+	    cmocka_unit_test(test_prepare),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
