@@ -93,6 +93,20 @@ sl_events_get(const struct sl_events *ev, size_t i)
 	return i < ev->n ? &ev->v[i] : NULL;
 }
 
+void
+sl_events_sort(struct sl_events *ev)
+{
+	/* Insertion sort: stable, and the list is nearly in order. */
+	for (size_t i = 1; i < ev->n; i++) {
+		struct sl_event e = ev->v[i];
+		size_t k = i;
+
+		for (; k > 0 && ev->v[k - 1].ts_ns > e.ts_ns; k--)
+			ev->v[k] = ev->v[k - 1];
+		ev->v[k] = e;
+	}
+}
+
 const char *
 sl_errno_name(int err)
 {
@@ -168,6 +182,7 @@ sl_event_text(const struct sl_event *e, const struct sl_evref *refs,
 {
 	const struct sl_evref *best = NULL;
 	bool is_note = strcmp(e->call, "note") == 0;
+	bool is_ct = strncmp(e->call, "ct-", 3) == 0;
 	size_t off = 0;
 	char dur[32];
 
@@ -200,6 +215,8 @@ sl_event_text(const struct sl_event *e, const struct sl_evref *refs,
 		app(buf, len, &off, "connect() called");
 	else if (strcmp(e->call, "connect-done") == 0)
 		app(buf, len, &off, "connect() returned");
+	else if (is_ct)
+		app(buf, len, &off, "conntrack %s", e->call + 3);
 	else
 		app(buf, len, &off, "%s()", e->call);
 	if (best != NULL) {
@@ -207,7 +224,9 @@ sl_event_text(const struct sl_event *e, const struct sl_evref *refs,
 		app(buf, len, &off, " %s %s %s", dur,
 		    e->ts_ns >= best->ts_ns ? "after" : "before", best->what);
 	}
-	if (!is_note) {
+	if (is_ct)
+		app(buf, len, &off, ": %s", e->detail);
+	else if (!is_note) {
 		if (e->err != 0)
 			app(buf, len, &off, ": %s", sl_errno_name(e->err));
 		else if (e->ret < 0)

@@ -9,6 +9,8 @@
  * packets with, so events and packets share one timeline.  An event names
  * its host ('A') and socket label ("a", "s1"), the call, its result and
  * errno, and a short detail ("10.0.0.1:1314 -> 10.0.0.2:1314").
+ * A NAT's conntrack entries come as calls "ct-new", "ct-update" and
+ * "ct-destroy" whose detail is the entry (capture/conntrack.h).
  */
 
 #include <stddef.h>
@@ -19,7 +21,7 @@
 
 #define SL_EV_CALLLEN	16
 #define SL_EV_SOCKLEN	12
-#define SL_EV_DETAILLEN 96
+#define SL_EV_DETAILLEN 128
 
 struct sl_event {
 	int64_t ts_ns;
@@ -54,6 +56,13 @@ const struct sl_event *sl_events_add_at(struct sl_events *ev, int64_t ts_ns,
     __attribute__((format(printf, 8, 9)));
 
 size_t sl_events_count(const struct sl_events *ev);
+
+/*
+ * Orders the events by time, keeping the order of equal stamps: for
+ * events that arrive later than they happened (a namespace's conntrack
+ * events, capture/conntrack.h).
+ */
+void sl_events_sort(struct sl_events *ev);
 const struct sl_event *sl_events_get(const struct sl_events *ev, size_t i);
 
 /*

@@ -21,47 +21,111 @@ struct sl_lab {
 	int64_t delay_ns;
 	struct sl_sandbox *sb;
 	struct sl_wire *w;
+	struct sl_wire *lan[2]; /* the NAT lab's inside links; NULL */
 	struct sl_recorder *rec;
 	struct sl_events *ev;
 	bool finished;
 	int64_t setup_ns;
 };
 
-struct sl_lab *
-sl_lab_open(unsigned nhosts, int family, bool capture, char *errbuf, int *rcp)
+/* A lab with its sandbox of nhosts; NULL with errbuf and *rc. */
+static struct sl_lab *
+lab_begin(unsigned nhosts, int family, char *errbuf, int *rc)
 {
 	struct sl_lab *lab = sl_xcalloc(1, sizeof *lab);
-	int64_t t0 = sl_now_mono_ns();
-	int rc = SL_ENV;
 
+	lab->setup_ns = sl_now_mono_ns();
 	lab->family = family;
 	lab->rec = sl_recorder_new();
 	lab->ev = sl_events_new();
 	/* Phase 1, privileged: namespaces, TUN devices, capture handles. */
 	lab->sb = sl_sandbox_new(nhosts, family == 6, errbuf);
 	if (lab->sb == NULL) {
-		rc = sl_sandbox_check(nhosts > 1, NULL) == SL_EPERM ? SL_EPERM
-								    : SL_ENV;
-		goto fail;
+		*rc = sl_sandbox_check(nhosts > 1, NULL) == SL_EPERM ? SL_EPERM
+								     : SL_ENV;
+		sl_lab_free(lab);
+		return NULL;
+	}
+	return lab;
+}
+
+/*
+ * The lab built so far (rc: how that went): starts the capture of what
+ * was registered, or removes the lab and says why.
+ */
+static struct sl_lab *
+lab_end(struct sl_lab *lab, int rc, bool capture, char *errbuf, int *rcp)
+{
+	if (rc >= 0 && capture)
+		rc = sl_recorder_start(lab->rec, errbuf);
+	if (rc >= 0) {
+		lab->setup_ns = sl_now_mono_ns() - lab->setup_ns;
+		return lab;
+	}
+	if (rcp != NULL)
+		*rcp = rc;
+	sl_lab_free(lab);
+	return NULL;
+}
+
+struct sl_lab *
+sl_lab_open(unsigned nhosts, int family, bool capture, char *errbuf, int *rcp)
+{
+	int rc = SL_ENV;
+	struct sl_lab *lab = lab_begin(nhosts, family, errbuf, &rc);
+
+	if (lab == NULL) {
+		if (rcp != NULL)
+			*rcp = rc;
+		return NULL;
 	}
 	if (nhosts == 2 &&
 	    (lab->w = sl_wire_new(lab->sb, 0, 1, family == 6, errbuf)) == NULL)
-		goto fail;
-	for (unsigned h = 0; capture && h < nhosts; h++)
-		if ((rc = sl_recorder_add(
-			 lab->rec, lab->sb, h,
-			 lab->w ? sl_wire_ifname(lab->w, (int)h) : "lo",
-			 errbuf)) < 0)
-			goto fail;
-	if (capture && (rc = sl_recorder_start(lab->rec, errbuf)) != SL_OK)
-		goto fail;
-	lab->setup_ns = sl_now_mono_ns() - t0;
-	return lab;
-fail:
-	if (rcp != NULL)
-		*rcp = rc < 0 ? rc : SL_ENV;
-	sl_lab_free(lab);
-	return NULL;
+		return lab_end(lab, SL_ENV, capture, errbuf, rcp);
+	rc = SL_OK;
+	for (unsigned h = 0; capture && h < nhosts && rc >= 0; h++)
+		rc = sl_recorder_add(
+		    lab->rec, lab->sb, h,
+		    lab->w ? sl_wire_ifname(lab->w, (int)h) : "lo", errbuf);
+	return lab_end(lab, rc, capture, errbuf, rcp);
+}
+
+struct sl_lab *
+sl_lab_open_nat(const struct sl_nat_cfg cfg[2], char *errbuf, int *rcp)
+{
+	static const struct sl_wire_net wan = {0, {"wanA", "wanB"}},
+					lan[2] = {{1, {"lanA", "tunA"}},
+						  {2, {"lanB", "tunB"}}};
+	/* Host A's inside, the public wire at NAT A, host B's inside. */
+	static const struct {
+		unsigned host;
+		const char *ifname;
+	} vantage[] = {
+	    {SL_NAT_HOST_A, "tunA"},
+	    {SL_NAT_ROUTER(0), "wanA"},
+	    {SL_NAT_HOST_B, "tunB"},
+	};
+	int rc = SL_ENV;
+	struct sl_lab *lab = lab_begin(4, 4, errbuf, &rc);
+
+	if (lab == NULL) {
+		if (rcp != NULL)
+			*rcp = rc;
+		return NULL;
+	}
+	lab->w = sl_wire_new_net(lab->sb, SL_NAT_ROUTER(0), SL_NAT_ROUTER(1),
+				 false, &wan, errbuf);
+	for (unsigned h = 0; h < 2 && lab->w != NULL; h++)
+		if ((lab->lan[h] = sl_wire_new_net(lab->sb, SL_NAT_ROUTER(h), h,
+						   false, &lan[h], errbuf)) ==
+		    NULL)
+			return lab_end(lab, SL_ENV, true, errbuf, rcp);
+	rc = lab->w != NULL ? sl_nat_setup(lab->sb, cfg, errbuf) : SL_ENV;
+	for (size_t i = 0; i < sizeof vantage / sizeof vantage[0] && rc >= 0;
+	     i++)
+		rc = sl_recorder_add(lab->rec, lab->sb, vantage[i].host,
+				     vantage[i].ifname, errbuf);
+	return lab_end(lab, rc, true, errbuf, rcp);
 }
 
 struct sl_lab *
@@ -169,16 +233,16 @@ void
 sl_lab_free_keep(struct sl_lab *lab, struct sl_recorder **rec,
 		 struct sl_events **ev)
 {
-	struct teardown_job jr, jw;
+	struct teardown_job jr = {lab ? lab->rec : NULL, NULL}, jw[3];
 
 	if (lab == NULL)
 		return;
 	/* Handles and devices are removed side by side (grace periods). */
-	jr.rec = lab->rec;
-	jr.w = NULL;
-	jw.rec = NULL;
-	jw.w = lab->w;
-	sl_par_run(teardown_one, (void *const[]){&jr, &jw}, 2);
+	jw[0] = (struct teardown_job){NULL, lab->w};
+	jw[1] = (struct teardown_job){NULL, lab->lan[0]};
+	jw[2] = (struct teardown_job){NULL, lab->lan[1]};
+	sl_par_run(teardown_one, (void *const[]){&jr, &jw[0], &jw[1], &jw[2]},
+		   lab->lan[0] || lab->lan[1] ? 4 : 2);
 	sl_sandbox_free(lab->sb);
 	if (rec != NULL)
 		*rec = lab->rec;

@@ -25,6 +25,7 @@
 
 #include "common.h"
 #include "events.h"
+#include "nat.h"
 #include "recorder.h"
 #include "sandbox.h"
 #include "wire.h"
@@ -47,6 +48,16 @@ struct sl_lab *sl_lab_new(int family, char *errbuf, int *rc);
  */
 struct sl_lab *sl_lab_open(unsigned nhosts, int family, bool capture,
 			   char *errbuf, int *rc);
+
+/*
+ * The hole-punching lab (capture/nat.h): hosts A and B each behind its
+ * NAT router, the public wire between the routers (sl_lab_set_delay and
+ * sl_lab_wire act on it), NAT h configured from cfg[h].  IPv4.  The
+ * capture records host A's tunA, the public wire at NAT A's wanA and host
+ * B's tunB, in that order.  NULL with errbuf, *rc as sl_lab_new.
+ */
+struct sl_lab *sl_lab_open_nat(const struct sl_nat_cfg cfg[2], char *errbuf,
+			       int *rc);
 
 /*
  * Removes the lab like sl_lab_free but hands the (closed) recorder and the

@@ -31,6 +31,12 @@ sl_sandbox_host_name(unsigned host)
 	return (char)('A' + host);
 }
 
+int
+sl_sandbox_ns_fd(const struct sl_sandbox *sb, unsigned host)
+{
+	return host < sb->nhosts ? sb->ns_fd[host] : -1;
+}
+
 unsigned
 sl_sandbox_nhosts(const struct sl_sandbox *sb)
 {

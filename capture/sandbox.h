@@ -32,6 +32,12 @@ struct sl_sandbox *sl_sandbox_new(unsigned nhosts, bool ipv6, char *errbuf);
 
 unsigned sl_sandbox_nhosts(const struct sl_sandbox *sb);
 
+/*
+ * The fd that holds host's namespace (for setns(2) or an API that takes
+ * a namespace fd), -1 for no such host; owned by the sandbox.
+ */
+int sl_sandbox_ns_fd(const struct sl_sandbox *sb, unsigned host);
+
 /* 'A', 'B', ... */
 char sl_sandbox_host_name(unsigned host);
 

@@ -252,7 +252,8 @@ struct in6_ifreq_sl {
 
 /* Creates tunX in the host the thread is in, up, with its addresses. */
 static int
-make_tun_here(const char *name, int index, bool ipv6, int *fdp, char *errbuf)
+make_tun_here(const char *name, uint8_t net, int index, bool ipv6, int *fdp,
+	      char *errbuf)
 {
 	struct ifreq ifr;
 	struct sockaddr_in sin;
@@ -282,7 +283,8 @@ make_tun_here(const char *name, int index, bool ipv6, int *fdp, char *errbuf)
 		goto fail_errno;
 	memset(&sin, 0, sizeof sin);
 	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(0x0a000000u | (uint32_t)index);
+	sin.sin_addr.s_addr =
+	    htonl(0x0a000000u | (uint32_t)net << 8 | (uint32_t)index);
 	memcpy(&ifr.ifr_addr, &sin, sizeof sin);
 	if (ioctl(s, SIOCSIFADDR, &ifr) != 0)
 		goto fail_errno;
@@ -297,6 +299,7 @@ make_tun_here(const char *name, int index, bool ipv6, int *fdp, char *errbuf)
 			goto fail_errno;
 		memset(&r6, 0, sizeof r6);
 		r6.addr.s6_addr[0] = 0xfd;
+		r6.addr.s6_addr[7] = net;
 		r6.addr.s6_addr[15] = (uint8_t)index;
 		r6.prefixlen = 64;
 		r6.ifindex = ifr.ifr_ifindex;
@@ -323,6 +326,13 @@ struct sl_wire *
 sl_wire_new(struct sl_sandbox *sb, unsigned a, unsigned b, bool ipv6,
 	    char *errbuf)
 {
+	return sl_wire_new_net(sb, a, b, ipv6, NULL, errbuf);
+}
+
+struct sl_wire *
+sl_wire_new_net(struct sl_sandbox *sb, unsigned a, unsigned b, bool ipv6,
+		const struct sl_wire_net *net, char *errbuf)
+{
 	struct sl_wire *w = sl_xcalloc(1, sizeof *w);
 	unsigned host[2] = {a, b};
 
@@ -333,16 +343,19 @@ sl_wire_new(struct sl_sandbox *sb, unsigned a, unsigned b, bool ipv6,
 	for (int i = 0; i < 2; i++) {
 		int rc;
 
-		snprintf(w->ifname[i], IFNAMSIZ, "tun%c",
-			 sl_sandbox_host_name(host[i]));
+		if (net != NULL && net->ifname[i] != NULL)
+			snprintf(w->ifname[i], IFNAMSIZ, "%s", net->ifname[i]);
+		else
+			snprintf(w->ifname[i], IFNAMSIZ, "tun%c",
+				 sl_sandbox_host_name(host[i]));
 		if (sl_sandbox_enter(sb, host[i]) != SL_OK) {
 			sl_errbuf_set(errbuf, "setns host %c: %s",
 				      sl_sandbox_host_name(host[i]),
 				      strerror(errno));
 			goto fail;
 		}
-		rc = make_tun_here(w->ifname[i], i + 1, ipv6, &w->tun[i],
-				   errbuf);
+		rc = make_tun_here(w->ifname[i], net ? net->net : 0, i + 1,
+				   ipv6, &w->tun[i], errbuf);
 		sl_sandbox_leave(sb);
 		if (rc != SL_OK)
 			goto fail;

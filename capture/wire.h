@@ -49,6 +49,22 @@ struct sl_wire_stats {
 struct sl_wire *sl_wire_new(struct sl_sandbox *sb, unsigned a, unsigned b,
 			    bool ipv6, char *errbuf);
 
+/*
+ * The same on another subnet: 10.0.NET.1/24 in host a, 10.0.NET.2/24 in
+ * host b (fd00:0:0:NET::1/64 and ::2), interfaces named ifname[0] and
+ * ifname[1] (NULL: "tun" and the host's letter).  net NULL: sl_wire_new.
+ * Several wires of one sandbox (a router between two of them) need
+ * distinct subnets.
+ */
+struct sl_wire_net {
+	uint8_t net;
+	const char *ifname[2];
+};
+
+struct sl_wire *sl_wire_new_net(struct sl_sandbox *sb, unsigned a, unsigned b,
+				bool ipv6, const struct sl_wire_net *net,
+				char *errbuf);
+
 /* Interface name in host side (0: a, 1: b). */
 const char *sl_wire_ifname(const struct sl_wire *w, int side);
 

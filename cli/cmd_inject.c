@@ -1,5 +1,4 @@
 /* \summary: synlab inject: one crafted segment on a named interface: options, usage, exit codes */
-#include <errno.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,31 +45,17 @@ inject_usage(FILE *f)
 	    f);
 }
 
-static bool
-parse_u32(const char *s, uint32_t *v)
-{
-	char *end;
-	unsigned long long x;
-
-	errno = 0;
-	x = strtoull(s, &end, 0);
-	if (*s == '\0' || *end != '\0' || errno || x > 0xffffffffULL)
-		return false;
-	*v = (uint32_t)x;
-	return true;
-}
-
 struct inject_args {
-	const char *ifname, *src, *dst, *flags, *opts;
-	bool have_seq, have_ack, have_win;
-	uint32_t seq, ack, win, mss, ws, ttl;
-	int64_t at;
+	struct sl_seg_spec sp;
+	const char *ifname;
+	bool have_seq;
 };
 
 /* One option into a: 1 taken, 0 not this function's, -1 bad value. */
 static int
 inject_option(int c, const char *arg, struct inject_args *a)
 {
+	struct sl_seg_spec *sp = &a->sp;
 	char errbuf[SL_ERRBUF_SIZE];
 
 	switch (c) {
@@ -78,36 +63,34 @@ inject_option(int c, const char *arg, struct inject_args *a)
 		a->ifname = arg;
 		return 1;
 	case 's':
-		a->src = arg;
+		sp->src = arg;
 		return 1;
 	case 'd':
-		a->dst = arg;
+		sp->dst = arg;
 		return 1;
 	case 'f':
-		a->flags = arg;
+		sp->flags = arg;
 		return 1;
 	case 'o':
-		a->opts = arg;
+		sp->opts = arg;
 		return 1;
 	case 'q':
 		a->have_seq = true;
-		return parse_u32(arg, &a->seq) ? 1 : -1;
+		return sl_seg_spec_u32(arg, 0xffffffff, &sp->seq) ? -1 : 1;
 	case 'a':
-		a->have_ack = true;
-		return parse_u32(arg, &a->ack) ? 1 : -1;
+		sp->have_ack = true;
+		return sl_seg_spec_u32(arg, 0xffffffff, &sp->ack) ? -1 : 1;
 	case 'w':
-		a->have_win = true;
-		return parse_u32(arg, &a->win) && a->win <= 65535 ? 1 : -1;
+		sp->have_win = true;
+		return sl_seg_spec_u32(arg, 65535, &sp->win) ? -1 : 1;
 	case 'm':
-		return parse_u32(arg, &a->mss) && a->mss <= 65535 ? 1 : -1;
+		return sl_seg_spec_u32(arg, 65535, &sp->mss) ? -1 : 1;
 	case 'W':
-		return parse_u32(arg, &a->ws) && a->ws <= 14 ? 1 : -1;
+		return sl_seg_spec_u32(arg, 14, &sp->ws) ? -1 : 1;
 	case 'T':
-		return parse_u32(arg, &a->ttl) && a->ttl > 0 && a->ttl <= 255
-			   ? 1
-			   : -1;
+		return sl_seg_spec_u32(arg, 255, &sp->ttl) || !sp->ttl ? -1 : 1;
 	case 't':
-		if (sl_parse_instant(arg, sl_now_real_ns(), &a->at, errbuf) ==
+		if (sl_parse_instant(arg, sl_now_real_ns(), &sp->at, errbuf) ==
 		    SL_OK)
 			return 1;
 		fprintf(stderr, "synlab inject: --at %s\n", errbuf);
@@ -169,11 +152,11 @@ inject_parse(int argc, char **argv, struct inject_args *a)
 	if (a->ifname == NULL) {
 		fputs("synlab inject: refusing to send without --interface: "
 		      "name the interface the segment must leave by (inside "
-		      "a sandbox, use `synlab run inject`)\n",
+		      "a sandbox, use `synlab run inject-STATE`)\n",
 		      stderr);
 		return SL_EXIT_USAGE;
 	}
-	if (a->src == NULL || a->dst == NULL || a->flags == NULL ||
+	if (a->sp.src == NULL || a->sp.dst == NULL || a->sp.flags == NULL ||
 	    !a->have_seq) {
 		fputs("synlab inject: --src, --dst, --flags and --seq are "
 		      "required\n",
@@ -184,96 +167,26 @@ inject_parse(int argc, char **argv, struct inject_args *a)
 	return SL_EXIT_OK;
 }
 
-/* The segment the arguments describe; SL_EXIT_OK or the usage status. */
-static int
-inject_segment(const struct inject_args *a, struct sl_seg *seg)
-{
-	int fam2 = 0;
-
-	memset(seg, 0, sizeof *seg);
-	if (sl_inject_parse_endpoint(a->src, &seg->family, seg->src,
-				     &seg->sport) ||
-	    sl_inject_parse_endpoint(a->dst, &fam2, seg->dst, &seg->dport) ||
-	    fam2 != seg->family) {
-		fprintf(stderr,
-			"synlab inject: --src/--dst want ADDR:PORT of "
-			"one family, not '%s' / '%s'\n",
-			a->src, a->dst);
-		return SL_EXIT_USAGE;
-	}
-	if (sl_inject_parse_flags(a->flags, &seg->flags) != SL_OK) {
-		fprintf(stderr,
-			"synlab inject: --flags wants letters of "
-			"SAFRP, not '%s'\n",
-			a->flags);
-		return SL_EXIT_USAGE;
-	}
-	if (a->opts == NULL)
-		seg->opts = seg->flags & SL_TH_SYN ? SL_OPT_ALL : 0;
-	else if (sl_inject_parse_opts(a->opts, &seg->opts) != SL_OK) {
-		fprintf(stderr,
-			"synlab inject: --options wants "
-			"mss,sack,ts,ws, all or none, not '%s'\n",
-			a->opts);
-		return SL_EXIT_USAGE;
-	}
-	if (a->have_ack && !(seg->flags & SL_TH_ACK))
-		fputs("synlab inject: note: --ack given without the A flag; "
-		      "the field is sent anyway\n",
-		      stderr);
-	seg->seq = a->seq;
-	seg->ack = a->ack;
-	seg->win = (uint16_t)(a->have_win	       ? a->win
-			      : seg->flags & SL_TH_RST ? 0
-						       : a->win);
-	seg->mss = (uint16_t)a->mss;
-	seg->wscale = (uint8_t)a->ws;
-	seg->ttl = (uint8_t)a->ttl;
-	seg->tsval = (uint32_t)(sl_now_mono_ns() / 1000000);
-	return SL_EXIT_OK;
-}
-
-static void
-print_sent(const struct inject_args *a, const struct sl_seg *seg,
-	   const struct sl_seg_bytes *b, const struct sl_inject_stamp *st)
-{
-	char ob[48];
-
-	printf("sent %s %s > %s seq %u ack %u win %u options %s (%zu bytes) "
-	       "on %s\n",
-	       a->flags, a->src, a->dst, seg->seq, seg->ack, seg->win,
-	       sl_inject_opts_str(seg->opts, ob, sizeof ob), b->len, a->ifname);
-	if (a->at > 0)
-		printf("scheduled %lld.%09lld, sent %lld.%09lld (%.1f us "
-		       "late), send call %.1f us\n",
-		       (long long)(a->at / 1000000000),
-		       (long long)(a->at % 1000000000),
-		       (long long)(st->before / 1000000000),
-		       (long long)(st->before % 1000000000),
-		       (double)(st->before - a->at) / 1e3,
-		       (double)(st->after - st->before) / 1e3);
-	else
-		printf("sent %lld.%09lld, send call %.1f us\n",
-		       (long long)(st->before / 1000000000),
-		       (long long)(st->before % 1000000000),
-		       (double)(st->after - st->before) / 1e3);
-}
-
 int
 sl_cmd_inject(int argc, char **argv)
 {
-	struct inject_args a = {.win = 64240, .mss = 1460, .ws = 7, .ttl = 64};
+	struct inject_args a = {
+	    .sp = {.win = 64240, .mss = 1460, .ws = 7, .ttl = 64}};
 	struct sl_seg seg;
 	struct sl_seg_bytes b;
 	struct sl_inject_stamp st;
 	struct sl_injector *ij;
-	char errbuf[SL_ERRBUF_SIZE] = "";
+	char errbuf[SL_ERRBUF_SIZE] = "", note[128];
 	int ret, rc;
 
 	if ((ret = inject_parse(argc, argv, &a)) != SL_EXIT_OK)
 		return ret < 0 ? SL_EXIT_OK : ret;
-	if ((ret = inject_segment(&a, &seg)) != SL_EXIT_OK)
-		return ret;
+	if (sl_seg_from_spec(&a.sp, &seg, note, sizeof note, errbuf) != SL_OK) {
+		fprintf(stderr, "synlab inject: %s\n", errbuf);
+		return SL_EXIT_USAGE;
+	}
+	if (note[0])
+		fprintf(stderr, "synlab inject: note: %s\n", note);
 	if (if_nametoindex(a.ifname) == 0) {
 		fprintf(stderr, "synlab inject: %s: no such interface\n",
 			a.ifname);
@@ -290,12 +203,12 @@ sl_cmd_inject(int argc, char **argv)
 		sl_injector_close(ij);
 		return SL_EXIT_USAGE;
 	}
-	rc = sl_injector_send_at(ij, &b, a.at, &st, errbuf);
+	rc = sl_injector_send_at(ij, &b, a.sp.at, &st, errbuf);
 	sl_injector_close(ij);
 	if (rc != SL_OK) {
 		fprintf(stderr, "synlab inject: %s\n", errbuf);
 		return SL_EXIT_ENV;
 	}
-	print_sent(&a, &seg, &b, &st);
+	sl_seg_spec_print_sent(stdout, &a.sp, a.ifname, &seg, &b, &st);
 	return SL_EXIT_OK;
 }

@@ -19,72 +19,28 @@ struct run_args {
 static void
 usage(FILE *f)
 {
-	fputs(
-	    "usage: synlab run EXPERIMENT [ITS OPTIONS] [OUTPUT OPTIONS]\n"
-	    "       synlab run EXPERIMENT ... --kernel VERSION   (in a VM, "
-	    "synlab kernels)\n"
-	    "       synlab run --list\n"
-	    "\n"
-	    "Builds a private sandbox (network namespaces that vanish with "
-	    "the\n"
-	    "process), makes the kernel perform EXPERIMENT, captures it with "
-	    "libpcap,\n"
-	    "analyzes it and writes an annotated pcapng (default "
-	    "synlab-EXPERIMENT.pcapng).\n"
-	    "The experiment comes first; the options it takes, their units "
-	    "and its\n"
-	    "expected outcome are listed below.  Needs root (CAP_SYS_ADMIN,\n"
-	    "CAP_NET_ADMIN, CAP_NET_RAW).\n"
-	    "\n"
-	    "  -o OUT.pcapng   the annotated capture (--json: the analyze "
-	    "contract plus\n"
-	    "                  \"scenario\" or \"inject\", and \"events\")\n"
-	    "  --count N       run N times; report how many produced the "
-	    "expected shape\n"
-	    "  --delay D       one-way delay of the wire, e.g. 10ms\n"
-	    "  --offset T      B's connect() T after A's (negative: before); "
-	    "without it\n"
-	    "                  the SYN gate releases both SYNs together; "
-	    "inject-STATE:\n"
-	    "                  when the crafted SYN leaves after the state's "
-	    "instant\n"
-	    "  -6              IPv6 (fd00::1, fd00::2; ::1 on loopback)\n"
-	    "  --options LIST  inject-STATE: the crafted SYN's options, "
-	    "mss,sack,ts,ws |\n"
-	    "                  all | none (default all); `--options mss` at "
-	    "syn-sent\n"
-	    "                  shows the window-scale defect (rule "
-	    "ws-not-negotiated)\n"
-	    "  --list          list the experiments\n"
-	    "\n"
-	    "two real hosts (simultaneous-open --peer; run the same command "
-	    "on both,\n"
-	    "each naming the other; see docs/two-hosts.md):\n"
-	    "  --peer HOST[:PORT]  the other host; nothing is sent anywhere "
-	    "else\n"
-	    "  --port P        local port (the peer's too unless HOST:PORT "
-	    "says)\n"
-	    "  --at TIME       the agreed instant: 2026-11-27T12:00:00.250Z, "
-	    "+10s\n"
-	    "                  or @EPOCH; CLOCK_REALTIME, so sync both clocks "
-	    "(NTP)\n"
-	    "  --attempts N    retry at TIME + k * interval until one connects "
-	    "(1)\n"
-	    "  --interval D    between attempts, e.g. 1s or 500ms; default "
-	    "1s\n"
-	    "  --interface IF  capture here (default: the route's interface to "
-	    "HOST)\n"
-	    "\n"
-	    "durations take a unit: ns, us, ms, s (docs/time-grammar.md)\n"
-	    "exit status: 0 expected outcome, no violation; 1 violation found "
-	    "or a\n"
-	    "             deterministic experiment missed its outcome; 2 "
-	    "usage;\n"
-	    "             3 output not writable; 4 environment (not root, no\n"
-	    "             namespaces or TUN); 130 interrupted (the runs so "
-	    "far are\n"
-	    "             reported)\n",
-	    f);
+	fputs("usage: synlab run EXPERIMENT [ITS OPTIONS] [OUTPUT OPTIONS]\n"
+	      "       synlab run EXPERIMENT ... --kernel VERSION   (in a VM, "
+	      "synlab kernels)\n"
+	      "       synlab run --list\n"
+	      "\n"
+	      "Builds a private sandbox (network namespaces that vanish with "
+	      "the process),\nmakes the kernel perform EXPERIMENT, captures "
+	      "it with libpcap, analyzes it\nand writes an annotated pcapng "
+	      "(default synlab-EXPERIMENT.pcapng; --json:\nthe analyze "
+	      "contract plus \"scenario\" or \"inject\", and \"events\").  "
+	      "The\nexperiment comes first; its options, their units and its "
+	      "expected outcome\nare listed below (durations: ns, us, ms, s; "
+	      "docs/time-grammar.md).\nsimultaneous-open --peer HOST runs on "
+	      "two real hosts (docs/two-hosts.md).\nNeeds root "
+	      "(CAP_SYS_ADMIN, CAP_NET_ADMIN, CAP_NET_RAW).\n"
+	      "\n"
+	      "exit status: 0 expected outcome, no violation; 1 violation "
+	      "found or a\n             deterministic experiment missed its "
+	      "outcome; 2 usage;\n             3 output not writable; 4 "
+	      "environment (not root, no\n             namespaces or TUN); "
+	      "130 interrupted (the runs so far are\n             reported)\n",
+	      f);
 	fputs(sl_args_output_usage, f);
 }
 
@@ -126,77 +82,20 @@ unknown(const char *name)
 	return SL_EXIT_USAGE;
 }
 
-/*
- * The getopt_long table of x: its parameters (long ones coded 1000 + their
- * index), the output options and --help, --list.  Short parameters ("-6")
- * go to shorts.
- */
-static void
-options_of(const struct sl_experiment *x, struct option *lo, size_t cap,
-	   char *shorts, size_t scap)
-{
-	static const struct option common[] = {
-	    {"help", no_argument, NULL, 'h'},
-	    {"list", no_argument, NULL, 'L'},
-	    SL_ARGS_OUTPUT_LONGOPTS,
-	};
-	size_t n = 0, ns = strlen(shorts);
-
-	for (size_t i = 0; x->params[i].option != NULL && n + 1 < cap; i++) {
-		const struct sl_xparam *p = &x->params[i];
-
-		if (p->option[1] != '-') {
-			if (ns + 1 < scap)
-				shorts[ns++] = p->option[1];
-			continue;
-		}
-		lo[n].name = p->option + 2;
-		lo[n].has_arg = strcmp(p->unit, "flag") == 0
-				    ? no_argument
-				    : required_argument;
-		lo[n].flag = NULL;
-		lo[n++].val = 1000 + (int)i;
-	}
-	shorts[ns] = '\0';
-	for (size_t i = 0; i < sizeof common / sizeof common[0] && n + 1 < cap;
-	     i++)
-		lo[n++] = common[i];
-	memset(&lo[n], 0, sizeof lo[n]);
-}
-
-/* The parameter getopt returned as c (long code or short letter). */
-static const struct sl_xparam *
-param_of(const struct sl_experiment *x, int c)
-{
-	for (size_t i = 0; x->params[i].option != NULL; i++)
-		if (c == 1000 + (int)i || (x->params[i].option[1] == c &&
-					   x->params[i].option[2] == 0))
-			return &x->params[i];
-	return NULL;
-}
-
 /* SL_EXIT_OK to go on, -1 when done (--help, --list), else the status. */
 static int
 parse(int argc, char **argv, const struct sl_experiment *x, struct run_args *a)
 {
-	struct option lo[48];
-	char shorts[16] = "ho:", errbuf[SL_ERRBUF_SIZE];
-	const struct sl_xparam *p;
+	static const struct option own[] = {
+	    {"help", no_argument, NULL, 'h'},
+	    {"list", no_argument, NULL, 'L'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct sl_args_entry e;
 	int c;
 
-	options_of(x, lo, sizeof lo / sizeof lo[0], shorts, sizeof shorts);
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, shorts, lo, NULL)) != -1) {
-		if (sl_args_output(c, optarg, &a->oo))
-			continue;
-		if ((p = param_of(x, c)) != NULL) {
-			if (sl_xopts_take(&a->xo, p, optarg, errbuf) != SL_OK) {
-				fprintf(stderr, CMD ": %s\n", errbuf);
-				return SL_EXIT_USAGE;
-			}
-			continue;
-		}
+	sl_args_entry_init(&e, x->params, own, &a->oo, &a->xo);
+	while ((c = sl_args_entry_next(&e, CMD, argc, argv)) >= 0) {
 		switch (c) {
 		case 'L':
 			list_experiments(stdout);
@@ -205,11 +104,11 @@ parse(int argc, char **argv, const struct sl_experiment *x, struct run_args *a)
 			help(stdout);
 			return -1;
 		default:
-			return sl_args_usage_error(CMD, argv, lo);
+			return sl_args_usage_error(CMD, argv, e.lo);
 		}
 	}
-	if (a->oo.bad)
-		return SL_EXIT_USAGE;
+	if (c != -1)
+		return -c;
 	if (argc - optind != 1) {
 		fputs(CMD ": one experiment at a time\n", stderr);
 		return SL_EXIT_USAGE;
@@ -241,7 +140,7 @@ run_entry(const struct sl_experiment *x, struct run_args *a)
 	sl_args_pipeline_cfg(&a->oo, &pc);
 	if ((p = sl_pipeline_new(&pc, errbuf)) == NULL) {
 		fprintf(stderr, CMD ": %s\n", errbuf);
-		r->ops->free(r);
+		sl_xrun_free(r);
 		return SL_EXIT_INPUT;
 	}
 	r->o.stop = sl_args_catch();
@@ -271,7 +170,7 @@ run_entry(const struct sl_experiment *x, struct run_args *a)
 				sl_args_print_written(stdout, p);
 		}
 	}
-	r->ops->free(r);
+	sl_xrun_free(r);
 	sl_pipeline_free(p);
 	sl_args_release();
 	return ret;

@@ -61,6 +61,29 @@ static const struct sl_xparam p_peer[] = {
     {NULL, NULL, NULL},
 };
 
+static const struct sl_xparam p_holepunch[] = {
+    {"--nat", "mapping", "both NATs: keep-port, random, fully-random"},
+    {"--nat-a", "mapping", "NAT A only"},
+    {"--nat-b", "mapping", "NAT B only"},
+    {"--unsolicited", "policy",
+     "both NATs, a SYN with no mapping: rst (answered), drop"},
+    {"--unsolicited-a", "policy", "NAT A only"},
+    {"--unsolicited-b", "policy", "NAT B only"},
+    {"--syn-sent-timeout-a", "duration",
+     "NAT A's conntrack syn_sent, whole seconds (120s)"},
+    {"--syn-sent-timeout-b", "duration", "NAT B's"},
+    {"--delay", "duration", "one-way delay of the public wire (20ms)"},
+    {"--offset", "duration", "B's connect() this long after A's"},
+    {"--attempts", "count", "tries, each at the next instant (1)"},
+    {"--interval", "duration", "between the attempts' instants (1s)"},
+    {"--timeout", "duration", "a pending connect() timed out (4s)"},
+    {"--syn-retries", "count", "the hosts' net.ipv4.tcp_syn_retries"},
+    {"--syn-linear", "count",
+     "the hosts' net.ipv4.tcp_syn_linear_timeouts (Linux 6.5+)"},
+    {"--port", "port", "the port both hosts bind (1314)"},
+    {NULL, NULL, NULL},
+};
+
 static const struct sl_experiment catalogue[] = {
     {
 	.name = "self-connect",
@@ -131,6 +154,16 @@ static const struct sl_experiment catalogue[] = {
 	.expect = "connected; the shape the wire showed is the result",
 	.scenario = "simultaneous-open",
     },
+    {
+	.name = "holepunch",
+	.summary = "TCP hole punching: two hosts behind kernel NATs connect "
+		   "to each other's public address at an agreed instant",
+	.ops = &sl_xops_holepunch,
+	.sweep_param = "--offset",
+	.params = p_holepunch,
+	.expect = "connected through keep-port NATs (the SYNs cross); the "
+		  "outcome per host and its reason otherwise",
+    },
 };
 
 const struct sl_experiment *
@@ -194,6 +227,12 @@ sl_xopts_take(struct sl_xopts *o, const struct sl_xparam *p, const char *arg,
 	unsigned long n;
 	int rc = SL_OK;
 
+	if (o->ngiven == SL_XGIVEN_MAX) {
+		sl_errbuf_set(errbuf, "%s: too many options", opt);
+		return SL_EINVAL;
+	}
+	o->given[o->ngiven].p = p;
+	o->given[o->ngiven++].arg = arg;
 	if (strcmp(opt, "-6") == 0)
 		o->family = 6;
 	else if (strcmp(opt, "--count") == 0)
@@ -231,11 +270,17 @@ sl_xopts_take(struct sl_xopts *o, const struct sl_xparam *p, const char *arg,
 	} else if (strcmp(opt, "--interval") == 0)
 		rc = sl_parse_duration_opt(opt, arg, false, &o->interval_ns,
 					   errbuf);
-	else {
-		sl_errbuf_set(errbuf, "%s: no such parameter", opt);
-		rc = SL_EINVAL;
-	}
+	/* any other: the entry's own, read by its engine's prepare */
 	return rc;
+}
+
+bool
+sl_xopts_has(const struct sl_xopts *o, const char *opt)
+{
+	for (size_t i = 0; i < o->ngiven; i++)
+		if (strcmp(o->given[i].p->option, opt) == 0)
+			return true;
+	return false;
 }
 
 struct sl_xrun *
@@ -251,6 +296,16 @@ sl_xrun_alloc(const struct sl_experiment *x, const struct sl_xops *ops,
 	snprintf(r->kernel, sizeof r->kernel, "%s",
 		 uname(&u) == 0 ? u.release : "unknown");
 	return r;
+}
+
+void
+sl_xrun_free(struct sl_xrun *r)
+{
+	if (r == NULL)
+		return;
+	if (r->ops->release != NULL)
+		r->ops->release(r);
+	free(r);
 }
 
 char *

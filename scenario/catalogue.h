@@ -28,6 +28,8 @@ struct sl_xparam {
 	const char *help; /* NULL: hidden (for the tests), not listed */
 };
 
+#define SL_XGIVEN_MAX 64
+
 /* The values of every parameter any entry takes (sl_xopts_init's
  * defaults); an entry reads those it declares. */
 struct sl_xopts {
@@ -47,9 +49,29 @@ struct sl_xopts {
 	int64_t interval_ns;	  /* --interval; 0: 1 s */
 	volatile const int *stop; /* set by a signal: abandon the run */
 	FILE *progress;		  /* one line per run when several; NULL */
+	/* Every option as given, in order (an entry's own parameters are
+	 * read from here by its engine's prepare). */
+	struct sl_xgiven {
+		const struct sl_xparam *p;
+		const char *arg; /* NULL: a flag */
+	} given[SL_XGIVEN_MAX];
+	size_t ngiven;
 };
 
 struct sl_experiment;
+
+/* `synlab sweep NAME`: the entry's timing parameter across a range. */
+struct sl_xsweep {
+	bool has_range;		/* --offset FROM:TO:STEP given */
+	int64_t from, to, step; /* the range (else the entry's default) */
+	unsigned count;		/* runs a point; 0: 1 */
+	bool refine;		/* bisect the window's edges after the grid */
+	bool json;		/* the sweep's JSON document, not the table */
+	const char *plot;	/* an SVG of the outcomes; NULL: none */
+	FILE *out;		/* the table or the JSON */
+	FILE *progress;		/* a progress line after every run; NULL */
+	void (*on_stop)(void);	/* the stop was seen, the report is next */
+};
 
 /* One run of an entry (all its repetitions); each engine extends it. */
 struct sl_xrun {
@@ -94,7 +116,18 @@ struct sl_xops {
 	/* The JSON of its own results, one value, into j. */
 	void (*json)(const struct sl_xrun *r, const struct sl_tally *t,
 		     struct sl_json *j);
-	void (*free)(struct sl_xrun *r);
+	/* Frees what the run owns (not r itself: sl_xrun_free); may be
+	 * NULL. */
+	void (*release)(struct sl_xrun *r);
+	/*
+	 * The sweep of the entry's sweep_param (NULL: it has none), in place
+	 * of run and report: privileges first, then every point; the
+	 * captures through p (which it finishes, if it captures), the table
+	 * or JSON to s->out, the plot.  SL_EINTR: stopped, what was done is
+	 * reported; SL_EIO: an output failed.
+	 */
+	int (*sweep)(struct sl_xrun *r, const struct sl_xsweep *s,
+		     struct sl_pipeline *p, char *errbuf);
 };
 
 struct sl_experiment {
@@ -111,8 +144,9 @@ struct sl_experiment {
 	const char *state;    /* inject entries: the target socket's state */
 };
 
-/* The engines (scenario/runs.c, inject_states.c, peer.c). */
-extern const struct sl_xops sl_xops_sandbox, sl_xops_inject, sl_xops_peer;
+/* The engines (scenario/runs.c, inject_states.c, peer.c, holepunch.c). */
+extern const struct sl_xops sl_xops_sandbox, sl_xops_inject, sl_xops_peer,
+    sl_xops_holepunch;
 
 /* The catalogue, NULL past the end; lookup by name (NULL: unknown). */
 const struct sl_experiment *sl_experiment_at(size_t i);
@@ -129,17 +163,25 @@ void sl_xopts_init(struct sl_xopts *o);
 
 /*
  * Takes parameter p of an entry with its value (arg; NULL for a flag)
- * into o, by its option and unit.  0 or SL_EINVAL with errbuf naming the
- * option ("--count wants a whole number 1..1000000, not 'x'").
+ * into o: into o->given, and into its field when it is one every engine
+ * knows (--count, --delay, ...; by option and unit).  0 or SL_EINVAL with
+ * errbuf naming the option ("--count wants a whole number 1..1000000,
+ * not 'x'").
  */
 int sl_xopts_take(struct sl_xopts *o, const struct sl_xparam *p,
 		  const char *arg, char *errbuf);
+
+/* Whether option opt ("--delay") was given. */
+bool sl_xopts_has(const struct sl_xopts *o, const char *opt);
 
 /* The base of a new run of x on engine ops (the engine's struct is size
  * bytes, the base first): o copied, the kernel's release read. */
 struct sl_xrun *sl_xrun_alloc(const struct sl_experiment *x,
 			      const struct sl_xops *ops,
 			      const struct sl_xopts *o, size_t size);
+
+/* Frees r (its engine's release first); r may be NULL. */
+void sl_xrun_free(struct sl_xrun *r);
 
 /* The run's own JSON (r->ops->json) as text (malloc'd). */
 char *sl_xrun_json(const struct sl_xrun *r, const struct sl_tally *t);

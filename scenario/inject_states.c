@@ -12,6 +12,7 @@
 #include "priv.h"
 #include "report.h"
 #include "sandbox.h"
+#include "sweep.h"
 
 void
 sl_injstate_defaults(struct sl_inj_opts *o, enum sl_inj_state st,
@@ -357,12 +358,9 @@ inject_json(const struct sl_xrun *r, const struct sl_tally *t,
 }
 
 static void
-inject_free(struct sl_xrun *r)
+inject_release(struct sl_xrun *r)
 {
-	if (r == NULL)
-		return;
 	sl_injstate_free(&((struct xinject *)r)->st);
-	free(r);
 }
 
 const struct sl_xops sl_xops_inject = {
@@ -371,5 +369,6 @@ const struct sl_xops sl_xops_inject = {
     .report = inject_report,
     .verdict = inject_verdict,
     .json = inject_json,
-    .free = inject_free,
+    .release = inject_release,
+    .sweep = sl_sweep_xrun,
 };

@@ -306,7 +306,7 @@ peer_prepare(const struct sl_experiment *x, const struct sl_xopts *o,
 			  o->interval_ns, o->ifname, sl_now_real_ns(), xp->host,
 			  sizeof xp->host, errbuf);
 	if (rc != SL_OK) {
-		free(xp);
+		sl_xrun_free(&xp->base);
 		return rc;
 	}
 	*r = &xp->base;
@@ -402,16 +402,13 @@ peer_json(const struct sl_xrun *r, const struct sl_tally *t, struct sl_json *j)
 }
 
 static void
-peer_free(struct sl_xrun *r)
+peer_release(struct sl_xrun *r)
 {
 	struct xpeer *xp = (struct xpeer *)r;
 
-	if (r == NULL)
-		return;
 	sl_remote_result_free(&xp->res);
 	if (xp->tf != NULL)
 		fclose(xp->tf);
-	free(xp);
 }
 
 const struct sl_xops sl_xops_peer = {
@@ -420,5 +417,5 @@ const struct sl_xops sl_xops_peer = {
     .report = peer_report,
     .verdict = peer_verdict,
     .json = peer_json,
-    .free = peer_free,
+    .release = peer_release,
 };

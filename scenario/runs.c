@@ -10,6 +10,7 @@
 #include "priv.h"
 #include "report.h"
 #include "sandbox.h"
+#include "sweep.h"
 
 bool
 sl_runs_matched(const struct sl_scenario *s, const struct sl_tally *t)
@@ -427,12 +428,9 @@ sandbox_json(const struct sl_xrun *r, const struct sl_tally *t,
 }
 
 static void
-sandbox_free(struct sl_xrun *r)
+sandbox_release(struct sl_xrun *r)
 {
-	if (r == NULL)
-		return;
 	sl_runs_free(&((struct xsandbox *)r)->rs);
-	free(r);
 }
 
 const struct sl_xops sl_xops_sandbox = {
@@ -441,5 +439,6 @@ const struct sl_xops sl_xops_sandbox = {
     .report = sandbox_report,
     .verdict = sandbox_verdict,
     .json = sandbox_json,
-    .free = sandbox_free,
+    .release = sandbox_release,
+    .sweep = sl_sweep_xrun,
 };

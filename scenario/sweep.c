@@ -5,11 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalogue.h"
 #include "inject.h"
 #include "inject_scenario.h"
 #include "lab.h"
 #include "livefeed.h"
+#include "priv.h"
 #include "report.h"
+#include "sandbox.h"
 #include "timearg.h"
 
 #define PORT0	  20000
@@ -155,10 +158,8 @@ sl_sweep_open(struct sl_sweep *sw, char *errbuf)
 static size_t
 add_run(struct sl_sweep *sw, int64_t t_start, unsigned point)
 {
-	if (sw->nruns == sw->capruns) {
-		sw->capruns = sw->capruns ? sw->capruns * 2 : 256;
-		sw->runs = sl_xrealloc(sw->runs, sw->capruns, sizeof *sw->runs);
-	}
+	sw->runs =
+	    sl_xgrow(sw->runs, sw->nruns, &sw->capruns, sizeof *sw->runs, 256);
 	sw->runs[sw->nruns].t_start = t_start;
 	sw->runs[sw->nruns].point = point;
 	sw->runs[sw->nruns].shapes = 0;
@@ -240,10 +241,7 @@ run_one(struct sl_sweep *sw, size_t pi, char *errbuf)
 static size_t
 add_point(struct sl_sweep *sw, int64_t off, bool refine)
 {
-	if (sw->npts == sw->cappts) {
-		sw->cappts = sw->cappts ? sw->cappts * 2 : 64;
-		sw->pts = sl_xrealloc(sw->pts, sw->cappts, sizeof *sw->pts);
-	}
+	sw->pts = sl_xgrow(sw->pts, sw->npts, &sw->cappts, sizeof *sw->pts, 64);
 	memset(&sw->pts[sw->npts], 0, sizeof sw->pts[0]);
 	sw->pts[sw->npts].offset_ns = off;
 	sw->pts[sw->npts].refine = refine;
@@ -755,4 +753,115 @@ sl_sweep_write_plot(const struct sl_sweep *sw, const char *path, char *errbuf)
 		return SL_EIO;
 	}
 	return SL_OK;
+}
+
+/* ---- the sweep of a lab entry (struct sl_xops's sweep) ---- */
+
+struct bar {
+	FILE *f;
+	int64_t t0;
+};
+
+/* A progress bar: runs done of planned, the point, the time so far. */
+static void
+bar_progress(const struct sl_sweep_point *p, size_t done, size_t total,
+	     void *arg)
+{
+	const struct bar *b = arg;
+	int width = 30, fill;
+	double el = (double)(sl_now_mono_ns() - b->t0) / 1e9;
+
+	if (done > total)
+		total = done;
+	fill = total ? (int)((double)width * (double)done / (double)total) : 0;
+	fprintf(b->f, "\r[%.*s%*s] %zu/%zu runs  %+9.3f ms %-9s %5.1f s%s",
+		fill, "##############################", width - fill, "", done,
+		total, (double)p->offset_ns / 1e6, point_oc_name(p), el,
+		p->refine ? " (edge)" : "       ");
+	fflush(b->f);
+}
+
+/* The table or JSON, then the plot: also of an interrupted sweep. */
+static int
+sweep_report(const struct sl_sweep *sw, const struct sl_xsweep *s,
+	     const char *kernel, bool interrupted, char *errbuf)
+{
+	if (s->json)
+		sl_sweep_write_json(sw, s->out, kernel, interrupted);
+	else
+		sl_sweep_write_table(sw, s->out, kernel, interrupted);
+	if (s->plot != NULL) {
+		if (sl_sweep_write_plot(sw, s->plot, errbuf) != SL_OK)
+			return SL_EIO;
+		if (!s->json)
+			fprintf(s->out, "plot: %s\n", s->plot);
+	}
+	if (fflush(s->out) != 0 || ferror(s->out)) {
+		sl_errbuf_set(errbuf, "%s: write error",
+			      s->out == stdout ? "stdout" : "stderr");
+		return SL_EIO;
+	}
+	return SL_OK;
+}
+
+int
+sl_sweep_xrun(struct sl_xrun *r, const struct sl_xsweep *s,
+	      struct sl_pipeline *p, char *errbuf)
+{
+	struct sl_sweep_cfg cfg = {.kind = r->x->sweep_kind,
+				   .family = r->o.family,
+				   .delay_ns = 10000000,
+				   .from = s->from,
+				   .to = s->to,
+				   .step = s->step,
+				   .count = s->count,
+				   .refine = s->refine,
+				   .opts = r->o.inj_opts,
+				   .stop = r->o.stop};
+	struct bar bar = {s->progress, sl_now_mono_ns()};
+	struct sl_sweep *sw;
+	int rc, rc2;
+
+	if (!s->has_range) {
+		sl_errbuf_set(errbuf, "--offset FROM:TO:STEP is required");
+		return SL_EINVAL;
+	}
+	if (sl_xopts_has(&r->o, "--delay"))
+		cfg.delay_ns = r->o.delay_ns;
+	if (s->progress) {
+		cfg.progress = bar_progress;
+		cfg.arg = &bar;
+	}
+	/* Least privilege: every capability never used here goes, before
+	 * any thread exists (common/priv.h). */
+	if ((rc = sl_sandbox_check(true, errbuf)) != SL_OK ||
+	    (rc = sl_priv_drop_unused(errbuf)) != SL_OK)
+		return rc;
+	sw = sl_sweep_new(&cfg);
+	/* Phase 1, privileged: one lab for the whole sweep; 2: the grid,
+	 * then the edges; 3: shapes per run from the capture, the report. */
+	if ((rc = sl_sweep_open(sw, errbuf)) == SL_OK) {
+		rc = sl_sweep_run(sw, errbuf);
+		if (s->progress)
+			fputc('\n', s->progress);
+	}
+	if (rc == SL_EINTR && s->on_stop)
+		s->on_stop();
+	if (rc == SL_OK || rc == SL_EINTR) {
+		sl_pipeline_set_section(
+		    p, rc == SL_EINTR ? "synlab sweep INTERRUPTED (Ctrl-C): "
+					"the runs captured until then"
+				      : "synlab sweep");
+		if ((rc2 = sl_sweep_analyze(sw, p, NULL, errbuf)) != SL_OK ||
+		    (rc2 = sweep_report(sw, s, r->kernel, rc == SL_EINTR,
+					errbuf)) != SL_OK)
+			rc = rc == SL_EINTR ? rc : rc2;
+		else if (rc == SL_EINTR)
+			sl_errbuf_set(errbuf,
+				      "interrupted after %zu runs; sandbox "
+				      "removed",
+				      sw->nruns);
+	}
+	sl_sweep_free(sw);
+	return rc;
 }

@@ -10,7 +10,8 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
 	build-essential cmake pkg-config clang clang-format \
-	libpcap-dev libnet1-dev libcmocka-dev zlib1g-dev \
+	libpcap-dev libnet1-dev libcmocka-dev zlib1g-dev libnftables-dev \
+	libnetfilter-conntrack-dev \
 	tshark tcpdump tcptrace \
 	iproute2 nftables iptables procps time \
 	librsvg2-bin libxml2-utils man-db bash \

@@ -4,12 +4,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "catalogue.h"
 #include "inject_states.h"
+#include "holepunch_sweep.h"
+#include "nat.h"
 #include "peer.h"
 #include "runs.h"
 
@@ -204,6 +208,72 @@ test_run_verdict(void **state)
 }
 
 /* Every entry runs on an engine that knows it; a swept option exists. */
+/* The NAT names round-trip, and each configuration gives its nft rules. */
+static void
+test_nat_ruleset(void **state)
+{
+	struct sl_nat_cfg c = {SL_NAT_FULLY_RANDOM, SL_NAT_DROP, 0};
+	enum sl_nat_map m;
+	enum sl_nat_unsol u;
+	char buf[1024];
+
+	(void)state;
+	for (unsigned i = 0; i < SL_NAT_MAP__COUNT; i++) {
+		assert_true(sl_nat_map_parse(sl_nat_map_name(i), &m));
+		assert_int_equal(m, i);
+	}
+	for (unsigned i = 0; i < SL_NAT_UNSOL__COUNT; i++) {
+		assert_true(sl_nat_unsol_parse(sl_nat_unsol_name(i), &u));
+		assert_int_equal(u, i);
+	}
+	assert_false(sl_nat_map_parse("symmetric", &m));
+	assert_false(sl_nat_unsol_parse("reject", &u));
+	sl_nat_ruleset(1, &c, buf, sizeof buf);
+	assert_non_null(
+	    strstr(buf, "oifname \"wanB\" masquerade fully-random\n"));
+	assert_non_null(strstr(buf, "iifname \"wanB\" tcp flags & (fin | syn | "
+				    "rst | ack) == syn ct state new drop"));
+	c = (struct sl_nat_cfg){SL_NAT_KEEP_PORT, SL_NAT_RST, 0};
+	sl_nat_ruleset(0, &c, buf, sizeof buf);
+	assert_non_null(strstr(buf, "oifname \"wanA\" masquerade\n"));
+	assert_null(strstr(buf, "drop"));
+}
+
+/* The matrix's grid, and its text and JSON before any run. */
+static void
+test_hp_sweep_grid(void **state)
+{
+	struct sl_hp_sweep_cfg cfg;
+	struct sl_hp_sweep *sw;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	memset(&cfg, 0, sizeof cfg);
+	sl_hp_opts_default(&cfg.base);
+	cfg.from = -100000000;
+	cfg.to = 200000000;
+	cfg.step = 100000000;
+	sw = sl_hp_sweep_new(&cfg);
+	assert_int_equal(sl_hp_sweep_noffsets(sw), 4);
+	assert_true(sl_hp_sweep_offset(sw, 0) == -100000000);
+	assert_true(sl_hp_sweep_offset(sw, 3) == 200000000);
+	assert_int_equal(sl_hp_sweep_cell(sw, 2, 2, 3)->runs, 0);
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	sl_hp_sweep_write_table(sw, f);
+	sl_hp_sweep_write_json(sw, f, "test");
+	fclose(f);
+	assert_non_null(strstr(buf, "fully-random / fully-random"));
+	assert_non_null(strstr(buf, "     -100ms"));
+	assert_non_null(strstr(buf,
+			       "{\"nat_a\":\"random\",\"nat_b\":\"keep-port\","
+			       "\"offset_ms\":200.000,\"runs\":0,"));
+	free(buf);
+	sl_hp_sweep_free(sw);
+}
+
 static void
 test_catalogue(void **state)
 {
@@ -219,10 +289,10 @@ test_catalogue(void **state)
 						x->name);
 		assert_ptr_equal(sl_experiment_find(x->name), x);
 		assert_non_null(x->ops);
-		if (x->ops != &sl_xops_inject)
-			assert_non_null(sl_scenario_find(x->scenario));
-		else
+		if (x->ops == &sl_xops_inject)
 			assert_true(sl_inj_state_parse(x->state) >= 0);
+		else if (x->ops != &sl_xops_holepunch)
+			assert_non_null(sl_scenario_find(x->scenario));
 		assert_true(x->summary != NULL ||
 			    sl_scenario_find(x->scenario) != NULL);
 		for (const struct sl_xparam *p = x->params; p->option; p++) {
@@ -234,11 +304,15 @@ test_catalogue(void **state)
 			}
 		}
 		assert_true(found);
+		/* an entry that sweeps has the engine function for it */
+		assert_true(x->sweep_param == NULL || x->ops->sweep != NULL);
 		sweeps += x->sweep_param != NULL;
 	}
-	/* every state of the injector is an entry, and both sweeps are */
-	assert_int_equal(n, 9);
-	assert_int_equal(sweeps, 2);
+	/* every state of the injector is an entry, and the three sweeps */
+	assert_int_equal(n, 10);
+	assert_ptr_equal(sl_experiment_find("holepunch")->ops,
+			 &sl_xops_holepunch);
+	assert_int_equal(sweeps, 3);
 	y = sl_experiment_find("inject-syn-sent");
 	assert_non_null(y);
 	assert_int_equal(y->sweep_kind, SL_SWEEP_INJECT);
@@ -316,7 +390,7 @@ test_prepare(void **state)
 	assert_int_equal(self->ops->prepare(self, &o, &r, errbuf), SL_OK);
 	assert_ptr_equal(r->ops, &sl_xops_sandbox);
 	assert_false(r->have_report);
-	r->ops->free(r);
+	sl_xrun_free(r);
 	/* two-host options without --peer, or with --offset */
 	o.port = "1314";
 	assert_int_equal(so->ops->prepare(so, &o, &r, errbuf), SL_EINVAL);
@@ -329,13 +403,47 @@ test_prepare(void **state)
 	o.has_offset = false;
 	assert_int_equal(so->ops->prepare(so, &o, &r, errbuf), SL_OK);
 	assert_ptr_equal(r->ops, &sl_xops_peer);
-	r->ops->free(r);
+	sl_xrun_free(r);
 	sl_xopts_init(&o);
 	assert_int_equal(peer->ops->prepare(peer, &o, &r, errbuf), SL_EINVAL);
 	assert_string_equal(errbuf, "simultaneous-open-peer needs --peer HOST");
 	assert_int_equal(inj->ops->prepare(inj, &o, &r, errbuf), SL_OK);
 	assert_ptr_equal(r->ops, &sl_xops_inject);
-	r->ops->free(r);
+	sl_xrun_free(r);
+}
+
+/* An entry's own options (holepunch's) reach its engine as given. */
+static void
+test_prepare_own(void **state)
+{
+	const struct sl_experiment *hp = sl_experiment_find("holepunch");
+	const struct sl_xparam *nat = NULL, *to = NULL;
+	struct sl_xrun *r = NULL;
+	struct sl_xopts o;
+	char errbuf[SL_ERRBUF_SIZE];
+
+	(void)state;
+	for (const struct sl_xparam *p = hp->params; p->option; p++)
+		if (strcmp(p->option, "--nat-b") == 0)
+			nat = p;
+		else if (strcmp(p->option, "--syn-sent-timeout-a") == 0)
+			to = p;
+	assert_non_null(nat);
+	assert_non_null(to);
+	sl_xopts_init(&o);
+	assert_int_equal(sl_xopts_take(&o, nat, "random", errbuf), SL_OK);
+	assert_true(sl_xopts_has(&o, "--nat-b"));
+	assert_false(sl_xopts_has(&o, "--nat-a"));
+	assert_int_equal(hp->ops->prepare(hp, &o, &r, errbuf), SL_OK);
+	sl_xrun_free(r);
+	/* a conntrack timeout is whole seconds */
+	assert_int_equal(sl_xopts_take(&o, to, "1500ms", errbuf), SL_OK);
+	assert_int_equal(hp->ops->prepare(hp, &o, &r, errbuf), SL_EINVAL);
+	assert_non_null(strstr(errbuf, "whole seconds"));
+	sl_xopts_init(&o);
+	assert_int_equal(sl_xopts_take(&o, nat, "symmetric", errbuf), SL_OK);
+	assert_int_equal(hp->ops->prepare(hp, &o, &r, errbuf), SL_EINVAL);
+	assert_non_null(strstr(errbuf, "keep-port, random or fully-random"));
 }
 
 int
@@ -349,9 +457,12 @@ main(void)
 	    cmocka_unit_test(test_peer_split),
 	    cmocka_unit_test(test_run_verdict),
 	    cmocka_unit_test(test_catalogue),
+	    cmocka_unit_test(test_nat_ruleset),
+	    cmocka_unit_test(test_hp_sweep_grid),
 	    cmocka_unit_test(test_peer_opts),
 	    cmocka_unit_test(test_xopts),
 	    cmocka_unit_test(test_prepare),
+	    cmocka_unit_test(test_prepare_own),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
