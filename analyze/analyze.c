@@ -414,73 +414,6 @@ on_segment(struct conn *c, int x, const struct sl_pkt *p, uint64_t frame,
 	hand_over(c, x, p, fi, ts, fate);
 }
 
-/*
- * Where a Linux `any` capture (SLL, SLL2) saw a frame: its interface (SLL2
- * only) and direction; -1 for other link types.
- */
-static int64_t
-frame_origin(const struct sl_pkt *p)
-{
-	if (p->sll_pkttype < 0)
-		return -1;
-	return (p->ifindex + 1) * 256 + (p->sll_pkttype & 0xff);
-}
-
-/*
- * A copy of one packet: the same headers within DUP_WINDOW_NS, or, on
- * `any`, the same headers from another interface or direction that has
- * seen them fewer times than some other origin has (a router's outgoing
- * copy of what it received, however long it queued).  A retransmission
- * with identical headers comes from the origin of the original: counted
- * there, it is not a copy.
- */
-static bool
-is_duplicate(struct conn *c, const struct sl_pkt *p, int64_t ts)
-{
-	int64_t o = frame_origin(p);
-	unsigned i, other = 0;
-	int same = -1;
-	int d = sl_endpoint_cmp(&p->src, &c->lo) == 0 ? 0 : 1;
-	bool copy;
-
-	for (i = 0; i < c->nrecent; i++) {
-		if (c->recent[i].h != p->hash)
-			continue;
-		if (o < 0 || c->recent[i].origin == o)
-			same = (int)i;
-		else if (c->recent[i].n > other)
-			other = c->recent[i].n;
-	}
-	/*
-	 * Identical bytes again from the same origin are a copy, unless the
-	 * other side spoke in between: then they are a new transmission (a
-	 * listener repeats its SYN-ACK, IP ID 0 and the same TSval, for a
-	 * repeated SYN).
-	 */
-	if (same >= 0 && ts - c->recent[same].t >= 0 &&
-	    ts - c->recent[same].t <= DUP_WINDOW_NS &&
-	    c->t_dir[1 - d] <= c->recent[same].t)
-		return true;
-	copy = o >= 0 && other > (same >= 0 ? c->recent[same].n : 0);
-	if (!copy)
-		c->t_dir[d] = ts;
-	if (same >= 0) {
-		c->recent[same].n++;
-		c->recent[same].t = ts;
-		return copy;
-	}
-	if (c->nrecent == RECENT_MAX) {
-		memmove(&c->recent[0], &c->recent[1],
-			(RECENT_MAX - 1) * sizeof(c->recent[0]));
-		c->nrecent--;
-	}
-	c->recent[c->nrecent].h = p->hash;
-	c->recent[c->nrecent].t = ts;
-	c->recent[c->nrecent].origin = o;
-	c->recent[c->nrecent++].n = 1;
-	return copy;
-}
-
 /* Does this SYN from side x begin a new handshake on c's tuple? */
 static bool
 starts_new(const struct conn *c, int x, const struct sl_pkt *p)
@@ -521,7 +454,7 @@ process(struct sl_analyzer *az, const struct sl_pkt *p, int file,
 	az_order_key(p, &lo, &hi);
 	h = az_flow_hash(&lo, &hi, az->cur_iface);
 	c = az_tab_find(az, &lo, &hi, az->cur_iface, h);
-	if (c != NULL && is_duplicate(c, p, ts)) {
+	if (c != NULL && az_copy_seen(c, p, ts)) {
 		c->hs.duplicates++;
 		az->sum.duplicates++;
 		return;
@@ -559,7 +492,7 @@ process(struct sl_analyzer *az, const struct sl_pkt *p, int file,
 		c = az_conn_new(az, &lo, &hi, h, file);
 		c->hs.t_first_ns = ts;
 		snprintf(c->hs.encap, sizeof(c->hs.encap), "%s", p->encap);
-		(void)is_duplicate(c, p, ts);
+		(void)az_copy_seen(c, p, ts);
 		if (p->flags & SL_TH_ACK) {
 			/* The capture begins after A's SYN. */
 			c->started_with_synack = true;

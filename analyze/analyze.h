@@ -195,7 +195,15 @@ struct sl_analyzer_cfg {
 	 */
 	const char *filter;
 	uint64_t max_packets;
+	/*
+	 * Told every SL_PROGRESS_EVERY frames a file reader reads: the bytes
+	 * of the file read so far (as stored: compressed for a .gz) and the
+	 * frames.  May be NULL.
+	 */
+	void (*on_progress)(uint64_t bytes, uint64_t frames, void *arg);
 };
+
+#define SL_PROGRESS_EVERY 4096
 
 /* New analyzer; free with sl_analyzer_free.  Never returns NULL. */
 struct sl_analyzer *sl_analyzer_new(const struct sl_analyzer_cfg *cfg);

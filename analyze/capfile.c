@@ -184,6 +184,16 @@ gz_read(void *src, void *buf, size_t n)
 	return got;
 }
 
+/* The reader's progress, every SL_PROGRESS_EVERY frames. */
+static void
+progress(struct sl_analyzer *az, gzFile gz, uint64_t frame)
+{
+	const struct sl_analyzer_cfg *cfg = sl_analyzer_get_cfg(az);
+
+	if (frame % SL_PROGRESS_EVERY == 0 && cfg->on_progress != NULL)
+		cfg->on_progress((uint64_t)gzoffset(gz), frame, cfg->arg);
+}
+
 static int
 read_pcapng(struct sl_analyzer *az, int file, const char *path, gzFile gz,
 	    struct file_filter *ff, char *errbuf)
@@ -197,6 +207,7 @@ read_pcapng(struct sl_analyzer *az, int file, const char *path, gzFile gz,
 	while (filter_more(ff) && (rc = sl_ngrd_next(r, &p, err)) == 1) {
 		int lt = p.ifc->linktype;
 		frame++;
+		progress(az, gz, frame);
 		if (!filter_take(ff, path, lt, p.data, (uint32_t)p.caplen,
 				 (uint32_t)p.wirelen, errbuf))
 			continue;
@@ -283,6 +294,7 @@ read_pcap(struct sl_analyzer *az, int file, const char *path, gzFile gz,
 		 */
 		int64_t sec = (int64_t)(uint32_t)h->ts.tv_sec;
 		frame++;
+		progress(az, gz, frame);
 		if (h->ts.tv_usec < 0 ||
 		    h->ts.tv_usec >= (nsec ? 1000000000 : 1000000)) {
 			sl_errbuf_set(errbuf,

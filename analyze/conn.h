@@ -17,8 +17,9 @@
 
 #define PEND_MAX	32
 #define REORDER_MAX	4096 /* finished handshakes held for ordering */
-#define RECENT_MAX	4
-#define DUP_WINDOW_NS	5000000LL  /* copies of one packet within 5 ms */
+#define COPY_MAX	64	     /* packets kept per handshake for copies */
+#define COPY_ORIGINS	4	     /* places one packet is seen at */
+#define COPY_WINDOW_NS	2000000000LL /* a copy within 2 s (copies.c) */
 #define LINGER_NS	50000000LL /* keep a closed tuple 50 ms for copies */
 #define IDLE_DEFAULT_NS 300000000000LL
 /*
@@ -125,6 +126,14 @@ struct list {
 	struct conn *head, *tail;
 };
 
+/* A packet of an `any` capture and the places it was seen at (copies.c). */
+struct copy_ent {
+	uint64_t h;
+	int64_t t;
+	int64_t org[COPY_ORIGINS];
+	unsigned norg;
+};
+
 struct conn {
 	struct conn *lprev, *lnext; /* its list: waiting, open, lingering */
 	struct list *in;
@@ -146,14 +155,8 @@ struct conn {
 	unsigned findcap;
 	struct side s[2];
 	uint32_t raised[2]; /* rules raised, by side: 1 << sl_rule_id */
-	struct {
-		uint64_t h;
-		int64_t t;
-		int64_t origin; /* see frame_origin in analyze.c */
-		unsigned n;	/* times seen from that origin */
-	} recent[RECENT_MAX];
-	unsigned nrecent;
-	int64_t t_dir[2]; /* last new packet from lo (0) and from hi (1) */
+	struct copy_ent *cq; /* packets seen, for copies (copies.c) */
+	unsigned ncq, cqcap;
 };
 
 struct sl_analyzer {
@@ -266,6 +269,11 @@ void az_check_segment(struct conn *c, int x, const struct sl_pkt *p,
 		      uint64_t frame, int64_t ts);
 bool az_synrcvd_acceptable(struct conn *c, int y, const struct pend *pd);
 void az_check_end(struct conn *c);
+
+/* ---- copies.c: one packet seen at several places of an `any` capture -- */
+
+/* Is p a copy of a packet c has seen?  Records p if it is not. */
+bool az_copy_seen(struct conn *c, const struct sl_pkt *p, int64_t ts);
 
 /* ---- classify.c: shape, vantage, negotiated options --------------------- */
 

@@ -248,6 +248,7 @@ az_conn_free(struct conn *c)
 	free(c->hs.find);
 	free(c->s[0].pend);
 	free(c->s[1].pend);
+	free(c->cq);
 	free(c);
 }
 

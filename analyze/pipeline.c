@@ -15,6 +15,7 @@
 #include "annotate.h"
 #include "merge.h"
 #include "ngindex.h"
+#include "progress.h"
 #include "svg.h"
 
 #define SVG_MAX_HS 50
@@ -59,6 +60,7 @@ struct sl_pipeline {
 	size_t nmember;
 	char **written; /* the annotated files written */
 	size_t nwritten;
+	struct sl_progress *progress; /* NULL: not on a terminal */
 };
 
 /* An output can be written: checked before the work, nothing left behind. */
@@ -111,6 +113,7 @@ sl_pipeline_new(const struct sl_pipeline_cfg *cfg, char *errbuf)
 		     ? stderr
 		     : stdout;
 	p->tally.first_crossing_us = -1;
+	p->progress = sl_progress_new(cfg->progress);
 	return p;
 }
 
@@ -261,6 +264,14 @@ several_vantages(const struct sl_pipeline *p)
 	return nif > 1;
 }
 
+static void
+on_progress(uint64_t bytes, uint64_t frames, void *arg)
+{
+	struct sl_pipeline *p = arg;
+
+	sl_progress_update(p->progress, bytes, frames);
+}
+
 /* The inputs are all declared: make the analyzer and the sinks. */
 static void
 start(struct sl_pipeline *p)
@@ -279,8 +290,10 @@ start(struct sl_pipeline *p)
 	if (p->cfg.report)
 		p->report = sl_report_new(p->out, p->cfg.fmt, p->cfg.ascii,
 					  labels, p->nin);
-	if (p->report)
+	if (p->report) {
 		sl_report_select(p->report, &p->cfg.sel);
+		sl_report_set_progress(p->report, p->progress);
+	}
 	if (p->cfg.annotate_path) {
 		p->annotate = sl_annotate_new();
 		for (int i = 0; i < p->nin; i++)
@@ -289,8 +302,10 @@ start(struct sl_pipeline *p)
 				sl_annotate_set_input_name(p->annotate, i,
 							   p->in[i].label);
 	}
-	if (p->cfg.ladder_path)
+	if (p->cfg.ladder_path) {
 		p->svg = sl_svg_new(SVG_MAX_HS);
+		sl_svg_select(p->svg, &p->cfg.sel);
+	}
 	/* Views of one connection are grouped before any output sees them. */
 	if (p->report || p->annotate || p->svg) {
 		p->merge = sl_merge_new(several_vantages(p), on_conn, p);
@@ -303,6 +318,8 @@ start(struct sl_pipeline *p)
 	acfg.idle_ns = p->cfg.idle_ns;
 	acfg.filter = p->cfg.filter;
 	acfg.max_packets = p->cfg.max_packets;
+	if (p->progress != NULL)
+		acfg.on_progress = on_progress;
 	p->az = sl_analyzer_new(&acfg);
 	for (int i = 0; i < p->nin; i++)
 		sl_analyzer_set_file(p->az, i, p->in[i].label);
@@ -318,7 +335,15 @@ sl_pipeline_feed_file(struct sl_pipeline *p, int in, char *errbuf)
 		sl_errbuf_set(errbuf, "input %d is not a file", in);
 		return SL_EINVAL;
 	}
+	if (p->progress != NULL) {
+		struct stat st;
+
+		sl_progress_file(
+		    p->progress, p->in[in].label,
+		    stat(p->in[in].path, &st) == 0 ? (uint64_t)st.st_size : 0);
+	}
 	rc = sl_analyze_file(p->az, in, p->in[in].path, errbuf);
+	sl_progress_done(p->progress);
 	if (rc != SL_OK) {
 		p->tally.input_error = true;
 		if (p->report)
@@ -633,5 +658,6 @@ sl_pipeline_free(struct sl_pipeline *p)
 	sl_annotate_free(p->annotate);
 	sl_svg_free(p->svg);
 	sl_merge_free(p->merge);
+	sl_progress_free(p->progress);
 	free(p);
 }

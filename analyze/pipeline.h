@@ -52,6 +52,11 @@ struct sl_pipeline_cfg {
 	const char *filter;   /* BPF expression on the files read; NULL: all */
 	uint64_t max_packets; /* selected frames read of each file; 0: all */
 	struct sl_report_sel sel; /* what the report shows (report.h) */
+	/*
+	 * Where to show the progress of reading files (common/progress.h):
+	 * only a terminal shows it; NULL: none.
+	 */
+	FILE *progress;
 	/* Told every input problem (already counted and reported); may be NULL. */
 	void (*on_problem)(const char *msg, void *arg);
 	/* Sees every handshake after the sinks; may be NULL. */

@@ -1,6 +1,7 @@
 /* \summary: the report: text and brief lines, selection and folding, the summary (ladders: report_ladder.c; JSON: report_json.c) */
 #include "report_int.h"
 #include "merge.h"
+#include "progress.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -26,14 +27,18 @@ struct sl_report {
 	unsigned nhs;
 	/* What was reported: connections, their views, shapes, findings. */
 	unsigned nviews, shapes[SL_SHAPE__COUNT], findings[3];
+	/* Under a selection: every connection of the input, selected or not. */
+	struct {
+		unsigned nhs, shapes[SL_SHAPE__COUNT], findings[3];
+	} in;
 	char *problems[MAX_PROBLEMS];
 	unsigned nproblems, problems_dropped;
 	struct member *members;
 	unsigned nmembers;
 	/* Selection and folding (sl_report_select). */
 	struct sl_report_sel sel;
-	unsigned full[SL_SHAPE__COUNT], sample[SL_SHAPE__COUNT];
-	unsigned folded[SL_SHAPE__COUNT], folded_find[SL_SHAPE__COUNT];
+	struct sl_progress *progress; /* erased before a terminal write */
+	struct sl_fold fold;
 };
 
 struct sl_report *
@@ -374,25 +379,20 @@ text_conn(struct sl_report *r, const struct sl_conn *c)
 	sl_ob_puts(out, b);
 	sl_ob_putc(out, '\n');
 	text_views(r, c);
-	for (v = 0; v < c->nviews; v++) {
-		const struct sl_view *w = &c->views[v];
+	for (i = 0; i < c->nnat; i++) {
+		const struct sl_natmapping *n = &c->nat[i];
 		char e[SL_EP_STRLEN];
-		int k;
-		for (k = 0; k < 2; k++) {
-			int t = w->swap ? 1 - k : k;
-			if (sl_endpoint_cmp(&hs->ep[k], &w->hs->ep[t]) == 0)
-				continue;
-			sl_ob_puts(out, "    address translated: ");
-			sl_ob_putc(out, (char)('A' + k));
-			sl_ob_putc(out, ' ');
-			sl_ob_puts(out,
-				   sl_endpoint_str(&hs->ep[k], e, sizeof(e)));
-			sl_ob_puts(out, " is ");
-			sl_ob_puts(
-			    out, sl_endpoint_str(&w->hs->ep[t], e, sizeof(e)));
-			str_u(out, " in view ", v + 1);
-			sl_ob_putc(out, '\n');
-		}
+		sl_ob_puts(out, "    NAT: ");
+		sl_ob_putc(out, (char)('A' + n->host));
+		sl_ob_putc(out, ' ');
+		sl_ob_puts(out, sl_endpoint_str(&n->in, e, sizeof(e)));
+		sl_ob_puts(out, " -> ");
+		sl_ob_puts(out, sl_endpoint_str(&n->pub, e, sizeof(e)));
+		str_u(out, " (view ", n->vin + 1u);
+		str_u(out, " -> view ", n->vpub + 1u);
+		sl_ob_puts(out, n->in.port == n->pub.port
+				    ? "), port kept\n"
+				    : "), port changed\n");
 	}
 	text_attrs(r, hs);
 	if (sl_rep_syns_in_flight(c, &t_from, &t_to) && hs->nframes > 0) {
@@ -444,14 +444,10 @@ sl_report_select(struct sl_report *r, const struct sl_report_sel *sel)
 	r->sel = *sel;
 }
 
-static bool
-selected(const struct sl_report *r, const struct sl_handshake *hs)
+void
+sl_report_set_progress(struct sl_report *r, struct sl_progress *pr)
 {
-	if (r->sel.shapes && !(r->sel.shapes & 1u << hs->shape))
-		return false;
-	if (r->sel.findings && hs->nfind == 0)
-		return false;
-	return r->sel.id == 0 || hs->id == r->sel.id;
+	r->progress = pr;
 }
 
 /*
@@ -461,33 +457,25 @@ selected(const struct sl_report *r, const struct sl_handshake *hs)
 static bool
 shown(struct sl_report *r, const struct sl_handshake *hs)
 {
-	bool rare = hs->shape == SL_SHAPE_SIMOPEN || hs->shape == SL_SHAPE_SELF;
-
-	if (r->fmt == SL_REPORT_JSON || r->sel.all || r->sel.id)
+	if (r->fmt == SL_REPORT_JSON)
 		return true;
-	if (rare || hs->nfind) {
-		if (r->full[hs->shape] < (r->fmt == SL_REPORT_BRIEF
-					      ? SL_REPORT_BRIEF_FULL
-					      : SL_REPORT_FULL)) {
-			r->full[hs->shape]++;
-			return true;
-		}
-	} else if (r->sample[hs->shape] < SL_REPORT_SAMPLE) {
-		r->sample[hs->shape]++;
-		return true;
-	}
-	r->folded[hs->shape]++;
-	if (hs->nfind)
-		r->folded_find[hs->shape]++;
-	return false;
+	return sl_fold_show(&r->fold, &r->sel, hs,
+			    r->fmt == SL_REPORT_BRIEF ? SL_REPORT_BRIEF_FULL
+						      : SL_REPORT_FULL,
+			    SL_REPORT_SAMPLE);
 }
 
 void
 sl_report_conn(const struct sl_conn *c, void *report)
 {
 	struct sl_report *r = report;
+	unsigned i;
 
-	if (!selected(r, c->hs))
+	r->in.nhs++;
+	r->in.shapes[c->hs->shape]++;
+	for (i = 0; i < c->hs->nfind; i++)
+		r->in.findings[c->hs->find[i].sev]++;
+	if (!sl_report_sel_match(&r->sel, c->hs))
 		return;
 	if (!shown(r, c->hs)) {
 		/* counted in the folded lines and the summary */
@@ -508,24 +496,10 @@ sl_report_conn(const struct sl_conn *c, void *report)
 		text_handshake(r, c->hs);
 	}
 	count_conn(r, c);
-	if (r->interactive)
+	if (r->interactive && r->ob.n > 0) {
+		sl_progress_done(r->progress);
 		sl_ob_flush(&r->ob);
-}
-
-/* 199812 as "199,812". */
-static const char *
-thousands(unsigned v, char *b, size_t len)
-{
-	char d[16];
-	size_t n = (size_t)snprintf(d, sizeof(d), "%u", v), i, o = 0;
-
-	for (i = 0; i < n && o + 2 < len; i++) {
-		if (i && (n - i) % 3 == 0)
-			b[o++] = ',';
-		b[o++] = d[i];
 	}
-	b[o] = '\0';
-	return b;
 }
 
 /* The counted lines of what the text or brief report folded. */
@@ -537,23 +511,28 @@ write_folded(struct sl_report *r)
 	int k;
 
 	for (k = 0; k < SL_SHAPE__COUNT; k++) {
-		unsigned clean = r->folded[k] - r->folded_find[k];
+		unsigned clean = r->fold.folded[k] - r->fold.folded_find[k];
 		const char *name = sl_shape_name((enum sl_shape)k);
-		if (r->folded[k] == 0)
+		if (r->fold.folded[k] == 0)
 			continue;
 		if (!any)
 			sl_ob_puts(&r->ob,
 				   "not shown (--all shows every handshake, "
 				   "--shape NAME --all one shape):\n");
 		any = true;
-		if (r->folded_find[k] == 0)
+		if (r->fold.folded_find[k] == 0)
 			snprintf(line, sizeof(line), "  %s %s, all clean\n",
-				 thousands(r->folded[k], n, sizeof(n)), name);
+				 sl_report_thousands(r->fold.folded[k], n,
+						     sizeof(n)),
+				 name);
 		else
 			snprintf(line, sizeof(line),
 				 "  %s %s, %s with findings, %u clean\n",
-				 thousands(r->folded[k], n, sizeof(n)), name,
-				 thousands(r->folded_find[k], f, sizeof(f)),
+				 sl_report_thousands(r->fold.folded[k], n,
+						     sizeof(n)),
+				 name,
+				 sl_report_thousands(r->fold.folded_find[k], f,
+						     sizeof(f)),
 				 clean);
 		sl_ob_puts(&r->ob, line);
 	}
@@ -597,12 +576,56 @@ count_of(struct sl_ob *o, unsigned n, const char *what)
 		sl_ob_putc(o, 's');
 }
 
+/* Whether a selection (--shape, --findings, --id) narrows the report. */
+static bool
+selecting(const struct sl_report *r)
+{
+	return r->sel.shapes || r->sel.findings || r->sel.id;
+}
+
+/* Text: ", 3 three-way, 1 refused; 0 violations, 1 warning, 0 notes". */
+static void
+text_counts(struct sl_ob *out, const unsigned *shapes, const unsigned *findings)
+{
+	int k;
+
+	for (k = 0; k < SL_SHAPE__COUNT; k++)
+		if (shapes[k]) {
+			str_u(out, ", ", shapes[k]);
+			sl_ob_putc(out, ' ');
+			sl_ob_puts(out, sl_shape_name((enum sl_shape)k));
+		}
+	sl_ob_puts(out, "; ");
+	count_of(out, findings[SL_SEV_VIOLATION], "violation");
+	sl_ob_puts(out, ", ");
+	count_of(out, findings[SL_SEV_WARNING], "warning");
+	sl_ob_puts(out, ", ");
+	count_of(out, findings[SL_SEV_NOTE], "note");
+}
+
+/* JSON: "shapes":{...},"violations":N,"warnings":N,"notes":N */
+static void
+json_counts(struct sl_ob *out, const unsigned *shapes, const unsigned *findings)
+{
+	int k;
+
+	sl_ob_puts(out, "\"shapes\":{");
+	for (k = 0; k < SL_SHAPE__COUNT; k++) {
+		comma(out, (unsigned)k);
+		sl_ob_putc(out, '"');
+		sl_ob_puts(out, sl_shape_name((enum sl_shape)k));
+		str_u(out, "\":", shapes[k]);
+	}
+	str_u(out, "},\"violations\":", findings[SL_SEV_VIOLATION]);
+	str_u(out, ",\"warnings\":", findings[SL_SEV_WARNING]);
+	str_u(out, ",\"notes\":", findings[SL_SEV_NOTE]);
+}
+
 void
 sl_report_finish(struct sl_report *r, const struct sl_summary *s)
 {
 	struct sl_ob *out = &r->ob;
 	unsigned i;
-	int k;
 
 	if (r->fmt == SL_REPORT_JSON) {
 		sl_ob_puts(out, "\n],");
@@ -619,16 +642,14 @@ sl_report_finish(struct sl_report *r, const struct sl_summary *s)
 		}
 		str_u(out, "],\"summary\":{\"handshakes\":", r->nhs);
 		str_u(out, ",\"views\":", r->nviews);
-		sl_ob_puts(out, ",\"shapes\":{");
-		for (k = 0; k < SL_SHAPE__COUNT; k++) {
-			comma(out, (unsigned)k);
-			sl_ob_putc(out, '"');
-			sl_ob_puts(out, sl_shape_name((enum sl_shape)k));
-			str_u(out, "\":", r->shapes[k]);
+		sl_ob_putc(out, ',');
+		json_counts(out, r->shapes, r->findings);
+		if (selecting(r)) {
+			str_u(out, ",\"in_input\":{\"handshakes\":", r->in.nhs);
+			sl_ob_putc(out, ',');
+			json_counts(out, r->in.shapes, r->in.findings);
+			sl_ob_putc(out, '}');
 		}
-		str_u(out, "},\"violations\":", r->findings[SL_SEV_VIOLATION]);
-		str_u(out, ",\"warnings\":", r->findings[SL_SEV_WARNING]);
-		str_u(out, ",\"notes\":", r->findings[SL_SEV_NOTE]);
 		str_u(out, ",\"frames\":", s->frames);
 		str_u(out, ",\"tcp_segments\":", s->tcp);
 		str_u(out, ",\"not_tcp\":", s->not_tcp);
@@ -659,23 +680,24 @@ sl_report_finish(struct sl_report *r, const struct sl_summary *s)
 		}
 	}
 	sl_ob_puts(out, "summary: ");
-	count_of(out, r->nhs, "handshake");
+	if (selecting(r)) {
+		str_u(out, "", r->nhs);
+		str_u(out, " of ", r->in.nhs);
+		sl_ob_puts(out, r->in.nhs == 1 ? " handshake selected"
+					       : " handshakes selected");
+	} else {
+		count_of(out, r->nhs, "handshake");
+	}
 	if (r->nviews > r->nhs) {
 		str_u(out, " (seen from ", r->nviews);
 		sl_ob_puts(out, " views)");
 	}
-	for (k = 0; k < SL_SHAPE__COUNT; k++)
-		if (r->shapes[k]) {
-			str_u(out, ", ", r->shapes[k]);
-			sl_ob_putc(out, ' ');
-			sl_ob_puts(out, sl_shape_name((enum sl_shape)k));
-		}
-	sl_ob_puts(out, "; ");
-	count_of(out, r->findings[SL_SEV_VIOLATION], "violation");
-	sl_ob_puts(out, ", ");
-	count_of(out, r->findings[SL_SEV_WARNING], "warning");
-	sl_ob_puts(out, ", ");
-	count_of(out, r->findings[SL_SEV_NOTE], "note");
+	text_counts(out, r->shapes, r->findings);
+	if (selecting(r)) {
+		sl_ob_puts(out, "\n         in the input: ");
+		count_of(out, r->in.nhs, "handshake");
+		text_counts(out, r->in.shapes, r->in.findings);
+	}
 	str_u(out, "\n         ", s->frames);
 	str_u(out, " frames, ", s->tcp);
 	str_u(out, " TCP segments, ", s->no_handshake_segments);

@@ -50,6 +50,37 @@ struct sl_report_sel {
 
 void sl_report_select(struct sl_report *r, const struct sl_report_sel *sel);
 
+/* Whether sel selects hs (its shape, findings and id). */
+bool sl_report_sel_match(const struct sl_report_sel *sel,
+			 const struct sl_handshake *hs);
+
+/*
+ * The folding of a selected handshake, shared by the text report and the
+ * SVG ladders: true to show it in full, false to count it in folded
+ * (folded_find: those of them with findings).  Handshakes with findings
+ * are shown up to nfull a shape, clean ones of a rare shape up to nfull a
+ * shape too (so clean ones never crowd out a finding), clean ones of the
+ * other shapes up to nsample a shape; sel->all or sel->id shows every one.
+ */
+struct sl_fold {
+	unsigned full[SL_SHAPE__COUNT], full_find[SL_SHAPE__COUNT];
+	unsigned sample[SL_SHAPE__COUNT];
+	unsigned folded[SL_SHAPE__COUNT], folded_find[SL_SHAPE__COUNT];
+};
+bool sl_fold_show(struct sl_fold *f, const struct sl_report_sel *sel,
+		  const struct sl_handshake *hs, unsigned nfull,
+		  unsigned nsample);
+
+/* "199,812": v with a comma every three digits, into b; returns b. */
+const char *sl_report_thousands(unsigned v, char *b, size_t len);
+
+/*
+ * A progress line on the terminal the report may share (NULL: none,
+ * borrowed): the report erases it before it writes there.
+ */
+struct sl_progress;
+void sl_report_set_progress(struct sl_report *r, struct sl_progress *pr);
+
 /* Writes one connection (sl_conn_fn-compatible: pass the report as arg). */
 void sl_report_conn(const struct sl_conn *c, void *report);
 

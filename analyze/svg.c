@@ -1,10 +1,12 @@
 /* \summary: SVG ladder diagrams with a true time axis (RFC 9293 §3.5 figures, drawn from captures) */
 #include "svg.h"
 #include "merge.h"
+#include "report.h"
 #include "svg_int.h"
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +34,7 @@ struct svg_hs {
 	struct sl_handshake hs; /* frames, find, file_name: our copies */
 	char *file_name;
 	int64_t *tdep, *tarr; /* measured times (merge), 0: estimate */
+	unsigned rank, seq;   /* drawing order: what matters first */
 };
 
 struct sl_svg {
@@ -39,6 +42,9 @@ struct sl_svg {
 	unsigned n, cap;
 	unsigned omitted;
 	struct svg_hs *v;
+	bool fold; /* sl_svg_select */
+	struct sl_report_sel sel;
+	struct sl_fold f;
 };
 
 struct sl_svg *
@@ -48,6 +54,41 @@ sl_svg_new(unsigned max_hs)
 
 	s->max_hs = max_hs;
 	return s;
+}
+
+void
+sl_svg_select(struct sl_svg *s, const struct sl_report_sel *sel)
+{
+	s->fold = true;
+	s->sel = *sel;
+	if (sel->all || sel->id)
+		s->max_hs = UINT_MAX;
+}
+
+/* 0: a violation, 1: another finding, 2: a rare shape, 3: the rest. */
+static unsigned
+rank_of(const struct sl_handshake *hs)
+{
+	unsigned i, r = 3;
+
+	for (i = 0; i < hs->nfind && hs->find != NULL; i++)
+		if (hs->find[i].sev == SL_SEV_VIOLATION)
+			return 0;
+	if (hs->nfind > 0)
+		r = 1;
+	else if (hs->shape == SL_SHAPE_SIMOPEN || hs->shape == SL_SHAPE_SELF)
+		r = 2;
+	return r;
+}
+
+static int
+cmp_rank(const void *a, const void *b)
+{
+	const struct svg_hs *x = a, *y = b;
+
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 void
@@ -76,6 +117,10 @@ sl_svg_handshake(const struct sl_handshake *hs, void *arg)
 
 	if (s == NULL || hs == NULL)
 		return;
+	if (s->fold &&
+	    (!sl_report_sel_match(&s->sel, hs) ||
+	     !sl_fold_show(&s->f, &s->sel, hs, SL_SVG_FULL, SL_SVG_SAMPLE)))
+		return;
 	if (s->n >= s->max_hs) {
 		s->omitted++;
 		return;
@@ -84,7 +129,9 @@ sl_svg_handshake(const struct sl_handshake *hs, void *arg)
 		s->cap = s->cap ? s->cap * 2 : 8;
 		s->v = sl_xrealloc(s->v, s->cap, sizeof(*s->v));
 	}
-	c = &s->v[s->n++];
+	c = &s->v[s->n];
+	c->seq = s->n++;
+	c->rank = s->fold ? rank_of(hs) : 0;
 	c->tdep = c->tarr = NULL;
 	c->hs = *hs;
 	c->hs.frames = NULL;
@@ -801,6 +848,57 @@ static const char style[] =
     ".sep{stroke:#ddd;stroke-width:1}\n"
     "</style>\n";
 
+/*
+ * At the top, what was left out: a line per folded shape, or the cap.
+ * Returns the height used.
+ */
+static double
+draw_folded(struct sl_sbuf *b, const struct sl_svg *s)
+{
+	char line[160], n[24], f[24];
+	double y = 0;
+	int k;
+
+	for (k = 0; k < SL_SHAPE__COUNT; k++) {
+		unsigned nf = s->f.folded[k];
+
+		if (nf == 0)
+			continue;
+		if (s->f.folded_find[k] > 0)
+			snprintf(line, sizeof(line),
+				 "%s %s handshake%s not drawn (%s with "
+				 "findings)",
+				 sl_report_thousands(nf, n, sizeof(n)),
+				 sl_shape_name((enum sl_shape)k),
+				 nf > 1 ? "s" : "",
+				 sl_report_thousands(s->f.folded_find[k], f,
+						     sizeof(f)));
+		else
+			snprintf(
+			    line, sizeof(line), "%s %s handshake%s not drawn",
+			    sl_report_thousands(nf, n, sizeof(n)),
+			    sl_shape_name((enum sl_shape)k), nf > 1 ? "s" : "");
+		sl_svg_text_at(b, 24, y + 22, "start", "class=\"sub folded\"",
+			       line);
+		y += 16;
+	}
+	if (y > 0) {
+		sl_svg_text_at(b, 24, y + 22, "start", "class=\"sub\"",
+			       "--all draws every one; --shape NAME --all "
+			       "every one of a shape");
+		y += 16;
+	}
+	if (s->omitted > 0) {
+		snprintf(line, sizeof(line),
+			 "%u more handshake%s not drawn (at most %u are); "
+			 "--all draws every one",
+			 s->omitted, s->omitted > 1 ? "s" : "", s->max_hs);
+		sl_svg_text_at(b, 24, y + 22, "start", "class=\"sub\"", line);
+		y += 16;
+	}
+	return y > 0 ? y + 20 : 0;
+}
+
 int
 sl_svg_write(struct sl_svg *s, const char *path, char *errbuf)
 {
@@ -814,22 +912,15 @@ sl_svg_write(struct sl_svg *s, const char *path, char *errbuf)
 		sl_errbuf_set(errbuf, "sl_svg_write: bad argument");
 		return SL_EINVAL;
 	}
+	y = draw_folded(&body, s);
+	if (s->fold)
+		qsort(s->v, s->n, sizeof(*s->v), cmp_rank);
 	for (i = 0; i < s->n; i++)
 		y += draw_hs(&body, &s->v[i], y);
 	if (s->n == 0) {
-		sl_svg_text_at(&body, 24, 30, "start", "class=\"sub\"",
+		sl_svg_text_at(&body, 24, y + 30, "start", "class=\"sub\"",
 			       "no handshakes to draw");
-		y = 50;
-	}
-	if (s->omitted > 0) {
-		char note[128];
-
-		snprintf(note, sizeof(note),
-			 "%u more handshake%s not drawn (at most %u are)",
-			 s->omitted, s->omitted > 1 ? "s" : "", s->max_hs);
-		sl_svg_text_at(&body, 24, y + 20, "start", "class=\"sub\"",
-			       note);
-		y += 36;
+		y += 50;
 	}
 
 	f = fopen(path, "w");

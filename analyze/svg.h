@@ -10,6 +10,19 @@ struct sl_svg;
 struct sl_svg *sl_svg_new(unsigned max_hs);
 
 /*
+ * Draw what matters first, as the text report does (report.h): only the
+ * handshakes sel selects; rare shapes and those with findings up to
+ * SL_SVG_FULL a shape, SL_SVG_SAMPLE clean ones of each other shape, the
+ * rest counted in lines at the top of the picture; sel->all (or an id)
+ * draws every one, without max_hs.  Ladders with a violation come first,
+ * then other findings, then rare shapes, then the rest, each in id order.
+ */
+#define SL_SVG_FULL   10
+#define SL_SVG_SAMPLE 2
+struct sl_report_sel;
+void sl_svg_select(struct sl_svg *s, const struct sl_report_sel *sel);
+
+/*
  * One ladder per connection (sl_conn_fn-compatible): its merged timeline,
  * with measured departures and arrivals where two views saw a segment.
  */

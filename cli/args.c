@@ -27,11 +27,12 @@ const char sl_args_output_usage[] =
     "  --shape NAME     report only this shape (repeatable)\n"
     "  --findings       report only handshakes with findings\n"
     "  --id N           report only handshake #N (exactly)\n"
-    "  --all            text and --brief: every handshake; by default "
-    "rare\n"
-    "                   shapes and findings (up to 20 a shape) and 5 "
-    "clean\n"
-    "                   ones of each other shape, the rest counted\n"
+    "  --all            text, --brief and --ladder: every handshake; by "
+    "default\n"
+    "                   rare shapes and findings (up to 20 a shape, SVG "
+    "10) and\n"
+    "                   5 clean ones of each other shape (SVG 2), the rest "
+    "counted\n"
     "  OUT '-' is stdout (the report then goes to stderr); outputs are\n"
     "  checked before the work starts, a failed write exits 3\n"
     "shapes: three-way simultaneous-open self-connect refused "
@@ -48,13 +49,18 @@ take_sel(int c, const char *arg, struct sl_outopts *o)
 	int k;
 
 	if (c == SL_OPT_SEL_SHAPE) {
-		for (k = 0; k < SL_SHAPE__COUNT; k++)
-			if (strcmp(arg, sl_shape_name((enum sl_shape)k)) == 0) {
+		const char *names[SL_SHAPE__COUNT];
+		char see[64];
+
+		for (k = 0; k < SL_SHAPE__COUNT; k++) {
+			names[k] = sl_shape_name((enum sl_shape)k);
+			if (strcmp(arg, names[k]) == 0) {
 				o->sel.shapes |= 1u << k;
 				return true;
 			}
-		fprintf(stderr, "%s: --shape: no shape '%s' (see %s --help)\n",
-			cmd, arg, cmd);
+		}
+		snprintf(see, sizeof(see), "%s --help", cmd);
+		sl_args_unknown(cmd, "shape", arg, names, SL_SHAPE__COUNT, see);
 		return false;
 	}
 	ul = strtoul(arg, &end, 10);
@@ -124,6 +130,7 @@ sl_args_pipeline_cfg(const struct sl_outopts *o, struct sl_pipeline_cfg *cfg)
 	cfg->annotate_per_input = !o->combined;
 	cfg->ladder_path = o->ladder;
 	cfg->sel = o->sel;
+	cfg->progress = stderr; /* shown only if a terminal */
 }
 
 void
@@ -214,6 +221,19 @@ const char *
 sl_args_closest(const char *word, const char *const *cands, size_t n)
 {
 	return sl_closest(word, cands, n);
+}
+
+int
+sl_args_unknown(const char *cmd, const char *what, const char *word,
+		const char *const *cands, size_t n, const char *see)
+{
+	const char *near = sl_args_closest(word, cands, n);
+
+	fprintf(stderr, "%s: unknown %s '%s'", cmd, what, word);
+	if (near != NULL)
+		fprintf(stderr, "; did you mean '%s'?", near);
+	fprintf(stderr, "\nsee '%s'\n", see);
+	return SL_EXIT_USAGE;
 }
 
 int

@@ -92,6 +92,14 @@ const char *sl_args_closest(const char *word, const char *const *cands,
 			    size_t n);
 
 /*
+ * A value that names nothing: "CMD: unknown WHAT 'word'; did you mean
+ * 'x'?" (x the nearest of cands, if one is near) and "see 'SEE'".
+ * Returns SL_EXIT_USAGE.
+ */
+int sl_args_unknown(const char *cmd, const char *what, const char *word,
+		    const char *const *cands, size_t n, const char *see);
+
+/*
  * After getopt_long returned '?' (with opterr 0): one line saying what is
  * wrong with the option it stopped at (with "did you mean" for a
  * misspelt long option) and one saying where to look.  Returns

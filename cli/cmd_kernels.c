@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "args.h"
 #include "cli.h"
 #include "common.h"
 #include "kernelrun.h"
@@ -126,6 +127,7 @@ sl_cmd_kernels(int argc, char **argv)
 	double t_all = sl_vm_now_s();
 
 	optind = 1;
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'L':
@@ -146,8 +148,8 @@ sl_cmd_kernels(int argc, char **argv)
 			kernels_usage(stdout);
 			return SL_EXIT_OK;
 		default:
-			kernels_usage(stderr);
-			return SL_EXIT_USAGE;
+			return sl_args_usage_error("synlab kernels", argv,
+						   longopts);
 		}
 	}
 	for (int i = optind; i < argc && nv < 24; i++)

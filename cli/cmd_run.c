@@ -6,6 +6,7 @@
 
 #include "args.h"
 #include "catalogue.h"
+#include "inject_scenario.h"
 #include "cli.h"
 #include "remote.h"
 
@@ -213,8 +214,8 @@ lab_hold(int argc, char **argv)
 }
 
 /* `run inject --state S ...` is `run inject-S ...`: into name, argv
- * without --state S; false if there is no --state. */
-static bool
+ * without --state S; 1 done, 0 no --state, -1 no such state (said). */
+static int
 legacy_inject(int *argc, char **argv, char *name, size_t len)
 {
 	for (int i = 2; i < *argc; i++) {
@@ -229,14 +230,25 @@ legacy_inject(int *argc, char **argv, char *name, size_t len)
 		}
 		if (v == NULL)
 			continue;
+		if (sl_inj_state_parse(v) < 0) {
+			const char *names[SL_INJ_ESTABLISHED + 1];
+
+			for (int k = 0; k <= SL_INJ_ESTABLISHED; k++)
+				names[k] =
+				    sl_inj_state_name((enum sl_inj_state)k);
+			sl_args_unknown(CMD " inject", "state", v, names,
+					SL_INJ_ESTABLISHED + 1,
+					CMD " inject --help");
+			return -1;
+		}
 		snprintf(name, len, "inject-%s", v);
 		memmove(&argv[i], &argv[i + drop],
 			(size_t)(*argc - i - drop + 1) * sizeof *argv);
 		*argc -= drop;
 		argv[1] = name;
-		return true;
+		return 1;
 	}
-	return false;
+	return 0;
 }
 
 int
@@ -255,10 +267,18 @@ sl_cmd_run(int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "--lab-hold") == 0)
 		return lab_hold(argc, argv);
 	if (argc > 1 && strcmp(argv[1], "inject") == 0 &&
-	    !legacy_inject(&argc, argv, name, sizeof name)) {
-		fputs(CMD " inject: which --state? bound, closed, syn-sent or "
-			  "established (" CMD " inject-STATE)\n",
-		      stderr);
+	    (ret = legacy_inject(&argc, argv, name, sizeof name)) <= 0) {
+		for (int i = 2; i < argc && ret == 0; i++)
+			if (strcmp(argv[i], "--help") == 0 ||
+			    strcmp(argv[i], "-h") == 0) {
+				help(stdout);
+				return SL_EXIT_OK;
+			}
+		if (ret == 0)
+			fputs(CMD " inject: which --state? bound, closed, "
+				  "syn-sent or established (" CMD
+				  " inject-STATE)\n",
+			      stderr);
 		return SL_EXIT_USAGE;
 	}
 	sl_xopts_init(&a.xo);

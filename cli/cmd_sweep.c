@@ -133,23 +133,33 @@ parse(int argc, char **argv, const struct sl_experiment *x,
 }
 
 /* The entry named by argv[1] if it sweeps ("inject": inject-syn-sent);
- * else NULL, said with the list of those that do. */
+ * else NULL, said with "did you mean" or the list of those that do. */
 static const struct sl_experiment *
 sweepable(int argc, char **argv)
 {
-	const char *name = argc > 1 ? argv[1] : "";
+	const char *name = argc > 1 ? argv[1] : "", *names[32];
 	const struct sl_experiment *x = sl_experiment_find(
 	    strcmp(name, "inject") == 0 ? "inject-syn-sent" : name);
+	size_t n = 0;
 
 	if (x != NULL && x->sweep_param != NULL && x->ops->sweep != NULL)
 		return x;
+	for (size_t i = 0; n < 31 && (x = sl_experiment_at(i)) != NULL; i++)
+		if (x->sweep_param && x->ops->sweep)
+			names[n++] = x->name;
+	names[n++] = "inject";
+	if (sl_experiment_find(name) == NULL &&
+	    sl_args_closest(name, names, n) != NULL) {
+		sl_args_unknown(CMD, "experiment", name, names, n,
+				CMD " --help");
+		return NULL;
+	}
 	fprintf(stderr,
 		CMD ": '%s' has no timing parameter to sweep (the experiment "
 		    "goes first); these have:\n",
 		name);
-	for (size_t i = 0; (x = sl_experiment_at(i)) != NULL; i++)
-		if (x->sweep_param && x->ops->sweep)
-			fprintf(stderr, "  %s (%s)\n", x->name, x->sweep_param);
+	for (size_t i = 0; i + 1 < n; i++)
+		fprintf(stderr, "  %s\n", names[i]);
 	return NULL;
 }
 

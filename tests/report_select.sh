@@ -34,5 +34,15 @@ check "$nf" "$(heads --findings --all "$ws")" "--findings on $ws (every handshak
 check 2 $? "--shape nope exits"
 "$SYNLAB" analyze --id 0 "$race" >/dev/null 2>&1
 check 2 $? "--id 0 exits"
+# Under a selection the summary says what was selected of how many, and
+# what the input holds; JSON says it in "in_input".
+"$SYNLAB" analyze --shape self-connect "$race" | grep -qx 'summary: 1 of 185 handshakes selected, 1 self-connect; 0 violations, 0 warnings, 0 notes' ||
+	{ echo "FAIL: --shape self-connect: no summary '1 of 185 handshakes selected'"; fail=1; }
+"$SYNLAB" analyze --brief --id 2 "$race" | grep -qx '         in the input: 185 handshakes, 1 self-connect, 184 refused; 0 violations, 0 warnings, 0 notes' ||
+	{ echo "FAIL: --id 2: no 'in the input' line"; fail=1; }
+"$SYNLAB" analyze "$race" | grep -q 'selected\|in the input' &&
+	{ echo "FAIL: without a selection the summary speaks of one"; fail=1; }
+"$SYNLAB" analyze --json --id 2 "$race" | grep -q '"handshakes":1,.*"in_input":{"handshakes":185,.*"refused":184' ||
+	{ echo "FAIL: --json --id 2: no in_input with the input's 185"; fail=1; }
 [ "$fail" -eq 0 ] || exit 1
-echo "report-select: 185 handshakes, 6 shown by default, 179 folded; --shape, --id, --findings, --all select"
+echo "report-select: 185 handshakes, 6 shown by default, 179 folded; --shape, --id, --findings, --all select; the summary says 1 of 185"

@@ -35,5 +35,30 @@ check "synlab run: unknown experiment 'self-conect'; did you mean 'self-connect'
 check "synlab run: unknown option '--delya'; did you mean '--delay'?" \
 	"see 'synlab run --help'" run simultaneous-open --delya 10ms
 check "synlab: unknown command 'frobnicate'" "see 'synlab --help'" frobnicate
-[ $fail = 0 ] && echo "ok: usage errors are two lines with a hint"
+check "synlab kernels: unknown option '--jsn'; did you mean '--json'?" \
+	"see 'synlab kernels --help'" kernels --jsn
+check "synlab kernels: --html needs a value" \
+	"see 'synlab kernels --help'" kernels --html
+check "synlab sweep: unknown experiment 'simultanous-open'; did you mean 'simultaneous-open'?" \
+	"see 'synlab sweep --help'" sweep simultanous-open --delay 10ms --offset 0:1ms:1ms
+check "synlab sweep: unknown option '--ofset'; did you mean '--offset'?" \
+	"see 'synlab sweep --help'" sweep simultaneous-open --ofset 0:1ms:1ms
+check "synlab run inject: unknown state 'syn-snt'; did you mean 'syn-sent'?" \
+	"see 'synlab run inject --help'" run inject --state syn-snt
+check "synlab analyze: unknown shape 'thre-way'; did you mean 'three-way'?" \
+	"see 'synlab analyze --help'" analyze --shape thre-way x.pcap
+check "synlab run: unknown shape 'self-conect'; did you mean 'self-connect'?" \
+	"see 'synlab run --help'" run self-connect-race --shape self-conect
+# run --list and run agree: every name listed is one run takes, and the
+# list holds the inject entries and the two-host ones.
+names=$("$SYNLAB" run --list | sed -n 's/^  \([a-z][a-z0-9-]*\) .*/\1/p')
+for n in $names; do
+	"$SYNLAB" run "$n" --help >/dev/null 2>&1 ||
+		{ echo "FAIL: run --list names '$n', but 'synlab run $n --help' fails"; fail=1; }
+done
+for n in self-connect simultaneous-open reuseport self-connect-race inject-bound \
+	inject-closed inject-syn-sent inject-established simultaneous-open-peer; do
+	printf '%s\n' $names | grep -qx "$n" || { echo "FAIL: run --list omits $n"; fail=1; }
+done
+[ $fail = 0 ] && echo "ok: usage errors are two lines with a hint; run --list: $(echo $names | wc -w) experiments"
 exit $fail

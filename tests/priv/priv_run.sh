@@ -295,10 +295,38 @@ privdrop)
 sweepint)
 	# Ctrl-C in the middle of a sweep: exit 130, nothing left behind, and
 	# the capture of the runs so far is a valid, marked pcapng.
+	# The table of the points done is printed, marked INTERRUPTED, and
+	# the plot of those points is written.
 	"$SYNLAB" sweep simultaneous-open --delay 10ms --offset -14ms:14ms:0.5ms \
-		-o "$WORK/s.pcapng" > "$WORK/s.out" 2>&1 &
+		-o "$WORK/s.pcapng" --plot "$WORK/s.svg" > "$WORK/s.out" 2>&1 &
 	interrupt $! "sweep Ctrl-C" "$WORK/s"
-	echo "ok: a sweep's Ctrl-C exits 130 and leaves a valid pcapng of $(wc -l < "$WORK/s.tshark") packets"
+	grep -q '^synlab sweep simultaneous-open: .*INTERRUPTED' "$WORK/s.out" ||
+		fail "sweep Ctrl-C: no table heading marked INTERRUPTED: $(head -3 "$WORK/s.out")"
+	rows=$(grep -c '^ *[-+]\{0,1\}[0-9]*\.[0-9]\{3\} *[0-9]* *\(connected\|refused\|other\)' "$WORK/s.out")
+	done=$(sed -n 's/.*interrupted after \([0-9]*\) runs.*/\1/p' "$WORK/s.out")
+	[ "${rows:-0}" -ge 1 ] || fail "sweep Ctrl-C: no point in the table"
+	[ "$rows" -le "${done:-0}" ] || fail "sweep Ctrl-C: $rows rows for $done runs"
+	[ -s "$WORK/s.svg" ] && grep -q '</svg>' "$WORK/s.svg" ||
+		fail "sweep Ctrl-C: no plot written"
+	echo "ok: a sweep's Ctrl-C exits 130, prints the table of its $rows points, writes the plot and a valid pcapng of $(wc -l < "$WORK/s.tshark") packets"
+	;;
+countint)
+	# Ctrl-C during run --count: exit 130 and the tally of the runs done
+	# ("expected SHAPE in N of N runs", N the runs the message counts).
+	"$SYNLAB" run simultaneous-open --count 100000 -o "$WORK/c.pcapng" \
+		> "$WORK/c.out" 2>&1 &
+	pid=$!
+	sleep 2
+	kill -INT $pid
+	wait $pid
+	rc=$?
+	[ "$rc" = 130 ] || fail "run --count Ctrl-C: exit $rc, want 130"
+	check_clean "after run --count Ctrl-C"
+	done=$(sed -n 's/.*interrupted after \([0-9]*\) runs*;.*/\1/p' "$WORK/c.out")
+	[ "${done:-0}" -ge 1 ] || fail "run --count Ctrl-C: no 'interrupted after N runs': $(tail -3 "$WORK/c.out")"
+	grep -q "^simultaneous-open: expected simultaneous-open in [0-9]* of $done runs*" "$WORK/c.out" ||
+		fail "run --count Ctrl-C: no tally of the $done runs: $(grep expected "$WORK/c.out")"
+	echo "ok: run --count's Ctrl-C exits 130 with the tally of its $done runs"
 	;;
 select)
 	# run takes analyze's report selection: --shape self-connect prints the
