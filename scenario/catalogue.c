@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 
+#include "events.h"
 #include "inject.h"
 #include "scenario.h"
 #include "timearg.h"
@@ -337,5 +338,30 @@ sl_xjson_capture(struct sl_json *j, const char *label, size_t npkts,
 	sl_json_kuint(j, "pcap_recv", recv);
 	sl_json_kuint(j, "pcap_drop", drop);
 	sl_json_kbool(j, "nanosecond", nsec);
+	sl_json_end(j);
+}
+
+void
+sl_xrun_add_members(const struct sl_xrun *r, struct sl_pipeline *p,
+		    const char *key, const struct sl_tally *t,
+		    const struct sl_events *ev)
+{
+	char *js = sl_xrun_json(r, t);
+
+	sl_pipeline_add_member(p, key, js);
+	free(js);
+	if (ev != NULL) {
+		js = sl_events_json(ev, 0);
+		sl_pipeline_add_member(p, "events", js);
+		free(js);
+	}
+}
+
+void
+sl_xjson_facts(struct sl_json *j, const char *facts)
+{
+	sl_json_key(j, "facts");
+	sl_json_begin_arr(j);
+	sl_json_lines(j, facts);
 	sl_json_end(j);
 }

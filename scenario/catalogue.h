@@ -144,6 +144,15 @@ struct sl_experiment {
 	const char *state;    /* inject entries: the target socket's state */
 };
 
+/* The engine of prefix P: its functions are P_prepare, P_run, P_report,
+ * P_verdict, P_json and P_release; SWEEP its sweep (may be NULL). */
+#define SL_XOPS(P, SWEEP)                                                      \
+	{                                                                      \
+		.prepare = P##_prepare, .run = P##_run, .report = P##_report,  \
+		.verdict = P##_verdict, .json = P##_json,                      \
+		.release = P##_release, .sweep = SWEEP                         \
+	}
+
 /* The engines (scenario/runs.c, inject_states.c, peer.c, holepunch.c). */
 extern const struct sl_xops sl_xops_sandbox, sl_xops_inject, sl_xops_peer,
     sl_xops_holepunch;
@@ -185,6 +194,18 @@ void sl_xrun_free(struct sl_xrun *r);
 
 /* The run's own JSON (r->ops->json) as text (malloc'd). */
 char *sl_xrun_json(const struct sl_xrun *r, const struct sl_tally *t);
+
+/*
+ * The JSON members of a run's report: its own (ops->json, given t) under
+ * key, and the socket events under "events" (ev may be NULL: none).
+ */
+struct sl_events;
+void sl_xrun_add_members(const struct sl_xrun *r, struct sl_pipeline *p,
+			 const char *key, const struct sl_tally *t,
+			 const struct sl_events *ev);
+
+/* A member "facts": each line of facts as a string. */
+void sl_xjson_facts(struct sl_json *j, const char *facts);
 
 /* One capture's counters as a JSON object: interface, packets,
  * pcap_stats, nanosecond resolution. */

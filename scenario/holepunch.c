@@ -653,7 +653,7 @@ hp_report(struct sl_xrun *x, struct sl_pipeline *p, bool text,
 	const struct sl_hp_opts *o = &((struct xhp *)x)->o;
 	const struct sl_hp_result *r = &((struct xhp *)x)->r;
 	struct sl_addr a = {.family = 4};
-	char *sj, *ej, *sec = NULL;
+	char *sec = NULL;
 	size_t len = 0;
 	FILE *f;
 	int rc;
@@ -666,12 +666,7 @@ hp_report(struct sl_xrun *x, struct sl_pipeline *p, bool text,
 		sl_events_write(out, r->ev, NULL, 0, -1, "  ");
 		fputc('\n', out);
 	}
-	sj = sl_xrun_json(x, NULL);
-	ej = sl_events_json(r->ev, 0);
-	sl_pipeline_add_member(p, "scenario", sj);
-	sl_pipeline_add_member(p, "events", ej);
-	free(sj);
-	free(ej);
+	sl_xrun_add_members(x, p, "scenario", NULL, r->ev);
 	if ((f = open_memstream(&sec, &len)) != NULL) {
 		facts(f, o, r, x->kernel);
 		sl_events_write(f, r->ev, NULL, 0, 0, "");
@@ -775,12 +770,4 @@ hp_sweep(struct sl_xrun *r, const struct sl_xsweep *s, struct sl_pipeline *p,
 	return rc;
 }
 
-const struct sl_xops sl_xops_holepunch = {
-    .prepare = hp_prepare,
-    .run = hp_run,
-    .report = hp_report,
-    .verdict = hp_verdict,
-    .json = hp_json,
-    .release = hp_release,
-    .sweep = hp_sweep,
-};
+const struct sl_xops sl_xops_holepunch = SL_XOPS(hp, hp_sweep);

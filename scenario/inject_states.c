@@ -311,7 +311,7 @@ inject_report(struct sl_xrun *r, struct sl_pipeline *p, bool text,
 	struct sl_injstate *x = &((struct xinject *)r)->st;
 	struct sl_events *ev = sl_lab_events(x->lab);
 	struct sl_addr a = {.family = (uint8_t)sl_lab_family(x->lab)};
-	char *shb = NULL, *ij, *ej;
+	char *shb = NULL;
 	size_t shblen = 0;
 	FILE *shbf;
 	int rc;
@@ -327,12 +327,7 @@ inject_report(struct sl_xrun *r, struct sl_pipeline *p, bool text,
 		sl_pipeline_set_section(p, shb);
 		free(shb);
 	}
-	ij = sl_xrun_json(r, NULL);
-	ej = sl_events_json(ev, 0);
-	sl_pipeline_add_member(p, "inject", ij);
-	sl_pipeline_add_member(p, "events", ej);
-	free(ij);
-	free(ej);
+	sl_xrun_add_members(r, p, "inject", NULL, ev);
 	/* A is the lab's host A (the injector's side) everywhere. */
 	sl_lab_addr(x->lab, 0, a.b);
 	sl_pipeline_set_host_a(p, &a);
@@ -363,12 +358,4 @@ inject_release(struct sl_xrun *r)
 	sl_injstate_free(&((struct xinject *)r)->st);
 }
 
-const struct sl_xops sl_xops_inject = {
-    .prepare = inject_prepare,
-    .run = inject_run,
-    .report = inject_report,
-    .verdict = inject_verdict,
-    .json = inject_json,
-    .release = inject_release,
-    .sweep = sl_sweep_xrun,
-};
+const struct sl_xops sl_xops_inject = SL_XOPS(inject, sl_sweep_xrun);

@@ -132,10 +132,7 @@ sl_peer_json(const struct sl_remote_opts *o, const struct sl_remote_result *res,
 	sl_json_kint(j, "crossing_us", t->first_crossing_us);
 	sl_json_key(j, "clock_after");
 	sl_peer_clock_json(j, &res->clock_after);
-	sl_json_key(j, "facts");
-	sl_json_begin_arr(j);
-	sl_json_lines(j, res->facts);
-	sl_json_end(j);
+	sl_xjson_facts(j, res->facts);
 	sl_json_key(j, "captures");
 	sl_json_begin_arr(j);
 	sl_xjson_capture(j, label, res->npkts, res->ps_recv, res->ps_drop,
@@ -355,7 +352,7 @@ peer_report(struct sl_xrun *r, struct sl_pipeline *p, bool text,
 	    struct sl_tally *t, char *errbuf)
 {
 	struct xpeer *xp = (struct xpeer *)r;
-	char label[40], *sj;
+	char label[40];
 	int rc;
 
 	snprintf(label, sizeof label, "L:%s", xp->res.ifname);
@@ -366,9 +363,7 @@ peer_report(struct sl_xrun *r, struct sl_pipeline *p, bool text,
 	rc = sl_pipeline_feed_file(p, 0, errbuf);
 	/* The "scenario" member is made from the tally: end the input first. */
 	(void)sl_pipeline_end_input(p, t);
-	sj = sl_xrun_json(r, t);
-	sl_pipeline_add_member(p, "scenario", sj);
-	free(sj);
+	sl_xrun_add_members(r, p, "scenario", t, NULL);
 	if (sl_pipeline_finish(p, t, errbuf) != SL_OK)
 		return SL_EIO;
 	return rc;
@@ -411,11 +406,4 @@ peer_release(struct sl_xrun *r)
 		fclose(xp->tf);
 }
 
-const struct sl_xops sl_xops_peer = {
-    .prepare = peer_prepare,
-    .run = peer_run,
-    .report = peer_report,
-    .verdict = peer_verdict,
-    .json = peer_json,
-    .release = peer_release,
-};
+const struct sl_xops sl_xops_peer = SL_XOPS(peer, NULL);

@@ -161,10 +161,7 @@ sl_runs_json(const struct sl_runs *rs, const char *kernel, struct sl_json *j)
 				      rs->shape_runs[sh]);
 		}
 	sl_json_end(j);
-	sl_json_key(j, "facts");
-	sl_json_begin_arr(j);
-	sl_json_lines(j, res->facts);
-	sl_json_end(j);
+	sl_xjson_facts(j, res->facts);
 	sl_json_key(j, "captures");
 	sl_json_begin_arr(j);
 	for (unsigned i = 0; i < sl_recorder_count(res->rec); i++) {
@@ -380,17 +377,11 @@ sandbox_report(struct sl_xrun *r, struct sl_pipeline *p, bool text,
 	const struct sl_scn_result *res = &rs->keep;
 	struct sl_evref refs[2];
 	size_t nrefs = sl_runs_refs(res, refs);
-	char *sj, *ej;
 	int rc;
 
 	if (text)
 		heading(sl_pipeline_stream(p), rs, r->kernel);
-	sj = sl_xrun_json(r, NULL);
-	ej = sl_events_json(res->events, 0);
-	sl_pipeline_add_member(p, "scenario", sj);
-	sl_pipeline_add_member(p, "events", ej);
-	free(sj);
-	free(ej);
+	sl_xrun_add_members(r, p, "scenario", NULL, res->events);
 	section(p, rs, r->kernel);
 	if (res->has_wire) {
 		/* A is the scenario's host A (10.0.0.1, fd00::1) everywhere. */
@@ -433,12 +424,4 @@ sandbox_release(struct sl_xrun *r)
 	sl_runs_free(&((struct xsandbox *)r)->rs);
 }
 
-const struct sl_xops sl_xops_sandbox = {
-    .prepare = sandbox_prepare,
-    .run = sandbox_run,
-    .report = sandbox_report,
-    .verdict = sandbox_verdict,
-    .json = sandbox_json,
-    .release = sandbox_release,
-    .sweep = sl_sweep_xrun,
-};
+const struct sl_xops sl_xops_sandbox = SL_XOPS(sandbox, sl_sweep_xrun);

@@ -17,6 +17,16 @@
 #include "peer.h"
 #include "runs.h"
 
+/* A fresh run of state st: its defaults, nothing answered yet. */
+static void
+inject_setup(struct sl_inj_opts *o, struct sl_inj_result *r,
+	     enum sl_inj_state st)
+{
+	memset(o, 0, sizeof *o);
+	memset(r, 0, sizeof *r);
+	sl_injstate_defaults(o, st, false);
+}
+
 static void
 test_inject_bound_rst(void **state)
 {
@@ -25,9 +35,7 @@ test_inject_bound_rst(void **state)
 	char why[256];
 
 	(void)state;
-	memset(&o, 0, sizeof o);
-	memset(&r, 0, sizeof r);
-	sl_injstate_defaults(&o, SL_INJ_BOUND, false);
+	inject_setup(&o, &r, SL_INJ_BOUND);
 	assert_int_equal(o.nsyn, 1);
 	assert_int_equal(o.offset_ns, 1000000);
 	r.peer_isn = 1000;
@@ -51,9 +59,7 @@ test_inject_syn_sent(void **state)
 	char why[256];
 
 	(void)state;
-	memset(&o, 0, sizeof o);
-	memset(&r, 0, sizeof r);
-	sl_injstate_defaults(&o, SL_INJ_SYN_SENT, false);
+	inject_setup(&o, &r, SL_INJ_SYN_SENT);
 	assert_true(o.send_data);
 	r.peer_isn = 7;
 	r.target_isn = 4000000000u;
@@ -81,9 +87,7 @@ test_inject_established(void **state)
 	char why[256];
 
 	(void)state;
-	memset(&o, 0, sizeof o);
-	memset(&r, 0, sizeof r);
-	sl_injstate_defaults(&o, SL_INJ_ESTABLISHED, false);
+	inject_setup(&o, &r, SL_INJ_ESTABLISHED);
 	assert_int_equal(o.nsyn, 3);
 	assert_int_equal(o.offset_ns, 10000000);
 	/* RFC 5961 §4: a challenge ACK, then rate-limited (Linux: 500 ms) */
@@ -103,9 +107,7 @@ test_wscale_defect_fact(void **state)
 	char facts[512] = "";
 
 	(void)state;
-	memset(&o, 0, sizeof o);
-	memset(&r, 0, sizeof r);
-	sl_injstate_defaults(&o, SL_INJ_SYN_SENT, false);
+	inject_setup(&o, &r, SL_INJ_SYN_SENT);
 	o.opts = 0; /* no window scale option in the crafted SYN */
 	r.data_seen = true;
 	r.data_win = 502;
