@@ -417,7 +417,7 @@ struct out {
 	struct sl_handshake vhs[SL_CONN_MAXVIEWS];
 	struct sl_conn_seg *seg;
 	unsigned char find_view[SL_HS_MAXFINDINGS];
-	struct sl_natmapping nat[SL_CONN_MAXNAT];
+	struct sl_nat_map nat[SL_CONN_MAXNAT];
 };
 
 /* Each finding once: a rule at the same segment is one finding. */

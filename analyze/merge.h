@@ -56,7 +56,7 @@ struct sl_conn_seg {
  * views: the inside one (a private address, else the view beside the
  * host) and the public one (docs/nat.md).
  */
-struct sl_natmapping {
+struct sl_nat_map {
 	uint8_t host;		    /* 0: A, 1: B */
 	struct sl_endpoint in, pub; /* inside, public */
 	unsigned char vin, vpub;    /* the views that saw each */
@@ -78,7 +78,7 @@ struct sl_conn {
 	const unsigned char *find_view; /* [hs->nfind]: the view whose
 					     frame numbers find[i] holds */
 	unsigned nnat;
-	const struct sl_natmapping *nat; /* [nnat] */
+	const struct sl_nat_map *nat; /* [nnat] */
 };
 
 /* Called for each connection; c and everything it points to is borrowed. */

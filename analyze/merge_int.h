@@ -105,6 +105,6 @@ void mg_nat_scan(struct sl_merge *m, const struct build *b);
 void mg_nat_index(struct sl_merge *m);
 void mg_nat_conn(const struct sl_merge *m, const struct build *b, int aref,
 		 struct sl_conn *c, struct sl_handshake *hs,
-		 unsigned char *find_view, struct sl_natmapping *nat);
+		 unsigned char *find_view, struct sl_nat_map *nat);
 
 #endif

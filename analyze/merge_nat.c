@@ -313,14 +313,14 @@ first_from(const struct natctx *x, int k, uint8_t flags)
 
 /* The host's mappings seen in this connection, and their port changes. */
 static void
-mappings(struct natctx *x, int k, struct sl_natmapping *nat)
+mappings(struct natctx *x, int k, struct sl_nat_map *nat)
 {
 	const struct hostnat *h = &x->h[k];
 	char a[SL_EP_STRLEN], p[SL_EP_STRLEN];
 	unsigned j;
 
 	for (j = 0; j < h->n && h->n > 1; j++) {
-		struct sl_natmapping *t;
+		struct sl_nat_map *t;
 		int i;
 		if (j == h->inside || x->c->nnat >= SL_CONN_MAXNAT)
 			continue;
@@ -404,7 +404,7 @@ punched(struct natctx *x, int j)
 void
 mg_nat_conn(const struct sl_merge *m, const struct build *b, int aref,
 	    struct sl_conn *c, struct sl_handshake *hs,
-	    unsigned char *find_view, struct sl_natmapping *nat)
+	    unsigned char *find_view, struct sl_nat_map *nat)
 {
 	struct natctx x = {
 	    .m = m, .b = b, .c = c, .hs = hs, .find_view = find_view};

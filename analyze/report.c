@@ -380,7 +380,7 @@ text_conn(struct sl_report *r, const struct sl_conn *c)
 	sl_ob_putc(out, '\n');
 	text_views(r, c);
 	for (i = 0; i < c->nnat; i++) {
-		const struct sl_natmapping *n = &c->nat[i];
+		const struct sl_nat_map *n = &c->nat[i];
 		char e[SL_EP_STRLEN];
 		sl_ob_puts(out, "    NAT: ");
 		sl_ob_putc(out, (char)('A' + n->host));

@@ -186,7 +186,7 @@ json_nat(struct sl_ob *out, const struct sl_conn *c)
 
 	sl_ob_puts(out, ",\"nat\":[");
 	for (i = 0; i < c->nnat; i++) {
-		const struct sl_natmapping *n = &c->nat[i];
+		const struct sl_nat_map *n = &c->nat[i];
 		comma(out, i);
 		sl_ob_puts(out,
 			   n->host ? "{\"host\":\"b\"" : "{\"host\":\"a\"");

@@ -529,7 +529,7 @@ nat_opt(struct sl_hp_opts *o, const char *opt, const char *arg, char *errbuf)
 	size_t n = strlen(opt);
 	unsigned from = n > 2 && strcmp(opt + n - 2, "-b") == 0,
 		 to = n > 2 && strcmp(opt + n - 2, "-a") == 0 ? 0 : 1;
-	enum sl_nat_map m = SL_NAT_KEEP_PORT;
+	enum sl_nat_type m = SL_NAT_KEEP_PORT;
 	enum sl_nat_unsol u = SL_NAT_RST;
 	int64_t ns = 0;
 

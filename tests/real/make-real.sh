@@ -380,6 +380,22 @@ if [ "${SL_REAL_INNER:-}" = 1 ]; then
 		client $S4 8080 --send 100
 		client $S4 8081 --send 100
 		;;
+	syn-retx7)
+		two_hosts
+		# The budget of 8 retries lasts past the 7th retransmission;
+		# s drops the first seven SYNs (numgen counts the SYNs only).
+		sysc c net.ipv4.tcp_syn_retries=8
+		in_ns s nft -f - <<-EOF || exit 77
+		table inet r7 {
+			chain c { type filter hook input priority 0; policy accept;
+				tcp dport 8080 tcp flags == syn numgen inc mod 1000000 < 7 counter drop
+			}
+		}
+		EOF
+		cap c vc
+		serve s $S4 8080 --expect 100 --send 100
+		client $S4 8080 --send 100
+		;;
 	refused-halfopen)
 		two_hosts
 		drop_first s output sport "tcp flags & rst == rst tcp sport 8080"
@@ -684,6 +700,12 @@ syn-retrans)
 	expect_ladder 8081 "" '^c:S c:S c:S( c:S)*$' "SYN retransmitted, then the connect times out"
 	[ "$(wire | awk '$5 == 8081 { print $7 }' | sort -u | wc -l)" = 1 ] || fail "retransmissions change the ISN"
 	echo "ok: SYN intervals (s): $(wire | awk '$5 == 8081 { if (t != "") printf "%.2f ", $2 - t; t = $2 }')"
+	;;
+syn-retx7)
+	expect_log cli.log '^connect 1: ok' "connect after seven SYN retransmissions"
+	expect_ladder 8080 "" '^c:S c:S c:S c:S c:S c:S c:S c:S s:SA c:A c:A\+100 ' "seven SYNs lost, the eighth answered"
+	[ "$(wire | awk '$5 == 8080 && $6 == "S" { print $7 }' | sort -u | wc -l)" = 1 ] || fail "retransmissions change the ISN"
+	echo "ok: SYN intervals (s): $(wire | awk '$5 == 8080 && $6 == "S" { if (t != "") printf "%.2f ", $2 - t; t = $2 }')"
 	;;
 refused-halfopen)
 	expect_log cli.log '^connect 1: Connection refused' "refused"
