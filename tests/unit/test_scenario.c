@@ -17,6 +17,13 @@
 #include "peer.h"
 #include "runs.h"
 
+/* One injection judged: its options, what was seen, the oracle's why. */
+struct inj {
+	struct sl_inj_opts o;
+	struct sl_inj_result r;
+	char why[256];
+};
+
 /* A fresh run of state st: its defaults, nothing answered yet. */
 static void
 inject_setup(struct sl_inj_opts *o, struct sl_inj_result *r,
@@ -27,76 +34,78 @@ inject_setup(struct sl_inj_opts *o, struct sl_inj_result *r,
 	sl_injstate_defaults(o, st, false);
 }
 
+/* t's options and result judged by the oracle. */
+static bool
+judged(struct inj *t)
+{
+	return sl_injstate_expected(&t->o, &t->r, t->why, sizeof t->why);
+}
+
 static void
 test_inject_bound_rst(void **state)
 {
-	struct sl_inj_opts o;
-	struct sl_inj_result r;
-	char why[256];
+	struct inj t;
 
 	(void)state;
-	inject_setup(&o, &r, SL_INJ_BOUND);
-	assert_int_equal(o.nsyn, 1);
-	assert_int_equal(o.offset_ns, 1000000);
-	r.peer_isn = 1000;
-	r.rsts = 1;
-	r.rst_seq = 0;
-	r.rst_ack = 1001; /* RFC 9293 §3.10.7.1: <SEQ=0><ACK=SEG.SEQ+SEG.LEN> */
-	assert_true(sl_injstate_expected(&o, &r, why, sizeof why));
-	r.rst_ack = 1000;
-	assert_false(sl_injstate_expected(&o, &r, why, sizeof why));
-	assert_non_null(strstr(why, "want seq 0 ack 1001"));
-	r.rsts = 0;
-	r.rst_ack = 1001;
-	assert_false(sl_injstate_expected(&o, &r, why, sizeof why));
+	inject_setup(&t.o, &t.r, SL_INJ_BOUND);
+	assert_int_equal(t.o.nsyn, 1);
+	assert_int_equal(t.o.offset_ns, 1000000);
+	t.r.peer_isn = 1000;
+	t.r.rsts = 1;
+	t.r.rst_seq = 0;
+	/* RFC 9293 §3.10.7.1: <SEQ=0><ACK=SEG.SEQ+SEG.LEN> */
+	t.r.rst_ack = 1001;
+	assert_true(judged(&t));
+	t.r.rst_ack = 1000;
+	assert_false(judged(&t));
+	assert_non_null(strstr(t.why, "want seq 0 ack 1001"));
+	t.r.rsts = 0;
+	t.r.rst_ack = 1001;
+	assert_false(judged(&t));
 }
 
 static void
 test_inject_syn_sent(void **state)
 {
-	struct sl_inj_opts o;
-	struct sl_inj_result r;
-	char why[256];
+	struct inj t;
 
 	(void)state;
-	inject_setup(&o, &r, SL_INJ_SYN_SENT);
-	assert_true(o.send_data);
-	r.peer_isn = 7;
-	r.target_isn = 4000000000u;
-	r.synacks = 1;
-	r.synack_seq = 4000000000u; /* the target's own ISN again */
-	r.synack_ack = 8;
-	r.connect_err = 0;
-	r.have_info = true;
-	r.tcpi_state = 1; /* ESTABLISHED */
-	assert_true(sl_injstate_expected(&o, &r, why, sizeof why));
-	assert_string_equal(sl_tcp_state_name(r.tcpi_state), "ESTABLISHED");
-	r.synack_seq = 4000000001u;
-	assert_false(sl_injstate_expected(&o, &r, why, sizeof why));
-	r.synack_seq = 4000000000u;
-	r.connect_err = -1; /* connect() never returned */
-	assert_false(sl_injstate_expected(&o, &r, why, sizeof why));
-	assert_non_null(strstr(why, "did not complete"));
+	inject_setup(&t.o, &t.r, SL_INJ_SYN_SENT);
+	assert_true(t.o.send_data);
+	t.r.peer_isn = 7;
+	t.r.target_isn = 4000000000u;
+	t.r.synacks = 1;
+	t.r.synack_seq = 4000000000u; /* the target's own ISN again */
+	t.r.synack_ack = 8;
+	t.r.connect_err = 0;
+	t.r.have_info = true;
+	t.r.tcpi_state = 1; /* ESTABLISHED */
+	assert_true(judged(&t));
+	assert_string_equal(sl_tcp_state_name(t.r.tcpi_state), "ESTABLISHED");
+	t.r.synack_seq = 4000000001u;
+	assert_false(judged(&t));
+	t.r.synack_seq = 4000000000u;
+	t.r.connect_err = -1; /* connect() never returned */
+	assert_false(judged(&t));
+	assert_non_null(strstr(t.why, "did not complete"));
 }
 
 static void
 test_inject_established(void **state)
 {
-	struct sl_inj_opts o;
-	struct sl_inj_result r;
-	char why[256];
+	struct inj t;
 
 	(void)state;
-	inject_setup(&o, &r, SL_INJ_ESTABLISHED);
-	assert_int_equal(o.nsyn, 3);
-	assert_int_equal(o.offset_ns, 10000000);
+	inject_setup(&t.o, &t.r, SL_INJ_ESTABLISHED);
+	assert_int_equal(t.o.nsyn, 3);
+	assert_int_equal(t.o.offset_ns, 10000000);
 	/* RFC 5961 §4: a challenge ACK, then rate-limited (Linux: 500 ms) */
-	r.answers[0] = 1;
-	r.answers[1] = 0;
-	r.answers[2] = 1;
-	assert_true(sl_injstate_expected(&o, &r, why, sizeof why));
-	r.answers[1] = 1;
-	assert_false(sl_injstate_expected(&o, &r, why, sizeof why));
+	t.r.answers[0] = 1;
+	t.r.answers[1] = 0;
+	t.r.answers[2] = 1;
+	assert_true(judged(&t));
+	t.r.answers[1] = 1;
+	assert_false(judged(&t));
 }
 
 static void
