@@ -19,51 +19,37 @@ struct sweep_args {
 static void
 usage(FILE *f)
 {
-	fputs(
-	    "usage: synlab sweep EXPERIMENT --offset FROM:TO:STEP [--count N] "
-	    "[--no-refine]\n"
-	    "                    [--plot OUT.svg] [ITS OPTIONS] [OUTPUT "
-	    "OPTIONS]\n"
-	    "       (the experiments with a timing parameter: synlab run "
-	    "--list;\n"
-	    "       `inject` is inject-syn-sent)\n"
-	    "\n"
-	    "Runs real kernels at each offset and reports per offset which "
-	    "outcome\n"
-	    "the kernels produced and which handshake shapes the analyzer "
-	    "saw:\n"
-	    "  simultaneous-open  B's connect() OFFSET after A's, in ONE "
-	    "sandbox (a TUN\n"
-	    "                     wire with one-way delay D, default 10ms, one "
-	    "capture):\n"
-	    "                     connected, refused or other\n"
-	    "  inject-syn-sent    a crafted SYN OFFSET after the target's "
-	    "connect(); the\n"
-	    "                     injector acts as a kernel peer whose "
-	    "connect() is\n"
-	    "                     that SYN (it refuses an earlier SYN)\n"
-	    "  holepunch          every pair of NAT mappings across B's "
-	    "offsets (default\n"
-	    "                     0:300ms:100ms), a fresh lab each run\n"
-	    "\n"
-	    "  --offset F:T:S   from, to, step, e.g. -14ms:14ms:1ms (or one "
-	    "offset)\n"
-	    "  --count N        runs per offset (default 1)\n"
-	    "  --no-refine      do not bisect the window's edges after the "
-	    "grid\n"
-	    "  --plot OUT.svg   outcome against offset, the model window "
-	    "shaded\n"
-	    "\n"
-	    "model: the crossing succeeds when each SYN arrives after the "
-	    "other side\n"
-	    "called connect(), i.e. |offset| < one-way delay.\n"
-	    "exit status: 0 swept; 2 usage; 3 output not writable; 4 "
-	    "environment;\n"
-	    "             130 interrupted (the table and plot of the points "
-	    "done)\n"
-	    "--json is the sweep's document; --brief lists the handshakes "
-	    "first.\n",
-	    f);
+	const struct sl_experiment *x;
+
+	fputs("usage: synlab sweep EXPERIMENT --offset FROM:TO:STEP [--count "
+	      "N] [--no-refine]\n"
+	      "                    [--plot OUT.svg] [ITS OPTIONS] [OUTPUT "
+	      "OPTIONS]\n"
+	      "\n"
+	      "Runs real kernels at each offset (one lab, one capture) and "
+	      "reports per\noffset the outcome the kernels produced and the "
+	      "handshake shapes the\nanalyzer saw: the early / in-window / "
+	      "late map.  model: the crossing\nsucceeds when each SYN arrives "
+	      "after the other side called connect(),\ni.e. |offset| < "
+	      "one-way delay (--delay, default 10ms).\n"
+	      "\n"
+	      "  --offset F:T:S   from, to, step, e.g. -14ms:14ms:1ms (or one "
+	      "offset)\n"
+	      "  --count N        runs per offset (default 1)\n"
+	      "  --no-refine      do not bisect the window's edges after the "
+	      "grid\n"
+	      "  --plot OUT.svg   outcome against offset, the model window "
+	      "shaded\n"
+	      "exit status: 0 swept; 2 usage; 3 output not writable; 4 "
+	      "environment;\n             130 interrupted (the table and plot "
+	      "of the points done)\n"
+	      "--json is the sweep's document; --brief lists the handshakes "
+	      "first.\n\nexperiments with a timing parameter (`inject` is "
+	      "inject-syn-sent):\n",
+	      f);
+	for (size_t i = 0; (x = sl_experiment_at(i)) != NULL; i++)
+		if (x->sweep_param && x->ops->sweep)
+			sl_experiment_describe(x, f);
 	fputs(sl_args_output_usage, f);
 }
 
