@@ -401,6 +401,15 @@ on_segment(struct conn *c, int x, const struct sl_pkt *p, uint64_t frame,
 		az_set_note(c, fi, g.note);
 	if (g.role == SL_ROLE_SYN && fi >= 0)
 		sx->syn_fi = fi;
+	if (g.role == SL_ROLE_LATE_SYN && fi >= 0 && p->seq != sx->isn &&
+	    !hs->self) {
+		if (c->late == NULL)
+			c->late = sl_xcalloc(1, sizeof(*c->late));
+		c->late->p = *p;
+		c->late->frame = frame;
+		c->late->ts = ts;
+		c->late->fi = fi;
+	}
 	if (g.role == SL_ROLE_SYNACK && fi >= 0 && sx->synack_fi < 0)
 		sx->synack_fi = fi;
 
@@ -412,73 +421,6 @@ on_segment(struct conn *c, int x, const struct sl_pkt *p, uint64_t frame,
 				      : AZ_RST_ACCEPT;
 	az_ep_send(c, x, p, g.st0, fi, fate);
 	hand_over(c, x, p, fi, ts, fate);
-}
-
-/*
- * Where a Linux `any` capture (SLL, SLL2) saw a frame: its interface (SLL2
- * only) and direction; -1 for other link types.
- */
-static int64_t
-frame_origin(const struct sl_pkt *p)
-{
-	if (p->sll_pkttype < 0)
-		return -1;
-	return (p->ifindex + 1) * 256 + (p->sll_pkttype & 0xff);
-}
-
-/*
- * A copy of one packet: the same headers within DUP_WINDOW_NS, or, on
- * `any`, the same headers from another interface or direction that has
- * seen them fewer times than some other origin has (a router's outgoing
- * copy of what it received, however long it queued).  A retransmission
- * with identical headers comes from the origin of the original: counted
- * there, it is not a copy.
- */
-static bool
-is_duplicate(struct conn *c, const struct sl_pkt *p, int64_t ts)
-{
-	int64_t o = frame_origin(p);
-	unsigned i, other = 0;
-	int same = -1;
-	int d = sl_endpoint_cmp(&p->src, &c->lo) == 0 ? 0 : 1;
-	bool copy;
-
-	for (i = 0; i < c->nrecent; i++) {
-		if (c->recent[i].h != p->hash)
-			continue;
-		if (o < 0 || c->recent[i].origin == o)
-			same = (int)i;
-		else if (c->recent[i].n > other)
-			other = c->recent[i].n;
-	}
-	/*
-	 * Identical bytes again from the same origin are a copy, unless the
-	 * other side spoke in between: then they are a new transmission (a
-	 * listener repeats its SYN-ACK, IP ID 0 and the same TSval, for a
-	 * repeated SYN).
-	 */
-	if (same >= 0 && ts - c->recent[same].t >= 0 &&
-	    ts - c->recent[same].t <= DUP_WINDOW_NS &&
-	    c->t_dir[1 - d] <= c->recent[same].t)
-		return true;
-	copy = o >= 0 && other > (same >= 0 ? c->recent[same].n : 0);
-	if (!copy)
-		c->t_dir[d] = ts;
-	if (same >= 0) {
-		c->recent[same].n++;
-		c->recent[same].t = ts;
-		return copy;
-	}
-	if (c->nrecent == RECENT_MAX) {
-		memmove(&c->recent[0], &c->recent[1],
-			(RECENT_MAX - 1) * sizeof(c->recent[0]));
-		c->nrecent--;
-	}
-	c->recent[c->nrecent].h = p->hash;
-	c->recent[c->nrecent].t = ts;
-	c->recent[c->nrecent].origin = o;
-	c->recent[c->nrecent++].n = 1;
-	return copy;
 }
 
 /* Does this SYN from side x begin a new handshake on c's tuple? */
@@ -508,45 +450,233 @@ starts_new(const struct conn *c, int x, const struct sl_pkt *p)
 	return false;
 }
 
+static int
+side_of(const struct conn *c, const struct sl_pkt *p)
+{
+	return c->hs.self || sl_endpoint_cmp(&p->src, &c->hs.ep[0]) == 0 ? 0
+									 : 1;
+}
+
+/*
+ * RFC 9293 Figure 8: x's SYN is unanswered when a SYN with another ISN
+ * comes from x's endpoint.  That is x's next connect(), or an old
+ * duplicate: then x, still in SYN-SENT, answers the peer's SYN-ACK to it
+ * with a RST and sends its own SYN again.  Until the capture tells which,
+ * the older handshake is parked under the newer one, not finished.
+ */
+static bool
+parkable(const struct conn *c, int x, const struct sl_pkt *p, int64_t ts)
+{
+	const struct side *s = &c->s[x];
+
+	return !c->ended && !c->established && !c->refused && !c->hs.self &&
+	       c->parked == NULL &&
+	       (p->flags & (SL_TH_SYN | SL_TH_ACK | SL_TH_RST)) == SL_TH_SYN &&
+	       s->st == SL_ST_SYN_SENT && s->sent_bare_syn && !s->sent_synack &&
+	       p->seq != s->isn && !c->s[1 - x].sent_any &&
+	       ts - c->hs.t_last_ns < WAIT_MIN_NS;
+}
+
+/*
+ * p is the parked handshake's own SYN again: the newer handshake c was an
+ * old duplicate's embryonic connection at the peer, and the RSTs x sent in
+ * it came from x's SYN-SENT, answering ACKs of a SYN x never sent.
+ */
+static void
+mark_old_duplicate(struct conn *c, const struct sl_pkt *p)
+{
+	struct conn *o = c->parked;
+	int x = side_of(c, p), ox = side_of(o, p);
+	const struct side *so = &o->s[ox];
+	char n[SL_NOTE_LEN];
+	unsigned i, j;
+
+	if ((p->flags & (SL_TH_SYN | SL_TH_ACK | SL_TH_RST)) != SL_TH_SYN ||
+	    !so->sent_bare_syn || p->seq != so->isn)
+		return;
+	if (c->s[x].syn_fi >= 0 && so->syn_fi >= 0) {
+		snprintf(n, sizeof(n),
+			 "old duplicate: %c is in SYN-SENT for frame %llu "
+			 "(RFC 9293 Figure 8)",
+			 'A' + x, (unsigned long long)o->fr[so->syn_fi].frame);
+		az_set_note(c, c->s[x].syn_fi, n);
+	}
+	/* the peer answered the duplicate from LISTEN: it had no SYN of x's */
+	if (c->s[1 - x].sent_synack)
+		az_pend_lose_syns(o, 1 - ox, "its answer to the old duplicate");
+	for (i = 0; i < c->hs.nframes; i++) {
+		const struct cframe *f = &c->fr[i];
+		if (f->from != x ||
+		    (f->flags & (SL_TH_RST | SL_TH_ACK)) != SL_TH_RST)
+			continue;
+		for (j = 0; j < i; j++)
+			if (c->fr[j].from != x &&
+			    (c->fr[j].flags & SL_TH_ACK) &&
+			    c->fr[j].ack == f->seq && !az_acks_syn(so, f->seq))
+				break;
+		if (j == i)
+			continue;
+		az_set_frame_states(c, (int)i, x, SL_ST_SYN_SENT,
+				    SL_ST_SYN_SENT);
+		rst_note(c, (int)i, x, 1 - x, AZ_RST_ANSWER);
+	}
+}
+
+static void
+fi_gone(int *v, int fi)
+{
+	if (*v == fi)
+		*v = NO_FI;
+	else if (*v > fi)
+		(*v)--;
+}
+
+/* Take frame fi out of c's handshake. */
+static void
+frame_remove(struct conn *c, int fi)
+{
+	unsigned n = c->hs.nframes, i;
+	int k;
+
+	free(c->fr[fi].note);
+	memmove(&c->fr[fi], &c->fr[fi + 1],
+		(n - (unsigned)fi - 1) * sizeof(c->fr[0]));
+	c->hs.nframes--;
+	for (k = 0; k < 2; k++) {
+		struct side *s = &c->s[k];
+		fi_gone(&s->syn_fi, fi);
+		fi_gone(&s->synack_fi, fi);
+		fi_gone(&s->bad_synack_fi, fi);
+		fi_gone(&s->bad_rst_fi, fi);
+		fi_gone(&s->ack_fi, fi);
+		for (i = 0; i < s->npend; i++)
+			fi_gone(&s->pend[i].fi, fi);
+	}
+}
+
+/*
+ * RFC 9293 Figure 9: x lost its connection and connects again from the
+ * same port.  Its new SYN met the peer's older connection (a late SYN
+ * there), the peer's challenge ACK drew x's RST from SYN-SENT, which ended
+ * the older connection, and now the same SYN comes again.  That first SYN
+ * belongs to the new handshake: it is taken out of c and returned (the
+ * caller frees it); the challenge ACK and the RST stay with the older
+ * connection they ended.
+ */
+static struct late_syn *
+take_late_syn(struct conn *c, int x, const struct sl_pkt *p)
+{
+	struct late_syn *l = c->late;
+	char n[SL_NOTE_LEN];
+	int fi, j, k;
+	unsigned long long fno;
+
+	if (l == NULL || !c->ended || c->parked != NULL || l->fi < 0 ||
+	    (p->flags & (SL_TH_SYN | SL_TH_ACK | SL_TH_RST)) != SL_TH_SYN ||
+	    p->seq != l->p.seq || c->fr[l->fi].from != x)
+		return NULL;
+	fi = l->fi;
+	fno = (unsigned long long)l->frame;
+	for (j = fi + 1; j < (int)c->hs.nframes; j++)
+		if (c->fr[j].from != x &&
+		    c->fr[j].role == SL_ROLE_CHALLENGE_ACK)
+			break;
+	if (j < (int)c->hs.nframes) {
+		snprintf(n, sizeof(n),
+			 "challenge ACK to frame %llu, %c's next SYN "
+			 "(RFC 9293 Figure 9)",
+			 fno, 'A' + x);
+		az_set_note(c, j, n);
+		for (k = j + 1; k < (int)c->hs.nframes; k++) {
+			if (c->fr[k].from != x ||
+			    (c->fr[k].flags & (SL_TH_RST | SL_TH_ACK)) !=
+				SL_TH_RST ||
+			    c->fr[k].seq != c->fr[j].ack)
+				continue;
+			az_set_frame_states(c, k, x, SL_ST_SYN_SENT,
+					    SL_ST_SYN_SENT);
+			snprintf(n, sizeof(n),
+				 "from %c's next connection, in SYN-SENT; "
+				 "%c takes it",
+				 'A' + x, 'A' + (1 - x));
+			az_set_note(c, k, n);
+		}
+	}
+	frame_remove(c, fi);
+	c->hs.late_syns--;
+	c->late = NULL;
+	return l;
+}
+
+/*
+ * c ended with x's RST, and x is (or may be) in SYN-SENT for a SYN that
+ * is not c's (Figures 8 and 9 above): x sends that SYN again after its
+ * retransmission timeout, not within the moment a closed handshake
+ * lingers for copies, and only that SYN tells what c was.
+ */
+static bool
+awaits_syn(const struct conn *c, int x, const struct sl_pkt *p)
+{
+	if (!(p->flags & SL_TH_RST) || c->hs.self)
+		return false;
+	return c->parked != NULL || (c->late != NULL && c->late->fi >= 0 &&
+				     c->fr[c->late->fi].from == x);
+}
+
 static void
 process(struct sl_analyzer *az, const struct sl_pkt *p, int file,
 	uint64_t frame, int64_t ts)
 {
 	struct sl_endpoint lo, hi;
 	uint64_t h;
-	struct conn *c;
+	struct conn *c, *parked = NULL;
+	struct late_syn *moved = NULL;
 	int x;
 	bool tw = false;
 
 	az_order_key(p, &lo, &hi);
 	h = az_flow_hash(&lo, &hi, az->cur_iface);
 	c = az_tab_find(az, &lo, &hi, az->cur_iface, h);
-	if (c != NULL && is_duplicate(c, p, ts)) {
+	if (c != NULL && az_copy_seen(c, p, ts)) {
 		c->hs.duplicates++;
 		az->sum.duplicates++;
 		return;
 	}
-	if (c != NULL) {
-		x = c->hs.self					  ? 0
-		    : sl_endpoint_cmp(&p->src, &c->hs.ep[0]) == 0 ? 0
-								  : 1;
-		if (starts_new(c, x, p)) {
+	/* Finish what p starts anew; a parked handshake may come back. */
+	while (c != NULL && starts_new(c, side_of(c, p), p)) {
+		x = side_of(c, p);
+		if (parkable(c, x, p, ts)) {
+			az_park(az, c);
+			parked = c;
+		} else {
+			if (c->parked != NULL)
+				mark_old_duplicate(c, p);
+			else if (moved == NULL)
+				moved = take_late_syn(c, x, p);
 			/* the peer of the new SYN may still be in TIME-WAIT */
 			tw = c->ended && !c->hs.self &&
 			     c->s[1 - x].st == SL_ST_TIME_WAIT;
 			az_finalize(az, c, SL_END_EOF);
-			c = NULL;
-		} else if (c->ended) {
-			az->sum.no_handshake_segments++;
-			return;
 		}
+		c = az_tab_find(az, &lo, &hi, az->cur_iface, h);
+	}
+	if (c != NULL && c->ended) {
+		az->sum.no_handshake_segments++;
+		free(moved);
+		return;
+	}
+	if (c != NULL) {
+		x = side_of(c, p);
+		free(moved); /* a parked handshake took the tuple back */
+		moved = NULL;
 	}
 	if (c == NULL) {
 		if (!(p->flags & SL_TH_SYN) || (p->flags & SL_TH_RST)) {
 			az->sum.no_handshake_segments++;
 			return;
 		}
-		if (!(p->flags & SL_TH_ACK) && az->ntombs > 0) {
+		if (!(p->flags & SL_TH_ACK) && az->ntombs > 0 &&
+		    parked == NULL && moved == NULL) {
 			struct conn probe;
 			probe.khash = h;
 			probe.s[0].isn = p->seq;
@@ -559,7 +689,7 @@ process(struct sl_analyzer *az, const struct sl_pkt *p, int file,
 		c = az_conn_new(az, &lo, &hi, h, file);
 		c->hs.t_first_ns = ts;
 		snprintf(c->hs.encap, sizeof(c->hs.encap), "%s", p->encap);
-		(void)is_duplicate(c, p, ts);
+		(void)az_copy_seen(c, p, ts);
 		if (p->flags & SL_TH_ACK) {
 			/* The capture begins after A's SYN. */
 			c->started_with_synack = true;
@@ -569,17 +699,35 @@ process(struct sl_analyzer *az, const struct sl_pkt *p, int file,
 			c->hs.ep[0] = p->src;
 			c->hs.ep[1] = p->dst;
 		}
-		x = c->hs.self					  ? 0
-		    : sl_endpoint_cmp(&p->src, &c->hs.ep[0]) == 0 ? 0
-								  : 1;
+		x = side_of(c, p);
 		if (tw) {
 			c->s[1 - x].st = SL_ST_TIME_WAIT;
 			c->s[1 - x].time_wait = true;
 		}
+		c->parked = parked;
+		if (moved != NULL) {
+			/* the new connection began at its first SYN */
+			c->hs.t_first_ns = moved->ts;
+			on_segment(c, x, &moved->p, moved->frame, moved->ts);
+			/* the peer took it in the older connection */
+			az_pend_forget(c, 1 - x, c->s[x].syn_fi);
+			char n[SL_NOTE_LEN];
+			snprintf(n, sizeof(n),
+				 "%c takes it in its older connection "
+				 "(RFC 9293 Figure 9)",
+				 'A' + (1 - x));
+			az_set_note(c, c->s[x].syn_fi, n);
+			free(moved);
+		}
 	}
 	on_segment(c, x, p, frame, ts);
 	if (c->ended) {
-		if (c->t_ended == 0) {
+		if (c->t_ended == 0 && awaits_syn(c, x, p)) {
+			/* open for as long as an unanswered SYN waits */
+			c->t_ended = ts;
+			az_list_del(c->in, c);
+			az_list_append(&az->waiting, c);
+		} else if (c->t_ended == 0) {
 			c->t_ended = ts;
 			az_list_del(c->in, c);
 			az->nopen--;

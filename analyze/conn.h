@@ -16,10 +16,11 @@
 #define SEQ_GEQ(a, b) ((int32_t)((a) - (b)) >= 0)
 
 #define PEND_MAX	32
-#define REORDER_MAX	4096 /* finished handshakes held for ordering */
-#define RECENT_MAX	4
-#define DUP_WINDOW_NS	5000000LL  /* copies of one packet within 5 ms */
-#define LINGER_NS	50000000LL /* keep a closed tuple 50 ms for copies */
+#define REORDER_MAX	4096	     /* finished handshakes held for ordering */
+#define COPY_MAX	64	     /* packets kept per handshake for copies */
+#define COPY_ORIGINS	4	     /* places one packet is seen at */
+#define COPY_WINDOW_NS	2000000000LL /* a copy within 2 s (copies.c) */
+#define LINGER_NS	50000000LL   /* keep a closed tuple 50 ms for copies */
 #define IDLE_DEFAULT_NS 300000000000LL
 /*
  * A SYN nobody answered is finished after a silence three times its last
@@ -125,6 +126,26 @@ struct list {
 	struct conn *head, *tail;
 };
 
+/*
+ * A SYN with a new ISN on an established connection, kept in case it is
+ * the first SYN of the next one (RFC 9293 Figure 9; see take_late_syn in
+ * analyze.c).
+ */
+struct late_syn {
+	struct sl_pkt p;
+	uint64_t frame;
+	int64_t ts;
+	int fi;
+};
+
+/* A packet of an `any` capture and the places it was seen at (copies.c). */
+struct copy_ent {
+	uint64_t h;
+	int64_t t;
+	int64_t org[COPY_ORIGINS];
+	unsigned norg;
+};
+
 struct conn {
 	struct conn *lprev, *lnext; /* its list: waiting, open, lingering */
 	struct list *in;
@@ -145,15 +166,11 @@ struct conn {
 	unsigned fcap;
 	unsigned findcap;
 	struct side s[2];
-	uint32_t raised[2]; /* rules raised, by side: 1 << sl_rule_id */
-	struct {
-		uint64_t h;
-		int64_t t;
-		int64_t origin; /* see frame_origin in analyze.c */
-		unsigned n;	/* times seen from that origin */
-	} recent[RECENT_MAX];
-	unsigned nrecent;
-	int64_t t_dir[2]; /* last new packet from lo (0) and from hi (1) */
+	uint32_t raised[2];    /* rules raised, by side: 1 << sl_rule_id */
+	struct conn *parked;   /* an older handshake it hides (az_park) */
+	struct late_syn *late; /* its last late SYN with a new ISN */
+	struct copy_ent *cq;   /* packets seen, for copies (copies.c) */
+	unsigned ncq, cqcap;
 };
 
 struct sl_analyzer {
@@ -227,6 +244,8 @@ void az_set_note(struct conn *c, int fi, const char *note);
 void az_conn_free(struct conn *c);
 size_t az_win_len(const struct sl_analyzer *az);
 void az_emit_ready(struct sl_analyzer *az);
+/* Take c out of the table unfinished, for a newer handshake to hide. */
+void az_park(struct sl_analyzer *az, struct conn *c);
 /* Finish c: classify, take it out of the table, queue it for reporting. */
 void az_finalize(struct sl_analyzer *az, struct conn *c, enum sl_end why);
 struct conn *az_conn_new(struct sl_analyzer *az, const struct sl_endpoint *lo,
@@ -248,6 +267,10 @@ void az_deliver(struct conn *c, int y, const struct pend *p, uint8_t reply,
 		int64_t ts);
 void az_catch_up(struct conn *c, int x, const struct sl_pkt *p, int64_t ts);
 void az_flush_pending(struct conn *c, int64_t ts);
+/* x's pending segment of frame fi went to another handshake of the tuple. */
+void az_pend_forget(struct conn *c, int x, int fi);
+/* Every bare SYN queued for x was lost (note: "not received by X before why"). */
+void az_pend_lose_syns(struct conn *c, int x, const char *why);
 void az_enqueue(struct conn *c, int y, const struct sl_pkt *p, int fi,
 		int64_t ts);
 void az_ep_send(struct conn *c, int x, const struct sl_pkt *p,
@@ -266,6 +289,11 @@ void az_check_segment(struct conn *c, int x, const struct sl_pkt *p,
 		      uint64_t frame, int64_t ts);
 bool az_synrcvd_acceptable(struct conn *c, int y, const struct pend *pd);
 void az_check_end(struct conn *c);
+
+/* ---- copies.c: one packet seen at several places of an `any` capture -- */
+
+/* Is p a copy of a packet c has seen?  Records p if it is not. */
+bool az_copy_seen(struct conn *c, const struct sl_pkt *p, int64_t ts);
 
 /* ---- classify.c: shape, vantage, negotiated options --------------------- */
 

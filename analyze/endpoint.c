@@ -73,6 +73,7 @@ struct rcv {
 };
 
 #define IS_BARE_SYN(f) (((f) & (SL_TH_SYN | SL_TH_ACK)) == SL_TH_SYN)
+#define BARE_SYN_MASK  (SL_TH_SYN | SL_TH_ACK)
 
 static bool
 rcv_closed(struct rcv *r)
@@ -309,6 +310,28 @@ lose(struct conn *c, int x, unsigned i, const char *why)
 	pend_pop(s, i);
 }
 
+void
+az_pend_forget(struct conn *c, int x, int fi)
+{
+	struct side *s = &c->s[x];
+	unsigned i;
+
+	for (i = s->npend; i-- > 0;)
+		if (s->pend[i].fi == fi)
+			pend_pop(s, i);
+}
+
+void
+az_pend_lose_syns(struct conn *c, int x, const char *why)
+{
+	struct side *s = &c->s[x];
+	unsigned i;
+
+	for (i = s->npend; i-- > 0;)
+		if ((s->pend[i].flags & BARE_SYN_MASK) == SL_TH_SYN)
+			lose(c, x, i, why);
+}
+
 /*
  * A retransmission is evidence of what its sender has not processed: a
  * SYN repeated in SYN-SENT says no acceptable SYN-ACK arrived before it,
@@ -366,8 +389,6 @@ first_pend(const struct side *s, uint8_t mask, uint8_t want)
 			break;
 	return i;
 }
-
-#define BARE_SYN_MASK (SL_TH_SYN | SL_TH_ACK)
 
 /*
  * A bare ACK that does not acknowledge the peer's SYN, from a side of

@@ -248,6 +248,10 @@ az_conn_free(struct conn *c)
 	free(c->hs.find);
 	free(c->s[0].pend);
 	free(c->s[1].pend);
+	free(c->cq);
+	free(c->late);
+	if (c->parked != NULL)
+		az_conn_free(c->parked);
 	free(c);
 }
 
@@ -346,6 +350,32 @@ az_emit_ready(struct sl_analyzer *az)
 	}
 }
 
+/*
+ * Take c out of the table and its list without finishing it: a newer
+ * handshake on its tuple takes its place and hands it back when it ends
+ * (az_finalize).  See park_older in analyze.c.
+ */
+void
+az_park(struct sl_analyzer *az, struct conn *c)
+{
+	tab_del(az, c);
+	if (c->in != &az->lingering)
+		az->nopen--;
+	az_list_del(c->in, c);
+	c->in = NULL;
+}
+
+static void
+unpark(struct sl_analyzer *az, struct conn *c)
+{
+	if ((az->nconn + 1) * 2 > az->tabsize)
+		az_tab_grow(az);
+	tab_put(az->tab, az->tabsize, c->khash, c);
+	az->nconn++;
+	az_list_append(c->s[1].sent_any ? &az->open : &az->waiting, c);
+	az->nopen++;
+}
+
 /* Finish c: classify, take it out of the table, queue it for reporting. */
 void
 az_finalize(struct sl_analyzer *az, struct conn *c, enum sl_end why)
@@ -354,6 +384,11 @@ az_finalize(struct sl_analyzer *az, struct conn *c, enum sl_end why)
 	if (c->in != &az->lingering)
 		az->nopen--;
 	az_list_del(c->in, c);
+	if (c->parked != NULL) {
+		/* the older handshake it hid takes its tuple back */
+		unpark(az, c->parked);
+		c->parked = NULL;
+	}
 	if (c->reported) {
 		az_conn_free(c); /* its report already went out */
 		return;
@@ -519,10 +554,14 @@ az_sweep(struct sl_analyzer *az, int64_t now)
 void
 az_finish_all(struct sl_analyzer *az)
 {
-	while (az->waiting.head != NULL)
-		az_finalize(az, az->waiting.head, SL_END_EOF);
-	while (az->lingering.head != NULL)
-		az_finalize(az, az->lingering.head, SL_END_EOF);
-	while (az->open.head != NULL)
-		az_finalize(az, az->open.head, SL_END_EOF);
+	/* a handshake finished may hand its tuple back to a parked one */
+	while (az->waiting.head != NULL || az->lingering.head != NULL ||
+	       az->open.head != NULL) {
+		while (az->waiting.head != NULL)
+			az_finalize(az, az->waiting.head, SL_END_EOF);
+		while (az->lingering.head != NULL)
+			az_finalize(az, az->lingering.head, SL_END_EOF);
+		while (az->open.head != NULL)
+			az_finalize(az, az->open.head, SL_END_EOF);
+	}
 }

@@ -43,6 +43,17 @@ vant_of(struct sl_merge *m, const struct sl_handshake *hs)
 	return m->nv++;
 }
 
+/* Widens the time a vantage is known to have captured by hs's. */
+static void
+vant_span(struct vant *va, const struct sl_handshake *hs)
+{
+	if (!va->has_span || hs->t_first_ns < va->t_min)
+		va->t_min = hs->t_first_ns;
+	if (!va->has_span || hs->t_last_ns > va->t_max)
+		va->t_max = hs->t_last_ns;
+	va->has_span = true;
+}
+
 const struct sl_conn *
 sl_conn_of(const struct sl_handshake *hs, struct sl_conn_one *one)
 {
@@ -111,6 +122,7 @@ sl_merge_handshake(const struct sl_handshake *hs, void *arg)
 	if (hs->nfind)
 		memcpy(c->hs.find, hs->find, hs->nfind * sizeof(*hs->find));
 	c->vant = vant_of(m, hs);
+	vant_span(&m->v[c->vant], hs);
 	c->group = (int)m->n;
 	c->vmask = c->vant < 64 ? (uint64_t)1 << c->vant : 0;
 	m->n++;
@@ -405,6 +417,7 @@ struct out {
 	struct sl_handshake vhs[SL_CONN_MAXVIEWS];
 	struct sl_conn_seg *seg;
 	unsigned char find_view[SL_HS_MAXFINDINGS];
+	struct sl_nat_map nat[SL_CONN_MAXNAT];
 };
 
 /* Each finding once: a rule at the same segment is one finding. */
@@ -538,6 +551,8 @@ emit(struct sl_merge *m, struct build *b)
 	o.c.seg = o.seg;
 	o.c.find_view = o.find_view;
 	if (b->nv > 1)
+		mg_nat_conn(m, b, aref, &o.c, &o.hs, o.find_view, o.nat);
+	if (b->nv > 1)
 		m->nmatch++;
 	if (m->fn)
 		m->fn(&o.c, m->arg);
@@ -613,6 +628,9 @@ sl_merge_finish(struct sl_merge *m)
 		build_group(m, ix + i, j - i, &bs[nb++]);
 	}
 	mg_estimate(m);
+	for (i = 0; i < nb; i++)
+		mg_nat_scan(m, &bs[i]);
+	mg_nat_index(m);
 	for (i = 0; i < nb; i++) {
 		emit(m, &bs[i]);
 		free(bs[i].seg);
@@ -720,5 +738,7 @@ sl_merge_free(struct sl_merge *m)
 		free(m->v[k].name);
 	free(m->v);
 	free(m->pairs);
+	free(m->nat);
+	free(m->natin);
 	free(m);
 }

@@ -51,6 +51,18 @@ struct sl_conn_seg {
 	int64_t dep_ns, arr_ns;		  /* on view 0's clock, if timed */
 };
 
+/*
+ * A NAT's mapping of one host, seen as two endpoints of the host in two
+ * views: the inside one (a private address, else the view beside the
+ * host) and the public one (docs/nat.md).
+ */
+struct sl_nat_map {
+	uint8_t host;		    /* 0: A, 1: B */
+	struct sl_endpoint in, pub; /* inside, public */
+	unsigned char vin, vpub;    /* the views that saw each */
+};
+#define SL_CONN_MAXNAT 4
+
 struct sl_conn {
 	/*
 	 * The connection as one handshake: shape decided from all views, A
@@ -65,6 +77,8 @@ struct sl_conn {
 	const struct sl_conn_seg *seg;	/* [hs->nframes] */
 	const unsigned char *find_view; /* [hs->nfind]: the view whose
 					     frame numbers find[i] holds */
+	unsigned nnat;
+	const struct sl_nat_map *nat; /* [nnat] */
 };
 
 /* Called for each connection; c and everything it points to is borrowed. */

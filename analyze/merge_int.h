@@ -22,8 +22,10 @@ struct vant {
 	int file, iface;
 	char *name; /* "file" or "file (iface)" */
 	bool has_offset;
-	int64_t offset; /* ns its clock is ahead of vantage 0's */
-	int64_t unc;	/* ns, worst case for an asymmetric path */
+	int64_t offset;	      /* ns its clock is ahead of vantage 0's */
+	int64_t unc;	      /* ns, worst case for an asymmetric path */
+	bool has_span;	      /* t_min, t_max: its handshakes' first and last */
+	int64_t t_min, t_max; /* frames, on its own clock */
 };
 
 /* One estimate between two vantages, pooled over their connections. */
@@ -56,6 +58,12 @@ struct build {
 	struct bseg *seg;
 };
 
+/* A NAT mapping seen in some connection: inside, public, vantages. */
+struct natmap {
+	struct sl_endpoint in, pub;
+	int vin, vpub;
+};
+
 struct sl_merge {
 	bool several;
 	sl_conn_fn fn;
@@ -71,6 +79,9 @@ struct sl_merge {
 	unsigned next_id;
 	bool has_host_a;
 	struct sl_addr host_a;
+	struct natmap *nat; /* every connection's, for the others */
+	unsigned nnat, natcap;
+	struct natmap **natin; /* nat by public address and inside port */
 };
 
 static inline const struct sl_hs_frame *
@@ -87,5 +98,13 @@ enum sl_vantage mg_measured_vantage(const struct sl_merge *m,
 				    enum sl_vantage guess);
 bool mg_time_segments(const struct sl_merge *m, struct build *b,
 		      int64_t tsyn[2]);
+
+/* merge_nat.c */
+void mg_nat_scan(struct sl_merge *m, const struct build *b);
+/* After every scan: sorts the mappings for lookups. */
+void mg_nat_index(struct sl_merge *m);
+void mg_nat_conn(const struct sl_merge *m, const struct build *b, int aref,
+		 struct sl_conn *c, struct sl_handshake *hs,
+		 unsigned char *find_view, struct sl_nat_map *nat);
 
 #endif

@@ -379,25 +379,20 @@ text_conn(struct sl_report *r, const struct sl_conn *c)
 	sl_ob_puts(out, b);
 	sl_ob_putc(out, '\n');
 	text_views(r, c);
-	for (v = 0; v < c->nviews; v++) {
-		const struct sl_view *w = &c->views[v];
+	for (i = 0; i < c->nnat; i++) {
+		const struct sl_nat_map *n = &c->nat[i];
 		char e[SL_EP_STRLEN];
-		int k;
-		for (k = 0; k < 2; k++) {
-			int t = w->swap ? 1 - k : k;
-			if (sl_endpoint_cmp(&hs->ep[k], &w->hs->ep[t]) == 0)
-				continue;
-			sl_ob_puts(out, "    address translated: ");
-			sl_ob_putc(out, (char)('A' + k));
-			sl_ob_putc(out, ' ');
-			sl_ob_puts(out,
-				   sl_endpoint_str(&hs->ep[k], e, sizeof(e)));
-			sl_ob_puts(out, " is ");
-			sl_ob_puts(
-			    out, sl_endpoint_str(&w->hs->ep[t], e, sizeof(e)));
-			str_u(out, " in view ", v + 1);
-			sl_ob_putc(out, '\n');
-		}
+		sl_ob_puts(out, "    NAT: ");
+		sl_ob_putc(out, (char)('A' + n->host));
+		sl_ob_putc(out, ' ');
+		sl_ob_puts(out, sl_endpoint_str(&n->in, e, sizeof(e)));
+		sl_ob_puts(out, " -> ");
+		sl_ob_puts(out, sl_endpoint_str(&n->pub, e, sizeof(e)));
+		str_u(out, " (view ", n->vin + 1u);
+		str_u(out, " -> view ", n->vpub + 1u);
+		sl_ob_puts(out, n->in.port == n->pub.port
+				    ? "), port kept\n"
+				    : "), port changed\n");
 	}
 	text_attrs(r, hs);
 	if (sl_rep_syns_in_flight(c, &t_from, &t_to) && hs->nframes > 0) {

@@ -177,6 +177,32 @@ json_views(struct sl_ob *out, const struct sl_conn *c)
 	sl_ob_putc(out, ']');
 }
 
+/* "nat": each host's mapping seen across the views (docs/nat.md). */
+static void
+json_nat(struct sl_ob *out, const struct sl_conn *c)
+{
+	char ep[SL_EP_STRLEN];
+	unsigned i;
+
+	sl_ob_puts(out, ",\"nat\":[");
+	for (i = 0; i < c->nnat; i++) {
+		const struct sl_nat_map *n = &c->nat[i];
+		comma(out, i);
+		sl_ob_puts(out,
+			   n->host ? "{\"host\":\"b\"" : "{\"host\":\"a\"");
+		sl_ob_puts(out, ",\"inside\":");
+		sl_ob_json_str(out, sl_endpoint_str(&n->in, ep, sizeof(ep)));
+		sl_ob_puts(out, ",\"public\":");
+		sl_ob_json_str(out, sl_endpoint_str(&n->pub, ep, sizeof(ep)));
+		str_u(out, ",\"inside_view\":", n->vin + 1u);
+		str_u(out, ",\"public_view\":", n->vpub + 1u);
+		sl_ob_puts(out, ",\"port_kept\":");
+		put_bool(out, n->in.port == n->pub.port);
+		sl_ob_putc(out, '}');
+	}
+	sl_ob_putc(out, ']');
+}
+
 /*
  * The interval in which both bare SYNs were in flight, from departures and
  * arrivals measured at two vantages; false if not known or none.
@@ -370,6 +396,7 @@ sl_rep_json_conn(struct sl_ob *out, unsigned index, const struct sl_conn *c)
 		bool known = sl_rep_syns_in_flight(c, &t_from, &t_to);
 		i64_or_null(out, ",\"syns_in_flight_us\":",
 			    known ? (t_to - t_from) / 1000 : 0, known);
+		json_nat(out, c);
 	}
 	sl_ob_puts(out, ",\"attributes\":{\"self_connect\":");
 	put_bool(out, hs->self);

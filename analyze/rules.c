@@ -111,6 +111,29 @@ static const struct sl_rule sl_rules[SL_RULE__COUNT] = {
 	 "send a challenge ACK, within the rate limit of §7",
 	 "More late SYNs than challenge ACKs; Linux answers at most one per "
 	 "500 ms per socket (tcp_invalid_ratelimit)."},
+    /* Views across NATs (docs/nat.md): what the path did, not a host. */
+    [SL_RULE_NAT_PORT_CHANGED] =
+	{"nat-port-changed", N, false, "NAT", "-",
+	 "A NAT gave the host a public port other than its inside port: a "
+	 "peer that predicts the public port from the inside one (hole "
+	 "punching) aims at the wrong port."},
+    [SL_RULE_NAT_PUNCHED] =
+	{"nat-punched", N, false, "NAT", "-",
+	 "A SYN crossed its host's NAT, opening the mapping, and never "
+	 "reached the peer's inside view: it died at the peer's NAT, and the "
+	 "hole it punched lets the peer's SYN in."},
+    [SL_RULE_NAT_RST] =
+	{"nat-rst", W, true, "RFC 5382 §5",
+	 "A NAT MUST NOT respond to an unsolicited inbound SYN packet for at "
+	 "least 6 seconds",
+	 "A RST came from the host's public address but never from the host "
+	 "(its inside view lacks it): its NAT, with no mapping for the SYN, "
+	 "reset it, and with it a hole-punching attempt."},
+    [SL_RULE_NAT_MISMATCH] =
+	{"nat-mismatch", W, false, "NAT", "-",
+	 "The SYN aimed at the peer's predicted public port, but the peer's "
+	 "NAT mapped it elsewhere (another connection of the input shows "
+	 "where): the two SYNs cannot meet."},
 };
 
 #undef V

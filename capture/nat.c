@@ -22,7 +22,7 @@ static const char *const map_flag[SL_NAT_MAP__COUNT] = {"", " random",
 							" fully-random"};
 
 const char *
-sl_nat_map_name(enum sl_nat_map m)
+sl_nat_map_name(enum sl_nat_type m)
 {
 	return (unsigned)m < SL_NAT_MAP__COUNT ? map_names[m] : "?";
 }
@@ -34,11 +34,11 @@ sl_nat_unsol_name(enum sl_nat_unsol u)
 }
 
 bool
-sl_nat_map_parse(const char *s, enum sl_nat_map *m)
+sl_nat_map_parse(const char *s, enum sl_nat_type *m)
 {
 	for (unsigned i = 0; i < SL_NAT_MAP__COUNT; i++)
 		if (strcmp(s, map_names[i]) == 0) {
-			*m = (enum sl_nat_map)i;
+			*m = (enum sl_nat_type)i;
 			return true;
 		}
 	return false;

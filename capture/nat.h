@@ -27,7 +27,7 @@
 #define SL_NAT_ROUTER(h) (2u + (h)) /* h: 0 (NAT A) or 1 (NAT B) */
 
 /* How a NAT maps an inside port to a public one. */
-enum sl_nat_map {
+enum sl_nat_type {
 	SL_NAT_KEEP_PORT,    /* masquerade: the inside port when free */
 	SL_NAT_RANDOM,	     /* masquerade random: a hashed random port */
 	SL_NAT_FULLY_RANDOM, /* masquerade fully-random: a random port */
@@ -42,18 +42,18 @@ enum sl_nat_unsol {
 };
 
 struct sl_nat_cfg {
-	enum sl_nat_map map;
+	enum sl_nat_type map;
 	enum sl_nat_unsol unsol;
 	unsigned
 	    syn_sent_s; /* nf_conntrack_tcp_timeout_syn_sent; 0: kernel's */
 };
 
 /* "keep-port", "random", "fully-random"; "rst", "drop".  Static. */
-const char *sl_nat_map_name(enum sl_nat_map m);
+const char *sl_nat_map_name(enum sl_nat_type m);
 const char *sl_nat_unsol_name(enum sl_nat_unsol u);
 
 /* By name; false when unknown. */
-bool sl_nat_map_parse(const char *s, enum sl_nat_map *m);
+bool sl_nat_map_parse(const char *s, enum sl_nat_type *m);
 bool sl_nat_unsol_parse(const char *s, enum sl_nat_unsol *u);
 
 /*

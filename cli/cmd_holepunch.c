@@ -26,6 +26,9 @@ usage(FILE *f)
 	      "D] [--timeout D]\n"
 	      "         [--syn-retries N] [--syn-linear N] [--port P] "
 	      "[OUTPUT OPTIONS]\n"
+	      "       synlab sweep holepunch [--offset FROM:TO:STEP] [--count "
+	      "N] [--plot FILE]\n"
+	      "         [--json] [the NAT and timing options]\n"
 	      "\n"
 	      "TCP hole punching through two kernel NATs: host A behind NAT "
 	      "A, host B\n"
@@ -64,6 +67,11 @@ usage(FILE *f)
 	      "                  that many SYN retransmissions 1 s apart; "
 	      "kernel's)\n"
 	      "  --port P        the port both hosts bind (1314)\n"
+	      "sweep: every pair of mappings at every offset (0:300ms:100ms), "
+	      "--count runs\n"
+	      "  each (1), a fresh lab a run, --timeout 2s; the success "
+	      "matrix as text,\n"
+	      "  --json, and --plot FILE (SVG)\n"
 	      "\n"
 	      "durations take a unit: ns, us, ms, s (docs/time-grammar.md)\n"
 	      "exit status: 0 the run completed (connected or not: the "
@@ -111,7 +119,7 @@ nat_opt(int c, const char *arg, struct sl_nat_cfg nat[2])
 {
 	unsigned from = c == O_NAT_B || c == O_UNS_B || c == O_SST_B,
 		 to = c == O_NAT_A || c == O_UNS_A || c == O_SST_A ? 0 : 1;
-	enum sl_nat_map m = SL_NAT_KEEP_PORT;
+	enum sl_nat_type m = SL_NAT_KEEP_PORT;
 	enum sl_nat_unsol u = SL_NAT_RST;
 	int64_t ns = 0;
 

@@ -186,8 +186,8 @@ parse(int argc, char **argv, struct sl_sweep_cfg *cfg, struct sl_outopts *oo,
 	if (oo->bad)
 		return SL_EXIT_USAGE;
 	if (argc - optind != 1) {
-		fputs(CMD ": which experiment? simultaneous-open or "
-			  "inject-syn-sent\n",
+		fputs(CMD ": which experiment? simultaneous-open, "
+			  "inject-syn-sent or holepunch\n",
 		      stderr);
 		return SL_EXIT_USAGE;
 	}

@@ -10,6 +10,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "conntrack.h"
 #include "json.h"
 #include "lab.h"
 #include "livefeed.h"
@@ -179,11 +180,33 @@ host_sysctls(struct sl_lab *lab, const struct sl_hp_opts *o, char *errbuf)
 	return rc;
 }
 
+/*
+ * Each NAT's conntrack table as events on the timeline ("ct-new", ...,
+ * hosts C and D), watched before any traffic; a kernel without conntrack
+ * netlink leaves a note instead and the run goes on.
+ */
+static void
+watch_nats(struct sl_lab *lab, struct sl_ct_watch *ct[2])
+{
+	struct sl_events *ev = sl_lab_events(lab);
+	char eb[SL_ERRBUF_SIZE];
+
+	for (unsigned h = 0; h < 2; h++) {
+		ct[h] = sl_ct_watch_start(
+		    sl_sandbox_ns_fd(sl_lab_sandbox(lab), SL_NAT_ROUTER(h)),
+		    (char)('C' + h), h ? "NAT B" : "NAT A", ev, eb);
+		if (ct[h] == NULL)
+			sl_events_add(ev, (char)('C' + h), "", "note", -1, 0,
+				      "no conntrack events: %s", eb);
+	}
+}
+
 int
 sl_holepunch_run(const struct sl_hp_opts *o, struct sl_hp_result *r,
 		 char *errbuf)
 {
 	struct sl_lab *lab;
+	struct sl_ct_watch *ct[2] = {NULL, NULL};
 	unsigned n = o->attempts ? o->attempts : 1;
 	int64_t iv = o->interval_ns ? o->interval_ns : 1000000000, t0, t[2];
 	int rc = SL_ENV;
@@ -191,6 +214,7 @@ sl_holepunch_run(const struct sl_hp_opts *o, struct sl_hp_result *r,
 	memset(r, 0, sizeof *r);
 	if ((lab = sl_lab_open_nat(o->nat, errbuf, &rc)) == NULL)
 		return rc;
+	watch_nats(lab, ct);
 	r->setup_ns = sl_lab_setup_ns(lab);
 	sl_lab_set_delay(lab, o->delay_ns);
 	if ((rc = host_sysctls(lab, o, errbuf)) != SL_OK)
@@ -215,6 +239,8 @@ sl_holepunch_run(const struct sl_hp_opts *o, struct sl_hp_result *r,
 	/* The FIN exchange of a connected pair, then the capture ends. */
 	sl_lab_finish(lab, 200000000 + 2 * o->delay_ns, o->stop);
 out:
+	for (unsigned h = 0; h < 2; h++)
+		(void)sl_ct_watch_stop(ct[h], 20000000);
 	sl_lab_free_keep(lab, &r->rec, &r->ev);
 	if (rc == SL_OK || rc == SL_EINTR)
 		sl_holepunch_judge(o, r);
@@ -333,6 +359,32 @@ said(struct sl_hp_result *r, const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * How often NAT h's conntrack removed the mapping of its host's SYN while
+ * it was still SYN_SENT and unanswered: the entry timed out (the
+ * conntrack events, capture/conntrack.h).
+ */
+static unsigned
+expired(const struct sl_events *ev, unsigned h)
+{
+	char head[40];
+	uint8_t a[4];
+	unsigned n = 0;
+
+	sl_nat_inside_addr(h, a);
+	snprintf(head, sizeof head, "tcp %u.%u.%u.%u:", a[0], a[1], a[2], a[3]);
+	for (size_t i = 0; ev != NULL && i < sl_events_count(ev); i++) {
+		const struct sl_event *e = sl_events_get(ev, i);
+
+		if (e->host == (char)('C' + h) &&
+		    strcmp(e->call, "ct-destroy") == 0 &&
+		    strncmp(e->detail, head, strlen(head)) == 0 &&
+		    strstr(e->detail, "SYN_SENT UNREPLIED") != NULL)
+			n++;
+	}
+	return n;
+}
+
 void
 sl_holepunch_judge(const struct sl_hp_opts *o, struct sl_hp_result *r)
 {
@@ -385,6 +437,15 @@ sl_holepunch_judge(const struct sl_hp_opts *o, struct sl_hp_result *r)
 			     "own [R.] (no mapping for it yet);",
 			     'A' + h, w->nat_rsts[h],
 			     w->nat_rsts[h] == 1 ? "" : "s");
+	for (unsigned h = 0; h < 2; h++) {
+		unsigned n = expired(r->ev, h);
+
+		if (n)
+			said(r,
+			     " NAT %c's mapping of %c's SYN expired unanswered "
+			     "%u time%s (conntrack SYN_SENT timeout);",
+			     'A' + h, 'A' + h, n, n == 1 ? "" : "s");
+	}
 	for (unsigned h = 0; h < 2; h++)
 		if (r->host[h].outcome == SL_HP_TIMED_OUT && w->syns[h] &&
 		    o->nat[!h].unsol == SL_NAT_DROP)

@@ -80,8 +80,8 @@ sl_hp_sweep_run(struct sl_hp_sweep *sw, char *errbuf)
 					    cell(sw, a, b, k);
 					int rc;
 
-					o.nat[0].map = (enum sl_nat_map)a;
-					o.nat[1].map = (enum sl_nat_map)b;
+					o.nat[0].map = (enum sl_nat_type)a;
+					o.nat[1].map = (enum sl_nat_type)b;
 					o.offset_ns = sl_hp_sweep_offset(sw, k);
 					rc = sl_holepunch_run(&o, &r, errbuf);
 					if (rc == SL_OK) {

@@ -64,8 +64,13 @@ struct line {
 	int ws; /* -1 none, else window scale in a SYN */
 };
 
+/* Where a Linux cooked capture saw a line: its SLL packet type. */
+#define SLL_IN	0 /* to this host */
+#define SLL_OUT 4 /* outgoing */
+
+/* sll: NULL for raw IP, else each line's SLL packet type */
 static struct got *
-run(const struct line *l, size_t n)
+run(const struct line *l, const int *sll, size_t n)
 {
 	static struct got g;
 	struct sl_analyzer_cfg cfg = {
@@ -95,17 +100,29 @@ run(const struct line *l, size_t n)
 				   0};
 		if (strcmp(l[i].src, l[i].dst) == 0)
 			s.dport = 1314;
-		len = tb_build4(&s, buf);
-		(void)sl_analyzer_feed(az, 0, i + 1,
-				       1700000000000000000LL + l[i].t_us * 1000,
-				       12, buf, len, len);
+		int dlt = 12; /* DLT_RAW */
+		len = tb_build4_n(&s, buf + 16, sizeof(buf) - 16);
+		if (sll != NULL) {
+			/* SLL: type, ARPHRD_ETHER, address length 0, IPv4 */
+			memset(buf, 0, 16);
+			buf[1] = (uint8_t)sll[i];
+			buf[3] = 1;
+			buf[14] = 0x08;
+			len += 16;
+			dlt = 113; /* DLT_LINUX_SLL */
+		}
+		(void)sl_analyzer_feed(
+		    az, 0, i + 1, 1700000000000000000LL + l[i].t_us * 1000, dlt,
+		    sll != NULL ? buf : buf + 16, len, len);
 	}
 	sl_analyzer_finish(az);
 	sl_analyzer_free(az);
 	return &g;
 }
 
-#define RUN(script) run(script, sizeof(script) / sizeof(script[0]))
+#define RUN(script) run(script, NULL, sizeof(script) / sizeof(script[0]))
+#define RUN_ANY(script, where)                                                 \
+	run(script, where, sizeof(script) / sizeof(script[0]))
 
 static void
 assert_states(const struct sl_hs_frame *f, int e, enum sl_state before,
@@ -334,22 +351,64 @@ test_ws_not_negotiated(void **state)
 	assert_int_equal(hs->find[0].frames[0], 5);
 }
 
+/* A router on `any`: each packet where it came in and where it left. */
 static void
 test_duplicate_copies(void **state)
 {
 	static const struct line sc[] = {
 	    {0, A, B, S, 100, 0, 0, 0, 7},
-	    {3, A, B, S, 100, 0, 0, 0, 7},
+	    {80000, A, B, S, 100, 0, 0, 0, 7}, /* queued 80 ms */
+	    {90000, B, A, SA, 300, 101, 0, 0, 7},
+	    {90002, B, A, SA, 300, 101, 0, 0, 7},
+	    {90040, A, B, AK, 101, 301, 0, 0, 0},
+	};
+	static const int where[] = {SLL_IN, SLL_OUT, SLL_IN, SLL_OUT, SLL_IN};
+	struct got *g = RUN_ANY(sc, where);
+
+	(void)state;
+	assert_int_equal(g->n, 1);
+	assert_int_equal(g->hs[0].duplicates, 2);
+	assert_int_equal(g->hs[0].syn_retx[0], 0);
+	assert_int_equal(g->hs[0].nframes, 3);
+}
+
+/*
+ * Identical bytes again from the same place are a new transmission, however
+ * soon: a listener's second SYN-ACK, on a plain capture and on `any`; the
+ * SYN's two transmissions each pair with their own outgoing copy.
+ */
+static void
+test_same_place_retransmits(void **state)
+{
+	static const struct line plain[] = {
+	    {0, A, B, S, 100, 0, 0, 0, 7},
 	    {20000, B, A, SA, 300, 101, 0, 0, 7},
 	    {20002, B, A, SA, 300, 101, 0, 0, 7},
 	    {20040, A, B, AK, 101, 301, 0, 0, 0},
 	};
-	struct got *g = RUN(sc);
+	static const struct line any[] = {
+	    {0, A, B, S, 100, 0, 0, 0, 7},
+	    {1000000, A, B, S, 100, 0, 0, 0, 7},
+	    {1000005, A, B, S, 100, 0, 0, 0, 7},
+	    {1000009, A, B, S, 100, 0, 0, 0, 7},
+	    {1020000, B, A, SA, 300, 101, 0, 0, 7},
+	    {1020002, B, A, SA, 300, 101, 0, 0, 7},
+	    {1020040, A, B, AK, 101, 301, 0, 0, 0},
+	    {1020045, A, B, AK, 101, 301, 0, 0, 0},
+	};
+	static const int where[] = {SLL_IN, SLL_IN,  SLL_OUT, SLL_OUT,
+				    SLL_IN, SLL_OUT, SLL_IN,  SLL_OUT};
+	struct got *g = RUN(plain);
 
 	(void)state;
-	assert_int_equal(g->hs[0].duplicates, 2);
-	assert_int_equal(g->hs[0].syn_retx[0], 0);
-	assert_int_equal(g->hs[0].nframes, 3);
+	assert_int_equal(g->hs[0].duplicates, 0);
+	assert_int_equal(g->hs[0].nframes, 4);
+	assert_int_equal(g->fr[0][2].role, SL_ROLE_SYNACK_RETX);
+	g = RUN_ANY(any, where);
+	assert_int_equal(g->n, 1);
+	assert_int_equal(g->hs[0].duplicates, 4);
+	assert_int_equal(g->hs[0].syn_retx[0], 1);
+	assert_int_equal(g->hs[0].nframes, 4);
 }
 
 int
@@ -366,6 +425,7 @@ main(void)
 	    cmocka_unit_test(test_unanswered_and_tuple_reuse),
 	    cmocka_unit_test(test_ws_not_negotiated),
 	    cmocka_unit_test(test_duplicate_copies),
+	    cmocka_unit_test(test_same_place_retransmits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2704,6 +2704,21 @@ static const struct mev m_fig8[] = {
 };
 M_CASE(fig8)
 
+/* Figure 8 as pcaps/real-old-dup-syn shows it, with A's SYN again at its
+ * timeout: A's S 100 is lost past half way; an old S 90 from A's tuple is
+ * seen everywhere, B answers it (S. 300 ack 91), A in SYN-SENT resets it
+ * (R 91), and A's own SYN comes again 0.8 s later and connects. */
+static const struct mev m_fig8_seen[] = {
+    {'A', 1000, "S", 100, 0, 0, U_B, 0, 0},
+    {'A', 200000, "S", 90, 0, 0, 0, 0, 0},
+    {'B', 210050, "S.", 300, 91, 0, 0, 0, 0},
+    {'A', 220100, "R", 91, 0, 0, 0, 0, 0},
+    {'A', 1001000, "S", 100, 0, 0, 0, 0, 0},
+    {'B', 1011050, "S.", 400, 101, 0, 0, 0, 0},
+    {'A', 1021100, ".", 101, 401, 0, 0, 0, 0},
+};
+M_CASE(fig8_seen)
+
 /* Figure 9: half-open connection discovery.  A crashed; B is still
  * ESTABLISHED (SEQ 300, ACK 100) and answers A's new SYN with an ACK; A
  * in SYN-SENT resets it (SEQ=SEG.ACK) and its SYN is retransmitted. */
@@ -3002,6 +3017,8 @@ M_CASE(timewait_oldisn)
 	M_CAP(fig7, "rfc-fig7", "Figure 7: simultaneous initiation")           \
 	M_CAP(fig8, "rfc-fig8",                                                \
 	      "Figure 8: recovery from an old duplicate SYN")                  \
+	M_CAP(fig8_seen, "rfc-fig8-seen",                                      \
+	      "Figure 8, the old duplicate captured")                          \
 	M_CAP(fig9, "rfc-fig9", "Figure 9: half-open connection discovery")    \
 	M_CAP(fig10, "rfc-fig10", "Figure 10: active side finds a half-open")  \
 	M_CAP(fig11, "rfc-fig11", "Figure 11: old duplicate SYN, two passive") \

@@ -3,7 +3,8 @@
 # real kernel NATs (nft masquerade in the routers' own namespaces).
 #
 # usage: priv_holepunch.sh SYNLAB CASE
-#   CASE: keepport laterst latedrop random fullyrandom synsent sweep kill9
+#   CASE: keepport laterst latedrop random fullyrandom synsent attempts
+#         sweep kill9
 #
 # Each case asserts, packet by packet, what the public wire carried (the
 # capture at NAT A's public side, read back with tshark from the annotated
@@ -97,6 +98,16 @@ keepport)
 		}' "$WORK/kp.wire" > "$WORK/why" || fail "run $i: $(cat "$WORK/why")"
 		grep -q '"shape":"simultaneous-open"' "$WORK/kp.json" ||
 			fail "run $i: the analyzer did not report a simultaneous open"
+		# Each NAT's conntrack: the mapping kept the port, and the
+		# entry went to ESTABLISHED ASSURED (both sides answered).
+		for n in "C|NAT A|10.0.1.2:1314 -> 10.0.0.2:1314 as 10.0.0.1:1314" \
+			"D|NAT B|10.0.2.2:1314 -> 10.0.0.1:1314 as 10.0.0.2:1314"; do
+			h=${n%%|*} r=${n#*|} l=${r%%|*} t=${r#*|}
+			grep -q "\"host\":\"$h\",\"socket\":\"$l\",\"call\":\"ct-new\",[^}]*\"detail\":\"tcp $t SYN_SENT UNREPLIED\"" "$WORK/kp.json" ||
+				fail "run $i: no conntrack ct-new '$t' from $l"
+			grep -q "\"host\":\"$h\",\"socket\":\"$l\",\"call\":\"ct-update\",[^}]*\"detail\":\"tcp $t ESTABLISHED ASSURED\"" "$WORK/kp.json" ||
+				fail "run $i: $l's entry never reached ESTABLISHED ASSURED"
+		done
 	done
 	echo "ok: 5/5 connected through two keep-port NATs, the SYNs crossed on the public wire"
 	;;
@@ -176,6 +187,16 @@ fullyrandom)
 		grep -q "NAT $h mapped port 1314 to public port [0-9]* (fully-random)" "$WORK/fr.json" ||
 			fail "the reason does not name NAT $h's fully-random mapping"
 	done
+	# Each NAT's conntrack holds its host's SYN UNREPLIED, mapped to the
+	# port its SYNs left from on the wire; none was ever answered.
+	for n in "NAT A|10.0.1.2|10.0.0.1" "NAT B|10.0.2.2|10.0.0.2"; do
+		l=${n%%|*} r=${n#*|} in=${r%%|*} pub=${r#*|}
+		p=$(awk -F'|' -v a="$pub" '$1 == a { print $2; exit }' "$WORK/fr.wire")
+		grep -q "\"socket\":\"$l\",\"call\":\"ct-new\",[^}]*\"detail\":\"tcp $in:1314 -> [0-9.]*:1314 as $pub:$p SYN_SENT UNREPLIED\"" "$WORK/fr.json" ||
+			fail "$l: no conntrack entry mapping $in:1314 to $pub:$p"
+	done
+	grep -q '"call":"ct-update"[^}]*ESTABLISHED' "$WORK/fr.json" &&
+		fail "a conntrack entry reached ESTABLISHED"
 	echo "ok: both fully-random, drop: both timed out, only SYNs from random ports on the wire"
 	;;
 synsent)
@@ -193,11 +214,39 @@ synsent)
 	grep -q "^10.0.0.1|1314|10.0.0.2|1314|$RSTACK|0|" "$WORK/ss.wire" ||
 		fail "no [R.] from NAT A for B's late SYN"
 	grep -q '"syn_sent_timeout_s":1' "$WORK/ss.json" || fail "the JSON does not carry the timeout"
+	# NAT A's conntrack removed A's unanswered mapping before B's SYN came.
+	grep -o '"t_rel_ms":[0-9.]*,"host":"[A-D]","socket":"[^"]*","call":"[a-z-]*",[^}]*' "$WORK/ss.json" |
+		awk -F'"' '
+		/"call":"ct-destroy"/ && /tcp 10.0.1.2:1314 -> 10.0.0.2:1314 as 10.0.0.1:1314 SYN_SENT UNREPLIED/ && !d { d = $3 }
+		/"host":"B","socket":"b","call":"connect"/ { b = $3 }
+		END { gsub(/[:,]/, "", d); gsub(/[:,]/, "", b); if (d == "" || b == "" || d + 0 >= b + 0) { print "destroy " d " connect " b; exit 1 } }' \
+		> "$WORK/why" || fail "no expiry of NAT A's mapping before B's connect(): $(cat "$WORK/why")"
+	grep -q "NAT A's mapping of A's SYN expired unanswered" "$WORK/ss.json" ||
+		fail "the reason does not name the expired mapping"
 	run sd $args
 	outcome sd A connected
 	outcome sd B connected
 	grep -q "|$RSTACK|" "$WORK/sd.wire" && fail "a RST with the default syn_sent timeout"
 	echo "ok: NAT A syn_sent 1 s, B 2.5 s late: A timed out (NAT A reset B's SYN); with 120 s: connected"
+	;;
+attempts)
+	# Retried as DCUtR does: B 200 ms late with rst fails every attempt,
+	# each attempt a new pair of SYNs at the next instant (500 ms apart),
+	# each reset by the far NAT; the JSON counts 3 attempts.
+	run at --offset 200ms --attempts 3 --interval 500ms
+	outcome at A refused
+	outcome at B refused
+	grep -q '"attempts":3,' "$WORK/at.json" || fail "not 3 attempts"
+	n=$(grep -c "^10.0.0.1|1314|10.0.0.2|1314|$SYN|" "$WORK/at.wire")
+	[ "$n" -eq 3 ] || fail "$n SYNs from NAT A, expected one an attempt"
+	n=$(grep -c "^10.0.0.2|1314|10.0.0.1|1314|$RSTACK|0|" "$WORK/at.wire")
+	[ "$n" -eq 3 ] || fail "$n [R.] from NAT B, expected one an attempt"
+	tshark -r "$WORK/at.C.pcapng" -Y "ip.src==10.0.0.1 && tcp.flags==$SYN" \
+		-T fields -e frame.time_epoch 2>/dev/null > "$WORK/at.t"
+	[ "$(wc -l < "$WORK/at.t")" -eq 3 ] || fail "tshark found $(wc -l < "$WORK/at.t") SYNs of NAT A"
+	awk 'NR > 1 { d = ($1 - p) * 1000; if (d < 450 || d > 550) { print d; exit 1 } } { p = $1 }' \
+		"$WORK/at.t" > "$WORK/why" || fail "attempts not 500 ms apart: $(cat "$WORK/why") ms"
+	echo "ok: 3 attempts 500 ms apart, each refused by the far NAT's [R.]"
 	;;
 sweep)
 	# The success matrix at offset 0, once a cell: keep-port on both

@@ -77,8 +77,95 @@ if [ "${SL_REAL_INNER:-}" = 1 ]; then
 		wait_for "$W/dumpcap.log" "Capturing on"
 		sleep 0.2
 	}
+	# The NAT cases capture at three vantages (host A's inside interface,
+	# NAT A's public side, host B's inside interface), one dumpcap each,
+	# merged into one pcapng with three interfaces.
+	NATCAPS=
+	cap_nat() {
+		for v in "a a-inside" "na na-public" "b b-inside"; do
+			set -- $v
+			ip netns exec "$1" dumpcap -i "$2" -f "$CAPF" \
+				-w "$W/v-$2.pcapng" >"$W/dumpcap-$2.log" 2>&1 &
+			CAP="$CAP $!"
+			NATCAPS="$NATCAPS $W/v-$2.pcapng"
+			wait_for "$W/dumpcap-$2.log" "Capturing on"
+		done
+		sleep 0.2
+	}
 	# SIGTERM: a background job of a non-interactive shell ignores SIGINT.
-	stopcap() { sleep 0.3; kill -TERM "$CAP"; wait "$CAP"; }
+	stopcap() {
+		sleep 0.3
+		for p in $CAP; do kill -TERM "$p"; done
+		for p in $CAP; do wait "$p"; done
+		[ -z "$NATCAPS" ] || mergecap -w "$W/cap.pcapng" $NATCAPS || exit 1
+	}
+	# Hole punching through two kernel NATs: host a (192.168.1.2) behind
+	# NAT na (public 203.0.113.1), host b (192.168.2.2) behind NAT nb
+	# (203.0.113.2); the routers' public sides meet in namespace w, where
+	# `realpeer relay` is the wire with 50 ms one way (the window in which
+	# two SYNs sent "at once" still cross, wide enough for a loaded
+	# machine).  MAPA/MAPB: the masquerade flags (keep: none, the port is
+	# kept when free; random; fully-random); POLICY rst (the router's own
+	# stack answers an unsolicited SYN with a RST) or drop.
+	nat_lab() { # MAPA MAPB POLICY
+		mapa=$1 mapb=$2 pol=$3
+		mkns a na w nb b
+		pair a a-inside 192.168.1.2 na na-inside 192.168.1.1
+		pair b b-inside 192.168.2.2 nb nb-inside 192.168.2.1
+		for r in "na na-public 203.0.113.1 w-a" "nb nb-public 203.0.113.2 w-b"; do
+			set -- $r
+			ip link add "$2" netns "$1" type veth peer name "$4" netns w || exit 77
+			ip -n "$1" addr add "$3"/24 dev "$2"
+			ip -n "$1" link set "$2" up
+			ip -n w link set "$4" up
+		done
+		ip -n a route add default via 192.168.1.1
+		ip -n b route add default via 192.168.2.1
+		for r in "na na-public $mapa" "nb nb-public $mapb"; do
+			set -- $r
+			[ "$3" = keep ] && set -- "$1" "$2" ""
+			sysc "$1" net.ipv4.ip_forward=1
+			in_ns "$1" nft -f - <<-EOF || exit 77
+			table ip nat {
+				chain post { type nat hook postrouting priority srcnat; policy accept;
+					oifname "$2" masquerade $3
+				}
+			}
+			EOF
+		done
+		[ "$pol" = drop ] && for r in "na na-public" "nb nb-public"; do
+			set -- $r
+			in_ns "$1" nft -f - <<-EOF || exit 77
+			table ip filter {
+				chain input { type filter hook input priority filter; policy accept;
+					iifname "$2" tcp flags & (syn | ack) == syn drop
+				}
+			}
+			EOF
+		done
+		# The routers know each other's MAC: no ARP through the relay
+		# delays the first SYN.
+		for r in "na nb 203.0.113.2 na-public nb-public" "nb na 203.0.113.1 nb-public na-public"; do
+			set -- $r
+			mac=$(ip -n "$2" -br link show "$5" | awk '{ print $3 }')
+			ip -n "$1" neigh replace "$3" lladdr "$mac" dev "$4" nud permanent || exit 77
+		done
+		in_ns w "$RP" relay w-a w-b 50 >"$W/relay.log" 2>&1 &
+		wait_for "$W/relay.log" relaying
+		cap_nat
+	}
+	# Both hosts connect to each other's public address from their bound
+	# port at wall-clock instants AT_A and AT_B (ms since the epoch).
+	punch() { # AT_A AT_B
+		ip netns exec a "$RP" connect 203.0.113.2 40002 --bind-port 40001 \
+			--at "$1" --send 100 --shut >"$W/cli-a.log" 2>&1 &
+		pa=$!
+		ip netns exec b "$RP" connect 203.0.113.1 40001 --bind-port 40002 \
+			--at "$2" --send 100 --shut >"$W/cli-b.log" 2>&1
+		wait $pa
+		cat "$W/cli-a.log" "$W/cli-b.log" >"$W/cli.log"
+	}
+	now_ms() { echo $(($(date +%s%N) / 1000000)); }
 	serve() { # NS ADDR PORT ARGS: a listener in the background, ready
 		ns=$1 addr=$2 port=$3; shift 3
 		in_ns "$ns" "$RP" listen "$addr" "$port" "$@" >>"$W/srv-$port.log" 2>&1 &
@@ -293,6 +380,22 @@ if [ "${SL_REAL_INNER:-}" = 1 ]; then
 		client $S4 8080 --send 100
 		client $S4 8081 --send 100
 		;;
+	syn-retx7)
+		two_hosts
+		# The budget of 8 retries lasts past the 7th retransmission;
+		# s drops the first seven SYNs (numgen counts the SYNs only).
+		sysc c net.ipv4.tcp_syn_retries=8
+		in_ns s nft -f - <<-EOF || exit 77
+		table inet r7 {
+			chain c { type filter hook input priority 0; policy accept;
+				tcp dport 8080 tcp flags == syn numgen inc mod 1000000 < 7 counter drop
+			}
+		}
+		EOF
+		cap c vc
+		serve s $S4 8080 --expect 100 --send 100
+		client $S4 8080 --send 100
+		;;
 	refused-halfopen)
 		two_hosts
 		drop_first s output sport "tcp flags & rst == rst tcp sport 8080"
@@ -311,6 +414,33 @@ if [ "${SL_REAL_INNER:-}" = 1 ]; then
 		client $S4 8082 --bind-port 40200 --send 100 --hold 300 --linger0
 		client $S4 8082 --bind-port 40200 --send 100
 		;;
+	nat-keepport)
+		nat_lab keep keep rst
+		t=$(($(now_ms) + 300))
+		punch $t $t
+		;;
+	nat-rst)
+		nat_lab keep keep rst
+		t=$(($(now_ms) + 300))
+		punch $t $((t + 200))
+		;;
+	nat-punched)
+		nat_lab keep keep drop
+		t=$(($(now_ms) + 300))
+		punch $t $((t + 200))
+		;;
+	nat-random)
+		nat_lab random keep rst
+		t=$(($(now_ms) + 300))
+		punch $t $t
+		;;
+	nat-fullrandom)
+		nat_lab fully-random fully-random drop
+		sysc a net.ipv4.tcp_syn_retries=1
+		sysc b net.ipv4.tcp_syn_retries=1
+		t=$(($(now_ms) + 300))
+		punch $t $t
+		;;
 	*)
 		echo "unknown case $CASE"; exit 2 ;;
 	esac
@@ -321,7 +451,7 @@ fi
 # ---------------------------------------------------------------- outside
 [ "$(id -u)" = 0 ] || skip "not root (privileged test: namespaces, nft, raw sockets)"
 unshare -n true 2>/dev/null || skip "cannot create a network namespace (unshare -n)"
-for t in dumpcap tshark nft ip tc; do
+for t in dumpcap tshark mergecap nft ip tc; do
 	command -v $t >/dev/null 2>&1 || skip "$t not installed"
 done
 [ -x "$RP" ] || fail "realpeer not found at $RP"
@@ -380,6 +510,34 @@ expect_log() { # FILE ERE WHAT
 nth() { # SERVERPORT N COLUMN [CLIENTPORT]
 	wire | awk -v sp="$1" -v n="$2" -v col="$3" -v cp="${4:-}" '
 		($4 == sp || $5 == sp) && (cp == "" || $4 == cp || $5 == cp) && ++k == n { print $col }'
+}
+# The NAT cases: one vantage's ladder as "a:S b:S a:SA ...", a for host
+# A's side (192.168.1.2 inside, 203.0.113.1 outside).
+nladder() { # IFACE
+	wire -Y "frame.interface_name == \"$1\"" | awk '{
+		d = ($3 == "192.168.1.2" || $3 == "203.0.113.1") ? "a" : "b";
+		printf "%s%s:%s%s", (n++ ? " " : ""), d, $6, ($9 > 0 ? "+" $9 : "") }
+		END { printf "\n" }'
+}
+expect_nladder() { # IFACE ERE WHAT
+	l=$(nladder "$1")
+	echo "$l" | grep -Eq "$2" || { wire; fail "$3: $1 ladder '$l' does not match /$2/"; }
+	echo "ok: $3: $1: $(echo "$l" | cut -c1-120)"
+}
+# The source ports a host's bare SYNs had on the public wire.
+pubport() { # SRCADDR
+	wire -Y 'frame.interface_name == "na-public"' |
+		awk -v a="$1" '$3 == a && $6 == "S" { print $4 }' | sort -u
+}
+# The ISNs of a host's bare SYNs at a vantage.
+isns() { # IFACE SRCADDR
+	wire -Y "frame.interface_name == \"$1\"" |
+		awk -v a="$2" '$3 == a && $6 == "S" { print $7 }' | sort -u
+}
+nat_common() { # CONNECT-RESULT: both hosts' connect() ended so
+	[ "$(grep -c "^connect 1: $1\$" "$WORK/cli.log")" = 2 ] || { cat "$WORK/cli.log"; fail "not both '$1'"; }
+	same "$(isns na-public 203.0.113.1)" "$(isns a-inside 192.168.1.2)" "NAT A keeps A's ISN"
+	same "$(isns na-public 203.0.113.2)" "$(isns b-inside 192.168.2.2)" "NAT B keeps B's ISN"
 }
 same() { [ "$1" = "$2" ] || { wire; fail "$3: '$1' != '$2'"; }; }
 plus() { echo $((($1 + $2) % 4294967296)); }
@@ -543,12 +701,61 @@ syn-retrans)
 	[ "$(wire | awk '$5 == 8081 { print $7 }' | sort -u | wc -l)" = 1 ] || fail "retransmissions change the ISN"
 	echo "ok: SYN intervals (s): $(wire | awk '$5 == 8081 { if (t != "") printf "%.2f ", $2 - t; t = $2 }')"
 	;;
+syn-retx7)
+	expect_log cli.log '^connect 1: ok' "connect after seven SYN retransmissions"
+	expect_ladder 8080 "" '^c:S c:S c:S c:S c:S c:S c:S c:S s:SA c:A c:A\+100 ' "seven SYNs lost, the eighth answered"
+	[ "$(wire | awk '$5 == 8080 && $6 == "S" { print $7 }' | sort -u | wc -l)" = 1 ] || fail "retransmissions change the ISN"
+	echo "ok: SYN intervals (s): $(wire | awk '$5 == 8080 && $6 == "S" { if (t != "") printf "%.2f ", $2 - t; t = $2 }')"
+	;;
 refused-halfopen)
 	expect_log cli.log '^connect 1: Connection refused' "refused"
 	expect_ladder 8081 "" '^c:S s:RA$' "closed port"
 	expect_log cli.log '^connect 1: Connection reset by peer' "data to a lost peer"
 	expect_ladder 8080 40100 '^c:S s:SA c:A c:A\+100 (s:A )?c:A\+100 s:R$' "active side discovers the half-open connection"
 	expect_ladder 8082 40200 '^c:S s:SA c:A c:A\+100 (s:A )?c:S s:A c:R c:S s:SA c:A c:A\+100 ' "restarted side's SYN: challenge ACK, RST, SYN again"
+	;;
+nat-keepport)
+	nat_common "ok"
+	same "$(pubport 203.0.113.1) $(pubport 203.0.113.2)" "40001 40002" "both NATs kept the port"
+	# The two SYNs cross on the public wire: both before any SYN-ACK.
+	expect_nladder na-public '^(a:S b:S|b:S a:S) (a:SA b:SA|b:SA a:SA) ' "SYNs cross, two SYN-ACKs"
+	expect_nladder a-inside '^a:S b:S a:SA b:SA ' "A: simultaneous open"
+	expect_nladder b-inside '^b:S a:S b:SA a:SA ' "B: simultaneous open"
+	;;
+nat-rst)
+	nat_common "Connection refused"
+	# NAT B resets A's SYN (no mapping yet), then NAT A resets B's SYN
+	# (its mapping was closed by that RST); neither RST comes from a host.
+	expect_nladder na-public '^a:S b:RA b:S a:RA$' "each NAT resets the other's SYN"
+	expect_nladder a-inside '^a:S b:RA$' "A refused, A never sent a RST"
+	expect_nladder b-inside '^b:S a:RA$' "B refused, B never sent a RST"
+	;;
+nat-punched)
+	nat_common "ok"
+	# A's SYN crosses NAT A and dies at NAT B; B's SYN finds NAT A's
+	# mapping open and reaches A in SYN-SENT, which answers with a
+	# SYN-ACK (A's ISN again): B sees a plain three-way handshake.
+	expect_nladder na-public '^a:S b:S a:SA b:A ' "A's SYN out, B's SYN in through the hole"
+	expect_nladder b-inside '^b:S a:SA b:A ' "A's first SYN never reached B"
+	expect_nladder a-inside '^a:S b:S a:SA b:A ' "A: SYN in SYN-SENT"
+	;;
+nat-random)
+	nat_common "Connection refused"
+	[ "$(pubport 203.0.113.1)" != 40001 ] || fail "NAT A (masquerade random) kept the port"
+	same "$(pubport 203.0.113.2)" 40002 "NAT B kept the port"
+	# B's SYN to A's predicted port meets no mapping; A's SYN from the
+	# random port does not match NAT B's mapping: each NAT resets.
+	expect_nladder na-public '^a:S b:S (a:RA b:RA|b:RA a:RA)$' "both SYNs reset by the far NAT"
+	expect_nladder a-inside '^a:S b:RA$' "A refused"
+	expect_nladder b-inside '^b:S a:RA$' "B refused"
+	;;
+nat-fullrandom)
+	nat_common "Connection timed out"
+	[ "$(pubport 203.0.113.1)" != 40001 ] || fail "NAT A (fully-random) kept the port"
+	[ "$(pubport 203.0.113.2)" != 40002 ] || fail "NAT B (fully-random) kept the port"
+	expect_nladder a-inside '^a:S( a:S)+$' "A's SYNs never answered"
+	expect_nladder b-inside '^b:S( b:S)+$' "B's SYNs never answered"
+	expect_nladder na-public '^[ab]:S( [ab]:S)+$' "only SYNs on the public wire"
 	;;
 esac
 if [ -n "$OUT" ]; then

@@ -6,6 +6,7 @@
  *   realpeer listen ADDR PORT [OPTIONS]
  *   realpeer connect ADDR PORT [OPTIONS]
  *   realpeer raw SRC SPORT DST DPORT [--gap MS] SEG...
+ *   realpeer relay IF1 IF2 DELAY_MS
  *
  * listen: accept --count connections one after another; on each, read
  * --expect bytes (or until EOF, or until --idle MS without data), write --send bytes, then close (the
@@ -16,7 +17,11 @@
  * MS, write --send bytes (with MSG_FASTOPEN in the SYN when --fastopen),
  * read until EOF, close.  --bind-port pins the source port (with
  * SO_REUSEADDR), --linger0 aborts instead of reading, --hold MS keeps the
- * socket open before closing, --again B then writes B more bytes.  Prints one line per connection:
+ * socket open before closing, --again B then writes B more bytes, --shut
+ * half-closes after writing (two connects that met in a simultaneous open
+ * both read until the other's FIN), --at MS waits until that wall-clock
+ * instant (ms since the epoch) before connecting, so that two hosts in
+ * different namespaces send their SYNs together.  Prints one line per connection:
  * "connect N: ok" or "connect N: <errno text>".
  *
  * raw: send crafted IPv4 TCP segments with no options, window 64240, each
@@ -24,10 +29,19 @@
  * apart, IP TTL 64 or --ttl N (a firewall rule can tell them from the
  * kernel's own segments by it).  Payload-free.
  *
+ * relay: a wire with a one-way delay between two interfaces of the
+ * namespace it runs in (the kernel has no netem here): every frame received
+ * on one is written to the other DELAY_MS later, in order.  The interfaces
+ * carry no address, so only the relay joins them.  Runs until killed.
+ *
  * Exit: 0 when every connection went as asked, 1 otherwise, 2 usage.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <poll.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <netinet/tcp.h>
@@ -61,6 +75,8 @@ struct rp_opts {
 	long again;
 	int idle_ms;
 	int ttl;
+	int shut;
+	long long at_ms;
 };
 
 static void
@@ -75,9 +91,10 @@ usage(void)
 	    "MS]\n"
 	    "                  [--bind-port P] [--fastopen] [--mptcp] "
 	    "[--linger0] [--hold MS]\n"
-	    "                  [--again B]\n"
+	    "                  [--again B] [--shut] [--at EPOCH_MS]\n"
 	    "       realpeer raw SRC SPORT DST DPORT [--gap MS] [--ttl N] "
-	    "FLAGS:SEQ[:ACK]...\n");
+	    "FLAGS:SEQ[:ACK]...\n"
+	    "       realpeer relay IF1 IF2 DELAY_MS\n");
 	exit(2);
 }
 
@@ -131,6 +148,8 @@ parse_opts(int argc, char **argv, int i, struct rp_opts *o)
 			o->mptcp = 1;
 		else if (strcmp(a, "--linger0") == 0)
 			o->linger0 = 1;
+		else if (strcmp(a, "--shut") == 0)
+			o->shut = 1;
 		else if (v == NULL)
 			return i;
 		else if (strcmp(a, "--count") == 0)
@@ -151,6 +170,8 @@ parse_opts(int argc, char **argv, int i, struct rp_opts *o)
 			o->idle_ms = atoi(argv[++i]);
 		else if (strcmp(a, "--again") == 0)
 			o->again = atol(argv[++i]);
+		else if (strcmp(a, "--at") == 0)
+			o->at_ms = atoll(argv[++i]);
 		else if (strcmp(a, "--gap") == 0)
 			o->gap_ms = atoi(argv[++i]);
 		else
@@ -296,6 +317,16 @@ connect_one(int fam, const struct sockaddr_storage *ss, socklen_t len,
 		if (bind(fd, (struct sockaddr *)&b, len) != 0)
 			goto fail;
 	}
+	if (o->at_ms > 0) {
+		struct timespec now;
+		long long ms;
+
+		clock_gettime(CLOCK_REALTIME, &now);
+		ms = o->at_ms -
+		     ((long long)now.tv_sec * 1000 + now.tv_nsec / 1000000);
+		if (ms > 0)
+			sleep_ms((int)ms);
+	}
 	if (o->fastopen) {
 		/* Data in the SYN: a cookie request first, then the cookie. */
 		if (send_bytes(fd, o->send > 0 ? o->send : 1, MSG_FASTOPEN,
@@ -312,6 +343,8 @@ connect_one(int fam, const struct sockaddr_storage *ss, socklen_t len,
 	if (o->hold_ms)
 		sleep_ms(o->hold_ms);
 	if (o->again > 0 && send_bytes(fd, o->again, 0, NULL, 0) != 0)
+		goto fail;
+	if (o->shut && shutdown(fd, SHUT_WR) != 0)
 		goto fail;
 	if (o->linger0) {
 		set_linger0(fd);
@@ -457,6 +490,138 @@ do_raw(int argc, char **argv)
 	return 0;
 }
 
+#define RELAY_QLEN 256
+#define RELAY_MTU  65536
+
+struct relay_q {
+	int64_t due[RELAY_QLEN];
+	size_t len[RELAY_QLEN];
+	unsigned head, n;
+	unsigned char *buf; /* RELAY_QLEN frames of RELAY_MTU */
+};
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int
+relay_socket(const char *ifname)
+{
+	struct sockaddr_ll sll;
+	int fd = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
+
+	memset(&sll, 0, sizeof(sll));
+	sll.sll_family = AF_PACKET;
+	sll.sll_protocol = htons(ETH_P_ALL);
+	sll.sll_ifindex = (int)if_nametoindex(ifname);
+	if (fd < 0 || sll.sll_ifindex == 0 ||
+	    bind(fd, (struct sockaddr *)&sll, sizeof(sll)) != 0) {
+		fprintf(stderr, "realpeer: relay on %s: %s\n", ifname,
+			strerror(errno));
+		exit(1);
+	}
+	return fd;
+}
+
+/*
+ * A veth leaves the TCP checksum to "hardware" (CHECKSUM_PARTIAL): a frame
+ * read from a packet socket carries only the pseudo-header sum, and the
+ * receiver would drop it.  The relay is that hardware: it computes the
+ * checksum of every IPv4 TCP frame it passes on.
+ */
+static void
+relay_tcp_csum(unsigned char *f, size_t len)
+{
+	uint8_t pseudo[12];
+	size_t ihl, tl;
+
+	if (len < 14 + 20 || f[12] != 0x08 || f[13] != 0x00 ||
+	    (f[14] >> 4) != 4 || f[14 + 9] != IPPROTO_TCP)
+		return;
+	ihl = (size_t)(f[14] & 15) * 4;
+	tl = (size_t)(f[16] << 8 | f[17]);
+	if (tl > len - 14 || tl < ihl + 20)
+		return;
+	memcpy(pseudo, f + 14 + 12, 8);
+	pseudo[8] = 0;
+	pseudo[9] = IPPROTO_TCP;
+	put16(pseudo + 10, (uint32_t)(tl - ihl));
+	put16(f + 14 + ihl + 16, 0);
+	put16(f + 14 + ihl + 16, (uint16_t)~csum_add(csum_add(0, pseudo, 12),
+						     f + 14 + ihl, tl - ihl));
+}
+
+/* Frames received on fd[i] wait in q[i] and leave on fd[1 - i]. */
+static int
+do_relay(int argc, char **argv)
+{
+	struct relay_q q[2];
+	int fd[2], delay;
+
+	if (argc != 5)
+		usage();
+	delay = atoi(argv[4]);
+	fd[0] = relay_socket(argv[2]);
+	fd[1] = relay_socket(argv[3]);
+	for (int i = 0; i < 2; i++) {
+		memset(&q[i], 0, sizeof(q[i]));
+		q[i].buf = malloc((size_t)RELAY_QLEN * RELAY_MTU);
+		if (q[i].buf == NULL)
+			return 1;
+	}
+	printf("relaying\n");
+	fflush(stdout);
+	for (;;) {
+		struct pollfd pfd[2] = {{fd[0], POLLIN, 0}, {fd[1], POLLIN, 0}};
+		int64_t now = mono_ms(), wait = -1;
+
+		for (int i = 0; i < 2; i++) {
+			/* Due frames leave, oldest first. */
+			while (q[i].n > 0 && q[i].due[q[i].head] <= now) {
+				unsigned h = q[i].head;
+
+				if (send(fd[1 - i],
+					 q[i].buf + (size_t)h * RELAY_MTU,
+					 q[i].len[h], 0) < 0)
+					perror("realpeer: relay send");
+				q[i].head = (h + 1) % RELAY_QLEN;
+				q[i].n--;
+			}
+			if (q[i].n > 0 &&
+			    (wait < 0 || q[i].due[q[i].head] - now < wait))
+				wait = q[i].due[q[i].head] - now;
+		}
+		if (poll(pfd, 2, (int)wait) < 0 && errno != EINTR)
+			return 1;
+		for (int i = 0; i < 2; i++) {
+			struct sockaddr_ll from;
+			socklen_t fl = sizeof(from);
+			unsigned t = (q[i].head + q[i].n) % RELAY_QLEN;
+			ssize_t r;
+
+			if (!(pfd[i].revents & POLLIN))
+				continue;
+			r = recvfrom(fd[i], q[i].buf + (size_t)t * RELAY_MTU,
+				     RELAY_MTU, 0, (struct sockaddr *)&from,
+				     &fl);
+			/* Our own writes come back as outgoing: not again. */
+			if (r <= 0 || from.sll_pkttype == PACKET_OUTGOING ||
+			    q[i].n == RELAY_QLEN)
+				continue;
+			relay_tcp_csum(q[i].buf + (size_t)t * RELAY_MTU,
+				       (size_t)r);
+			q[i].len[t] = (size_t)r;
+			q[i].due[t] = mono_ms() + delay;
+			q[i].n++;
+		}
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -469,6 +634,8 @@ main(int argc, char **argv)
 		usage();
 	if (strcmp(argv[1], "raw") == 0)
 		return do_raw(argc, argv);
+	if (strcmp(argv[1], "relay") == 0)
+		return do_relay(argc, argv);
 	if (argc < 4)
 		usage();
 	fam = parse_addr(argv[2], argv[3], &ss, &len);

@@ -213,7 +213,7 @@ static void
 test_nat_ruleset(void **state)
 {
 	struct sl_nat_cfg c = {SL_NAT_FULLY_RANDOM, SL_NAT_DROP, 0};
-	enum sl_nat_map m;
+	enum sl_nat_type m;
 	enum sl_nat_unsol u;
 	char buf[1024];
 
