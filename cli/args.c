@@ -272,6 +272,12 @@ sl_args_usage_error(const char *cmd, char *const *argv,
 			optopt);
 	else
 		fprintf(stderr, "%s: bad option '%s'\n", cmd, arg);
+	return sl_args_see(cmd);
+}
+
+int
+sl_args_see(const char *cmd)
+{
 	fprintf(stderr, "see '%s --help'\n", cmd);
 	return SL_EXIT_USAGE;
 }
@@ -335,7 +341,7 @@ sl_args_entry_next(struct sl_args_entry *e, const char *cmd, int argc,
 			return c;
 		if (sl_xopts_take(e->xo, p, optarg, errbuf) != SL_OK) {
 			fprintf(stderr, "%s: %s\n", cmd, errbuf);
-			return -SL_EXIT_USAGE;
+			return -sl_args_see(cmd);
 		}
 	}
 	return e->oo->bad ? -SL_EXIT_USAGE : -1;

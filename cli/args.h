@@ -100,6 +100,12 @@ int sl_args_unknown(const char *cmd, const char *what, const char *word,
 		    const char *const *cands, size_t n, const char *see);
 
 /*
+ * After the line saying what is wrong with a value: the line saying where
+ * to look ("see 'CMD --help'").  Returns SL_EXIT_USAGE.
+ */
+int sl_args_see(const char *cmd);
+
+/*
  * After getopt_long returned '?' (with opterr 0): one line saying what is
  * wrong with the option it stopped at (with "did you mean" for a
  * misspelt long option) and one saying where to look.  Returns

@@ -112,7 +112,7 @@ parse(int argc, char **argv, const struct sl_experiment *x, struct run_args *a)
 		return -c;
 	if (argc - optind != 1) {
 		fputs(CMD ": one experiment at a time\n", stderr);
-		return SL_EXIT_USAGE;
+		return sl_args_see(CMD);
 	}
 	return SL_EXIT_OK;
 }
@@ -130,7 +130,7 @@ run_entry(const struct sl_experiment *x, struct run_args *a)
 
 	if (x->ops->prepare(x, &a->xo, &r, errbuf) != SL_OK) {
 		fprintf(stderr, CMD ": %s\n", errbuf);
-		return SL_EXIT_USAGE;
+		return sl_args_see(CMD);
 	}
 	if (a->oo.annotate == NULL) {
 		snprintf(outbuf, sizeof outbuf, "synlab-%s.pcapng",

@@ -79,14 +79,14 @@ parse(int argc, char **argv, const struct sl_experiment *x,
 			if (sl_sweep_parse_range(optarg, &a->s.from, &a->s.to,
 						 &a->s.step, errbuf) != SL_OK) {
 				fprintf(stderr, CMD ": --offset %s\n", errbuf);
-				return SL_EXIT_USAGE;
+				return sl_args_see(CMD);
 			}
 			a->s.has_range = true;
 			break;
 		case 'n':
 			if (!sl_args_count(CMD, "--count", optarg, 1, 10000,
 					   &n))
-				return SL_EXIT_USAGE;
+				return sl_args_see(CMD);
 			a->s.count = (unsigned)n;
 			break;
 		case 'p':
@@ -174,7 +174,7 @@ sl_cmd_sweep(int argc, char **argv)
 		return ret < 0 ? SL_EXIT_OK : ret;
 	if (argc - optind != 1) {
 		fputs(CMD ": one experiment at a time\n", stderr);
-		return SL_EXIT_USAGE;
+		return sl_args_see(CMD);
 	}
 	if (x->ops->prepare(x, &a.xo, &r, errbuf) != SL_OK ||
 	    (r->ops->sweep == NULL &&
@@ -183,7 +183,7 @@ sl_cmd_sweep(int argc, char **argv)
 	      true))) {
 		fprintf(stderr, CMD ": %s\n", errbuf);
 		sl_xrun_free(r);
-		return SL_EXIT_USAGE;
+		return sl_args_see(CMD);
 	}
 	/* Outputs first: a sweep takes minutes, a bad path should not.  The
 	 * sweep's own table is the report; --brief or a selection adds the

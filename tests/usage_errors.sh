@@ -49,35 +49,37 @@ check "synlab analyze: unknown shape 'thre-way'; did you mean 'three-way'?" \
 	"see 'synlab analyze --help'" analyze --shape thre-way x.pcap
 check "synlab run: unknown shape 'self-conect'; did you mean 'self-connect'?" \
 	"see 'synlab run --help'" run self-connect-race --shape self-conect
-# The hole-punching lab: every bad value names the option, exit 2, and the
-# command that was run (run or sweep) says where to look.
-HP="see 'synlab run holepunch --help'"
-SW="see 'synlab sweep holepunch --help'"
-check "synlab run holepunch: 'cone': mapping is keep-port, random or fully-random" \
+# The hole-punching lab: every bad value names the option and says where
+# to look, exit 2.
+HP="see 'synlab run --help'"
+SW="see 'synlab sweep --help'"
+check "synlab run: --nat-a 'cone': mapping is keep-port, random or fully-random" \
 	"$HP" run holepunch --nat-a cone
-check "synlab sweep holepunch: 'cone': mapping is keep-port, random or fully-random" \
+check "synlab sweep: --nat 'cone': mapping is keep-port, random or fully-random" \
 	"$SW" sweep holepunch --nat cone
-check "synlab run holepunch: 'reject': unsolicited-SYN policy is rst or drop" \
+check "synlab run: --unsolicited-b 'reject': unsolicited-SYN policy is rst or drop" \
 	"$HP" run holepunch --unsolicited-b reject
-check "synlab run holepunch: --syn-sent-timeout wants whole seconds, 1s to 86400s (a conntrack sysctl)" \
+check "synlab run: --syn-sent-timeout-a wants whole seconds, 1s to 86400s (a conntrack sysctl)" \
 	"$HP" run holepunch --syn-sent-timeout-a 1500ms
-check "synlab run holepunch: --delay wants a duration >= 0, not '-5ms'" \
+check "synlab run: --delay wants a duration >= 0, not '-5ms'" \
 	"$HP" run holepunch --delay -5ms
-check "synlab sweep holepunch: --timeout wants a duration >= 0, not '-1s'" \
+check "synlab sweep: --timeout wants a duration >= 0, not '-1s'" \
 	"$SW" sweep holepunch --timeout -1s
-check "synlab run holepunch: --attempts wants a whole number 1..100, not '1000000'" \
+check "synlab run: --attempts wants a whole number 1..1000, not '1000000'" \
 	"$HP" run holepunch --attempts 1000000
-check "synlab sweep holepunch: --attempts wants a whole number 1..100, not '-1'" \
+check "synlab run: --attempts wants a whole number 1..100, not '500'" \
+	"$HP" run holepunch --attempts 500
+check "synlab sweep: --attempts wants a whole number 1..1000, not '-1'" \
 	"$SW" sweep holepunch --attempts -1
-check "synlab run holepunch: --port wants a whole number 1..65535, not '70000'" \
+check "synlab run: --port wants a whole number 1..65535, not '70000'" \
 	"$HP" run holepunch --port 70000
-check "synlab sweep holepunch: --count wants a whole number 1..1000, not '99999'" \
+check "synlab sweep: --count wants a whole number 1..10000, not '99999'" \
 	"$SW" sweep holepunch --count 99999
-check "synlab run holepunch: --count is for synlab sweep holepunch" \
-	"$HP" run holepunch --count 5
-check "synlab run holepunch: unexpected argument 'now'" \
-	"$HP" run holepunch now
-check "synlab run holepunch: unknown option '--nat-c'; did you mean '--nat-a'?" \
+check "synlab sweep: --offset '5ms:1ms:1ms': want FROM:TO:STEP like -14ms:14ms:1ms (at most 100000 points) or one offset" \
+	"$SW" sweep holepunch --offset 5ms:1ms:1ms
+check "synlab run: unknown option '--count'" "$HP" run holepunch --count 5
+check "synlab run: one experiment at a time" "$HP" run holepunch now
+check "synlab run: unknown option '--nat-c'; did you mean '--nat-a'?" \
 	"$HP" run holepunch --nat-c random
 # run --list and run agree: every name listed is one run takes, and the
 # list holds the inject entries and the two-host ones.
