@@ -840,7 +840,8 @@ az_sweep(struct sl_analyzer *az, int64_t now)
 		}
 	}
 	az->wheel_tick = ct;
-	qsort(az->due, n, sizeof(*az->due), cmp_sweep);
+	if (n > 1) /* none due yet: az->due is still NULL */
+		qsort(az->due, n, sizeof(*az->due), cmp_sweep);
 	for (i = 0; i < n; i++) {
 		struct conn *c = az->due[i];
 		if (c->wait == AZ_WAITING && c->s[0].sent_bare_syn)
