@@ -104,7 +104,7 @@ sweepable_near(const char *name)
 	size_t n = 0;
 
 	for (size_t i = 0; n < 31 && (x = sl_experiment_at(i)) != NULL; i++)
-		if (x->sweep_param)
+		if (x->sweep_param || x->engine == SL_X_NAT)
 			names[n++] = x->name;
 	names[n++] = "inject";
 	if (sl_args_closest(name, names, n) == NULL)
@@ -206,6 +206,11 @@ parse(int argc, char **argv, struct sl_sweep_cfg *cfg, struct sl_outopts *oo,
 			if (x->sweep_param)
 				fprintf(stderr, "  %s (%s)\n", x->name,
 					x->sweep_param);
+			else if (x->engine == SL_X_NAT)
+				fprintf(stderr,
+					"  %s (NAT mappings, B's start "
+					"offset)\n",
+					x->name);
 		return SL_EXIT_USAGE;
 	}
 	cfg->kind = x->sweep_kind;
