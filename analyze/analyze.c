@@ -688,7 +688,7 @@ process(struct sl_analyzer *az, const struct sl_pkt *p, int file,
 		}
 		c = az_conn_new(az, &lo, &hi, h, file);
 		c->hs.t_first_ns = ts;
-		snprintf(c->hs.encap, sizeof(c->hs.encap), "%s", p->encap);
+		memcpy(c->hs.encap, p->encap, sizeof(c->hs.encap));
 		(void)az_copy_seen(c, p, ts);
 		if (p->flags & SL_TH_ACK) {
 			/* The capture begins after A's SYN. */
@@ -721,26 +721,7 @@ process(struct sl_analyzer *az, const struct sl_pkt *p, int file,
 		}
 	}
 	on_segment(c, x, p, frame, ts);
-	if (c->ended) {
-		if (c->t_ended == 0 && awaits_syn(c, x, p)) {
-			/* open for as long as an unanswered SYN waits */
-			c->t_ended = ts;
-			az_list_del(c->in, c);
-			az_list_append(&az->waiting, c);
-		} else if (c->t_ended == 0) {
-			c->t_ended = ts;
-			az_list_del(c->in, c);
-			az->nopen--;
-			az_list_append(&az->lingering, c);
-		}
-	} else if (c->in == &az->waiting && c->s[1].sent_any && !c->refused) {
-		az_list_del(c->in, c);
-		az_list_append(&az->open, c);
-	} else if (c != c->in->tail) {
-		struct list *l = c->in;
-		az_list_del(l, c);
-		az_list_append(l, c);
-	}
+	az_touch(az, c, ts, c->ended && c->t_ended == 0 && awaits_syn(c, x, p));
 }
 
 /* ---- public ---------------------------------------------------------- */
@@ -937,11 +918,11 @@ sl_analyzer_free(struct sl_analyzer *az)
 		return;
 	for (j = 0; j < az->tabsize; j++)
 		if (az->tab[j].c != NULL)
-			az_conn_free(az->tab[j].c);
+			az_conn_free(az, az->tab[j].c);
 	while (az_win_len(az) > 0) {
 		struct conn *c = az->win[az->whead];
 		if (c->done)
-			az_conn_free(c);
+			az_conn_free(az, c);
 		az->whead = (az->whead + 1) % az->wcap;
 		az->next_emit++;
 	}
@@ -952,6 +933,7 @@ sl_analyzer_free(struct sl_analyzer *az)
 	free(az->scratch);
 	free(az->tombs);
 	free(az->tab);
+	az_flow_free(az);
 	for (i = 0; i < az->nfiles; i++)
 		free(az->files[i]);
 	free(az->files);

@@ -16,9 +16,12 @@
 #define SEQ_GEQ(a, b) ((int32_t)((a) - (b)) >= 0)
 
 #define PEND_MAX	32
-#define REORDER_MAX	4096	     /* finished handshakes held for ordering */
-#define COPY_MAX	64	     /* packets kept per handshake for copies */
-#define COPY_ORIGINS	4	     /* places one packet is seen at */
+#define PEND_INLINE	4    /* pending segments kept in the side itself */
+#define FRAMES_INLINE	3    /* an open handshake records two or three frames */
+#define XO_INLINE	2    /* option records: a SYN and a SYN-ACK */
+#define REORDER_MAX	4096 /* finished handshakes held for ordering */
+#define COPY_MAX	64   /* packets kept per handshake for copies */
+#define COPY_ORIGINS	4    /* places one packet is seen at */
 #define COPY_WINDOW_NS	2000000000LL /* a copy within 2 s (copies.c) */
 #define LINGER_NS	50000000LL   /* keep a closed tuple 50 ms for copies */
 #define IDLE_DEFAULT_NS 300000000000LL
@@ -31,6 +34,8 @@
 #define WAIT_MIN_NS 4000000000LL
 #define TOMB_NS	    180000000000LL
 #define SWEEP_NS    10000000LL
+#define TICK_SHIFT  24	  /* a timer tick: 2^24 ns, 16.8 ms */
+#define WHEEL_SIZE  32768 /* ticks on the wheel: 550 s */
 #define NO_FI	    (-1)
 #define TS_JUMP_NS  86400000000000LL /* a day: a clock step, not a pause */
 
@@ -44,8 +49,10 @@ struct pend {
 /*
  * A handshake frame as kept while the handshake is open: the public
  * struct sl_hs_frame carries every option byte and a fixed note buffer
- * (232 bytes); this keeps the same facts in about half that, and the
- * public array is filled only when the handshake is reported.
+ * (232 bytes); this keeps the same facts in 56, and the public array is
+ * filled only when the handshake is reported.  Timestamps, which most
+ * segments carry, are in the frame; the other options (those of SYNs and
+ * SYN-ACKs, SACK blocks) in the handshake's option records.
  */
 struct copts {
 	uint8_t has; /* COPT_* bits */
@@ -63,6 +70,8 @@ struct copts {
 #define COPT_SACK   0x10
 #define COPT_TFO    0x20
 #define COPT_TRUNC  0x40
+/* Options that need an option record; timestamps and truncation do not. */
+#define COPT_FULL (COPT_MSS | COPT_WS | COPT_SACKOK | COPT_SACK | COPT_TFO)
 
 struct cframe {
 	uint64_t frame;
@@ -72,8 +81,10 @@ struct cframe {
 	uint8_t from, flags, role;
 	bool ae;
 	uint8_t st[2][2];
-	char *note; /* NULL, or a string of ours */
-	struct copts opts;
+	uint8_t has;		 /* COPT_* bits */
+	uint8_t xo;		 /* 1 + its option record in c->xo, or 0 */
+	uint32_t ts_val, ts_ecr; /* its timestamps option */
+	char *note;		 /* NULL, or a string of ours */
 };
 
 struct side {
@@ -119,12 +130,15 @@ struct side {
 	int ack_fi;	 /* the first frame that did so */
 	int64_t t_est;	 /* when it reached ESTABLISHED, 0 if never */
 	unsigned npend, pcap;
-	struct pend *pend; /* allocated on first use */
+	struct pend *pend; /* pend0, or allocated when that is full */
+	struct pend pend0[PEND_INLINE];
 };
 
-struct list {
-	struct conn *head, *tail;
-};
+/*
+ * What a tracked handshake waits for, which decides its deadline: an
+ * answer to its SYN, the idle timeout, or the end of its lingering.
+ */
+enum az_wait { AZ_WAITING, AZ_OPEN, AZ_LINGERING };
 
 /*
  * A SYN with a new ISN on an established connection, kept in case it is
@@ -147,8 +161,12 @@ struct copy_ent {
 };
 
 struct conn {
-	struct conn *lprev, *lnext; /* its list: waiting, open, lingering */
-	struct list *in;
+	int64_t dl;	    /* its deadline (see deadline in flow.c) */
+	int64_t ttick;	    /* the tick it is filed under, or -1 */
+	uint32_t tidx;	    /* its entry in that tick's bucket */
+	uint64_t stamp;	    /* order of the last segment among all */
+	struct conn *pnext; /* in the pool of free records */
+	enum az_wait wait;
 	bool done;		   /* finished, waiting for its turn */
 	bool reported;		   /* reported early, still tracked */
 	struct sl_endpoint lo, hi; /* key: the two endpoints, ordered, */
@@ -162,8 +180,12 @@ struct conn {
 	bool simopen_path; /* a side in SYN-SENT took a bare SYN */
 	int64_t t_ended;
 	struct sl_handshake hs; /* hs.frames is filled when reported */
-	struct cframe *fr;
+	struct cframe *fr;	/* fr0, or allocated when that is full */
 	unsigned fcap;
+	struct copts *xo; /* option records of frames (SYN, SYN-ACK, SACK) */
+	unsigned nxo, xocap;
+	struct cframe fr0[FRAMES_INLINE];
+	struct copts xo0[XO_INLINE];
 	unsigned findcap;
 	struct side s[2];
 	uint32_t raised[2];    /* rules raised, by side: 1 << sl_rule_id */
@@ -177,15 +199,36 @@ struct sl_analyzer {
 	struct sl_analyzer_cfg cfg;
 	/*
 	 * Flow table: open addressing with linear probing, load at most
-	 * 1/2, the hash beside the pointer so a probe that misses does not
-	 * touch the (cold) handshake.
+	 * 1/2.  A slot holds the hash and a compact key (IPv4: the whole
+	 * tuple and the interface), so neither a probe that misses nor a
+	 * hit touches the (cold) handshake; an IPv6 hit is confirmed on it.
 	 */
 	struct slot {
-		uint64_t h;
+		uint64_t h; /* bit 0: IPv6 */
 		struct conn *c;
+		uint64_t k[2];
 	} * tab;
 	size_t tabsize, nconn;
-	struct list waiting, open, lingering;
+	/*
+	 * Timers: a hashed wheel of buckets of 2^TICK_SHIFT ns keyed by
+	 * capture time.  A handshake is filed under a tick no later than its
+	 * deadline and is not moved when a segment postpones it: when its
+	 * bucket comes due, it is finished or filed again under its new
+	 * deadline.  A bucket is an array of entries, so filing and removing
+	 * touch no other handshake, and a sweep reads the next ones ahead.
+	 */
+	struct bucket {
+		struct tentry {
+			struct conn *c; /* NULL: removed */
+			int64_t tick;
+		} * e;
+		uint32_t n, cap;
+	} * wheel;
+	int64_t wheel_tick; /* lowest tick not yet fully swept */
+	uint64_t stamps;
+	struct conn **due;
+	size_t dcap;
+	struct conn *pool; /* free handshake records, linked by pnext */
 	struct tomb {
 		uint64_t key;
 		int64_t expires;
@@ -226,10 +269,8 @@ enum az_rst_fate {
 	AZ_RST_CHALLENGE   /* in the window, not at RCV.NXT: challenge ACK */
 };
 
-/* ---- flow.c: table, lists, frames, lifetime, tombstones ---------------- */
+/* ---- flow.c: table, timers, frames, lifetime, tombstones --------------- */
 
-void az_list_del(struct list *l, struct conn *c);
-void az_list_append(struct list *l, struct conn *c);
 uint64_t az_flow_hash(const struct sl_endpoint *a, const struct sl_endpoint *b,
 		      int iface);
 void az_order_key(const struct sl_pkt *p, struct sl_endpoint *lo,
@@ -241,7 +282,10 @@ struct conn *az_tab_find(struct sl_analyzer *az, const struct sl_endpoint *lo,
 int az_add_frame(struct conn *c, int from, const struct sl_pkt *p,
 		 uint64_t frame, int64_t ts, enum sl_role role);
 void az_set_note(struct conn *c, int fi, const char *note);
-void az_conn_free(struct conn *c);
+/* Room for one more pending segment of side s. */
+void az_pend_grow(struct side *s);
+/* Back to the analyzer's pool of handshake records. */
+void az_conn_free(struct sl_analyzer *az, struct conn *c);
 size_t az_win_len(const struct sl_analyzer *az);
 void az_emit_ready(struct sl_analyzer *az);
 /* Take c out of the table unfinished, for a newer handshake to hide. */
@@ -252,7 +296,15 @@ struct conn *az_conn_new(struct sl_analyzer *az, const struct sl_endpoint *lo,
 			 const struct sl_endpoint *hi, uint64_t h, int file);
 uint64_t az_tomb_key(const struct conn *c);
 bool az_tomb_find(const struct sl_analyzer *az, uint64_t key, int64_t now);
+/*
+ * After a segment of c: refile its timer; once ended, it lingers, or,
+ * awaits_syn, waits as an unanswered SYN does.
+ */
+void az_touch(struct sl_analyzer *az, struct conn *c, int64_t ts,
+	      bool awaits_syn);
 void az_sweep(struct sl_analyzer *az, int64_t now);
+/* The timers and the pool of records (the table: sl_analyzer_free). */
+void az_flow_free(struct sl_analyzer *az);
 void az_finish_all(struct sl_analyzer *az);
 
 /* ---- endpoint.c: each endpoint's RFC 9293 state machine ---------------- */

@@ -82,9 +82,19 @@ sl_endpoint_cmp(const struct sl_endpoint *a, const struct sl_endpoint *b)
 
 	if (a->addr.family != b->addr.family)
 		return a->addr.family < b->addr.family ? -1 : 1;
-	c = memcmp(a->addr.b, b->addr.b, a->addr.family == 4 ? 4 : 16);
-	if (c != 0)
+	if (a->addr.family == 4) {
+		/* on every packet: one big-endian word, not a memcmp call */
+		uint32_t x = (uint32_t)a->addr.b[0] << 24 |
+			     (uint32_t)a->addr.b[1] << 16 |
+			     (uint32_t)a->addr.b[2] << 8 | a->addr.b[3];
+		uint32_t y = (uint32_t)b->addr.b[0] << 24 |
+			     (uint32_t)b->addr.b[1] << 16 |
+			     (uint32_t)b->addr.b[2] << 8 | b->addr.b[3];
+		if (x != y)
+			return x < y ? -1 : 1;
+	} else if ((c = memcmp(a->addr.b, b->addr.b, 16)) != 0) {
 		return c < 0 ? -1 : 1;
+	}
 	if (a->port != b->port)
 		return a->port < b->port ? -1 : 1;
 	return 0;

@@ -5,59 +5,54 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- lists and table ------------------------------------------------ */
+/* ---- table ------------------------------------------------------- */
 
-void
-az_list_del(struct list *l, struct conn *c)
+/*
+ * The compact key of a slot: for IPv4 the whole tuple and the interface,
+ * so a hit needs no look at the handshake; for IPv6 the addresses folded
+ * to 32 bits, so a hit is confirmed on the handshake's own endpoints.
+ */
+static uint32_t
+fold_addr(const struct sl_addr *a)
 {
-	(void)l;
-	l = c->in;
-	c->in = NULL;
-	if (c->lprev)
-		c->lprev->lnext = c->lnext;
-	else
-		l->head = c->lnext;
-	if (c->lnext)
-		c->lnext->lprev = c->lprev;
-	else
-		l->tail = c->lprev;
-	c->lprev = c->lnext = NULL;
+	uint32_t w[4], v;
+
+	if (a->family == 4) {
+		memcpy(&v, a->b, 4);
+		return v;
+	}
+	memcpy(w, a->b, 16);
+	return w[0] ^ w[1] ^ w[2] ^ w[3];
 }
 
-void
-az_list_append(struct list *l, struct conn *c)
+static void
+flow_key(const struct sl_endpoint *lo, const struct sl_endpoint *hi,
+	 int iface, uint64_t k[2])
 {
-	c->in = l;
-	c->lnext = NULL;
-	c->lprev = l->tail;
-	if (l->tail)
-		l->tail->lnext = c;
-	else
-		l->head = c;
-	l->tail = c;
+	k[0] = (uint64_t)fold_addr(&lo->addr) << 32 | fold_addr(&hi->addr);
+	k[1] = (uint64_t)lo->port << 48 | (uint64_t)hi->port << 32 |
+	       (uint32_t)iface;
+}
+
+static uint64_t
+mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
 }
 
 uint64_t
 az_flow_hash(const struct sl_endpoint *a, const struct sl_endpoint *b,
 	     int iface)
 {
-	uint64_t h = 0xcbf29ce484222325ULL ^ (uint64_t)(unsigned)iface;
-	const struct sl_endpoint *e[2] = {a, b};
-	int i;
-	size_t j;
+	uint64_t k[2];
 
-	for (i = 0; i < 2; i++) {
-		size_t n = e[i]->addr.family == 4 ? 4 : 16;
-		for (j = 0; j < n; j++) {
-			h ^= e[i]->addr.b[j];
-			h *= 0x100000001b3ULL;
-		}
-		h ^= e[i]->port;
-		h *= 0x100000001b3ULL;
-		h ^= e[i]->port >> 8;
-		h *= 0x100000001b3ULL;
-	}
-	return h;
+	flow_key(a, b, iface, k);
+	return (mix64(k[0] ^ mix64(k[1])) & ~1ULL) | (a->addr.family != 4);
 }
 
 void
@@ -74,14 +69,13 @@ az_order_key(const struct sl_pkt *p, struct sl_endpoint *lo,
 }
 
 static void
-tab_put(struct slot *t, size_t size, uint64_t h, struct conn *c)
+tab_put(struct slot *t, size_t size, const struct slot *s)
 {
 	size_t i;
 
-	for (i = h & (size - 1); t[i].c != NULL; i = (i + 1) & (size - 1))
+	for (i = s->h & (size - 1); t[i].c != NULL; i = (i + 1) & (size - 1))
 		;
-	t[i].h = h;
-	t[i].c = c;
+	t[i] = *s;
 }
 
 void
@@ -92,10 +86,25 @@ az_tab_grow(struct sl_analyzer *az)
 
 	for (i = 0; i < az->tabsize; i++)
 		if (az->tab[i].c != NULL)
-			tab_put(nt, nsize, az->tab[i].h, az->tab[i].c);
+			tab_put(nt, nsize, &az->tab[i]);
 	free(az->tab);
 	az->tab = nt;
 	az->tabsize = nsize;
+}
+
+/*
+ * The handshake's cache lines, fetched at once: the segment's processing
+ * touches most of them, and one after the other each would wait for
+ * memory in turn.
+ */
+static void
+conn_prefetch(const struct conn *c)
+{
+	const char *p = (const char *)c;
+	size_t i;
+
+	for (i = 0; i < sizeof(*c); i += 64)
+		__builtin_prefetch(p + i);
 }
 
 struct conn *
@@ -103,13 +112,18 @@ az_tab_find(struct sl_analyzer *az, const struct sl_endpoint *lo,
 	    const struct sl_endpoint *hi, int iface, uint64_t h)
 {
 	size_t mask = az->tabsize - 1, i;
+	uint64_t k[2];
 
+	flow_key(lo, hi, iface, k);
 	for (i = h & mask; az->tab[i].c != NULL; i = (i + 1) & mask) {
-		struct conn *c = az->tab[i].c;
-		if (az->tab[i].h == h && c->iface == iface &&
-		    sl_endpoint_cmp(&c->lo, lo) == 0 &&
-		    sl_endpoint_cmp(&c->hi, hi) == 0)
-			return c;
+		const struct slot *s = &az->tab[i];
+		if (s->h != h || s->k[0] != k[0] || s->k[1] != k[1])
+			continue;
+		if (!(h & 1) || (sl_endpoint_cmp(&s->c->lo, lo) == 0 &&
+				 sl_endpoint_cmp(&s->c->hi, hi) == 0)) {
+			conn_prefetch(s->c);
+			return s->c;
+		}
 	}
 	return NULL;
 }
@@ -139,7 +153,151 @@ tab_del(struct sl_analyzer *az, struct conn *c)
 	az->nconn--;
 }
 
+/* ---- timers ------------------------------------------------------- */
+
+static int64_t
+tick_of(int64_t t)
+{
+	return t >> TICK_SHIFT;
+}
+
+static int64_t
+wait_deadline(const struct conn *c)
+{
+	const struct sl_handshake *hs = &c->hs;
+	int64_t d = WAIT_MIN_NS;
+
+	if (hs->nretx_iv[0] > 0) {
+		int64_t g = hs->retx_iv_us[0][hs->nretx_iv[0] - 1] * 1000;
+		if (g > 1000000000000000LL) /* 11 days: no rhythm left */
+			g = 1000000000000000LL;
+		/* the next interval doubles, with the timer's slack */
+		if (3 * g + 1000000000LL > d)
+			d = 3 * g + 1000000000LL;
+	}
+	return hs->t_last_ns + d;
+}
+
+/*
+ * When c is finished unless another segment comes: lingering ends
+ * LINGER_NS after the close; an open handshake goes idle; an unanswered
+ * SYN is given up after its retransmission rhythm (wait_deadline), not
+ * before WAIT_MIN_NS nor after the idle timeout.  Finished when the
+ * capture clock passes it.
+ */
+static int64_t
+deadline(const struct sl_analyzer *az, const struct conn *c)
+{
+	int64_t idle = az->cfg.idle_ns > 0 ? az->cfg.idle_ns : IDLE_DEFAULT_NS;
+	int64_t t = c->hs.t_last_ns, d;
+
+	if (idle > 1000000000000000000LL) /* 31 years: never in a capture */
+		idle = 1000000000000000000LL;
+	switch (c->wait) {
+	case AZ_LINGERING:
+		return c->t_ended + LINGER_NS;
+	case AZ_OPEN:
+		return t + idle;
+	case AZ_WAITING:
+	default:
+		d = wait_deadline(c);
+		if (d > t + idle)
+			d = t + idle;
+		return d < t + WAIT_MIN_NS ? t + WAIT_MIN_NS : d;
+	}
+}
+
+static void
+timer_unfile(struct sl_analyzer *az, struct conn *c)
+{
+	if (c->ttick < 0)
+		return;
+	az->wheel[(uint64_t)c->ttick & (WHEEL_SIZE - 1)].e[c->tidx].c = NULL;
+	c->ttick = -1;
+}
+
+/* File c under its deadline's tick, or the wheel's, if that is later. */
+static void
+timer_file(struct sl_analyzer *az, struct conn *c)
+{
+	struct bucket *b;
+	int64_t t = tick_of(c->dl);
+
+	if (az->wheel == NULL) {
+		az->wheel = sl_xcalloc(WHEEL_SIZE, sizeof(*az->wheel));
+		az->wheel_tick = t;
+	}
+	if (t < az->wheel_tick)
+		t = az->wheel_tick;
+	b = &az->wheel[(uint64_t)t & (WHEEL_SIZE - 1)];
+	if (b->n == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 8;
+		b->e = sl_xrealloc(b->e, b->cap, sizeof(*b->e));
+	}
+	c->ttick = t;
+	c->tidx = b->n;
+	b->e[b->n].c = c;
+	b->e[b->n++].tick = t;
+}
+
+void
+az_flow_free(struct sl_analyzer *az)
+{
+	size_t i;
+
+	if (az->wheel != NULL)
+		for (i = 0; i < WHEEL_SIZE; i++)
+			free(az->wheel[i].e);
+	free(az->wheel);
+	free(az->due);
+	while (az->pool != NULL) {
+		struct conn *c = az->pool;
+		az->pool = c->pnext;
+		free(c);
+	}
+}
+
+void
+az_touch(struct sl_analyzer *az, struct conn *c, int64_t ts, bool awaits_syn)
+{
+	int64_t dl;
+
+	if (c->ended) {
+		if (c->t_ended != 0)
+			return;
+		c->t_ended = ts;
+		if (awaits_syn) {
+			/* open for as long as an unanswered SYN waits */
+			c->wait = AZ_WAITING;
+		} else {
+			c->wait = AZ_LINGERING;
+			az->nopen--;
+		}
+	} else if (c->wait == AZ_WAITING && c->s[1].sent_any && !c->refused) {
+		c->wait = AZ_OPEN;
+	}
+	c->stamp = ++az->stamps;
+	/* A later deadline waits for the bucket; an earlier one moves. */
+	dl = deadline(az, c);
+	c->dl = dl;
+	if (tick_of(dl) < c->ttick) {
+		timer_unfile(az, c);
+		timer_file(az, c);
+	}
+}
+
 /* ---- frames --------------------------------------------------------- */
+
+static uint8_t
+opt_bits(const struct sl_tcpopts *t)
+{
+	return (uint8_t)((t->has_mss ? COPT_MSS : 0) |
+			 (t->has_ws ? COPT_WS : 0) |
+			 (t->sack_ok ? COPT_SACKOK : 0) |
+			 (t->has_ts ? COPT_TS : 0) |
+			 (t->has_sack ? COPT_SACK : 0) |
+			 (t->has_tfo ? COPT_TFO : 0) | (t->trunc ? COPT_TRUNC : 0));
+}
 
 static void
 pack_opts(struct copts *o, const struct sl_tcpopts *t)
@@ -147,10 +305,7 @@ pack_opts(struct copts *o, const struct sl_tcpopts *t)
 	unsigned i;
 
 	memset(o, 0, sizeof(*o));
-	o->has = (t->has_mss ? COPT_MSS : 0) | (t->has_ws ? COPT_WS : 0) |
-		 (t->sack_ok ? COPT_SACKOK : 0) | (t->has_ts ? COPT_TS : 0) |
-		 (t->has_sack ? COPT_SACK : 0) | (t->has_tfo ? COPT_TFO : 0) |
-		 (t->trunc ? COPT_TRUNC : 0);
+	o->has = opt_bits(t);
 	o->mss = t->mss;
 	o->ws = t->ws;
 	o->ts_val = t->ts_val;
@@ -194,6 +349,36 @@ unpack_opts(struct sl_tcpopts *t, const struct copts *o)
 	}
 }
 
+/*
+ * A handshake's array that starts in the record itself (inl, n entries)
+ * and moves to the heap when it outgrows it; a is NULL before first use.
+ */
+static void *
+grow(void *a, void *inl, unsigned *cap, unsigned n, size_t size)
+{
+	void *b;
+
+	if (a == NULL) {
+		*cap = n;
+		return inl;
+	}
+	if (a != inl) {
+		*cap *= 2;
+		return sl_xrealloc(a, *cap, size);
+	}
+	b = sl_xcalloc((size_t)*cap * 2, size);
+	memcpy(b, a, (size_t)*cap * size);
+	*cap *= 2;
+	return b;
+}
+
+void
+az_pend_grow(struct side *s)
+{
+	s->pend = grow(s->pend, s->pend0, &s->pcap, PEND_INLINE,
+		       sizeof(*s->pend));
+}
+
 int
 az_add_frame(struct conn *c, int from, const struct sl_pkt *p, uint64_t frame,
 	     int64_t ts, enum sl_role role)
@@ -205,11 +390,8 @@ az_add_frame(struct conn *c, int from, const struct sl_pkt *p, uint64_t frame,
 		hs->frames_omitted++;
 		return NO_FI;
 	}
-	if (hs->nframes == c->fcap) {
-		/* six fits SYN, SYN-ACK, ACK, FIN, FIN, ACK */
-		c->fcap = c->fcap ? c->fcap * 2 : 6;
-		c->fr = sl_xrealloc(c->fr, c->fcap, sizeof(*f));
-	}
+	if (hs->nframes == c->fcap)
+		c->fr = grow(c->fr, c->fr0, &c->fcap, FRAMES_INLINE, sizeof(*f));
 	f = &c->fr[hs->nframes];
 	memset(f, 0, sizeof(*f));
 	f->frame = frame;
@@ -222,7 +404,16 @@ az_add_frame(struct conn *c, int from, const struct sl_pkt *p, uint64_t frame,
 	f->ack = p->ack;
 	f->len = p->paylen;
 	f->win = p->win;
-	pack_opts(&f->opts, &p->opts);
+	f->has = opt_bits(&p->opts);
+	f->ts_val = p->opts.ts_val;
+	f->ts_ecr = p->opts.ts_ecr;
+	if ((f->has & COPT_FULL) || p->opts.nunknown > 0) {
+		if (c->nxo == c->xocap)
+			c->xo = grow(c->xo, c->xo0, &c->xocap, XO_INLINE,
+				     sizeof(*c->xo));
+		pack_opts(&c->xo[c->nxo], &p->opts);
+		f->xo = (uint8_t)++c->nxo;
+	}
 	return (int)hs->nframes++;
 }
 
@@ -238,21 +429,26 @@ az_set_note(struct conn *c, int fi, const char *note)
 /* ---- lifetime ------------------------------------------------------- */
 
 void
-az_conn_free(struct conn *c)
+az_conn_free(struct sl_analyzer *az, struct conn *c)
 {
 	unsigned i;
 
 	for (i = 0; i < c->hs.nframes; i++)
 		free(c->fr[i].note);
-	free(c->fr);
+	if (c->fr != c->fr0)
+		free(c->fr);
+	if (c->xo != c->xo0)
+		free(c->xo);
 	free(c->hs.find);
-	free(c->s[0].pend);
-	free(c->s[1].pend);
+	for (i = 0; i < 2; i++)
+		if (c->s[i].pend != c->s[i].pend0)
+			free(c->s[i].pend);
 	free(c->cq);
 	free(c->late);
 	if (c->parked != NULL)
-		az_conn_free(c->parked);
-	free(c);
+		az_conn_free(az, c->parked);
+	c->pnext = az->pool;
+	az->pool = c;
 }
 
 size_t
@@ -311,10 +507,21 @@ report(struct sl_analyzer *az, struct conn *c)
 		o->ack = f->ack;
 		o->len = f->len;
 		o->win = f->win;
-		unpack_opts(&o->opts, &f->opts);
+		if (f->xo > 0) {
+			unpack_opts(&o->opts, &c->xo[f->xo - 1]);
+		} else {
+			memset(&o->opts, 0, sizeof(o->opts));
+			o->opts.has_ts = f->has & COPT_TS;
+			o->opts.trunc = f->has & COPT_TRUNC;
+			o->opts.ts_val = f->ts_val;
+			o->opts.ts_ecr = f->ts_ecr;
+		}
 		o->note[0] = '\0';
-		if (f->note != NULL)
-			snprintf(o->note, sizeof(o->note), "%s", f->note);
+		if (f->note != NULL) {
+			size_t n = strnlen(f->note, sizeof(o->note) - 1);
+			memcpy(o->note, f->note, n);
+			o->note[n] = '\0';
+		}
 	}
 	hs->frames = hs->nframes ? az->scratch : NULL;
 	az->cfg.on_handshake(hs, az->cfg.arg);
@@ -338,7 +545,7 @@ az_emit_ready(struct sl_analyzer *az)
 			break;
 		if (c->done) {
 			report(az, c);
-			az_conn_free(c);
+			az_conn_free(az, c);
 		} else {
 			az_flush_pending(c, c->hs.t_last_ns);
 			az_classify(c);
@@ -359,20 +566,27 @@ void
 az_park(struct sl_analyzer *az, struct conn *c)
 {
 	tab_del(az, c);
-	if (c->in != &az->lingering)
+	if (c->wait != AZ_LINGERING)
 		az->nopen--;
-	az_list_del(c->in, c);
-	c->in = NULL;
+	timer_unfile(az, c);
 }
 
 static void
 unpark(struct sl_analyzer *az, struct conn *c)
 {
+	struct slot slot;
+
 	if ((az->nconn + 1) * 2 > az->tabsize)
 		az_tab_grow(az);
-	tab_put(az->tab, az->tabsize, c->khash, c);
+	slot.h = c->khash;
+	slot.c = c;
+	flow_key(&c->lo, &c->hi, c->iface, slot.k);
+	tab_put(az->tab, az->tabsize, &slot);
 	az->nconn++;
-	az_list_append(c->s[1].sent_any ? &az->open : &az->waiting, c);
+	c->wait = c->s[1].sent_any ? AZ_OPEN : AZ_WAITING;
+	c->stamp = ++az->stamps;
+	c->dl = deadline(az, c);
+	timer_file(az, c);
 	az->nopen++;
 }
 
@@ -381,16 +595,16 @@ void
 az_finalize(struct sl_analyzer *az, struct conn *c, enum sl_end why)
 {
 	tab_del(az, c);
-	if (c->in != &az->lingering)
+	if (c->wait != AZ_LINGERING)
 		az->nopen--;
-	az_list_del(c->in, c);
+	timer_unfile(az, c);
 	if (c->parked != NULL) {
 		/* the older handshake it hid takes its tuple back */
 		unpark(az, c->parked);
 		c->parked = NULL;
 	}
 	if (c->reported) {
-		az_conn_free(c); /* its report already went out */
+		az_conn_free(az, c); /* its report already went out */
 		return;
 	}
 	az_flush_pending(c, c->hs.t_last_ns);
@@ -405,8 +619,16 @@ struct conn *
 az_conn_new(struct sl_analyzer *az, const struct sl_endpoint *lo,
 	    const struct sl_endpoint *hi, uint64_t h, int file)
 {
-	struct conn *c = sl_xcalloc(1, sizeof(*c));
+	struct conn *c = az->pool;
+	struct slot slot;
 	int i;
+
+	if (c != NULL) {
+		az->pool = c->pnext;
+		memset(c, 0, sizeof(*c));
+	} else {
+		c = sl_xcalloc(1, sizeof(*c));
+	}
 
 	c->lo = *lo;
 	c->hi = *hi;
@@ -432,9 +654,15 @@ az_conn_new(struct sl_analyzer *az, const struct sl_endpoint *lo,
 	}
 	if ((az->nconn + 1) * 2 > az->tabsize)
 		az_tab_grow(az);
-	tab_put(az->tab, az->tabsize, h, c);
+	slot.h = h;
+	slot.c = c;
+	flow_key(lo, hi, c->iface, slot.k);
+	tab_put(az->tab, az->tabsize, &slot);
 	az->nconn++;
-	az_list_append(c->hs.self ? &az->open : &az->waiting, c);
+	c->wait = c->hs.self ? AZ_OPEN : AZ_WAITING;
+	c->stamp = ++az->stamps;
+	c->dl = deadline(az, c);
+	timer_file(az, c);
 	az->nopen++;
 	if (az->nopen > az->sum.peak_open)
 		az->sum.peak_open = az->nopen;
@@ -509,59 +737,133 @@ tomb_put(struct sl_analyzer *az, uint64_t key, int64_t expires, int64_t now)
 	az->tombs[i].expires = expires;
 }
 
-static int64_t
-wait_deadline(const struct conn *c)
+/*
+ * At the end of a file: unanswered SYNs first, then lingering, then open
+ * handshakes, each in the order of their last segments.
+ */
+static int
+cmp_finish(const void *pa, const void *pb)
 {
-	const struct sl_handshake *hs = &c->hs;
-	int64_t d = WAIT_MIN_NS;
+	const struct conn *a = *(struct conn *const *)pa;
+	const struct conn *b = *(struct conn *const *)pb;
+	int ra = a->wait == AZ_WAITING ? 0 : a->wait == AZ_LINGERING ? 1 : 2;
+	int rb = b->wait == AZ_WAITING ? 0 : b->wait == AZ_LINGERING ? 1 : 2;
 
-	if (hs->nretx_iv[0] > 0) {
-		int64_t g = hs->retx_iv_us[0][hs->nretx_iv[0] - 1] * 1000;
-		if (g > 1000000000000000LL) /* 11 days: no rhythm left */
-			g = 1000000000000000LL;
-		/* the next interval doubles, with the timer's slack */
-		if (3 * g + 1000000000LL > d)
-			d = 3 * g + 1000000000LL;
-	}
-	return hs->t_last_ns + d;
+	if (ra != rb)
+		return ra < rb ? -1 : 1;
+	return a->stamp < b->stamp ? -1 : a->stamp > b->stamp;
 }
 
+static void
+due_push(struct sl_analyzer *az, size_t n, struct conn *c)
+{
+	if (n == az->dcap) {
+		az->dcap = az->dcap ? az->dcap * 2 : 64;
+		az->due = sl_xrealloc(az->due, az->dcap, sizeof(*az->due));
+	}
+	az->due[n] = c;
+}
+
+/*
+ * Rank for finishing: lingering ones first, then the idle, then the
+ * unanswered SYNs (a tombstone each), each in the order of their last
+ * segments.
+ */
+static int
+sweep_rank(enum az_wait w)
+{
+	return w == AZ_LINGERING ? 0 : w == AZ_OPEN ? 1 : 2;
+}
+
+static int
+cmp_sweep(const void *pa, const void *pb)
+{
+	const struct conn *a = *(struct conn *const *)pa;
+	const struct conn *b = *(struct conn *const *)pb;
+	int ra = sweep_rank(a->wait), rb = sweep_rank(b->wait);
+
+	if (ra != rb)
+		return ra < rb ? -1 : 1;
+	return a->stamp < b->stamp ? -1 : a->stamp > b->stamp;
+}
+
+/*
+ * Finish what the capture clock has passed.  Every bucket from the
+ * wheel's tick to now's is looked at once (all of them at most once
+ * after a long gap); a handshake whose deadline moved on is filed again.
+ */
 void
 az_sweep(struct sl_analyzer *az, int64_t now)
 {
-	int64_t idle = az->cfg.idle_ns > 0 ? az->cfg.idle_ns : IDLE_DEFAULT_NS;
-	struct conn *c, *next;
+	int64_t ct = tick_of(now), t, end;
+	size_t n = 0, i;
 
-	while (az->lingering.head != NULL &&
-	       now - az->lingering.head->t_ended > LINGER_NS)
-		az_finalize(az, az->lingering.head, SL_END_EOF);
-	while (az->open.head != NULL &&
-	       now - az->open.head->hs.t_last_ns > idle)
-		az_finalize(az, az->open.head, SL_END_IDLE);
-	/* Unanswered SYNs: deadlines differ, but none is under WAIT_MIN_NS. */
-	for (c = az->waiting.head;
-	     c != NULL && now - c->hs.t_last_ns > WAIT_MIN_NS; c = next) {
-		next = c->lnext;
-		if (now > wait_deadline(c) || now - c->hs.t_last_ns > idle) {
-			if (c->s[0].sent_bare_syn)
-				tomb_put(az, az_tomb_key(c), now + TOMB_NS,
-					 now);
-			az_finalize(az, c, SL_END_IDLE);
+	if (az->wheel == NULL || ct < az->wheel_tick)
+		return;
+	end = ct - az->wheel_tick >= WHEEL_SIZE
+		  ? az->wheel_tick + WHEEL_SIZE - 1
+		  : ct;
+	for (t = az->wheel_tick; t <= end; t++) {
+		struct bucket *b = &az->wheel[(uint64_t)t & (WHEEL_SIZE - 1)];
+		uint32_t j, k = 0;
+		for (j = 0; j < b->n; j++) {
+			struct tentry e = b->e[j];
+			struct conn *c = e.c;
+			if (j + 8 < b->n && b->e[j + 8].c != NULL)
+				__builtin_prefetch(b->e[j + 8].c);
+			if (c == NULL)
+				continue;
+			if (e.tick <= ct && now > c->dl) {
+				c->ttick = -1;
+				due_push(az, n++, c);
+				continue;
+			}
+			/* Not due: stays in this bucket if its tick is
+			 * this bucket's, else moves on. */
+			if (e.tick <= ct && tick_of(c->dl) != e.tick &&
+			    ((uint64_t)tick_of(c->dl) & (WHEEL_SIZE - 1)) !=
+				((uint64_t)t & (WHEEL_SIZE - 1))) {
+				timer_file(az, c);
+				continue;
+			}
+			if (e.tick <= ct && tick_of(c->dl) > e.tick)
+				e.tick = c->ttick = tick_of(c->dl);
+			c->tidx = k;
+			b->e[k++] = e;
 		}
+		b->n = k;
+		if (k == 0) {
+			/* Its ticks passed: memory for the ticks to come. */
+			free(b->e);
+			b->e = NULL;
+			b->cap = 0;
+		}
+	}
+	az->wheel_tick = ct;
+	qsort(az->due, n, sizeof(*az->due), cmp_sweep);
+	for (i = 0; i < n; i++) {
+		struct conn *c = az->due[i];
+		if (c->wait == AZ_WAITING && c->s[0].sent_bare_syn)
+			tomb_put(az, az_tomb_key(c), now + TOMB_NS, now);
+		az_finalize(az, c,
+			    c->wait == AZ_LINGERING ? SL_END_EOF : SL_END_IDLE);
 	}
 }
 
+/* At the end of a file: every handshake still tracked. */
 void
 az_finish_all(struct sl_analyzer *az)
 {
+	size_t n, i;
+
 	/* a handshake finished may hand its tuple back to a parked one */
-	while (az->waiting.head != NULL || az->lingering.head != NULL ||
-	       az->open.head != NULL) {
-		while (az->waiting.head != NULL)
-			az_finalize(az, az->waiting.head, SL_END_EOF);
-		while (az->lingering.head != NULL)
-			az_finalize(az, az->lingering.head, SL_END_EOF);
-		while (az->open.head != NULL)
-			az_finalize(az, az->open.head, SL_END_EOF);
+	while (az->nconn > 0) {
+		n = 0;
+		for (i = 0; i < az->tabsize; i++)
+			if (az->tab[i].c != NULL)
+				due_push(az, n++, az->tab[i].c);
+		qsort(az->due, n, sizeof(*az->due), cmp_finish);
+		for (i = 0; i < n; i++)
+			az_finalize(az, az->due[i], SL_END_EOF);
 	}
 }

@@ -13,7 +13,12 @@
 # `tshark -q -z conv,tcp` on the first capture (one run each).
 #
 # Each program runs RUNS times (default 3): the median wall and CPU times
-# and the largest peak RSS are reported (/usr/bin/time -v).  A program that is
+# and the largest peak RSS are reported (/usr/bin/time -v).  After the
+# first table, the memory per open handshake: (peak RSS of `--brief` -
+# peak RSS of `--brief -c 1000`, the fixed cost) / the most handshakes
+# open at once (`peak_open_handshakes` of the `--json` run).  After the
+# contiguous table, how `--brief` CPU time grew against the first capture
+# (FACTOR is linear).  A program that is
 # missing, fails, or runs longer than SECS (default 600, `timeout`) is
 # reported in the table, not fatal.  Not a ctest: timings belong to a
 # quiet machine, not to CI.  Use a Release build
@@ -160,6 +165,8 @@ floor= cfloor=
 measure "bare pcap_next_ex loop (floor)" bare "$runs" "$rd" "$file"
 floor=$med cfloor=$cmed
 measure "synlab analyze --brief" brief "$runs" "$synlab" analyze --brief "$file"
+brief_cpu=$cmed
+brief_rss=$maxrss
 measure "synlab analyze (text)" text "$runs" "$synlab" analyze "$file"
 measure "synlab analyze --json" json "$runs" "$synlab" analyze --json "$file"
 if [ $others -eq 1 ]; then
@@ -167,6 +174,16 @@ if [ $others -eq 1 ]; then
 	measure "tshark -q -z conv,tcp" tshark 1 tshark -r "$file" -q -z conv,tcp
 fi
 table
+
+# memory per open handshake, above the fixed cost
+one fixed fixed "$synlab" analyze --brief -c 1000 "$file"
+peak=$(grep -o '"peak_open_handshakes":[0-9]*' "$out/out-json.txt" |
+    tail -1 | cut -d: -f2)
+if [ -n "$peak" ] && [ "$peak" -gt 0 ] && [ -n "$rss" ]; then
+	echo "memory: --brief peak RSS $((brief_rss / 1024)) MB = fixed $((rss / 1024)) MB" \
+	    "+ $(((brief_rss - rss) * 1024 / peak)) bytes x $peak handshakes open at the peak"
+	echo
+fi
 
 if [ $contig -eq 1 ]; then
 	file=$(capture "$factor")
@@ -179,4 +196,5 @@ if [ $contig -eq 1 ]; then
 	floor=$med cfloor=$cmed
 	measure "synlab analyze --brief" brief-x "$runs" "$synlab" analyze --brief "$file"
 	table
+	echo "--brief CPU time ${factor}x / 1x: $(ratio "$cmed" "$brief_cpu") (${factor} is linear)"
 fi
