@@ -721,8 +721,7 @@ process(struct sl_analyzer *az, const struct sl_pkt *p, int file,
 		}
 	}
 	on_segment(c, x, p, frame, ts);
-	az_touch(az, c, ts,
-		 c->ended && c->t_ended == 0 && awaits_syn(c, x, p));
+	az_touch(az, c, ts, c->ended && c->t_ended == 0 && awaits_syn(c, x, p));
 }
 
 /* ---- public ---------------------------------------------------------- */

@@ -16,12 +16,12 @@
 #define SEQ_GEQ(a, b) ((int32_t)((a) - (b)) >= 0)
 
 #define PEND_MAX	32
-#define PEND_INLINE	4 /* pending segments kept in the side itself */
-#define FRAMES_INLINE	3 /* an open handshake records two or three frames */
-#define XO_INLINE	2 /* option records: a SYN and a SYN-ACK */
-#define REORDER_MAX	4096	     /* finished handshakes held for ordering */
-#define COPY_MAX	64	     /* packets kept per handshake for copies */
-#define COPY_ORIGINS	4	     /* places one packet is seen at */
+#define PEND_INLINE	4    /* pending segments kept in the side itself */
+#define FRAMES_INLINE	3    /* an open handshake records two or three frames */
+#define XO_INLINE	2    /* option records: a SYN and a SYN-ACK */
+#define REORDER_MAX	4096 /* finished handshakes held for ordering */
+#define COPY_MAX	64   /* packets kept per handshake for copies */
+#define COPY_ORIGINS	4    /* places one packet is seen at */
 #define COPY_WINDOW_NS	2000000000LL /* a copy within 2 s (copies.c) */
 #define LINGER_NS	50000000LL   /* keep a closed tuple 50 ms for copies */
 #define IDLE_DEFAULT_NS 300000000000LL
@@ -161,10 +161,10 @@ struct copy_ent {
 };
 
 struct conn {
-	int64_t dl;	     /* its deadline (see deadline in flow.c) */
-	int64_t ttick;	     /* the tick it is filed under, or -1 */
-	uint32_t tidx;	     /* its entry in that tick's bucket */
-	uint64_t stamp;	     /* order of the last segment among all */
+	int64_t dl;	    /* its deadline (see deadline in flow.c) */
+	int64_t ttick;	    /* the tick it is filed under, or -1 */
+	uint32_t tidx;	    /* its entry in that tick's bucket */
+	uint64_t stamp;	    /* order of the last segment among all */
 	struct conn *pnext; /* in the pool of free records */
 	enum az_wait wait;
 	bool done;		   /* finished, waiting for its turn */
@@ -180,7 +180,7 @@ struct conn {
 	bool simopen_path; /* a side in SYN-SENT took a bare SYN */
 	int64_t t_ended;
 	struct sl_handshake hs; /* hs.frames is filled when reported */
-	struct cframe *fr; /* fr0, or allocated when that is full */
+	struct cframe *fr;	/* fr0, or allocated when that is full */
 	unsigned fcap;
 	struct copts *xo; /* option records of frames (SYN, SYN-ACK, SACK) */
 	unsigned nxo, xocap;
