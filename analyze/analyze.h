@@ -254,6 +254,17 @@ const struct sl_analyzer_cfg *sl_analyzer_get_cfg(const struct sl_analyzer *az);
  */
 int sl_filter_check(const char *expr, char *errbuf);
 
+/*
+ * `synlab analyze f.pcap tcp port 80`, as tcpdump takes it: when the
+ * trailing arguments that name no file (from one that begins a filter
+ * on) compile together as a BPF filter, returns the index of the first
+ * and puts the expression in expr (cap bytes); else -1.  Only arguments
+ * that begin with a filter word are tried, and none with a dotted name:
+ * libpcap resolves any other word as a host name, and a mistyped file
+ * name must not become a DNS query.
+ */
+int sl_filter_guess(char *const *files, int n, char *expr, size_t cap);
+
 /* Finish every open handshake (end of input); flushes on_handshake. */
 void sl_analyzer_finish(struct sl_analyzer *az);
 

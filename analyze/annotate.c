@@ -31,7 +31,27 @@ struct sl_annotate {
 	size_t n;
 	char **names; /* display names of inputs, by file index */
 	int nnames;
+	void (*progress)(int file, uint64_t bytes, uint64_t frames, void *arg);
+	void *progress_arg;
 };
+
+void
+sl_annotate_set_progress(struct sl_annotate *a,
+			 void (*fn)(int file, uint64_t bytes, uint64_t frames,
+				    void *arg),
+			 void *arg)
+{
+	a->progress = fn;
+	a->progress_arg = arg;
+}
+
+void
+sl_ann_progress(const struct sl_annotate *a, int file, uint64_t bytes,
+		uint64_t frames)
+{
+	if (a->progress != NULL)
+		a->progress(file, bytes, frames, a->progress_arg);
+}
 
 void
 sl_annotate_set_input_name(struct sl_annotate *a, int file, const char *name)

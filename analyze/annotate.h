@@ -49,6 +49,15 @@ int sl_annotate_write(struct sl_annotate *a, const char *const *inputs,
 		      int ninputs, const char *out, const char *shb_comment,
 		      char *errbuf);
 
+/*
+ * Told while sl_annotate_write reads input `file` again, every
+ * SL_PROGRESS_EVERY frames: the bytes of it read so far and the frames.
+ */
+void sl_annotate_set_progress(struct sl_annotate *a,
+			      void (*fn)(int file, uint64_t bytes,
+					 uint64_t frames, void *arg),
+			      void *arg);
+
 void sl_annotate_free(struct sl_annotate *a);
 
 #endif /* SL_ANNOTATE_H */

@@ -443,6 +443,9 @@ put_packet(struct in *in, struct sl_pcapng_writer *w,
 	char *both = NULL;
 	int rc;
 
+	if (in->nframes % SL_PROGRESS_EVERY == 0)
+		sl_ann_progress(a, in->file, in->off, in->nframes);
+
 	/*
 	 * Kept events of an earlier annotation first, as run writes them,
 	 * then each part of ours that they do not already hold.

@@ -18,6 +18,10 @@
 #define SL_ANN_JOIN " | "
 
 /* The joined comments of (file, frame), or NULL. */
+/* The progress hook of sl_annotate_set_progress, if any. */
+void sl_ann_progress(const struct sl_annotate *a, int file, uint64_t bytes,
+		     uint64_t frames);
+
 const char *sl_ann_note_find(const struct sl_annotate *a, int file,
 			     uint64_t frame);
 /* Is text[0..n) already one of the joined parts of have? */

@@ -12,6 +12,7 @@
  * tshark reads it) needs nothing else.
  */
 #include <errno.h>
+#include <unistd.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -353,4 +354,63 @@ sl_analyze_file(struct sl_analyzer *az, int file, const char *path,
 	filter_free(&ff);
 	sl_analyzer_end_file(az);
 	return ret;
+}
+
+/*
+ * A word that begins a tcpdump filter.  Only such arguments are tried:
+ * libpcap resolves any other word as a host name, and a mistyped file
+ * name must not become a DNS query.
+ */
+static bool
+filter_word(const char *w)
+{
+	static const char *const kw[] = {
+	    "tcp",   "udp",   "icmp", "icmp6", "ip",	    "ip6",
+	    "arp",   "host",  "net",  "port",  "portrange", "src",
+	    "dst",   "ether", "vlan", "not",   "less",	    "greater",
+	    "proto", "sctp",  "mpls", "(",     "!",	    NULL,
+	};
+	int i;
+
+	for (i = 0; kw[i]; i++) {
+		size_t n = strlen(kw[i]);
+		if (strncmp(w, kw[i], n) == 0 &&
+		    (w[n] == '\0' || w[n] == ' ' || w[n] == '[' ||
+		     kw[i][0] == '(' || kw[i][0] == '!'))
+			return true;
+	}
+	return false;
+}
+
+int
+sl_filter_guess(char *const *files, int n, char *expr, size_t cap)
+{
+	char errbuf[SL_ERRBUF_SIZE];
+	size_t len;
+	int i, j, k;
+
+	/* The trailing arguments that name no file, as tcpdump puts them. */
+	for (k = n; k > 0; k--)
+		if (access(files[k - 1], F_OK) == 0 || errno != ENOENT)
+			break;
+	/* The longest run of them that compiles: f.pcap x.pcap tcp port 80 */
+	for (j = k; j < n; j++) {
+		if (!filter_word(files[j]))
+			continue;
+		for (i = j; i < n &&
+			    !(strchr(files[i], '.') &&
+			      strpbrk(files[i], "abcdefghijklmnopqrstuvwxyz"));
+		     i++)
+			;
+		if (i < n) /* a dotted name: would be resolved */
+			return -1;
+		expr[0] = '\0';
+		for (i = j, len = 0; i < n && len < cap; i++)
+			len += (size_t)snprintf(expr + len, cap - len, "%s%s",
+						len ? " " : "", files[i]);
+		if (len >= cap || sl_filter_check(expr, errbuf) != 0)
+			continue;
+		return j;
+	}
+	return -1;
 }

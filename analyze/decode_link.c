@@ -121,26 +121,28 @@ link_raw(struct dctx *c, struct sl_rd rd, size_t wire)
 	return dec_ip(c, rd, wire);
 }
 
+/* DLT_IPV4, DLT_IPV6: raw IP of one version (v), checked. */
 static enum sl_dec_status
-link_ipv4(struct dctx *c, struct sl_rd rd, size_t wire)
+link_ip_version(struct dctx *c, struct sl_rd rd, size_t wire, unsigned v)
 {
-	if (rd.left > 0 && rd.p[0] >> 4 != 4) {
-		sl_errbuf_set(c->errbuf, "IP version %u on an IPv4 link",
-			      rd.p[0] >> 4);
+	if (rd.left > 0 && rd.p[0] >> 4 != v) {
+		sl_errbuf_set(c->errbuf, "IP version %u on an IPv%u link",
+			      rd.p[0] >> 4, v);
 		return SL_DEC_MALFORMED;
 	}
 	return dec_ip(c, rd, wire);
 }
 
 static enum sl_dec_status
+link_ipv4(struct dctx *c, struct sl_rd rd, size_t wire)
+{
+	return link_ip_version(c, rd, wire, 4);
+}
+
+static enum sl_dec_status
 link_ipv6(struct dctx *c, struct sl_rd rd, size_t wire)
 {
-	if (rd.left > 0 && rd.p[0] >> 4 != 6) {
-		sl_errbuf_set(c->errbuf, "IP version %u on an IPv6 link",
-			      rd.p[0] >> 4);
-		return SL_DEC_MALFORMED;
-	}
-	return dec_ip(c, rd, wire);
+	return link_ip_version(c, rd, wire, 6);
 }
 
 /* AF_INET is 2 everywhere; AF_INET6 is 10, 24, 28 or 30. */

@@ -225,6 +225,26 @@ rcv_synchronized(struct rcv *r)
 }
 
 /*
+ * y retransmitted its SYN in a frame captured after p while p waited for
+ * it: so y had not taken p when it sent that frame (p crossed it on the
+ * wire: a SYN-ACK from B's timer and A's SYN retransmission, seen next to
+ * B).  y's row of that frame shows SYN-SENT; p's row, above it, must not
+ * show the state after p.  The change shows on y's next row.
+ */
+static bool
+crossed_syn_retx(const struct conn *c, int y, int fi)
+{
+	unsigned i;
+
+	if (fi < 0 || c->hs.self)
+		return false;
+	for (i = (unsigned)fi + 1; i < c->hs.nframes; i++)
+		if (c->fr[i].from == y && c->fr[i].role == SL_ROLE_SYN_RETX)
+			return true;
+	return false;
+}
+
+/*
  * Side y processes segment p from its peer (RFC 9293 §3.10.7).  reply is
  * the flags of the segment y sends in answer when that is known (it tells
  * a listener from a closed port), 0 otherwise.
@@ -272,7 +292,7 @@ az_deliver(struct conn *c, int y, const struct pend *p, uint8_t reply,
 	}
 	me->st = r.after;
 	/* Only real changes: a copy processed late changes nothing. */
-	if (r.before != r.after)
+	if (r.before != r.after && !crossed_syn_retx(c, y, p->fi))
 		az_set_frame_states(c, p->fi, slot, r.before, r.after);
 }
 

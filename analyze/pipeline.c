@@ -61,6 +61,8 @@ struct sl_pipeline {
 	char **written; /* the annotated files written */
 	size_t nwritten;
 	struct sl_progress *progress; /* NULL: not on a terminal */
+	int progress_in;	      /* the input annotated now */
+	char progress_label[512];
 };
 
 /* An output can be written: checked before the work, nothing left behind. */
@@ -532,6 +534,24 @@ write_one(struct sl_pipeline *p, const char **paths, const char *out, char *err)
 	return rc;
 }
 
+static void
+on_annotate_progress(int file, uint64_t bytes, uint64_t frames, void *arg)
+{
+	struct sl_pipeline *p = arg;
+	struct stat st;
+
+	if (file != p->progress_in && file >= 0 && file < p->nin) {
+		p->progress_in = file;
+		snprintf(p->progress_label, sizeof(p->progress_label),
+			 "annotating %s", p->in[file].label);
+		sl_progress_file(p->progress, p->progress_label,
+				 stat(p->in[file].path, &st) == 0
+				     ? (uint64_t)st.st_size
+				     : 0);
+	}
+	sl_progress_update(p->progress, bytes, frames);
+}
+
 static int
 write_annotated(struct sl_pipeline *p, char *err)
 {
@@ -552,6 +572,10 @@ write_annotated(struct sl_pipeline *p, char *err)
 	}
 	for (int i = 0; i < p->nin && p->ntc > 0; i++)
 		resolve_comments(p, i);
+	if (p->progress != NULL) {
+		p->progress_in = -1;
+		sl_annotate_set_progress(p->annotate, on_annotate_progress, p);
+	}
 	if (!p->cfg.annotate_per_input || p->nin < 2 || is_stdout(out)) {
 		rc = write_one(p, paths, out, err);
 		/* One interface per input, written one after another. */
@@ -610,6 +634,7 @@ sl_pipeline_finish(struct sl_pipeline *p, struct sl_tally *t, char *errbuf)
 	}
 	if (p->annotate && write_annotated(p, err) != SL_OK)
 		add_error(errbuf, &any, err);
+	sl_progress_done(p->progress);
 	if (p->svg) {
 		const char *path = p->cfg.ladder_path;
 

@@ -408,9 +408,16 @@ dump_with(struct nfct_handle *h,
 	  void *data)
 {
 	uint32_t family = AF_UNSPEC;
+	int rc, err;
 
-	nfct_callback_register(h, NFCT_T_ALL, cb, data);
-	return nfct_query(h, NFCT_Q_DUMP, &family);
+	/* Each register allocates; only unregister (not close) frees. */
+	if (nfct_callback_register(h, NFCT_T_ALL, cb, data) < 0)
+		return -1;
+	rc = nfct_query(h, NFCT_Q_DUMP, &family);
+	err = errno;
+	nfct_callback_unregister(h);
+	errno = err;
+	return rc;
 }
 
 /*

@@ -130,11 +130,16 @@ struct sl_ct_watch;
  * `host` (e.g. 'C', the router's sandbox letter) and socket label `label`
  * (e.g. "NAT A", at most SL_EV_SOCKLEN - 1 characters), the call
  * sl_ct_kind_name and the detail sl_ct_entry_str.  Updates that change
- * neither the TCP state nor ASSURED / SEEN_REPLY are not reported.
+ * neither the TCP state nor ASSURED / SEEN_REPLY are not reported.  In an
+ * annotated pcapng an event becomes a comment on the nearest packet of
+ * the capture whose host is `host` (scenario/livefeed.c), so name the
+ * router whose interface is captured.  The thread runs at SCHED_FIFO
+ * priority 1 when allowed (it only blocks and stamps), and dumps the table
+ * every 100 ms as said above.
  *
  * Returns NULL with errbuf when the kernel has no conntrack netlink
  * (errbuf says so), when setns or the socket fails (not root), or when
- * the thread cannot start.
+ * the thread cannot start.  Free with sl_ct_watch_stop.
  */
 struct sl_ct_watch *sl_ct_watch_start(int netns_fd, char host,
 				      const char *label, struct sl_events *ev,
@@ -156,18 +161,20 @@ size_t sl_ct_watch_flush(struct sl_ct_watch *w);
 size_t sl_ct_watch_copy(struct sl_ct_watch *w, struct sl_ct_event **v);
 
 /*
- * Reads what the kernel has already queued (waiting at most wait_ns for
- * more to arrive: 0 for none), stops the thread, flushes into ev, closes
- * the socket and frees w.  NULL is a no-op.  Returns the number of events
- * the kernel dropped because the socket's buffer was full (then also
- * noted on the timeline); 0 normally.
+ * Waits wait_ns (0: not at all) for events still on their way, stops the
+ * thread, looks at the table once more (so entries expired by now report
+ * their ct-destroy), reads what the kernel queued, flushes into ev,
+ * closes the sockets and frees w.  NULL is a no-op.  Returns how many
+ * times the kernel dropped events because the socket's buffer was full
+ * (a "note" event on the timeline says so too); 0 normally.
  */
 unsigned sl_ct_watch_stop(struct sl_ct_watch *w, int64_t wait_ns);
 
 /*
  * The current conntrack table of netns_fd's namespace (-1: the caller's):
- * *v malloc'd (caller frees; NULL when empty), *n entries.  Returns 0 or
- * SL_ENV/SL_EPERM with errbuf.
+ * *v malloc'd (caller frees; NULL when empty), *n entries.  Expired
+ * entries are not listed (the dump removes them).  Returns 0 or SL_ENV
+ * with errbuf.
  */
 int sl_ct_dump(int netns_fd, struct sl_ct_entry **v, size_t *n, char *errbuf);
 

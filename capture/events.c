@@ -93,18 +93,46 @@ sl_events_get(const struct sl_events *ev, size_t i)
 	return i < ev->n ? &ev->v[i] : NULL;
 }
 
+/* An event's place in the sort: its time, then its arrival. */
+struct ev_order {
+	int64_t ts;
+	size_t i;
+};
+
+static int
+ev_order_cmp(const void *a, const void *b)
+{
+	const struct ev_order *x = a, *y = b;
+
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
 void
 sl_events_sort(struct sl_events *ev)
 {
-	/* Insertion sort: stable, and the list is nearly in order. */
-	for (size_t i = 1; i < ev->n; i++) {
-		struct sl_event e = ev->v[i];
-		size_t k = i;
+	struct ev_order *o;
+	struct sl_event *v;
+	size_t i;
 
-		for (; k > 0 && ev->v[k - 1].ts_ns > e.ts_ns; k--)
-			ev->v[k] = ev->v[k - 1];
-		ev->v[k] = e;
+	for (i = 1; i < ev->n && ev->v[i - 1].ts_ns <= ev->v[i].ts_ns; i++)
+		;
+	if (i >= ev->n)
+		return;
+	o = sl_xcalloc(ev->n, sizeof *o);
+	for (i = 0; i < ev->n; i++) {
+		o[i].ts = ev->v[i].ts_ns;
+		o[i].i = i;
 	}
+	qsort(o, ev->n, sizeof *o, ev_order_cmp);
+	v = sl_xcalloc(ev->n, sizeof *v);
+	for (i = 0; i < ev->n; i++)
+		v[i] = ev->v[o[i].i];
+	free(ev->v);
+	free(o);
+	ev->v = v;
+	ev->cap = ev->n;
 }
 
 const char *

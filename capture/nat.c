@@ -21,38 +21,55 @@ static const char *const unsol_names[SL_NAT_UNSOL__COUNT] = {"rst", "drop"};
 static const char *const map_flag[SL_NAT_MAP__COUNT] = {"", " random",
 							" fully-random"};
 
+/* names[i] (n of them) for i, "?" past the end. */
+static const char *
+name_of(const char *const *names, unsigned n, unsigned i)
+{
+	return i < n ? names[i] : "?";
+}
+
+/* The index of s among names (n of them) into *i; false if none. */
+static bool
+index_of(const char *const *names, unsigned n, const char *s, unsigned *i)
+{
+	for (*i = 0; *i < n; (*i)++)
+		if (strcmp(s, names[*i]) == 0)
+			return true;
+	return false;
+}
+
 const char *
 sl_nat_map_name(enum sl_nat_type m)
 {
-	return (unsigned)m < SL_NAT_MAP__COUNT ? map_names[m] : "?";
+	return name_of(map_names, SL_NAT_MAP__COUNT, m);
 }
 
 const char *
 sl_nat_unsol_name(enum sl_nat_unsol u)
 {
-	return (unsigned)u < SL_NAT_UNSOL__COUNT ? unsol_names[u] : "?";
+	return name_of(unsol_names, SL_NAT_UNSOL__COUNT, u);
 }
 
 bool
 sl_nat_map_parse(const char *s, enum sl_nat_type *m)
 {
-	for (unsigned i = 0; i < SL_NAT_MAP__COUNT; i++)
-		if (strcmp(s, map_names[i]) == 0) {
-			*m = (enum sl_nat_type)i;
-			return true;
-		}
-	return false;
+	unsigned i;
+
+	if (!index_of(map_names, SL_NAT_MAP__COUNT, s, &i))
+		return false;
+	*m = (enum sl_nat_type)i;
+	return true;
 }
 
 bool
 sl_nat_unsol_parse(const char *s, enum sl_nat_unsol *u)
 {
-	for (unsigned i = 0; i < SL_NAT_UNSOL__COUNT; i++)
-		if (strcmp(s, unsol_names[i]) == 0) {
-			*u = (enum sl_nat_unsol)i;
-			return true;
-		}
-	return false;
+	unsigned i;
+
+	if (!index_of(unsol_names, SL_NAT_UNSOL__COUNT, s, &i))
+		return false;
+	*u = (enum sl_nat_unsol)i;
+	return true;
 }
 
 void

@@ -135,19 +135,11 @@ static void fact(struct sl_remote_result *res, const char *fmt, ...)
 static void
 fact(struct sl_remote_result *res, const char *fmt, ...)
 {
-	size_t used = strlen(res->facts);
 	va_list ap;
 
-	if (used + 2 >= sizeof res->facts)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(res->facts + used, sizeof res->facts - used, fmt, ap);
+	sl_facts_vadd(res->facts, sizeof res->facts, fmt, ap);
 	va_end(ap);
-	used = strlen(res->facts);
-	if (used + 1 < sizeof res->facts) {
-		res->facts[used] = '\n';
-		res->facts[used + 1] = '\0';
-	}
 }
 
 static bool

@@ -49,19 +49,11 @@ static void fact(struct sl_scn_ctx *c, const char *fmt, ...)
 static void
 fact(struct sl_scn_ctx *c, const char *fmt, ...)
 {
-	size_t used = strlen(c->facts);
 	va_list ap;
 
-	if (used + 2 >= c->factslen)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(c->facts + used, c->factslen - used, fmt, ap);
+	sl_facts_vadd(c->facts, c->factslen, fmt, ap);
 	va_end(ap);
-	used = strlen(c->facts);
-	if (used + 1 < c->factslen) {
-		c->facts[used] = '\n';
-		c->facts[used + 1] = '\0';
-	}
 }
 
 union sa_any {

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "catalogue.h"
 #include "common.h"
 #include "timearg.h"
 
@@ -146,18 +147,12 @@ bool
 sl_args_count(const char *cmd, const char *opt, const char *arg,
 	      unsigned long min, unsigned long max, unsigned long *v)
 {
-	char *end;
+	char errbuf[SL_ERRBUF_SIZE];
 
-	*v = strtoul(arg, &end, 10);
-	if (*arg == '\0' || *arg == '-' || *end != '\0' || *v < min ||
-	    *v > max) {
-		fprintf(stderr,
-			"%s: %s wants a whole number %lu..%lu, not "
-			"'%s'\n",
-			cmd, opt, min, max, arg);
-		return false;
-	}
-	return true;
+	if (sl_parse_count(opt, arg, min, max, v, errbuf) == SL_OK)
+		return true;
+	fprintf(stderr, "%s: %s\n", cmd, errbuf);
+	return false;
 }
 
 bool
@@ -166,16 +161,11 @@ sl_args_duration(const char *cmd, const char *opt, const char *arg,
 {
 	char errbuf[SL_ERRBUF_SIZE];
 
-	if (sl_parse_duration(arg, ns, errbuf) != SL_OK) {
-		fprintf(stderr, "%s: %s %s\n", cmd, opt, errbuf);
-		return false;
-	}
-	if (*ns < 0 && !allow_negative) {
-		fprintf(stderr, "%s: %s wants a duration >= 0, not '%s'\n", cmd,
-			opt, arg);
-		return false;
-	}
-	return true;
+	if (sl_parse_duration_opt(opt, arg, allow_negative, ns, errbuf) ==
+	    SL_OK)
+		return true;
+	fprintf(stderr, "%s: %s\n", cmd, errbuf);
+	return false;
 }
 
 /* ---- the stop flag ---- */
@@ -227,54 +217,10 @@ sl_args_stopped(void)
 	return g_stop != 0;
 }
 
-/* Optimal string alignment distance between a and b (short words only). */
-static size_t
-edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), i, j;
-	size_t d[33][33];
-
-	if (la > 32 || lb > 32)
-		return (size_t)-1;
-	for (i = 0; i <= la; i++)
-		d[i][0] = i;
-	for (j = 0; j <= lb; j++)
-		d[0][j] = j;
-	for (i = 1; i <= la; i++)
-		for (j = 1; j <= lb; j++) {
-			size_t cost = a[i - 1] != b[j - 1];
-			size_t v = d[i - 1][j] + 1;
-
-			if (d[i][j - 1] + 1 < v)
-				v = d[i][j - 1] + 1;
-			if (d[i - 1][j - 1] + cost < v)
-				v = d[i - 1][j - 1] + cost;
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
-			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
-				v = d[i - 2][j - 2] + 1;
-			d[i][j] = v;
-		}
-	return d[la][lb];
-}
-
 const char *
 sl_args_closest(const char *word, const char *const *cands, size_t n)
 {
-	const char *best = NULL;
-	size_t i, bd = (size_t)-1, limit = strlen(word) / 3 + 1;
-
-	for (i = 0; i < n; i++) {
-		size_t dist;
-
-		if (cands[i] == NULL)
-			continue;
-		dist = edit_distance(word, cands[i]);
-		if (dist < bd) {
-			bd = dist;
-			best = cands[i];
-		}
-	}
-	return bd <= limit ? best : NULL;
+	return sl_closest(word, cands, n);
 }
 
 int
@@ -328,4 +274,69 @@ sl_args_usage_error(const char *cmd, char *const *argv,
 		fprintf(stderr, "%s: bad option '%s'\n", cmd, arg);
 	fprintf(stderr, "see '%s --help'\n", cmd);
 	return SL_EXIT_USAGE;
+}
+
+void
+sl_args_entry_init(struct sl_args_entry *e, const struct sl_xparam *params,
+		   const struct option *own, struct sl_outopts *oo,
+		   struct sl_xopts *xo)
+{
+	static const struct option out[] = {SL_ARGS_OUTPUT_LONGOPTS};
+	const size_t cap = SL_ARGS_ENTRY_MAXOPTS - 1;
+	size_t n = 0, ns = 3;
+
+	memcpy(e->shorts, "ho:", 4);
+	e->params = params;
+	e->oo = oo;
+	e->xo = xo;
+	for (; own->name != NULL && n < cap; own++)
+		e->lo[n++] = *own;
+	for (size_t i = 0; params[i].option != NULL && n < cap; i++) {
+		const struct sl_xparam *p = &params[i];
+
+		if (p->option[1] != '-') {
+			if (ns + 1 < sizeof e->shorts)
+				e->shorts[ns++] = p->option[1];
+			continue;
+		}
+		e->lo[n].name = p->option + 2;
+		e->lo[n].has_arg = strcmp(p->unit, "flag") == 0
+				       ? no_argument
+				       : required_argument;
+		e->lo[n].flag = NULL;
+		e->lo[n++].val = 1000 + (int)i;
+	}
+	e->shorts[ns] = '\0';
+	for (size_t i = 0; i < sizeof out / sizeof out[0] && n < cap; i++)
+		e->lo[n++] = out[i];
+	memset(&e->lo[n], 0, sizeof e->lo[n]);
+	optind = 1;
+	opterr = 0;
+}
+
+int
+sl_args_entry_next(struct sl_args_entry *e, const char *cmd, int argc,
+		   char **argv)
+{
+	char errbuf[SL_ERRBUF_SIZE];
+	int c;
+
+	while ((c = getopt_long(argc, argv, e->shorts, e->lo, NULL)) != -1) {
+		const struct sl_xparam *p = NULL;
+
+		if (sl_args_output(c, optarg, e->oo))
+			continue;
+		for (size_t i = 0; e->params[i].option != NULL; i++)
+			if (c == 1000 + (int)i ||
+			    (e->params[i].option[1] == c &&
+			     e->params[i].option[2] == '\0'))
+				p = &e->params[i];
+		if (p == NULL)
+			return c;
+		if (sl_xopts_take(e->xo, p, optarg, errbuf) != SL_OK) {
+			fprintf(stderr, "%s: %s\n", cmd, errbuf);
+			return -SL_EXIT_USAGE;
+		}
+	}
+	return e->oo->bad ? -SL_EXIT_USAGE : -1;
 }

@@ -108,4 +108,37 @@ int sl_args_unknown(const char *cmd, const char *what, const char *word,
 int sl_args_usage_error(const char *cmd, char *const *argv,
 			const struct option *longopts);
 
+/* Parsing the options of a catalogue entry (scenario/catalogue.h). */
+#define SL_ARGS_ENTRY_MAXOPTS 64
+struct sl_xparam;
+struct sl_xopts;
+
+struct sl_args_entry {
+	struct option lo[SL_ARGS_ENTRY_MAXOPTS]; /* for getopt_long */
+	char shorts[16];
+	const struct sl_xparam *params;
+	struct sl_outopts *oo;
+	struct sl_xopts *xo;
+};
+
+/*
+ * e's getopt_long table: own (the command's options, first, so they win
+ * over a parameter of the same name; ends with a NULL name), the
+ * parameters (long ones coded 1000 + their index; "-6" a short option),
+ * the output options.  optind is reset.
+ */
+void sl_args_entry_init(struct sl_args_entry *e, const struct sl_xparam *params,
+			const struct option *own, struct sl_outopts *oo,
+			struct sl_xopts *xo);
+
+/*
+ * The next option that is the command's own (its getopt code), taking
+ * the output options (into oo) and the parameters (into xo: common
+ * values, sl_xopts_take) on the way; -1 at the end; SL_EXIT_USAGE as a
+ * negative (-SL_EXIT_USAGE) after a bad value (said on stderr, cmd as
+ * prefix); '?' for an unknown option (sl_args_usage_error).
+ */
+int sl_args_entry_next(struct sl_args_entry *e, const char *cmd, int argc,
+		       char **argv);
+
 #endif /* SL_ARGS_H */

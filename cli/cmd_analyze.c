@@ -1,5 +1,4 @@
 /* \summary: synlab analyze: options, usage and exit codes (the work: analyze/pipeline.c) */
-#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,77 +22,6 @@ on_problem(const char *msg, void *arg)
 		fprintf(stderr, "synlab: (further input problems are only "
 				"counted in the report)\n");
 	(*shown)++;
-}
-
-/*
- * A word that begins a tcpdump filter.  Only such arguments are tried:
- * libpcap resolves any other word as a host name, and a mistyped file
- * name must not become a DNS query.
- */
-static bool
-filter_word(const char *w)
-{
-	static const char *const kw[] = {
-	    "tcp",   "udp",   "icmp", "icmp6", "ip",	    "ip6",
-	    "arp",   "host",  "net",  "port",  "portrange", "src",
-	    "dst",   "ether", "vlan", "not",   "less",	    "greater",
-	    "proto", "sctp",  "mpls", "(",     "!",	    NULL,
-	};
-	int i;
-
-	for (i = 0; kw[i]; i++) {
-		size_t n = strlen(kw[i]);
-		if (strncmp(w, kw[i], n) == 0 &&
-		    (w[n] == '\0' || w[n] == ' ' || w[n] == '[' ||
-		     kw[i][0] == '(' || kw[i][0] == '!'))
-			return true;
-	}
-	return false;
-}
-
-/*
- * `synlab analyze f.pcap tcp port 80`, as tcpdump takes it: when the
- * arguments that name no file compile together as a BPF filter, say so
- * before the work starts.  Returns true when it printed the hint.
- */
-static bool
-filter_hint(char **files, int n, const char *filter)
-{
-	char expr[1024], errbuf[SL_ERRBUF_SIZE];
-	size_t len;
-	int i, j, k;
-
-	if (filter != NULL)
-		return false;
-	/* The trailing arguments that name no file, as tcpdump puts them. */
-	for (k = n; k > 0; k--)
-		if (access(files[k - 1], F_OK) == 0 || errno != ENOENT)
-			break;
-	/* The longest run of them that compiles: f.pcap x.pcap tcp port 80 */
-	for (j = k; j < n; j++) {
-		if (!filter_word(files[j]))
-			continue;
-		for (i = j; i < n &&
-			    !(strchr(files[i], '.') &&
-			      strpbrk(files[i], "abcdefghijklmnopqrstuvwxyz"));
-		     i++)
-			;
-		if (i < n) /* a dotted name: would be resolved */
-			return false;
-		expr[0] = '\0';
-		for (i = j, len = 0; i < n && len < sizeof(expr); i++)
-			len +=
-			    (size_t)snprintf(expr + len, sizeof(expr) - len,
-					     "%s%s", len ? " " : "", files[i]);
-		if (len >= sizeof(expr) || sl_filter_check(expr, errbuf) != 0)
-			continue;
-		fprintf(stderr,
-			"synlab analyze: %s: no such file; did you mean "
-			"--filter '%s'?\n",
-			files[j], expr);
-		return true;
-	}
-	return false;
 }
 
 static void
@@ -152,7 +80,7 @@ sl_cmd_analyze(int argc, char **argv)
 	struct sl_pipeline_cfg cfg;
 	struct sl_pipeline *p;
 	struct sl_tally t;
-	char errbuf[SL_ERRBUF_SIZE];
+	char errbuf[SL_ERRBUF_SIZE], hint[1024];
 	int c, i, nfiles, ret = SL_EXIT_OK, input_error = 0;
 	unsigned shown = 0;
 	bool list_rules = false;
@@ -220,8 +148,14 @@ sl_cmd_analyze(int argc, char **argv)
 		usage(stderr);
 		return SL_EXIT_USAGE;
 	}
-	if (filter_hint(argv + optind, nfiles, filter))
+	if (filter == NULL && (i = sl_filter_guess(argv + optind, nfiles, hint,
+						   sizeof hint)) >= 0) {
+		fprintf(stderr,
+			"synlab analyze: %s: no such file; did you mean "
+			"--filter '%s'?\n",
+			argv[optind + i], hint);
 		return SL_EXIT_USAGE;
+	}
 	sl_args_pipeline_cfg(&oo, &cfg);
 	cfg.filter = filter;
 	cfg.max_packets = max_packets;

@@ -103,3 +103,27 @@ sl_now_real_ns(void)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
+
+void
+sl_facts_vadd(char *facts, size_t len, const char *fmt, va_list ap)
+{
+	size_t used = strlen(facts);
+
+	if (used + 2 >= len)
+		return;
+	vsnprintf(facts + used, len - used, fmt, ap);
+	used = strlen(facts);
+	if (used + 1 < len) {
+		facts[used] = '\n';
+		facts[used + 1] = '\0';
+	}
+}
+
+void *
+sl_xgrow(void *p, size_t n, size_t *cap, size_t size, size_t first)
+{
+	if (n < *cap)
+		return p;
+	*cap = *cap ? *cap * 2 : first;
+	return sl_xrealloc(p, *cap, size);
+}

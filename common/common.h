@@ -45,9 +45,26 @@ void sl_errbuf_set(char *errbuf, const char *fmt, ...)
 void *sl_xcalloc(size_t n, size_t size);
 void *sl_xrealloc(void *p, size_t n, size_t size);
 char *sl_xstrdup(const char *s);
+/* Room for one more element in p (n in use, *cap allocated, of size
+ * bytes): doubled from first when full.  Returns p, moved or not. */
+void *sl_xgrow(void *p, size_t n, size_t *cap, size_t size, size_t first);
+
+/*
+ * Appends one line (printf's fmt, then '\n') to the string facts of len
+ * bytes; what does not fit is cut, a full buffer left alone.
+ */
+void sl_facts_vadd(char *facts, size_t len, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 
 /* Monotonic and real-time clocks in nanoseconds. */
 int64_t sl_now_mono_ns(void);
 int64_t sl_now_real_ns(void);
+
+/*
+ * The candidate nearest to word (optimal string alignment distance, a
+ * few edits at most, by word length; words up to 32 bytes), or NULL when
+ * none is near.  NULL candidates are skipped.
+ */
+const char *sl_closest(const char *word, const char *const *cands, size_t n);
 
 #endif /* SL_COMMON_H */

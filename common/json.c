@@ -324,3 +324,55 @@ sl_json_printf(struct sl_json *j, const char *fmt, ...)
 	vfprintf(j->out, fmt, ap);
 	va_end(ap);
 }
+
+void
+sl_json_kstring(struct sl_json *j, const char *key, const char *s)
+{
+	sl_json_key(j, key);
+	sl_json_string(j, s);
+}
+
+void
+sl_json_kint(struct sl_json *j, const char *key, int64_t v)
+{
+	sl_json_key(j, key);
+	sl_json_int(j, v);
+}
+
+void
+sl_json_kuint(struct sl_json *j, const char *key, uint64_t v)
+{
+	sl_json_key(j, key);
+	sl_json_uint(j, v);
+}
+
+void
+sl_json_kbool(struct sl_json *j, const char *key, bool v)
+{
+	sl_json_key(j, key);
+	sl_json_bool(j, v);
+}
+
+void
+sl_json_kfixed(struct sl_json *j, const char *key, double v, int prec)
+{
+	sl_json_key(j, key);
+	sl_json_printf(j, "%.*f", prec, v);
+}
+
+void
+sl_json_lines(struct sl_json *j, const char *text)
+{
+	const char *p = text, *nl;
+	char line[512];
+
+	for (; *p != '\0'; p = *nl ? nl + 1 : nl) {
+		nl = strchr(p, '\n');
+		if (nl == NULL)
+			nl = p + strlen(p);
+		if (nl == p)
+			continue;
+		snprintf(line, sizeof line, "%.*s", (int)(nl - p), p);
+		sl_json_string(j, line);
+	}
+}

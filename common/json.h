@@ -120,4 +120,14 @@ void sl_json_null(struct sl_json *j);
 void sl_json_printf(struct sl_json *j, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* An object member: the key, then its value (kfixed: printf's "%.*f"). */
+void sl_json_kstring(struct sl_json *j, const char *key, const char *s);
+void sl_json_kint(struct sl_json *j, const char *key, int64_t v);
+void sl_json_kuint(struct sl_json *j, const char *key, uint64_t v);
+void sl_json_kbool(struct sl_json *j, const char *key, bool v);
+void sl_json_kfixed(struct sl_json *j, const char *key, double v, int prec);
+
+/* Each non-empty line of text as a string value (at most 511 bytes). */
+void sl_json_lines(struct sl_json *j, const char *text);
+
 #endif /* SL_JSON_H */

@@ -86,6 +86,40 @@ bad:
 	return SL_EINVAL;
 }
 
+int
+sl_parse_duration_opt(const char *opt, const char *s, bool allow_negative,
+		      int64_t *ns, char *errbuf)
+{
+	char msg[SL_ERRBUF_SIZE];
+
+	if (sl_parse_duration(s, ns, msg) != SL_OK) {
+		sl_errbuf_set(errbuf, "%s %s", opt, msg);
+		return SL_EINVAL;
+	}
+	if (*ns < 0 && !allow_negative) {
+		sl_errbuf_set(errbuf, "%s wants a duration >= 0, not '%s'", opt,
+			      s);
+		return SL_EINVAL;
+	}
+	return SL_OK;
+}
+
+int
+sl_parse_count(const char *opt, const char *s, unsigned long min,
+	       unsigned long max, unsigned long *v, char *errbuf)
+{
+	char *end;
+
+	*v = strtoul(s, &end, 10);
+	if (*s == '\0' || *s == '-' || *end != '\0' || *v < min || *v > max) {
+		sl_errbuf_set(errbuf,
+			      "%s wants a whole number %lu..%lu, not '%s'", opt,
+			      min, max, s);
+		return SL_EINVAL;
+	}
+	return SL_OK;
+}
+
 /* ISO 8601 "YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM)". */
 static int
 parse_iso(const char *s, int64_t *at_ns, char *errbuf)

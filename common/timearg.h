@@ -13,6 +13,7 @@
  * Documented in docs/time-grammar.md.
  */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -22,6 +23,17 @@
 
 /* DURATION -> ns.  Returns 0 or SL_EINVAL with errbuf (may be NULL). */
 int sl_parse_duration(const char *s, int64_t *ns, char *errbuf);
+
+/*
+ * An option's DURATION (opt names it in errbuf: "--delay 'x': want ...");
+ * a negative one only when allow_negative.  0 or SL_EINVAL + errbuf.
+ */
+int sl_parse_duration_opt(const char *opt, const char *s, bool allow_negative,
+			  int64_t *ns, char *errbuf);
+
+/* An option's whole number in [min, max].  0 or SL_EINVAL + errbuf. */
+int sl_parse_count(const char *opt, const char *s, unsigned long min,
+		   unsigned long max, unsigned long *v, char *errbuf);
 
 /* INSTANT -> CLOCK_REALTIME ns (now_ns for "+").  0 or SL_EINVAL + errbuf. */
 int sl_parse_instant(const char *s, int64_t now_ns, int64_t *at_ns,

@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "common.h"
 #include "tcp.h"
@@ -130,5 +131,33 @@ const char *sl_inject_opts_str(unsigned opts, char *buf, size_t len);
  */
 int sl_inject_parse_endpoint(const char *s, int *family, uint8_t addr[16],
 			     uint16_t *port);
+
+/* ---- one segment as `synlab inject` is told it (segspec.c) ---- */
+
+struct sl_seg_spec {
+	const char *src, *dst; /* "10.0.0.3:1314", "[fd00::3]:1314" */
+	const char *flags;     /* "SA" */
+	const char *opts;      /* NULL: all for a SYN, else none */
+	bool have_ack, have_win;
+	uint32_t seq, ack, win, mss, ws, ttl;
+	int64_t at; /* CLOCK_REALTIME ns to send at; 0: now */
+};
+
+/* A number (0x.. and 0.. too) up to max into v: 0 or SL_EINVAL. */
+int sl_seg_spec_u32(const char *s, uint32_t max, uint32_t *v);
+
+/*
+ * The segment sp describes, checked: 0, or SL_EINVAL with errbuf naming
+ * the option.  note (nlen bytes; may be NULL) gets a warning, or "".
+ */
+int sl_seg_from_spec(const struct sl_seg_spec *sp, struct sl_seg *seg,
+		     char *note, size_t nlen, char *errbuf);
+
+/* "sent FLAGS SRC > DST seq ... on IF", then when it was scheduled and
+ * sent, to f. */
+void sl_seg_spec_print_sent(FILE *f, const struct sl_seg_spec *sp,
+			    const char *ifname, const struct sl_seg *seg,
+			    const struct sl_seg_bytes *b,
+			    const struct sl_inject_stamp *st);
 
 #endif /* SL_INJECT_H */

@@ -10,12 +10,16 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "catalogue.h"
 #include "conntrack.h"
+#include "holepunch_sweep.h"
 #include "json.h"
 #include "lab.h"
 #include "livefeed.h"
 #include "netaddr.h"
 #include "peek.h"
+#include "priv.h"
+#include "sandbox.h"
 #include "timearg.h"
 
 static const char *const outcome_names[SL_HP_OUTCOME__COUNT] = {
@@ -464,10 +468,8 @@ static void
 json_nat(struct sl_json *j, const struct sl_nat_cfg *c)
 {
 	sl_json_begin_obj(j);
-	sl_json_key(j, "mapping");
-	sl_json_string(j, sl_nat_map_name(c->map));
-	sl_json_key(j, "unsolicited_syn");
-	sl_json_string(j, sl_nat_unsol_name(c->unsol));
+	sl_json_kstring(j, "mapping", sl_nat_map_name(c->map));
+	sl_json_kstring(j, "unsolicited_syn", sl_nat_unsol_name(c->unsol));
 	sl_json_key(j, "syn_sent_timeout_s");
 	if (c->syn_sent_s)
 		sl_json_uint(j, c->syn_sent_s);
@@ -476,89 +478,57 @@ json_nat(struct sl_json *j, const struct sl_nat_cfg *c)
 	sl_json_end(j);
 }
 
-char *
+void
 sl_holepunch_json(const struct sl_hp_opts *o, const struct sl_hp_result *r,
-		  const char *kernel)
+		  const char *kernel, struct sl_json *j)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	struct sl_json j;
-
-	if (f == NULL)
-		return sl_xstrdup("{}");
-	sl_json_init(&j, f);
-	sl_json_begin_obj(&j);
-	sl_json_key(&j, "name");
-	sl_json_string(&j, "holepunch");
-	sl_json_key(&j, "kernel");
-	sl_json_string(&j, kernel);
-	sl_json_key(&j, "nat_a");
-	json_nat(&j, &o->nat[0]);
-	sl_json_key(&j, "nat_b");
-	json_nat(&j, &o->nat[1]);
-	sl_json_key(&j, "delay_ms");
-	sl_json_printf(&j, "%.3f", (double)o->delay_ns / 1e6);
-	sl_json_key(&j, "offset_ms");
-	sl_json_printf(&j, "%.3f", (double)o->offset_ns / 1e6);
-	sl_json_key(&j, "port");
-	sl_json_uint(&j, o->port);
-	sl_json_key(&j, "attempts");
-	sl_json_uint(&j, r->attempts);
-	sl_json_key(&j, "interrupted");
-	sl_json_bool(&j, r->interrupted);
-	sl_json_key(&j, "connected");
-	sl_json_bool(&j, sl_holepunch_ok(r));
-	sl_json_key(&j, "hosts");
-	sl_json_begin_arr(&j);
+	sl_json_begin_obj(j);
+	sl_json_kstring(j, "name", "holepunch");
+	sl_json_kstring(j, "kernel", kernel);
+	sl_json_key(j, "nat_a");
+	json_nat(j, &o->nat[0]);
+	sl_json_key(j, "nat_b");
+	json_nat(j, &o->nat[1]);
+	sl_json_kfixed(j, "delay_ms", (double)o->delay_ns / 1e6, 3);
+	sl_json_kfixed(j, "offset_ms", (double)o->offset_ns / 1e6, 3);
+	sl_json_kuint(j, "port", o->port);
+	sl_json_kuint(j, "attempts", r->attempts);
+	sl_json_kbool(j, "interrupted", r->interrupted);
+	sl_json_kbool(j, "connected", sl_holepunch_ok(r));
+	sl_json_key(j, "hosts");
+	sl_json_begin_arr(j);
 	for (unsigned h = 0; h < 2; h++) {
-		sl_json_begin_obj(&j);
-		sl_json_key(&j, "host");
-		sl_json_string(&j, h ? "B" : "A");
-		sl_json_key(&j, "outcome");
-		sl_json_string(&j, sl_hp_outcome_name(r->host[h].outcome));
-		sl_json_key(&j, "errno");
-		sl_json_string(&j, sl_errno_name(r->host[h].err));
-		sl_json_key(&j, "time_ms");
-		sl_json_printf(&j, "%.3f", (double)r->host[h].time_ns / 1e6);
-		sl_json_end(&j);
+		sl_json_begin_obj(j);
+		sl_json_kstring(j, "host", h ? "B" : "A");
+		sl_json_kstring(j, "outcome",
+				sl_hp_outcome_name(r->host[h].outcome));
+		sl_json_kstring(j, "errno", sl_errno_name(r->host[h].err));
+		sl_json_kfixed(j, "time_ms", (double)r->host[h].time_ns / 1e6,
+			       3);
+		sl_json_end(j);
 	}
-	sl_json_end(&j);
-	sl_json_key(&j, "public_wire");
-	sl_json_begin_obj(&j);
-	sl_json_key(&j, "syns_crossed");
-	sl_json_bool(&j, r->wire.crossed);
+	sl_json_end(j);
+	sl_json_key(j, "public_wire");
+	sl_json_begin_obj(j);
+	sl_json_kbool(j, "syns_crossed", r->wire.crossed);
 	for (unsigned h = 0; h < 2; h++) {
-		sl_json_key(&j, h ? "from_nat_b" : "from_nat_a");
-		sl_json_begin_obj(&j);
-		sl_json_key(&j, "syns");
-		sl_json_uint(&j, r->wire.syns[h]);
-		sl_json_key(&j, "synacks");
-		sl_json_uint(&j, r->wire.synacks[h]);
-		sl_json_key(&j, "rsts");
-		sl_json_uint(&j, r->wire.rsts[h]);
-		sl_json_key(&j, "nat_rsts");
-		sl_json_uint(&j, r->wire.nat_rsts[h]);
-		sl_json_key(&j, "syn_port");
-		sl_json_uint(&j, r->wire.port[h]);
-		sl_json_end(&j);
+		sl_json_key(j, h ? "from_nat_b" : "from_nat_a");
+		sl_json_begin_obj(j);
+		sl_json_kuint(j, "syns", r->wire.syns[h]);
+		sl_json_kuint(j, "synacks", r->wire.synacks[h]);
+		sl_json_kuint(j, "rsts", r->wire.rsts[h]);
+		sl_json_kuint(j, "nat_rsts", r->wire.nat_rsts[h]);
+		sl_json_kuint(j, "syn_port", r->wire.port[h]);
+		sl_json_end(j);
 	}
-	sl_json_end(&j);
-	sl_json_key(&j, "reason");
-	sl_json_string(&j, r->reason);
-	sl_json_key(&j, "timing_ms");
-	sl_json_begin_obj(&j);
-	sl_json_key(&j, "setup");
-	sl_json_printf(&j, "%.3f", (double)r->setup_ns / 1e6);
-	sl_json_key(&j, "run");
-	sl_json_printf(&j, "%.3f", (double)r->run_ns / 1e6);
-	sl_json_end(&j);
-	sl_json_end(&j);
-	if (fclose(f) != 0) {
-		free(buf);
-		return sl_xstrdup("{}");
-	}
-	return buf;
+	sl_json_end(j);
+	sl_json_kstring(j, "reason", r->reason);
+	sl_json_key(j, "timing_ms");
+	sl_json_begin_obj(j);
+	sl_json_kfixed(j, "setup", (double)r->setup_ns / 1e6, 3);
+	sl_json_kfixed(j, "run", (double)r->run_ns / 1e6, 3);
+	sl_json_end(j);
+	sl_json_end(j);
 }
 
 /* What ran and what came of it, for the heading and the section. */
@@ -610,36 +580,156 @@ facts(FILE *f, const struct sl_hp_opts *o, const struct sl_hp_result *r,
 	fprintf(f, "  verdict: %s\n", r->reason);
 }
 
-int
-sl_holepunch_report(const struct sl_hp_opts *o, const struct sl_hp_result *r,
-		    struct sl_pipeline *p, bool text, struct sl_tally *t,
-		    char *errbuf)
+/* ---- its options and its engine (struct sl_xops) ---- */
+
+/* A NAT option (--nat[-a|-b], --unsolicited[-a|-b],
+ * --syn-sent-timeout-a|-b) into o->nat; 0 or SL_EINVAL + errbuf. */
+static int
+nat_opt(struct sl_hp_opts *o, const char *opt, const char *arg, char *errbuf)
 {
+	size_t n = strlen(opt);
+	unsigned from = n > 2 && strcmp(opt + n - 2, "-b") == 0,
+		 to = n > 2 && strcmp(opt + n - 2, "-a") == 0 ? 0 : 1;
+	enum sl_nat_type m = SL_NAT_KEEP_PORT;
+	enum sl_nat_unsol u = SL_NAT_RST;
+	int64_t ns = 0;
+
+	if (strncmp(opt, "--nat", 5) == 0 && !sl_nat_map_parse(arg, &m)) {
+		sl_errbuf_set(errbuf,
+			      "%s '%s': mapping is keep-port, random or "
+			      "fully-random",
+			      opt, arg);
+		return SL_EINVAL;
+	}
+	if (strncmp(opt, "--unsol", 7) == 0 && !sl_nat_unsol_parse(arg, &u)) {
+		sl_errbuf_set(errbuf,
+			      "%s '%s': unsolicited-SYN policy is rst or drop",
+			      opt, arg);
+		return SL_EINVAL;
+	}
+	if (strncmp(opt, "--syn-sent", 10) == 0 &&
+	    (sl_parse_duration_opt(opt, arg, false, &ns, errbuf) != SL_OK ||
+	     ns < 1000000000LL || ns % 1000000000LL ||
+	     ns > 86400 * 1000000000LL)) {
+		sl_errbuf_set(errbuf,
+			      "%s wants whole seconds, 1s to 86400s (a "
+			      "conntrack sysctl)",
+			      opt);
+		return SL_EINVAL;
+	}
+	for (unsigned h = from; h <= to; h++)
+		if (strncmp(opt, "--nat", 5) == 0)
+			o->nat[h].map = m;
+		else if (strncmp(opt, "--unsol", 7) == 0)
+			o->nat[h].unsol = u;
+		else
+			o->nat[h].syn_sent_s = (unsigned)(ns / 1000000000LL);
+	return SL_OK;
+}
+
+int
+sl_hp_take(struct sl_hp_opts *o, const char *opt, const char *arg, char *errbuf)
+{
+	unsigned long n = 0;
+	int rc = SL_OK;
+
+	if (strncmp(opt, "--nat", 5) == 0 || strncmp(opt, "--unsol", 7) == 0 ||
+	    strncmp(opt, "--syn-sent", 10) == 0)
+		return nat_opt(o, opt, arg, errbuf);
+	if (strcmp(opt, "--delay") == 0)
+		rc = sl_parse_duration_opt(opt, arg, false, &o->delay_ns,
+					   errbuf);
+	else if (strcmp(opt, "--offset") == 0)
+		rc = sl_parse_duration_opt(opt, arg, true, &o->offset_ns,
+					   errbuf);
+	else if (strcmp(opt, "--interval") == 0)
+		rc = sl_parse_duration_opt(opt, arg, false, &o->interval_ns,
+					   errbuf);
+	else if (strcmp(opt, "--timeout") == 0)
+		rc = sl_parse_duration_opt(opt, arg, false, &o->timeout_ns,
+					   errbuf);
+	else if (strcmp(opt, "--attempts") == 0) {
+		rc = sl_parse_count(opt, arg, 1, 100, &n, errbuf);
+		o->attempts = (unsigned)n;
+	} else if (strcmp(opt, "--syn-retries") == 0) {
+		rc = sl_parse_count(opt, arg, 1, 20, &n, errbuf);
+		o->syn_retries = (unsigned)n;
+	} else if (strcmp(opt, "--syn-linear") == 0) {
+		rc = sl_parse_count(opt, arg, 0, 20, &n, errbuf);
+		o->syn_linear = (int)n;
+	} else if (strcmp(opt, "--port") == 0) {
+		rc = sl_parse_count(opt, arg, 1, 65535, &n, errbuf);
+		o->port = (uint16_t)n;
+	}
+	return rc;
+}
+
+struct xhp {
+	struct sl_xrun base;
+	struct sl_hp_opts o;
+	struct sl_hp_result r;
+	bool ran;
+};
+
+static int
+hp_prepare(const struct sl_experiment *x, const struct sl_xopts *o,
+	   struct sl_xrun **r, char *errbuf)
+{
+	struct xhp *h =
+	    (struct xhp *)sl_xrun_alloc(x, &sl_xops_holepunch, o, sizeof *h);
+
+	sl_hp_opts_default(&h->o);
+	for (size_t i = 0; i < o->ngiven; i++)
+		if (sl_hp_take(&h->o, o->given[i].p->option, o->given[i].arg,
+			       errbuf) != SL_OK) {
+			sl_xrun_free(&h->base);
+			return SL_EINVAL;
+		}
+	*r = &h->base;
+	return SL_OK;
+}
+
+static int
+hp_run(struct sl_xrun *r, char *errbuf)
+{
+	struct xhp *h = (struct xhp *)r;
+	int rc;
+
+	if ((rc = sl_sandbox_check(true, errbuf)) != SL_OK ||
+	    (rc = sl_priv_drop_unused(errbuf)) != SL_OK)
+		return rc;
+	h->o.stop = r->o.stop;
+	rc = sl_holepunch_run(&h->o, &h->r, errbuf);
+	h->ran = true;
+	r->have_report = rc == SL_OK || rc == SL_EINTR;
+	if (rc == SL_EINTR)
+		sl_errbuf_set(errbuf, "interrupted; lab removed");
+	return rc;
+}
+
+static int
+hp_report(struct sl_xrun *x, struct sl_pipeline *p, bool text,
+	  struct sl_tally *t, char *errbuf)
+{
+	const struct sl_hp_opts *o = &((struct xhp *)x)->o;
+	const struct sl_hp_result *r = &((struct xhp *)x)->r;
 	struct sl_addr a = {.family = 4};
-	struct utsname u;
-	char *sj, *ej, *sec = NULL;
+	char *sec = NULL;
 	size_t len = 0;
 	FILE *f;
 	int rc;
 
-	if (uname(&u) != 0)
-		snprintf(u.release, sizeof u.release, "unknown");
 	if (text) {
 		FILE *out = sl_pipeline_stream(p);
 
-		facts(out, o, r, u.release);
+		facts(out, o, r, x->kernel);
 		fputs("socket calls (time from the first call):\n", out);
 		sl_events_write(out, r->ev, NULL, 0, -1, "  ");
 		fputc('\n', out);
 	}
-	sj = sl_holepunch_json(o, r, u.release);
-	ej = sl_events_json(r->ev, 0);
-	sl_pipeline_add_member(p, "scenario", sj);
-	sl_pipeline_add_member(p, "events", ej);
-	free(sj);
-	free(ej);
+	sl_xrun_add_members(x, p, "scenario", NULL, r->ev);
 	if ((f = open_memstream(&sec, &len)) != NULL) {
-		facts(f, o, r, u.release);
+		facts(f, o, r, x->kernel);
 		sl_events_write(f, r->ev, NULL, 0, 0, "");
 		fclose(f);
 		sl_pipeline_set_section(p, sec);
@@ -653,3 +743,92 @@ sl_holepunch_report(const struct sl_hp_opts *o, const struct sl_hp_result *r,
 		rc = sl_pipeline_finish(p, t, errbuf);
 	return rc;
 }
+
+static bool
+hp_verdict(const struct sl_xrun *r, const struct sl_tally *t, FILE *text)
+{
+	/* The outcome is the result; only a violation fails. */
+	if (text)
+		fprintf(text, "holepunch: %s\n",
+			((const struct xhp *)r)->r.reason);
+	return t->violations == 0;
+}
+
+static void
+hp_json(const struct sl_xrun *r, const struct sl_tally *t, struct sl_json *j)
+{
+	const struct xhp *h = (const struct xhp *)r;
+
+	(void)t;
+	sl_holepunch_json(&h->o, &h->r, r->kernel, j);
+}
+
+static void
+hp_release(struct sl_xrun *r)
+{
+	struct xhp *h = (struct xhp *)r;
+
+	if (h->ran)
+		sl_hp_result_free(&h->r);
+}
+
+static void
+hp_progress(size_t done, size_t planned, void *arg)
+{
+	fprintf(arg, "\rsynlab sweep holepunch: run %zu of %zu", done, planned);
+	if (done == planned)
+		fputc('\n', arg);
+}
+
+/* The success matrix: every pair of mappings across B's offsets
+ * (default 0:300ms:100ms), a fresh lab each run. */
+static int
+hp_sweep(struct sl_xrun *r, const struct sl_xsweep *s, struct sl_pipeline *p,
+	 char *errbuf)
+{
+	struct sl_hp_sweep_cfg cfg = {.base = ((struct xhp *)r)->o,
+				      .from = 0,
+				      .to = 300000000,
+				      .step = 100000000,
+				      .count = s->count};
+	struct sl_hp_sweep *sw;
+	int rc;
+
+	(void)p; /* each run is judged by its own outcome, not captured */
+	if (!sl_xopts_has(&r->o, "--timeout"))
+		cfg.base.timeout_ns = 2000000000;
+	if (s->has_range) {
+		cfg.from = s->from;
+		cfg.to = s->to;
+		cfg.step = s->step;
+	}
+	if (s->progress) {
+		cfg.progress = hp_progress;
+		cfg.arg = s->progress;
+	}
+	if ((rc = sl_sandbox_check(true, errbuf)) != SL_OK ||
+	    (rc = sl_priv_drop_unused(errbuf)) != SL_OK)
+		return rc;
+	cfg.base.stop = r->o.stop;
+	sw = sl_hp_sweep_new(&cfg);
+	rc = sl_hp_sweep_run(sw, errbuf);
+	if (rc == SL_OK || rc == SL_EINTR) {
+		if (s->json)
+			sl_hp_sweep_write_json(sw, s->out, r->kernel);
+		else
+			sl_hp_sweep_write_table(sw, s->out);
+		if (s->plot &&
+		    sl_hp_sweep_write_plot(sw, s->plot, errbuf) != SL_OK)
+			rc = rc == SL_EINTR ? rc : SL_EIO;
+		else if (rc == SL_EINTR)
+			sl_errbuf_set(errbuf, "interrupted; lab removed");
+	}
+	sl_hp_sweep_free(sw);
+	if (rc == SL_OK && (fflush(s->out) != 0 || ferror(s->out))) {
+		sl_errbuf_set(errbuf, "stdout: write failed");
+		rc = SL_EIO;
+	}
+	return rc;
+}
+
+const struct sl_xops sl_xops_holepunch = SL_XOPS(hp, hp_sweep);

@@ -18,6 +18,7 @@
 #include <stdio.h>
 
 #include "events.h"
+#include "json.h"
 #include "nat.h"
 #include "pipeline.h"
 #include "recorder.h"
@@ -103,19 +104,18 @@ bool sl_holepunch_ok(const struct sl_hp_result *r);
  */
 void sl_holepunch_judge(const struct sl_hp_opts *o, struct sl_hp_result *r);
 
-/* JSON "scenario" member (malloc'd). */
-char *sl_holepunch_json(const struct sl_hp_opts *o,
-			const struct sl_hp_result *r, const char *kernel);
+/* The JSON "scenario" member into j. */
+void sl_holepunch_json(const struct sl_hp_opts *o, const struct sl_hp_result *r,
+		       const char *kernel, struct sl_json *j);
 
 /*
- * The report through p: heading (text) on p's stream, "scenario" and
- * "events" members, section comment, the three captures with the events
- * as frame comments; finishes p, t (may be NULL) gets the tally.  0 or
- * SL_EIO with errbuf.
+ * One option of `synlab run holepunch` (and of its sweep) into o: --nat,
+ * --nat-a, --nat-b, --unsolicited[-a|-b], --syn-sent-timeout-a|-b,
+ * --delay, --offset, --attempts, --interval, --timeout, --syn-retries,
+ * --syn-linear, --port; others are left alone.  0 or SL_EINVAL + errbuf.
  */
-int sl_holepunch_report(const struct sl_hp_opts *o,
-			const struct sl_hp_result *r, struct sl_pipeline *p,
-			bool text, struct sl_tally *t, char *errbuf);
+int sl_hp_take(struct sl_hp_opts *o, const char *opt, const char *arg,
+	       char *errbuf);
 
 void sl_hp_result_free(struct sl_hp_result *r);
 

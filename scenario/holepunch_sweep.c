@@ -150,18 +150,14 @@ sl_hp_sweep_write_json(const struct sl_hp_sweep *sw, FILE *f,
 
 	sl_json_init(&j, f);
 	sl_json_begin_obj(&j);
-	sl_json_key(&j, "sweep");
-	sl_json_string(&j, "holepunch");
-	sl_json_key(&j, "kernel");
-	sl_json_string(&j, kernel);
-	sl_json_key(&j, "delay_ms");
-	sl_json_printf(&j, "%.3f", (double)o->delay_ns / 1e6);
-	sl_json_key(&j, "unsolicited_a");
-	sl_json_string(&j, sl_nat_unsol_name(o->nat[0].unsol));
-	sl_json_key(&j, "unsolicited_b");
-	sl_json_string(&j, sl_nat_unsol_name(o->nat[1].unsol));
-	sl_json_key(&j, "count");
-	sl_json_uint(&j, sw->cfg.count);
+	sl_json_kstring(&j, "sweep", "holepunch");
+	sl_json_kstring(&j, "kernel", kernel);
+	sl_json_kfixed(&j, "delay_ms", (double)o->delay_ns / 1e6, 3);
+	sl_json_kstring(&j, "unsolicited_a",
+			sl_nat_unsol_name(o->nat[0].unsol));
+	sl_json_kstring(&j, "unsolicited_b",
+			sl_nat_unsol_name(o->nat[1].unsol));
+	sl_json_kuint(&j, "count", sw->cfg.count);
 	sl_json_key(&j, "cells");
 	sl_json_begin_arr(&j);
 	for (unsigned a = 0; a < NMAP; a++)
@@ -171,22 +167,17 @@ sl_hp_sweep_write_json(const struct sl_hp_sweep *sw, FILE *f,
 				    sl_hp_sweep_cell(sw, a, b, k);
 
 				sl_json_begin_obj(&j);
-				sl_json_key(&j, "nat_a");
-				sl_json_string(&j, sl_nat_map_name(a));
-				sl_json_key(&j, "nat_b");
-				sl_json_string(&j, sl_nat_map_name(b));
-				sl_json_key(&j, "offset_ms");
-				sl_json_printf(
-				    &j, "%.3f",
-				    (double)sl_hp_sweep_offset(sw, k) / 1e6);
-				sl_json_key(&j, "runs");
-				sl_json_uint(&j, c->runs);
-				sl_json_key(&j, "connected");
-				sl_json_uint(&j, c->connected);
-				sl_json_key(&j, "refused");
-				sl_json_uint(&j, c->refused);
-				sl_json_key(&j, "timed_out");
-				sl_json_uint(&j, c->timed_out);
+				sl_json_kstring(&j, "nat_a",
+						sl_nat_map_name(a));
+				sl_json_kstring(&j, "nat_b",
+						sl_nat_map_name(b));
+				sl_json_kfixed(
+				    &j, "offset_ms",
+				    (double)sl_hp_sweep_offset(sw, k) / 1e6, 3);
+				sl_json_kuint(&j, "runs", c->runs);
+				sl_json_kuint(&j, "connected", c->connected);
+				sl_json_kuint(&j, "refused", c->refused);
+				sl_json_kuint(&j, "timed_out", c->timed_out);
 				sl_json_end(&j);
 			}
 	sl_json_end(&j);

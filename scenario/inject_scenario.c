@@ -248,22 +248,13 @@ static void fact(struct run *u, const char *fmt, ...)
 static void
 fact(struct run *u, const char *fmt, ...)
 {
-	size_t used;
 	va_list ap;
 
 	if (u->facts == NULL)
 		return;
-	used = strlen(u->facts);
-	if (used + 2 >= u->factslen)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(u->facts + used, u->factslen - used, fmt, ap);
+	sl_facts_vadd(u->facts, u->factslen, fmt, ap);
 	va_end(ap);
-	used = strlen(u->facts);
-	if (used + 1 < u->factslen) {
-		u->facts[used] = '\n';
-		u->facts[used + 1] = '\0';
-	}
 }
 
 static uint32_t

@@ -4,12 +4,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 
+#include "catalogue.h"
 #include "events.h"
 #include "inject.h"
 #include "livefeed.h"
+#include "priv.h"
 #include "report.h"
+#include "sandbox.h"
+#include "sweep.h"
 
 void
 sl_injstate_defaults(struct sl_inj_opts *o, enum sl_inj_state st,
@@ -159,117 +162,200 @@ sl_injstate_facts(const struct sl_inj_opts *o, const struct sl_inj_result *r,
 	}
 }
 
-char *
-sl_injstate_json(const struct sl_injstate *st, const char *kernel)
+/* TCP_INFO's state and options: as text (line) or as a JSON object. */
+static void
+tcp_info_json(struct sl_json *j, const struct sl_inj_result *r)
 {
-	const struct sl_inj_opts *o = &st->o;
-	const struct sl_inj_result *r = &st->r;
-	bool ok = st->ok;
-	const char *why = st->why;
-	int64_t delay = st->delay_ns;
-	char *buf = NULL, ob[48];
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	sl_json_key(j, "tcp_info");
+	sl_json_begin_obj(j);
+	sl_json_kstring(j, "state", sl_tcp_state_name(r->tcpi_state));
+	sl_json_kbool(j, "wscale_option", r->tcpi_options & 4);
+	sl_json_kuint(j, "snd_wscale", r->snd_wscale);
+	sl_json_kuint(j, "rcv_wscale", r->rcv_wscale);
+	sl_json_kbool(j, "sack", r->tcpi_options & 2);
+	sl_json_kbool(j, "timestamps", r->tcpi_options & 1);
+	sl_json_end(j);
+}
 
-	if (f == NULL)
-		return sl_xstrdup("{}");
-	fprintf(f,
-		"{\"state\":\"%s\",\"kernel\":", sl_inj_state_name(o->state));
-	sl_json_str(f, kernel);
-	fprintf(f,
-		",\"options\":\"%s\",\"offset_us\":%.3f,\"delay_us\":%.3f,"
-		"\"peer_isn\":%u,\"target_isn\":%u,\"outcome\":\"%s\","
-		"\"expected\":%s,\"check\":",
-		sl_inject_opts_str(o->opts, ob, sizeof ob),
-		(double)o->offset_ns / 1e3, (double)delay / 1e3, r->peer_isn,
-		r->target_isn, r->outcome, ok ? "true" : "false");
-	sl_json_str(f, why);
-	fprintf(f, ",\"connect\":\"%s\"",
-		r->connect_err == -2   ? "none"
-		: r->connect_err == -1 ? "pending"
-		: r->connect_err == 0  ? "0"
-				       : sl_errno_name(r->connect_err));
-	if (r->have_info)
-		fprintf(f,
-			",\"tcp_info\":{\"state\":\"%s\",\"wscale_option\":%s,"
-			"\"snd_wscale\":%u,\"rcv_wscale\":%u,\"sack\":%s,"
-			"\"timestamps\":%s}",
-			sl_tcp_state_name(r->tcpi_state),
-			r->tcpi_options & 4 ? "true" : "false", r->snd_wscale,
-			r->rcv_wscale, r->tcpi_options & 2 ? "true" : "false",
-			r->tcpi_options & 1 ? "true" : "false");
-	if (r->data_seen)
-		fprintf(f, ",\"target_data_window\":%u", r->data_win);
-	fputs(",\"sent\":[", f);
+/* What was sent: each segment, when, and how late. */
+static void
+sent_json(struct sl_json *j, const struct sl_inj_result *r)
+{
+	sl_json_key(j, "sent");
+	sl_json_begin_arr(j);
 	for (unsigned i = 0; i < r->nsent; i++) {
 		const struct sl_inj_sent *x = &r->sent[i];
 
-		fprintf(f,
-			"%s{\"segment\":\"%s\",\"seq\":%u,\"ack\":%u,"
-			"\"sent_ns\":%lld",
-			i ? "," : "", x->what, x->seq, x->ack,
-			(long long)x->st.before);
-		if (x->st.scheduled)
-			fprintf(f, ",\"scheduled_ns\":%lld,\"late_us\":%.3f",
-				(long long)x->st.scheduled,
-				(double)(x->st.before - x->st.scheduled) / 1e3);
-		fputc('}', f);
+		sl_json_begin_obj(j);
+		sl_json_kstring(j, "segment", x->what);
+		sl_json_kuint(j, "seq", x->seq);
+		sl_json_kuint(j, "ack", x->ack);
+		sl_json_kint(j, "sent_ns", x->st.before);
+		if (x->st.scheduled) {
+			sl_json_kint(j, "scheduled_ns", x->st.scheduled);
+			sl_json_kfixed(
+			    j, "late_us",
+			    (double)(x->st.before - x->st.scheduled) / 1e3, 3);
+		}
+		sl_json_end(j);
 	}
-	fprintf(f, "],\"answers\":[%u,%u,%u]}", r->answers[0], r->answers[1],
-		r->answers[2]);
-	fclose(f);
-	return buf;
+	sl_json_end(j);
 }
 
-int
-sl_injstate_report(struct sl_injstate *x, struct sl_pipeline *p, bool text,
-		   struct sl_tally *t, char *errbuf)
+void
+sl_injstate_json(const struct sl_injstate *st, const char *kernel,
+		 struct sl_json *j)
 {
+	const struct sl_inj_opts *o = &st->o;
+	const struct sl_inj_result *r = &st->r;
+	char ob[48];
+
+	sl_json_begin_obj(j);
+	sl_json_kstring(j, "state", sl_inj_state_name(o->state));
+	sl_json_kstring(j, "kernel", kernel);
+	sl_json_kstring(j, "options",
+			sl_inject_opts_str(o->opts, ob, sizeof ob));
+	sl_json_kfixed(j, "offset_us", (double)o->offset_ns / 1e3, 3);
+	sl_json_kfixed(j, "delay_us", (double)st->delay_ns / 1e3, 3);
+	sl_json_kuint(j, "peer_isn", r->peer_isn);
+	sl_json_kuint(j, "target_isn", r->target_isn);
+	sl_json_kstring(j, "outcome", r->outcome);
+	sl_json_kbool(j, "expected", st->ok);
+	sl_json_kstring(j, "check", st->why);
+	sl_json_kstring(j, "connect",
+			r->connect_err == -2   ? "none"
+			: r->connect_err == -1 ? "pending"
+			: r->connect_err == 0  ? "0"
+					       : sl_errno_name(r->connect_err));
+	if (r->have_info)
+		tcp_info_json(j, r);
+	if (r->data_seen) {
+		sl_json_kuint(j, "target_data_window", r->data_win);
+	}
+	sent_json(j, r);
+	sl_json_key(j, "answers");
+	sl_json_begin_arr(j);
+	for (int i = 0; i < 3; i++)
+		sl_json_uint(j, r->answers[i]);
+	sl_json_end(j);
+	sl_json_end(j);
+}
+
+/* ---- the engine of the inject entries (struct sl_xops) ---- */
+
+struct xinject {
+	struct sl_xrun base;
+	struct sl_injstate st;
+};
+
+static int
+inject_prepare(const struct sl_experiment *x, const struct sl_xopts *o,
+	       struct sl_xrun **r, char *errbuf)
+{
+	int state = sl_inj_state_parse(x->state);
+	struct xinject *xi;
+
+	if (state < 0) {
+		sl_errbuf_set(errbuf, "%s: no such state '%s'", x->name,
+			      x->state);
+		return SL_EINVAL;
+	}
+	xi = (struct xinject *)sl_xrun_alloc(x, &sl_xops_inject, o, sizeof *xi);
+	xi->st.o.opts = o->inj_opts;
+	xi->st.o.offset_ns = o->offset_ns;
+	xi->st.o.peer_mode = o->inj_peer;
+	xi->st.delay_ns = o->delay_ns;
+	sl_injstate_defaults(&xi->st.o, (enum sl_inj_state)state,
+			     o->has_offset);
+	*r = &xi->base;
+	return SL_OK;
+}
+
+static int
+inject_run(struct sl_xrun *r, char *errbuf)
+{
+	struct sl_injstate *x = &((struct xinject *)r)->st;
+	int rc;
+
+	/* Least privilege: give up every capability never used here,
+	 * before any thread exists (common/priv.h). */
+	if ((rc = sl_sandbox_check(true, errbuf)) != SL_OK ||
+	    (rc = sl_priv_drop_unused(errbuf)) != SL_OK)
+		return rc;
+	x->o.stop = r->o.stop;
+	rc = sl_injstate_run(x, r->o.family, errbuf);
+	if (rc == SL_EINTR)
+		sl_errbuf_set(errbuf, "interrupted; sandbox removed");
+	r->have_report = rc == SL_OK;
+	return rc;
+}
+
+/* The text heading: what ran, the facts, the socket calls, the answer. */
+static void
+heading(FILE *out, const struct sl_injstate *x, const char *kernel)
+{
+	fprintf(out, "synlab run inject --state %s%s: Linux %s\n",
+		sl_inj_state_name(x->o.state),
+		sl_lab_family(x->lab) == 6 ? " -6" : "", kernel);
+	fputs(x->facts, out);
+	fputs("socket calls and injections (time from the first):\n", out);
+	sl_events_write(out, sl_lab_events(x->lab), NULL, 0, -1, "  ");
+	fprintf(out, "answer: %s: %s\n\n", x->ok ? "as expected" : "UNEXPECTED",
+		x->why);
+}
+
+static int
+inject_report(struct sl_xrun *r, struct sl_pipeline *p, bool text,
+	      struct sl_tally *t, char *errbuf)
+{
+	struct sl_injstate *x = &((struct xinject *)r)->st;
 	struct sl_events *ev = sl_lab_events(x->lab);
-	FILE *out = sl_pipeline_stream(p);
-	char *shb = NULL, *ij, *ej;
-	struct utsname u;
+	struct sl_addr a = {.family = (uint8_t)sl_lab_family(x->lab)};
+	char *shb = NULL;
 	size_t shblen = 0;
 	FILE *shbf;
 	int rc;
 
-	if (uname(&u) != 0)
-		snprintf(u.release, sizeof u.release, "unknown");
-	if (text) {
-		fprintf(out, "synlab run inject --state %s%s: Linux %s\n",
-			sl_inj_state_name(x->o.state),
-			sl_lab_family(x->lab) == 6 ? " -6" : "", u.release);
-		fputs(x->facts, out);
-		fputs("socket calls and injections (time from the first):\n",
-		      out);
-		sl_events_write(out, ev, NULL, 0, -1, "  ");
-		fprintf(out, "answer: %s: %s\n\n",
-			x->ok ? "as expected" : "UNEXPECTED", x->why);
-	}
+	if (text)
+		heading(sl_pipeline_stream(p), x, r->kernel);
 	if ((shbf = open_memstream(&shb, &shblen)) != NULL) {
 		fprintf(shbf,
 			"synlab run inject --state %s | Linux %s | %s: %s\n%s",
-			sl_inj_state_name(x->o.state), u.release,
+			sl_inj_state_name(x->o.state), r->kernel,
 			x->ok ? "as expected" : "unexpected", x->why, x->facts);
 		fclose(shbf);
 		sl_pipeline_set_section(p, shb);
 		free(shb);
 	}
-	ij = sl_injstate_json(x, u.release);
-	ej = sl_events_json(ev, 0);
-	sl_pipeline_add_member(p, "inject", ij);
-	sl_pipeline_add_member(p, "events", ej);
-	free(ij);
-	free(ej);
-	{
-		/* A is the lab's host A (the injector's side) everywhere. */
-		struct sl_addr a = {.family = (uint8_t)sl_lab_family(x->lab)};
-
-		sl_lab_addr(x->lab, 0, a.b);
-		sl_pipeline_set_host_a(p, &a);
-	}
+	sl_xrun_add_members(r, p, "inject", NULL, ev);
+	/* A is the lab's host A (the injector's side) everywhere. */
+	sl_lab_addr(x->lab, 0, a.b);
+	sl_pipeline_set_host_a(p, &a);
 	rc = sl_feed_recorder(p, sl_lab_recorder(x->lab), ev, NULL, 0, errbuf);
 	if (rc == SL_OK)
 		rc = sl_pipeline_finish(p, t, errbuf);
 	return rc;
 }
+
+static bool
+inject_verdict(const struct sl_xrun *r, const struct sl_tally *t, FILE *text)
+{
+	(void)text; /* the answer is in the heading */
+	return t->violations == 0 && ((const struct xinject *)r)->st.ok;
+}
+
+static void
+inject_json(const struct sl_xrun *r, const struct sl_tally *t,
+	    struct sl_json *j)
+{
+	(void)t;
+	sl_injstate_json(&((const struct xinject *)r)->st, r->kernel, j);
+}
+
+static void
+inject_release(struct sl_xrun *r)
+{
+	sl_injstate_free(&((struct xinject *)r)->st);
+}
+
+const struct sl_xops sl_xops_inject = SL_XOPS(inject, sl_sweep_xrun);

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "inject_scenario.h"
+#include "json.h"
 #include "lab.h"
 #include "pipeline.h"
 
@@ -53,16 +54,8 @@ void sl_injstate_facts(const struct sl_inj_opts *o,
 /* Linux's tcpi_state number as a name ("ESTABLISHED"); "?" if unknown. */
 const char *sl_tcp_state_name(unsigned s);
 
-/* The JSON "inject" member (malloc'd). */
-char *sl_injstate_json(const struct sl_injstate *x, const char *kernel);
-
-/*
- * The report of a run through p: the heading (text: what ran, the facts,
- * the socket calls, the answer) on p's stream, the "inject" and "events"
- * members, the section comment, the lab's captures with the events as
- * frame comments; finishes p, t gets the tally.  0 or SL_E* + errbuf.
- */
-int sl_injstate_report(struct sl_injstate *x, struct sl_pipeline *p, bool text,
-		       struct sl_tally *t, char *errbuf);
+/* The JSON "inject" member into j. */
+void sl_injstate_json(const struct sl_injstate *x, const char *kernel,
+		      struct sl_json *j);
 
 #endif /* SL_INJECT_STATES_H */

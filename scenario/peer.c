@@ -1,10 +1,11 @@
 /* \summary: the scheduled two-host simultaneous open: parsing the peer, the outcome, its JSON */
 #include "peer.h"
 
+#include <errno.h>
 #include <stdlib.h>
-#include <sys/utsname.h>
 #include <string.h>
 
+#include "catalogue.h"
 #include "events.h"
 #include "report.h"
 #include "timearg.h"
@@ -54,111 +55,90 @@ sl_peer_outcome(const struct sl_remote_result *res, const struct sl_tally *t)
 }
 
 void
-sl_peer_clock_json(FILE *f, const struct sl_clock_state *cs)
+sl_peer_clock_json(struct sl_json *j, const struct sl_clock_state *cs)
 {
 	if (!cs->ok) {
-		fputs("null", f);
+		sl_json_null(j);
 		return;
 	}
-	fprintf(f,
-		"{\"synchronized\":%s,\"sta_unsync\":%s,\"state\":%d,"
-		"\"status\":%d,\"esterror_us\":%ld,\"maxerror_us\":%ld,"
-		"\"offset_us\":%.3f,\"freq_ppb\":%ld}",
-		cs->synced ? "true" : "false",
-		(cs->status & 0x0040) ? "true" : "false", cs->state, cs->status,
-		cs->esterror_us, cs->maxerror_us, (double)cs->offset_ns / 1e3,
-		cs->freq_ppb);
+	sl_json_begin_obj(j);
+	sl_json_kbool(j, "synchronized", cs->synced);
+	sl_json_kbool(j, "sta_unsync", cs->status & 0x0040);
+	sl_json_kint(j, "state", cs->state);
+	sl_json_kint(j, "status", cs->status);
+	sl_json_kint(j, "esterror_us", cs->esterror_us);
+	sl_json_kint(j, "maxerror_us", cs->maxerror_us);
+	sl_json_kfixed(j, "offset_us", (double)cs->offset_ns / 1e3, 3);
+	sl_json_kint(j, "freq_ppb", cs->freq_ppb);
+	sl_json_end(j);
 }
 
-/* JSON "scenario" member of the scheduled mode. */
-char *
-sl_peer_json(const struct sl_remote_opts *o, const struct sl_remote_result *res,
-	     const struct sl_tally *t, const char *kernel)
+/* The attempts made: when each was due, how late connect() was called. */
+static void
+attempts_json(struct sl_json *j, const struct sl_remote_result *res)
 {
-	char *buf = NULL, when[40], *p, *line, facts[sizeof res->facts];
-	size_t len = 0, nf = 0;
-	FILE *f = open_memstream(&buf, &len);
-	const struct sl_remote_attempt *last =
-	    res->nattempts ? &res->attempt[res->nattempts - 1] : NULL;
-
-	if (f == NULL)
-		return sl_xstrdup("{}");
-	sl_fmt_instant(o->at_ns, when, sizeof when);
-	fputs("{\"name\":\"simultaneous-open\",\"mode\":\"scheduled\","
-	      "\"peer\":",
-	      f);
-	sl_json_str(f, o->peer);
-	fputs(",\"local\":", f);
-	sl_json_str(f, res->local);
-	fputs(",\"remote\":", f);
-	sl_json_str(f, res->remote);
-	fprintf(f, ",\"family\":%d,\"interface\":", res->family);
-	sl_json_str(f, res->ifname);
-	fputs(",\"filter\":", f);
-	sl_json_str(f, res->filter);
-	fputs(",\"kernel\":", f);
-	sl_json_str(f, kernel);
-	fputs(",\"at\":", f);
-	sl_json_str(f, when);
-	fprintf(f,
-		",\"at_ns\":%lld,\"attempts\":%u,\"interval_ms\":%.3f,"
-		"\"attempts_made\":[",
-		(long long)o->at_ns, o->attempts, (double)o->interval_ns / 1e6);
+	sl_json_key(j, "attempts_made");
+	sl_json_begin_arr(j);
 	for (unsigned i = 0; i < res->nattempts; i++) {
 		const struct sl_remote_attempt *a = &res->attempt[i];
 
-		fprintf(f,
-			"%s{\"at_ns\":%lld,\"called_late_us\":%.3f,"
-			"\"errno\":",
-			i ? "," : "", (long long)a->at_ns,
-			a->called_ns ? (double)(a->called_ns - a->at_ns) / 1e3
-				     : -1.0);
-		if (a->err)
-			sl_json_str(f, sl_errno_name(a->err));
-		else
-			fputs("null", f);
-		fputc('}', f);
+		sl_json_begin_obj(j);
+		sl_json_kint(j, "at_ns", a->at_ns);
+		sl_json_kfixed(j, "called_late_us",
+			       a->called_ns
+				   ? (double)(a->called_ns - a->at_ns) / 1e3
+				   : -1.0,
+			       3);
+		sl_json_kstring(j, "errno",
+				a->err ? sl_errno_name(a->err) : NULL);
+		sl_json_end(j);
 	}
-	fprintf(f,
-		"],\"connected\":%s,\"attempt\":%u,\"exchanged\":%s,"
-		"\"outcome\":\"%s\",\"errno\":",
-		res->connected ? "true" : "false", res->connected,
-		res->exchanged ? "true" : "false", sl_peer_outcome(res, t));
-	if (last != NULL && last->err)
-		sl_json_str(f, sl_errno_name(last->err));
-	else
-		fputs("null", f);
-	fputs(",\"peer_message\":", f);
-	sl_json_str(f, res->peer_msg);
-	fprintf(f, ",\"crossing_us\":%lld", (long long)t->first_crossing_us);
-	fputs(",\"clock_after\":", f);
-	sl_peer_clock_json(f, &res->clock_after);
-	fputs(",\"facts\":[", f);
-	snprintf(facts, sizeof facts, "%s", res->facts);
-	for (p = facts; (line = strsep(&p, "\n")) != NULL;) {
-		if (*line == '\0')
-			continue;
-		if (nf++)
-			fputc(',', f);
-		sl_json_str(f, line);
-	}
-	fputs("],\"captures\":[{\"interface\":", f);
-	{
-		char label[40];
+	sl_json_end(j);
+}
 
-		snprintf(label, sizeof label, "L:%s", res->ifname);
-		sl_json_str(f, label);
-	}
-	fprintf(f,
-		",\"packets\":%u,\"pcap_recv\":%u,\"pcap_drop\":%u,"
-		"\"nanosecond\":%s}]}",
-		res->npkts, res->ps_recv, res->ps_drop,
-		res->nsec ? "true" : "false");
-	if (fclose(f) != 0) {
-		free(buf);
-		return sl_xstrdup("{}");
-	}
-	return buf;
+void
+sl_peer_json(const struct sl_remote_opts *o, const struct sl_remote_result *res,
+	     const struct sl_tally *t, const char *kernel, struct sl_json *j)
+{
+	const struct sl_remote_attempt *last =
+	    res->nattempts ? &res->attempt[res->nattempts - 1] : NULL;
+	char when[40], label[40];
+
+	sl_fmt_instant(o->at_ns, when, sizeof when);
+	snprintf(label, sizeof label, "L:%s", res->ifname);
+	sl_json_begin_obj(j);
+	sl_json_kstring(j, "name", "simultaneous-open");
+	sl_json_kstring(j, "mode", "scheduled");
+	sl_json_kstring(j, "peer", o->peer);
+	sl_json_kstring(j, "local", res->local);
+	sl_json_kstring(j, "remote", res->remote);
+	sl_json_kint(j, "family", res->family);
+	sl_json_kstring(j, "interface", res->ifname);
+	sl_json_kstring(j, "filter", res->filter);
+	sl_json_kstring(j, "kernel", kernel);
+	sl_json_kstring(j, "at", when);
+	sl_json_kint(j, "at_ns", o->at_ns);
+	sl_json_kuint(j, "attempts", o->attempts);
+	sl_json_kfixed(j, "interval_ms", (double)o->interval_ns / 1e6, 3);
+	attempts_json(j, res);
+	sl_json_kbool(j, "connected", res->connected);
+	sl_json_kuint(j, "attempt", res->connected);
+	sl_json_kbool(j, "exchanged", res->exchanged);
+	sl_json_kstring(j, "outcome", sl_peer_outcome(res, t));
+	sl_json_kstring(j, "errno",
+			last != NULL && last->err ? sl_errno_name(last->err)
+						  : NULL);
+	sl_json_kstring(j, "peer_message", res->peer_msg);
+	sl_json_kint(j, "crossing_us", t->first_crossing_us);
+	sl_json_key(j, "clock_after");
+	sl_peer_clock_json(j, &res->clock_after);
+	sl_xjson_facts(j, res->facts);
+	sl_json_key(j, "captures");
+	sl_json_begin_arr(j);
+	sl_xjson_capture(j, label, res->npkts, res->ps_recv, res->ps_drop,
+			 res->nsec);
+	sl_json_end(j);
+	sl_json_end(j);
 }
 
 static size_t
@@ -223,7 +203,10 @@ annotations(struct sl_pipeline *p, const struct sl_remote_opts *o,
 		free(shb);
 	}
 	if ((f = open_memstream(&cj, &len)) != NULL) {
-		sl_peer_clock_json(f, &res->clock_before);
+		struct sl_json j;
+
+		sl_json_init(&j, f);
+		sl_peer_clock_json(&j, &res->clock_before);
 		fclose(f);
 	}
 	ej = sl_events_json(res->events, 0);
@@ -231,33 +214,6 @@ annotations(struct sl_pipeline *p, const struct sl_remote_opts *o,
 	sl_pipeline_add_member(p, "events", ej);
 	free(cj);
 	free(ej);
-}
-
-int
-sl_peer_report(struct sl_pipeline *p, const struct sl_remote_opts *o,
-	       const struct sl_remote_result *res, const char *raw, bool text,
-	       struct sl_tally *t, char *errbuf)
-{
-	struct utsname u;
-	char label[40], *sj;
-	int rc;
-
-	if (uname(&u) != 0)
-		snprintf(u.release, sizeof u.release, "unknown");
-	snprintf(label, sizeof label, "L:%s", res->ifname);
-	if (text)
-		heading(sl_pipeline_stream(p), o, res, u.release);
-	(void)sl_pipeline_add_file(p, raw, label);
-	annotations(p, o, res, u.release);
-	rc = sl_pipeline_feed_file(p, 0, errbuf);
-	/* The "scenario" member is made from the tally: end the input first. */
-	(void)sl_pipeline_end_input(p, t);
-	sj = sl_peer_json(o, res, t, u.release);
-	sl_pipeline_add_member(p, "scenario", sj);
-	free(sj);
-	if (sl_pipeline_finish(p, t, errbuf) != SL_OK)
-		return SL_EIO;
-	return rc;
 }
 
 int
@@ -319,3 +275,135 @@ sl_peer_opts(struct sl_remote_opts *o, const char *peer, const char *port,
 	}
 	return SL_OK;
 }
+
+/* ---- the engine of the scheduled two-host run (struct sl_xops) ---- */
+
+struct xpeer {
+	struct sl_xrun base;
+	struct sl_remote_opts ro;
+	struct sl_remote_result res;
+	char host[256];
+	FILE *tf;     /* the raw capture, unlinked */
+	char raw[64]; /* "/proc/self/fd/N" */
+};
+
+static int
+peer_prepare(const struct sl_experiment *x, const struct sl_xopts *o,
+	     struct sl_xrun **r, char *errbuf)
+{
+	struct xpeer *xp;
+	int rc;
+
+	if (o->peer == NULL) {
+		sl_errbuf_set(errbuf, "%s needs --peer HOST", x->name);
+		return SL_EINVAL;
+	}
+	xp = (struct xpeer *)sl_xrun_alloc(x, &sl_xops_peer, o, sizeof *xp);
+	rc = sl_peer_opts(&xp->ro, o->peer, o->port, o->at, o->attempts,
+			  o->interval_ns, o->ifname, sl_now_real_ns(), xp->host,
+			  sizeof xp->host, errbuf);
+	if (rc != SL_OK) {
+		sl_xrun_free(&xp->base);
+		return rc;
+	}
+	*r = &xp->base;
+	return SL_OK;
+}
+
+static int
+peer_run(struct sl_xrun *r, char *errbuf)
+{
+	struct xpeer *xp = (struct xpeer *)r;
+	char msg[SL_ERRBUF_SIZE];
+	int rc;
+
+	if (r->o.netns != NULL &&
+	    sl_remote_enter_netns(r->o.netns, msg) != SL_OK) {
+		sl_errbuf_set(errbuf, "--netns: %s", msg);
+		return SL_ENV;
+	}
+	/* Privileges first: a clear message, nothing sent. */
+	if ((rc = sl_remote_check(errbuf)) != SL_OK)
+		return rc;
+	/*
+	 * The raw capture goes to an unlinked temporary file (tmpfile), so
+	 * nothing is left in /tmp whatever ends the process; the analyzer
+	 * and the annotator read it again through /proc/self/fd/N.
+	 */
+	if ((xp->tf = tmpfile()) == NULL) {
+		sl_errbuf_set(errbuf, "temporary file: %s", strerror(errno));
+		return SL_EIO;
+	}
+	xp->ro.pcap_fd = fileno(xp->tf);
+	snprintf(xp->raw, sizeof xp->raw, "/proc/self/fd/%d", xp->ro.pcap_fd);
+	xp->ro.stop = r->o.stop;
+	rc = sl_remote_run(&xp->ro, &xp->res, errbuf);
+	if (rc == SL_EINTR)
+		sl_errbuf_set(errbuf, "interrupted; nothing left behind");
+	if (rc == SL_OK && xp->res.ps_drop && r->o.progress)
+		fprintf(r->o.progress, "%s dropped %u packets (pcap_stats)\n",
+			xp->res.ifname, xp->res.ps_drop);
+	r->have_report = rc == SL_OK;
+	return rc;
+}
+
+static int
+peer_report(struct sl_xrun *r, struct sl_pipeline *p, bool text,
+	    struct sl_tally *t, char *errbuf)
+{
+	struct xpeer *xp = (struct xpeer *)r;
+	char label[40];
+	int rc;
+
+	snprintf(label, sizeof label, "L:%s", xp->res.ifname);
+	if (text)
+		heading(sl_pipeline_stream(p), &xp->ro, &xp->res, r->kernel);
+	(void)sl_pipeline_add_file(p, xp->raw, label);
+	annotations(p, &xp->ro, &xp->res, r->kernel);
+	rc = sl_pipeline_feed_file(p, 0, errbuf);
+	/* The "scenario" member is made from the tally: end the input first. */
+	(void)sl_pipeline_end_input(p, t);
+	sl_xrun_add_members(r, p, "scenario", t, NULL);
+	if (sl_pipeline_finish(p, t, errbuf) != SL_OK)
+		return SL_EIO;
+	return rc;
+}
+
+static bool
+peer_verdict(const struct sl_xrun *r, const struct sl_tally *t, FILE *text)
+{
+	const struct xpeer *xp = (const struct xpeer *)r;
+
+	/* The outcome is the result; only a violation fails. */
+	if (text) {
+		fprintf(text, "outcome: %s", sl_peer_outcome(&xp->res, t));
+		if (xp->res.connected)
+			fprintf(text, " (attempt %u of %u)", xp->res.connected,
+				xp->ro.attempts);
+		if (t->first_crossing_us >= 0)
+			fprintf(text, ", both SYNs in flight for %.3f ms here",
+				(double)t->first_crossing_us / 1e3);
+		fputc('\n', text);
+	}
+	return t->violations == 0;
+}
+
+static void
+peer_json(const struct sl_xrun *r, const struct sl_tally *t, struct sl_json *j)
+{
+	const struct xpeer *xp = (const struct xpeer *)r;
+
+	sl_peer_json(&xp->ro, &xp->res, t, r->kernel, j);
+}
+
+static void
+peer_release(struct sl_xrun *r)
+{
+	struct xpeer *xp = (struct xpeer *)r;
+
+	sl_remote_result_free(&xp->res);
+	if (xp->tf != NULL)
+		fclose(xp->tf);
+}
+
+const struct sl_xops sl_xops_peer = SL_XOPS(peer, NULL);

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "json.h"
 #include "pipeline.h"
 #include "remote.h"
 
@@ -38,22 +39,11 @@ const char *sl_peer_outcome(const struct sl_remote_result *res,
 			    const struct sl_tally *t);
 
 /* The clock state as a JSON value (null when unread). */
-void sl_peer_clock_json(FILE *f, const struct sl_clock_state *cs);
+void sl_peer_clock_json(struct sl_json *j, const struct sl_clock_state *cs);
 
-/* JSON "scenario" member of the scheduled mode (malloc'd). */
-char *sl_peer_json(const struct sl_remote_opts *o,
-		   const struct sl_remote_result *res, const struct sl_tally *t,
-		   const char *kernel);
-
-/*
- * The report of one host's run through p: the heading (text) on p's
- * stream, the raw capture (a pcap file at raw, shown as "L:IFNAME") with
- * the socket events as frame comments, the "scenario", "clock" and
- * "events" members; finishes p, t gets the tally.  0, SL_EIO (an output
- * failed) or the capture's read error, with errbuf.
- */
-int sl_peer_report(struct sl_pipeline *p, const struct sl_remote_opts *o,
-		   const struct sl_remote_result *res, const char *raw,
-		   bool text, struct sl_tally *t, char *errbuf);
+/* The JSON "scenario" member of the scheduled mode into j. */
+void sl_peer_json(const struct sl_remote_opts *o,
+		  const struct sl_remote_result *res, const struct sl_tally *t,
+		  const char *kernel, struct sl_json *j);
 
 #endif /* SL_PEER_H */

@@ -2,12 +2,15 @@
 #include "runs.h"
 
 #include <stdio.h>
-#include <sys/utsname.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalogue.h"
 #include "livefeed.h"
+#include "priv.h"
 #include "report.h"
+#include "sandbox.h"
+#include "sweep.h"
 
 bool
 sl_runs_matched(const struct sl_scenario *s, const struct sl_tally *t)
@@ -108,92 +111,75 @@ sl_runs_free(struct sl_runs *rs)
 	rs->have_keep = false;
 }
 
-/* JSON "scenario" member: name, options, kernel, runs, facts, capture. */
-char *
-sl_runs_json(const struct sl_runs *rs, const char *kernel)
+/* The wire's counters of a two-host run. */
+static void
+json_wire(struct sl_json *j, const struct sl_scn_result *res)
 {
-	const struct sl_scenario *s = rs->s;
+	static const char *const key[] = {"forwarded_ab", "forwarded_ba",
+					  "syns_held_ab", "syns_held_ba"};
+	const uint64_t v[] = {res->wire.forwarded[0], res->wire.forwarded[1],
+			      res->wire.held[0], res->wire.held[1]};
+
+	sl_json_key(j, "wire");
+	sl_json_begin_obj(j);
+	for (size_t i = 0; i < 4; i++) {
+		sl_json_kuint(j, key[i], v[i]);
+	}
+	sl_json_kuint(j, "synacks_a", res->synacks[0]);
+	sl_json_kuint(j, "synacks_b", res->synacks[1]);
+	sl_json_end(j);
+}
+
+void
+sl_runs_json(const struct sl_runs *rs, const char *kernel, struct sl_json *j)
+{
 	const struct sl_scn_opts *o = &rs->o;
 	const struct sl_scn_result *res = &rs->keep;
-	const unsigned *shape_runs = rs->shape_runs;
-	unsigned runs = rs->runs, ok = rs->ok;
-	bool verdict_ok = !res->interrupted && ok == runs;
-	char *buf = NULL, *p, *line;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	char facts[sizeof res->facts];
-	unsigned nfacts = 0;
 
-	if (f == NULL)
-		return sl_xstrdup("{}");
-	fputs("{\"name\":", f);
-	sl_json_str(f, s->name);
-	fprintf(f, ",\"family\":%d,\"kernel\":", o->family);
-	sl_json_str(f, kernel);
-	if (s->uses_timing) {
-		fprintf(f, ",\"mode\":\"%s\",\"delay_ms\":%.6f",
-			o->has_offset ? "offset" : "gate",
-			(double)o->delay_ns / 1e6);
+	sl_json_begin_obj(j);
+	sl_json_kstring(j, "name", rs->s->name);
+	sl_json_kint(j, "family", o->family);
+	sl_json_kstring(j, "kernel", kernel);
+	if (rs->s->uses_timing) {
+		sl_json_kstring(j, "mode", o->has_offset ? "offset" : "gate");
+		sl_json_kfixed(j, "delay_ms", (double)o->delay_ns / 1e6, 6);
 		if (o->has_offset)
-			fprintf(f, ",\"offset_ms\":%.6f",
-				(double)o->offset_ns / 1e6);
+			sl_json_kfixed(j, "offset_ms",
+				       (double)o->offset_ns / 1e6, 6);
 	}
-	fputs(",\"expected\":", f);
-	sl_json_str(f, sl_shape_name(s->expect));
-	fprintf(f, ",\"runs\":%u,\"matched\":%u,\"verdict\":\"%s\"", runs, ok,
-		verdict_ok ? "ok" : "unexpected");
-	fputs(",\"run_shapes\":{", f);
-	for (unsigned sh = 0, first = 1; sh < SL_SHAPE__COUNT; sh++) {
-		if (shape_runs[sh] == 0)
-			continue;
-		fprintf(f, "%s", first ? "" : ",");
-		sl_json_str(f, sl_shape_name((enum sl_shape)sh));
-		fprintf(f, ":%u", shape_runs[sh]);
-		first = 0;
-	}
-	fputs("},\"facts\":[", f);
-	snprintf(facts, sizeof facts, "%s", res->facts);
-	for (p = facts; (line = strsep(&p, "\n")) != NULL;) {
-		if (*line == '\0')
-			continue;
-		if (nfacts++)
-			fputc(',', f);
-		sl_json_str(f, line);
-	}
-	fputs("],\"captures\":[", f);
+	sl_json_kstring(j, "expected", sl_shape_name(rs->s->expect));
+	sl_json_kuint(j, "runs", rs->runs);
+	sl_json_kuint(j, "matched", rs->ok);
+	sl_json_key(j, "verdict");
+	sl_json_string(
+	    j, !res->interrupted && rs->ok == rs->runs ? "ok" : "unexpected");
+	sl_json_key(j, "run_shapes");
+	sl_json_begin_obj(j);
+	for (unsigned sh = 0; sh < SL_SHAPE__COUNT; sh++)
+		if (rs->shape_runs[sh]) {
+			sl_json_kuint(j, sl_shape_name((enum sl_shape)sh),
+				      rs->shape_runs[sh]);
+		}
+	sl_json_end(j);
+	sl_xjson_facts(j, res->facts);
+	sl_json_key(j, "captures");
+	sl_json_begin_arr(j);
 	for (unsigned i = 0; i < sl_recorder_count(res->rec); i++) {
 		const struct sl_capture *c = sl_recorder_capture(res->rec, i);
 
-		fprintf(f, "%s{\"interface\":", i ? "," : "");
-		sl_json_str(f, c->label);
-		fprintf(f,
-			",\"packets\":%zu,\"pcap_recv\":%u,\"pcap_drop\":%u,"
-			"\"nanosecond\":%s}",
-			c->npkts, c->ps_recv, c->ps_drop,
-			c->nsec ? "true" : "false");
+		sl_xjson_capture(j, c->label, c->npkts, c->ps_recv, c->ps_drop,
+				 c->nsec);
 	}
-	fputc(']', f);
+	sl_json_end(j);
 	if (res->has_wire)
-		fprintf(
-		    f,
-		    ",\"wire\":{\"forwarded_ab\":%llu,\"forwarded_ba\":%llu,"
-		    "\"syns_held_ab\":%llu,\"syns_held_ba\":%llu,"
-		    "\"synacks_a\":%u,\"synacks_b\":%u}",
-		    (unsigned long long)res->wire.forwarded[0],
-		    (unsigned long long)res->wire.forwarded[1],
-		    (unsigned long long)res->wire.held[0],
-		    (unsigned long long)res->wire.held[1], res->synacks[0],
-		    res->synacks[1]);
-	fprintf(f,
-		",\"timing_ms\":{\"setup\":%.3f,\"run\":%.3f,"
-		"\"teardown\":%.3f}}",
-		(double)res->setup_ns / 1e6, (double)res->run_ns / 1e6,
-		(double)res->teardown_ns / 1e6);
-	if (fclose(f) != 0) {
-		free(buf);
-		return sl_xstrdup("{}");
-	}
-	return buf;
+		json_wire(j, res);
+	sl_json_key(j, "timing_ms");
+	sl_json_begin_obj(j);
+	sl_json_kfixed(j, "setup", (double)res->setup_ns / 1e6, 3);
+	sl_json_kfixed(j, "run", (double)res->run_ns / 1e6, 3);
+	sl_json_kfixed(j, "teardown", (double)res->teardown_ns / 1e6, 3);
+	sl_json_end(j);
+	sl_json_end(j);
 }
 
 /* The text heading: what ran, the facts, the socket calls. */
@@ -247,42 +233,6 @@ section(struct sl_pipeline *p, const struct sl_runs *rs, const char *kernel)
 	free(shb);
 }
 
-int
-sl_runs_report(const struct sl_runs *rs, struct sl_pipeline *p, bool text,
-	       char *errbuf)
-{
-	const struct sl_scn_result *res = &rs->keep;
-	struct sl_evref refs[2];
-	size_t nrefs = sl_runs_refs(res, refs);
-	struct utsname u;
-	char *sj, *ej;
-	int rc;
-
-	if (uname(&u) != 0)
-		snprintf(u.release, sizeof u.release, "unknown");
-	if (text)
-		heading(sl_pipeline_stream(p), rs, u.release);
-	sj = sl_runs_json(rs, u.release);
-	ej = sl_events_json(res->events, 0);
-	sl_pipeline_add_member(p, "scenario", sj);
-	sl_pipeline_add_member(p, "events", ej);
-	free(sj);
-	free(ej);
-	section(p, rs, u.release);
-	if (res->has_wire) {
-		/* A is the scenario's host A (10.0.0.1, fd00::1) everywhere. */
-		struct sl_addr a = {.family = (uint8_t)rs->o.family};
-
-		a.b[0] = rs->o.family == 6 ? 0xfd : 10;
-		a.b[rs->o.family == 6 ? 15 : 3] = 1;
-		sl_pipeline_set_host_a(p, &a);
-	}
-	rc = sl_feed_recorder(p, res->rec, res->events, refs, nrefs, errbuf);
-	if (rc == SL_OK)
-		rc = sl_pipeline_finish(p, NULL, errbuf);
-	return rc;
-}
-
 void
 sl_runs_summary(const struct sl_runs *rs, FILE *f)
 {
@@ -301,3 +251,177 @@ sl_runs_summary(const struct sl_runs *rs, FILE *f)
 		fputc('\n', f);
 	}
 }
+
+/* ---- the engine of the sandbox entries (struct sl_xops) ---- */
+
+struct xsandbox {
+	struct sl_xrun base;
+	struct sl_runs rs;
+};
+
+static int
+sandbox_prepare(const struct sl_experiment *x, const struct sl_xopts *o,
+		struct sl_xrun **r, char *errbuf)
+{
+	const struct sl_scenario *s = sl_scenario_find(x->scenario);
+	struct xsandbox *sb;
+
+	if (o->peer || o->port || o->at || o->ifname || o->netns ||
+	    o->attempts || o->interval_ns) {
+		/* The scheduled run on two real hosts: the peer engine. */
+		if (o->peer != NULL && !o->has_offset && o->delay_ns == 0 &&
+		    o->family == 4 && o->count == 1)
+			return sl_xops_peer.prepare(x, o, r, errbuf);
+		sl_errbuf_set(errbuf,
+			      "--port/--at/--attempts/--interval/--interface "
+			      "go with\n  synlab run %s --peer HOST (and not "
+			      "with --delay, --offset,\n  -6, --count: the "
+			      "peer's address decides the family)",
+			      x->name);
+		return SL_EINVAL;
+	}
+	if (s == NULL) {
+		sl_errbuf_set(errbuf, "%s: no sandbox scenario", x->name);
+		return SL_EINVAL;
+	}
+	sb = (struct xsandbox *)sl_xrun_alloc(x, &sl_xops_sandbox, o,
+					      sizeof *sb);
+	sb->rs.s = s;
+	sb->rs.o.family = o->family;
+	sb->rs.o.delay_ns = o->delay_ns;
+	sb->rs.o.has_offset = o->has_offset;
+	sb->rs.o.offset_ns = o->offset_ns;
+	*r = &sb->base;
+	return SL_OK;
+}
+
+/* One line per run when there are several, and capture drops. */
+static void
+run_line(const struct sl_runs *rs, const struct sl_scn_result *res, bool m,
+	 unsigned long count, FILE *f)
+{
+	for (unsigned i = 0; i < sl_recorder_count(res->rec); i++)
+		if (sl_recorder_capture(res->rec, i)->ps_drop)
+			fprintf(f,
+				"run %u: %s dropped %u packets (pcap_stats)\n",
+				rs->runs + 1,
+				sl_recorder_capture(res->rec, i)->label,
+				sl_recorder_capture(res->rec, i)->ps_drop);
+	if (count > 1)
+		fprintf(f,
+			"run %u/%lu: %s  (setup %.1f ms, run %.1f ms, teardown "
+			"%.1f ms)\n",
+			rs->runs + 1, count,
+			m ? sl_shape_name(rs->s->expect) : "unexpected shape",
+			(double)res->setup_ns / 1e6, (double)res->run_ns / 1e6,
+			(double)res->teardown_ns / 1e6);
+}
+
+/* o.count runs, or until stop; SL_OK, SL_EINTR or SL_E* with errbuf. */
+static int
+run_loop(struct sl_runs *rs, const struct sl_xopts *o, char *errbuf)
+{
+	struct sl_scn_result res;
+	struct sl_tally t;
+	int rc;
+
+	while (rs->runs < o->count) {
+		rc = sl_scenario_run(rs->s, &rs->o, &res, errbuf);
+		if (rc == SL_EINTR || *rs->o.stop) {
+			/* Interrupted: keep what this run captured. */
+			sl_runs_keep_interrupted(rs, &res);
+			return SL_EINTR;
+		}
+		if (rc == SL_OK)
+			rc = sl_runs_tally(&res, &t, errbuf);
+		if (rc != SL_OK) {
+			sl_scn_result_free(&res);
+			return rc;
+		}
+		/* res is taken by sl_runs_add: read it before */
+		if (o->progress)
+			run_line(rs, &res, sl_runs_matched(rs->s, &t), o->count,
+				 o->progress);
+		(void)sl_runs_add(rs, &res, &t);
+	}
+	return SL_OK;
+}
+
+static int
+sandbox_run(struct sl_xrun *r, char *errbuf)
+{
+	struct sl_runs *rs = &((struct xsandbox *)r)->rs;
+	int rc;
+
+	/* Privileges first: a clear message rather than a half-built sandbox;
+	 * then give up every capability never used here, before any thread
+	 * exists (common/priv.h). */
+	if ((rc = sl_sandbox_check(rs->s->nhosts > 1, errbuf)) != SL_OK ||
+	    (rc = sl_priv_drop_unused(errbuf)) != SL_OK)
+		return rc;
+	rs->o.stop = r->o.stop;
+	rc = run_loop(rs, &r->o, errbuf);
+	r->have_report = (rc == SL_OK || rc == SL_EINTR) && rs->have_keep;
+	if (rc == SL_EINTR)
+		sl_errbuf_set(errbuf,
+			      "interrupted after %u run%s; sandbox removed",
+			      rs->runs, rs->runs == 1 ? "" : "s");
+	return rc;
+}
+
+static int
+sandbox_report(struct sl_xrun *r, struct sl_pipeline *p, bool text,
+	       struct sl_tally *t, char *errbuf)
+{
+	const struct sl_runs *rs = &((struct xsandbox *)r)->rs;
+	const struct sl_scn_result *res = &rs->keep;
+	struct sl_evref refs[2];
+	size_t nrefs = sl_runs_refs(res, refs);
+	int rc;
+
+	if (text)
+		heading(sl_pipeline_stream(p), rs, r->kernel);
+	sl_xrun_add_members(r, p, "scenario", NULL, res->events);
+	section(p, rs, r->kernel);
+	if (res->has_wire) {
+		/* A is the scenario's host A (10.0.0.1, fd00::1) everywhere. */
+		struct sl_addr a = {.family = (uint8_t)rs->o.family};
+
+		a.b[0] = rs->o.family == 6 ? 0xfd : 10;
+		a.b[rs->o.family == 6 ? 15 : 3] = 1;
+		sl_pipeline_set_host_a(p, &a);
+	}
+	rc = sl_feed_recorder(p, res->rec, res->events, refs, nrefs, errbuf);
+	if (rc == SL_OK)
+		rc = sl_pipeline_finish(p, t, errbuf);
+	return rc;
+}
+
+static bool
+sandbox_verdict(const struct sl_xrun *r, const struct sl_tally *t, FILE *text)
+{
+	const struct sl_runs *rs = &((const struct xsandbox *)r)->rs;
+
+	(void)t; /* every run was judged as it ran (sl_runs_add) */
+	if (text)
+		sl_runs_summary(rs, text);
+	return !rs->any_violation &&
+	       (!sl_scenario_deterministic(rs->s, &rs->o) ||
+		rs->ok == rs->runs);
+}
+
+static void
+sandbox_json(const struct sl_xrun *r, const struct sl_tally *t,
+	     struct sl_json *j)
+{
+	(void)t;
+	sl_runs_json(&((const struct xsandbox *)r)->rs, r->kernel, j);
+}
+
+static void
+sandbox_release(struct sl_xrun *r)
+{
+	sl_runs_free(&((struct xsandbox *)r)->rs);
+}
+
+const struct sl_xops sl_xops_sandbox = SL_XOPS(sandbox, sl_sweep_xrun);

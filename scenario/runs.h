@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "events.h"
+#include "json.h"
 #include "pipeline.h"
 #include "scenario.h"
 
@@ -46,17 +47,9 @@ bool sl_runs_verdict_ok(const struct sl_runs *rs);
 /* References for the event text: when each host's first SYN left. */
 size_t sl_runs_refs(const struct sl_scn_result *res, struct sl_evref *refs);
 
-/* JSON "scenario" member of the kept run (malloc'd). */
-char *sl_runs_json(const struct sl_runs *rs, const char *kernel);
-
-/*
- * The full report of the kept run through p: the heading (text: what
- * ran, the facts, the socket calls) on p's stream, the "scenario" and
- * "events" members, the section comment, the captures with the events as
- * frame comments; finishes p.  0 or SL_EIO (errbuf).
- */
-int sl_runs_report(const struct sl_runs *rs, struct sl_pipeline *p, bool text,
-		   char *errbuf);
+/* The JSON "scenario" member of the kept run into j. */
+void sl_runs_json(const struct sl_runs *rs, const char *kernel,
+		  struct sl_json *j);
 
 /* The last lines of the text report: how many runs matched, to f. */
 void sl_runs_summary(const struct sl_runs *rs, FILE *f);

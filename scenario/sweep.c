@@ -5,11 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalogue.h"
 #include "inject.h"
+#include "json.h"
 #include "inject_scenario.h"
 #include "lab.h"
 #include "livefeed.h"
+#include "priv.h"
 #include "report.h"
+#include "sandbox.h"
 #include "timearg.h"
 
 #define PORT0	  20000
@@ -155,10 +159,8 @@ sl_sweep_open(struct sl_sweep *sw, char *errbuf)
 static size_t
 add_run(struct sl_sweep *sw, int64_t t_start, unsigned point)
 {
-	if (sw->nruns == sw->capruns) {
-		sw->capruns = sw->capruns ? sw->capruns * 2 : 256;
-		sw->runs = sl_xrealloc(sw->runs, sw->capruns, sizeof *sw->runs);
-	}
+	sw->runs =
+	    sl_xgrow(sw->runs, sw->nruns, &sw->capruns, sizeof *sw->runs, 256);
 	sw->runs[sw->nruns].t_start = t_start;
 	sw->runs[sw->nruns].point = point;
 	sw->runs[sw->nruns].shapes = 0;
@@ -240,10 +242,7 @@ run_one(struct sl_sweep *sw, size_t pi, char *errbuf)
 static size_t
 add_point(struct sl_sweep *sw, int64_t off, bool refine)
 {
-	if (sw->npts == sw->cappts) {
-		sw->cappts = sw->cappts ? sw->cappts * 2 : 64;
-		sw->pts = sl_xrealloc(sw->pts, sw->cappts, sizeof *sw->pts);
-	}
+	sw->pts = sl_xgrow(sw->pts, sw->npts, &sw->cappts, sizeof *sw->pts, 64);
 	memset(&sw->pts[sw->npts], 0, sizeof sw->pts[0]);
 	sw->pts[sw->npts].offset_ns = off;
 	sw->pts[sw->npts].refine = refine;
@@ -438,24 +437,38 @@ sl_sweep_free(struct sl_sweep *sw)
 /* ---- outputs ---- */
 
 static void
-json_point(FILE *f, const struct sl_sweep_point *p)
+json_point(struct sl_json *j, const struct sl_sweep_point *p)
 {
-	unsigned first = 1;
+	sl_json_begin_obj(j);
+	sl_json_kfixed(j, "offset_us", (double)p->offset_ns / 1e3, 3);
+	sl_json_kuint(j, "runs", p->runs);
+	sl_json_key(j, "shapes");
+	sl_json_begin_obj(j);
+	for (unsigned sh = 0; sh < SL_SHAPE__COUNT; sh++)
+		if (p->shapes[sh])
+			sl_json_kuint(j, sl_shape_name((enum sl_shape)sh),
+				      p->shapes[sh]);
+	sl_json_end(j);
+	sl_json_kstring(j, "outcome", point_oc_name(p));
+	sl_json_key(j, "outcomes");
+	sl_json_begin_obj(j);
+	for (int o = 0; o < SL_OC__COUNT; o++)
+		sl_json_kuint(j, oc_name[o], p->oc[o]);
+	sl_json_end(j);
+	sl_json_end(j);
+}
 
-	fprintf(f, "{\"offset_us\":%.3f,\"runs\":%u,\"shapes\":{",
-		(double)p->offset_ns / 1e3, p->runs);
-	for (unsigned sh = 0; sh < SL_SHAPE__COUNT; sh++) {
-		if (!p->shapes[sh])
-			continue;
-		fprintf(f, "%s\"%s\":%u", first ? "" : ",",
-			sl_shape_name((enum sl_shape)sh), p->shapes[sh]);
-		first = 0;
-	}
-	fprintf(f,
-		"},\"outcome\":\"%s\",\"outcomes\":{\"connected\":%u,"
-		"\"refused\":%u,\"other\":%u}}",
-		point_oc_name(p), p->oc[SL_OC_CONNECTED], p->oc[SL_OC_REFUSED],
-		p->oc[SL_OC_OTHER]);
+/* The grid points (refine false) or the edge probes, as an array. */
+static void
+json_points(struct sl_json *j, const struct sl_sweep *sw, const char *key,
+	    bool refine)
+{
+	sl_json_key(j, key);
+	sl_json_begin_arr(j);
+	for (size_t i = 0; i < sw->npts; i++)
+		if (sw->pts[i].refine == refine)
+			json_point(j, &sw->pts[i]);
+	sl_json_end(j);
 }
 
 static double
@@ -470,87 +483,101 @@ edge_mid(const struct sl_sweep_window *m, int side)
 	return (double)(m->edge_in[side] + m->edge_out[side]) / 2.0;
 }
 
+/* Where edge s measured against the model's: + is wider than the model. */
+static double
+edge_off_model(const struct sl_sweep *sw, int s)
+{
+	double mid = edge_mid(&sw->m, s), d = (double)sw->cfg.delay_ns;
+
+	return s ? mid - d : -mid - d;
+}
+
+/* What the sweep measured: the window, its edges, the timing. */
+static void
+json_measured(struct sl_json *j, const struct sl_sweep *sw)
+{
+	static const char *const side[2] = {"low", "high"};
+	const struct sl_sweep_window *m = &sw->m;
+	char key[40];
+
+	sl_json_key(j, "measured");
+	sl_json_begin_obj(j);
+	if (m->any) {
+		sl_json_kfixed(j, "connected_low_us", (double)m->lo / 1e3, 3);
+		sl_json_kfixed(j, "connected_high_us", (double)m->hi / 1e3, 3);
+	}
+	for (int s = 0; s < 2 && m->any; s++) {
+		if (!m->has_edge[s])
+			continue;
+		snprintf(key, sizeof key, "edge_%s_us", side[s]);
+		sl_json_kfixed(j, key, edge_mid(m, s) / 1e3, 3);
+		snprintf(key, sizeof key, "edge_%s_bracket_us", side[s]);
+		sl_json_key(j, key);
+		sl_json_begin_arr(j);
+		sl_json_printf(j, "%.3f", (double)m->edge_in[s] / 1e3);
+		sl_json_printf(j, "%.3f", (double)m->edge_out[s] / 1e3);
+		sl_json_end(j);
+		snprintf(key, sizeof key, "edge_%s_minus_model_us", side[s]);
+		sl_json_kfixed(j, key, edge_off_model(sw, s) / 1e3, 3);
+	}
+	if (m->any && m->has_edge[0] && m->has_edge[1])
+		sl_json_kbool(j, "within_500us_of_model",
+			      dabs(edge_off_model(sw, 0)) <= 500000 &&
+				  dabs(edge_off_model(sw, 1)) <= 500000);
+	if (sw->cfg.kind != SL_SWEEP_INJECT) {
+		sl_json_kfixed(j, "connect_offset_error_max_us",
+			       (double)sw->max_call_err / 1e3, 3);
+		sl_json_kuint(j, "connect_offset_misses", sw->call_misses);
+	}
+	sl_json_end(j);
+}
+
 void
 sl_sweep_write_json(const struct sl_sweep *sw, FILE *f, const char *kernel,
 		    bool interrupted)
 {
-	const struct sl_sweep_window *m = &sw->m;
-	double total_s = sw->total_s;
-	unsigned n = 0;
+	struct sl_json j;
+	char ob[48];
 
-	fprintf(f,
-		"{\"sweep\":\"%s\",\"family\":%d,\"interrupted\":%s,"
-		"\"kernel\":",
-		sw->cfg.kind == SL_SWEEP_INJECT ? "inject"
-						: "simultaneous-open",
-		sw->cfg.family, interrupted ? "true" : "false");
-	sl_json_str(f, kernel);
-	if ((sw->cfg.kind == SL_SWEEP_INJECT)) {
-		char ob[48];
-
-		fprintf(f, ",\"state\":\"syn-sent\",\"options\":\"%s\"",
-			sl_inject_opts_str(sw->cfg.opts, ob, sizeof ob));
+	sl_json_init(&j, f);
+	sl_json_begin_obj(&j);
+	sl_json_kstring(&j, "sweep",
+			sw->cfg.kind == SL_SWEEP_INJECT ? "inject"
+							: "simultaneous-open");
+	sl_json_kint(&j, "family", sw->cfg.family);
+	sl_json_kbool(&j, "interrupted", interrupted);
+	sl_json_kstring(&j, "kernel", kernel);
+	if (sw->cfg.kind == SL_SWEEP_INJECT) {
+		sl_json_kstring(&j, "state", "syn-sent");
+		sl_json_kstring(
+		    &j, "options",
+		    sl_inject_opts_str(sw->cfg.opts, ob, sizeof ob));
 	}
-	fprintf(f, ",\"delay_us\":%.3f,\"count\":%u,\"points\":[",
-		(double)sw->cfg.delay_ns / 1e3, sw->cfg.count);
-	for (size_t i = 0; i < sw->npts; i++) {
-		if (sw->pts[i].refine)
-			continue;
-		fputs(n++ ? "," : "", f);
-		json_point(f, &sw->pts[i]);
-	}
-	fputs("],\"refine\":[", f);
-	n = 0;
-	for (size_t i = 0; i < sw->npts; i++) {
-		if (!sw->pts[i].refine)
-			continue;
-		fputs(n++ ? "," : "", f);
-		json_point(f, &sw->pts[i]);
-	}
-	fprintf(f,
-		"],\"model\":{\"delay_us\":%.3f,\"window_us\":%.3f,"
-		"\"rule\":\"each SYN must arrive after the other side "
-		"called connect(): |offset| < one-way delay\"}",
-		(double)sw->cfg.delay_ns / 1e3, (double)sw->cfg.delay_ns / 1e3);
-	fputs(",\"measured\":{", f);
-	if (m->any) {
-		fprintf(f,
-			"\"connected_low_us\":%.3f,\"connected_high_us\":%.3f",
-			(double)m->lo / 1e3, (double)m->hi / 1e3);
-		for (int s = 0; s < 2; s++) {
-			if (!m->has_edge[s])
-				continue;
-			fprintf(
-			    f,
-			    ",\"edge_%s_us\":%.3f,\"edge_%s_bracket_us\":"
-			    "[%.3f,%.3f],\"edge_%s_minus_model_us\":%.3f",
-			    s ? "high" : "low", edge_mid(m, s) / 1e3,
-			    s ? "high" : "low", (double)m->edge_in[s] / 1e3,
-			    (double)m->edge_out[s] / 1e3, s ? "high" : "low",
-			    (s ? edge_mid(m, s) - (double)sw->cfg.delay_ns
-			       : -edge_mid(m, s) - (double)sw->cfg.delay_ns) /
-				1e3);
-		}
-		if (m->has_edge[0] && m->has_edge[1])
-			fprintf(f, ",\"within_500us_of_model\":%s",
-				dabs(edge_mid(m, 1) -
-				     (double)sw->cfg.delay_ns) <= 500000 &&
-					dabs(-edge_mid(m, 0) -
-					     (double)sw->cfg.delay_ns) <= 500000
-				    ? "true"
-				    : "false");
-	}
-	if (!(sw->cfg.kind == SL_SWEEP_INJECT))
-		fprintf(f,
-			"%s\"connect_offset_error_max_us\":%.3f,"
-			"\"connect_offset_misses\":%u",
-			m->any ? "," : "", (double)sw->max_call_err / 1e3,
-			sw->call_misses);
-	fprintf(f,
-		"},\"cost\":{\"setup_ms\":%.3f,\"runs\":%zu,"
-		"\"total_s\":%.3f,\"per_run_ms\":%.3f}}\n",
-		(double)sl_lab_setup_ns(sw->lab) / 1e6, sw->nruns, total_s,
-		sw->nruns ? total_s * 1e3 / (double)sw->nruns : 0.0);
+	sl_json_kfixed(&j, "delay_us", (double)sw->cfg.delay_ns / 1e3, 3);
+	sl_json_kuint(&j, "count", sw->cfg.count);
+	json_points(&j, sw, "points", false);
+	json_points(&j, sw, "refine", true);
+	sl_json_key(&j, "model");
+	sl_json_begin_obj(&j);
+	sl_json_kfixed(&j, "delay_us", (double)sw->cfg.delay_ns / 1e3, 3);
+	sl_json_kfixed(&j, "window_us", (double)sw->cfg.delay_ns / 1e3, 3);
+	sl_json_kstring(&j, "rule",
+			"each SYN must arrive after the other side called "
+			"connect(): |offset| < one-way delay");
+	sl_json_end(&j);
+	json_measured(&j, sw);
+	sl_json_key(&j, "cost");
+	sl_json_begin_obj(&j);
+	sl_json_kfixed(&j, "setup_ms", (double)sl_lab_setup_ns(sw->lab) / 1e6,
+		       3);
+	sl_json_kuint(&j, "runs", sw->nruns);
+	sl_json_kfixed(&j, "total_s", sw->total_s, 3);
+	sl_json_kfixed(&j, "per_run_ms",
+		       sw->nruns ? sw->total_s * 1e3 / (double)sw->nruns : 0.0,
+		       3);
+	sl_json_end(&j);
+	sl_json_end(&j);
+	fputc('\n', f);
 }
 
 void
@@ -608,11 +635,7 @@ sl_sweep_write_table(const struct sl_sweep *sw, FILE *f, const char *kernel,
 					edge_mid(m, s) / 1e6,
 					(double)m->edge_in[s] / 1e6,
 					(double)m->edge_out[s] / 1e6,
-					(s ? edge_mid(m, s) -
-						 (double)sw->cfg.delay_ns
-					   : -edge_mid(m, s) -
-						 (double)sw->cfg.delay_ns) /
-					    1e6);
+					edge_off_model(sw, s) / 1e6);
 		fputc('\n', f);
 		if (m->has_edge[0] && m->has_edge[1])
 			fprintf(f,
@@ -755,4 +778,115 @@ sl_sweep_write_plot(const struct sl_sweep *sw, const char *path, char *errbuf)
 		return SL_EIO;
 	}
 	return SL_OK;
+}
+
+/* ---- the sweep of a lab entry (struct sl_xops's sweep) ---- */
+
+struct bar {
+	FILE *f;
+	int64_t t0;
+};
+
+/* A progress bar: runs done of planned, the point, the time so far. */
+static void
+bar_progress(const struct sl_sweep_point *p, size_t done, size_t total,
+	     void *arg)
+{
+	const struct bar *b = arg;
+	int width = 30, fill;
+	double el = (double)(sl_now_mono_ns() - b->t0) / 1e9;
+
+	if (done > total)
+		total = done;
+	fill = total ? (int)((double)width * (double)done / (double)total) : 0;
+	fprintf(b->f, "\r[%.*s%*s] %zu/%zu runs  %+9.3f ms %-9s %5.1f s%s",
+		fill, "##############################", width - fill, "", done,
+		total, (double)p->offset_ns / 1e6, point_oc_name(p), el,
+		p->refine ? " (edge)" : "       ");
+	fflush(b->f);
+}
+
+/* The table or JSON, then the plot: also of an interrupted sweep. */
+static int
+sweep_report(const struct sl_sweep *sw, const struct sl_xsweep *s,
+	     const char *kernel, bool interrupted, char *errbuf)
+{
+	if (s->json)
+		sl_sweep_write_json(sw, s->out, kernel, interrupted);
+	else
+		sl_sweep_write_table(sw, s->out, kernel, interrupted);
+	if (s->plot != NULL) {
+		if (sl_sweep_write_plot(sw, s->plot, errbuf) != SL_OK)
+			return SL_EIO;
+		if (!s->json)
+			fprintf(s->out, "plot: %s\n", s->plot);
+	}
+	if (fflush(s->out) != 0 || ferror(s->out)) {
+		sl_errbuf_set(errbuf, "%s: write error",
+			      s->out == stdout ? "stdout" : "stderr");
+		return SL_EIO;
+	}
+	return SL_OK;
+}
+
+int
+sl_sweep_xrun(struct sl_xrun *r, const struct sl_xsweep *s,
+	      struct sl_pipeline *p, char *errbuf)
+{
+	struct sl_sweep_cfg cfg = {.kind = r->x->sweep_kind,
+				   .family = r->o.family,
+				   .delay_ns = 10000000,
+				   .from = s->from,
+				   .to = s->to,
+				   .step = s->step,
+				   .count = s->count,
+				   .refine = s->refine,
+				   .opts = r->o.inj_opts,
+				   .stop = r->o.stop};
+	struct bar bar = {s->progress, sl_now_mono_ns()};
+	struct sl_sweep *sw;
+	int rc, rc2;
+
+	if (!s->has_range) {
+		sl_errbuf_set(errbuf, "--offset FROM:TO:STEP is required");
+		return SL_EINVAL;
+	}
+	if (sl_xopts_has(&r->o, "--delay"))
+		cfg.delay_ns = r->o.delay_ns;
+	if (s->progress) {
+		cfg.progress = bar_progress;
+		cfg.arg = &bar;
+	}
+	/* Least privilege: every capability never used here goes, before
+	 * any thread exists (common/priv.h). */
+	if ((rc = sl_sandbox_check(true, errbuf)) != SL_OK ||
+	    (rc = sl_priv_drop_unused(errbuf)) != SL_OK)
+		return rc;
+	sw = sl_sweep_new(&cfg);
+	/* Phase 1, privileged: one lab for the whole sweep; 2: the grid,
+	 * then the edges; 3: shapes per run from the capture, the report. */
+	if ((rc = sl_sweep_open(sw, errbuf)) == SL_OK) {
+		rc = sl_sweep_run(sw, errbuf);
+		if (s->progress)
+			fputc('\n', s->progress);
+	}
+	if (rc == SL_EINTR && s->on_stop)
+		s->on_stop();
+	if (rc == SL_OK || rc == SL_EINTR) {
+		sl_pipeline_set_section(
+		    p, rc == SL_EINTR ? "synlab sweep INTERRUPTED (Ctrl-C): "
+					"the runs captured until then"
+				      : "synlab sweep");
+		if ((rc2 = sl_sweep_analyze(sw, p, NULL, errbuf)) != SL_OK ||
+		    (rc2 = sweep_report(sw, s, r->kernel, rc == SL_EINTR,
+					errbuf)) != SL_OK)
+			rc = rc == SL_EINTR ? rc : rc2;
+		else if (rc == SL_EINTR)
+			sl_errbuf_set(errbuf,
+				      "interrupted after %zu runs; sandbox "
+				      "removed",
+				      sw->nruns);
+	}
+	sl_sweep_free(sw);
+	return rc;
 }

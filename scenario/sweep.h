@@ -86,6 +86,17 @@ int sl_sweep_write_plot(const struct sl_sweep *sw, const char *path,
 
 void sl_sweep_free(struct sl_sweep *sw);
 
+struct sl_xrun;
+struct sl_xsweep;
+
+/*
+ * The sweep of a lab entry (simultaneous-open, inject-syn-sent: the
+ * catalogue's sweep_kind), as struct sl_xops's sweep: --delay (default
+ * 10 ms), -6 and --options from r->o.
+ */
+int sl_sweep_xrun(struct sl_xrun *r, const struct sl_xsweep *s,
+		  struct sl_pipeline *p, char *errbuf);
+
 /* ---- pure helpers (unit-tested) ---- */
 
 /* "-14ms:14ms:1ms" or "5ms" (one offset).  0 or SL_EINVAL + errbuf. */

@@ -9,9 +9,9 @@
 set -u
 SYNLAB=${1:?usage: filter_tcpdump.sh SYNLAB INPUTS_DIR}
 DIR=${2:?usage: filter_tcpdump.sh SYNLAB INPUTS_DIR}
-command -v tcpdump >/dev/null || { echo "SKIP: tcpdump not installed"; exit 77; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
+need tcpdump
+scratch
 fail=0 n=0 nz=0
 frames() { # FILE ARGS...: the summary's frame count of synlab analyze --json
 	f=$1; shift

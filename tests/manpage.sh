@@ -7,9 +7,9 @@
 set -u
 SYNLAB=${1:?usage: manpage.sh SYNLAB MANPAGE}
 PAGE=${2:?usage: manpage.sh SYNLAB MANPAGE}
-command -v man >/dev/null || { echo "SKIP: man not installed (man-db)"; exit 77; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
+need man man-db
+scratch
 export LC_ALL=C MANWIDTH=80 MANPAGER=cat PAGER=cat
 if ! man --warnings -l "$PAGE" >"$tmp/page" 2>"$tmp/warn"; then
 	echo "FAIL: man -l $PAGE exited nonzero"; cat "$tmp/warn"; exit 1

@@ -3,7 +3,8 @@
 # gives the command one) a line rewritten in place names the file, the
 # share and bytes read, packets, rate and time left, and is erased before
 # the report goes on, so no report line carries a piece of it; with stderr
-# not a terminal, stderr stays empty.
+# not a terminal, stderr stays empty.  Writing an annotated capture (-o)
+# shows its own progress line.
 # usage: progress_tty.sh SYNLAB BENCH_GEN
 set -u
 SYNLAB=${1:?usage: progress_tty.sh SYNLAB BENCH_GEN}
@@ -34,6 +35,12 @@ script -qec "'$SYNLAB' analyze '$tmp/big.pcap'" /dev/null | tr '\r' '\n' |
 grep 'packets, ' "$tmp/both" | grep -v "^$tmp/big.pcap: " &&
 	{ echo "FAIL: a report line carries the progress"; fail=1; }
 grep -q '^summary: 150000 handshakes' "$tmp/both" || { echo "FAIL: no summary on the terminal"; fail=1; }
+# Writing the annotated capture reads the file again: its progress too.
+script -qec "'$SYNLAB' analyze -o '$tmp/o.pcapng' '$tmp/big.pcap' >/dev/null" /dev/null |
+	tr '\r' '\n' >"$tmp/ann"
+grep -q "^.\[Kannotating $tmp/big.pcap: *[0-9]*%, .* packets, " "$tmp/ann" ||
+	{ echo "FAIL: no progress while annotating:"; tail -n 3 "$tmp/ann" | cat -v; fail=1; }
+rm -f "$tmp/o.pcapng"
 # Not a terminal: nothing on stderr.
 "$SYNLAB" analyze "$tmp/big.pcap" >/dev/null 2>"$tmp/err"
 [ -s "$tmp/err" ] && { echo "FAIL: stderr not a terminal, yet:"; head -3 "$tmp/err" | cat -v; fail=1; }

@@ -30,7 +30,7 @@ check "synlab analyze: --ladder needs a value" \
 check "synlab analyze: --json takes no value" \
 	"see 'synlab analyze --help'" analyze --json=1 x.pcap
 check "synlab run: unknown experiment 'self-conect'; did you mean 'self-connect'?" \
-	"see 'synlab run --list' (inject entries go first: synlab run inject-STATE ...)" \
+	"see 'synlab run --list' (the experiment goes first: synlab run NAME [OPTIONS])" \
 	run self-conect
 check "synlab run: unknown option '--delya'; did you mean '--delay'?" \
 	"see 'synlab run --help'" run simultaneous-open --delya 10ms

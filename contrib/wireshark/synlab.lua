@@ -45,25 +45,12 @@ p.experts = { E.violation, E.warning, E.note }
 
 local f_comment = Field.new("frame.comment")
 
--- Entries start at "synlab" at the start or after " | " (an event's text
--- may itself hold " | ").
-local function entries(c)
+-- s cut before each " | " that begins pat (" | synlab": an entry;
+-- " | ": a part), the " | " dropped.
+local function split_at(s, pat)
 	local out, start = {}, 1
 	while true do
-		local s = c:find(" | synlab", start, true)
-		if not s then
-			out[#out + 1] = c:sub(start)
-			return out
-		end
-		out[#out + 1] = c:sub(start, s - 1)
-		start = s + 3
-	end
-end
-
-local function split(s)
-	local out, start = {}, 1
-	while true do
-		local i = s:find(" | ", start, true)
+		local i = s:find(pat, start, true)
 		if not i then
 			out[#out + 1] = s:sub(start)
 			return out
@@ -71,6 +58,16 @@ local function split(s)
 		out[#out + 1] = s:sub(start, i - 1)
 		start = i + 3
 	end
+end
+
+-- Entries start at "synlab" at the start or after " | " (an event's text
+-- may itself hold " | ").
+local function entries(c)
+	return split_at(c, " | synlab")
+end
+
+local function split(s)
+	return split_at(s, " | ")
 end
 
 -- "B SYN-SENT, A SYN-SENT -> SYN-RECEIVED": the sender first, then the

@@ -408,6 +408,7 @@ struct out {
 	uint32_t ng_if;	     /* pcapng interface of the next packets */
 	uint32_t af6;	     /* AF_INET6 value for NULL/LOOP */
 	const char *comment; /* opt_comment for the next pcapng packet */
+	const char *name;    /* the case being written */
 	pcap_t *pd;
 	pcap_dumper_t *dump;
 	FILE *f;
@@ -2104,44 +2105,27 @@ conv_bad(struct out *o, struct conn *c, const struct mut *m,
 	fin_close(o, c, 0, t + MS(5));
 }
 
-static void
-g_bad_ihl(struct out *o, struct rng *r)
-{
-	struct conn c;
-	struct mut m = {.ihl = 4};
-
-	wan_pair(&c, r);
-	conv_bad(o, &c, &m, NULL);
-}
-
-static void
-g_bad_totlen(struct out *o, struct rng *r)
-{
-	struct conn c;
-	struct mut m = {.totlen = 1500};
-
-	wan_pair(&c, r);
-	conv_bad(o, &c, &m, NULL);
-}
+/* The malformed-header cases: one extra frame damaged so. */
+static const struct {
+	const char *name;
+	struct mut m;
+} bad_cases[] = {
+    {"malformed-ipv4-ihl-lt5.pcap", {.ihl = 4}},
+    {"malformed-ipv4-totlen.pcap", {.totlen = 1500}},
+    {"malformed-tcp-doff-lt5.pcap", {.doff = 4}},
+    {"malformed-tcp-doff-past-end.pcap", {.doff = 15}},
+};
 
 static void
-g_bad_doff_small(struct out *o, struct rng *r)
+g_bad(struct out *o, struct rng *r)
 {
 	struct conn c;
-	struct mut m = {.doff = 4};
+	size_t i = 0;
 
+	while (strcmp(bad_cases[i].name, o->name) != 0)
+		i++; /* every case that names g_bad is in the table */
 	wan_pair(&c, r);
-	conv_bad(o, &c, &m, NULL);
-}
-
-static void
-g_bad_doff_big(struct out *o, struct rng *r)
-{
-	struct conn c;
-	struct mut m = {.doff = 15};
-
-	wan_pair(&c, r);
-	conv_bad(o, &c, &m, NULL);
+	conv_bad(o, &c, &bad_cases[i].m, NULL);
 }
 
 static const uint8_t v6ext_hbh[] = {6, 0, 5, 2, 0, 0, 1, 0};
@@ -3189,16 +3173,16 @@ static const struct cap caps[] = {
     {"trunc-snaplen-iphdr.pcap", F_PCAP, L_ETH, 30, g_conv_wan, NULL,
      "snaplen 30: cut inside the IPv4 header"},
     /* malformed */
-    {"malformed-ipv4-ihl-lt5.pcap", F_PCAP, L_ETH, SNAP, g_bad_ihl, NULL,
+    {"malformed-ipv4-ihl-lt5.pcap", F_PCAP, L_ETH, SNAP, g_bad, NULL,
      "one extra frame with IPv4 IHL 4"},
-    {"malformed-ipv4-totlen.pcap", F_PCAP, L_ETH, SNAP, g_bad_totlen, NULL,
+    {"malformed-ipv4-totlen.pcap", F_PCAP, L_ETH, SNAP, g_bad, NULL,
      "one extra frame whose IPv4 total length says 1500 (66 on the wire)"},
     {"malformed-ipv6-ext-past-end.pcap", F_PCAP, L_ETH, SNAP, g_bad_v6ext, NULL,
      "one extra frame whose hop-by-hop header runs past the packet"},
-    {"malformed-tcp-doff-lt5.pcap", F_PCAP, L_ETH, SNAP, g_bad_doff_small, NULL,
+    {"malformed-tcp-doff-lt5.pcap", F_PCAP, L_ETH, SNAP, g_bad, NULL,
      "one extra frame with TCP data offset 4"},
-    {"malformed-tcp-doff-past-end.pcap", F_PCAP, L_ETH, SNAP, g_bad_doff_big,
-     NULL, "one extra frame with data offset 15 in a 32-byte segment"},
+    {"malformed-tcp-doff-past-end.pcap", F_PCAP, L_ETH, SNAP, g_bad, NULL,
+     "one extra frame with data offset 15 in a 32-byte segment"},
     {"malformed-tcpopt-len0.pcap", F_PCAP, L_ETH, SNAP, g_opt_len0, NULL,
      "SYN ends with an option of length 0"},
     {"malformed-tcpopt-len1.pcap", F_PCAP, L_ETH, SNAP, g_opt_len1, NULL,
@@ -3300,6 +3284,7 @@ main(int argc, char **argv)
 
 		rng_seed(&r, seed_of(cp->name));
 		out_open(&o, argv[1], cp->name, cp->fmt, cp->link, cp->snaplen);
+		o.name = cp->name;
 		cp->gen(&o, &r);
 		out_close(&o);
 		if (cp->post != NULL)

@@ -34,6 +34,12 @@ snapshot() {
 		if command -v iptables-save >/dev/null 2>&1; then
 			echo "## iptables"; iptables-save 2>&1 | grep -v '^#'
 		fi
+		# NAT labs set forwarding, conntrack timeouts and SYN retries
+		# in their own namespaces only: the caller's must not move.
+		echo "## sysctls"
+		sysctl net.netfilter net.ipv4.ip_forward \
+		    net.ipv6.conf.all.forwarding net.ipv4.tcp_syn_retries 2>&1 |
+		    grep -v nf_conntrack_count
 		echo "## run/netns"; ls /run/netns 2>/dev/null
 	} > "$1"
 	for p in /proc/[0-9]*; do

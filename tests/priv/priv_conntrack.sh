@@ -20,6 +20,7 @@
 #           masq6  (IPv6, fd00:1::/64 inside, fd00:99::/64 public)
 #           kill9  (masq, then the sandbox is killed with SIGKILL while the
 #                   watch runs: nothing may remain)
+#           lab    (synlab's own NAT lab, see lab_case)
 #
 # Everything happens inside `unshare --net --mount --pid --fork`: when the
 # script dies, even by kill -9, the kernel frees the namespaces, links,
@@ -45,6 +46,37 @@ within() {
 }
 has() { grep -q "$1" "$2"; }
 
+# synlab's own NAT lab (fd-held namespaces): A and B, each behind a
+# keep-port NAT, connect to each other's public address at one instant.
+# Each NAT's watch must show its mapping made by its host's SYN, the
+# crossing SYN from the far NAT turning it into SYN_SENT2 (conntrack's
+# simultaneous open), then ESTABLISHED ASSURED.
+lab_case() {
+	"$T" lab >"$WORK/lab.txt" 2>"$WORK/lab.err"
+	rc=$?
+	cat "$WORK/lab.txt"
+	[ $rc = 4 ] && skip "no NAT lab or conntrack watch: $(cat "$WORK/lab.err")"
+	[ $rc = 0 ] || fail "lab exit $rc: $(cat "$WORK/lab.err")"
+	for h in A B; do
+		grep -q "^connect $h: 0$" "$WORK/lab.txt" ||
+		    fail "host $h did not connect"
+	done
+	for nat in "C 10.0.1.2:4000 -> 10.0.0.2:4000 as 10.0.0.1:4000" \
+	    "D 10.0.2.2:4000 -> 10.0.0.1:4000 as 10.0.0.2:4000"; do
+		r=${nat%% *} tuple=${nat#* }
+		ev=$(grep -E "^[0-9]+ $r ct-" "$WORK/lab.txt")
+		n=$(echo "$ev" | grep -c " ct-new ")
+		[ "$n" = 1 ] || fail "router $r: $n ct-new, want 1"
+		echo "$ev" | grep -vqF " tcp $tuple " &&
+		    fail "router $r: an event names another mapping than $tuple"
+		states=$(echo "$ev" | sed 's/.* as [^ ]* //' | tr '\n' '|')
+		case $states in
+		"SYN_SENT UNREPLIED|SYN_SENT2|"*"ESTABLISHED ASSURED|"*) ;;
+		*) fail "router $r: states $states" ;;
+		esac
+	done
+}
+
 if [ "${SL_CT_INSIDE:-}" != 1 ]; then
 	[ "$(id -u)" = 0 ] || skip "not root (needs CAP_SYS_ADMIN, CAP_NET_ADMIN)"
 	unshare -n true 2>/dev/null || skip "cannot create a network namespace"
@@ -59,6 +91,12 @@ if [ "${SL_CT_INSIDE:-}" != 1 ]; then
 	# shellcheck source=lib.sh
 	SYNLAB=$T . "$(dirname "$0")/lib.sh"
 	snapshot "$WORK/before"
+	if [ "$CASE" = lab ]; then
+		lab_case
+		SYNLAB=$T check_clean "after the NAT lab"
+		echo "ok [$CASE]: nothing left behind"
+		exit 0
+	fi
 	inner=$CASE
 	[ "$CASE" = kill9 ] && inner=masq
 	if [ "$CASE" = kill9 ]; then
@@ -193,7 +231,7 @@ wait $D
 cat "$WORK/events.txt"
 
 # ---- the events ------------------------------------------------------------
-tcp=$(grep -E '^[0-9]+ ct-' "$WORK/events.txt" |
+tcp=$(grep -E '^[0-9]+ R ct-' "$WORK/events.txt" |
     grep -F " tcp $EP_IN -> $EP_SRV as ")
 [ -n "$tcp" ] || fail "no conntrack event for $EP_IN -> $EP_SRV"
 new=$(echo "$tcp" | grep -c " ct-new ")

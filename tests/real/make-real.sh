@@ -231,10 +231,11 @@ if [ "${SL_REAL_INNER:-}" = 1 ]; then
 		serve s $S4 8080 --mptcp --expect 100 --send 100 --hold 500
 		client $S4 8080 --mptcp --send 100
 		;;
-	lost-synack)
+	lost-synack | lost-synack-b)
 		two_hosts
 		drop_first c input dport "tcp flags & (syn | ack) == (syn | ack)"
-		cap c vc
+		# -b: captured on s's veth, where s's SYN-ACKs leave
+		if [ "$CASE" = lost-synack-b ]; then cap s vs; else cap c vc; fi
 		serve s $S4 8080 --expect 100 --send 100
 		client $S4 8080 --send 100
 		;;

@@ -17,82 +17,95 @@
 #include "peer.h"
 #include "runs.h"
 
-static void
-test_inject_bound_rst(void **state)
-{
+/* One injection judged: its options, what was seen, the oracle's why. */
+struct inj {
 	struct sl_inj_opts o;
 	struct sl_inj_result r;
 	char why[256];
+};
+
+/* A fresh run of state st: its defaults, nothing answered yet. */
+static void
+inject_setup(struct sl_inj_opts *o, struct sl_inj_result *r,
+	     enum sl_inj_state st)
+{
+	memset(o, 0, sizeof *o);
+	memset(r, 0, sizeof *r);
+	sl_injstate_defaults(o, st, false);
+}
+
+/* t's options and result judged by the oracle. */
+static bool
+judged(struct inj *t)
+{
+	return sl_injstate_expected(&t->o, &t->r, t->why, sizeof t->why);
+}
+
+static void
+test_inject_bound_rst(void **state)
+{
+	struct inj t;
 
 	(void)state;
-	memset(&o, 0, sizeof o);
-	memset(&r, 0, sizeof r);
-	sl_injstate_defaults(&o, SL_INJ_BOUND, false);
-	assert_int_equal(o.nsyn, 1);
-	assert_int_equal(o.offset_ns, 1000000);
-	r.peer_isn = 1000;
-	r.rsts = 1;
-	r.rst_seq = 0;
-	r.rst_ack = 1001; /* RFC 9293 §3.10.7.1: <SEQ=0><ACK=SEG.SEQ+SEG.LEN> */
-	assert_true(sl_injstate_expected(&o, &r, why, sizeof why));
-	r.rst_ack = 1000;
-	assert_false(sl_injstate_expected(&o, &r, why, sizeof why));
-	assert_non_null(strstr(why, "want seq 0 ack 1001"));
-	r.rsts = 0;
-	r.rst_ack = 1001;
-	assert_false(sl_injstate_expected(&o, &r, why, sizeof why));
+	inject_setup(&t.o, &t.r, SL_INJ_BOUND);
+	assert_int_equal(t.o.nsyn, 1);
+	assert_int_equal(t.o.offset_ns, 1000000);
+	t.r.peer_isn = 1000;
+	t.r.rsts = 1;
+	t.r.rst_seq = 0;
+	/* RFC 9293 §3.10.7.1: <SEQ=0><ACK=SEG.SEQ+SEG.LEN> */
+	t.r.rst_ack = 1001;
+	assert_true(judged(&t));
+	t.r.rst_ack = 1000;
+	assert_false(judged(&t));
+	assert_non_null(strstr(t.why, "want seq 0 ack 1001"));
+	t.r.rsts = 0;
+	t.r.rst_ack = 1001;
+	assert_false(judged(&t));
 }
 
 static void
 test_inject_syn_sent(void **state)
 {
-	struct sl_inj_opts o;
-	struct sl_inj_result r;
-	char why[256];
+	struct inj t;
 
 	(void)state;
-	memset(&o, 0, sizeof o);
-	memset(&r, 0, sizeof r);
-	sl_injstate_defaults(&o, SL_INJ_SYN_SENT, false);
-	assert_true(o.send_data);
-	r.peer_isn = 7;
-	r.target_isn = 4000000000u;
-	r.synacks = 1;
-	r.synack_seq = 4000000000u; /* the target's own ISN again */
-	r.synack_ack = 8;
-	r.connect_err = 0;
-	r.have_info = true;
-	r.tcpi_state = 1; /* ESTABLISHED */
-	assert_true(sl_injstate_expected(&o, &r, why, sizeof why));
-	assert_string_equal(sl_tcp_state_name(r.tcpi_state), "ESTABLISHED");
-	r.synack_seq = 4000000001u;
-	assert_false(sl_injstate_expected(&o, &r, why, sizeof why));
-	r.synack_seq = 4000000000u;
-	r.connect_err = -1; /* connect() never returned */
-	assert_false(sl_injstate_expected(&o, &r, why, sizeof why));
-	assert_non_null(strstr(why, "did not complete"));
+	inject_setup(&t.o, &t.r, SL_INJ_SYN_SENT);
+	assert_true(t.o.send_data);
+	t.r.peer_isn = 7;
+	t.r.target_isn = 4000000000u;
+	t.r.synacks = 1;
+	t.r.synack_seq = 4000000000u; /* the target's own ISN again */
+	t.r.synack_ack = 8;
+	t.r.connect_err = 0;
+	t.r.have_info = true;
+	t.r.tcpi_state = 1; /* ESTABLISHED */
+	assert_true(judged(&t));
+	assert_string_equal(sl_tcp_state_name(t.r.tcpi_state), "ESTABLISHED");
+	t.r.synack_seq = 4000000001u;
+	assert_false(judged(&t));
+	t.r.synack_seq = 4000000000u;
+	t.r.connect_err = -1; /* connect() never returned */
+	assert_false(judged(&t));
+	assert_non_null(strstr(t.why, "did not complete"));
 }
 
 static void
 test_inject_established(void **state)
 {
-	struct sl_inj_opts o;
-	struct sl_inj_result r;
-	char why[256];
+	struct inj t;
 
 	(void)state;
-	memset(&o, 0, sizeof o);
-	memset(&r, 0, sizeof r);
-	sl_injstate_defaults(&o, SL_INJ_ESTABLISHED, false);
-	assert_int_equal(o.nsyn, 3);
-	assert_int_equal(o.offset_ns, 10000000);
+	inject_setup(&t.o, &t.r, SL_INJ_ESTABLISHED);
+	assert_int_equal(t.o.nsyn, 3);
+	assert_int_equal(t.o.offset_ns, 10000000);
 	/* RFC 5961 §4: a challenge ACK, then rate-limited (Linux: 500 ms) */
-	r.answers[0] = 1;
-	r.answers[1] = 0;
-	r.answers[2] = 1;
-	assert_true(sl_injstate_expected(&o, &r, why, sizeof why));
-	r.answers[1] = 1;
-	assert_false(sl_injstate_expected(&o, &r, why, sizeof why));
+	t.r.answers[0] = 1;
+	t.r.answers[1] = 0;
+	t.r.answers[2] = 1;
+	assert_true(judged(&t));
+	t.r.answers[1] = 1;
+	assert_false(judged(&t));
 }
 
 static void
@@ -103,9 +116,7 @@ test_wscale_defect_fact(void **state)
 	char facts[512] = "";
 
 	(void)state;
-	memset(&o, 0, sizeof o);
-	memset(&r, 0, sizeof r);
-	sl_injstate_defaults(&o, SL_INJ_SYN_SENT, false);
+	inject_setup(&o, &r, SL_INJ_SYN_SENT);
 	o.opts = 0; /* no window scale option in the crafted SYN */
 	r.data_seen = true;
 	r.data_win = 502;
@@ -288,9 +299,10 @@ test_catalogue(void **state)
 			assert_string_not_equal(sl_experiment_at(k)->name,
 						x->name);
 		assert_ptr_equal(sl_experiment_find(x->name), x);
-		if (x->engine == SL_X_INJECT)
+		assert_non_null(x->ops);
+		if (x->ops == &sl_xops_inject)
 			assert_true(sl_inj_state_parse(x->state) >= 0);
-		else if (x->engine != SL_X_NAT)
+		else if (x->ops != &sl_xops_holepunch)
 			assert_non_null(sl_scenario_find(x->scenario));
 		assert_true(x->summary != NULL ||
 			    sl_scenario_find(x->scenario) != NULL);
@@ -303,16 +315,146 @@ test_catalogue(void **state)
 			}
 		}
 		assert_true(found);
+		/* an entry that sweeps has the engine function for it */
+		assert_true(x->sweep_param == NULL || x->ops->sweep != NULL);
 		sweeps += x->sweep_param != NULL;
 	}
-	/* every state of the injector is an entry, and both sweeps are */
+	/* every state of the injector is an entry, and the three sweeps */
 	assert_int_equal(n, 10);
-	assert_int_equal(sl_experiment_find("holepunch")->engine, SL_X_NAT);
-	assert_int_equal(sweeps, 2);
+	assert_ptr_equal(sl_experiment_find("holepunch")->ops,
+			 &sl_xops_holepunch);
+	assert_int_equal(sweeps, 3);
 	y = sl_experiment_find("inject-syn-sent");
 	assert_non_null(y);
 	assert_int_equal(y->sweep_kind, SL_SWEEP_INJECT);
 	assert_null(sl_experiment_find("inject"));
+}
+
+/* Options by their unit into struct sl_xopts; bad values name the option. */
+static void
+test_xopts(void **state)
+{
+	const struct sl_experiment *x = sl_experiment_find("simultaneous-open");
+	const struct sl_experiment *inj = sl_experiment_find("inject-syn-sent");
+	struct sl_xopts o;
+	char errbuf[SL_ERRBUF_SIZE];
+	const struct sl_xparam *p;
+
+	(void)state;
+	sl_xopts_init(&o);
+	assert_int_equal(o.family, 4);
+	assert_int_equal(o.count, 1);
+	for (p = x->params; p->option; p++) {
+		const char *v = strcmp(p->unit, "duration") == 0 ? "-2.5ms"
+				: strcmp(p->unit, "count") == 0	 ? "7"
+								 : "h";
+
+		if (strcmp(p->option, "--offset") == 0)
+			assert_int_equal(sl_xopts_take(&o, p, v, errbuf),
+					 SL_OK);
+		else if (strcmp(p->option, "--delay") == 0) {
+			/* a delay is never negative */
+			assert_int_equal(sl_xopts_take(&o, p, v, errbuf),
+					 SL_EINVAL);
+			assert_string_equal(errbuf, "--delay wants a duration "
+						    ">= 0, not '-2.5ms'");
+		} else if (strcmp(p->option, "--count") == 0) {
+			assert_int_equal(sl_xopts_take(&o, p, "x", errbuf),
+					 SL_EINVAL);
+			assert_non_null(
+			    strstr(errbuf, "--count wants a whole"));
+			assert_int_equal(sl_xopts_take(&o, p, v, errbuf),
+					 SL_OK);
+		}
+	}
+	assert_true(o.has_offset);
+	assert_int_equal(o.offset_ns, -2500000);
+	assert_int_equal(o.count, 7);
+	/* inject's --peer is a flag, the two-host --peer names a host */
+	for (p = inj->params; strcmp(p->option, "--peer") != 0; p++)
+		;
+	assert_int_equal(sl_xopts_take(&o, p, NULL, errbuf), SL_OK);
+	assert_true(o.inj_peer);
+	assert_null(o.peer);
+	for (p = inj->params; strcmp(p->option, "--options") != 0; p++)
+		;
+	assert_int_equal(sl_xopts_take(&o, p, "bogus", errbuf), SL_EINVAL);
+}
+
+/* What goes together is the entry's to check, before any work. */
+static void
+test_prepare(void **state)
+{
+	const struct sl_experiment *so =
+	    sl_experiment_find("simultaneous-open");
+	const struct sl_experiment *self = sl_experiment_find("self-connect");
+	const struct sl_experiment *peer =
+	    sl_experiment_find("simultaneous-open-peer");
+	const struct sl_experiment *inj =
+	    sl_experiment_find("inject-established");
+	struct sl_xrun *r = NULL;
+	struct sl_xopts o;
+	char errbuf[SL_ERRBUF_SIZE];
+
+	(void)state;
+	sl_xopts_init(&o);
+	assert_int_equal(self->ops->prepare(self, &o, &r, errbuf), SL_OK);
+	assert_ptr_equal(r->ops, &sl_xops_sandbox);
+	assert_false(r->have_report);
+	sl_xrun_free(r);
+	/* two-host options without --peer, or with --offset */
+	o.port = "1314";
+	assert_int_equal(so->ops->prepare(so, &o, &r, errbuf), SL_EINVAL);
+	assert_non_null(strstr(errbuf, "--peer HOST"));
+	o.peer = "192.0.2.7";
+	o.at = "+10s";
+	o.has_offset = true;
+	assert_int_equal(so->ops->prepare(so, &o, &r, errbuf), SL_EINVAL);
+	/* --peer: the scheduled run's engine, whichever entry named it */
+	o.has_offset = false;
+	assert_int_equal(so->ops->prepare(so, &o, &r, errbuf), SL_OK);
+	assert_ptr_equal(r->ops, &sl_xops_peer);
+	sl_xrun_free(r);
+	sl_xopts_init(&o);
+	assert_int_equal(peer->ops->prepare(peer, &o, &r, errbuf), SL_EINVAL);
+	assert_string_equal(errbuf, "simultaneous-open-peer needs --peer HOST");
+	assert_int_equal(inj->ops->prepare(inj, &o, &r, errbuf), SL_OK);
+	assert_ptr_equal(r->ops, &sl_xops_inject);
+	sl_xrun_free(r);
+}
+
+/* An entry's own options (holepunch's) reach its engine as given. */
+static void
+test_prepare_own(void **state)
+{
+	const struct sl_experiment *hp = sl_experiment_find("holepunch");
+	const struct sl_xparam *nat = NULL, *to = NULL;
+	struct sl_xrun *r = NULL;
+	struct sl_xopts o;
+	char errbuf[SL_ERRBUF_SIZE];
+
+	(void)state;
+	for (const struct sl_xparam *p = hp->params; p->option; p++)
+		if (strcmp(p->option, "--nat-b") == 0)
+			nat = p;
+		else if (strcmp(p->option, "--syn-sent-timeout-a") == 0)
+			to = p;
+	assert_non_null(nat);
+	assert_non_null(to);
+	sl_xopts_init(&o);
+	assert_int_equal(sl_xopts_take(&o, nat, "random", errbuf), SL_OK);
+	assert_true(sl_xopts_has(&o, "--nat-b"));
+	assert_false(sl_xopts_has(&o, "--nat-a"));
+	assert_int_equal(hp->ops->prepare(hp, &o, &r, errbuf), SL_OK);
+	sl_xrun_free(r);
+	/* a conntrack timeout is whole seconds */
+	assert_int_equal(sl_xopts_take(&o, to, "1500ms", errbuf), SL_OK);
+	assert_int_equal(hp->ops->prepare(hp, &o, &r, errbuf), SL_EINVAL);
+	assert_non_null(strstr(errbuf, "whole seconds"));
+	sl_xopts_init(&o);
+	assert_int_equal(sl_xopts_take(&o, nat, "symmetric", errbuf), SL_OK);
+	assert_int_equal(hp->ops->prepare(hp, &o, &r, errbuf), SL_EINVAL);
+	assert_non_null(strstr(errbuf, "keep-port, random or fully-random"));
 }
 
 int
@@ -329,6 +471,9 @@ main(void)
 	    cmocka_unit_test(test_nat_ruleset),
 	    cmocka_unit_test(test_hp_sweep_grid),
 	    cmocka_unit_test(test_peer_opts),
+	    cmocka_unit_test(test_xopts),
+	    cmocka_unit_test(test_prepare),
+	    cmocka_unit_test(test_prepare_own),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

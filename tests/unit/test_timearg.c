@@ -106,6 +106,46 @@ test_sockaddr(void **state)
 	    "[fd00::2]:80");
 }
 
+/* An option's duration and count name the option; the nearest word. */
+static void
+test_option_values(void **state)
+{
+	static const char *const words[] = {"analyze", "run", NULL, "sweep"};
+	char errbuf[SL_ERRBUF_SIZE];
+	unsigned long n;
+	int64_t ns;
+
+	(void)state;
+	assert_int_equal(
+	    sl_parse_duration_opt("--delay", "10ms", false, &ns, errbuf),
+	    SL_OK);
+	assert_int_equal(ns, 10000000);
+	assert_int_equal(
+	    sl_parse_duration_opt("--delay", "-1ms", false, &ns, errbuf),
+	    SL_EINVAL);
+	assert_string_equal(errbuf,
+			    "--delay wants a duration >= 0, not '-1ms'");
+	assert_int_equal(
+	    sl_parse_duration_opt("--offset", "-1ms", true, &ns, errbuf),
+	    SL_OK);
+	assert_int_equal(
+	    sl_parse_duration_opt("--offset", "10", true, &ns, errbuf),
+	    SL_EINVAL);
+	assert_non_null(strstr(errbuf, "--offset '10': want a duration"));
+	assert_int_equal(sl_parse_count("--count", "3", 1, 5, &n, errbuf),
+			 SL_OK);
+	assert_int_equal(n, 3);
+	assert_int_equal(sl_parse_count("--count", "6", 1, 5, &n, errbuf),
+			 SL_EINVAL);
+	assert_string_equal(errbuf,
+			    "--count wants a whole number 1..5, not '6'");
+	assert_int_equal(sl_parse_count("--count", "-1", 0, 5, &n, errbuf),
+			 SL_EINVAL);
+	assert_string_equal(sl_closest("analyse", words, 4), "analyze");
+	assert_string_equal(sl_closest("swep", words, 4), "sweep");
+	assert_null(sl_closest("frobnicate", words, 4));
+}
+
 int
 main(void)
 {
@@ -114,6 +154,7 @@ main(void)
 	    cmocka_unit_test(test_durations_refused),
 	    cmocka_unit_test(test_instants),
 	    cmocka_unit_test(test_sockaddr),
+	    cmocka_unit_test(test_option_values),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
