@@ -26,8 +26,8 @@ fold_addr(const struct sl_addr *a)
 }
 
 static void
-flow_key(const struct sl_endpoint *lo, const struct sl_endpoint *hi,
-	 int iface, uint64_t k[2])
+flow_key(const struct sl_endpoint *lo, const struct sl_endpoint *hi, int iface,
+	 uint64_t k[2])
 {
 	k[0] = (uint64_t)fold_addr(&lo->addr) << 32 | fold_addr(&hi->addr);
 	k[1] = (uint64_t)lo->port << 48 | (uint64_t)hi->port << 32 |
@@ -291,12 +291,11 @@ az_touch(struct sl_analyzer *az, struct conn *c, int64_t ts, bool awaits_syn)
 static uint8_t
 opt_bits(const struct sl_tcpopts *t)
 {
-	return (uint8_t)((t->has_mss ? COPT_MSS : 0) |
-			 (t->has_ws ? COPT_WS : 0) |
-			 (t->sack_ok ? COPT_SACKOK : 0) |
-			 (t->has_ts ? COPT_TS : 0) |
-			 (t->has_sack ? COPT_SACK : 0) |
-			 (t->has_tfo ? COPT_TFO : 0) | (t->trunc ? COPT_TRUNC : 0));
+	return (
+	    uint8_t)((t->has_mss ? COPT_MSS : 0) | (t->has_ws ? COPT_WS : 0) |
+		     (t->sack_ok ? COPT_SACKOK : 0) |
+		     (t->has_ts ? COPT_TS : 0) | (t->has_sack ? COPT_SACK : 0) |
+		     (t->has_tfo ? COPT_TFO : 0) | (t->trunc ? COPT_TRUNC : 0));
 }
 
 static void
@@ -375,8 +374,8 @@ grow(void *a, void *inl, unsigned *cap, unsigned n, size_t size)
 void
 az_pend_grow(struct side *s)
 {
-	s->pend = grow(s->pend, s->pend0, &s->pcap, PEND_INLINE,
-		       sizeof(*s->pend));
+	s->pend =
+	    grow(s->pend, s->pend0, &s->pcap, PEND_INLINE, sizeof(*s->pend));
 }
 
 int
@@ -391,7 +390,8 @@ az_add_frame(struct conn *c, int from, const struct sl_pkt *p, uint64_t frame,
 		return NO_FI;
 	}
 	if (hs->nframes == c->fcap)
-		c->fr = grow(c->fr, c->fr0, &c->fcap, FRAMES_INLINE, sizeof(*f));
+		c->fr =
+		    grow(c->fr, c->fr0, &c->fcap, FRAMES_INLINE, sizeof(*f));
 	f = &c->fr[hs->nframes];
 	memset(f, 0, sizeof(*f));
 	f->frame = frame;
