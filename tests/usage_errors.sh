@@ -41,6 +41,8 @@ check "synlab kernels: --html needs a value" \
 	"see 'synlab kernels --help'" kernels --html
 check "synlab sweep: unknown experiment 'simultanous-open'; did you mean 'simultaneous-open'?" \
 	"see 'synlab sweep --help'" sweep simultanous-open --delay 10ms --offset 0:1ms:1ms
+check "synlab sweep: unknown experiment 'holepnch'; did you mean 'holepunch'?" \
+	"see 'synlab sweep --help'" sweep holepnch
 check "synlab sweep: unknown option '--ofset'; did you mean '--offset'?" \
 	"see 'synlab sweep --help'" sweep simultaneous-open --ofset 0:1ms:1ms
 check "synlab run inject: unknown state 'syn-snt'; did you mean 'syn-sent'?" \
