@@ -1,6 +1,6 @@
 /* \summary: the analyzer's internal records: handshake, endpoint, flow table */
 /*
- * Shared by the files of analyze/ only (flow.c, endpoint.c, rules.c,
+ * Shared by the files of analyze/ only (flow.c, endpoint.c, role.c, rules.c,
  * classify.c, analyze.c); nothing outside analyze/ includes it.  The
  * public interface is analyze.h.
  */
@@ -329,6 +329,24 @@ void az_ep_send(struct conn *c, int x, const struct sl_pkt *p,
 		enum sl_state st0, int fi, enum az_rst_fate fate);
 enum az_rst_fate az_rst_fate(struct conn *c, int x, const struct sl_pkt *p,
 			     enum sl_state st0);
+
+/* ---- role.c: what each segment means to its handshake ------------------ */
+
+/* What segment p means to the handshake when it is the role analysis. */
+struct seg {
+	struct conn *c;
+	int x, y;
+	const struct sl_pkt *p;
+	int64_t ts;
+	enum sl_state st0; /* x's state when it sent p */
+	bool first_from_x;
+	bool record; /* p is a frame of the handshake */
+	enum sl_role role;
+	char note[SL_NOTE_LEN];
+};
+
+/* Sets g->role, g->record and g->note; updates both sides and the handshake. */
+void az_segment_role(struct seg *g);
 
 /* ---- rules.c: findings ------------------------------------------------- */
 
