@@ -1,13 +1,14 @@
-/* \summary: what svg.c, svg_axis.c and svg_xml.c share */
+/* \summary: what svg.c, svg_store.c, svg_axis.c and svg_xml.c share */
 /*
- * Internal to analyze/: svg.c draws the ladders, svg_axis.c places their
- * instants on the time axis, svg_xml.c writes the SVG text.  The public
- * interface is svg.h.
+ * Internal to analyze/: svg_store.c keeps the handshakes to draw, svg.c
+ * draws the ladders, svg_axis.c places their instants on the time axis,
+ * svg_xml.c writes the SVG text.  The public interface is svg.h.
  */
 #ifndef SL_SVG_INT_H
 #define SL_SVG_INT_H
 
 #include "analyze.h"
+#include "report.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -50,5 +51,28 @@ void sl_svg_axis_free(struct sl_svg_axis *ax);
 void sl_svg_frame_times(const struct sl_handshake *hs,
 			const struct sl_hs_frame *f, int64_t *dep,
 			int64_t *arr);
+
+/* ---- svg_store.c: the handshakes kept for drawing ---------------------- */
+
+/* What we keep of a handshake: hs->frames and hs->find are borrowed. */
+struct svg_hs {
+	struct sl_handshake hs; /* frames, find, file_name: our copies */
+	char *file_name;
+	int64_t *tdep, *tarr; /* measured times (merge), 0: estimate */
+	unsigned rank, seq;   /* drawing order: what matters first */
+};
+
+struct sl_svg {
+	unsigned max_hs;
+	unsigned n, cap;
+	unsigned omitted;
+	struct svg_hs *v;
+	bool fold; /* sl_svg_select */
+	struct sl_report_sel sel;
+	struct sl_fold f;
+};
+
+/* Draw what matters first when folding (svg.h): sort s->v by rank. */
+void sl_svg_order(struct sl_svg *s);
 
 #endif
