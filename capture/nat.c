@@ -1,5 +1,6 @@
 /* \summary: kernel NAT routers in sandbox hosts: routes, forwarding, nft masquerade through libnftables, conntrack timeouts */
 #include "nat.h"
+#include "netaddr.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -88,6 +89,31 @@ sl_nat_public_addr(unsigned h, uint8_t addr[4])
 	addr[1] = 0;
 	addr[2] = 0;
 	addr[3] = (uint8_t)(h + 1);
+}
+
+int
+sl_nat_inside_socket(struct sl_sandbox *sb, unsigned h, uint16_t port,
+		     char *errbuf)
+{
+	struct sockaddr_storage self;
+	uint8_t a[4];
+	socklen_t alen;
+	int one = 1, fd;
+
+	sl_nat_inside_addr(h, a);
+	alen = sl_sockaddr_make(4, a, port, &self);
+	fd = sl_sandbox_socket(sb, h, AF_INET,
+			       SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+	    bind(fd, (struct sockaddr *)&self, alen) != 0) {
+		sl_errbuf_set(errbuf, "host %c port %u: socket/bind: %s",
+			      'A' + h, port, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 const char *

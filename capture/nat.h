@@ -63,6 +63,13 @@ bool sl_nat_unsol_parse(const char *s, enum sl_nat_unsol *u);
 void sl_nat_inside_addr(unsigned h, uint8_t addr[4]);
 void sl_nat_public_addr(unsigned h, uint8_t addr[4]);
 
+/*
+ * A non-blocking TCP socket of host h, SO_REUSEADDR, bound to its inside
+ * address and port (a hole-punching end); -1 and errbuf on failure.
+ */
+int sl_nat_inside_socket(struct sl_sandbox *sb, unsigned h, uint16_t port,
+			 char *errbuf);
+
 /* Interface names: the host's ("tunA"), the router's public ("wanA"). */
 const char *sl_nat_host_ifname(unsigned h);
 const char *sl_nat_public_ifname(unsigned h);

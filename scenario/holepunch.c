@@ -91,31 +91,6 @@ outcome_of(int err)
 	}
 }
 
-/* Host h's socket, bound to its inside address and port; -1 + errbuf. */
-static int
-host_socket(struct sl_lab *lab, unsigned h, uint16_t port, char *errbuf)
-{
-	struct sockaddr_storage self;
-	uint8_t a[4];
-	socklen_t alen;
-	int one = 1, fd;
-
-	sl_nat_inside_addr(h, a);
-	alen = sl_sockaddr_make(4, a, port, &self);
-	fd = sl_sandbox_socket(sl_lab_sandbox(lab), h, AF_INET,
-			       SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0 ||
-	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
-	    bind(fd, (struct sockaddr *)&self, alen) != 0) {
-		sl_errbuf_set(errbuf, "host %c port %u: socket/bind: %s",
-			      'A' + h, port, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 /* One attempt at the instants t[2] (CLOCK_MONOTONIC). */
 static int
 attempt(struct sl_lab *lab, const struct sl_hp_opts *o, const int64_t t[2],
@@ -134,7 +109,8 @@ attempt(struct sl_lab *lab, const struct sl_hp_opts *o, const int64_t t[2],
 		/* The peer's public address, at the port it binds inside. */
 		sl_nat_public_addr(!h, a);
 		alen = sl_sockaddr_make(4, a, o->port, &peer[h]);
-		if ((fd[h] = host_socket(lab, h, o->port, errbuf)) < 0) {
+		if ((fd[h] = sl_nat_inside_socket(sl_lab_sandbox(lab), h,
+						  o->port, errbuf)) < 0) {
 			rc = SL_ENV;
 			goto out;
 		}

@@ -55,27 +55,19 @@ print_events(const struct sl_events *ev)
 static int
 lab_connect(struct sl_lab *lab, struct sl_simopen_run *r, char *err)
 {
-	struct sockaddr_storage self, peer[2];
+	struct sockaddr_storage peer[2];
 	socklen_t alen = 0;
-	int fd[2] = {-1, -1}, rc = 0, one = 1;
+	int fd[2] = {-1, -1}, rc = 0;
 	int64_t t[2];
 	uint8_t a[4];
 
 	memset(r, 0, sizeof *r);
 	r->err[0] = r->err[1] = -1;
 	for (unsigned h = 0; h < 2; h++) {
-		sl_nat_inside_addr(h, a);
-		alen = sl_sockaddr_make(4, a, 4000, &self);
 		sl_nat_public_addr(!h, a);
-		sl_sockaddr_make(4, a, 4000, &peer[h]);
-		fd[h] = sl_sandbox_socket(sl_lab_sandbox(lab), h, AF_INET,
-					  SOCK_STREAM | SOCK_NONBLOCK, 0);
-		if (fd[h] < 0 ||
-		    setsockopt(fd[h], SOL_SOCKET, SO_REUSEADDR, &one,
-			       sizeof one) != 0 ||
-		    bind(fd[h], (struct sockaddr *)&self, alen) != 0) {
-			sl_errbuf_set(err, "host %c: socket/bind failed",
-				      'A' + h);
+		alen = sl_sockaddr_make(4, a, 4000, &peer[h]);
+		fd[h] = sl_nat_inside_socket(sl_lab_sandbox(lab), h, 4000, err);
+		if (fd[h] < 0) {
 			rc = 4;
 			goto out;
 		}
