@@ -75,12 +75,6 @@ dec_ether(struct dctx *c, struct sl_rd rd, size_t wire)
 
 /* ---- link types: one decoder each, found through link_types[] -------- */
 
-static enum sl_dec_status
-link_ether(struct dctx *c, struct sl_rd rd, size_t wire)
-{
-	return dec_ether(c, rd, wire);
-}
-
 /* Linux cooked v1: pkttype, hatype, halen, 8 address bytes, protocol. */
 static enum sl_dec_status
 link_sll(struct dctx *c, struct sl_rd rd, size_t wire)
@@ -262,13 +256,6 @@ link_fddi(struct dctx *c, struct sl_rd rd, size_t wire)
 	return decode_llc(c, rd, wire_after(wire, 13));
 }
 
-/* RFC 1483/2684 LLC-encapsulated ATM: LLC/SNAP directly. */
-static enum sl_dec_status
-link_atm_rfc1483(struct dctx *c, struct sl_rd rd, size_t wire)
-{
-	return decode_llc(c, rd, wire);
-}
-
 /* OpenBSD pflog: header length in its first byte, family in the second. */
 static enum sl_dec_status
 link_pflog(struct dctx *c, struct sl_rd rd, size_t wire)
@@ -300,7 +287,10 @@ link_netanalyzer(struct dctx *c, struct sl_rd rd, size_t wire)
 /*
  * The link-type dispatch table, in the manner of tcpdump's printers[]:
  * DLT values as pcap_datalink() returns them, plus the LINKTYPE_ values
- * that differ from them (a pcapng file holds LINKTYPE_ values).
+ * that differ from them (a pcapng file holds LINKTYPE_ values).  Where a
+ * link type is a bare header the decoders above already read (Ethernet;
+ * RFC 1483/2684 LLC-encapsulated ATM: LLC/SNAP directly), that decoder is
+ * the entry.
  */
 typedef enum sl_dec_status (*link_fn)(struct dctx *, struct sl_rd, size_t);
 static const struct {
@@ -309,15 +299,15 @@ static const struct {
 	link_fn fn;
 } link_types[] = {
     {0, "NULL", link_null},
-    {1, "EN10MB", link_ether},
+    {1, "EN10MB", dec_ether},
     {9, "PPP", link_ppp},
     {10, "FDDI", link_fddi},
-    {11, "ATM_RFC1483", link_atm_rfc1483},
+    {11, "ATM_RFC1483", decode_llc},
     {12, "RAW", link_raw},
     {14, "RAW", link_raw},
     {50, "PPP_SERIAL", link_ppp},
     {51, "PPP_ETHER", link_ppp_ether},
-    {100, "ATM_RFC1483", link_atm_rfc1483},
+    {100, "ATM_RFC1483", decode_llc},
     {101, "RAW", link_raw},
     {104, "C_HDLC", link_chdlc},
     {108, "LOOP", link_loop},
