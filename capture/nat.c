@@ -91,9 +91,8 @@ sl_nat_public_addr(unsigned h, uint8_t addr[4])
 	addr[3] = (uint8_t)(h + 1);
 }
 
-int
-sl_nat_inside_socket(struct sl_sandbox *sb, unsigned h, uint16_t port,
-		     char *errbuf)
+static int
+inside_socket(struct sl_sandbox *sb, unsigned h, uint16_t port, char *errbuf)
 {
 	struct sockaddr_storage self;
 	uint8_t a[4];
@@ -273,4 +272,33 @@ sl_nat_setup(struct sl_sandbox *sb, const struct sl_nat_cfg cfg[2],
 			return rc;
 	}
 	return SL_OK;
+}
+
+socklen_t
+sl_nat_pair_open(struct sl_sandbox *sb, uint16_t port, int fd[2],
+		 struct sockaddr_storage peer[2], char *errbuf)
+{
+	socklen_t alen = 0;
+	uint8_t a[4];
+
+	fd[0] = fd[1] = -1;
+	for (unsigned h = 0; h < 2; h++) {
+		sl_nat_public_addr(!h, a);
+		alen = sl_sockaddr_make(4, a, port, &peer[h]);
+		if ((fd[h] = inside_socket(sb, h, port, errbuf)) < 0) {
+			sl_nat_pair_close(fd);
+			return 0;
+		}
+	}
+	return alen;
+}
+
+void
+sl_nat_pair_close(int fd[2])
+{
+	for (unsigned h = 0; h < 2; h++) {
+		if (fd[h] >= 0)
+			close(fd[h]);
+		fd[h] = -1;
+	}
 }

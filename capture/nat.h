@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "common.h"
 #include "sandbox.h"
@@ -64,11 +65,14 @@ void sl_nat_inside_addr(unsigned h, uint8_t addr[4]);
 void sl_nat_public_addr(unsigned h, uint8_t addr[4]);
 
 /*
- * A non-blocking TCP socket of host h, SO_REUSEADDR, bound to its inside
- * address and port (a hole-punching end); -1 and errbuf on failure.
+ * The two ends of a hole punch: fd[h] a non-blocking TCP socket of host h,
+ * SO_REUSEADDR, bound to its inside address and port; peer[h] the other
+ * NAT's public address at port.  The address length, or 0 and errbuf
+ * (nothing left open).  sl_nat_pair_close closes what is open.
  */
-int sl_nat_inside_socket(struct sl_sandbox *sb, unsigned h, uint16_t port,
-			 char *errbuf);
+socklen_t sl_nat_pair_open(struct sl_sandbox *sb, uint16_t port, int fd[2],
+			   struct sockaddr_storage peer[2], char *errbuf);
+void sl_nat_pair_close(int fd[2]);
 
 /* Interface names: the host's ("tunA"), the router's public ("wanA"). */
 const char *sl_nat_host_ifname(unsigned h);

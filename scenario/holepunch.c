@@ -99,22 +99,15 @@ attempt(struct sl_lab *lab, const struct sl_hp_opts *o, const int64_t t[2],
 	struct sockaddr_storage peer[2];
 	struct sl_simopen_run sr;
 	struct sl_events *ev = sl_lab_events(lab);
-	int fd[2] = {-1, -1}, rc = SL_OK;
-	socklen_t alen = 0;
-	uint8_t a[4];
+	int fd[2], rc;
+	socklen_t alen;
 
 	memset(&sr, 0, sizeof sr);
 	sr.err[0] = sr.err[1] = -1;
-	for (unsigned h = 0; h < 2; h++) {
-		/* The peer's public address, at the port it binds inside. */
-		sl_nat_public_addr(!h, a);
-		alen = sl_sockaddr_make(4, a, o->port, &peer[h]);
-		if ((fd[h] = sl_nat_inside_socket(sl_lab_sandbox(lab), h,
-						  o->port, errbuf)) < 0) {
-			rc = SL_ENV;
-			goto out;
-		}
-	}
+	/* Each end binds port inside and calls the peer's NAT at port. */
+	alen = sl_nat_pair_open(sl_lab_sandbox(lab), o->port, fd, peer, errbuf);
+	if (alen == 0)
+		return SL_ENV;
 	sl_simopen_connect(fd, peer, alen, t, ev, &sr);
 	r->t_attempt = sr.t_connect[0] < sr.t_connect[1] ? sr.t_connect[0]
 							 : sr.t_connect[1];
@@ -135,10 +128,7 @@ attempt(struct sl_lab *lab, const struct sl_hp_opts *o, const int64_t t[2],
 		r->host[h].time_ns =
 		    done > sr.t_connect[h] ? done - sr.t_connect[h] : 0;
 	}
-out:
-	for (unsigned h = 0; h < 2; h++)
-		if (fd[h] >= 0)
-			close(fd[h]);
+	sl_nat_pair_close(fd);
 	return rc;
 }
 

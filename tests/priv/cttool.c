@@ -56,31 +56,21 @@ static int
 lab_connect(struct sl_lab *lab, struct sl_simopen_run *r, char *err)
 {
 	struct sockaddr_storage peer[2];
-	socklen_t alen = 0;
-	int fd[2] = {-1, -1}, rc = 0;
+	socklen_t alen;
+	int fd[2];
 	int64_t t[2];
-	uint8_t a[4];
 
 	memset(r, 0, sizeof *r);
 	r->err[0] = r->err[1] = -1;
-	for (unsigned h = 0; h < 2; h++) {
-		sl_nat_public_addr(!h, a);
-		alen = sl_sockaddr_make(4, a, 4000, &peer[h]);
-		fd[h] = sl_nat_inside_socket(sl_lab_sandbox(lab), h, 4000, err);
-		if (fd[h] < 0) {
-			rc = 4;
-			goto out;
-		}
-	}
+	alen = sl_nat_pair_open(sl_lab_sandbox(lab), 4000, fd, peer, err);
+	if (alen == 0)
+		return 4;
 	t[0] = t[1] = sl_now_mono_ns() + 1000000;
 	sl_simopen_connect(fd, peer, alen, t, sl_lab_events(lab), r);
 	(void)sl_simopen_wait(fd, t[0] + 3000000000LL, sl_lab_events(lab), r,
 			      NULL);
-out:
-	for (unsigned h = 0; h < 2; h++)
-		if (fd[h] >= 0)
-			close(fd[h]);
-	return rc;
+	sl_nat_pair_close(fd);
+	return 0;
 }
 
 static int
