@@ -27,6 +27,10 @@ struct sl_report {
 	unsigned nhs;
 	/* What was reported: connections, their views, shapes, findings. */
 	unsigned nviews, shapes[SL_SHAPE__COUNT], findings[3];
+	/* The distinct views (capture interfaces) of merged connections. */
+	char **vnames;
+	unsigned nvnames, vnamecap;
+	bool merged;
 	/* Under a selection: every connection of the input, selected or not. */
 	struct {
 		unsigned nhs, shapes[SL_SHAPE__COUNT], findings[3];
@@ -426,6 +430,25 @@ text_conn(struct sl_report *r, const struct sl_conn *c)
 	sl_ob_putc(out, '\n');
 }
 
+/* Remembers a view's name, once. */
+static void
+count_view(struct sl_report *r, const char *name)
+{
+	unsigned i;
+
+	if (name == NULL)
+		return;
+	for (i = 0; i < r->nvnames; i++)
+		if (strcmp(r->vnames[i], name) == 0)
+			return;
+	if (r->nvnames == r->vnamecap) {
+		r->vnamecap = r->vnamecap ? r->vnamecap * 2 : 8;
+		r->vnames =
+		    sl_xrealloc(r->vnames, r->vnamecap, sizeof(*r->vnames));
+	}
+	r->vnames[r->nvnames++] = sl_xstrdup(name);
+}
+
 static void
 count_conn(struct sl_report *r, const struct sl_conn *c)
 {
@@ -433,6 +456,10 @@ count_conn(struct sl_report *r, const struct sl_conn *c)
 
 	r->nhs++;
 	r->nviews += c->nviews;
+	if (c->nviews > 1)
+		r->merged = true;
+	for (i = 0; c->nviews > 1 && i < c->nviews; i++)
+		count_view(r, c->views[i].name);
 	r->shapes[c->hs->shape]++;
 	for (i = 0; i < c->hs->nfind; i++)
 		r->findings[c->hs->find[i].sev]++;
@@ -688,8 +715,8 @@ sl_report_finish(struct sl_report *r, const struct sl_summary *s)
 	} else {
 		count_of(out, r->nhs, "handshake");
 	}
-	if (r->nviews > r->nhs) {
-		str_u(out, " (seen from ", r->nviews);
+	if (r->merged) {
+		str_u(out, " (seen from ", r->nvnames);
 		sl_ob_puts(out, " views)");
 	}
 	text_counts(out, r->shapes, r->findings);
@@ -724,5 +751,8 @@ sl_report_free(struct sl_report *r)
 		free(r->members[i].json);
 	}
 	free(r->members);
+	for (i = 0; i < r->nvnames; i++)
+		free(r->vnames[i]);
+	free(r->vnames);
 	free(r);
 }
