@@ -367,20 +367,50 @@ text_views(struct sl_report *r, const struct sl_conn *c)
 	}
 }
 
+/* Host k's first NAT mapping in c, or NULL. */
+static const struct sl_nat_map *
+host_map(const struct sl_conn *c, int k)
+{
+	unsigned i;
+
+	for (i = 0; i < c->nnat; i++)
+		if (c->nat[i].host == k)
+			return &c->nat[i];
+	return NULL;
+}
+
+/*
+ * Host k of c in its title: the inside endpoint and the public one when
+ * its NAT mapping is known (docs/nat.md), else as view 0 saw it.
+ */
+static void
+conn_host(struct sl_ob *out, const struct sl_conn *c, int k)
+{
+	const struct sl_nat_map *n = host_map(c, k);
+	char e[SL_EP_STRLEN];
+
+	if (n == NULL) {
+		sl_ob_puts(out, sl_endpoint_str(&c->hs->ep[k], e, sizeof(e)));
+		return;
+	}
+	sl_ob_puts(out, sl_endpoint_str(&n->in, e, sizeof(e)));
+	sl_ob_puts(out, " (public ");
+	sl_ob_puts(out, sl_endpoint_str(&n->pub, e, sizeof(e)));
+	sl_ob_putc(out, ')');
+}
+
 static void
 text_conn(struct sl_report *r, const struct sl_conn *c)
 {
 	const struct sl_handshake *hs = c->hs;
 	struct sl_ob *out = &r->ob;
-	char a[SL_EP_STRLEN], b[SL_EP_STRLEN];
 	unsigned i, v, j;
 	int64_t t_from, t_to;
 
-	sl_endpoint_str(&hs->ep[0], a, sizeof(a));
-	sl_endpoint_str(&hs->ep[1], b, sizeof(b));
-	head(out, hs, a);
+	head(out, hs, "");
+	conn_host(out, c, 0);
 	sl_ob_puts(out, " <-> B ");
-	sl_ob_puts(out, b);
+	conn_host(out, c, 1);
 	sl_ob_putc(out, '\n');
 	text_views(r, c);
 	for (i = 0; i < c->nnat; i++) {
@@ -515,6 +545,19 @@ sl_report_conn(const struct sl_conn *c, void *report)
 		if (c->nviews > 1) {
 			str_u(&r->ob, " [", c->nviews);
 			sl_ob_puts(&r->ob, " views]");
+		}
+		for (i = 0; i < c->nnat; i++) {
+			char e[SL_EP_STRLEN];
+			sl_ob_puts(&r->ob, i == 0 ? " [NAT " : ", ");
+			sl_ob_putc(&r->ob, (char)('A' + c->nat[i].host));
+			sl_ob_putc(&r->ob, ' ');
+			sl_ob_puts(&r->ob, sl_endpoint_str(&c->nat[i].in, e,
+							   sizeof(e)));
+			sl_ob_puts(&r->ob, " -> ");
+			sl_ob_puts(&r->ob, sl_endpoint_str(&c->nat[i].pub, e,
+							   sizeof(e)));
+			if (i + 1 == c->nnat)
+				sl_ob_putc(&r->ob, ']');
 		}
 		sl_ob_putc(&r->ob, '\n');
 	} else if (c->nviews > 1) {
