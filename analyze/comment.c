@@ -130,6 +130,7 @@ sl_hs_verdict(const struct sl_handshake *hs, char *buf, size_t len)
 	struct sbuf b = {buf, len, 0};
 	char a[SL_EP_STRLEN], c[SL_EP_STRLEN];
 	unsigned n[3] = {0, 0, 0}, k;
+	int sev;
 
 	if (len == 0)
 		return 0;
@@ -141,17 +142,24 @@ sl_hs_verdict(const struct sl_handshake *hs, char *buf, size_t len)
 	if (!hs->self)
 		sb_printf(&b, " <-> %s",
 			  sl_endpoint_str(&hs->ep[1], c, sizeof(c)));
-	if (n[SL_SEV_VIOLATION] > 0) {
-		sb_printf(&b, ": %u violation%s (", n[SL_SEV_VIOLATION],
-			  n[SL_SEV_VIOLATION] > 1 ? "s" : "");
+	/*
+	 * The gravest severity present names its rules; a handshake with only
+	 * notes is ok (a note is what a correct stack may do).
+	 */
+	for (sev = SL_SEV_VIOLATION; sev >= SL_SEV_WARNING; sev--) {
+		if (n[sev] == 0)
+			continue;
+		sb_printf(&b, ": %u %s%s (", n[sev],
+			  sl_severity_name((enum sl_severity)sev),
+			  n[sev] > 1 ? "s" : "");
 		for (k = 0; k < hs->nfind; k++)
-			if (hs->find[k].sev == SL_SEV_VIOLATION)
+			if ((int)hs->find[k].sev == sev)
 				sb_printf(&b, "%s%s",
 					  b.p[b.n - 1] == '(' ? "" : ", ",
 					  hs->find[k].rule);
 		sb_printf(&b, ")");
-	} else {
-		sb_printf(&b, ": ok");
+		return b.n;
 	}
+	sb_printf(&b, ": ok");
 	return b.n;
 }

@@ -628,8 +628,13 @@ sl_merge_finish(struct sl_merge *m)
 		build_group(m, ix + i, j - i, &bs[nb++]);
 	}
 	mg_estimate(m);
-	for (i = 0; i < nb; i++)
+	for (i = 0; i < nb; i++) {
+		/* The scan places each view by the segments' times (emit
+		 * times them again, the same way). */
+		int64_t tsyn[2] = {INT64_MAX, INT64_MAX};
+		mg_time_segments(m, &bs[i], tsyn);
 		mg_nat_scan(m, &bs[i]);
+	}
 	mg_nat_index(m);
 	for (i = 0; i < nb; i++) {
 		emit(m, &bs[i]);

@@ -27,6 +27,10 @@ struct sl_report {
 	unsigned nhs;
 	/* What was reported: connections, their views, shapes, findings. */
 	unsigned nviews, shapes[SL_SHAPE__COUNT], findings[3];
+	/* The distinct views (capture interfaces) of merged connections. */
+	char **vnames;
+	unsigned nvnames, vnamecap;
+	bool merged;
 	/* Under a selection: every connection of the input, selected or not. */
 	struct {
 		unsigned nhs, shapes[SL_SHAPE__COUNT], findings[3];
@@ -363,20 +367,50 @@ text_views(struct sl_report *r, const struct sl_conn *c)
 	}
 }
 
+/* Host k's first NAT mapping in c, or NULL. */
+static const struct sl_nat_map *
+host_map(const struct sl_conn *c, int k)
+{
+	unsigned i;
+
+	for (i = 0; i < c->nnat; i++)
+		if (c->nat[i].host == k)
+			return &c->nat[i];
+	return NULL;
+}
+
+/*
+ * Host k of c in its title: the inside endpoint and the public one when
+ * its NAT mapping is known (docs/nat.md), else as view 0 saw it.
+ */
+static void
+conn_host(struct sl_ob *out, const struct sl_conn *c, int k)
+{
+	const struct sl_nat_map *n = host_map(c, k);
+	char e[SL_EP_STRLEN];
+
+	if (n == NULL) {
+		sl_ob_puts(out, sl_endpoint_str(&c->hs->ep[k], e, sizeof(e)));
+		return;
+	}
+	sl_ob_puts(out, sl_endpoint_str(&n->in, e, sizeof(e)));
+	sl_ob_puts(out, " (public ");
+	sl_ob_puts(out, sl_endpoint_str(&n->pub, e, sizeof(e)));
+	sl_ob_putc(out, ')');
+}
+
 static void
 text_conn(struct sl_report *r, const struct sl_conn *c)
 {
 	const struct sl_handshake *hs = c->hs;
 	struct sl_ob *out = &r->ob;
-	char a[SL_EP_STRLEN], b[SL_EP_STRLEN];
 	unsigned i, v, j;
 	int64_t t_from, t_to;
 
-	sl_endpoint_str(&hs->ep[0], a, sizeof(a));
-	sl_endpoint_str(&hs->ep[1], b, sizeof(b));
-	head(out, hs, a);
+	head(out, hs, "");
+	conn_host(out, c, 0);
 	sl_ob_puts(out, " <-> B ");
-	sl_ob_puts(out, b);
+	conn_host(out, c, 1);
 	sl_ob_putc(out, '\n');
 	text_views(r, c);
 	for (i = 0; i < c->nnat; i++) {
@@ -426,6 +460,25 @@ text_conn(struct sl_report *r, const struct sl_conn *c)
 	sl_ob_putc(out, '\n');
 }
 
+/* Remembers a view's name, once. */
+static void
+count_view(struct sl_report *r, const char *name)
+{
+	unsigned i;
+
+	if (name == NULL)
+		return;
+	for (i = 0; i < r->nvnames; i++)
+		if (strcmp(r->vnames[i], name) == 0)
+			return;
+	if (r->nvnames == r->vnamecap) {
+		r->vnamecap = r->vnamecap ? r->vnamecap * 2 : 8;
+		r->vnames =
+		    sl_xrealloc(r->vnames, r->vnamecap, sizeof(*r->vnames));
+	}
+	r->vnames[r->nvnames++] = sl_xstrdup(name);
+}
+
 static void
 count_conn(struct sl_report *r, const struct sl_conn *c)
 {
@@ -433,6 +486,10 @@ count_conn(struct sl_report *r, const struct sl_conn *c)
 
 	r->nhs++;
 	r->nviews += c->nviews;
+	if (c->nviews > 1)
+		r->merged = true;
+	for (i = 0; c->nviews > 1 && i < c->nviews; i++)
+		count_view(r, c->views[i].name);
 	r->shapes[c->hs->shape]++;
 	for (i = 0; i < c->hs->nfind; i++)
 		r->findings[c->hs->find[i].sev]++;
@@ -488,6 +545,19 @@ sl_report_conn(const struct sl_conn *c, void *report)
 		if (c->nviews > 1) {
 			str_u(&r->ob, " [", c->nviews);
 			sl_ob_puts(&r->ob, " views]");
+		}
+		for (i = 0; i < c->nnat; i++) {
+			char e[SL_EP_STRLEN];
+			sl_ob_puts(&r->ob, i == 0 ? " [NAT " : ", ");
+			sl_ob_putc(&r->ob, (char)('A' + c->nat[i].host));
+			sl_ob_putc(&r->ob, ' ');
+			sl_ob_puts(&r->ob, sl_endpoint_str(&c->nat[i].in, e,
+							   sizeof(e)));
+			sl_ob_puts(&r->ob, " -> ");
+			sl_ob_puts(&r->ob, sl_endpoint_str(&c->nat[i].pub, e,
+							   sizeof(e)));
+			if (i + 1 == c->nnat)
+				sl_ob_putc(&r->ob, ']');
 		}
 		sl_ob_putc(&r->ob, '\n');
 	} else if (c->nviews > 1) {
@@ -688,8 +758,8 @@ sl_report_finish(struct sl_report *r, const struct sl_summary *s)
 	} else {
 		count_of(out, r->nhs, "handshake");
 	}
-	if (r->nviews > r->nhs) {
-		str_u(out, " (seen from ", r->nviews);
+	if (r->merged) {
+		str_u(out, " (seen from ", r->nvnames);
 		sl_ob_puts(out, " views)");
 	}
 	text_counts(out, r->shapes, r->findings);
@@ -724,5 +794,8 @@ sl_report_free(struct sl_report *r)
 		free(r->members[i].json);
 	}
 	free(r->members);
+	for (i = 0; i < r->nvnames; i++)
+		free(r->vnames[i]);
+	free(r->vnames);
 	free(r);
 }
