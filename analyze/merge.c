@@ -132,6 +132,7 @@ sl_merge_handshake(const struct sl_handshake *hs, void *arg)
 		unsigned last = m->n - 1;
 
 		build_group(m, &last, 1, &b);
+		mg_time_build(m, &b);
 		emit(m, &b);
 		free(b.seg);
 		free(c->hs.frames);
@@ -468,13 +469,10 @@ emit(struct sl_merge *m, struct build *b)
 {
 	struct out o;
 	const struct sl_handshake *h0 = &m->h[b->hv[0]].hs;
-	int64_t tsyn[2] = {INT64_MAX, INT64_MAX};
 	unsigned v, k;
 	int aref = 0; /* view 0's side that is the connection's A */
-	bool all_timed;
 
 	memset(&o, 0, sizeof(o));
-	all_timed = mg_time_segments(m, b, tsyn);
 	/*
 	 * In view 0's order (its states were inferred in that order), the
 	 * segments it did not see at their departure on its clock.
@@ -484,10 +482,10 @@ emit(struct sl_merge *m, struct build *b)
 		s->key = s->idx[0] >= 0 ? mg_bframe(m, b, 0, s->idx[0])->ts_ns
 					: s->t;
 	}
-	if (all_timed)
+	if (b->all_timed)
 		qsort(b->seg, b->nseg, sizeof(*b->seg), cmp_bseg);
 	/* A: the host named so, else the host whose SYN left first. */
-	if (tsyn[1] < tsyn[0])
+	if (b->tsyn[1] < b->tsyn[0])
 		aref = 1;
 	if (m->has_host_a) {
 		bool a0 = same_addr(&h0->ep[0].addr, &m->host_a),
@@ -629,10 +627,9 @@ sl_merge_finish(struct sl_merge *m)
 	}
 	mg_estimate(m);
 	for (i = 0; i < nb; i++) {
-		/* The scan places each view by the segments' times (emit
-		 * times them again, the same way). */
-		int64_t tsyn[2] = {INT64_MAX, INT64_MAX};
-		mg_time_segments(m, &bs[i], tsyn);
+		/* Timed once, on the estimated clocks: the NAT scan places
+		 * each view by the segments' times, and emit orders them. */
+		mg_time_build(m, &bs[i]);
 		mg_nat_scan(m, &bs[i]);
 	}
 	mg_nat_index(m);

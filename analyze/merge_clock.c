@@ -148,14 +148,17 @@ mg_measured_vantage(const struct sl_merge *m, const struct build *b, unsigned v,
 
 /*
  * Times b's segments on vantage 0's clock: departure the earliest
- * sighting, arrival the latest; tsyn[side] the first SYN each side of view
- * 0 sent.  False when a segment has no time (no view of it has an offset).
+ * sighting, arrival the latest; b->tsyn[side] the first SYN each side of
+ * view 0 sent.  b->all_timed false when a segment has no time (no view of
+ * it has an offset).
  */
-bool
-mg_time_segments(const struct sl_merge *m, struct build *b, int64_t tsyn[2])
+void
+mg_time_build(const struct sl_merge *m, struct build *b)
 {
 	unsigned v, k;
-	bool all_timed = true;
+
+	b->tsyn[0] = b->tsyn[1] = INT64_MAX;
+	b->all_timed = true;
 
 	for (k = 0; k < b->nseg; k++) {
 		struct bseg *s = &b->seg[k];
@@ -176,12 +179,11 @@ mg_time_segments(const struct sl_merge *m, struct build *b, int64_t tsyn[2])
 		}
 		s->timed = seen >= 2;
 		if (!s->has_t)
-			all_timed = false;
+			b->all_timed = false;
 		if (s->has_t &&
 		    (mg_bframe(m, b, (unsigned)s->src, (int)s->fi)->flags &
 		     (SL_TH_SYN | SL_TH_ACK)) == SL_TH_SYN &&
-		    s->t < tsyn[s->from])
-			tsyn[s->from] = s->t;
+		    s->t < b->tsyn[s->from])
+			b->tsyn[s->from] = s->t;
 	}
-	return all_timed;
 }

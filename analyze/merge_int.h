@@ -56,6 +56,10 @@ struct build {
 	int map[SL_CONN_MAXVIEWS][2]; /* view side -> view 0's side */
 	unsigned nseg;
 	struct bseg *seg;
+	/* set by mg_time_build: the first SYN each side of view 0 sent, on
+	 * view 0's clock, and whether every segment has a time */
+	int64_t tsyn[2];
+	bool all_timed;
 };
 
 /* A NAT mapping seen in some connection: inside, public, vantages. */
@@ -96,8 +100,7 @@ void mg_estimate(struct sl_merge *m);
 enum sl_vantage mg_measured_vantage(const struct sl_merge *m,
 				    const struct build *b, unsigned v, int aref,
 				    enum sl_vantage guess);
-bool mg_time_segments(const struct sl_merge *m, struct build *b,
-		      int64_t tsyn[2]);
+void mg_time_build(const struct sl_merge *m, struct build *b);
 
 /* merge_nat.c */
 void mg_nat_scan(struct sl_merge *m, const struct build *b);
