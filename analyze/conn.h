@@ -43,7 +43,8 @@
 struct pend {
 	uint32_t seq, ack, end; /* end: seq + len + SYN + FIN */
 	uint8_t flags;
-	int fi; /* index in the handshake's frames, or NO_FI */
+	int fi;	    /* index in the handshake's frames, or NO_FI */
+	int64_t ts; /* when it was captured (its frame's time) */
 };
 
 /*
@@ -93,6 +94,7 @@ struct side {
 	uint32_t isn;
 	bool sent_bare_syn;
 	int syn_fi;
+	uint64_t syn_frame; /* the frame number of syn_fi */
 	int64_t t_syn, t_syn_prev;
 	uint16_t syn_win; /* window in its SYN or SYN-ACK (never scaled) */
 	bool sent_synack;
@@ -128,7 +130,6 @@ struct side {
 	bool ack_beyond; /* acknowledged more than the peer had sent */
 	uint32_t ack_hi; /* the highest such ACK */
 	int ack_fi;	 /* the first frame that did so */
-	int64_t t_est;	 /* when it reached ESTABLISHED, 0 if never */
 	unsigned npend, pcap;
 	struct pend *pend; /* pend0, or allocated when that is full */
 	struct pend pend0[PEND_INLINE];
@@ -150,6 +151,7 @@ struct late_syn {
 	uint64_t frame;
 	int64_t ts;
 	int fi;
+	int from; /* the side that sent it */
 };
 
 /* A packet of an `any` capture and the places it was seen at (copies.c). */
@@ -158,6 +160,26 @@ struct copy_ent {
 	int64_t t;
 	int64_t org[COPY_ORIGINS];
 	unsigned norg;
+};
+
+/*
+ * What only the report of a handshake reads: its public attributes, its
+ * frames and their options, its findings.  Nothing that decides how a
+ * later segment is taken lives here: once a handshake was reported early
+ * (az_emit_ready) and is only still tracked, its cold record goes back to
+ * the pool and it writes into the analyzer's sink (az->sink) instead.
+ */
+struct cold {
+	struct sl_handshake hs; /* hs.frames is filled when reported */
+	struct cframe *fr;	/* fr0, or allocated when that is full */
+	unsigned fcap;
+	struct copts *xo; /* option records of frames (SYN, SYN-ACK, SACK) */
+	unsigned nxo, xocap;
+	unsigned findcap;
+	bool sink;	   /* az->sink: written, never read */
+	struct cold *next; /* in the pool of free records */
+	struct cframe fr0[FRAMES_INLINE];
+	struct copts xo0[XO_INLINE];
 };
 
 struct conn {
@@ -178,15 +200,17 @@ struct conn {
 	bool refused;
 	bool rst_seen;
 	bool simopen_path; /* a side in SYN-SENT took a bare SYN */
+	bool self;	  /* one socket plays both roles (lo == hi) */
+	bool a_hi;	  /* endpoint A (hs.ep[0]) is hi, not lo */
+	bool parked_now;  /* out of the table, hidden by a newer one */
+	uint8_t end;	  /* enum sl_end, copied to hs.end when reported */
+	uint8_t nframes;  /* frames recorded (hs.nframes when reported) */
+	uint8_t nretx[2]; /* SYN retransmission intervals recorded */
 	int64_t t_ended;
-	struct sl_handshake hs; /* hs.frames is filled when reported */
-	struct cframe *fr;	/* fr0, or allocated when that is full */
-	unsigned fcap;
-	struct copts *xo; /* option records of frames (SYN, SYN-ACK, SACK) */
-	unsigned nxo, xocap;
-	struct cframe fr0[FRAMES_INLINE];
-	struct copts xo0[XO_INLINE];
-	unsigned findcap;
+	int64_t t_last;	 /* its last segment (hs.t_last_ns) */
+	int64_t last_iv; /* A's last SYN retransmission interval, µs */
+	struct sl_synopts syn[2];
+	struct cold *k; /* its cold record, or az->sink once reported */
 	struct side s[2];
 	uint32_t raised[2];    /* rules raised, by side: 1 << sl_rule_id */
 	struct conn *parked;   /* an older handshake it hides (az_park) */
@@ -229,6 +253,12 @@ struct sl_analyzer {
 	struct conn **due;
 	size_t dcap;
 	struct conn *pool; /* free handshake records, linked by pnext */
+	struct cold *cpool; /* free cold records, linked by next */
+	/*
+	 * Where a handshake reported early writes what only a report
+	 * reads: room for SL_HS_MAXFRAMES frames, no option records.
+	 */
+	struct cold *sink;
 	struct tomb {
 		uint64_t key;
 		int64_t expires;
