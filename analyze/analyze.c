@@ -276,7 +276,7 @@ mark_old_duplicate(struct conn *c, const struct sl_pkt *p)
 }
 
 static void
-fi_gone(int *v, int fi)
+fi_gone(int8_t *v, int fi)
 {
 	if (*v == fi)
 		*v = NO_FI;

@@ -76,8 +76,9 @@ az_classify(struct conn *c)
 	 * after the SYN and the ACK follows at once; near B the reverse.
 	 */
 	if (hs->shape == SL_SHAPE_SIMOPEN && a->sent_synack && b->sent_synack) {
-		d1 = a->t_synack - b->t_syn; /* A answers B's SYN */
-		d2 = b->t_synack - a->t_syn; /* B answers A's SYN */
+		const struct cold_side *ca = &c->k->cs[0], *cb = &c->k->cs[1];
+		d1 = ca->t_synack - cb->t_syn; /* A answers B's SYN */
+		d2 = cb->t_synack - ca->t_syn; /* B answers A's SYN */
 		if (d1 >= 0 && d2 >= 0) {
 			hs->rtt_us = (d1 > d2 ? d1 : d2) / 1000;
 			near = d1 < d2 / 4 ? 0 : d2 < d1 / 4 ? 1 : 2;
@@ -88,7 +89,7 @@ az_classify(struct conn *c)
 		/* y's SYN, x's SYN-ACK, y's ACK (also a crafted peer that
 		 * answers a simultaneous open's SYN-ACK with a bare ACK) */
 		int x = a->sent_synack ? 0 : 1, y = 1 - x, fi;
-		int64_t tack = 0, tsa = c->s[x].t_synack;
+		int64_t tack = 0, tsa = c->k->cs[x].t_synack;
 		for (fi = 0; fi < (int)hs->nframes; fi++)
 			if (c->k->fr[fi].from == y &&
 			    c->k->fr[fi].role == SL_ROLE_ACK) {
@@ -103,7 +104,7 @@ az_classify(struct conn *c)
 				tsa = c->k->fr[fi].ts_ns;
 		d1 = tsa - c->s[y].t_syn_prev;
 		if (d1 < 0)
-			d1 = tsa - c->s[y].t_syn;
+			d1 = tsa - c->k->cs[y].t_syn;
 		d2 = tack ? tack - tsa : -1;
 		if (c->s[y].sent_bare_syn && d1 >= 0 && d2 >= 0) {
 			hs->rtt_us = (d1 + d2) / 1000;

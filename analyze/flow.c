@@ -254,7 +254,7 @@ az_flow_free(struct sl_analyzer *az)
 	cold_free_all(az);
 	while (az->pool != NULL) {
 		struct conn *c = az->pool;
-		az->pool = c->pnext;
+		az->pool = c->parked;
 		free(c);
 	}
 }
@@ -376,8 +376,10 @@ grow(void *a, void *inl, unsigned *cap, unsigned n, size_t size)
 void
 az_pend_grow(struct side *s)
 {
-	s->pend =
-	    grow(s->pend, s->pend0, &s->pcap, PEND_INLINE, sizeof(*s->pend));
+	unsigned cap = s->pcap;
+
+	s->pend = grow(s->pend, s->pend0, &cap, PEND_INLINE, sizeof(*s->pend));
+	s->pcap = (uint8_t)cap;
 }
 
 int
@@ -488,7 +490,7 @@ az_conn_free(struct sl_analyzer *az, struct conn *c)
 	free(c->late);
 	if (c->parked != NULL)
 		az_conn_free(az, c->parked);
-	c->pnext = az->pool;
+	c->parked = az->pool;
 	az->pool = c;
 }
 
@@ -680,7 +682,7 @@ az_conn_new(struct sl_analyzer *az, const struct sl_endpoint *lo,
 		az->sink->fr = sl_xcalloc(SL_HS_MAXFRAMES, sizeof(*az->sink->fr));
 	}
 	if (c != NULL) {
-		az->pool = c->pnext;
+		az->pool = c->parked;
 		memset(c, 0, sizeof(*c));
 	} else {
 		c = sl_xcalloc(1, sizeof(*c));

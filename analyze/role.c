@@ -62,7 +62,7 @@ role_syn(struct seg *g)
 		 */
 		g->role = SL_ROLE_SYN;
 		sx->isn = p->seq;
-		sx->t_syn = sx->t_syn_prev = g->ts;
+		c->k->cs[g->x].t_syn = sx->t_syn_prev = g->ts;
 		sx->snd_valid = false;
 		sx->bad_ack_valid = false;
 		if (sy->rcv_valid && p->seq + 1 == sy->rcv_hi)
@@ -79,17 +79,18 @@ role_syn(struct seg *g)
 		sx->sent_bare_syn = true;
 		sx->isn_known = true;
 		sx->isn = p->seq;
-		sx->t_syn = sx->t_syn_prev = g->ts;
+		c->k->cs[g->x].t_syn = sx->t_syn_prev = g->ts;
 		sx->syn_win = p->win;
 		note_synopts(&c->syn[g->x], p);
 		hs->has_isn[g->x] = true;
 		hs->isn[g->x] = p->seq;
 		if (!c->self && sy->sent_bare_syn) {
-			hs->crossing_us = (g->ts - sy->t_syn) / 1000;
+			hs->crossing_us =
+			    (g->ts - c->k->cs[g->y].t_syn) / 1000;
 			snprintf(g->note, sizeof(g->note),
 				 "crossing SYN, %.3f ms after %c's "
 				 "SYN (both in flight)",
-				 ms(g->ts - sy->t_syn), 'A' + g->y);
+				 ms(g->ts - c->k->cs[g->y].t_syn), 'A' + g->y);
 		}
 	} else {
 		/* A SYN on a synchronized connection, or a stale
@@ -123,7 +124,7 @@ role_synack(struct seg *g)
 		g->role = SL_ROLE_SYNACK;
 		sx->sent_synack = true;
 		sx->synack_seq = p->seq;
-		sx->t_synack = g->ts;
+		c->k->cs[g->x].t_synack = g->ts;
 		if (!sx->sent_bare_syn) {
 			sx->isn_known = true;
 			sx->isn = p->seq;

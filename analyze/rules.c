@@ -285,9 +285,9 @@ first_time(struct conn *c, int x, enum sl_rule_id id)
 {
 	uint32_t bit = 1u << id;
 
-	if (c->raised[x] & bit)
+	if (c->k->raised[x] & bit)
 		return false;
-	c->raised[x] |= bit;
+	c->k->raised[x] |= bit;
 	return true;
 }
 
@@ -319,8 +319,8 @@ check_rst_to_syn(struct conn *c, int x, const struct sl_pkt *p, int fi)
 	if (!(p->flags & SL_TH_ACK) || p->ack != want) {
 		c->s[x].bad_rst_fi = fi;
 		c->s[x].bad_rst_noack = !(p->flags & SL_TH_ACK);
-		c->s[x].bad_rst_ack = p->ack;
-		c->s[x].bad_rst_want = want;
+		c->k->cs[x].bad_rst_ack = p->ack;
+		c->k->cs[x].bad_rst_want = want;
 	}
 	if (!(p->flags & SL_TH_ACK))
 		return;
@@ -353,7 +353,7 @@ check_synack(struct conn *c, int x, const struct sl_pkt *p, int fi)
 	if (sy->sent_bare_syn && !acks_syn_exactly(c, sy, p->ack)) {
 		if (sx->bad_synack_fi == NO_FI && fi >= 0) {
 			sx->bad_synack_fi = fi;
-			sx->bad_synack_ack = p->ack;
+			c->k->cs[x].bad_synack_ack = p->ack;
 		}
 	} else if (sy->sent_bare_syn) {
 		sx->good_synack = true;
@@ -568,7 +568,7 @@ check_bad_rst(struct conn *c, int x)
 			 "RST answering a SYN acknowledges %u, not "
 			 "SEG.SEQ+SEG.LEN = %u: the peer in SYN-SENT must "
 			 "ignore it",
-			 sx->bad_rst_ack, sx->bad_rst_want);
+			 c->k->cs[x].bad_rst_ack, c->k->cs[x].bad_rst_want);
 }
 
 /*
@@ -594,7 +594,7 @@ az_check_end(struct conn *c)
 			    "SYN-ACK acknowledges %u, not %c's ISN+1 = %u: "
 			    "it answers another SYN; a later SYN-ACK "
 			    "acknowledges %c's",
-			    sx->bad_synack_ack, 'A' + y, peer->isn + 1,
+			    c->k->cs[x].bad_synack_ack, 'A' + y, peer->isn + 1,
 			    'A' + y);
 		else if (sx->bad_synack_fi != NO_FI)
 			az_raise(
@@ -602,7 +602,7 @@ az_check_end(struct conn *c)
 			    sx->bad_synack_fi,
 			    "SYN-ACK acknowledges %u, not %c's ISN+1 = %u: "
 			    "%c must answer it with a RST",
-			    sx->bad_synack_ack, 'A' + y, peer->isn + 1,
+			    c->k->cs[x].bad_synack_ack, 'A' + y, peer->isn + 1,
 			    'A' + y);
 		if (!hs->self && !peer->sent_any && sx->sent_ack) {
 			if (first_time(c, 0, SL_RULE_ONE_DIRECTION))
@@ -616,7 +616,7 @@ az_check_end(struct conn *c)
 		}
 		if (!sx->ack_beyond || SEQ_LEQ(sx->ack_hi, peer->snd_max))
 			continue; /* the bytes came later: a reordered capture */
-		if (c->raised[x] & (1u << SL_RULE_SYNRCVD_BAD_ACK))
+		if (c->k->raised[x] & (1u << SL_RULE_SYNRCVD_BAD_ACK))
 			continue; /* said already, of the same ACK */
 		az_raise(c, SL_RULE_ACK_UNSENT_DATA, sx->ack_fi, NO_FI,
 			 "%c acknowledges up to %u, %u bytes beyond "
