@@ -28,8 +28,14 @@ sync_public(struct conn *c)
 	hs->end = (enum sl_end)c->end;
 	hs->nretx_iv[0] = c->nretx[0];
 	hs->nretx_iv[1] = c->nretx[1];
-	hs->syn[0] = c->syn[0];
-	hs->syn[1] = c->syn[1];
+	for (int x = 0; x < 2; x++) {
+		hs->syn[x].seen = c->syn[x].seen;
+		hs->syn[x].mss = c->k->cs[x].mss;
+		hs->syn[x].wscale = c->syn[x].wscale;
+		hs->syn[x].sack_ok = c->syn[x].sack_ok;
+		hs->syn[x].ts = c->syn[x].ts;
+		hs->syn[x].tfo = c->syn[x].tfo;
+	}
 }
 
 void

@@ -16,10 +16,12 @@
 #define SEQ_GEQ(a, b) ((int32_t)((a) - (b)) >= 0)
 
 #define PEND_MAX	32
-#define PEND_INLINE	1    /* pending segments kept in the side itself */
+#define PEND_BLOCK	4    /* pending segments in a block of the pool */
+#define PBLOCK_SLAB	256  /* blocks allocated at once */
 #define FRAMES_INLINE	3    /* an open handshake records two or three frames */
 #define XO_INLINE	2    /* option records: a SYN and a SYN-ACK */
 #define REORDER_MAX	4096 /* finished handshakes held for ordering */
+#define CONN_SLAB	128  /* handshake records allocated at once */
 #define COPY_MAX	64   /* packets kept per handshake for copies */
 #define COPY_ORIGINS	4    /* places one packet is seen at */
 #define COPY_WINDOW_NS	2000000000LL /* a copy within 2 s (copies.c) */
@@ -45,6 +47,17 @@ struct pend {
 	uint8_t flags;
 	int8_t fi;  /* index in the handshake's frames, or NO_FI */
 	int64_t ts; /* when it was captured (its frame's time) */
+};
+
+/*
+ * A side's pending segments while it has any: a block of the analyzer's
+ * pool (most sides never hold more than PEND_BLOCK), or allocated when
+ * that is full; given back when the last one is processed, so a
+ * handshake that waits holds none.
+ */
+union pblock {
+	union pblock *next; /* in the pool of free blocks */
+	struct pend p[PEND_BLOCK];
 };
 
 /*
@@ -134,13 +147,13 @@ struct side {
 	uint32_t ack_hi; /* the highest ACK beyond */
 	int64_t t_syn_prev;
 	uint64_t syn_frame; /* the frame number of syn_fi */
-	struct pend *pend;  /* pend0, or allocated when that is full */
-	struct pend pend0[PEND_INLINE];
+	struct pend *pend;  /* NULL when npend is 0 (union pblock) */
 };
 
 /* What the report reads of a side (struct side has the rest). */
 struct cold_side {
 	int64_t t_syn, t_synack;
+	int mss; /* in its SYN (or SYN-ACK), -1: absent */
 	uint32_t bad_synack_ack;
 	uint32_t bad_rst_ack, bad_rst_want;
 };
@@ -188,21 +201,41 @@ struct cold {
 	unsigned findcap;
 	struct cold_side cs[2];
 	uint32_t raised[2]; /* rules raised, by side: 1 << sl_rule_id */
-	bool sink;	    /* az->sink: written, never read */
+	struct sl_analyzer *az; /* its analyzer (pools of pending blocks) */
+	bool sink;		/* az->sink: written, never read */
 	struct cold *next; /* in the pool of free records */
 	struct cframe fr0[FRAMES_INLINE];
 	struct copts xo0[XO_INLINE];
 };
 
+/* What a side's SYN (or SYN-ACK) offered; its MSS is in cold_side. */
+struct synopt {
+	int16_t wscale; /* -1: absent */
+	bool seen : 1;
+	bool sack_ok : 1;
+	bool ts : 1;
+	bool tfo : 1;
+};
+
 struct conn {
-	int64_t dl;	    /* its deadline (see deadline in flow.c) */
-	int64_t ttick;	    /* the tick it is filed under, or -1 */
-	uint32_t tidx;	    /* its entry in that tick's bucket */
-	uint64_t stamp;		   /* order of the last segment among all */
+	int64_t dl;	/* its deadline (see deadline in flow.c) */
+	int64_t ttick;	/* the tick it is filed under, or -1 */
+	uint64_t stamp; /* order of the last segment among all */
+	uint64_t khash;
+	int64_t t_ended;
+	int64_t t_last;	 /* its last segment (hs.t_last_ns) */
+	int64_t last_iv; /* A's last SYN retransmission interval, µs */
+	struct cold *k;	 /* its cold record, or az->sink once reported */
+	/* an older handshake it hides (az_park); in the pool of free
+	 * records, the next one */
+	struct conn *parked;
+	struct late_syn *late;	   /* its last late SYN with a new ISN */
+	struct copy_ent *cq;	   /* packets seen, for copies (copies.c) */
 	struct sl_endpoint lo, hi; /* key: the two endpoints, ordered, */
 	int iface;		   /* and the interface (vantage) */
-	uint64_t khash;
-	uint8_t wait;		/* enum az_wait */
+	uint32_t tidx;		   /* its entry in that tick's bucket */
+	uint8_t ncq, cqcap;	   /* (COPY_MAX at most) */
+	uint8_t wait;		   /* enum az_wait */
 	bool done : 1;		/* finished, waiting for its turn */
 	bool reported : 1;	/* reported early, still tracked */
 	bool ended : 1;		/* closed: lingers for copies only */
@@ -217,18 +250,8 @@ struct conn {
 	uint8_t end;	  /* enum sl_end, copied to hs.end when reported */
 	uint8_t nframes;  /* frames recorded (hs.nframes when reported) */
 	uint8_t nretx[2]; /* SYN retransmission intervals recorded */
-	int64_t t_ended;
-	int64_t t_last;	 /* its last segment (hs.t_last_ns) */
-	int64_t last_iv; /* A's last SYN retransmission interval, µs */
-	struct sl_synopts syn[2];
-	struct cold *k; /* its cold record, or az->sink once reported */
+	struct synopt syn[2];
 	struct side s[2];
-	/* an older handshake it hides (az_park); in the pool of free
-	 * records, the next one */
-	struct conn *parked;
-	struct late_syn *late; /* its last late SYN with a new ISN */
-	struct copy_ent *cq;   /* packets seen, for copies (copies.c) */
-	unsigned ncq, cqcap;
 };
 
 struct sl_analyzer {
@@ -250,21 +273,25 @@ struct sl_analyzer {
 	 * capture time.  A handshake is filed under a tick no later than its
 	 * deadline and is not moved when a segment postpones it: when its
 	 * bucket comes due, it is finished or filed again under its new
-	 * deadline.  A bucket is an array of entries, so filing and removing
-	 * touch no other handshake, and a sweep reads the next ones ahead.
+	 * deadline.  A bucket is an array of the handshakes filed under
+	 * its ticks (each one's tick is its ttick): filing appends, removing
+	 * moves the last one into the hole, and a sweep reads the next ones
+	 * ahead.
 	 */
 	struct bucket {
-		struct tentry {
-			struct conn *c; /* NULL: removed */
-			int64_t tick;
-		} * e;
+		struct conn **e;
 		uint32_t n, cap;
 	} * wheel;
 	int64_t wheel_tick; /* lowest tick not yet fully swept */
 	uint64_t stamps;
 	struct conn **due;
 	size_t dcap;
-	struct conn *pool; /* free handshake records, linked by pnext */
+	struct conn *pool; /* free handshake records, linked by parked */
+	struct conn **slabs; /* where they come from, CONN_SLAB at a time */
+	size_t nslabs;
+	union pblock *ppool; /* free blocks of pending segments */
+	union pblock **pslabs; /* where they come from, PBLOCK_SLAB at once */
+	size_t npslabs;
 	struct cold *cpool; /* free cold records, linked by next */
 	/*
 	 * Where a handshake reported early writes what only a report
@@ -324,8 +351,10 @@ struct conn *az_tab_find(struct sl_analyzer *az, const struct sl_endpoint *lo,
 int az_add_frame(struct conn *c, int from, const struct sl_pkt *p,
 		 uint64_t frame, int64_t ts, enum sl_role role);
 void az_set_note(struct conn *c, int fi, const char *note);
-/* Room for one more pending segment of side s. */
-void az_pend_grow(struct side *s);
+/* Room for one more pending segment of side s of c. */
+void az_pend_grow(struct conn *c, struct side *s);
+/* Side s of c holds no pending segment any more: its memory goes. */
+void az_pend_release(struct conn *c, struct side *s);
 /* Back to the analyzer's pool of handshake records. */
 void az_conn_free(struct sl_analyzer *az, struct conn *c);
 size_t az_win_len(const struct sl_analyzer *az);

@@ -296,11 +296,12 @@ az_deliver(struct conn *c, int y, const struct pend *p, uint8_t reply,
 }
 
 static void
-pend_pop(struct side *s, unsigned i)
+pend_pop(struct conn *c, struct side *s, unsigned i)
 {
 	memmove(&s->pend[i], &s->pend[i + 1],
 		(s->npend - i - 1) * sizeof(s->pend[0]));
-	s->npend--;
+	if (--s->npend == 0)
+		az_pend_release(c, s);
 }
 
 /* Deliver the first n pending segments to side x, in order. */
@@ -311,7 +312,7 @@ deliver_n(struct conn *c, int x, unsigned n, uint8_t reply, int64_t ts)
 
 	while (n-- > 0 && s->npend > 0) {
 		struct pend p = s->pend[0];
-		pend_pop(s, 0);
+		pend_pop(c, s, 0);
 		az_deliver(c, x, &p, reply, ts);
 	}
 }
@@ -326,7 +327,7 @@ lose(struct conn *c, int x, unsigned i, const char *why)
 	snprintf(note, sizeof(note), "not received by %c before %s", 'A' + x,
 		 why);
 	az_set_note(c, s->pend[i].fi, note);
-	pend_pop(s, i);
+	pend_pop(c, s, i);
 }
 
 void
@@ -337,7 +338,7 @@ az_pend_forget(struct conn *c, int x, int fi)
 
 	for (i = s->npend; i-- > 0;)
 		if (s->pend[i].fi == fi)
-			pend_pop(s, i);
+			pend_pop(c, s, i);
 }
 
 void
@@ -393,7 +394,7 @@ deliver_at(struct conn *c, int x, unsigned i, uint8_t reply, int64_t ts)
 {
 	struct pend pd = c->s[x].pend[i];
 
-	pend_pop(&c->s[x], i);
+	pend_pop(c, &c->s[x], i);
 	az_deliver(c, x, &pd, reply, ts);
 }
 
@@ -580,7 +581,7 @@ az_enqueue(struct conn *c, int y, const struct sl_pkt *p, int fi, int64_t ts)
 	if (s->npend == PEND_MAX)
 		deliver_n(c, y, 1, 0, ts);
 	if (s->npend == s->pcap)
-		az_pend_grow(s);
+		az_pend_grow(c, s);
 	s->pend[s->npend++] = pd;
 }
 
@@ -627,7 +628,7 @@ az_ep_send(struct conn *c, int x, const struct sl_pkt *p, enum sl_state st0,
 	az_set_frame_states(c, fi, c->self ? 0 : x, st0, after);
 
 	if (!rst) {
-		const struct sl_synopts *o = c->syn;
+		const struct synopt *o = c->syn;
 		int sh = !syn && o[0].wscale >= 0 && o[1].wscale >= 0
 			     ? o[x].wscale
 			     : 0;

@@ -206,13 +206,32 @@ deadline(const struct sl_analyzer *az, const struct conn *c)
 	}
 }
 
+/*
+ * The bucket's last entry takes c's place: a handshake that closes long
+ * before its first deadline (most of them) leaves no hole behind, and
+ * the bucket's memory shrinks with it.
+ */
 static void
 timer_unfile(struct sl_analyzer *az, struct conn *c)
 {
+	struct bucket *b;
+	uint32_t last;
+
 	if (c->ttick < 0)
 		return;
-	az->wheel[(uint64_t)c->ttick & (WHEEL_SIZE - 1)].e[c->tidx].c = NULL;
+	b = &az->wheel[(uint64_t)c->ttick & (WHEEL_SIZE - 1)];
+	last = b->n - 1;
+	if (c->tidx != last) {
+		b->e[c->tidx] = b->e[last];
+		b->e[c->tidx]->tidx = c->tidx;
+	}
+	b->n = last;
 	c->ttick = -1;
+	if (b->cap > 16 && b->n < b->cap / 4) {
+		/* filled while new, emptied as they close */
+		b->cap /= 2;
+		b->e = sl_xrealloc(b->e, b->cap, sizeof(*b->e));
+	}
 }
 
 /* File c under its deadline's tick, or the wheel's, if that is later. */
@@ -235,8 +254,7 @@ timer_file(struct sl_analyzer *az, struct conn *c)
 	}
 	c->ttick = t;
 	c->tidx = b->n;
-	b->e[b->n].c = c;
-	b->e[b->n++].tick = t;
+	b->e[b->n++] = c;
 }
 
 static void cold_free_all(struct sl_analyzer *az);
@@ -252,11 +270,12 @@ az_flow_free(struct sl_analyzer *az)
 	free(az->wheel);
 	free(az->due);
 	cold_free_all(az);
-	while (az->pool != NULL) {
-		struct conn *c = az->pool;
-		az->pool = c->parked;
-		free(c);
-	}
+	for (i = 0; i < az->nslabs; i++)
+		free(az->slabs[i]);
+	free(az->slabs);
+	for (i = 0; i < az->npslabs; i++)
+		free(az->pslabs[i]);
+	free(az->pslabs);
 }
 
 void
@@ -374,12 +393,54 @@ grow(void *a, void *inl, unsigned *cap, unsigned n, size_t size)
 }
 
 void
-az_pend_grow(struct side *s)
+az_pend_grow(struct conn *c, struct side *s)
 {
-	unsigned cap = s->pcap;
+	struct sl_analyzer *az = c->k->az;
+	union pblock *b = az->ppool;
+	struct pend *n;
+	size_t i;
 
-	s->pend = grow(s->pend, s->pend0, &cap, PEND_INLINE, sizeof(*s->pend));
-	s->pcap = (uint8_t)cap;
+	if (s->pend != NULL) {
+		unsigned cap = s->pcap * 2u; /* PEND_MAX at most */
+		n = sl_xcalloc(cap, sizeof(*n));
+		memcpy(n, s->pend, s->npend * sizeof(*n));
+		az_pend_release(c, s);
+		s->pend = n;
+		s->pcap = (uint8_t)cap;
+		return;
+	}
+	if (b == NULL) {
+		b = sl_xcalloc(PBLOCK_SLAB, sizeof(*b));
+		az->pslabs = sl_xrealloc(az->pslabs, az->npslabs + 1,
+					 sizeof(*az->pslabs));
+		az->pslabs[az->npslabs++] = b;
+		for (i = PBLOCK_SLAB; i-- > 1;) {
+			b[i].next = az->ppool;
+			az->ppool = &b[i];
+		}
+	} else {
+		az->ppool = b->next;
+	}
+	s->pend = b->p;
+	s->pcap = PEND_BLOCK;
+}
+
+void
+az_pend_release(struct conn *c, struct side *s)
+{
+	struct sl_analyzer *az = c->k->az;
+	union pblock *b = (union pblock *)(void *)s->pend;
+
+	if (s->pend == NULL)
+		return;
+	if (s->pcap == PEND_BLOCK) {
+		b->next = az->ppool;
+		az->ppool = b;
+	} else {
+		free(s->pend);
+	}
+	s->pend = NULL;
+	s->pcap = 0;
 }
 
 int
@@ -437,10 +498,13 @@ cold_get(struct sl_analyzer *az)
 {
 	struct cold *k = az->cpool;
 
-	if (k == NULL)
-		return sl_xcalloc(1, sizeof(*k));
-	az->cpool = k->next;
-	memset(k, 0, sizeof(*k));
+	if (k == NULL) {
+		k = sl_xcalloc(1, sizeof(*k));
+	} else {
+		az->cpool = k->next;
+		memset(k, 0, sizeof(*k));
+	}
+	k->az = az;
 	return k;
 }
 
@@ -482,10 +546,9 @@ az_conn_free(struct sl_analyzer *az, struct conn *c)
 {
 	unsigned i;
 
-	cold_put(az, c->k, c->nframes);
 	for (i = 0; i < 2; i++)
-		if (c->s[i].pend != c->s[i].pend0)
-			free(c->s[i].pend);
+		az_pend_release(c, &c->s[i]);
+	cold_put(az, c->k, c->nframes);
 	free(c->cq);
 	free(c->late);
 	if (c->parked != NULL)
@@ -678,15 +741,24 @@ az_conn_new(struct sl_analyzer *az, const struct sl_endpoint *lo,
 	if (az->sink == NULL) {
 		az->sink = sl_xcalloc(1, sizeof(*az->sink));
 		az->sink->sink = true;
+		az->sink->az = az;
 		az->sink->fcap = SL_HS_MAXFRAMES;
 		az->sink->fr = sl_xcalloc(SL_HS_MAXFRAMES, sizeof(*az->sink->fr));
 	}
-	if (c != NULL) {
-		az->pool = c->parked;
-		memset(c, 0, sizeof(*c));
-	} else {
-		c = sl_xcalloc(1, sizeof(*c));
+	if (c == NULL) {
+		/* a slab of records: no allocator header on each */
+		struct conn *slab = sl_xcalloc(CONN_SLAB, sizeof(*slab));
+		az->slabs = sl_xrealloc(az->slabs, az->nslabs + 1,
+					sizeof(*az->slabs));
+		az->slabs[az->nslabs++] = slab;
+		for (i = CONN_SLAB; i-- > 0;) {
+			slab[i].parked = az->pool;
+			az->pool = &slab[i];
+		}
+		c = az->pool;
 	}
+	az->pool = c->parked;
+	memset(c, 0, sizeof(*c));
 
 	c->k = k = cold_get(az);
 	c->lo = *lo;
@@ -709,7 +781,8 @@ az_conn_new(struct sl_analyzer *az, const struct sl_endpoint *lo,
 		c->s[i].bad_synack_fi = NO_FI;
 		c->s[i].bad_rst_fi = NO_FI;
 		c->s[i].ack_fi = NO_FI;
-		c->syn[i].mss = c->syn[i].wscale = -1;
+		c->syn[i].wscale = -1;
+		k->cs[i].mss = -1;
 	}
 	if ((az->nconn + 1) * 2 > az->tabsize)
 		az_tab_grow(az);
@@ -866,29 +939,27 @@ az_sweep(struct sl_analyzer *az, int64_t now)
 		struct bucket *b = &az->wheel[(uint64_t)t & (WHEEL_SIZE - 1)];
 		uint32_t j, k = 0;
 		for (j = 0; j < b->n; j++) {
-			struct tentry e = b->e[j];
-			struct conn *c = e.c;
-			if (j + 8 < b->n && b->e[j + 8].c != NULL)
-				__builtin_prefetch(b->e[j + 8].c);
-			if (c == NULL)
-				continue;
-			if (e.tick <= ct && now > c->dl) {
+			struct conn *c = b->e[j];
+			int64_t et = c->ttick;
+			if (j + 8 < b->n)
+				__builtin_prefetch(b->e[j + 8]);
+			if (et <= ct && now > c->dl) {
 				c->ttick = -1;
 				due_push(az, n++, c);
 				continue;
 			}
 			/* Not due: stays in this bucket if its tick is
 			 * this bucket's, else moves on. */
-			if (e.tick <= ct && tick_of(c->dl) != e.tick &&
+			if (et <= ct && tick_of(c->dl) != et &&
 			    ((uint64_t)tick_of(c->dl) & (WHEEL_SIZE - 1)) !=
 				((uint64_t)t & (WHEEL_SIZE - 1))) {
 				timer_file(az, c);
 				continue;
 			}
-			if (e.tick <= ct && tick_of(c->dl) > e.tick)
-				e.tick = c->ttick = tick_of(c->dl);
+			if (et <= ct && tick_of(c->dl) > et)
+				c->ttick = tick_of(c->dl);
 			c->tidx = k;
-			b->e[k++] = e;
+			b->e[k++] = c;
 		}
 		b->n = k;
 		if (k == 0) {

@@ -10,12 +10,14 @@
 #include <stdio.h>
 
 static void
-note_synopts(struct sl_synopts *o, const struct sl_pkt *p)
+note_synopts(struct conn *c, int x, const struct sl_pkt *p)
 {
+	struct synopt *o = &c->syn[x];
+
 	if (o->seen)
 		return;
 	o->seen = true;
-	o->mss = p->opts.has_mss ? p->opts.mss : -1;
+	c->k->cs[x].mss = p->opts.has_mss ? p->opts.mss : -1;
 	o->wscale = p->opts.has_ws ? p->opts.ws : -1;
 	o->sack_ok = p->opts.sack_ok;
 	o->ts = p->opts.has_ts;
@@ -81,7 +83,7 @@ role_syn(struct seg *g)
 		sx->isn = p->seq;
 		c->k->cs[g->x].t_syn = sx->t_syn_prev = g->ts;
 		sx->syn_win = p->win;
-		note_synopts(&c->syn[g->x], p);
+		note_synopts(c, g->x, p);
 		hs->has_isn[g->x] = true;
 		hs->isn[g->x] = p->seq;
 		if (!c->self && sy->sent_bare_syn) {
@@ -131,7 +133,7 @@ role_synack(struct seg *g)
 			sx->syn_win = p->win;
 			hs->has_isn[g->x] = true;
 			hs->isn[g->x] = p->seq;
-			note_synopts(&c->syn[g->x], p);
+			note_synopts(c, g->x, p);
 		}
 		if (c->started_with_synack && !sy->isn_known) {
 			sy->isn_known = true;

@@ -392,8 +392,8 @@ check_ws(struct conn *c, int x, const struct sl_pkt *p, int *fi, uint64_t frame,
 	 int64_t ts)
 {
 	struct side *s = &c->s[x];
-	const struct sl_synopts *mine = &c->syn[x];
-	const struct sl_synopts *theirs = &c->syn[1 - x];
+	const struct synopt *mine = &c->syn[x];
+	const struct synopt *theirs = &c->syn[1 - x];
 	uint64_t scaled;
 
 	if (s->ws_checked || c->self)
@@ -423,7 +423,7 @@ check_ws(struct conn *c, int x, const struct sl_pkt *p, int *fi, uint64_t frame,
 static void
 check_ts(struct conn *c, int x, const struct sl_pkt *p, int fi, uint64_t frame)
 {
-	const struct sl_synopts *mine = &c->syn[x], *theirs = &c->syn[1 - x];
+	const struct synopt *mine = &c->syn[x], *theirs = &c->syn[1 - x];
 	bool bare_syn = (p->flags & (SL_TH_SYN | SL_TH_ACK)) == SL_TH_SYN;
 	struct sl_finding *f;
 
