@@ -287,11 +287,9 @@ struct sl_analyzer {
 	struct conn **due;
 	size_t dcap;
 	struct conn *pool; /* free handshake records, linked by parked */
-	struct conn **slabs; /* where they come from, CONN_SLAB at a time */
-	size_t nslabs;
 	union pblock *ppool; /* free blocks of pending segments */
-	union pblock **pslabs; /* where they come from, PBLOCK_SLAB at once */
-	size_t npslabs;
+	void **slabs;	     /* where both pools' records come from */
+	size_t nslabs;
 	struct cold *cpool; /* free cold records, linked by next */
 	/*
 	 * Where a handshake reported early writes what only a report

@@ -273,9 +273,6 @@ az_flow_free(struct sl_analyzer *az)
 	for (i = 0; i < az->nslabs; i++)
 		free(az->slabs[i]);
 	free(az->slabs);
-	for (i = 0; i < az->npslabs; i++)
-		free(az->pslabs[i]);
-	free(az->pslabs);
 }
 
 void
@@ -392,6 +389,20 @@ grow(void *a, void *inl, unsigned *cap, unsigned n, size_t size)
 	return b;
 }
 
+/*
+ * n records of size bytes for a pool, in one allocation (no allocator
+ * header on each), freed with the analyzer.
+ */
+static void *
+slab_new(struct sl_analyzer *az, size_t n, size_t size)
+{
+	void *slab = sl_xcalloc(n, size);
+
+	az->slabs = sl_xrealloc(az->slabs, az->nslabs + 1, sizeof(*az->slabs));
+	az->slabs[az->nslabs++] = slab;
+	return slab;
+}
+
 void
 az_pend_grow(struct conn *c, struct side *s)
 {
@@ -410,10 +421,7 @@ az_pend_grow(struct conn *c, struct side *s)
 		return;
 	}
 	if (b == NULL) {
-		b = sl_xcalloc(PBLOCK_SLAB, sizeof(*b));
-		az->pslabs = sl_xrealloc(az->pslabs, az->npslabs + 1,
-					 sizeof(*az->pslabs));
-		az->pslabs[az->npslabs++] = b;
+		b = slab_new(az, PBLOCK_SLAB, sizeof(*b));
 		for (i = PBLOCK_SLAB; i-- > 1;) {
 			b[i].next = az->ppool;
 			az->ppool = &b[i];
@@ -746,11 +754,7 @@ az_conn_new(struct sl_analyzer *az, const struct sl_endpoint *lo,
 		az->sink->fr = sl_xcalloc(SL_HS_MAXFRAMES, sizeof(*az->sink->fr));
 	}
 	if (c == NULL) {
-		/* a slab of records: no allocator header on each */
-		struct conn *slab = sl_xcalloc(CONN_SLAB, sizeof(*slab));
-		az->slabs = sl_xrealloc(az->slabs, az->nslabs + 1,
-					sizeof(*az->slabs));
-		az->slabs[az->nslabs++] = slab;
+		struct conn *slab = slab_new(az, CONN_SLAB, sizeof(*slab));
 		for (i = CONN_SLAB; i-- > 0;) {
 			slab[i].parked = az->pool;
 			az->pool = &slab[i];
