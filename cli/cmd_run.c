@@ -6,6 +6,7 @@
 
 #include "args.h"
 #include "catalogue.h"
+#include "drive.h"
 #include "inject_scenario.h"
 #include "cli.h"
 #include "remote.h"
@@ -73,7 +74,7 @@ unknown(const char *name)
 
 	while (n < 32 && (x = sl_experiment_at(n)) != NULL)
 		names[n++] = x->name;
-	near = sl_args_closest(name, names, n);
+	near = sl_closest(name, names, n);
 	fprintf(stderr, CMD ": unknown experiment '%s'", name);
 	if (near != NULL)
 		fprintf(stderr, "; did you mean '%s'?", near);
@@ -122,59 +123,25 @@ static int
 run_entry(const struct sl_experiment *x, struct run_args *a)
 {
 	struct sl_xrun *r = NULL;
-	struct sl_pipeline_cfg pc;
-	struct sl_pipeline *p;
-	struct sl_tally t;
+	struct sl_xdrive d;
 	char errbuf[SL_ERRBUF_SIZE] = "", outbuf[256];
-	int rc, ret = SL_EXIT_OK;
+	bool met;
+	int rc;
 
 	if (x->ops->prepare(x, &a->xo, &r, errbuf) != SL_OK) {
 		fprintf(stderr, CMD ": %s\n", errbuf);
 		return sl_args_see(CMD);
 	}
-	if (a->oo.annotate == NULL) {
+	if (a->oo.v.annotate == NULL) {
 		snprintf(outbuf, sizeof outbuf, "synlab-%s.pcapng",
 			 x->scenario ? x->scenario : x->name);
-		a->oo.annotate = outbuf;
+		a->oo.v.annotate = outbuf;
 	}
-	/* Outputs before the work: a bad path costs nothing. */
-	sl_args_pipeline_cfg(&a->oo, &pc);
-	if ((p = sl_pipeline_new(&pc, errbuf)) == NULL) {
-		fprintf(stderr, CMD ": %s\n", errbuf);
-		sl_xrun_free(r);
-		return SL_EXIT_INPUT;
-	}
-	r->o.stop = sl_args_catch();
-	r->o.progress = a->oo.json ? NULL : stderr;
-	rc = r->ops->run(r, errbuf);
-	if (rc == SL_EINTR) {
-		sl_args_hold_on(); /* a second Ctrl-C must not stop the writing */
-		ret = SL_EXIT_INTR;
-	} else if (rc != SL_OK)
-		ret = rc == SL_EINVAL ? SL_EXIT_USAGE
-		      : rc == SL_EIO  ? SL_EXIT_INPUT
-				      : SL_EXIT_ENV;
-	if (rc != SL_OK)
-		fprintf(stderr, CMD ": %s\n", errbuf);
-	if ((rc == SL_OK || rc == SL_EINTR) && r->have_report) {
-		if (r->ops->report(r, p, !a->oo.json, &t, errbuf) != SL_OK) {
-			fprintf(stderr, CMD ": %s\n", errbuf);
-			ret = rc == SL_EINTR ? SL_EXIT_INTR : SL_EXIT_INPUT;
-		} else {
-			FILE *text = a->oo.json ? NULL : stdout;
-
-			if (text)
-				putchar('\n');
-			if (!r->ops->verdict(r, &t, text) && ret == SL_EXIT_OK)
-				ret = SL_EXIT_VIOLATION;
-			if (text)
-				sl_args_print_written(stdout, p);
-		}
-	}
+	sl_args_drive(&d, CMD);
+	rc = sl_xrun_drive(r, &a->oo.v, &d, &met);
 	sl_xrun_free(r);
-	sl_pipeline_free(p);
-	sl_args_release();
-	return ret;
+	sl_stop_release();
+	return rc == SL_OK && !met ? SL_EXIT_VIOLATION : sl_args_exit(rc);
 }
 
 /*
@@ -205,8 +172,8 @@ lab_hold(int argc, char **argv)
 		fputs(CMD ": --lab-hold wants at most 3600s\n", stderr);
 		return SL_EXIT_USAGE;
 	}
-	rc = sl_remote_lab_hold(delay, hold, stdout, sl_args_catch(), errbuf);
-	sl_args_release();
+	rc = sl_remote_lab_hold(delay, hold, stdout, sl_stop_catch(), errbuf);
+	sl_stop_release();
 	if (rc == SL_EINTR || rc == SL_OK)
 		return SL_EXIT_OK;
 	fprintf(stderr, CMD ": lab: %s\n", errbuf);
@@ -254,7 +221,7 @@ legacy_inject(int *argc, char **argv, char *name, size_t len)
 int
 sl_cmd_run(int argc, char **argv)
 {
-	struct run_args a = {.oo = {.ascii = -1, .cmd = CMD}};
+	struct run_args a = {.oo = {.v.ascii = -1, .cmd = CMD}};
 	const struct sl_experiment *x;
 	char name[64];
 	int ret;
