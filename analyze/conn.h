@@ -108,9 +108,10 @@ struct side {
 	bool snd_valid : 1;
 	bool fin_sent : 1;
 	bool fin_acked : 1;
-	bool challenge_due : 1;	 /* processed a SYN while synchronized */
-	bool synack_dup_due : 1; /* processed an old SYN-ACK while synchronized */
-	bool stale : 1;		 /* was synchronized on an older connection */
+	bool challenge_due : 1; /* processed a SYN while synchronized */
+	bool
+	    synack_dup_due : 1; /* processed an old SYN-ACK while synchronized */
+	bool stale : 1;		/* was synchronized on an older connection */
 	bool time_wait : 1; /* TIME-WAIT of the tuple's previous handshake */
 	bool bad_ack_valid : 1; /* in SYN-SENT, took an unacceptable ACK */
 	bool good_synack : 1;	/* some SYN-ACK of it acknowledged the SYN */
@@ -189,24 +190,24 @@ struct cold {
 	struct cold_side cs[2];
 	uint32_t raised[2]; /* rules raised, by side: 1 << sl_rule_id */
 	bool sink;	    /* az->sink: written, never read */
-	struct cold *next; /* in the pool of free records */
+	struct cold *next;  /* in the pool of free records */
 	struct cframe fr0[FRAMES_INLINE];
 	struct copts xo0[XO_INLINE];
 };
 
 struct conn {
-	int64_t dl;	    /* its deadline (see deadline in flow.c) */
-	int64_t ttick;	    /* the tick it is filed under, or -1 */
-	uint32_t tidx;	    /* its entry in that tick's bucket */
+	int64_t dl;		   /* its deadline (see deadline in flow.c) */
+	int64_t ttick;		   /* the tick it is filed under, or -1 */
+	uint32_t tidx;		   /* its entry in that tick's bucket */
 	uint64_t stamp;		   /* order of the last segment among all */
 	struct sl_endpoint lo, hi; /* key: the two endpoints, ordered, */
 	int iface;		   /* and the interface (vantage) */
 	uint64_t khash;
-	uint8_t wait;		/* enum az_wait */
-	bool done : 1;		/* finished, waiting for its turn */
-	bool reported : 1;	/* reported early, still tracked */
-	bool ended : 1;		/* closed: lingers for copies only */
-	bool established : 1;	/* some side reached ESTABLISHED */
+	uint8_t wait;	      /* enum az_wait */
+	bool done : 1;	      /* finished, waiting for its turn */
+	bool reported : 1;    /* reported early, still tracked */
+	bool ended : 1;	      /* closed: lingers for copies only */
+	bool established : 1; /* some side reached ESTABLISHED */
 	bool started_with_synack : 1;
 	bool refused : 1;
 	bool rst_seen : 1;
@@ -214,9 +215,9 @@ struct conn {
 	bool self : 1;	       /* one socket plays both roles (lo == hi) */
 	bool a_hi : 1;	       /* endpoint A (hs.ep[0]) is hi, not lo */
 	bool parked_now : 1;   /* out of the table, hidden by a newer one */
-	uint8_t end;	  /* enum sl_end, copied to hs.end when reported */
-	uint8_t nframes;  /* frames recorded (hs.nframes when reported) */
-	uint8_t nretx[2]; /* SYN retransmission intervals recorded */
+	uint8_t end;	       /* enum sl_end, copied to hs.end when reported */
+	uint8_t nframes;       /* frames recorded (hs.nframes when reported) */
+	uint8_t nretx[2];      /* SYN retransmission intervals recorded */
 	int64_t t_ended;
 	int64_t t_last;	 /* its last segment (hs.t_last_ns) */
 	int64_t last_iv; /* A's last SYN retransmission interval, µs */
@@ -264,7 +265,7 @@ struct sl_analyzer {
 	uint64_t stamps;
 	struct conn **due;
 	size_t dcap;
-	struct conn *pool; /* free handshake records, linked by pnext */
+	struct conn *pool;  /* free handshake records, linked by pnext */
 	struct cold *cpool; /* free cold records, linked by next */
 	/*
 	 * Where a handshake reported early writes what only a report

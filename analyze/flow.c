@@ -679,7 +679,8 @@ az_conn_new(struct sl_analyzer *az, const struct sl_endpoint *lo,
 		az->sink = sl_xcalloc(1, sizeof(*az->sink));
 		az->sink->sink = true;
 		az->sink->fcap = SL_HS_MAXFRAMES;
-		az->sink->fr = sl_xcalloc(SL_HS_MAXFRAMES, sizeof(*az->sink->fr));
+		az->sink->fr =
+		    sl_xcalloc(SL_HS_MAXFRAMES, sizeof(*az->sink->fr));
 	}
 	if (c != NULL) {
 		az->pool = c->parked;
