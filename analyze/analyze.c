@@ -84,8 +84,8 @@ hand_over(struct conn *c, int x, const struct sl_pkt *p, int fi, int64_t ts,
 	if (rst && fate != AZ_RST_ACCEPT && fate != AZ_RST_ANSWER)
 		return; /* dropped by its receiver: it changes nothing */
 	if (c->self) {
-		struct pend pd = {p->seq, p->ack, az_seg_end(p), p->flags, fi,
-				  ts};
+		struct pend pd = {p->seq,   p->ack, az_seg_end(p),
+				  p->flags, fi,	    ts};
 		az_deliver(c, 0, &pd, 0, ts);
 	} else {
 		az_enqueue(c, y, p, fi, ts);
@@ -444,7 +444,7 @@ process(struct sl_analyzer *az, const struct sl_pkt *p, int file,
 		c = az_conn_new(az, &lo, &hi, h, file);
 		hs = &c->k->hs;
 		hs->t_first_ns = ts;
-		memcpy(hs->encap, p->encap, sizeof(hs->encap));
+		snprintf(hs->encap, sizeof(hs->encap), "%s", p->encap);
 		(void)az_copy_seen(c, p, ts);
 		if (p->flags & SL_TH_ACK) {
 			/* The capture begins after A's SYN. */

@@ -104,7 +104,8 @@ az_classify(struct conn *c)
 			}
 		/* the SYN-ACK that ACK answers: the last one before it */
 		for (fi = 0; fi < (int)hs->nframes && tack; fi++)
-			if (c->k->fr[fi].from == x && c->k->fr[fi].ts_ns <= tack &&
+			if (c->k->fr[fi].from == x &&
+			    c->k->fr[fi].ts_ns <= tack &&
 			    (c->k->fr[fi].role == SL_ROLE_SYNACK ||
 			     c->k->fr[fi].role == SL_ROLE_SYNACK_RETX))
 				tsa = c->k->fr[fi].ts_ns;

@@ -121,9 +121,10 @@ struct side {
 	bool snd_valid : 1;
 	bool fin_sent : 1;
 	bool fin_acked : 1;
-	bool challenge_due : 1;	 /* processed a SYN while synchronized */
-	bool synack_dup_due : 1; /* processed an old SYN-ACK while synchronized */
-	bool stale : 1;		 /* was synchronized on an older connection */
+	bool challenge_due : 1; /* processed a SYN while synchronized */
+	bool
+	    synack_dup_due : 1; /* processed an old SYN-ACK while synchronized */
+	bool stale : 1;		/* was synchronized on an older connection */
 	bool time_wait : 1; /* TIME-WAIT of the tuple's previous handshake */
 	bool bad_ack_valid : 1; /* in SYN-SENT, took an unacceptable ACK */
 	bool good_synack : 1;	/* some SYN-ACK of it acknowledged the SYN */
@@ -200,10 +201,10 @@ struct cold {
 	unsigned nxo, xocap;
 	unsigned findcap;
 	struct cold_side cs[2];
-	uint32_t raised[2]; /* rules raised, by side: 1 << sl_rule_id */
+	uint32_t raised[2];	/* rules raised, by side: 1 << sl_rule_id */
 	struct sl_analyzer *az; /* its analyzer (pools of pending blocks) */
 	bool sink;		/* az->sink: written, never read */
-	struct cold *next; /* in the pool of free records */
+	struct cold *next;	/* in the pool of free records */
 	struct cframe fr0[FRAMES_INLINE];
 	struct copts xo0[XO_INLINE];
 };
@@ -236,10 +237,10 @@ struct conn {
 	uint32_t tidx;		   /* its entry in that tick's bucket */
 	uint8_t ncq, cqcap;	   /* (COPY_MAX at most) */
 	uint8_t wait;		   /* enum az_wait */
-	bool done : 1;		/* finished, waiting for its turn */
-	bool reported : 1;	/* reported early, still tracked */
-	bool ended : 1;		/* closed: lingers for copies only */
-	bool established : 1;	/* some side reached ESTABLISHED */
+	bool done : 1;		   /* finished, waiting for its turn */
+	bool reported : 1;	   /* reported early, still tracked */
+	bool ended : 1;		   /* closed: lingers for copies only */
+	bool established : 1;	   /* some side reached ESTABLISHED */
 	bool started_with_synack : 1;
 	bool refused : 1;
 	bool rst_seen : 1;
@@ -247,9 +248,9 @@ struct conn {
 	bool self : 1;	       /* one socket plays both roles (lo == hi) */
 	bool a_hi : 1;	       /* endpoint A (hs.ep[0]) is hi, not lo */
 	bool parked_now : 1;   /* out of the table, hidden by a newer one */
-	uint8_t end;	  /* enum sl_end, copied to hs.end when reported */
-	uint8_t nframes;  /* frames recorded (hs.nframes when reported) */
-	uint8_t nretx[2]; /* SYN retransmission intervals recorded */
+	uint8_t end;	       /* enum sl_end, copied to hs.end when reported */
+	uint8_t nframes;       /* frames recorded (hs.nframes when reported) */
+	uint8_t nretx[2];      /* SYN retransmission intervals recorded */
 	struct synopt syn[2];
 	struct side s[2];
 };
@@ -286,7 +287,7 @@ struct sl_analyzer {
 	uint64_t stamps;
 	struct conn **due;
 	size_t dcap;
-	struct conn *pool; /* free handshake records, linked by parked */
+	struct conn *pool;   /* free handshake records, linked by parked */
 	union pblock *ppool; /* free blocks of pending segments */
 	void **slabs;	     /* where both pools' records come from */
 	size_t nslabs;

@@ -751,7 +751,8 @@ az_conn_new(struct sl_analyzer *az, const struct sl_endpoint *lo,
 		az->sink->sink = true;
 		az->sink->az = az;
 		az->sink->fcap = SL_HS_MAXFRAMES;
-		az->sink->fr = sl_xcalloc(SL_HS_MAXFRAMES, sizeof(*az->sink->fr));
+		az->sink->fr =
+		    sl_xcalloc(SL_HS_MAXFRAMES, sizeof(*az->sink->fr));
 	}
 	if (c == NULL) {
 		struct conn *slab = slab_new(az, CONN_SLAB, sizeof(*slab));

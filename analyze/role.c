@@ -87,8 +87,7 @@ role_syn(struct seg *g)
 		hs->has_isn[g->x] = true;
 		hs->isn[g->x] = p->seq;
 		if (!c->self && sy->sent_bare_syn) {
-			hs->crossing_us =
-			    (g->ts - c->k->cs[g->y].t_syn) / 1000;
+			hs->crossing_us = (g->ts - c->k->cs[g->y].t_syn) / 1000;
 			snprintf(g->note, sizeof(g->note),
 				 "crossing SYN, %.3f ms after %c's "
 				 "SYN (both in flight)",
@@ -181,8 +180,7 @@ role_crossed_answer(struct seg *g, enum sl_role otherwise)
 		    g->note, sizeof(g->note),
 		    "duplicate ACK with D-SACK of the SYN: crossed SYN-ACK "
 		    "taken, as Linux 6.1+ does");
-	} else if (c->syn[g->x].sack_ok &&
-		   (c->self || c->syn[g->y].sack_ok)) {
+	} else if (c->syn[g->x].sack_ok && (c->self || c->syn[g->y].sack_ok)) {
 		g->role = SL_ROLE_CHALLENGE_ACK;
 		snprintf(g->note, sizeof(g->note),
 			 "challenge ACK: crossed SYN-ACK dropped, as Linux "
