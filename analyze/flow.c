@@ -697,7 +697,7 @@ unpark(struct sl_analyzer *az, struct conn *c)
 {
 	struct slot slot;
 
-	if ((az->nconn + 1) * 2 > az->tabsize)
+	if ((az->nconn + 1) * 4 > az->tabsize * 3)
 		az_tab_grow(az);
 	slot.h = c->khash;
 	slot.c = c;
@@ -789,7 +789,7 @@ az_conn_new(struct sl_analyzer *az, const struct sl_endpoint *lo,
 		c->syn[i].wscale = -1;
 		k->cs[i].mss = -1;
 	}
-	if ((az->nconn + 1) * 2 > az->tabsize)
+	if ((az->nconn + 1) * 4 > az->tabsize * 3)
 		az_tab_grow(az);
 	slot.h = h;
 	slot.c = c;
