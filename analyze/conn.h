@@ -199,14 +199,14 @@ struct sl_analyzer {
 	struct sl_analyzer_cfg cfg;
 	/*
 	 * Flow table: open addressing with linear probing, load at most
-	 * 1/2.  A slot holds the hash and a compact key (IPv4: the whole
-	 * tuple and the interface), so neither a probe that misses nor a
-	 * hit touches the (cold) handshake; an IPv6 hit is confirmed on it.
+	 * 1/2.  A slot holds the tuple's 64-bit hash and the handshake:
+	 * four to a cache line, so a probe that misses stays in the table,
+	 * and a hit is confirmed on the handshake's key, which its segment
+	 * reads next anyway.
 	 */
 	struct slot {
-		uint64_t h; /* bit 0: IPv6 */
+		uint64_t h;
 		struct conn *c;
-		uint64_t k[2];
 	} * tab;
 	size_t tabsize, nconn;
 	/*
@@ -273,8 +273,9 @@ enum az_rst_fate {
 
 uint64_t az_flow_hash(const struct sl_endpoint *a, const struct sl_endpoint *b,
 		      int iface);
-void az_order_key(const struct sl_pkt *p, struct sl_endpoint *lo,
-		  struct sl_endpoint *hi);
+/* The endpoints of p, ordered (sl_endpoint_cmp): they point into p. */
+void az_order_key(const struct sl_pkt *p, const struct sl_endpoint **lo,
+		  const struct sl_endpoint **hi);
 void az_tab_grow(struct sl_analyzer *az);
 struct conn *az_tab_find(struct sl_analyzer *az, const struct sl_endpoint *lo,
 			 const struct sl_endpoint *hi, int iface, uint64_t h);
