@@ -374,7 +374,7 @@ static void
 process(struct sl_analyzer *az, const struct sl_pkt *p, int file,
 	uint64_t frame, int64_t ts)
 {
-	const struct sl_endpoint *lo, *hi;
+	struct sl_endpoint lo, hi;
 	uint64_t h;
 	struct conn *c, *parked = NULL;
 	struct late_syn *moved = NULL;
@@ -382,8 +382,8 @@ process(struct sl_analyzer *az, const struct sl_pkt *p, int file,
 	bool tw = false;
 
 	az_order_key(p, &lo, &hi);
-	h = az_flow_hash(lo, hi, az->cur_iface);
-	c = az_tab_find(az, lo, hi, az->cur_iface, h);
+	h = az_flow_hash(&lo, &hi, az->cur_iface);
+	c = az_tab_find(az, &lo, &hi, az->cur_iface, h);
 	if (c != NULL && az_copy_seen(c, p, ts)) {
 		c->hs.duplicates++;
 		az->sum.duplicates++;
@@ -405,7 +405,7 @@ process(struct sl_analyzer *az, const struct sl_pkt *p, int file,
 			     c->s[1 - x].st == SL_ST_TIME_WAIT;
 			az_finalize(az, c, SL_END_EOF);
 		}
-		c = az_tab_find(az, lo, hi, az->cur_iface, h);
+		c = az_tab_find(az, &lo, &hi, az->cur_iface, h);
 	}
 	if (c != NULL && c->ended) {
 		az->sum.no_handshake_segments++;
@@ -433,7 +433,7 @@ process(struct sl_analyzer *az, const struct sl_pkt *p, int file,
 				return;
 			}
 		}
-		c = az_conn_new(az, lo, hi, h, file);
+		c = az_conn_new(az, &lo, &hi, h, file);
 		c->hs.t_first_ns = ts;
 		snprintf(c->hs.encap, sizeof(c->hs.encap), "%s", p->encap);
 		(void)az_copy_seen(c, p, ts);

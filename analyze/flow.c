@@ -44,15 +44,15 @@ az_flow_hash(const struct sl_endpoint *a, const struct sl_endpoint *b,
 }
 
 void
-az_order_key(const struct sl_pkt *p, const struct sl_endpoint **lo,
-	     const struct sl_endpoint **hi)
+az_order_key(const struct sl_pkt *p, struct sl_endpoint *lo,
+	     struct sl_endpoint *hi)
 {
 	if (sl_endpoint_cmp(&p->src, &p->dst) <= 0) {
-		*lo = &p->src;
-		*hi = &p->dst;
+		*lo = p->src;
+		*hi = p->dst;
 	} else {
-		*lo = &p->dst;
-		*hi = &p->src;
+		*lo = p->dst;
+		*hi = p->src;
 	}
 }
 
