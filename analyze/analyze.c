@@ -201,7 +201,8 @@ starts_new(const struct conn *c, int x, const struct sl_pkt *p)
 static int
 side_of(const struct conn *c, const struct sl_pkt *p)
 {
-	return c->hs.self || sl_endpoint_eq(&p->src, &c->hs.ep[0]) ? 0 : 1;
+	return c->hs.self || sl_endpoint_cmp(&p->src, &c->hs.ep[0]) == 0 ? 0
+									 : 1;
 }
 
 /*
@@ -435,7 +436,7 @@ process(struct sl_analyzer *az, const struct sl_pkt *p, int file,
 		}
 		c = az_conn_new(az, &lo, &hi, h, file);
 		c->hs.t_first_ns = ts;
-		snprintf(c->hs.encap, sizeof(c->hs.encap), "%s", p->encap);
+		memcpy(c->hs.encap, p->encap, sizeof(c->hs.encap));
 		(void)az_copy_seen(c, p, ts);
 		if (p->flags & SL_TH_ACK) {
 			/* The capture begins after A's SYN. */
