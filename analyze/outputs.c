@@ -17,7 +17,7 @@ sl_outputs_init(struct sl_outputs *o)
 static int
 take_shape(struct sl_report_sel *sel, const char *arg, char *errbuf)
 {
-	const char *names[SL_SHAPE__COUNT], *near;
+	const char *names[SL_SHAPE__COUNT];
 
 	for (int k = 0; k < SL_SHAPE__COUNT; k++) {
 		names[k] = sl_shape_name((enum sl_shape)k);
@@ -26,12 +26,7 @@ take_shape(struct sl_report_sel *sel, const char *arg, char *errbuf)
 			return SL_OK;
 		}
 	}
-	near = sl_closest(arg, names, SL_SHAPE__COUNT);
-	if (near != NULL)
-		sl_errbuf_set(errbuf, "unknown shape '%s'; did you mean '%s'?",
-			      arg, near);
-	else
-		sl_errbuf_set(errbuf, "unknown shape '%s'", arg);
+	sl_unknown_word("shape", arg, names, SL_SHAPE__COUNT, errbuf);
 	return SL_EINVAL;
 }
 

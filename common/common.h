@@ -67,4 +67,22 @@ int64_t sl_now_real_ns(void);
  */
 const char *sl_closest(const char *word, const char *const *cands, size_t n);
 
+/*
+ * "unknown WHAT 'word'", with "; did you mean 'x'?" when a candidate is
+ * near (sl_closest), into errbuf.
+ */
+void sl_unknown_word(const char *what, const char *word,
+		     const char *const *cands, size_t n, char *errbuf);
+
+/*
+ * What is wrong with the option getopt_long (opterr 0) stopped at: arg
+ * (argv[optind - 1]), its optopt, its table longopts.  Into errbuf:
+ * "--ladder needs a value", "--json takes no value", "unknown option
+ * '--jsn'; did you mean '--json'?", "option '-x' is unknown or needs a
+ * value" or "bad option 'x'".
+ */
+struct option;
+void sl_option_error(const char *arg, int optopt, const struct option *longopts,
+		     char *errbuf);
+
 #endif /* SL_COMMON_H */
