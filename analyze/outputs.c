@@ -115,3 +115,18 @@ sl_outputs_say_written(const struct sl_pipeline *p, FILE *f)
 		if (strcmp(w, "-") != 0)
 			fprintf(f, "annotated capture: %s\n", w);
 }
+
+void
+sl_problem_log(const char *msg, void *arg)
+{
+	struct sl_problem_log *l = arg;
+
+	if (l->seen < SL_PROBLEMS_SHOWN)
+		fprintf(l->f, "%s: %s\n", l->prefix, msg);
+	else if (l->seen == SL_PROBLEMS_SHOWN)
+		fprintf(l->f,
+			"%s: (further input problems are only counted "
+			"in the report)\n",
+			l->prefix);
+	l->seen++;
+}

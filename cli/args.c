@@ -1,4 +1,4 @@
-/* \summary: what every synlab command parses alike: output options, counts, times, the stop flag */
+/* \summary: what every synlab command parses alike: output options, counts, durations, an entry's options, usage errors, exit status */
 #include "args.h"
 
 #include <stdlib.h>
@@ -58,12 +58,6 @@ sl_args_output(int c, const char *arg, struct sl_outopts *o)
 		o->bad = true;
 	}
 	return rc != 0;
-}
-
-void
-sl_args_pipeline_cfg(const struct sl_outopts *o, struct sl_pipeline_cfg *cfg)
-{
-	sl_outputs_cfg(&o->v, isatty(STDOUT_FILENO), cfg);
 }
 
 bool
