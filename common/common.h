@@ -61,6 +61,18 @@ int64_t sl_now_mono_ns(void);
 int64_t sl_now_real_ns(void);
 
 /*
+ * A place in a time order: the instant, then, for equal instants, the
+ * position it came in (a stable sort with qsort).  sl_ts_pos_cmp is the
+ * qsort comparator of an array of them, or of structs that begin with
+ * one.
+ */
+struct sl_ts_pos {
+	int64_t ts_ns;
+	size_t pos;
+};
+int sl_ts_pos_cmp(const void *a, const void *b);
+
+/*
  * The candidate nearest to word (optimal string alignment distance, a
  * few edits at most, by word length; words up to 32 bytes), or NULL when
  * none is near.  NULL candidates are skipped.

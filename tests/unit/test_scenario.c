@@ -480,6 +480,19 @@ test_prepare_own(void **state)
 	assert_int_equal(sl_xopts_take(&o, nat, "symmetric", errbuf), SL_OK);
 	assert_int_equal(hp->ops->prepare(hp, &o, &r, errbuf), SL_EINVAL);
 	assert_non_null(strstr(errbuf, "keep-port, random or fully-random"));
+	/* --attempts is bounded once, by the catalogue, for every entry */
+	sl_xopts_init(&o);
+	for (const struct sl_xparam *p = hp->params; p->option; p++)
+		if (strcmp(p->option, "--attempts") == 0) {
+			assert_int_equal(sl_xopts_take(&o, p, "1001", errbuf),
+					 SL_EINVAL);
+			assert_non_null(strstr(errbuf, "1..1000"));
+			assert_int_equal(sl_xopts_take(&o, p, "500", errbuf),
+					 SL_OK);
+		}
+	assert_int_equal(o.attempts, 500);
+	assert_int_equal(hp->ops->prepare(hp, &o, &r, errbuf), SL_OK);
+	sl_xrun_free(r);
 }
 
 int
