@@ -19,9 +19,13 @@
  * once; the analysis spins a moment first, since the reader publishes
  * every few microseconds.
  *
+ * With the flow hashes computed a few records ahead, the analysis fetches
+ * their flow table slots and handshakes before it needs them.
+ *
  * One thread when only one processor is online (sysconf) or allowed
- * (sched_getaffinity), or when the environment sets SYNLAB_THREADS=1;
- * docs/performance.md says what the reader thread gains.
+ * (sched_getaffinity), or when the environment sets SYNLAB_THREADS=1:
+ * then the reader decodes a batch of RING_BATCH records into a small ring
+ * and analyzes it itself, which keeps the fetching ahead.
  */
 #define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include <pthread.h>
@@ -67,6 +71,8 @@ struct ring {
 	struct ring_side tail;	     /* records taken by the analysis */
 	alignas(64) atomic_int done; /* the reader has returned */
 	pthread_mutex_t mu;
+	bool threaded; /* else the reader takes each batch itself */
+	size_t mask;   /* slots - 1 */
 	struct rec *slot;
 };
 
@@ -78,7 +84,7 @@ struct az_sink {
 	void *arg;
 	/* two threads: the reader's side of the ring */
 	struct ring *ring;
-	size_t w, head_pub, tail_seen;
+	size_t w, head_pub, tail_seen; /* one thread: tail_seen is taken */
 	int (*read)(struct az_sink *s, void *arg);
 	void *read_arg;
 	int ret;
@@ -141,11 +147,21 @@ ring_publish(struct ring *g, struct ring_side *s, size_t pos)
 /* ---- the reader's side --------------------------------------------- */
 
 /* The next free slot, once the analysis has made room. */
+static void take_range(const struct az_sink *s, size_t from, size_t to,
+		       size_t seen);
+
 static struct rec *
 sink_slot(struct az_sink *s)
 {
 	struct ring *g = s->ring;
 
+	if (!g->threaded) {
+		if (s->w - s->tail_seen > g->mask) {
+			take_range(s, s->tail_seen, s->w, s->w);
+			s->tail_seen = s->w;
+		}
+		return &g->slot[s->w & g->mask];
+	}
 	if (s->w - s->tail_seen >= RING_SLOTS) {
 		s->tail_seen =
 		    atomic_load_explicit(&g->tail.pos, memory_order_acquire);
@@ -158,14 +174,14 @@ sink_slot(struct az_sink *s)
 			    &g->tail.pos, memory_order_acquire);
 		}
 	}
-	return &s->ring->slot[s->w & (RING_SLOTS - 1)];
+	return &g->slot[s->w & g->mask];
 }
 
 static void
 sink_put(struct az_sink *s)
 {
 	s->w++;
-	if (s->w - s->head_pub >= RING_BATCH) {
+	if (s->ring->threaded && s->w - s->head_pub >= RING_BATCH) {
 		s->head_pub = s->w;
 		ring_publish(s->ring, &s->ring->head, s->w);
 	}
@@ -176,10 +192,6 @@ az_sink_iface(struct az_sink *s, int iface, const char *name)
 {
 	struct rec *r;
 
-	if (s->ring == NULL) {
-		sl_analyzer_set_iface(s->az, iface, name);
-		return;
-	}
 	s->iface = iface;
 	r = sink_slot(s);
 	r->kind = REC_IFACE;
@@ -195,11 +207,6 @@ az_sink_frame(struct az_sink *s, uint64_t frame, int64_t ts_ns, int dlt,
 	char err[SL_ERRBUF_SIZE];
 	struct rec *r;
 
-	if (s->ring == NULL) {
-		(void)sl_analyzer_feed(s->az, s->file, frame, ts_ns, dlt, data,
-				       caplen, wirelen);
-		return;
-	}
 	r = sink_slot(s);
 	err[0] = '\0';
 	r->kind = REC_FRAME;
@@ -219,10 +226,6 @@ az_sink_progress(struct az_sink *s, uint64_t bytes, uint64_t frames)
 
 	if (s->on_progress == NULL)
 		return;
-	if (s->ring == NULL) {
-		s->on_progress(bytes, frames, s->arg);
-		return;
-	}
 	r = sink_slot(s);
 	r->kind = REC_PROGRESS;
 	r->n = frames;
@@ -249,7 +252,7 @@ reader_main(void *arg)
 /* ---- the analysis' side --------------------------------------------- */
 
 static void
-take(struct az_sink *s, struct rec *r)
+take(const struct az_sink *s, struct rec *r)
 {
 	switch ((enum rec_kind)r->kind) {
 	case REC_FRAME:
@@ -276,11 +279,11 @@ take(struct az_sink *s, struct rec *r)
 #define AHEAD_CONN 4
 
 static void
-ahead(const struct az_sink *s, size_t head, size_t r, bool conn)
+ahead(const struct az_sink *s, size_t seen, size_t r, bool conn)
 {
-	const struct rec *x = &s->ring->slot[r & (RING_SLOTS - 1)];
+	const struct rec *x = &s->ring->slot[r & s->ring->mask];
 
-	if (r >= head || x->kind != REC_FRAME || x->st != SL_DEC_TCP)
+	if (r >= seen || x->kind != REC_FRAME || x->st != SL_DEC_TCP)
 		return;
 	if (conn)
 		az_prefetch_conn(s->az, x->key.h);
@@ -288,12 +291,25 @@ ahead(const struct az_sink *s, size_t head, size_t r, bool conn)
 		az_prefetch_slot(s->az, x->key.h);
 }
 
+/* Take records [from, to) in order; those up to seen are written. */
+static void
+take_range(const struct az_sink *s, size_t from, size_t to, size_t seen)
+{
+	size_t r;
+
+	for (r = from; r < to; r++) {
+		ahead(s, seen, r + AHEAD_SLOT, false);
+		ahead(s, seen, r + AHEAD_CONN, true);
+		take(s, &s->ring->slot[r & s->ring->mask]);
+	}
+}
+
 /* Take every record the reader writes, until it is done. */
 static void
 drain(struct az_sink *s)
 {
 	struct ring *g = s->ring;
-	size_t r = 0, head = 0, tail_pub = 0;
+	size_t r = 0, head = 0, next;
 
 	for (;;) {
 		if (r == head) {
@@ -306,20 +322,14 @@ drain(struct az_sink *s)
 						return;
 					continue;
 				}
-				tail_pub = r;
-				ring_publish(g, &g->tail, r);
 				ring_wait(g, &g->head, r + 1, RING_SPIN);
 				continue;
 			}
 		}
-		ahead(s, head, r + AHEAD_SLOT, false);
-		ahead(s, head, r + AHEAD_CONN, true);
-		take(s, &g->slot[r & (RING_SLOTS - 1)]);
-		r++;
-		if (r - tail_pub >= RING_BATCH) {
-			tail_pub = r;
-			ring_publish(g, &g->tail, r);
-		}
+		next = head - r < RING_BATCH ? head : r + RING_BATCH;
+		take_range(s, r, next, head);
+		r = next;
+		ring_publish(g, &g->tail, r);
 	}
 }
 
@@ -351,25 +361,27 @@ az_sink_run(struct sl_analyzer *az, int file,
 			    .read = read,
 			    .read_arg = arg};
 	struct az_sink an;
-	struct ring *g;
+	struct ring *g = sl_xcalloc(1, sizeof(*g));
 	pthread_t t;
 
-	if (!two_threads())
-		return read(&s, arg);
-	g = sl_xcalloc(1, sizeof(*g));
-	g->slot = sl_xcalloc(RING_SLOTS, sizeof(*g->slot));
+	g->threaded = two_threads();
+	g->mask = (g->threaded ? RING_SLOTS : RING_BATCH) - 1;
+	g->slot = sl_xcalloc(g->mask + 1, sizeof(*g->slot));
 	pthread_mutex_init(&g->mu, NULL);
 	pthread_cond_init(&g->head.cv, NULL);
 	pthread_cond_init(&g->tail.cv, NULL);
 	s.ring = g;
 	/* the analysis' own copy: no cache line shared with the reader's w */
 	an = s;
-	if (pthread_create(&t, NULL, reader_main, &s) != 0) {
-		s.ring = NULL;
-		s.ret = read(&s, arg);
-	} else {
+	if (g->threaded && pthread_create(&t, NULL, reader_main, &s) == 0) {
 		drain(&an);
 		pthread_join(t, NULL);
+	} else {
+		/* one thread: the reader takes each batch once it is read */
+		g->threaded = false;
+		g->mask = RING_BATCH - 1;
+		s.ret = read(&s, arg);
+		take_range(&s, s.tail_seen, s.w, s.w);
 	}
 	pthread_cond_destroy(&g->head.cv);
 	pthread_cond_destroy(&g->tail.cv);
