@@ -204,8 +204,7 @@ starts_new(const struct conn *c, int x, const struct sl_pkt *p)
 static int
 side_of(const struct conn *c, const struct sl_pkt *p)
 {
-	return c->self ||
-		       sl_endpoint_cmp(&p->src, c->a_hi ? &c->hi : &c->lo) == 0
+	return c->self || sl_endpoint_eq(&p->src, c->a_hi ? &c->hi : &c->lo)
 		   ? 0
 		   : 1;
 }
