@@ -17,6 +17,7 @@
  * seen, whatever the capture's vantage point.
  */
 #include "conn.h"
+#include "feed.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -203,8 +204,7 @@ starts_new(const struct conn *c, int x, const struct sl_pkt *p)
 static int
 side_of(const struct conn *c, const struct sl_pkt *p)
 {
-	return c->self ||
-		       sl_endpoint_cmp(&p->src, c->a_hi ? &c->hi : &c->lo) == 0
+	return c->self || sl_endpoint_eq(&p->src, c->a_hi ? &c->hi : &c->lo)
 		   ? 0
 		   : 1;
 }
@@ -377,20 +377,42 @@ awaits_syn(const struct conn *c, int x, const struct sl_pkt *p)
 	       (c->late != NULL && c->late->fi >= 0 && c->late->from == x);
 }
 
-static void
-process(struct sl_analyzer *az, const struct sl_pkt *p, int file,
-	uint64_t frame, int64_t ts)
+void
+az_flow_key(const struct sl_pkt *p, int iface, struct az_key *k)
 {
-	struct sl_endpoint lo, hi;
-	uint64_t h;
+	az_order_key(p, &k->lo, &k->hi);
+	k->h = az_flow_hash(&k->lo, &k->hi, iface);
+}
+
+void
+az_prefetch_slot(const struct sl_analyzer *az, uint64_t h)
+{
+	__builtin_prefetch(&az->tab[h & (az->tabsize - 1)]);
+}
+
+void
+az_prefetch_conn(const struct sl_analyzer *az, uint64_t h)
+{
+	const struct slot *s = &az->tab[h & (az->tabsize - 1)];
+
+	if (s->c != NULL && s->h == h) {
+		__builtin_prefetch(s->c);
+		__builtin_prefetch((const char *)s->c + 64);
+	}
+}
+
+static void
+process(struct sl_analyzer *az, const struct sl_pkt *p, const struct az_key *k,
+	int file, uint64_t frame, int64_t ts)
+{
+	const struct sl_endpoint lo = k->lo, hi = k->hi;
+	const uint64_t h = k->h;
 	struct conn *c, *parked = NULL;
 	struct sl_handshake *hs;
 	struct late_syn *moved = NULL;
 	int x;
 	bool tw = false;
 
-	az_order_key(p, &lo, &hi);
-	h = az_flow_hash(&lo, &hi, az->cur_iface);
 	c = az_tab_find(az, &lo, &hi, az->cur_iface, h);
 	if (c != NULL && az_copy_seen(c, p, ts)) {
 		c->k->hs.duplicates++;
@@ -595,6 +617,18 @@ sl_analyzer_feed(struct sl_analyzer *az, int file, uint64_t frame,
 	char err[SL_ERRBUF_SIZE];
 	enum sl_dec_status st;
 
+	err[0] = '\0';
+	st = sl_decode(dlt, data, caplen, wirelen, &pkt, err);
+	return az_feed_decoded(az, file, frame, ts_ns, st, &pkt, NULL, err);
+}
+
+int
+az_feed_decoded(struct sl_analyzer *az, int file, uint64_t frame, int64_t ts_ns,
+		enum sl_dec_status st, const struct sl_pkt *p,
+		const struct az_key *k, const char *err)
+{
+	struct az_key own;
+
 	if (file != az->cur_file) {
 		az_finish_all(az);
 		az->cur_file = file;
@@ -603,8 +637,6 @@ sl_analyzer_feed(struct sl_analyzer *az, int file, uint64_t frame,
 	}
 	az->sum.frames++;
 	ts_ns = clock_step(az, file, frame, ts_ns);
-	err[0] = '\0';
-	st = sl_decode(dlt, data, caplen, wirelen, &pkt, err);
 	switch (st) {
 	case SL_DEC_TCP:
 		break;
@@ -627,12 +659,12 @@ sl_analyzer_feed(struct sl_analyzer *az, int file, uint64_t frame,
 		return SL_ENOTSUP;
 	}
 	az->sum.tcp++;
-	if (pkt.opts_malformed) {
+	if (p->opts_malformed) {
 		/* The header is sound; only its options are skipped. */
 		az->sum.malformed++;
 		problem(az, file, frame, err);
 	}
-	if (pkt.trunc)
+	if (p->trunc)
 		az->sum.truncated++;
 	if (ts_ns > az->now)
 		az->now = ts_ns;
@@ -640,7 +672,11 @@ sl_analyzer_feed(struct sl_analyzer *az, int file, uint64_t frame,
 		az_sweep(az, az->now);
 		az->last_sweep = az->now;
 	}
-	process(az, &pkt, file, frame, ts_ns);
+	if (k == NULL) {
+		az_flow_key(p, az->cur_iface, &own);
+		k = &own;
+	}
+	process(az, p, k, file, frame, ts_ns);
 	return SL_OK;
 }
 

@@ -259,16 +259,14 @@ struct sl_analyzer {
 	struct sl_analyzer_cfg cfg;
 	/*
 	 * Flow table: open addressing with linear probing, load at most
-	 * 3/4 (az_conn_new; twice as many slots cost 100 bytes per open
-	 * handshake on the benchmark capture, and a miss probes about 8
-	 * at 3/4).  A slot holds the hash and a compact key (IPv4: the whole
-	 * tuple and the interface), so neither a probe that misses nor a
-	 * hit touches the (cold) handshake; an IPv6 hit is confirmed on it.
+	 * 1/2.  A slot holds the tuple's 64-bit hash and the handshake:
+	 * four to a cache line, so a probe that misses stays in the table,
+	 * and a hit is confirmed on the handshake's key, which its segment
+	 * reads next anyway.
 	 */
 	struct slot {
-		uint64_t h; /* bit 0: IPv6 */
+		uint64_t h;
 		struct conn *c;
-		uint64_t k[2];
 	} * tab;
 	size_t tabsize, nconn;
 	/*

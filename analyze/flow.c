@@ -8,9 +8,10 @@
 /* ---- table ------------------------------------------------------- */
 
 /*
- * The compact key of a slot: for IPv4 the whole tuple and the interface,
- * so a hit needs no look at the handshake; for IPv6 the addresses folded
- * to 32 bits, so a hit is confirmed on the handshake's own endpoints.
+ * The hash of a tuple: the four-tuple (IPv6 addresses folded to 32 bits)
+ * and the interface, mixed.  Equal tuples hash equal, so a slot keeps only
+ * the hash and a hit is confirmed on the handshake, whose first lines the
+ * segment's processing reads next anyway.
  */
 static uint32_t
 fold_addr(const struct sl_addr *a)
@@ -25,34 +26,21 @@ fold_addr(const struct sl_addr *a)
 	return w[0] ^ w[1] ^ w[2] ^ w[3];
 }
 
-static void
-flow_key(const struct sl_endpoint *lo, const struct sl_endpoint *hi, int iface,
-	 uint64_t k[2])
-{
-	k[0] = (uint64_t)fold_addr(&lo->addr) << 32 | fold_addr(&hi->addr);
-	k[1] = (uint64_t)lo->port << 48 | (uint64_t)hi->port << 32 |
-	       (uint32_t)iface;
-}
-
-static uint64_t
-mix64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
-	return x;
-}
-
 uint64_t
 az_flow_hash(const struct sl_endpoint *a, const struct sl_endpoint *b,
 	     int iface)
 {
-	uint64_t k[2];
+	uint64_t x = (uint64_t)fold_addr(&a->addr) << 32 | fold_addr(&b->addr);
+	uint64_t y =
+	    (uint64_t)a->port << 48 | (uint64_t)b->port << 32 | (uint32_t)iface;
 
-	flow_key(a, b, iface, k);
-	return (mix64(k[0] ^ mix64(k[1])) & ~1ULL) | (a->addr.family != 4);
+	/* multiply-xorshift (the murmur3 finalizer) over both words */
+	x ^= y * 0x9e3779b97f4a7c15ULL;
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	return x ^ x >> 33;
 }
 
 void
@@ -69,13 +57,14 @@ az_order_key(const struct sl_pkt *p, struct sl_endpoint *lo,
 }
 
 static void
-tab_put(struct slot *t, size_t size, const struct slot *s)
+tab_put(struct slot *t, size_t size, uint64_t h, struct conn *c)
 {
 	size_t i;
 
-	for (i = s->h & (size - 1); t[i].c != NULL; i = (i + 1) & (size - 1))
+	for (i = h & (size - 1); t[i].c != NULL; i = (i + 1) & (size - 1))
 		;
-	t[i] = *s;
+	t[i].h = h;
+	t[i].c = c;
 }
 
 void
@@ -86,7 +75,7 @@ az_tab_grow(struct sl_analyzer *az)
 
 	for (i = 0; i < az->tabsize; i++)
 		if (az->tab[i].c != NULL)
-			tab_put(nt, nsize, &az->tab[i]);
+			tab_put(nt, nsize, az->tab[i].h, az->tab[i].c);
 	free(az->tab);
 	az->tab = nt;
 	az->tabsize = nsize;
@@ -112,18 +101,15 @@ az_tab_find(struct sl_analyzer *az, const struct sl_endpoint *lo,
 	    const struct sl_endpoint *hi, int iface, uint64_t h)
 {
 	size_t mask = az->tabsize - 1, i;
-	uint64_t k[2];
 
-	flow_key(lo, hi, iface, k);
 	for (i = h & mask; az->tab[i].c != NULL; i = (i + 1) & mask) {
-		const struct slot *s = &az->tab[i];
-		if (s->h != h || s->k[0] != k[0] || s->k[1] != k[1])
+		struct conn *c = az->tab[i].c;
+		if (az->tab[i].h != h)
 			continue;
-		if (!(h & 1) || (sl_endpoint_cmp(&s->c->lo, lo) == 0 &&
-				 sl_endpoint_cmp(&s->c->hi, hi) == 0)) {
-			conn_prefetch(s->c);
-			return s->c;
-		}
+		conn_prefetch(c);
+		if (c->iface == iface && sl_endpoint_eq(&c->lo, lo) &&
+		    sl_endpoint_eq(&c->hi, hi))
+			return c;
 	}
 	return NULL;
 }
@@ -695,14 +681,9 @@ az_park(struct sl_analyzer *az, struct conn *c)
 static void
 unpark(struct sl_analyzer *az, struct conn *c)
 {
-	struct slot slot;
-
-	if ((az->nconn + 1) * 4 > az->tabsize * 3)
+	if ((az->nconn + 1) * 2 > az->tabsize)
 		az_tab_grow(az);
-	slot.h = c->khash;
-	slot.c = c;
-	flow_key(&c->lo, &c->hi, c->iface, slot.k);
-	tab_put(az->tab, az->tabsize, &slot);
+	tab_put(az->tab, az->tabsize, c->khash, c);
 	az->nconn++;
 	c->parked_now = false;
 	c->wait = c->s[1].sent_any ? AZ_OPEN : AZ_WAITING;
@@ -743,7 +724,6 @@ az_conn_new(struct sl_analyzer *az, const struct sl_endpoint *lo,
 {
 	struct conn *c = az->pool;
 	struct cold *k;
-	struct slot slot;
 	int i;
 
 	if (az->sink == NULL) {
@@ -789,12 +769,9 @@ az_conn_new(struct sl_analyzer *az, const struct sl_endpoint *lo,
 		c->syn[i].wscale = -1;
 		k->cs[i].mss = -1;
 	}
-	if ((az->nconn + 1) * 4 > az->tabsize * 3)
+	if ((az->nconn + 1) * 2 > az->tabsize)
 		az_tab_grow(az);
-	slot.h = h;
-	slot.c = c;
-	flow_key(lo, hi, c->iface, slot.k);
-	tab_put(az->tab, az->tabsize, &slot);
+	tab_put(az->tab, az->tabsize, h, c);
 	az->nconn++;
 	c->wait = c->self ? AZ_OPEN : AZ_WAITING;
 	c->stamp = ++az->stamps;
