@@ -28,20 +28,27 @@ sl_ob_flush(struct sl_ob *ob)
 	return ferror(ob->f) ? -1 : 0;
 }
 
+/* Room for up to n more bytes, flushing a full buffer: how many. */
+static size_t
+room_upto(struct sl_ob *ob, size_t n)
+{
+	size_t k = ob->cap - ob->n;
+
+	if (k == 0) {
+		sl_ob_flush(ob);
+		k = ob->cap;
+	}
+	return k < n ? k : n;
+}
+
 void
-sl_ob_write(struct sl_ob *ob, const void *p, size_t n)
+sl_ob_write_full(struct sl_ob *ob, const void *p, size_t n)
 {
 	const char *c = p;
 
 	while (n > 0) {
-		size_t k = ob->cap - ob->n;
+		size_t k = room_upto(ob, n);
 
-		if (k == 0) {
-			sl_ob_flush(ob);
-			k = ob->cap;
-		}
-		if (k > n)
-			k = n;
 		memcpy(ob->buf + ob->n, c, k);
 		ob->n += k;
 		c += k;
@@ -52,29 +59,75 @@ sl_ob_write(struct sl_ob *ob, const void *p, size_t n)
 void
 sl_ob_fill(struct sl_ob *ob, char c, size_t n)
 {
-	while (n-- > 0)
-		sl_ob_putc(ob, c);
+	while (n > 0) {
+		size_t k = room_upto(ob, n);
+
+		memset(ob->buf + ob->n, c, k);
+		ob->n += k;
+		n -= k;
+	}
 }
 
-/* The decimal digits of v at the end of b[24]; returns the first. */
-static char *
-digits(uint64_t v, char *b)
+/* How many decimal digits v has (1 to 20). */
+static size_t
+ndigits(uint64_t v)
 {
-	char *p = b + 24;
+	uint64_t t = 10;
+	size_t n = 1;
 
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	return p;
+	while (n < 20 && v >= t) {
+		n++;
+		t *= 10;
+	}
+	return n;
+}
+
+/*
+ * The n decimal digits of v into p[0..n), two at a time from a table
+ * (the divisions by 100 are multiplications once compiled).
+ */
+static void
+put_digits(char *p, uint64_t v, size_t n)
+{
+	static const char pairs[] = "0001020304050607080910111213141516171819"
+				    "2021222324252627282930313233343536373839"
+				    "4041424344454647484950515253545556575859"
+				    "6061626364656667686970717273747576777879"
+				    "8081828384858687888990919293949596979899";
+	char *e = p + n;
+	uint32_t w;
+
+	while (v > UINT32_MAX) {
+		unsigned r = (unsigned)(v % 100);
+		v /= 100;
+		e -= 2;
+		memcpy(e, pairs + 2 * r, 2);
+	}
+	for (w = (uint32_t)v; w >= 100; w /= 100) {
+		e -= 2;
+		memcpy(e, pairs + 2 * (w % 100), 2);
+	}
+	if (w >= 10) {
+		e -= 2;
+		memcpy(e, pairs + 2 * w, 2);
+	} else {
+		*--e = (char)('0' + w);
+	}
 }
 
 void
 sl_ob_u64(struct sl_ob *ob, uint64_t v)
 {
-	char b[24], *p = digits(v, b);
+	size_t n = ndigits(v);
+	char b[20];
 
-	sl_ob_write(ob, p, (size_t)(b + 24 - p));
+	if (__builtin_expect(ob->cap - ob->n >= n, 1)) {
+		put_digits(ob->buf + ob->n, v, n);
+		ob->n += n;
+		return;
+	}
+	put_digits(b, v, n);
+	sl_ob_write_full(ob, b, n);
 }
 
 void
@@ -91,12 +144,11 @@ sl_ob_i64(struct sl_ob *ob, int64_t v)
 void
 sl_ob_u64w(struct sl_ob *ob, uint64_t v, unsigned width)
 {
-	char b[24], *p = digits(v, b);
-	size_t n = (size_t)(b + 24 - p);
+	size_t n = ndigits(v);
 
 	if (width > n)
 		sl_ob_fill(ob, ' ', width - n);
-	sl_ob_write(ob, p, n);
+	sl_ob_u64(ob, v);
 }
 
 void

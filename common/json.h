@@ -25,7 +25,22 @@ struct sl_ob {
 
 void sl_ob_init(struct sl_ob *ob, FILE *f, char *buf, size_t cap);
 int sl_ob_flush(struct sl_ob *ob);
-void sl_ob_write(struct sl_ob *ob, const void *p, size_t n);
+/* sl_ob_write when the buffer has no room for n more bytes. */
+void sl_ob_write_full(struct sl_ob *ob, const void *p, size_t n);
+/*
+ * Inline, with the room check first: a piece of known length (a literal)
+ * becomes a few moves, and only a full buffer calls out.
+ */
+static inline void
+sl_ob_write(struct sl_ob *ob, const void *p, size_t n)
+{
+	if (__builtin_expect(ob->cap - ob->n >= n, 1)) {
+		memcpy(ob->buf + ob->n, p, n);
+		ob->n += n;
+		return;
+	}
+	sl_ob_write_full(ob, p, n);
+}
 /* Room for n more bytes (n <= cap): flushes if needed. */
 static inline char *
 sl_ob_room(struct sl_ob *ob, size_t n)
@@ -37,8 +52,9 @@ sl_ob_room(struct sl_ob *ob, size_t n)
 static inline void
 sl_ob_putc(struct sl_ob *ob, char c)
 {
-	*sl_ob_room(ob, 1) = c;
-	ob->n++;
+	if (__builtin_expect(ob->n == ob->cap, 0))
+		sl_ob_flush(ob);
+	ob->buf[ob->n++] = c;
 }
 /* Inline, so that a literal's length is known when compiling. */
 static inline void
