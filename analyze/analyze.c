@@ -436,7 +436,7 @@ process(struct sl_analyzer *az, const struct sl_pkt *p, int file,
 		}
 		c = az_conn_new(az, &lo, &hi, h, file);
 		c->hs.t_first_ns = ts;
-		memcpy(c->hs.encap, p->encap, sizeof(c->hs.encap));
+		snprintf(c->hs.encap, sizeof(c->hs.encap), "%s", p->encap);
 		(void)az_copy_seen(c, p, ts);
 		if (p->flags & SL_TH_ACK) {
 			/* The capture begins after A's SYN. */

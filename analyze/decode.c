@@ -270,19 +270,20 @@ decode_options(struct sl_rd rd, size_t optlen, struct sl_tcpopts *o,
 
 /*
  * TCP header (RFC 9293 §3.1).  seglen is the TCP segment's length according
- * to the IP header (wire truth); rd holds the captured part of it.
+ * to the IP header (wire truth); rd holds the captured part of it.  Read
+ * with direct loads once the bytes are known to be there: it runs on every
+ * segment.
  */
 static enum sl_dec_status
 decode_tcp(struct sl_rd rd, size_t seglen, struct sl_pkt *pkt, char *errbuf)
 {
-	uint16_t sport, dport, win, csum, urp;
-	uint8_t offx, flags;
+	const uint8_t *t = rd.p;
 	size_t hlen;
 
-	if (sl_rd_be16(&rd, &sport) || sl_rd_be16(&rd, &dport))
+	if (rd.left < 4)
 		return SL_DEC_TRUNC;
-	pkt->src.port = sport;
-	pkt->dst.port = dport;
+	pkt->src.port = sl_load_be16(t);
+	pkt->dst.port = sl_load_be16(t + 2);
 	if (seglen < 20) {
 		sl_errbuf_set(errbuf,
 			      "IP payload of %zu bytes is shorter than a TCP "
@@ -290,12 +291,13 @@ decode_tcp(struct sl_rd rd, size_t seglen, struct sl_pkt *pkt, char *errbuf)
 			      seglen);
 		return SL_DEC_MALFORMED;
 	}
-	if (sl_rd_be32(&rd, &pkt->seq) || sl_rd_be32(&rd, &pkt->ack) ||
-	    sl_rd_u8(&rd, &offx) || sl_rd_u8(&rd, &flags))
+	if (rd.left < 14)
 		return SL_DEC_TRUNC; /* no flags: nothing to go on */
-	pkt->flags = flags;
-	pkt->ae = (offx & 0x01) != 0; /* AccECN AE (formerly NS) */
-	hlen = (size_t)(offx >> 4) * 4;
+	pkt->seq = sl_load_be32(t + 4);
+	pkt->ack = sl_load_be32(t + 8);
+	pkt->flags = t[13];
+	pkt->ae = (t[12] & 0x01) != 0; /* AccECN AE (formerly NS) */
+	hlen = (size_t)(t[12] >> 4) * 4;
 	if (hlen < 20) {
 		sl_errbuf_set(errbuf, "TCP data offset %zu < 5 words",
 			      hlen / 4);
@@ -310,16 +312,22 @@ decode_tcp(struct sl_rd rd, size_t seglen, struct sl_pkt *pkt, char *errbuf)
 		return SL_DEC_MALFORMED;
 	}
 	pkt->paylen = (uint32_t)(seglen - hlen);
-	if (sl_rd_be16(&rd, &win) || sl_rd_be16(&rd, &csum) ||
-	    sl_rd_be16(&rd, &urp)) {
+	if (rd.left < 20) {
 		/* Flags are there; snaplen cut the rest. */
 		pkt->trunc = true;
 		return SL_DEC_TCP;
 	}
-	pkt->win = win;
-	if (hlen > 20) {
+	pkt->win = sl_load_be16(t + 14);
+	if (hlen == 32 && rd.left >= 32 && t[20] == 1 && t[21] == 1 &&
+	    t[22] == 8 && t[23] == 10) {
+		/* NOP NOP TS, what most segments carry: no walk */
+		pkt->opts.has_ts = true;
+		pkt->opts.ts_val = sl_load_be32(t + 24);
+		pkt->opts.ts_ecr = sl_load_be32(t + 28);
+	} else if (hlen > 20) {
+		struct sl_rd o = sl_rd_make(t + 20, rd.left - 20);
 		enum sl_dec_status st = decode_options(
-		    sl_rd_sub(&rd, hlen - 20), hlen - 20, &pkt->opts, errbuf);
+		    sl_rd_sub(&o, hlen - 20), hlen - 20, &pkt->opts, errbuf);
 		if (st == SL_DEC_MALFORMED)
 			pkt->opts_malformed = true;
 		if (pkt->opts.trunc)
@@ -332,7 +340,9 @@ decode_tcp(struct sl_rd rd, size_t seglen, struct sl_pkt *pkt, char *errbuf)
  * Hash of the network and transport headers, for duplicate detection.  The
  * fields a router changes (IPv4 TTL and header checksum, IPv6 hop limit)
  * are left out, so one packet seen on two interfaces hashes the same.
- * Eight bytes at a time (a multiply-xorshift mix): it runs on every packet.
+ * Eight bytes at a time (a multiply-xorshift mix).  Only a cooked capture
+ * (sll_pkttype set) can show a packet twice (copies.c), so only its
+ * frames are hashed.
  */
 static void
 hash_headers(struct sl_pkt *pkt, const uint8_t *ip, size_t avail, size_t want)
@@ -466,7 +476,7 @@ decode_ipv4(struct dctx *c, struct sl_rd rd, size_t wire)
 		/* A first fragment may legitimately end inside TCP. */
 		if (pkt->ip_fragment && st == SL_DEC_MALFORMED)
 			return SL_DEC_FRAGMENT;
-		if (st == SL_DEC_TCP)
+		if (st == SL_DEC_TCP && pkt->sll_pkttype >= 0)
 			hash_headers(pkt, ip, avail,
 				     ihl + (seglen - pkt->paylen));
 		return st;
@@ -620,7 +630,7 @@ decode_ipv6(struct dctx *c, struct sl_rd rd, size_t wire)
 		    decode_tcp(sl_rd_sub(&rd, left), left, pkt, errbuf);
 		if (pkt->ip_fragment && st == SL_DEC_MALFORMED)
 			return SL_DEC_FRAGMENT;
-		if (st == SL_DEC_TCP)
+		if (st == SL_DEC_TCP && pkt->sll_pkttype >= 0)
 			hash_headers(pkt, ip, avail,
 				     hdrs + (left - pkt->paylen));
 		return st;

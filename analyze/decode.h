@@ -36,22 +36,26 @@ int sl_endpoint_cmp(const struct sl_endpoint *a, const struct sl_endpoint *b);
 #define SL_UNKOPT_MAX  2  /* unknown kinds kept per segment */
 #define SL_UNKOPT_DATA 12 /* bytes kept of each */
 
-/* TCP options, every kind decoded (RFC 9293 §3.2, RFC 7323, RFC 2018, RFC 7413). */
+/*
+ * TCP options, every kind decoded (RFC 9293 §3.2, RFC 7323, RFC 2018,
+ * RFC 7413).  The arrays come last and hold only what their counts say:
+ * entries past nsack, tfo_len and nunknown are not set.
+ */
 struct sl_tcpopts {
 	bool has_mss, has_ws, sack_ok, has_ts, has_tfo, has_sack;
-	uint16_t mss;		 /* kind 2 */
+	bool trunc;		 /* options ran past the captured bytes */
 	uint8_t ws;		 /* kind 3, shift count as sent */
-	uint32_t ts_val, ts_ecr; /* kind 8 */
+	uint16_t mss;		 /* kind 2 */
 	uint8_t nsack;		 /* kind 5 */
+	uint8_t tfo_len;	 /* kind 34 (or 254 with magic 0xF989) */
+	uint32_t ts_val, ts_ecr; /* kind 8 */
+	uint8_t nunknown;	 /* other kinds, kept as raw bytes */
 	uint32_t sack[SL_SACK_MAX][2];
-	uint8_t tfo_len; /* kind 34 (or 254 with magic 0xF989) */
 	uint8_t tfo_cookie[SL_TFO_MAX];
-	uint8_t nunknown; /* other kinds, kept as raw bytes */
 	struct {
 		uint8_t kind, len; /* len = total option length */
 		uint8_t data[SL_UNKOPT_DATA];
 	} unknown[SL_UNKOPT_MAX];
-	bool trunc; /* options ran past the captured bytes */
 };
 
 /* Result of decoding one frame. */
@@ -65,16 +69,19 @@ enum sl_dec_status {
 	SL_DEC_LINKTYPE,  /* link type not supported */
 };
 
-/* A decoded TCP segment; all numbers host order. */
+/*
+ * A decoded TCP segment; all numbers host order.  The scalars come first,
+ * the options' arrays and encap last: sl_decode clears only what it does
+ * not always write (it runs on every frame).
+ */
 struct sl_pkt {
 	struct sl_endpoint src, dst;
 	uint32_t seq, ack;
 	uint8_t flags;
+	uint8_t ttl; /* IPv4 TTL or IPv6 hop limit */
 	uint16_t win;
-	uint32_t paylen; /* TCP payload length per the IP header */
-	uint8_t ttl;	 /* IPv4 TTL or IPv6 hop limit */
-	uint16_t ipid;	 /* IPv4 identification, 0 for IPv6 */
-	struct sl_tcpopts opts;
+	uint32_t paylen;     /* TCP payload length per the IP header */
+	uint16_t ipid;	     /* IPv4 identification, 0 for IPv6 */
 	bool trunc;	     /* captured bytes end inside the TCP header or
 				 options; fields past the cut are zero */
 	bool ip_fragment;    /* first fragment of a fragmented datagram */
@@ -86,9 +93,15 @@ struct sl_pkt {
 				 was used */
 	int sll_pkttype;     /* Linux cooked capture packet type, -1 if none */
 	int64_t ifindex;     /* SLL2 interface index, -1 if none */
+	/*
+	 * Of the IP+TCP headers, to tell copies on a cooked (`any`) capture
+	 * from retransmissions; 0 on other link types: they show each
+	 * packet once.
+	 */
+	uint64_t hash;
+	struct sl_tcpopts opts;
 	char encap[SL_ENCAP_LEN]; /* tunnels crossed, outermost first:
 				     "vxlan", "gre/mpls"; "" if none */
-	uint64_t hash; /* of the IP+TCP headers, for duplicate detection */
 };
 
 /*

@@ -80,14 +80,13 @@ static enum sl_dec_status
 link_sll(struct dctx *c, struct sl_rd rd, size_t wire)
 {
 	uint16_t pt, type;
-	enum sl_dec_status st;
 
 	if (sl_rd_be16(&rd, &pt) || sl_rd_skip(&rd, 12) ||
 	    sl_rd_be16(&rd, &type))
 		return SL_DEC_TRUNC;
-	st = dec_ethertype(c, type, rd, wire_after(wire, 16));
+	/* before the IP layer: it hashes the headers of a cooked frame */
 	c->pkt->sll_pkttype = pt;
-	return st;
+	return dec_ethertype(c, type, rd, wire_after(wire, 16));
 }
 
 /* Linux cooked v2: protocol, reserved, ifindex, hatype, pkttype, halen, addr. */
@@ -97,16 +96,14 @@ link_sll2(struct dctx *c, struct sl_rd rd, size_t wire)
 	uint16_t type;
 	uint32_t ifindex;
 	uint8_t pt;
-	enum sl_dec_status st;
 
 	if (sl_rd_be16(&rd, &type) || sl_rd_skip(&rd, 2) ||
 	    sl_rd_be32(&rd, &ifindex) || sl_rd_skip(&rd, 2) ||
 	    sl_rd_u8(&rd, &pt) || sl_rd_skip(&rd, 9))
 		return SL_DEC_TRUNC;
-	st = dec_ethertype(c, type, rd, wire_after(wire, 20));
 	c->pkt->sll_pkttype = pt;
 	c->pkt->ifindex = (int64_t)ifindex;
-	return st;
+	return dec_ethertype(c, type, rd, wire_after(wire, 20));
 }
 
 static enum sl_dec_status
@@ -366,7 +363,9 @@ sl_decode(int dlt, const uint8_t *data, size_t caplen, size_t wirelen,
 	struct dctx c = {pkt, errbuf, 0, 0};
 	link_fn fn = link_lookup(dlt);
 
-	memset(pkt, 0, sizeof(*pkt));
+	/* the scalars and the options' counts; the arrays are kept by count */
+	memset(pkt, 0, offsetof(struct sl_pkt, opts.sack));
+	pkt->encap[0] = '\0';
 	pkt->sll_pkttype = -1;
 	pkt->ifindex = -1;
 	if (wirelen < caplen)

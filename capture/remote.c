@@ -702,6 +702,11 @@ sl_remote_lab_hold(int64_t delay_ns, int64_t hold_ns, FILE *out,
 	int nsfd[2] = {-1, -1}, rc;
 	int64_t end = sl_now_mono_ns() + hold_ns;
 
+	if (hold_ns <= 0 || hold_ns > SL_REMOTE_HOLD_MAX_NS) {
+		sl_errbuf_set(errbuf, "--lab-hold wants more than 0s, at most "
+				      "3600s");
+		return SL_EINVAL;
+	}
 	if ((rc = sl_sandbox_check(true, errbuf)) != SL_OK)
 		return rc;
 	/* The test (our parent) dies: so do we, and the hosts with us. */

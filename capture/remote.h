@@ -120,8 +120,10 @@ void sl_remote_result_free(struct sl_remote_result *res);
  * and serves the wire until *stop is set or hold_ns passes (a safety net:
  * nothing outlives it).  The namespaces are held only by this process's
  * fds: they vanish when it exits, whatever kills it.  Returns 0, SL_EINTR
- * (stopped) or SL_EPERM/SL_ENV with errbuf.
+ * (stopped), SL_EINVAL (hold_ns not in (0, SL_REMOTE_HOLD_MAX_NS]) or
+ * SL_EPERM/SL_ENV with errbuf.
  */
+#define SL_REMOTE_HOLD_MAX_NS (3600 * 1000000000LL)
 int sl_remote_lab_hold(int64_t delay_ns, int64_t hold_ns, FILE *out,
 		       volatile const int *stop, char *errbuf);
 

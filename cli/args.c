@@ -1,12 +1,12 @@
 /* \summary: what every synlab command parses alike: output options, counts, times, the stop flag */
 #include "args.h"
 
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "catalogue.h"
+#include "drive.h"
 #include "common.h"
 #include "timearg.h"
 
@@ -39,108 +39,31 @@ const char sl_args_output_usage[] =
     "unanswered reset\n"
     "        incomplete\n";
 
-/* --shape NAME and --id N into o->sel; false (said) if the value is bad. */
-static bool
-take_sel(int c, const char *arg, struct sl_outopts *o)
-{
-	const char *cmd = o->cmd ? o->cmd : "synlab";
-	unsigned long ul;
-	char *end;
-	int k;
-
-	if (c == SL_OPT_SEL_SHAPE) {
-		const char *names[SL_SHAPE__COUNT];
-		char see[64];
-
-		for (k = 0; k < SL_SHAPE__COUNT; k++) {
-			names[k] = sl_shape_name((enum sl_shape)k);
-			if (strcmp(arg, names[k]) == 0) {
-				o->sel.shapes |= 1u << k;
-				return true;
-			}
-		}
-		snprintf(see, sizeof(see), "%s --help", cmd);
-		sl_args_unknown(cmd, "shape", arg, names, SL_SHAPE__COUNT, see);
-		return false;
-	}
-	ul = strtoul(arg, &end, 10);
-	if (*end != '\0' || ul == 0 || ul > 0xffffffffUL || arg[0] == '-') {
-		fprintf(stderr,
-			"%s: --id wants a handshake number (1, 2, ...), not "
-			"'%s'\n",
-			cmd, arg);
-		return false;
-	}
-	o->sel.id = (unsigned)ul;
-	return true;
-}
-
 bool
 sl_args_output(int c, const char *arg, struct sl_outopts *o)
 {
-	switch (c) {
-	case SL_OPT_SEL_SHAPE:
-	case SL_OPT_SEL_ID:
-		if (!take_sel(c, arg, o))
-			o->bad = true;
-		return true;
-	case SL_OPT_SEL_FINDINGS:
-		o->sel.findings = true;
-		return true;
-	case SL_OPT_SEL_ALL:
-		o->sel.all = true;
-		return true;
-	case SL_OPT_JSON:
-		o->json = true;
-		return true;
-	case SL_OPT_BRIEF:
-		o->brief = true;
-		return true;
-	case SL_OPT_LADDER:
-		o->ladder = arg;
-		return true;
-	case SL_OPT_ASCII:
-		o->ascii = 1;
-		return true;
-	case SL_OPT_UTF8:
-		o->ascii = 0;
-		return true;
-	case SL_OPT_COMBINED:
-		o->combined = true;
-		return true;
-	case 'o':
-	case SL_OPT_ANNOTATE:
-		o->annotate = arg;
-		return true;
-	default:
+	static const struct option out[] = {SL_ARGS_OUTPUT_LONGOPTS};
+	char errbuf[SL_ERRBUF_SIZE];
+	const char *name = c == 'o' ? "annotate" : NULL;
+	int rc;
+
+	for (size_t i = 0; name == NULL && i < sizeof out / sizeof out[0]; i++)
+		if (out[i].val == c)
+			name = out[i].name;
+	if (name == NULL)
 		return false;
+	if ((rc = sl_outputs_take(&o->v, name, arg, errbuf)) < 0) {
+		fprintf(stderr, "%s: %s\n", o->cmd ? o->cmd : "synlab", errbuf);
+		sl_args_see(o->cmd ? o->cmd : "synlab");
+		o->bad = true;
 	}
+	return rc != 0;
 }
 
 void
 sl_args_pipeline_cfg(const struct sl_outopts *o, struct sl_pipeline_cfg *cfg)
 {
-	memset(cfg, 0, sizeof *cfg);
-	cfg->report = true;
-	cfg->fmt = o->json    ? SL_REPORT_JSON
-		   : o->brief ? SL_REPORT_BRIEF
-			      : SL_REPORT_TEXT;
-	cfg->ascii = o->ascii < 0 ? !isatty(STDOUT_FILENO) : o->ascii;
-	cfg->annotate_path = o->annotate;
-	cfg->annotate_per_input = !o->combined;
-	cfg->ladder_path = o->ladder;
-	cfg->sel = o->sel;
-	cfg->progress = stderr; /* shown only if a terminal */
-}
-
-void
-sl_args_print_written(FILE *f, const struct sl_pipeline *p)
-{
-	const char *w;
-
-	for (size_t k = 0; (w = sl_pipeline_written(p, k)) != NULL; k++)
-		if (strcmp(w, "-") != 0)
-			fprintf(f, "annotated capture: %s\n", w);
+	sl_outputs_cfg(&o->v, isatty(STDOUT_FILENO), cfg);
 }
 
 bool
@@ -168,66 +91,33 @@ sl_args_duration(const char *cmd, const char *opt, const char *arg,
 	return false;
 }
 
-/* ---- the stop flag ---- */
-
-static volatile sig_atomic_t g_stop;
-static struct sigaction g_old_int, g_old_term;
-static bool g_caught;
-
-static void
-on_signal(int sig)
+int
+sl_args_exit(int rc)
 {
-	(void)sig;
-	g_stop = 1;
-}
-
-volatile const int *
-sl_args_catch(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &g_old_int);
-	sigaction(SIGTERM, &sa, &g_old_term);
-	g_caught = true;
-	return (volatile const int *)&g_stop;
+	return rc == SL_OK	 ? SL_EXIT_OK
+	       : rc == SL_EINTR	 ? SL_EXIT_INTR
+	       : rc == SL_EINVAL ? SL_EXIT_USAGE
+	       : rc == SL_EIO	 ? SL_EXIT_INPUT
+				 : SL_EXIT_ENV;
 }
 
 void
-sl_args_hold_on(void)
+sl_args_drive(struct sl_xdrive *d, const char *cmd)
 {
-	signal(SIGINT, SIG_IGN);
-}
-
-void
-sl_args_release(void)
-{
-	if (!g_caught)
-		return;
-	sigaction(SIGINT, &g_old_int, NULL);
-	sigaction(SIGTERM, &g_old_term, NULL);
-	g_caught = false;
-}
-
-bool
-sl_args_stopped(void)
-{
-	return g_stop != 0;
-}
-
-const char *
-sl_args_closest(const char *word, const char *const *cands, size_t n)
-{
-	return sl_closest(word, cands, n);
+	d->cmd = cmd;
+	d->out = stdout;
+	d->err = stderr;
+	d->out_tty = isatty(STDOUT_FILENO);
+	d->err_tty = isatty(STDERR_FILENO);
+	d->stop = sl_stop_catch();
+	d->on_stop = sl_stop_hold_on;
 }
 
 int
 sl_args_unknown(const char *cmd, const char *what, const char *word,
 		const char *const *cands, size_t n, const char *see)
 {
-	const char *near = sl_args_closest(word, cands, n);
+	const char *near = sl_closest(word, cands, n);
 
 	fprintf(stderr, "%s: unknown %s '%s'", cmd, what, word);
 	if (near != NULL)
@@ -259,7 +149,7 @@ sl_args_usage_error(const char *cmd, char *const *argv,
 				o->has_arg == no_argument ? "takes no value"
 							  : "needs a value");
 		else {
-			const char *near = sl_args_closest(name, names, n);
+			const char *near = sl_closest(name, names, n);
 
 			fprintf(stderr, "%s: unknown option '--%s'", cmd, name);
 			if (near != NULL)

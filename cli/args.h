@@ -7,7 +7,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "outputs.h"
 #include "pipeline.h"
+#include "stop.h"
 
 /* getopt_long codes of the shared long options (above any char). */
 enum {
@@ -45,13 +47,9 @@ enum {
 extern const char sl_args_output_usage[];
 
 struct sl_outopts {
-	bool json, brief, combined;
-	int ascii;		  /* -1: ASCII unless stdout is a terminal */
-	const char *annotate;	  /* -o / --annotate; "-": stdout */
-	const char *ladder;	  /* --ladder; "-": stdout */
-	struct sl_report_sel sel; /* --shape, --findings, --id, --all */
-	const char *cmd;	  /* message prefix: "synlab run" */
-	bool bad;		  /* a bad value (said on stderr): exit 2 */
+	struct sl_outputs v; /* the values (analyze/outputs.h) */
+	const char *cmd;     /* message prefix: "synlab run" */
+	bool bad;	     /* a bad value (said on stderr): exit 2 */
 };
 
 /* Takes option c (with optarg) if it is an output option: true.  A bad
@@ -62,9 +60,6 @@ bool sl_args_output(int c, const char *arg, struct sl_outopts *o);
 void sl_args_pipeline_cfg(const struct sl_outopts *o,
 			  struct sl_pipeline_cfg *cfg);
 
-/* "annotated capture: PATH" for each file the pipeline wrote (not '-'). */
-void sl_args_print_written(FILE *f, const struct sl_pipeline *p);
-
 /* A whole number in [min, max]; false (with a message) if not. */
 bool sl_args_count(const char *cmd, const char *opt, const char *arg,
 		   unsigned long min, unsigned long max, unsigned long *v);
@@ -73,23 +68,14 @@ bool sl_args_count(const char *cmd, const char *opt, const char *arg,
 bool sl_args_duration(const char *cmd, const char *opt, const char *arg,
 		      bool allow_negative, int64_t *ns);
 
-/*
- * The single stop flag: SIGINT and SIGTERM set it (no SA_RESTART, so
- * waits return).  sl_args_catch installs, sl_args_release restores the
- * previous handlers; sl_args_hold_on ignores a further SIGINT while the
- * results are written.
- */
-volatile const int *sl_args_catch(void);
-void sl_args_hold_on(void);
-void sl_args_release(void);
-bool sl_args_stopped(void);
+/* The exit status of a module's code: 0, 130 stopped, 2 usage, 3 an
+ * output or input, 4 the environment. */
+int sl_args_exit(int rc);
 
-/*
- * The candidate nearest to word (a few edits at most, by word length), or
- * NULL when none is near: the "did you mean" of every usage error.
- */
-const char *sl_args_closest(const char *word, const char *const *cands,
-			    size_t n);
+/* A run's streams (stdout, stderr), the stop flag caught (sl_stop_catch;
+ * the caller releases it), a further Ctrl-C held off for the results. */
+struct sl_xdrive;
+void sl_args_drive(struct sl_xdrive *d, const char *cmd);
 
 /*
  * A value that names nothing: "CMD: unknown WHAT 'word'; did you mean

@@ -76,7 +76,7 @@ sl_cmd_analyze(int argc, char **argv)
 	    SL_ARGS_OUTPUT_LONGOPTS,
 	    {NULL, 0, NULL, 0},
 	};
-	struct sl_outopts oo = {.ascii = -1, .cmd = "synlab analyze"};
+	struct sl_outopts oo = {.v.ascii = -1, .cmd = "synlab analyze"};
 	struct sl_pipeline_cfg cfg;
 	struct sl_pipeline *p;
 	struct sl_tally t;
@@ -140,8 +140,8 @@ sl_cmd_analyze(int argc, char **argv)
 	if (oo.bad)
 		return SL_EXIT_USAGE;
 	if (list_rules)
-		return sl_rules_write(stdout, oo.json) == 0 ? SL_EXIT_OK
-							    : SL_EXIT_INPUT;
+		return sl_rules_write(stdout, oo.v.json) == 0 ? SL_EXIT_OK
+							      : SL_EXIT_INPUT;
 	nfiles = argc - optind;
 	if (nfiles < 1) {
 		fputs("synlab analyze: no input file\n", stderr);

@@ -1,5 +1,4 @@
 /* \summary: synlab inject: one crafted segment on a named interface: options, usage, exit codes */
-#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,7 +7,6 @@
 #include "args.h"
 #include "cli.h"
 #include "inject.h"
-#include "timearg.h"
 
 static void
 inject_usage(FILE *f)
@@ -48,57 +46,7 @@ inject_usage(FILE *f)
 struct inject_args {
 	struct sl_seg_spec sp;
 	const char *ifname;
-	bool have_seq;
 };
-
-/* One option into a: 1 taken, 0 not this function's, -1 bad value. */
-static int
-inject_option(int c, const char *arg, struct inject_args *a)
-{
-	struct sl_seg_spec *sp = &a->sp;
-	char errbuf[SL_ERRBUF_SIZE];
-
-	switch (c) {
-	case 'i':
-		a->ifname = arg;
-		return 1;
-	case 's':
-		sp->src = arg;
-		return 1;
-	case 'd':
-		sp->dst = arg;
-		return 1;
-	case 'f':
-		sp->flags = arg;
-		return 1;
-	case 'o':
-		sp->opts = arg;
-		return 1;
-	case 'q':
-		a->have_seq = true;
-		return sl_seg_spec_u32(arg, 0xffffffff, &sp->seq) ? -1 : 1;
-	case 'a':
-		sp->have_ack = true;
-		return sl_seg_spec_u32(arg, 0xffffffff, &sp->ack) ? -1 : 1;
-	case 'w':
-		sp->have_win = true;
-		return sl_seg_spec_u32(arg, 65535, &sp->win) ? -1 : 1;
-	case 'm':
-		return sl_seg_spec_u32(arg, 65535, &sp->mss) ? -1 : 1;
-	case 'W':
-		return sl_seg_spec_u32(arg, 14, &sp->ws) ? -1 : 1;
-	case 'T':
-		return sl_seg_spec_u32(arg, 255, &sp->ttl) || !sp->ttl ? -1 : 1;
-	case 't':
-		if (sl_parse_instant(arg, sl_now_real_ns(), &sp->at, errbuf) ==
-		    SL_OK)
-			return 1;
-		fprintf(stderr, "synlab inject: --at %s\n", errbuf);
-		return -1;
-	default:
-		return 0;
-	}
-}
 
 /* SL_EXIT_OK to go on, -1 after --help, else the status. */
 static int
@@ -120,17 +68,23 @@ inject_parse(int argc, char **argv, struct inject_args *a)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	int c, r;
+	char errbuf[SL_ERRBUF_SIZE];
+	int c, k, r;
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if ((r = inject_option(c, optarg, a)) > 0)
+	while ((c = getopt_long(argc, argv, "h", longopts, &k)) != -1) {
+		if (c == 'i') {
+			a->ifname = optarg;
 			continue;
-		if (r < 0) {
-			fprintf(stderr, "synlab inject: bad value '%s'\n",
-				optarg);
-			return SL_EXIT_USAGE;
+		}
+		if (c != '?' && c != 'h' &&
+		    (r = sl_seg_spec_take(&a->sp, longopts[k].name, optarg,
+					  errbuf)) != 0) {
+			if (r > 0)
+				continue;
+			fprintf(stderr, "synlab inject: %s\n", errbuf);
+			return sl_args_see("synlab inject");
 		}
 		if (c != 'h') {
 			if (strncmp(argv[optind - 1], "--state", 7) == 0)
@@ -157,7 +111,7 @@ inject_parse(int argc, char **argv, struct inject_args *a)
 		return SL_EXIT_USAGE;
 	}
 	if (a->sp.src == NULL || a->sp.dst == NULL || a->sp.flags == NULL ||
-	    !a->have_seq) {
+	    !a->sp.have_seq) {
 		fputs("synlab inject: --src, --dst, --flags and --seq are "
 		      "required\n",
 		      stderr);
@@ -170,45 +124,18 @@ inject_parse(int argc, char **argv, struct inject_args *a)
 int
 sl_cmd_inject(int argc, char **argv)
 {
-	struct inject_args a = {
-	    .sp = {.win = 64240, .mss = 1460, .ws = 7, .ttl = 64}};
-	struct sl_seg seg;
-	struct sl_seg_bytes b;
-	struct sl_inject_stamp st;
-	struct sl_injector *ij;
-	char errbuf[SL_ERRBUF_SIZE] = "", note[128];
+	struct inject_args a = {.ifname = NULL};
+	char errbuf[SL_ERRBUF_SIZE] = "", note[128] = "";
 	int ret, rc;
 
+	sl_seg_spec_init(&a.sp);
 	if ((ret = inject_parse(argc, argv, &a)) != SL_EXIT_OK)
 		return ret < 0 ? SL_EXIT_OK : ret;
-	if (sl_seg_from_spec(&a.sp, &seg, note, sizeof note, errbuf) != SL_OK) {
-		fprintf(stderr, "synlab inject: %s\n", errbuf);
-		return SL_EXIT_USAGE;
-	}
+	rc = sl_seg_spec_send(&a.sp, a.ifname, stdout, note, sizeof note,
+			      errbuf);
 	if (note[0])
 		fprintf(stderr, "synlab inject: note: %s\n", note);
-	if (if_nametoindex(a.ifname) == 0) {
-		fprintf(stderr, "synlab inject: %s: no such interface\n",
-			a.ifname);
-		return SL_EXIT_ENV;
-	}
-	ij = sl_injector_open(seg.family, a.ifname, errbuf);
-	if (ij == NULL) {
-		fprintf(stderr, "synlab inject: %s%s\n", errbuf,
-			geteuid() ? " (needs root: CAP_NET_RAW)" : "");
-		return SL_EXIT_ENV;
-	}
-	if (sl_injector_build(ij, &seg, &b, errbuf) != SL_OK) {
+	if (rc != SL_OK)
 		fprintf(stderr, "synlab inject: %s\n", errbuf);
-		sl_injector_close(ij);
-		return SL_EXIT_USAGE;
-	}
-	rc = sl_injector_send_at(ij, &b, a.sp.at, &st, errbuf);
-	sl_injector_close(ij);
-	if (rc != SL_OK) {
-		fprintf(stderr, "synlab inject: %s\n", errbuf);
-		return SL_EXIT_ENV;
-	}
-	sl_seg_spec_print_sent(stdout, &a.sp, a.ifname, &seg, &b, &st);
-	return SL_EXIT_OK;
+	return sl_args_exit(rc);
 }

@@ -33,24 +33,11 @@ sl_cmd_run_kernel(int argc, char **argv, int at)
 		fprintf(stderr, "synlab run: %s\n", errbuf);
 		return SL_EXIT_USAGE;
 	}
-	if (r.added_delay)
-		fputs("synlab run: in a VM, simultaneous-open runs with "
-		      "--delay 20ms unless you give --delay\n",
-		      stderr);
-	if ((rc = sl_vm_run_boot(&r, errbuf)) != SL_OK) {
+	if ((rc = sl_vm_run_in_vm(&r, stderr, &status, errbuf)) != SL_OK)
 		fprintf(stderr, "synlab run: %s\n", errbuf);
-		return vm_exit(rc);
-	}
-	fprintf(stderr, "synlab run: in a VM: Linux %s (Debian %s), %.1f s\n",
-		r.k.release, r.k.version, r.seconds);
-	rc = sl_vm_run_collect(&r, &status, errbuf);
 	if (status < 0)
-		status = SL_EXIT_ENV;
-	if (rc != SL_OK) {
-		fprintf(stderr, "synlab run: %s\n", errbuf);
-		status = SL_EXIT_INPUT;
-	}
-	return status;
+		return vm_exit(rc);
+	return rc == SL_OK ? status : SL_EXIT_INPUT;
 }
 
 /* ---- synlab kernels ---- */
@@ -95,13 +82,7 @@ kernels_list(void)
 		fprintf(stderr, "synlab kernels: %s\n", errbuf);
 		return vm_exit(rc);
 	}
-	fputs("series  newest package (Debian version)\n", stdout);
-	for (char *s = strtok(list, "\n"); s; s = strtok(NULL, "\n")) {
-		char a[32], b[128], v[64];
-
-		if (sscanf(s, "%31s %127s %63s", a, b, v) == 3)
-			printf("%-7s %s (%s)\n", a, b, v);
-	}
+	sl_vm_list_write(list, stdout);
 	free(list);
 	return SL_EXIT_OK;
 }

@@ -6,6 +6,7 @@
 
 #include "args.h"
 #include "catalogue.h"
+#include "drive.h"
 #include "inject_scenario.h"
 #include "cli.h"
 #include "remote.h"
@@ -73,7 +74,7 @@ unknown(const char *name)
 
 	while (n < 32 && (x = sl_experiment_at(n)) != NULL)
 		names[n++] = x->name;
-	near = sl_args_closest(name, names, n);
+	near = sl_closest(name, names, n);
 	fprintf(stderr, CMD ": unknown experiment '%s'", name);
 	if (near != NULL)
 		fprintf(stderr, "; did you mean '%s'?", near);
@@ -117,64 +118,35 @@ parse(int argc, char **argv, const struct sl_experiment *x, struct run_args *a)
 	return SL_EXIT_OK;
 }
 
-/* The run through the entry's engine; returns the exit status. */
+/* The run through the entry's engine (check: prepared only); returns
+ * the exit status. */
 static int
-run_entry(const struct sl_experiment *x, struct run_args *a)
+run_entry(const struct sl_experiment *x, struct run_args *a, bool check)
 {
 	struct sl_xrun *r = NULL;
-	struct sl_pipeline_cfg pc;
-	struct sl_pipeline *p;
-	struct sl_tally t;
+	struct sl_xdrive d;
 	char errbuf[SL_ERRBUF_SIZE] = "", outbuf[256];
-	int rc, ret = SL_EXIT_OK;
+	bool met;
+	int rc;
 
 	if (x->ops->prepare(x, &a->xo, &r, errbuf) != SL_OK) {
 		fprintf(stderr, CMD ": %s\n", errbuf);
 		return sl_args_see(CMD);
 	}
-	if (a->oo.annotate == NULL) {
+	if (check) {
+		sl_xrun_free(r);
+		return SL_EXIT_OK;
+	}
+	if (a->oo.v.annotate == NULL) {
 		snprintf(outbuf, sizeof outbuf, "synlab-%s.pcapng",
 			 x->scenario ? x->scenario : x->name);
-		a->oo.annotate = outbuf;
+		a->oo.v.annotate = outbuf;
 	}
-	/* Outputs before the work: a bad path costs nothing. */
-	sl_args_pipeline_cfg(&a->oo, &pc);
-	if ((p = sl_pipeline_new(&pc, errbuf)) == NULL) {
-		fprintf(stderr, CMD ": %s\n", errbuf);
-		sl_xrun_free(r);
-		return SL_EXIT_INPUT;
-	}
-	r->o.stop = sl_args_catch();
-	r->o.progress = a->oo.json ? NULL : stderr;
-	rc = r->ops->run(r, errbuf);
-	if (rc == SL_EINTR) {
-		sl_args_hold_on(); /* a second Ctrl-C must not stop the writing */
-		ret = SL_EXIT_INTR;
-	} else if (rc != SL_OK)
-		ret = rc == SL_EINVAL ? SL_EXIT_USAGE
-		      : rc == SL_EIO  ? SL_EXIT_INPUT
-				      : SL_EXIT_ENV;
-	if (rc != SL_OK)
-		fprintf(stderr, CMD ": %s\n", errbuf);
-	if ((rc == SL_OK || rc == SL_EINTR) && r->have_report) {
-		if (r->ops->report(r, p, !a->oo.json, &t, errbuf) != SL_OK) {
-			fprintf(stderr, CMD ": %s\n", errbuf);
-			ret = rc == SL_EINTR ? SL_EXIT_INTR : SL_EXIT_INPUT;
-		} else {
-			FILE *text = a->oo.json ? NULL : stdout;
-
-			if (text)
-				putchar('\n');
-			if (!r->ops->verdict(r, &t, text) && ret == SL_EXIT_OK)
-				ret = SL_EXIT_VIOLATION;
-			if (text)
-				sl_args_print_written(stdout, p);
-		}
-	}
+	sl_args_drive(&d, CMD);
+	rc = sl_xrun_drive(r, &a->oo.v, &d, &met);
 	sl_xrun_free(r);
-	sl_pipeline_free(p);
-	sl_args_release();
-	return ret;
+	sl_stop_release();
+	return rc == SL_OK && !met ? SL_EXIT_VIOLATION : sl_args_exit(rc);
 }
 
 /*
@@ -185,32 +157,35 @@ run_entry(const struct sl_experiment *x, struct run_args *a)
 static int
 lab_hold(int argc, char **argv)
 {
+	static const struct option lo[] = {
+	    {"lab-hold", required_argument, NULL, 'H'},
+	    {"delay", required_argument, NULL, 'd'},
+	    {NULL, 0, NULL, 0},
+	};
 	int64_t hold = 0, delay = 0;
 	char errbuf[SL_ERRBUF_SIZE] = "";
-	int rc;
+	int c, rc;
 
-	for (int i = 1; i < argc; i += 2) {
-		bool d = strcmp(argv[i], "--delay") == 0;
-
-		if (i + 1 == argc ||
-		    (!d && strcmp(argv[i], "--lab-hold") != 0)) {
-			fputs(CMD ": --lab-hold D [--delay D]\n", stderr);
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1)
+		if (c == '?')
+			return sl_args_usage_error(CMD, argv, lo);
+		else if (!sl_args_duration(
+			     CMD, c == 'd' ? "--delay" : "--lab-hold", optarg,
+			     false, c == 'd' ? &delay : &hold))
 			return SL_EXIT_USAGE;
-		}
-		if (!sl_args_duration(CMD, argv[i], argv[i + 1], false,
-				      d ? &delay : &hold))
-			return SL_EXIT_USAGE;
-	}
-	if (hold <= 0 || hold > 3600 * 1000000000LL) {
-		fputs(CMD ": --lab-hold wants at most 3600s\n", stderr);
+	if (optind != argc) {
+		fprintf(stderr, CMD ": --lab-hold D [--delay D], not '%s'\n",
+			argv[optind]);
 		return SL_EXIT_USAGE;
 	}
-	rc = sl_remote_lab_hold(delay, hold, stdout, sl_args_catch(), errbuf);
-	sl_args_release();
-	if (rc == SL_EINTR || rc == SL_OK)
-		return SL_EXIT_OK;
-	fprintf(stderr, CMD ": lab: %s\n", errbuf);
-	return SL_EXIT_ENV;
+	rc = sl_remote_lab_hold(delay, hold, stdout, sl_stop_catch(), errbuf);
+	sl_stop_release();
+	if (rc != SL_OK && rc != SL_EINTR)
+		fprintf(stderr, CMD ": %s%s\n",
+			rc == SL_EINVAL ? "" : "lab: ", errbuf);
+	return rc == SL_EINTR ? SL_EXIT_OK : sl_args_exit(rc);
 }
 
 /* `run inject --state S ...` is `run inject-S ...`: into name, argv
@@ -251,20 +226,26 @@ legacy_inject(int *argc, char **argv, char *name, size_t len)
 	return 0;
 }
 
-int
-sl_cmd_run(int argc, char **argv)
+/* Whether argv[i] is option opt, alone or as opt=VALUE. */
+static bool
+is_opt(const char *arg, const char *opt)
 {
-	struct run_args a = {.oo = {.ascii = -1, .cmd = CMD}};
+	size_t n = strlen(opt);
+
+	return strncmp(arg, opt, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
+}
+
+/* The run argv asks for; check: only its options and the entry's checks.
+ * -1 when done (--help, --list), else the exit status. */
+static int
+run(int argc, char **argv, bool check)
+{
+	struct run_args a = {.oo = {.v.ascii = -1, .cmd = CMD}};
 	const struct sl_experiment *x;
 	char name[64];
 	int ret;
 
-	/* --kernel V: the same run in a VM of kernel V (cmd_kernels.c). */
-	for (int i = 1; i < argc; i++)
-		if (strncmp(argv[i], "--kernel", 8) == 0 &&
-		    (argv[i][8] == '\0' || argv[i][8] == '='))
-			return sl_cmd_run_kernel(argc, argv, i);
-	if (argc > 1 && strcmp(argv[1], "--lab-hold") == 0)
+	if (argc > 1 && is_opt(argv[1], "--lab-hold"))
 		return lab_hold(argc, argv);
 	if (argc > 1 && strcmp(argv[1], "inject") == 0 &&
 	    (ret = legacy_inject(&argc, argv, name, sizeof name)) <= 0) {
@@ -272,7 +253,7 @@ sl_cmd_run(int argc, char **argv)
 			if (strcmp(argv[i], "--help") == 0 ||
 			    strcmp(argv[i], "-h") == 0) {
 				help(stdout);
-				return SL_EXIT_OK;
+				return -1;
 			}
 		if (ret == 0)
 			fputs(CMD " inject: which --state? bound, closed, "
@@ -292,7 +273,7 @@ sl_cmd_run(int argc, char **argv)
 					list_experiments(stdout);
 				else
 					help(stdout);
-				return SL_EXIT_OK;
+				return -1;
 			}
 		fputs(CMD ": which experiment? " CMD
 			  " NAME [OPTIONS] (the name first; " CMD " --list)\n",
@@ -302,6 +283,33 @@ sl_cmd_run(int argc, char **argv)
 	if ((x = sl_experiment_find(argv[1])) == NULL)
 		return unknown(argv[1]);
 	if ((ret = parse(argc, argv, x, &a)) != SL_EXIT_OK)
+		return ret;
+	return run_entry(x, &a, check);
+}
+
+int
+sl_cmd_run(int argc, char **argv)
+{
+	char **rest;
+	int at = 0, n = 0, ret;
+
+	for (int i = 1; i < argc && at == 0; i++)
+		if (is_opt(argv[i], "--kernel"))
+			at = i;
+	if (at == 0 || is_opt(argv[1], "--lab-hold")) {
+		ret = at ? sl_cmd_run_kernel(argc, argv, at)
+			 : run(argc, argv, false);
 		return ret < 0 ? SL_EXIT_OK : ret;
-	return run_entry(x, &a);
+	}
+	/* --kernel V: the same run in a VM of kernel V (cmd_kernels.c); the
+	 * options checked here first, so a usage error costs no boot. */
+	rest = sl_xcalloc((size_t)argc + 1, sizeof *rest);
+	for (int i = 0; i < argc; i++)
+		if (i != at && (i != at + 1 || argv[at][8] == '='))
+			rest[n++] = argv[i];
+	ret = run(n, rest, true);
+	free(rest);
+	if (ret != SL_EXIT_OK)
+		return ret < 0 ? SL_EXIT_OK : ret;
+	return sl_cmd_run_kernel(argc, argv, at);
 }

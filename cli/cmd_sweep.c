@@ -6,6 +6,7 @@
 
 #include "args.h"
 #include "catalogue.h"
+#include "drive.h"
 #include "cli.h"
 
 #define CMD "synlab sweep"
@@ -135,7 +136,7 @@ sweepable(int argc, char **argv)
 			names[n++] = x->name;
 	names[n++] = "inject";
 	if (sl_experiment_find(name) == NULL &&
-	    sl_args_closest(name, names, n) != NULL) {
+	    sl_closest(name, names, n) != NULL) {
 		sl_args_unknown(CMD, "experiment", name, names, n,
 				CMD " --help");
 		return NULL;
@@ -152,14 +153,13 @@ sweepable(int argc, char **argv)
 int
 sl_cmd_sweep(int argc, char **argv)
 {
-	struct sweep_args a = {.oo = {.ascii = -1, .cmd = CMD},
+	struct sweep_args a = {.oo = {.v.ascii = -1, .cmd = CMD},
 			       .s = {.count = 1, .refine = true}};
 	const struct sl_experiment *x;
 	struct sl_xrun *r = NULL;
-	struct sl_pipeline_cfg pc;
-	struct sl_pipeline *p = NULL;
+	struct sl_xdrive d;
 	char errbuf[SL_ERRBUF_SIZE] = "";
-	int ret, rc;
+	int ret;
 
 	for (int i = 1; i < argc; i++)
 		if (strcmp(argv[i], "--help") == 0 ||
@@ -185,41 +185,9 @@ sl_cmd_sweep(int argc, char **argv)
 		sl_xrun_free(r);
 		return sl_args_see(CMD);
 	}
-	/* Outputs first: a sweep takes minutes, a bad path should not.  The
-	 * sweep's own table is the report; --brief or a selection adds the
-	 * handshakes.  One capture of the whole sweep. */
-	sl_args_pipeline_cfg(&a.oo, &pc);
-	pc.report =
-	    a.oo.brief || a.oo.sel.shapes || a.oo.sel.findings || a.oo.sel.id;
-	pc.annotate_per_input = false;
-	if ((p = sl_pipeline_new(&pc, errbuf)) == NULL ||
-	    (a.s.plot && sl_pipeline_check_output(a.s.plot, errbuf) != SL_OK)) {
-		fprintf(stderr, CMD ": %s\n", errbuf);
-		ret = SL_EXIT_INPUT;
-		goto done;
-	}
-	a.s.json = a.oo.json;
-	a.s.out = (a.oo.annotate && strcmp(a.oo.annotate, "-") == 0) ||
-			  (a.s.plot && strcmp(a.s.plot, "-") == 0)
-		      ? stderr
-		      : stdout;
-	a.s.progress = isatty(STDERR_FILENO) ? stderr : NULL;
-	a.s.on_stop =
-	    sl_args_hold_on; /* a 2nd Ctrl-C must not cut the writing */
-	r->o.stop = sl_args_catch();
-	rc = r->ops->sweep(r, &a.s, p, errbuf);
-	ret = rc == SL_OK	? SL_EXIT_OK
-	      : rc == SL_EINTR	? SL_EXIT_INTR
-	      : rc == SL_EINVAL ? SL_EXIT_USAGE
-	      : rc == SL_EIO	? SL_EXIT_INPUT
-				: SL_EXIT_ENV;
-	if (rc != SL_OK)
-		fprintf(stderr, CMD ": %s\n", errbuf);
-	else if (!a.oo.json)
-		sl_args_print_written(a.s.out, p);
-done:
+	sl_args_drive(&d, CMD);
+	ret = sl_args_exit(sl_xrun_drive_sweep(r, &a.s, &a.oo.v, &d));
 	sl_xrun_free(r);
-	sl_pipeline_free(p);
-	sl_args_release();
+	sl_stop_release();
 	return ret;
 }

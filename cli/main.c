@@ -67,7 +67,7 @@ main(int argc, char **argv)
 	{
 		static const char *const cmds[] = {"analyze", "run", "inject",
 						   "sweep", "kernels"};
-		const char *near = sl_args_closest(cmd, cmds, 5);
+		const char *near = sl_closest(cmd, cmds, 5);
 
 		fprintf(stderr, "synlab: unknown command '%s'", cmd);
 		if (near != NULL)

@@ -141,7 +141,21 @@ struct sl_seg_spec {
 	bool have_ack, have_win;
 	uint32_t seq, ack, win, mss, ws, ttl;
 	int64_t at; /* CLOCK_REALTIME ns to send at; 0: now */
+	bool have_seq;
 };
+
+/* The defaults `synlab inject` starts from: window 64240, MSS 1460,
+ * window scale 7, TTL 64, now. */
+void sl_seg_spec_init(struct sl_seg_spec *sp);
+
+/*
+ * Option name (without its dashes: "src", "seq", "win", "at", ...) with
+ * its value arg into sp.  Returns 1 when taken, 0 when name is no option
+ * of the segment, SL_EINVAL for a bad value with errbuf naming the
+ * option ("--win wants a number 0..65535, not 'x'").  arg is borrowed.
+ */
+int sl_seg_spec_take(struct sl_seg_spec *sp, const char *name, const char *arg,
+		     char *errbuf);
 
 /* A number (0x.. and 0.. too) up to max into v: 0 or SL_EINVAL. */
 int sl_seg_spec_u32(const char *s, uint32_t max, uint32_t *v);
@@ -159,5 +173,15 @@ void sl_seg_spec_print_sent(FILE *f, const struct sl_seg_spec *sp,
 			    const char *ifname, const struct sl_seg *seg,
 			    const struct sl_seg_bytes *b,
 			    const struct sl_inject_stamp *st);
+
+/*
+ * Sends the segment sp describes on interface ifname (at sp->at) and
+ * says on out what was sent.  note (nlen bytes) gets a warning about sp,
+ * or "".  Returns 0; SL_EINVAL when sp does not make a segment; SL_ENV
+ * when the interface, the raw socket (root) or the send fails; errbuf
+ * says which.
+ */
+int sl_seg_spec_send(const struct sl_seg_spec *sp, const char *ifname,
+		     FILE *out, char *note, size_t nlen, char *errbuf);
 
 #endif /* SL_INJECT_H */

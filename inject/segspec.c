@@ -2,10 +2,14 @@
 #include "inject.h"
 
 #include <errno.h>
+#include <net/if.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common.h"
+#include "timearg.h"
 
 int
 sl_seg_spec_u32(const char *s, uint32_t max, uint32_t *v)
@@ -19,6 +23,76 @@ sl_seg_spec_u32(const char *s, uint32_t max, uint32_t *v)
 		return SL_EINVAL;
 	*v = (uint32_t)x;
 	return SL_OK;
+}
+
+void
+sl_seg_spec_init(struct sl_seg_spec *sp)
+{
+	*sp =
+	    (struct sl_seg_spec){.win = 64240, .mss = 1460, .ws = 7, .ttl = 64};
+}
+
+/* The options that take a number: name, field, largest value. */
+static uint32_t *
+number_opt(struct sl_seg_spec *sp, const char *name, uint32_t *max)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+		uint32_t max;
+	} nums[] = {
+	    {"seq", offsetof(struct sl_seg_spec, seq), 0xffffffff},
+	    {"ack", offsetof(struct sl_seg_spec, ack), 0xffffffff},
+	    {"win", offsetof(struct sl_seg_spec, win), 65535},
+	    {"mss", offsetof(struct sl_seg_spec, mss), 65535},
+	    {"wscale", offsetof(struct sl_seg_spec, ws), 14},
+	    {"ttl", offsetof(struct sl_seg_spec, ttl), 255},
+	};
+
+	for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++)
+		if (strcmp(name, nums[i].name) == 0) {
+			*max = nums[i].max;
+			return (uint32_t *)(void *)((char *)sp + nums[i].off);
+		}
+	return NULL;
+}
+
+int
+sl_seg_spec_take(struct sl_seg_spec *sp, const char *name, const char *arg,
+		 char *errbuf)
+{
+	const char **str = strcmp(name, "src") == 0	  ? &sp->src
+			   : strcmp(name, "dst") == 0	  ? &sp->dst
+			   : strcmp(name, "flags") == 0	  ? &sp->flags
+			   : strcmp(name, "options") == 0 ? &sp->opts
+							  : NULL;
+	uint32_t max, *v;
+	char why[SL_ERRBUF_SIZE];
+
+	if (str != NULL) {
+		*str = arg;
+		return 1;
+	}
+	if (strcmp(name, "at") == 0) {
+		if (sl_parse_instant(arg, sl_now_real_ns(), &sp->at, why) ==
+		    SL_OK)
+			return 1;
+		sl_errbuf_set(errbuf, "--at %s", why);
+		return SL_EINVAL;
+	}
+	if ((v = number_opt(sp, name, &max)) == NULL)
+		return 0;
+	if (sl_seg_spec_u32(arg, max, v) != SL_OK ||
+	    (strcmp(name, "ttl") == 0 && *v == 0)) {
+		sl_errbuf_set(errbuf, "--%s wants a number %u..%u, not '%s'",
+			      name, strcmp(name, "ttl") == 0 ? 1u : 0u, max,
+			      arg);
+		return SL_EINVAL;
+	}
+	sp->have_seq |= strcmp(name, "seq") == 0;
+	sp->have_ack |= strcmp(name, "ack") == 0;
+	sp->have_win |= strcmp(name, "win") == 0;
+	return 1;
 }
 
 int
@@ -99,4 +173,36 @@ sl_seg_spec_print_sent(FILE *f, const struct sl_seg_spec *sp,
 			(long long)(st->before / 1000000000),
 			(long long)(st->before % 1000000000),
 			(double)(st->after - st->before) / 1e3);
+}
+
+int
+sl_seg_spec_send(const struct sl_seg_spec *sp, const char *ifname, FILE *out,
+		 char *note, size_t nlen, char *errbuf)
+{
+	struct sl_seg seg;
+	struct sl_seg_bytes b;
+	struct sl_inject_stamp st;
+	struct sl_injector *ij;
+	char why[SL_ERRBUF_SIZE];
+	int rc;
+
+	if (sl_seg_from_spec(sp, &seg, note, nlen, errbuf) != SL_OK)
+		return SL_EINVAL;
+	if (if_nametoindex(ifname) == 0) {
+		sl_errbuf_set(errbuf, "%s: no such interface", ifname);
+		return SL_ENV;
+	}
+	if ((ij = sl_injector_open(seg.family, ifname, why)) == NULL) {
+		sl_errbuf_set(errbuf, "%s%s", why,
+			      geteuid() ? " (needs root: CAP_NET_RAW)" : "");
+		return SL_ENV;
+	}
+	if ((rc = sl_injector_build(ij, &seg, &b, errbuf)) != SL_OK)
+		rc = SL_EINVAL;
+	else if (sl_injector_send_at(ij, &b, sp->at, &st, errbuf) != SL_OK)
+		rc = SL_ENV;
+	sl_injector_close(ij);
+	if (rc == SL_OK)
+		sl_seg_spec_print_sent(out, sp, ifname, &seg, &b, &st);
+	return rc;
 }

@@ -179,7 +179,8 @@ sl_vm_run_args(struct sl_vm_run *r, int argc, char **argv, int at, char *errbuf)
 		    strncmp(argv[i], "--lab-hold", 10) == 0) {
 			sl_errbuf_set(errbuf,
 				      "--kernel runs inside a VM without a "
-				      "network card: not with --peer");
+				      "network card: not with %.*s",
+				      (int)strcspn(argv[i], "="), argv[i]);
 			return SL_EINVAL;
 		}
 		simopen |= strcmp(argv[i], "simultaneous-open") == 0;
@@ -268,6 +269,41 @@ sl_vm_run_collect(struct sl_vm_run *r, int *status, char *errbuf)
 	}
 	remove_tree(r->dir);
 	return rc;
+}
+
+int
+sl_vm_run_in_vm(struct sl_vm_run *r, FILE *log, int *status, char *errbuf)
+{
+	int rc;
+
+	*status = -1;
+	if (r->added_delay)
+		fputs("synlab run: in a VM, simultaneous-open runs with "
+		      "--delay 20ms unless you give --delay\n",
+		      log);
+	if ((rc = sl_vm_run_boot(r, errbuf)) != SL_OK)
+		return rc;
+	fprintf(log, "synlab run: in a VM: Linux %s (Debian %s), %.1f s\n",
+		r->k.release, r->k.version, r->seconds);
+	rc = sl_vm_run_collect(r, status, errbuf);
+	if (*status < 0)
+		*status = SL_EXIT_ENV;
+	return rc;
+}
+
+void
+sl_vm_list_write(char *list, FILE *f)
+{
+	char *save = NULL;
+
+	fputs("series  newest package (Debian version)\n", f);
+	for (char *s = strtok_r(list, "\n", &save); s != NULL;
+	     s = strtok_r(NULL, "\n", &save)) {
+		char a[32], b[128], v[64];
+
+		if (sscanf(s, "%31s %127s %63s", a, b, v) == 3)
+			fprintf(f, "%-7s %s (%s)\n", a, b, v);
+	}
 }
 
 int

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "matrix.h"
 #include "vm.h"
@@ -59,6 +60,22 @@ int sl_vm_run_boot(struct sl_vm_run *r, char *errbuf);
  * such in errbuf).
  */
 int sl_vm_run_collect(struct sl_vm_run *r, int *status, char *errbuf);
+
+/*
+ * The whole `synlab run ARGS --kernel V` once sl_vm_run_args made r:
+ * boot, run, collect, saying on log what it adds (simultaneous-open's
+ * --delay) and the kernel it booted.  Returns sl_vm_run_boot's error
+ * (*status -1: nothing ran), or sl_vm_run_collect's code with *status
+ * the run's exit status (SL_EXIT_ENV when it left none).
+ */
+int sl_vm_run_in_vm(struct sl_vm_run *r, FILE *log, int *status, char *errbuf);
+
+/*
+ * The series the archive serves (sl_vm_list's lines "SERIES PACKAGE
+ * VERSION", cut up in place) as a table on f; lines of another shape
+ * are skipped.
+ */
+void sl_vm_list_write(char *list, FILE *f);
 
 /* The kernels `synlab kernels` runs by default: the LTS series Debian
  * ships and the newest.  Returns 0 or sl_vm_list's error. */

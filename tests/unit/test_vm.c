@@ -14,6 +14,7 @@
 #include "common.h"
 #include "json.h"
 #include "jsonq.h"
+#include "kernelrun.h"
 #include "matrix.h"
 
 static struct sl_jv *
@@ -192,14 +193,38 @@ test_matrix(void **state)
 	}
 }
 
+/* `synlab kernels --list`: the archive's lines as a table, others
+ * skipped. */
+static void
+test_list_write(void **state)
+{
+	char list[] = "6.1 linux-image-6.1.0-40-cloud-amd64 6.1.153-1\n"
+		      "garbage\n"
+		      "6.12 linux-image-6.12.57+deb13-cloud-amd64 6.12.57-1\n";
+	char buf[512] = "";
+	FILE *f = tmpfile();
+	size_t n;
+
+	(void)state;
+	assert_non_null(f);
+	sl_vm_list_write(list, f);
+	rewind(f);
+	n = fread(buf, 1, sizeof buf - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	assert_string_equal(
+	    buf, "series  newest package (Debian version)\n"
+		 "6.1     linux-image-6.1.0-40-cloud-amd64 (6.1.153-1)\n"
+		 "6.12    linux-image-6.12.57+deb13-cloud-amd64 (6.12.57-1)\n");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_values),
-	    cmocka_unit_test(test_errors),
-	    cmocka_unit_test(test_round_trip),
-	    cmocka_unit_test(test_matrix),
+	    cmocka_unit_test(test_values),     cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_round_trip), cmocka_unit_test(test_matrix),
+	    cmocka_unit_test(test_list_write),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
