@@ -34,15 +34,15 @@
 static char *
 put_dec(char *p, unsigned v)
 {
-	char d[5];
-	size_t n = 0;
-
-	do {
-		d[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	while (n > 0)
-		*p++ = d[--n];
+	if (v >= 10000)
+		*p++ = (char)('0' + v / 10000);
+	if (v >= 1000)
+		*p++ = (char)('0' + v / 1000 % 10);
+	if (v >= 100)
+		*p++ = (char)('0' + v / 100 % 10);
+	if (v >= 10)
+		*p++ = (char)('0' + v / 10 % 10);
+	*p++ = (char)('0' + v % 10);
 	return p;
 }
 
@@ -53,7 +53,7 @@ sl_endpoint_str(const struct sl_endpoint *ep, char *buf, size_t len)
 
 	if (ep->addr.family == 4) {
 		/* By hand, not snprintf: a report formats two per handshake. */
-		char t[24], *p = t;
+		char t[24], *p = len >= sizeof(t) ? buf : t;
 		size_t n;
 		int i;
 
@@ -62,9 +62,9 @@ sl_endpoint_str(const struct sl_endpoint *ep, char *buf, size_t len)
 			*p++ = i < 3 ? '.' : ':';
 		}
 		p = put_dec(p, ep->port);
-		n = (size_t)(p - t);
-		if (len > 0) {
-			n = n < len ? n : len - 1;
+		*p = '\0';
+		if (len < sizeof(t) && len > 0) {
+			n = (size_t)(p - t) < len ? (size_t)(p - t) : len - 1;
 			memcpy(buf, t, n);
 			buf[n] = '\0';
 		}

@@ -68,18 +68,38 @@ sl_ob_fill(struct sl_ob *ob, char c, size_t n)
 	}
 }
 
-/* How many decimal digits v has (1 to 20). */
+/*
+ * How many decimal digits v has (1 to 20): log2 by the highest bit,
+ * times log10(2) as 1233/4096, then one comparison (Bit Twiddling Hacks,
+ * "integer log base 10").
+ */
 static size_t
 ndigits(uint64_t v)
 {
-	uint64_t t = 10;
-	size_t n = 1;
+	static const uint64_t p10[20] = {1ULL,
+					 10ULL,
+					 100ULL,
+					 1000ULL,
+					 10000ULL,
+					 100000ULL,
+					 1000000ULL,
+					 10000000ULL,
+					 100000000ULL,
+					 1000000000ULL,
+					 10000000000ULL,
+					 100000000000ULL,
+					 1000000000000ULL,
+					 10000000000000ULL,
+					 100000000000000ULL,
+					 1000000000000000ULL,
+					 10000000000000000ULL,
+					 100000000000000000ULL,
+					 1000000000000000000ULL,
+					 10000000000000000000ULL};
+	unsigned t = (unsigned)(64 - __builtin_clzll(v | 1)) * 1233 >> 12;
 
-	while (n < 20 && v >= t) {
-		n++;
-		t *= 10;
-	}
-	return n;
+	/* v | 1: v = 0 has a digit, and no other power of 10 is odd */
+	return t + ((v | 1) >= p10[t]);
 }
 
 /*
@@ -216,6 +236,18 @@ sl_ob_fixed(struct sl_ob *ob, int64_t num, unsigned scale, unsigned prec,
 	sl_ob_write(ob, p, (size_t)(b + sizeof(b) - p));
 }
 
+/*
+ * The bytes a JSON string escapes: 1 for the control characters (all
+ * below 0x20), '"' and '\\'.
+ */
+static const unsigned char json_esc[256] = {
+    [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1,
+    [0x06] = 1, [0x07] = 1, [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1,
+    [0x0c] = 1, [0x0d] = 1, [0x0e] = 1, [0x0f] = 1, [0x10] = 1, [0x11] = 1,
+    [0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1,
+    [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1, [0x1c] = 1, [0x1d] = 1,
+    [0x1e] = 1, [0x1f] = 1, ['"'] = 1,	['\\'] = 1};
+
 void
 sl_ob_json_str(struct sl_ob *ob, const char *s)
 {
@@ -223,7 +255,7 @@ sl_ob_json_str(struct sl_ob *ob, const char *s)
 
 	sl_ob_putc(ob, '"');
 	for (;;) {
-		for (run = p; *p >= 0x20 && *p != '"' && *p != '\\'; p++)
+		for (run = p; !json_esc[*p]; p++)
 			;
 		sl_ob_write(ob, run, (size_t)(p - run));
 		switch (*p) {

@@ -208,6 +208,16 @@ put_numbers(FILE *f, const void *arg)
 		sl_ob_i64(&ob, nums_s[i]);
 		sl_ob_putc(&ob, '\n');
 	}
+	for (uint64_t p = 1;; p *= 10) { /* every digit count's edges */
+		sl_ob_u64(&ob, p - 1);
+		sl_ob_putc(&ob, ' ');
+		sl_ob_u64(&ob, p);
+		sl_ob_putc(&ob, ' ');
+		sl_ob_u64(&ob, p + 1);
+		sl_ob_putc(&ob, '\n');
+		if (p > UINT64_MAX / 10)
+			break;
+	}
 	sl_ob_fill(&ob, '.', 17);
 	sl_ob_write(&ob, "written whole, longer than the buffer", 37);
 	assert_int_equal(sl_ob_flush(&ob), 0);
@@ -223,6 +233,12 @@ put_numbers_printf(FILE *f, const void *arg)
 		fprintf(f, "%" PRIu64 " %8" PRIu64 "|\n", nums_u[i], nums_u[i]);
 	for (i = 0; i < sizeof(nums_s) / sizeof(nums_s[0]); i++)
 		fprintf(f, "%" PRId64 "\n", nums_s[i]);
+	for (uint64_t p = 1;; p *= 10) {
+		fprintf(f, "%" PRIu64 " %" PRIu64 " %" PRIu64 "\n", p - 1, p,
+			p + 1);
+		if (p > UINT64_MAX / 10)
+			break;
+	}
 	fputs(".................written whole, longer than the buffer", f);
 }
 
