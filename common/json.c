@@ -135,29 +135,53 @@ put_digits(char *p, uint64_t v, size_t n)
 	}
 }
 
+char *
+sl_put_u64(char *p, uint64_t v)
+{
+	size_t n = ndigits(v);
+
+	put_digits(p, v, n);
+	return p + n;
+}
+
+char *
+sl_put_i64(char *p, int64_t v)
+{
+	if (v < 0) {
+		*p++ = '-';
+		return sl_put_u64(p, 0 - (uint64_t)v);
+	}
+	return sl_put_u64(p, (uint64_t)v);
+}
+
+/* sl_ob_u64 when the buffer has no room for the longest number. */
+static void
+u64_full(struct sl_ob *ob, uint64_t v)
+{
+	char b[20];
+
+	sl_ob_write_full(ob, b, (size_t)(sl_put_u64(b, v) - b));
+}
+
 void
 sl_ob_u64(struct sl_ob *ob, uint64_t v)
 {
-	size_t n = ndigits(v);
-	char b[20];
-
-	if (__builtin_expect(ob->cap - ob->n >= n, 1)) {
-		put_digits(ob->buf + ob->n, v, n);
-		ob->n += n;
-		return;
-	}
-	put_digits(b, v, n);
-	sl_ob_write_full(ob, b, n);
+	if (__builtin_expect(ob->cap - ob->n >= 20, 1))
+		sl_ob_commit(ob, sl_put_u64(ob->buf + ob->n, v));
+	else
+		u64_full(ob, v);
 }
 
 void
 sl_ob_i64(struct sl_ob *ob, int64_t v)
 {
-	if (v < 0) {
+	if (__builtin_expect(ob->cap - ob->n >= 20, 1))
+		sl_ob_commit(ob, sl_put_i64(ob->buf + ob->n, v));
+	else if (v < 0) {
 		sl_ob_putc(ob, '-');
-		sl_ob_u64(ob, 0 - (uint64_t)v);
+		u64_full(ob, 0 - (uint64_t)v);
 	} else {
-		sl_ob_u64(ob, (uint64_t)v);
+		u64_full(ob, (uint64_t)v);
 	}
 }
 
