@@ -103,8 +103,8 @@ ndigits(uint64_t v)
 }
 
 /*
- * The n decimal digits of v into p[0..n), two at a time from a table
- * (the divisions by 100 are multiplications once compiled).
+ * The n decimal digits of v into p[0..n), four at a time as two pairs
+ * from a table (the divisions are multiplications once compiled).
  */
 static void
 put_digits(char *p, uint64_t v, size_t n)
@@ -123,9 +123,17 @@ put_digits(char *p, uint64_t v, size_t n)
 		e -= 2;
 		memcpy(e, pairs + 2 * r, 2);
 	}
-	for (w = (uint32_t)v; w >= 100; w /= 100) {
+	for (w = (uint32_t)v; w >= 10000; w /= 10000) {
+		uint32_t r = w % 10000;
+
+		e -= 4;
+		memcpy(e, pairs + 2 * (r / 100), 2);
+		memcpy(e + 2, pairs + 2 * (r % 100), 2);
+	}
+	if (w >= 100) {
 		e -= 2;
 		memcpy(e, pairs + 2 * (w % 100), 2);
+		w /= 100;
 	}
 	if (w >= 10) {
 		e -= 2;
