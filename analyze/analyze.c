@@ -17,6 +17,7 @@
  * seen, whatever the capture's vantage point.
  */
 #include "conn.h"
+#include "feed.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +33,7 @@ rst_note(struct conn *c, int fi, int x, int y, enum az_rst_fate fate)
 		return;
 	switch (fate) {
 	case AZ_RST_SYN_SENT:
-		if (c->fr[fi].flags & SL_TH_ACK)
+		if (c->k->fr[fi].flags & SL_TH_ACK)
 			snprintf(n, sizeof(n),
 				 "RST dropped by %c in SYN-SENT: its ACK does "
 				 "not acknowledge the SYN",
@@ -73,8 +74,7 @@ static void
 hand_over(struct conn *c, int x, const struct sl_pkt *p, int fi, int64_t ts,
 	  enum az_rst_fate fate)
 {
-	struct sl_handshake *hs = &c->hs;
-	int y = hs->self ? x : 1 - x;
+	int y = c->self ? x : 1 - x;
 	struct side *sx = &c->s[x], *sy = &c->s[y];
 	bool rst = p->flags & SL_TH_RST;
 
@@ -84,29 +84,30 @@ hand_over(struct conn *c, int x, const struct sl_pkt *p, int fi, int64_t ts,
 		sy->challenge_due = true;
 	if (rst && fate != AZ_RST_ACCEPT && fate != AZ_RST_ANSWER)
 		return; /* dropped by its receiver: it changes nothing */
-	if (hs->self) {
-		struct pend pd = {p->seq, p->ack, az_seg_end(p), p->flags, fi};
+	if (c->self) {
+		struct pend pd = {p->seq,   p->ack, az_seg_end(p),
+				  p->flags, fi,	    ts};
 		az_deliver(c, 0, &pd, 0, ts);
 	} else {
 		az_enqueue(c, y, p, fi, ts);
 	}
 	if (rst && fate == AZ_RST_ACCEPT && sy->st == SL_ST_SYN_SENT &&
-	    !sx->sent_bare_syn && !sx->sent_synack && !hs->self) {
+	    !sx->sent_bare_syn && !sx->sent_synack && !c->self) {
 		/* refused: y takes it at once, and may try the SYN again */
 		c->refused = true;
-		hs->end = SL_END_RST;
+		c->end = SL_END_RST;
 		az_flush_pending(c, ts);
 	} else if (rst && fate == AZ_RST_ACCEPT) {
 		az_flush_pending(c, ts);
-		hs->end = SL_END_RST;
+		c->end = SL_END_RST;
 		c->ended = true;
 	} else if (sx->fin_sent && sy->fin_sent && sx->fin_acked &&
 		   sy->fin_acked) {
 		az_flush_pending(c, ts);
-		hs->end = SL_END_FIN;
+		c->end = SL_END_FIN;
 		c->ended = true;
-	} else if (hs->self && sx->fin_sent && sx->fin_acked) {
-		hs->end = SL_END_FIN;
+	} else if (c->self && sx->fin_sent && sx->fin_acked) {
+		c->end = SL_END_FIN;
 		c->ended = true;
 	}
 }
@@ -118,7 +119,6 @@ static void
 on_segment(struct conn *c, int x, const struct sl_pkt *p, uint64_t frame,
 	   int64_t ts)
 {
-	struct sl_handshake *hs = &c->hs;
 	struct side *sx = &c->s[x];
 	struct seg g;
 	int fi = NO_FI;
@@ -127,17 +127,17 @@ on_segment(struct conn *c, int x, const struct sl_pkt *p, uint64_t frame,
 	memset(&g, 0, sizeof(g));
 	g.c = c;
 	g.x = x;
-	g.y = hs->self ? x : 1 - x;
+	g.y = c->self ? x : 1 - x;
 	g.p = p;
 	g.ts = ts;
 	g.first_from_x = !sx->sent_any;
-	hs->t_last_ns = ts;
+	c->t_last = ts;
 	if (p->trunc)
-		hs->truncated++;
+		c->k->hs.truncated++;
 
 	/* What x's stack must have processed before it could send this. */
 	sx->took_synack = false;
-	if (!hs->self)
+	if (!c->self)
 		az_catch_up(c, x, p, ts);
 	g.st0 = sx->st;
 
@@ -147,16 +147,19 @@ on_segment(struct conn *c, int x, const struct sl_pkt *p, uint64_t frame,
 		fi = az_add_frame(c, x, p, frame, ts, g.role);
 	if (fi >= 0 && g.note[0] != '\0')
 		az_set_note(c, fi, g.note);
-	if (g.role == SL_ROLE_SYN && fi >= 0)
+	if (g.role == SL_ROLE_SYN && fi >= 0) {
 		sx->syn_fi = fi;
+		sx->syn_frame = frame;
+	}
 	if (g.role == SL_ROLE_LATE_SYN && fi >= 0 && p->seq != sx->isn &&
-	    !hs->self) {
+	    !c->self) {
 		if (c->late == NULL)
 			c->late = sl_xcalloc(1, sizeof(*c->late));
 		c->late->p = *p;
 		c->late->frame = frame;
 		c->late->ts = ts;
 		c->late->fi = fi;
+		c->late->from = x;
 	}
 	if (g.role == SL_ROLE_SYNACK && fi >= 0 && sx->synack_fi < 0)
 		sx->synack_fi = fi;
@@ -192,7 +195,7 @@ starts_new(const struct conn *c, int x, const struct sl_pkt *p)
 	 * first SYN in SYN-RECEIVED: then it is that connection's affair. */
 	if (s->sent_bare_syn && p->seq != s->isn)
 		return !(peer->st == SL_ST_SYN_RECEIVED && peer->sent_synack &&
-			 !c->hs.self);
+			 !c->self);
 	if (s->sent_synack && !s->sent_bare_syn && p->seq != s->synack_seq)
 		return true;
 	return false;
@@ -201,8 +204,10 @@ starts_new(const struct conn *c, int x, const struct sl_pkt *p)
 static int
 side_of(const struct conn *c, const struct sl_pkt *p)
 {
-	return c->hs.self || sl_endpoint_cmp(&p->src, &c->hs.ep[0]) == 0 ? 0
-									 : 1;
+	return c->self ||
+		       sl_endpoint_cmp(&p->src, c->a_hi ? &c->hi : &c->lo) == 0
+		   ? 0
+		   : 1;
 }
 
 /*
@@ -217,12 +222,12 @@ parkable(const struct conn *c, int x, const struct sl_pkt *p, int64_t ts)
 {
 	const struct side *s = &c->s[x];
 
-	return !c->ended && !c->established && !c->refused && !c->hs.self &&
+	return !c->ended && !c->established && !c->refused && !c->self &&
 	       c->parked == NULL &&
 	       (p->flags & (SL_TH_SYN | SL_TH_ACK | SL_TH_RST)) == SL_TH_SYN &&
 	       s->st == SL_ST_SYN_SENT && s->sent_bare_syn && !s->sent_synack &&
 	       p->seq != s->isn && !c->s[1 - x].sent_any &&
-	       ts - c->hs.t_last_ns < WAIT_MIN_NS;
+	       ts - c->t_last < WAIT_MIN_NS;
 }
 
 /*
@@ -246,21 +251,22 @@ mark_old_duplicate(struct conn *c, const struct sl_pkt *p)
 		snprintf(n, sizeof(n),
 			 "old duplicate: %c is in SYN-SENT for frame %llu "
 			 "(RFC 9293 Figure 8)",
-			 'A' + x, (unsigned long long)o->fr[so->syn_fi].frame);
+			 'A' + x, (unsigned long long)so->syn_frame);
 		az_set_note(c, c->s[x].syn_fi, n);
 	}
 	/* the peer answered the duplicate from LISTEN: it had no SYN of x's */
 	if (c->s[1 - x].sent_synack)
 		az_pend_lose_syns(o, 1 - ox, "its answer to the old duplicate");
-	for (i = 0; i < c->hs.nframes; i++) {
-		const struct cframe *f = &c->fr[i];
+	for (i = 0; i < c->nframes; i++) {
+		const struct cframe *f = &c->k->fr[i];
 		if (f->from != x ||
 		    (f->flags & (SL_TH_RST | SL_TH_ACK)) != SL_TH_RST)
 			continue;
 		for (j = 0; j < i; j++)
-			if (c->fr[j].from != x &&
-			    (c->fr[j].flags & SL_TH_ACK) &&
-			    c->fr[j].ack == f->seq && !az_acks_syn(so, f->seq))
+			if (c->k->fr[j].from != x &&
+			    (c->k->fr[j].flags & SL_TH_ACK) &&
+			    c->k->fr[j].ack == f->seq &&
+			    !az_acks_syn(so, f->seq))
 				break;
 		if (j == i)
 			continue;
@@ -271,7 +277,7 @@ mark_old_duplicate(struct conn *c, const struct sl_pkt *p)
 }
 
 static void
-fi_gone(int *v, int fi)
+fi_gone(int8_t *v, int fi)
 {
 	if (*v == fi)
 		*v = NO_FI;
@@ -283,13 +289,14 @@ fi_gone(int *v, int fi)
 static void
 frame_remove(struct conn *c, int fi)
 {
-	unsigned n = c->hs.nframes, i;
+	struct cframe *fr = c->k->fr;
+	unsigned n = c->nframes, i;
 	int k;
 
-	free(c->fr[fi].note);
-	memmove(&c->fr[fi], &c->fr[fi + 1],
-		(n - (unsigned)fi - 1) * sizeof(c->fr[0]));
-	c->hs.nframes--;
+	free(fr[fi].note);
+	memmove(&fr[fi], &fr[fi + 1], (n - (unsigned)fi - 1) * sizeof(fr[0]));
+	fr[n - 1].note = NULL; /* moved down: no second owner */
+	c->nframes--;
 	for (k = 0; k < 2; k++) {
 		struct side *s = &c->s[k];
 		fi_gone(&s->syn_fi, fi);
@@ -315,31 +322,31 @@ static struct late_syn *
 take_late_syn(struct conn *c, int x, const struct sl_pkt *p)
 {
 	struct late_syn *l = c->late;
+	const struct cframe *fr = c->k->fr;
 	char n[SL_NOTE_LEN];
 	int fi, j, k;
 	unsigned long long fno;
 
 	if (l == NULL || !c->ended || c->parked != NULL || l->fi < 0 ||
 	    (p->flags & (SL_TH_SYN | SL_TH_ACK | SL_TH_RST)) != SL_TH_SYN ||
-	    p->seq != l->p.seq || c->fr[l->fi].from != x)
+	    p->seq != l->p.seq || l->from != x)
 		return NULL;
 	fi = l->fi;
 	fno = (unsigned long long)l->frame;
-	for (j = fi + 1; j < (int)c->hs.nframes; j++)
-		if (c->fr[j].from != x &&
-		    c->fr[j].role == SL_ROLE_CHALLENGE_ACK)
+	for (j = fi + 1; j < (int)c->nframes; j++)
+		if (fr[j].from != x && fr[j].role == SL_ROLE_CHALLENGE_ACK)
 			break;
-	if (j < (int)c->hs.nframes) {
+	if (j < (int)c->nframes) {
 		snprintf(n, sizeof(n),
 			 "challenge ACK to frame %llu, %c's next SYN "
 			 "(RFC 9293 Figure 9)",
 			 fno, 'A' + x);
 		az_set_note(c, j, n);
-		for (k = j + 1; k < (int)c->hs.nframes; k++) {
-			if (c->fr[k].from != x ||
-			    (c->fr[k].flags & (SL_TH_RST | SL_TH_ACK)) !=
+		for (k = j + 1; k < (int)c->nframes; k++) {
+			if (fr[k].from != x ||
+			    (fr[k].flags & (SL_TH_RST | SL_TH_ACK)) !=
 				SL_TH_RST ||
-			    c->fr[k].seq != c->fr[j].ack)
+			    fr[k].seq != fr[j].ack)
 				continue;
 			az_set_frame_states(c, k, x, SL_ST_SYN_SENT,
 					    SL_ST_SYN_SENT);
@@ -351,7 +358,7 @@ take_late_syn(struct conn *c, int x, const struct sl_pkt *p)
 		}
 	}
 	frame_remove(c, fi);
-	c->hs.late_syns--;
+	c->k->hs.late_syns--;
 	c->late = NULL;
 	return l;
 }
@@ -365,28 +372,51 @@ take_late_syn(struct conn *c, int x, const struct sl_pkt *p)
 static bool
 awaits_syn(const struct conn *c, int x, const struct sl_pkt *p)
 {
-	if (!(p->flags & SL_TH_RST) || c->hs.self)
+	if (!(p->flags & SL_TH_RST) || c->self)
 		return false;
-	return c->parked != NULL || (c->late != NULL && c->late->fi >= 0 &&
-				     c->fr[c->late->fi].from == x);
+	return c->parked != NULL ||
+	       (c->late != NULL && c->late->fi >= 0 && c->late->from == x);
+}
+
+void
+az_flow_key(const struct sl_pkt *p, int iface, struct az_key *k)
+{
+	az_order_key(p, &k->lo, &k->hi);
+	k->h = az_flow_hash(&k->lo, &k->hi, iface);
+}
+
+void
+az_prefetch_slot(const struct sl_analyzer *az, uint64_t h)
+{
+	__builtin_prefetch(&az->tab[h & (az->tabsize - 1)]);
+}
+
+void
+az_prefetch_conn(const struct sl_analyzer *az, uint64_t h)
+{
+	const struct slot *s = &az->tab[h & (az->tabsize - 1)];
+
+	if (s->c != NULL && s->h == h) {
+		__builtin_prefetch(s->c);
+		__builtin_prefetch((const char *)s->c + 64);
+	}
 }
 
 static void
-process(struct sl_analyzer *az, const struct sl_pkt *p, int file,
-	uint64_t frame, int64_t ts)
+process(struct sl_analyzer *az, const struct sl_pkt *p, const struct az_key *k,
+	int file, uint64_t frame, int64_t ts)
 {
-	struct sl_endpoint lo, hi;
-	uint64_t h;
+	const struct sl_endpoint lo = k->lo, hi = k->hi;
+	const uint64_t h = k->h;
 	struct conn *c, *parked = NULL;
+	struct sl_handshake *hs;
 	struct late_syn *moved = NULL;
 	int x;
 	bool tw = false;
 
-	az_order_key(p, &lo, &hi);
-	h = az_flow_hash(&lo, &hi, az->cur_iface);
 	c = az_tab_find(az, &lo, &hi, az->cur_iface, h);
 	if (c != NULL && az_copy_seen(c, p, ts)) {
-		c->hs.duplicates++;
+		c->k->hs.duplicates++;
 		az->sum.duplicates++;
 		return;
 	}
@@ -402,7 +432,7 @@ process(struct sl_analyzer *az, const struct sl_pkt *p, int file,
 			else if (moved == NULL)
 				moved = take_late_syn(c, x, p);
 			/* the peer of the new SYN may still be in TIME-WAIT */
-			tw = c->ended && !c->hs.self &&
+			tw = c->ended && !c->self &&
 			     c->s[1 - x].st == SL_ST_TIME_WAIT;
 			az_finalize(az, c, SL_END_EOF);
 		}
@@ -435,18 +465,20 @@ process(struct sl_analyzer *az, const struct sl_pkt *p, int file,
 			}
 		}
 		c = az_conn_new(az, &lo, &hi, h, file);
-		c->hs.t_first_ns = ts;
-		snprintf(c->hs.encap, sizeof(c->hs.encap), "%s", p->encap);
+		hs = &c->k->hs;
+		hs->t_first_ns = ts;
+		snprintf(hs->encap, sizeof(hs->encap), "%s", p->encap);
 		(void)az_copy_seen(c, p, ts);
 		if (p->flags & SL_TH_ACK) {
 			/* The capture begins after A's SYN. */
 			c->started_with_synack = true;
-			c->hs.ep[0] = p->dst;
-			c->hs.ep[1] = p->src;
+			hs->ep[0] = p->dst;
+			hs->ep[1] = p->src;
 		} else {
-			c->hs.ep[0] = p->src;
-			c->hs.ep[1] = p->dst;
+			hs->ep[0] = p->src;
+			hs->ep[1] = p->dst;
 		}
+		c->a_hi = sl_endpoint_cmp(&hs->ep[0], &lo) != 0;
 		x = side_of(c, p);
 		if (tw) {
 			c->s[1 - x].st = SL_ST_TIME_WAIT;
@@ -455,7 +487,7 @@ process(struct sl_analyzer *az, const struct sl_pkt *p, int file,
 		c->parked = parked;
 		if (moved != NULL) {
 			/* the new connection began at its first SYN */
-			c->hs.t_first_ns = moved->ts;
+			hs->t_first_ns = moved->ts;
 			on_segment(c, x, &moved->p, moved->frame, moved->ts);
 			/* the peer took it in the older connection */
 			az_pend_forget(c, 1 - x, c->s[x].syn_fi);
@@ -586,6 +618,18 @@ sl_analyzer_feed(struct sl_analyzer *az, int file, uint64_t frame,
 	char err[SL_ERRBUF_SIZE];
 	enum sl_dec_status st;
 
+	err[0] = '\0';
+	st = sl_decode(dlt, data, caplen, wirelen, &pkt, err);
+	return az_feed_decoded(az, file, frame, ts_ns, st, &pkt, NULL, err);
+}
+
+int
+az_feed_decoded(struct sl_analyzer *az, int file, uint64_t frame, int64_t ts_ns,
+		enum sl_dec_status st, const struct sl_pkt *p,
+		const struct az_key *k, const char *err)
+{
+	struct az_key own;
+
 	if (file != az->cur_file) {
 		az_finish_all(az);
 		az->cur_file = file;
@@ -594,8 +638,6 @@ sl_analyzer_feed(struct sl_analyzer *az, int file, uint64_t frame,
 	}
 	az->sum.frames++;
 	ts_ns = clock_step(az, file, frame, ts_ns);
-	err[0] = '\0';
-	st = sl_decode(dlt, data, caplen, wirelen, &pkt, err);
 	switch (st) {
 	case SL_DEC_TCP:
 		break;
@@ -618,12 +660,12 @@ sl_analyzer_feed(struct sl_analyzer *az, int file, uint64_t frame,
 		return SL_ENOTSUP;
 	}
 	az->sum.tcp++;
-	if (pkt.opts_malformed) {
+	if (p->opts_malformed) {
 		/* The header is sound; only its options are skipped. */
 		az->sum.malformed++;
 		problem(az, file, frame, err);
 	}
-	if (pkt.trunc)
+	if (p->trunc)
 		az->sum.truncated++;
 	if (ts_ns > az->now)
 		az->now = ts_ns;
@@ -631,7 +673,11 @@ sl_analyzer_feed(struct sl_analyzer *az, int file, uint64_t frame,
 		az_sweep(az, az->now);
 		az->last_sweep = az->now;
 	}
-	process(az, &pkt, file, frame, ts_ns);
+	if (k == NULL) {
+		az_flow_key(p, az->cur_iface, &own);
+		k = &own;
+	}
+	process(az, p, k, file, frame, ts_ns);
 	return SL_OK;
 }
 

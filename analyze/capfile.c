@@ -23,6 +23,7 @@
 
 #include "analyze.h"
 #include "decode.h"
+#include "feed.h"
 #include "pcapng_rd.h"
 
 static ssize_t
@@ -186,16 +187,14 @@ gz_read(void *src, void *buf, size_t n)
 
 /* The reader's progress, every SL_PROGRESS_EVERY frames. */
 static void
-progress(struct sl_analyzer *az, gzFile gz, uint64_t frame)
+progress(struct az_sink *out, gzFile gz, uint64_t frame)
 {
-	const struct sl_analyzer_cfg *cfg = sl_analyzer_get_cfg(az);
-
-	if (frame % SL_PROGRESS_EVERY == 0 && cfg->on_progress != NULL)
-		cfg->on_progress((uint64_t)gzoffset(gz), frame, cfg->arg);
+	if (frame % SL_PROGRESS_EVERY == 0)
+		az_sink_progress(out, (uint64_t)gzoffset(gz), frame);
 }
 
 static int
-read_pcapng(struct sl_analyzer *az, int file, const char *path, gzFile gz,
+read_pcapng(struct az_sink *out, const char *path, gzFile gz,
 	    struct file_filter *ff, char *errbuf)
 {
 	struct sl_ngrd *r = sl_ngrd_new(gz_read, gz);
@@ -207,13 +206,13 @@ read_pcapng(struct sl_analyzer *az, int file, const char *path, gzFile gz,
 	while (filter_more(ff) && (rc = sl_ngrd_next(r, &p, err)) == 1) {
 		int lt = p.ifc->linktype;
 		frame++;
-		progress(az, gz, frame);
+		progress(out, gz, frame);
 		if (!filter_take(ff, path, lt, p.data, (uint32_t)p.caplen,
 				 (uint32_t)p.wirelen, errbuf))
 			continue;
 		if (p.iface != iface) {
 			iface = p.iface;
-			sl_analyzer_set_iface(az, iface, p.ifc->name);
+			az_sink_iface(out, iface, p.ifc->name);
 		}
 		if (!sl_decode_dlt_supported(lt)) {
 			/* one problem per interface, not one per frame */
@@ -228,8 +227,8 @@ read_pcapng(struct sl_analyzer *az, int file, const char *path, gzFile gz,
 			if (told[iface]++)
 				continue;
 		}
-		(void)sl_analyzer_feed(az, file, frame, p.ts_ns, lt, p.data,
-				       p.caplen, p.wirelen);
+		az_sink_frame(out, frame, p.ts_ns, lt, p.data,
+			      (uint32_t)p.caplen, (uint32_t)p.wirelen);
 	}
 	if (ff->failed) {
 		ret = SL_EINVAL;
@@ -245,7 +244,7 @@ read_pcapng(struct sl_analyzer *az, int file, const char *path, gzFile gz,
 }
 
 static int
-read_pcap(struct sl_analyzer *az, int file, const char *path, gzFile gz,
+read_pcap(struct az_sink *out, const char *path, gzFile gz,
 	  struct file_filter *ff, char *errbuf)
 {
 	static const cookie_io_functions_t io = {.read = gz_cookie_read,
@@ -285,7 +284,7 @@ read_pcap(struct sl_analyzer *az, int file, const char *path, gzFile gz,
 		pcap_close(pc);
 		return SL_ENOTSUP;
 	}
-	sl_analyzer_set_iface(az, 0, NULL);
+	az_sink_iface(out, 0, NULL);
 	ff->pc = pc;
 	while (filter_more(ff) && (r = pcap_next_ex(pc, &h, &data)) == 1) {
 		/*
@@ -294,7 +293,7 @@ read_pcap(struct sl_analyzer *az, int file, const char *path, gzFile gz,
 		 */
 		int64_t sec = (int64_t)(uint32_t)h->ts.tv_sec;
 		frame++;
-		progress(az, gz, frame);
+		progress(out, gz, frame);
 		if (h->ts.tv_usec < 0 ||
 		    h->ts.tv_usec >= (nsec ? 1000000000 : 1000000)) {
 			sl_errbuf_set(errbuf,
@@ -308,11 +307,10 @@ read_pcap(struct sl_analyzer *az, int file, const char *path, gzFile gz,
 		if (!filter_take(ff, path, dlt, data, h->caplen, h->len,
 				 errbuf))
 			continue;
-		(void)sl_analyzer_feed(az, file, frame,
-				       sec * 1000000000 +
-					   (int64_t)h->ts.tv_usec *
-					       (nsec ? 1 : 1000),
-				       dlt, data, h->caplen, h->len);
+		az_sink_frame(out, frame,
+			      sec * 1000000000 +
+				  (int64_t)h->ts.tv_usec * (nsec ? 1 : 1000),
+			      dlt, data, h->caplen, h->len);
 	}
 	if (ff->failed) {
 		ret = SL_EINVAL;
@@ -326,12 +324,32 @@ read_pcap(struct sl_analyzer *az, int file, const char *path, gzFile gz,
 	return ret;
 }
 
+/* One file to read: what az_sink_run runs, maybe on a thread of its own. */
+struct file_read {
+	const char *path;
+	gzFile gz;
+	bool pcapng;
+	struct file_filter *ff;
+	char *errbuf;
+};
+
+static int
+read_file(struct az_sink *out, void *arg)
+{
+	struct file_read *r = arg;
+
+	if (r->pcapng)
+		return read_pcapng(out, r->path, r->gz, r->ff, r->errbuf);
+	return read_pcap(out, r->path, r->gz, r->ff, r->errbuf);
+}
+
 int
 sl_analyze_file(struct sl_analyzer *az, int file, const char *path,
 		char *errbuf)
 {
 	const struct sl_analyzer_cfg *cfg = sl_analyzer_get_cfg(az);
 	struct file_filter ff = {.expr = cfg->filter, .max = cfg->max_packets};
+	struct file_read r = {.path = path, .ff = &ff, .errbuf = errbuf};
 	uint8_t m[4];
 	gzFile gz;
 	int ret;
@@ -344,13 +362,10 @@ sl_analyze_file(struct sl_analyzer *az, int file, const char *path,
 		return SL_EIO;
 	}
 	(void)gzbuffer(gz, 1u << 16);
-	if (gz_read(gz, m, 4) == 4 && sl_ngrd_magic(m)) {
-		gzrewind(gz);
-		ret = read_pcapng(az, file, path, gz, &ff, errbuf);
-	} else {
-		gzrewind(gz);
-		ret = read_pcap(az, file, path, gz, &ff, errbuf);
-	}
+	r.pcapng = gz_read(gz, m, 4) == 4 && sl_ngrd_magic(m);
+	gzrewind(gz);
+	r.gz = gz;
+	ret = az_sink_run(az, file, read_file, &r);
 	filter_free(&ff);
 	sl_analyzer_end_file(az);
 	return ret;

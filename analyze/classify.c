@@ -17,14 +17,30 @@ is_loopback(const struct sl_addr *a)
 	return memcmp(a->b, v6lo, 16) == 0;
 }
 
+/* What the report reads of the hot record, into the public one. */
+static void
+sync_public(struct conn *c)
+{
+	struct sl_handshake *hs = &c->k->hs;
+
+	hs->nframes = c->nframes;
+	hs->t_last_ns = c->t_last;
+	hs->end = (enum sl_end)c->end;
+	hs->nretx_iv[0] = c->nretx[0];
+	hs->nretx_iv[1] = c->nretx[1];
+	hs->syn[0] = c->syn[0];
+	hs->syn[1] = c->syn[1];
+}
+
 void
 az_classify(struct conn *c)
 {
-	struct sl_handshake *hs = &c->hs;
+	struct sl_handshake *hs = &c->k->hs;
 	struct side *a = &c->s[0], *b = &c->s[1];
 	int64_t d1 = -1, d2 = -1;
 	int near = -1; /* the capture is near 0: A, 1: B, 2: the path */
 
+	sync_public(c);
 	if (hs->self)
 		hs->shape =
 		    a->sent_bare_syn ? SL_SHAPE_SELF : SL_SHAPE_INCOMPLETE;
@@ -60,8 +76,9 @@ az_classify(struct conn *c)
 	 * after the SYN and the ACK follows at once; near B the reverse.
 	 */
 	if (hs->shape == SL_SHAPE_SIMOPEN && a->sent_synack && b->sent_synack) {
-		d1 = a->t_synack - b->t_syn; /* A answers B's SYN */
-		d2 = b->t_synack - a->t_syn; /* B answers A's SYN */
+		const struct cold_side *ca = &c->k->cs[0], *cb = &c->k->cs[1];
+		d1 = ca->t_synack - cb->t_syn; /* A answers B's SYN */
+		d2 = cb->t_synack - ca->t_syn; /* B answers A's SYN */
 		if (d1 >= 0 && d2 >= 0) {
 			hs->rtt_us = (d1 > d2 ? d1 : d2) / 1000;
 			near = d1 < d2 / 4 ? 0 : d2 < d1 / 4 ? 1 : 2;
@@ -72,22 +89,23 @@ az_classify(struct conn *c)
 		/* y's SYN, x's SYN-ACK, y's ACK (also a crafted peer that
 		 * answers a simultaneous open's SYN-ACK with a bare ACK) */
 		int x = a->sent_synack ? 0 : 1, y = 1 - x, fi;
-		int64_t tack = 0, tsa = c->s[x].t_synack;
+		int64_t tack = 0, tsa = c->k->cs[x].t_synack;
 		for (fi = 0; fi < (int)hs->nframes; fi++)
-			if (c->fr[fi].from == y &&
-			    c->fr[fi].role == SL_ROLE_ACK) {
-				tack = c->fr[fi].ts_ns;
+			if (c->k->fr[fi].from == y &&
+			    c->k->fr[fi].role == SL_ROLE_ACK) {
+				tack = c->k->fr[fi].ts_ns;
 				break;
 			}
 		/* the SYN-ACK that ACK answers: the last one before it */
 		for (fi = 0; fi < (int)hs->nframes && tack; fi++)
-			if (c->fr[fi].from == x && c->fr[fi].ts_ns <= tack &&
-			    (c->fr[fi].role == SL_ROLE_SYNACK ||
-			     c->fr[fi].role == SL_ROLE_SYNACK_RETX))
-				tsa = c->fr[fi].ts_ns;
+			if (c->k->fr[fi].from == x &&
+			    c->k->fr[fi].ts_ns <= tack &&
+			    (c->k->fr[fi].role == SL_ROLE_SYNACK ||
+			     c->k->fr[fi].role == SL_ROLE_SYNACK_RETX))
+				tsa = c->k->fr[fi].ts_ns;
 		d1 = tsa - c->s[y].t_syn_prev;
 		if (d1 < 0)
-			d1 = tsa - c->s[y].t_syn;
+			d1 = tsa - c->k->cs[y].t_syn;
 		d2 = tack ? tack - tsa : -1;
 		if (c->s[y].sent_bare_syn && d1 >= 0 && d2 >= 0) {
 			hs->rtt_us = (d1 + d2) / 1000;
@@ -96,7 +114,7 @@ az_classify(struct conn *c)
 		}
 	} else if (hs->shape == SL_SHAPE_REFUSED && hs->nframes >= 2) {
 		hs->rtt_us =
-		    (c->fr[hs->nframes - 1].ts_ns - a->t_syn_prev) / 1000;
+		    (c->k->fr[hs->nframes - 1].ts_ns - a->t_syn_prev) / 1000;
 	}
 	if (hs->self ||
 	    (is_loopback(&hs->ep[0].addr) && is_loopback(&hs->ep[1].addr)))

@@ -16,7 +16,7 @@
 #define SEQ_GEQ(a, b) ((int32_t)((a) - (b)) >= 0)
 
 #define PEND_MAX	32
-#define PEND_INLINE	4    /* pending segments kept in the side itself */
+#define PEND_INLINE	1    /* pending segments kept in the side itself */
 #define FRAMES_INLINE	3    /* an open handshake records two or three frames */
 #define XO_INLINE	2    /* option records: a SYN and a SYN-ACK */
 #define REORDER_MAX	4096 /* finished handshakes held for ordering */
@@ -43,7 +43,8 @@
 struct pend {
 	uint32_t seq, ack, end; /* end: seq + len + SYN + FIN */
 	uint8_t flags;
-	int fi; /* index in the handshake's frames, or NO_FI */
+	int8_t fi;  /* index in the handshake's frames, or NO_FI */
+	int64_t ts; /* when it was captured (its frame's time) */
 };
 
 /*
@@ -87,51 +88,62 @@ struct cframe {
 	char *note;		 /* NULL, or a string of ours */
 };
 
+/*
+ * One endpoint's state.  Frame indices (the *_fi) are below
+ * SL_HS_MAXFRAMES, or NO_FI.  What only the report reads of a side is
+ * in its cold record (struct cold_side).
+ */
 struct side {
-	enum sl_state st;
-	bool isn_known;
+	uint8_t st; /* enum sl_state */
+	int8_t syn_fi;
+	int8_t synack_fi;
+	int8_t bad_synack_fi; /* its first SYN-ACK missed the SYN, or NO_FI */
+	int8_t bad_rst_fi;    /* its RST to a SYN lacked or missed the ACK, */
+	int8_t ack_fi;	      /* the first frame that acknowledged beyond */
+	uint8_t npend, pcap;
+	bool isn_known : 1;
+	bool sent_bare_syn : 1;
+	bool sent_synack : 1;
+	bool sent_any : 1; /* anything at all in this handshake */
+	bool snd_valid : 1;
+	bool fin_sent : 1;
+	bool fin_acked : 1;
+	bool challenge_due : 1; /* processed a SYN while synchronized */
+	bool
+	    synack_dup_due : 1; /* processed an old SYN-ACK while synchronized */
+	bool stale : 1;		/* was synchronized on an older connection */
+	bool time_wait : 1; /* TIME-WAIT of the tuple's previous handshake */
+	bool bad_ack_valid : 1; /* in SYN-SENT, took an unacceptable ACK */
+	bool good_synack : 1;	/* some SYN-ACK of it acknowledged the SYN */
+	bool bad_rst_noack : 1; /* (bad_rst_fi: decided at the end, a port */
+	bool dup_acked : 1;	/* that answers later sent no such RST) */
+	bool passive : 1;	/* came from LISTEN (a passive OPEN) */
+	bool snd_unknown : 1;	/* a fragment hid how much it sent */
+	bool rcv_valid : 1;	/* rcv_hi: highest sequence end processed */
+	bool took_synack : 1;	/* a SYN-ACK just synchronized this side */
+	bool ws_checked : 1;
+	bool sent_ack : 1;   /* some segment with the ACK bit */
+	bool ack_beyond : 1; /* acknowledged more than the peer had sent */
+	uint16_t syn_win;    /* window in its SYN or SYN-ACK (never scaled) */
 	uint32_t isn;
-	bool sent_bare_syn;
-	int syn_fi;
-	int64_t t_syn, t_syn_prev;
-	uint16_t syn_win; /* window in its SYN or SYN-ACK (never scaled) */
-	bool sent_synack;
-	int synack_fi;
 	uint32_t synack_seq;
-	int64_t t_synack;
-	bool sent_any; /* anything at all in this handshake */
-	bool snd_valid;
 	uint32_t snd_max; /* highest sequence end sent */
-	bool fin_sent, fin_acked;
 	uint32_t fin_end;
-	bool challenge_due;  /* processed a SYN while synchronized */
-	bool synack_dup_due; /* processed an old SYN-ACK while synchronized */
-	bool stale;	     /* was synchronized on an older connection */
-	bool time_wait;	     /* TIME-WAIT of the tuple's previous handshake */
-	bool bad_ack_valid;  /* in SYN-SENT, took an unacceptable ACK: */
-	uint32_t bad_ack;    /* its SEG.ACK (a RST answer has SEQ=SEG.ACK) */
-	uint32_t rcv_wnd;    /* the last window it advertised, in bytes */
-	int bad_synack_fi;   /* its first SYN-ACK missed the SYN, or NO_FI */
-	uint32_t bad_synack_ack;
-	bool good_synack;   /* some SYN-ACK of it acknowledged the SYN */
-	int bad_rst_fi;	    /* its RST to a SYN lacked or missed the ACK, */
-	bool bad_rst_noack; /* decided at the end (a port that answers */
-	uint32_t bad_rst_ack, bad_rst_want; /* later sent no such RST) */
-	bool dup_acked;
-	bool passive;	  /* came from LISTEN (a passive OPEN) */
-	bool snd_unknown; /* a fragment hid how much it sent */
-	bool rcv_valid;	  /* rcv_hi: highest sequence end processed */
+	uint32_t bad_ack; /* its SEG.ACK (a RST answer has SEQ=SEG.ACK) */
+	uint32_t rcv_wnd; /* the last window it advertised, in bytes */
 	uint32_t rcv_hi;
-	bool took_synack; /* a SYN-ACK just synchronized this side */
-	bool ws_checked;
-	bool sent_ack;	 /* some segment with the ACK bit */
-	bool ack_beyond; /* acknowledged more than the peer had sent */
-	uint32_t ack_hi; /* the highest such ACK */
-	int ack_fi;	 /* the first frame that did so */
-	int64_t t_est;	 /* when it reached ESTABLISHED, 0 if never */
-	unsigned npend, pcap;
-	struct pend *pend; /* pend0, or allocated when that is full */
+	uint32_t ack_hi; /* the highest ACK beyond */
+	int64_t t_syn_prev;
+	uint64_t syn_frame; /* the frame number of syn_fi */
+	struct pend *pend;  /* pend0, or allocated when that is full */
 	struct pend pend0[PEND_INLINE];
+};
+
+/* What the report reads of a side (struct side has the rest). */
+struct cold_side {
+	int64_t t_syn, t_synack;
+	uint32_t bad_synack_ack;
+	uint32_t bad_rst_ack, bad_rst_want;
 };
 
 /*
@@ -150,6 +162,7 @@ struct late_syn {
 	uint64_t frame;
 	int64_t ts;
 	int fi;
+	int from; /* the side that sent it */
 };
 
 /* A packet of an `any` capture and the places it was seen at (copies.c). */
@@ -160,36 +173,60 @@ struct copy_ent {
 	unsigned norg;
 };
 
-struct conn {
-	int64_t dl;	    /* its deadline (see deadline in flow.c) */
-	int64_t ttick;	    /* the tick it is filed under, or -1 */
-	uint32_t tidx;	    /* its entry in that tick's bucket */
-	uint64_t stamp;	    /* order of the last segment among all */
-	struct conn *pnext; /* in the pool of free records */
-	enum az_wait wait;
-	bool done;		   /* finished, waiting for its turn */
-	bool reported;		   /* reported early, still tracked */
-	struct sl_endpoint lo, hi; /* key: the two endpoints, ordered, */
-	int iface;		   /* and the interface (vantage) */
-	uint64_t khash;
-	bool ended;	  /* closed: lingers for copies only */
-	bool established; /* some side reached ESTABLISHED */
-	bool started_with_synack;
-	bool refused;
-	bool rst_seen;
-	bool simopen_path; /* a side in SYN-SENT took a bare SYN */
-	int64_t t_ended;
+/*
+ * What only the report of a handshake reads: its public attributes, its
+ * frames and their options, its findings.  Nothing that decides how a
+ * later segment is taken lives here: once a handshake was reported early
+ * (az_emit_ready) and is only still tracked, its cold record goes back to
+ * the pool and it writes into the analyzer's sink (az->sink) instead.
+ */
+struct cold {
 	struct sl_handshake hs; /* hs.frames is filled when reported */
 	struct cframe *fr;	/* fr0, or allocated when that is full */
 	unsigned fcap;
 	struct copts *xo; /* option records of frames (SYN, SYN-ACK, SACK) */
 	unsigned nxo, xocap;
+	unsigned findcap;
+	struct cold_side cs[2];
+	uint32_t raised[2]; /* rules raised, by side: 1 << sl_rule_id */
+	bool sink;	    /* az->sink: written, never read */
+	struct cold *next;  /* in the pool of free records */
 	struct cframe fr0[FRAMES_INLINE];
 	struct copts xo0[XO_INLINE];
-	unsigned findcap;
+};
+
+struct conn {
+	int64_t dl;		   /* its deadline (see deadline in flow.c) */
+	int64_t ttick;		   /* the tick it is filed under, or -1 */
+	uint32_t tidx;		   /* its entry in that tick's bucket */
+	uint64_t stamp;		   /* order of the last segment among all */
+	struct sl_endpoint lo, hi; /* key: the two endpoints, ordered, */
+	int iface;		   /* and the interface (vantage) */
+	uint64_t khash;
+	uint8_t wait;	      /* enum az_wait */
+	bool done : 1;	      /* finished, waiting for its turn */
+	bool reported : 1;    /* reported early, still tracked */
+	bool ended : 1;	      /* closed: lingers for copies only */
+	bool established : 1; /* some side reached ESTABLISHED */
+	bool started_with_synack : 1;
+	bool refused : 1;
+	bool rst_seen : 1;
+	bool simopen_path : 1; /* a side in SYN-SENT took a bare SYN */
+	bool self : 1;	       /* one socket plays both roles (lo == hi) */
+	bool a_hi : 1;	       /* endpoint A (hs.ep[0]) is hi, not lo */
+	bool parked_now : 1;   /* out of the table, hidden by a newer one */
+	uint8_t end;	       /* enum sl_end, copied to hs.end when reported */
+	uint8_t nframes;       /* frames recorded (hs.nframes when reported) */
+	uint8_t nretx[2];      /* SYN retransmission intervals recorded */
+	int64_t t_ended;
+	int64_t t_last;	 /* its last segment (hs.t_last_ns) */
+	int64_t last_iv; /* A's last SYN retransmission interval, µs */
+	struct sl_synopts syn[2];
+	struct cold *k; /* its cold record, or az->sink once reported */
 	struct side s[2];
-	uint32_t raised[2];    /* rules raised, by side: 1 << sl_rule_id */
-	struct conn *parked;   /* an older handshake it hides (az_park) */
+	/* an older handshake it hides (az_park); in the pool of free
+	 * records, the next one */
+	struct conn *parked;
 	struct late_syn *late; /* its last late SYN with a new ISN */
 	struct copy_ent *cq;   /* packets seen, for copies (copies.c) */
 	unsigned ncq, cqcap;
@@ -199,14 +236,14 @@ struct sl_analyzer {
 	struct sl_analyzer_cfg cfg;
 	/*
 	 * Flow table: open addressing with linear probing, load at most
-	 * 1/2.  A slot holds the hash and a compact key (IPv4: the whole
-	 * tuple and the interface), so neither a probe that misses nor a
-	 * hit touches the (cold) handshake; an IPv6 hit is confirmed on it.
+	 * 1/2.  A slot holds the tuple's 64-bit hash and the handshake:
+	 * four to a cache line, so a probe that misses stays in the table,
+	 * and a hit is confirmed on the handshake's key, which its segment
+	 * reads next anyway.
 	 */
 	struct slot {
-		uint64_t h; /* bit 0: IPv6 */
+		uint64_t h;
 		struct conn *c;
-		uint64_t k[2];
 	} * tab;
 	size_t tabsize, nconn;
 	/*
@@ -228,7 +265,13 @@ struct sl_analyzer {
 	uint64_t stamps;
 	struct conn **due;
 	size_t dcap;
-	struct conn *pool; /* free handshake records, linked by pnext */
+	struct conn *pool;  /* free handshake records, linked by pnext */
+	struct cold *cpool; /* free cold records, linked by next */
+	/*
+	 * Where a handshake reported early writes what only a report
+	 * reads: room for SL_HS_MAXFRAMES frames, no option records.
+	 */
+	struct cold *sink;
 	struct tomb {
 		uint64_t key;
 		int64_t expires;

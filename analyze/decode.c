@@ -105,52 +105,31 @@ sl_endpoint_str(const struct sl_endpoint *ep, char *buf, size_t len)
 	return buf;
 }
 
-int
-sl_endpoint_cmp(const struct sl_endpoint *a, const struct sl_endpoint *b)
-{
-	int c;
-
-	if (a->addr.family != b->addr.family)
-		return a->addr.family < b->addr.family ? -1 : 1;
-	if (a->addr.family == 4) {
-		/* on every packet: one big-endian word, not a memcmp call */
-		uint32_t x = (uint32_t)a->addr.b[0] << 24 |
-			     (uint32_t)a->addr.b[1] << 16 |
-			     (uint32_t)a->addr.b[2] << 8 | a->addr.b[3];
-		uint32_t y = (uint32_t)b->addr.b[0] << 24 |
-			     (uint32_t)b->addr.b[1] << 16 |
-			     (uint32_t)b->addr.b[2] << 8 | b->addr.b[3];
-		if (x != y)
-			return x < y ? -1 : 1;
-	} else if ((c = memcmp(a->addr.b, b->addr.b, 16)) != 0) {
-		return c < 0 ? -1 : 1;
-	}
-	if (a->port != b->port)
-		return a->port < b->port ? -1 : 1;
-	return 0;
-}
-
 /*
  * Walk the TCP options (RFC 9293 §3.2: kind 0 ends the list, kind 1 is one
  * octet, every other kind has a length octet that counts kind and length).
- * rd covers the option bytes that were captured; optlen is how many the
+ * b holds the cap option bytes that were captured; optlen is how many the
  * header says there are.  A length below 2 is the classic infinite loop:
- * malformed.
+ * malformed.  Direct loads, each after the check that the byte was
+ * captured.  Not inlined: decode_tcp, which runs on every segment, then
+ * saves fewer registers when the options are the usual NOP NOP TS.
  */
-static enum sl_dec_status
-decode_options(struct sl_rd rd, size_t optlen, struct sl_tcpopts *o,
-	       char *errbuf)
+static __attribute__((noinline)) enum sl_dec_status
+decode_options(const uint8_t *b, size_t cap, size_t optlen,
+	       struct sl_tcpopts *o, char *errbuf)
 {
 	size_t off = 0;
 
 	while (off < optlen) {
 		uint8_t kind, len;
-		struct sl_rd od;
+		const uint8_t *d, *ud;
+		size_t ul;
 
-		if (sl_rd_u8(&rd, &kind) != SL_OK) {
+		if (off >= cap) {
 			o->trunc = true;
 			return SL_DEC_TCP;
 		}
+		kind = b[off];
 		if (kind == 0)
 			break;
 		if (kind == 1) {
@@ -164,10 +143,11 @@ decode_options(struct sl_rd rd, size_t optlen, struct sl_tcpopts *o,
 				      kind, off);
 			return SL_DEC_MALFORMED;
 		}
-		if (sl_rd_u8(&rd, &len) != SL_OK) {
+		if (off + 1 >= cap) {
 			o->trunc = true;
 			return SL_DEC_TCP;
 		}
+		len = b[off + 1];
 		if (len < 2) {
 			sl_errbuf_set(errbuf,
 				      "TCP option kind %u has length %u (< 2)",
@@ -181,12 +161,12 @@ decode_options(struct sl_rd rd, size_t optlen, struct sl_tcpopts *o,
 				      kind, len, optlen - off);
 			return SL_DEC_MALFORMED;
 		}
-		if (sl_rd_need(&rd, (size_t)len - 2) != SL_OK) {
+		if (off + len > cap) {
 			o->trunc = true;
 			return SL_DEC_TCP;
 		}
-		od = sl_rd_sub(&rd, (size_t)len - 2);
-		(void)sl_rd_skip(&rd, (size_t)len - 2);
+		d = ud = b + off + 2; /* the len - 2 data bytes */
+		ul = (size_t)len - 2;
 		off += len;
 
 		switch (kind) {
@@ -194,13 +174,13 @@ decode_options(struct sl_rd rd, size_t optlen, struct sl_tcpopts *o,
 			if (len != 4)
 				goto badlen;
 			o->has_mss = true;
-			(void)sl_rd_be16(&od, &o->mss);
+			o->mss = sl_load_be16(d);
 			break;
 		case 3: /* window scale, RFC 7323 §2.2 */
 			if (len != 3)
 				goto badlen;
 			o->has_ws = true;
-			(void)sl_rd_u8(&od, &o->ws);
+			o->ws = d[0];
 			break;
 		case 4: /* SACK permitted, RFC 2018 */
 			if (len != 2)
@@ -211,9 +191,10 @@ decode_options(struct sl_rd rd, size_t optlen, struct sl_tcpopts *o,
 			if ((len - 2) % 8 != 0)
 				goto badlen;
 			o->has_sack = true;
-			while (od.left >= 8 && o->nsack < SL_SACK_MAX) {
-				(void)sl_rd_be32(&od, &o->sack[o->nsack][0]);
-				(void)sl_rd_be32(&od, &o->sack[o->nsack][1]);
+			for (; ul >= 8 && o->nsack < SL_SACK_MAX;
+			     ul -= 8, d += 8) {
+				o->sack[o->nsack][0] = sl_load_be32(d);
+				o->sack[o->nsack][1] = sl_load_be32(d + 4);
 				o->nsack++;
 			}
 			break;
@@ -221,38 +202,38 @@ decode_options(struct sl_rd rd, size_t optlen, struct sl_tcpopts *o,
 			if (len != 10)
 				goto badlen;
 			o->has_ts = true;
-			(void)sl_rd_be32(&od, &o->ts_val);
-			(void)sl_rd_be32(&od, &o->ts_ecr);
+			o->ts_val = sl_load_be32(d);
+			o->ts_ecr = sl_load_be32(d + 4);
 			break;
 		case 34: /* TCP Fast Open cookie, RFC 7413 §4.1.1 */
 			if (len > 2 + SL_TFO_MAX)
 				goto badlen;
 			o->has_tfo = true;
 			o->tfo_len = (uint8_t)(len - 2);
-			(void)sl_rd_bytes(&od, o->tfo_cookie, o->tfo_len);
+			memcpy(o->tfo_cookie, d, o->tfo_len);
 			break;
-		case 254: { /* experimental; 0xF989 is pre-RFC Fast Open */
-			uint16_t magic = 0;
-			if (len >= 4 && sl_rd_be16(&od, &magic) == SL_OK &&
-			    magic == 0xF989 && len - 4 <= SL_TFO_MAX) {
-				o->has_tfo = true;
-				o->tfo_len = (uint8_t)(len - 4);
-				(void)sl_rd_bytes(&od, o->tfo_cookie,
-						  o->tfo_len);
-				break;
+		case 254: /* experimental; 0xF989 is pre-RFC Fast Open */
+			if (len >= 4) {
+				if (sl_load_be16(d) == 0xF989 &&
+				    len - 4 <= SL_TFO_MAX) {
+					o->has_tfo = true;
+					o->tfo_len = (uint8_t)(len - 4);
+					memcpy(o->tfo_cookie, d + 2,
+					       o->tfo_len);
+					break;
+				}
+				ud += 2; /* kept past the magic */
+				ul -= 2;
 			}
 			goto unknown;
-		}
 		default:
 		unknown:
 			if (o->nunknown < SL_UNKOPT_MAX) {
-				size_t n = (size_t)len - 2;
 				o->unknown[o->nunknown].kind = kind;
 				o->unknown[o->nunknown].len = len;
-				if (n > SL_UNKOPT_DATA)
-					n = SL_UNKOPT_DATA;
-				memcpy(o->unknown[o->nunknown].data, od.p,
-				       n < od.left ? n : od.left);
+				memcpy(o->unknown[o->nunknown].data, ud,
+				       ul < SL_UNKOPT_DATA ? ul
+							   : SL_UNKOPT_DATA);
 				o->nunknown++;
 			}
 			break;
@@ -325,9 +306,9 @@ decode_tcp(struct sl_rd rd, size_t seglen, struct sl_pkt *pkt, char *errbuf)
 		pkt->opts.ts_val = sl_load_be32(t + 24);
 		pkt->opts.ts_ecr = sl_load_be32(t + 28);
 	} else if (hlen > 20) {
-		struct sl_rd o = sl_rd_make(t + 20, rd.left - 20);
-		enum sl_dec_status st = decode_options(
-		    sl_rd_sub(&o, hlen - 20), hlen - 20, &pkt->opts, errbuf);
+		size_t cap = rd.left < hlen ? rd.left - 20 : hlen - 20;
+		enum sl_dec_status st =
+		    decode_options(t + 20, cap, hlen - 20, &pkt->opts, errbuf);
 		if (st == SL_DEC_MALFORMED)
 			pkt->opts_malformed = true;
 		if (pkt->opts.trunc)
@@ -394,14 +375,15 @@ decode_ipv4(struct dctx *c, struct sl_rd rd, size_t wire)
 	char *errbuf = c->errbuf;
 	const uint8_t *ip = rd.p;
 	size_t avail = rd.left;
-	uint8_t vihl, tos, ttl, proto;
-	uint16_t totlen, id, frag, csum;
+	uint8_t vihl, ttl, proto;
+	uint16_t totlen, id, frag;
 	size_t ihl, seglen, len;
 	struct sl_rd tcp;
-	struct sl_addr src, dst;
 
-	if (sl_rd_u8(&rd, &vihl) != SL_OK)
+	/* direct loads once the bytes are known to be there */
+	if (avail < 1)
 		return SL_DEC_TRUNC;
+	vihl = ip[0];
 	if (vihl >> 4 != 4) {
 		sl_errbuf_set(errbuf, "IP version %u where 4 was announced",
 			      vihl >> 4);
@@ -412,11 +394,13 @@ decode_ipv4(struct dctx *c, struct sl_rd rd, size_t wire)
 		sl_errbuf_set(errbuf, "IPv4 IHL %zu < 5 words", ihl / 4);
 		return SL_DEC_MALFORMED;
 	}
-	if (sl_rd_u8(&rd, &tos) || sl_rd_be16(&rd, &totlen) ||
-	    sl_rd_be16(&rd, &id) || sl_rd_be16(&rd, &frag) ||
-	    sl_rd_u8(&rd, &ttl) || sl_rd_u8(&rd, &proto) ||
-	    sl_rd_be16(&rd, &csum))
+	if (avail < 12) /* through the checksum */
 		return SL_DEC_TRUNC;
+	totlen = sl_load_be16(ip + 2);
+	id = sl_load_be16(ip + 4);
+	frag = sl_load_be16(ip + 6);
+	ttl = ip[8];
+	proto = ip[9];
 	len = totlen;
 	if (totlen == 0 && proto == IPPROTO_TCP_ && wire >= ihl + 20) {
 		len = wire;
@@ -438,13 +422,9 @@ decode_ipv4(struct dctx *c, struct sl_rd rd, size_t wire)
 			      totlen, wire);
 		return SL_DEC_MALFORMED;
 	}
-	src.family = dst.family = 4;
-	memset(src.b, 0, sizeof(src.b));
-	memset(dst.b, 0, sizeof(dst.b));
-	if (sl_rd_bytes(&rd, src.b, 4) || sl_rd_bytes(&rd, dst.b, 4))
+	if (avail < ihl) /* the addresses and the options */
 		return SL_DEC_TRUNC;
-	if (sl_rd_skip(&rd, ihl - 20) != SL_OK)
-		return SL_DEC_TRUNC;
+	rd = sl_rd_make(ip + ihl, avail - ihl);
 	seglen = len - ihl;
 	if (proto == IPPROTO_IPIP_ || proto == IPPROTO_IPV6_) {
 		if ((frag & 0x3fff) != 0)
@@ -462,8 +442,11 @@ decode_ipv4(struct dctx *c, struct sl_rd rd, size_t wire)
 	}
 	if (proto != IPPROTO_TCP_)
 		return SL_DEC_NOT_TCP;
-	pkt->src.addr = src;
-	pkt->dst.addr = dst;
+	pkt->src.addr.family = pkt->dst.addr.family = 4;
+	memcpy(pkt->src.addr.b, ip + 12, 4);
+	memset(pkt->src.addr.b + 4, 0, sizeof(pkt->src.addr.b) - 4);
+	memcpy(pkt->dst.addr.b, ip + 16, 4);
+	memset(pkt->dst.addr.b + 4, 0, sizeof(pkt->dst.addr.b) - 4);
 	pkt->ttl = ttl;
 	pkt->ipid = id;
 	if ((frag & 0x1fff) != 0)

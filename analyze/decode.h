@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "common.h"
 #include "tcp.h"
@@ -25,8 +26,44 @@ struct sl_endpoint {
 
 /* Formats "10.0.0.1:1314" or "[::1]:1314" into buf; returns buf. */
 char *sl_endpoint_str(const struct sl_endpoint *ep, char *buf, size_t len);
-/* -1, 0, 1 ordering of endpoints (address family, bytes, port). */
-int sl_endpoint_cmp(const struct sl_endpoint *a, const struct sl_endpoint *b);
+/*
+ * -1, 0, 1 ordering of endpoints (address family, bytes, port).  Inline:
+ * every segment's flow key orders its two endpoints.
+ */
+static inline int
+sl_endpoint_cmp(const struct sl_endpoint *a, const struct sl_endpoint *b)
+{
+	int c;
+
+	if (a->addr.family != b->addr.family)
+		return a->addr.family < b->addr.family ? -1 : 1;
+	if (a->addr.family == 4) {
+		/* one big-endian word, not a memcmp call */
+		uint32_t x = (uint32_t)a->addr.b[0] << 24 |
+			     (uint32_t)a->addr.b[1] << 16 |
+			     (uint32_t)a->addr.b[2] << 8 | a->addr.b[3];
+		uint32_t y = (uint32_t)b->addr.b[0] << 24 |
+			     (uint32_t)b->addr.b[1] << 16 |
+			     (uint32_t)b->addr.b[2] << 8 | b->addr.b[3];
+		if (x != y)
+			return x < y ? -1 : 1;
+	} else if ((c = memcmp(a->addr.b, b->addr.b, 16)) != 0) {
+		return c < 0 ? -1 : 1;
+	}
+	if (a->port != b->port)
+		return a->port < b->port ? -1 : 1;
+	return 0;
+}
+
+/* Whether a and b are one endpoint: sl_endpoint_cmp == 0, inline. */
+static inline bool
+sl_endpoint_eq(const struct sl_endpoint *a, const struct sl_endpoint *b)
+{
+	if (a->port != b->port || a->addr.family != b->addr.family)
+		return false;
+	return a->addr.family == 4 ? memcmp(a->addr.b, b->addr.b, 4) == 0
+				   : memcmp(a->addr.b, b->addr.b, 16) == 0;
+}
 
 /* TCP flag bits: SL_TH_* of common/tcp.h. */
 

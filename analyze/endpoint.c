@@ -28,7 +28,7 @@ az_set_frame_states(struct conn *c, int fi, int slot, enum sl_state before,
 
 	if (fi < 0)
 		return;
-	f = &c->fr[fi];
+	f = &c->k->fr[fi];
 	f->st[slot][0] = (uint8_t)before;
 	f->st[slot][1] = (uint8_t)after;
 }
@@ -236,10 +236,11 @@ crossed_syn_retx(const struct conn *c, int y, int fi)
 {
 	unsigned i;
 
-	if (fi < 0 || c->hs.self)
+	if (fi < 0 || c->self)
 		return false;
-	for (i = (unsigned)fi + 1; i < c->hs.nframes; i++)
-		if (c->fr[i].from == y && c->fr[i].role == SL_ROLE_SYN_RETX)
+	for (i = (unsigned)fi + 1; i < c->nframes; i++)
+		if (c->k->fr[i].from == y &&
+		    c->k->fr[i].role == SL_ROLE_SYN_RETX)
 			return true;
 	return false;
 }
@@ -255,7 +256,7 @@ az_deliver(struct conn *c, int y, const struct pend *p, uint8_t reply,
 {
 	struct side *me = &c->s[y];
 	struct rcv r = {c, y, me, p, reply, me->st, me->st};
-	int slot = c->hs.self ? 1 : y;
+	int slot = c->self ? 1 : y;
 	bool taken;
 
 	if (r.before <= SL_ST_LISTEN)
@@ -283,12 +284,10 @@ az_deliver(struct conn *c, int y, const struct pend *p, uint8_t reply,
 	 * the remaining segments are delivered without that evidence.
 	 */
 	if (r.after == SL_ST_ESTABLISHED && r.before != SL_ST_ESTABLISHED &&
-	    (reply != 0 || c->hs.self)) {
+	    (reply != 0 || c->self)) {
 		c->established = true;
-		if (me->t_est == 0)
-			me->t_est = ts;
-		if (c->hs.t_est_ns == 0)
-			c->hs.t_est_ns = ts;
+		if (c->k->hs.t_est_ns == 0)
+			c->k->hs.t_est_ns = ts;
 	}
 	me->st = r.after;
 	/* Only real changes: a copy processed late changes nothing. */
@@ -375,7 +374,7 @@ drop_lost(struct conn *c, int x, const struct sl_pkt *p, int64_t ts)
 			continue;
 		/* a repeat within a retransmission timeout answers
 		 * something else; pd may still have been on its way */
-		if (pd->fi < 0 || ts - c->fr[pd->fi].ts_ns < LOSS_GAP_NS)
+		if (pd->fi < 0 || ts - pd->ts < LOSS_GAP_NS)
 			continue;
 		if (f == SL_TH_SYN && s->st == SL_ST_SYN_SENT &&
 		    s->sent_bare_syn && p->seq == s->isn &&
@@ -530,7 +529,7 @@ az_catch_up(struct conn *c, int x, const struct sl_pkt *p, int64_t ts)
 	if (s->npend == 0)
 		return;
 	drop_lost(c, x, p, ts);
-	if (!syn && !rst && ack && !s->sent_any && !c->hs.self &&
+	if (!syn && !rst && ack && !s->sent_any && !c->self &&
 	    (s->st == SL_ST_NONE || s->time_wait))
 		by_stale_ack(c, x, p, ts);
 	if (ack)
@@ -577,6 +576,7 @@ az_enqueue(struct conn *c, int y, const struct sl_pkt *p, int fi, int64_t ts)
 	pd.end = az_seg_end(p);
 	pd.flags = p->flags;
 	pd.fi = fi;
+	pd.ts = ts;
 	if (s->npend == PEND_MAX)
 		deliver_n(c, y, 1, 0, ts);
 	if (s->npend == s->pcap)
@@ -593,8 +593,7 @@ void
 az_ep_send(struct conn *c, int x, const struct sl_pkt *p, enum sl_state st0,
 	   int fi, enum az_rst_fate fate)
 {
-	struct sl_handshake *hs = &c->hs;
-	struct side *sx = &c->s[x], *sy = &c->s[hs->self ? x : 1 - x];
+	struct side *sx = &c->s[x], *sy = &c->s[c->self ? x : 1 - x];
 	enum sl_state before = sx->st, after = before;
 	bool syn = p->flags & SL_TH_SYN, rst = p->flags & SL_TH_RST;
 	bool fin = p->flags & SL_TH_FIN;
@@ -625,12 +624,12 @@ az_ep_send(struct conn *c, int x, const struct sl_pkt *p, enum sl_state st0,
 	}
 	sx->st = after;
 	/* The sender's column: the state it sent in, and after. */
-	az_set_frame_states(c, fi, hs->self ? 0 : x, st0, after);
+	az_set_frame_states(c, fi, c->self ? 0 : x, st0, after);
 
 	if (!rst) {
-		const struct sl_synopts *o = hs->syn;
+		const struct sl_synopts *o = c->syn;
 		int sh = !syn && o[0].wscale >= 0 && o[1].wscale >= 0
-			     ? hs->syn[x].wscale
+			     ? o[x].wscale
 			     : 0;
 		sx->rcv_wnd = (uint32_t)p->win << (sh > 14 ? 14 : sh);
 	}
@@ -649,7 +648,7 @@ az_ep_send(struct conn *c, int x, const struct sl_pkt *p, enum sl_state st0,
 	    SEQ_GEQ(p->ack, sy->fin_end))
 		sy->fin_acked = true;
 	if (!syn && !rst)
-		hs->data_bytes[x] += p->paylen;
+		c->k->hs.data_bytes[x] += p->paylen;
 	sx->sent_any = true;
 }
 
@@ -664,12 +663,11 @@ az_ep_send(struct conn *c, int x, const struct sl_pkt *p, enum sl_state st0,
 enum az_rst_fate
 az_rst_fate(struct conn *c, int x, const struct sl_pkt *p, enum sl_state st0)
 {
-	struct sl_handshake *hs = &c->hs;
-	const struct side *sx = &c->s[x], *sy = &c->s[hs->self ? x : 1 - x];
+	const struct side *sx = &c->s[x], *sy = &c->s[c->self ? x : 1 - x];
 	uint32_t nxt;
 	unsigned i;
 
-	if (hs->self)
+	if (c->self)
 		return AZ_RST_ACCEPT;
 	if (st0 == SL_ST_SYN_SENT && !(p->flags & SL_TH_ACK) &&
 	    sx->bad_ack_valid && p->seq == sx->bad_ack)

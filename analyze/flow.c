@@ -8,9 +8,10 @@
 /* ---- table ------------------------------------------------------- */
 
 /*
- * The compact key of a slot: for IPv4 the whole tuple and the interface,
- * so a hit needs no look at the handshake; for IPv6 the addresses folded
- * to 32 bits, so a hit is confirmed on the handshake's own endpoints.
+ * The hash of a tuple: the four-tuple (IPv6 addresses folded to 32 bits)
+ * and the interface, mixed.  Equal tuples hash equal, so a slot keeps only
+ * the hash and a hit is confirmed on the handshake, whose first lines the
+ * segment's processing reads next anyway.
  */
 static uint32_t
 fold_addr(const struct sl_addr *a)
@@ -25,34 +26,21 @@ fold_addr(const struct sl_addr *a)
 	return w[0] ^ w[1] ^ w[2] ^ w[3];
 }
 
-static void
-flow_key(const struct sl_endpoint *lo, const struct sl_endpoint *hi, int iface,
-	 uint64_t k[2])
-{
-	k[0] = (uint64_t)fold_addr(&lo->addr) << 32 | fold_addr(&hi->addr);
-	k[1] = (uint64_t)lo->port << 48 | (uint64_t)hi->port << 32 |
-	       (uint32_t)iface;
-}
-
-static uint64_t
-mix64(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
-	return x;
-}
-
 uint64_t
 az_flow_hash(const struct sl_endpoint *a, const struct sl_endpoint *b,
 	     int iface)
 {
-	uint64_t k[2];
+	uint64_t x = (uint64_t)fold_addr(&a->addr) << 32 | fold_addr(&b->addr);
+	uint64_t y =
+	    (uint64_t)a->port << 48 | (uint64_t)b->port << 32 | (uint32_t)iface;
 
-	flow_key(a, b, iface, k);
-	return (mix64(k[0] ^ mix64(k[1])) & ~1ULL) | (a->addr.family != 4);
+	/* multiply-xorshift (the murmur3 finalizer) over both words */
+	x ^= y * 0x9e3779b97f4a7c15ULL;
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	return x ^ x >> 33;
 }
 
 void
@@ -69,13 +57,14 @@ az_order_key(const struct sl_pkt *p, struct sl_endpoint *lo,
 }
 
 static void
-tab_put(struct slot *t, size_t size, const struct slot *s)
+tab_put(struct slot *t, size_t size, uint64_t h, struct conn *c)
 {
 	size_t i;
 
-	for (i = s->h & (size - 1); t[i].c != NULL; i = (i + 1) & (size - 1))
+	for (i = h & (size - 1); t[i].c != NULL; i = (i + 1) & (size - 1))
 		;
-	t[i] = *s;
+	t[i].h = h;
+	t[i].c = c;
 }
 
 void
@@ -86,7 +75,7 @@ az_tab_grow(struct sl_analyzer *az)
 
 	for (i = 0; i < az->tabsize; i++)
 		if (az->tab[i].c != NULL)
-			tab_put(nt, nsize, &az->tab[i]);
+			tab_put(nt, nsize, az->tab[i].h, az->tab[i].c);
 	free(az->tab);
 	az->tab = nt;
 	az->tabsize = nsize;
@@ -112,18 +101,15 @@ az_tab_find(struct sl_analyzer *az, const struct sl_endpoint *lo,
 	    const struct sl_endpoint *hi, int iface, uint64_t h)
 {
 	size_t mask = az->tabsize - 1, i;
-	uint64_t k[2];
 
-	flow_key(lo, hi, iface, k);
 	for (i = h & mask; az->tab[i].c != NULL; i = (i + 1) & mask) {
-		const struct slot *s = &az->tab[i];
-		if (s->h != h || s->k[0] != k[0] || s->k[1] != k[1])
+		struct conn *c = az->tab[i].c;
+		if (az->tab[i].h != h)
 			continue;
-		if (!(h & 1) || (sl_endpoint_cmp(&s->c->lo, lo) == 0 &&
-				 sl_endpoint_cmp(&s->c->hi, hi) == 0)) {
-			conn_prefetch(s->c);
-			return s->c;
-		}
+		conn_prefetch(c);
+		if (c->iface == iface && sl_endpoint_eq(&c->lo, lo) &&
+		    sl_endpoint_eq(&c->hi, hi))
+			return c;
 	}
 	return NULL;
 }
@@ -164,18 +150,17 @@ tick_of(int64_t t)
 static int64_t
 wait_deadline(const struct conn *c)
 {
-	const struct sl_handshake *hs = &c->hs;
 	int64_t d = WAIT_MIN_NS;
 
-	if (hs->nretx_iv[0] > 0) {
-		int64_t g = hs->retx_iv_us[0][hs->nretx_iv[0] - 1] * 1000;
+	if (c->nretx[0] > 0) {
+		int64_t g = c->last_iv * 1000;
 		if (g > 1000000000000000LL) /* 11 days: no rhythm left */
 			g = 1000000000000000LL;
 		/* the next interval doubles, with the timer's slack */
 		if (3 * g + 1000000000LL > d)
 			d = 3 * g + 1000000000LL;
 	}
-	return hs->t_last_ns + d;
+	return c->t_last + d;
 }
 
 /*
@@ -189,7 +174,7 @@ static int64_t
 deadline(const struct sl_analyzer *az, const struct conn *c)
 {
 	int64_t idle = az->cfg.idle_ns > 0 ? az->cfg.idle_ns : IDLE_DEFAULT_NS;
-	int64_t t = c->hs.t_last_ns, d;
+	int64_t t = c->t_last, d;
 
 	if (idle > 1000000000000000000LL) /* 31 years: never in a capture */
 		idle = 1000000000000000000LL;
@@ -240,6 +225,8 @@ timer_file(struct sl_analyzer *az, struct conn *c)
 	b->e[b->n++].tick = t;
 }
 
+static void cold_free_all(struct sl_analyzer *az);
+
 void
 az_flow_free(struct sl_analyzer *az)
 {
@@ -250,9 +237,10 @@ az_flow_free(struct sl_analyzer *az)
 			free(az->wheel[i].e);
 	free(az->wheel);
 	free(az->due);
+	cold_free_all(az);
 	while (az->pool != NULL) {
 		struct conn *c = az->pool;
-		az->pool = c->pnext;
+		az->pool = c->parked;
 		free(c);
 	}
 }
@@ -374,25 +362,27 @@ grow(void *a, void *inl, unsigned *cap, unsigned n, size_t size)
 void
 az_pend_grow(struct side *s)
 {
-	s->pend =
-	    grow(s->pend, s->pend0, &s->pcap, PEND_INLINE, sizeof(*s->pend));
+	unsigned cap = s->pcap;
+
+	s->pend = grow(s->pend, s->pend0, &cap, PEND_INLINE, sizeof(*s->pend));
+	s->pcap = (uint8_t)cap;
 }
 
 int
 az_add_frame(struct conn *c, int from, const struct sl_pkt *p, uint64_t frame,
 	     int64_t ts, enum sl_role role)
 {
-	struct sl_handshake *hs = &c->hs;
+	struct cold *k = c->k;
 	struct cframe *f;
 
-	if (hs->nframes >= SL_HS_MAXFRAMES) {
-		hs->frames_omitted++;
+	if (c->nframes >= SL_HS_MAXFRAMES) {
+		k->hs.frames_omitted++;
 		return NO_FI;
 	}
-	if (hs->nframes == c->fcap)
-		c->fr =
-		    grow(c->fr, c->fr0, &c->fcap, FRAMES_INLINE, sizeof(*f));
-	f = &c->fr[hs->nframes];
+	if (c->nframes == k->fcap)
+		k->fr =
+		    grow(k->fr, k->fr0, &k->fcap, FRAMES_INLINE, sizeof(*f));
+	f = &k->fr[c->nframes];
 	memset(f, 0, sizeof(*f));
 	f->frame = frame;
 	f->ts_ns = ts;
@@ -407,39 +397,78 @@ az_add_frame(struct conn *c, int from, const struct sl_pkt *p, uint64_t frame,
 	f->has = opt_bits(&p->opts);
 	f->ts_val = p->opts.ts_val;
 	f->ts_ecr = p->opts.ts_ecr;
-	if ((f->has & COPT_FULL) || p->opts.nunknown > 0) {
-		if (c->nxo == c->xocap)
-			c->xo = grow(c->xo, c->xo0, &c->xocap, XO_INLINE,
-				     sizeof(*c->xo));
-		pack_opts(&c->xo[c->nxo], &p->opts);
-		f->xo = (uint8_t)++c->nxo;
+	if (((f->has & COPT_FULL) || p->opts.nunknown > 0) && !k->sink) {
+		if (k->nxo == k->xocap)
+			k->xo = grow(k->xo, k->xo0, &k->xocap, XO_INLINE,
+				     sizeof(*k->xo));
+		pack_opts(&k->xo[k->nxo], &p->opts);
+		f->xo = (uint8_t)++k->nxo;
 	}
-	return (int)hs->nframes++;
+	return (int)c->nframes++;
 }
 
 void
 az_set_note(struct conn *c, int fi, const char *note)
 {
-	if (fi < 0)
+	if (fi < 0 || c->k->sink)
 		return;
-	free(c->fr[fi].note);
-	c->fr[fi].note = sl_xstrdup(note);
+	free(c->k->fr[fi].note);
+	c->k->fr[fi].note = sl_xstrdup(note);
 }
 
 /* ---- lifetime ------------------------------------------------------- */
+
+static struct cold *
+cold_get(struct sl_analyzer *az)
+{
+	struct cold *k = az->cpool;
+
+	if (k == NULL)
+		return sl_xcalloc(1, sizeof(*k));
+	az->cpool = k->next;
+	memset(k, 0, sizeof(*k));
+	return k;
+}
+
+/* k, holding nframes frames, back to the pool (the sink stays). */
+static void
+cold_put(struct sl_analyzer *az, struct cold *k, unsigned nframes)
+{
+	unsigned i;
+
+	if (k->sink)
+		return;
+	for (i = 0; i < nframes; i++)
+		free(k->fr[i].note);
+	if (k->fr != k->fr0)
+		free(k->fr);
+	if (k->xo != k->xo0)
+		free(k->xo);
+	free(k->hs.find);
+	k->next = az->cpool;
+	az->cpool = k;
+}
+
+static void
+cold_free_all(struct sl_analyzer *az)
+{
+	while (az->cpool != NULL) {
+		struct cold *k = az->cpool;
+		az->cpool = k->next;
+		free(k);
+	}
+	if (az->sink != NULL) {
+		free(az->sink->fr);
+		free(az->sink);
+	}
+}
 
 void
 az_conn_free(struct sl_analyzer *az, struct conn *c)
 {
 	unsigned i;
 
-	for (i = 0; i < c->hs.nframes; i++)
-		free(c->fr[i].note);
-	if (c->fr != c->fr0)
-		free(c->fr);
-	if (c->xo != c->xo0)
-		free(c->xo);
-	free(c->hs.find);
+	cold_put(az, c->k, c->nframes);
 	for (i = 0; i < 2; i++)
 		if (c->s[i].pend != c->s[i].pend0)
 			free(c->s[i].pend);
@@ -447,7 +476,7 @@ az_conn_free(struct sl_analyzer *az, struct conn *c)
 	free(c->late);
 	if (c->parked != NULL)
 		az_conn_free(az, c->parked);
-	c->pnext = az->pool;
+	c->parked = az->pool;
 	az->pool = c;
 }
 
@@ -478,7 +507,7 @@ win_push(struct sl_analyzer *az, struct conn *c)
 static void
 report(struct sl_analyzer *az, struct conn *c)
 {
-	struct sl_handshake *hs = &c->hs;
+	struct sl_handshake *hs = &c->k->hs;
 	unsigned i;
 
 	az->sum.handshakes++;
@@ -505,7 +534,7 @@ report(struct sl_analyzer *az, struct conn *c)
 	}
 	for (i = 0; i < hs->nframes; i++) {
 		struct sl_hs_frame *o = &az->scratch[i];
-		const struct cframe *f = &c->fr[i];
+		const struct cframe *f = &c->k->fr[i];
 		o->frame = f->frame;
 		o->ts_ns = f->ts_ns;
 		o->from = f->from;
@@ -518,7 +547,7 @@ report(struct sl_analyzer *az, struct conn *c)
 		o->len = f->len;
 		o->win = f->win;
 		if (f->xo > 0) {
-			unpack_opts(&o->opts, &c->xo[f->xo - 1]);
+			unpack_opts(&o->opts, &c->k->xo[f->xo - 1]);
 		} else {
 			memset(&o->opts, 0, sizeof(o->opts));
 			o->opts.has_ts = f->has & COPT_TS;
@@ -557,10 +586,16 @@ az_emit_ready(struct sl_analyzer *az)
 			report(az, c);
 			az_conn_free(az, c);
 		} else {
-			az_flush_pending(c, c->hs.t_last_ns);
+			az_flush_pending(c, c->t_last);
 			az_classify(c);
 			report(az, c);
 			c->reported = true;
+			/* only tracked from now on: nothing of it is
+			 * printed, unless a newer handshake hides it */
+			if (!c->parked_now) {
+				cold_put(az, c->k, c->nframes);
+				c->k = az->sink;
+			}
 		}
 		az->whead = (az->whead + 1) % az->wcap;
 		az->next_emit++;
@@ -579,20 +614,17 @@ az_park(struct sl_analyzer *az, struct conn *c)
 	if (c->wait != AZ_LINGERING)
 		az->nopen--;
 	timer_unfile(az, c);
+	c->parked_now = true;
 }
 
 static void
 unpark(struct sl_analyzer *az, struct conn *c)
 {
-	struct slot slot;
-
 	if ((az->nconn + 1) * 2 > az->tabsize)
 		az_tab_grow(az);
-	slot.h = c->khash;
-	slot.c = c;
-	flow_key(&c->lo, &c->hi, c->iface, slot.k);
-	tab_put(az->tab, az->tabsize, &slot);
+	tab_put(az->tab, az->tabsize, c->khash, c);
 	az->nconn++;
+	c->parked_now = false;
 	c->wait = c->s[1].sent_any ? AZ_OPEN : AZ_WAITING;
 	c->stamp = ++az->stamps;
 	c->dl = deadline(az, c);
@@ -617,9 +649,9 @@ az_finalize(struct sl_analyzer *az, struct conn *c, enum sl_end why)
 		az_conn_free(az, c); /* its report already went out */
 		return;
 	}
-	az_flush_pending(c, c->hs.t_last_ns);
-	if (c->hs.end == SL_END_OPEN)
-		c->hs.end = why;
+	az_flush_pending(c, c->t_last);
+	if (c->end == SL_END_OPEN)
+		c->end = why;
 	az_classify(c);
 	c->done = true;
 	az_emit_ready(az);
@@ -630,46 +662,51 @@ az_conn_new(struct sl_analyzer *az, const struct sl_endpoint *lo,
 	    const struct sl_endpoint *hi, uint64_t h, int file)
 {
 	struct conn *c = az->pool;
-	struct slot slot;
+	struct cold *k;
 	int i;
 
+	if (az->sink == NULL) {
+		az->sink = sl_xcalloc(1, sizeof(*az->sink));
+		az->sink->sink = true;
+		az->sink->fcap = SL_HS_MAXFRAMES;
+		az->sink->fr =
+		    sl_xcalloc(SL_HS_MAXFRAMES, sizeof(*az->sink->fr));
+	}
 	if (c != NULL) {
-		az->pool = c->pnext;
+		az->pool = c->parked;
 		memset(c, 0, sizeof(*c));
 	} else {
 		c = sl_xcalloc(1, sizeof(*c));
 	}
 
+	c->k = k = cold_get(az);
 	c->lo = *lo;
 	c->hi = *hi;
 	c->khash = h;
 	c->iface = az->cur_iface;
-	c->hs.iface = az->cur_iface;
-	c->hs.iface_name = az->cur_iface_name;
+	k->hs.iface = az->cur_iface;
+	k->hs.iface_name = az->cur_iface_name;
 	win_push(az, c);
-	c->hs.id = az->next_id++;
-	c->hs.file = file;
-	c->hs.file_name =
+	k->hs.id = az->next_id++;
+	k->hs.file = file;
+	k->hs.file_name =
 	    file >= 0 && file < az->nfiles ? az->files[file] : NULL;
-	c->hs.crossing_us = -1;
-	c->hs.rtt_us = -1;
-	c->hs.self = sl_endpoint_cmp(lo, hi) == 0;
+	k->hs.crossing_us = -1;
+	k->hs.rtt_us = -1;
+	c->self = k->hs.self = sl_endpoint_cmp(lo, hi) == 0;
 	for (i = 0; i < 2; i++) {
 		c->s[i].syn_fi = NO_FI;
 		c->s[i].synack_fi = NO_FI;
 		c->s[i].bad_synack_fi = NO_FI;
 		c->s[i].bad_rst_fi = NO_FI;
 		c->s[i].ack_fi = NO_FI;
-		c->hs.syn[i].mss = c->hs.syn[i].wscale = -1;
+		c->syn[i].mss = c->syn[i].wscale = -1;
 	}
 	if ((az->nconn + 1) * 2 > az->tabsize)
 		az_tab_grow(az);
-	slot.h = h;
-	slot.c = c;
-	flow_key(lo, hi, c->iface, slot.k);
-	tab_put(az->tab, az->tabsize, &slot);
+	tab_put(az->tab, az->tabsize, h, c);
 	az->nconn++;
-	c->wait = c->hs.self ? AZ_OPEN : AZ_WAITING;
+	c->wait = c->self ? AZ_OPEN : AZ_WAITING;
 	c->stamp = ++az->stamps;
 	c->dl = deadline(az, c);
 	timer_file(az, c);

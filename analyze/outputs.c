@@ -17,7 +17,7 @@ sl_outputs_init(struct sl_outputs *o)
 static int
 take_shape(struct sl_report_sel *sel, const char *arg, char *errbuf)
 {
-	const char *names[SL_SHAPE__COUNT], *near;
+	const char *names[SL_SHAPE__COUNT];
 
 	for (int k = 0; k < SL_SHAPE__COUNT; k++) {
 		names[k] = sl_shape_name((enum sl_shape)k);
@@ -26,12 +26,7 @@ take_shape(struct sl_report_sel *sel, const char *arg, char *errbuf)
 			return SL_OK;
 		}
 	}
-	near = sl_closest(arg, names, SL_SHAPE__COUNT);
-	if (near != NULL)
-		sl_errbuf_set(errbuf, "unknown shape '%s'; did you mean '%s'?",
-			      arg, near);
-	else
-		sl_errbuf_set(errbuf, "unknown shape '%s'", arg);
+	sl_unknown_word("shape", arg, names, SL_SHAPE__COUNT, errbuf);
 	return SL_EINVAL;
 }
 
@@ -119,4 +114,19 @@ sl_outputs_say_written(const struct sl_pipeline *p, FILE *f)
 	for (size_t k = 0; (w = sl_pipeline_written(p, k)) != NULL; k++)
 		if (strcmp(w, "-") != 0)
 			fprintf(f, "annotated capture: %s\n", w);
+}
+
+void
+sl_problem_log(const char *msg, void *arg)
+{
+	struct sl_problem_log *l = arg;
+
+	if (l->seen < SL_PROBLEMS_SHOWN)
+		fprintf(l->f, "%s: %s\n", l->prefix, msg);
+	else if (l->seen == SL_PROBLEMS_SHOWN)
+		fprintf(l->f,
+			"%s: (further input problems are only counted "
+			"in the report)\n",
+			l->prefix);
+	l->seen++;
 }

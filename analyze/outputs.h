@@ -48,4 +48,18 @@ void sl_outputs_cfg(const struct sl_outputs *o, bool tty,
 /* "annotated capture: PATH" on f for each file p wrote (not '-'). */
 void sl_outputs_say_written(const struct sl_pipeline *p, FILE *f);
 
+/*
+ * The input problems a command shows as they come (the report counts them
+ * all): the first 20 on f, each "PREFIX: problem", then one line saying
+ * the rest are only counted.  An on_problem of struct sl_pipeline_cfg,
+ * its arg a struct sl_problem_log.
+ */
+#define SL_PROBLEMS_SHOWN 20
+struct sl_problem_log {
+	FILE *f;
+	const char *prefix; /* "synlab" */
+	unsigned seen;
+};
+void sl_problem_log(const char *msg, void *arg);
+
 #endif /* SL_OUTPUTS_H */

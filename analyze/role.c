@@ -32,7 +32,7 @@ static void
 role_syn(struct seg *g)
 {
 	struct conn *c = g->c;
-	struct sl_handshake *hs = &c->hs;
+	struct sl_handshake *hs = &c->k->hs;
 	struct side *sx = &c->s[g->x], *sy = &c->s[g->y];
 	const struct sl_pkt *p = g->p;
 
@@ -41,14 +41,17 @@ role_syn(struct seg *g)
 	    !az_synchronized(g->st0) && !sx->sent_synack) {
 		g->role = SL_ROLE_SYN_RETX;
 		hs->syn_retx[g->x]++;
-		if (hs->nretx_iv[g->x] < SL_HS_MAXRETX)
-			hs->retx_iv_us[g->x][hs->nretx_iv[g->x]++] =
-			    (g->ts - sx->t_syn_prev) / 1000;
+		if (c->nretx[g->x] < SL_HS_MAXRETX) {
+			int64_t iv = (g->ts - sx->t_syn_prev) / 1000;
+			hs->retx_iv_us[g->x][c->nretx[g->x]++] = iv;
+			if (g->x == 0)
+				c->last_iv = iv;
+		}
 		sx->t_syn_prev = g->ts;
 		if (c->refused) {
 			/* a refused connect() tried again (Windows) */
 			c->refused = false;
-			hs->end = SL_END_OPEN;
+			c->end = SL_END_OPEN;
 		}
 	} else if (sx->sent_bare_syn && p->seq != sx->isn && !c->established &&
 		   sy->st == SL_ST_SYN_RECEIVED && sy->sent_synack) {
@@ -59,7 +62,7 @@ role_syn(struct seg *g)
 		 */
 		g->role = SL_ROLE_SYN;
 		sx->isn = p->seq;
-		sx->t_syn = sx->t_syn_prev = g->ts;
+		c->k->cs[g->x].t_syn = sx->t_syn_prev = g->ts;
 		sx->snd_valid = false;
 		sx->bad_ack_valid = false;
 		if (sy->rcv_valid && p->seq + 1 == sy->rcv_hi)
@@ -76,17 +79,17 @@ role_syn(struct seg *g)
 		sx->sent_bare_syn = true;
 		sx->isn_known = true;
 		sx->isn = p->seq;
-		sx->t_syn = sx->t_syn_prev = g->ts;
+		c->k->cs[g->x].t_syn = sx->t_syn_prev = g->ts;
 		sx->syn_win = p->win;
-		note_synopts(&hs->syn[g->x], p);
+		note_synopts(&c->syn[g->x], p);
 		hs->has_isn[g->x] = true;
 		hs->isn[g->x] = p->seq;
-		if (!hs->self && sy->sent_bare_syn) {
-			hs->crossing_us = (g->ts - sy->t_syn) / 1000;
+		if (!c->self && sy->sent_bare_syn) {
+			hs->crossing_us = (g->ts - c->k->cs[g->y].t_syn) / 1000;
 			snprintf(g->note, sizeof(g->note),
 				 "crossing SYN, %.3f ms after %c's "
 				 "SYN (both in flight)",
-				 ms(g->ts - sy->t_syn), 'A' + g->y);
+				 ms(g->ts - c->k->cs[g->y].t_syn), 'A' + g->y);
 		}
 	} else {
 		/* A SYN on a synchronized connection, or a stale
@@ -111,7 +114,7 @@ static void
 role_synack(struct seg *g)
 {
 	struct conn *c = g->c;
-	struct sl_handshake *hs = &c->hs;
+	struct sl_handshake *hs = &c->k->hs;
 	struct side *sx = &c->s[g->x], *sy = &c->s[g->y];
 	const struct sl_pkt *p = g->p;
 
@@ -120,14 +123,14 @@ role_synack(struct seg *g)
 		g->role = SL_ROLE_SYNACK;
 		sx->sent_synack = true;
 		sx->synack_seq = p->seq;
-		sx->t_synack = g->ts;
+		c->k->cs[g->x].t_synack = g->ts;
 		if (!sx->sent_bare_syn) {
 			sx->isn_known = true;
 			sx->isn = p->seq;
 			sx->syn_win = p->win;
 			hs->has_isn[g->x] = true;
 			hs->isn[g->x] = p->seq;
-			note_synopts(&hs->syn[g->x], p);
+			note_synopts(&c->syn[g->x], p);
 		}
 		if (c->started_with_synack && !sy->isn_known) {
 			sy->isn_known = true;
@@ -161,7 +164,7 @@ role_synack(struct seg *g)
 static void
 role_crossed_answer(struct seg *g, enum sl_role otherwise)
 {
-	const struct sl_handshake *hs = &g->c->hs;
+	const struct conn *c = g->c;
 	const struct sl_tcpopts *o = &g->p->opts;
 	uint32_t isn = g->c->s[g->y].isn;
 	bool dsack = false;
@@ -175,8 +178,7 @@ role_crossed_answer(struct seg *g, enum sl_role otherwise)
 		    g->note, sizeof(g->note),
 		    "duplicate ACK with D-SACK of the SYN: crossed SYN-ACK "
 		    "taken, as Linux 6.1+ does");
-	} else if (hs->syn[g->x].sack_ok &&
-		   (hs->self || hs->syn[g->y].sack_ok)) {
+	} else if (c->syn[g->x].sack_ok && (c->self || c->syn[g->y].sack_ok)) {
 		g->role = SL_ROLE_CHALLENGE_ACK;
 		snprintf(g->note, sizeof(g->note),
 			 "challenge ACK: crossed SYN-ACK dropped, as Linux "
@@ -192,7 +194,7 @@ static void
 role_other(struct seg *g)
 {
 	struct conn *c = g->c;
-	struct sl_handshake *hs = &c->hs;
+	struct sl_handshake *hs = &c->k->hs;
 	struct side *sx = &c->s[g->x], *sy = &c->s[g->y];
 	const struct sl_pkt *p = g->p;
 	bool ack = p->flags & SL_TH_ACK;

@@ -224,14 +224,16 @@ sl_rules_write(FILE *out, bool json)
 static struct sl_finding *
 new_finding(struct conn *c, enum sl_rule_id id)
 {
-	struct sl_handshake *hs = &c->hs;
+	struct cold *k = c->k;
+	struct sl_handshake *hs = &k->hs;
 	struct sl_finding *f;
 
-	if (hs->nfind >= SL_HS_MAXFINDINGS)
+	/* a handshake reported already: nobody reads it */
+	if (hs->nfind >= SL_HS_MAXFINDINGS || k->sink)
 		return NULL;
-	if (hs->nfind == c->findcap) {
-		c->findcap = c->findcap ? c->findcap * 2 : 2;
-		hs->find = sl_xrealloc(hs->find, c->findcap, sizeof(*f));
+	if (hs->nfind == k->findcap) {
+		k->findcap = k->findcap ? k->findcap * 2 : 2;
+		hs->find = sl_xrealloc(hs->find, k->findcap, sizeof(*f));
 	}
 	f = &hs->find[hs->nfind++];
 	memset(f, 0, sizeof(*f));
@@ -252,7 +254,7 @@ void
 az_finding_frame(struct conn *c, struct sl_finding *f, int fi)
 {
 	if (fi >= 0)
-		finding_frame_no(f, c->fr[fi].frame);
+		finding_frame_no(f, c->k->fr[fi].frame);
 }
 
 /*
@@ -283,9 +285,9 @@ first_time(struct conn *c, int x, enum sl_rule_id id)
 {
 	uint32_t bit = 1u << id;
 
-	if (c->raised[x] & bit)
+	if (c->k->raised[x] & bit)
 		return false;
-	c->raised[x] |= bit;
+	c->k->raised[x] |= bit;
 	return true;
 }
 
@@ -312,13 +314,13 @@ check_rst_to_syn(struct conn *c, int x, const struct sl_pkt *p, int fi)
 
 	if (sfi < 0)
 		return;
-	want = frame_end(&c->fr[sfi]);
+	want = frame_end(&c->k->fr[sfi]);
 	/* decided at the end: a port that answers later did not send it */
 	if (!(p->flags & SL_TH_ACK) || p->ack != want) {
 		c->s[x].bad_rst_fi = fi;
 		c->s[x].bad_rst_noack = !(p->flags & SL_TH_ACK);
-		c->s[x].bad_rst_ack = p->ack;
-		c->s[x].bad_rst_want = want;
+		c->k->cs[x].bad_rst_ack = p->ack;
+		c->k->cs[x].bad_rst_want = want;
 	}
 	if (!(p->flags & SL_TH_ACK))
 		return;
@@ -336,7 +338,7 @@ acks_syn_exactly(const struct conn *c, const struct side *s, uint32_t ack)
 	uint32_t end = s->isn + 1;
 
 	if (s->syn_fi >= 0)
-		end = frame_end(&c->fr[s->syn_fi]);
+		end = frame_end(&c->k->fr[s->syn_fi]);
 	return SEQ_GT(ack, s->isn) && SEQ_LEQ(ack, end);
 }
 
@@ -344,15 +346,14 @@ acks_syn_exactly(const struct conn *c, const struct side *s, uint32_t ack)
 static void
 check_synack(struct conn *c, int x, const struct sl_pkt *p, int fi)
 {
-	struct sl_handshake *hs = &c->hs;
-	int y = hs->self ? x : 1 - x;
+	int y = c->self ? x : 1 - x;
 	struct side *sx = &c->s[x], *sy = &c->s[y];
 
 	/* decided at the end: a later good SYN-ACK makes it Figure 8 */
 	if (sy->sent_bare_syn && !acks_syn_exactly(c, sy, p->ack)) {
 		if (sx->bad_synack_fi == NO_FI && fi >= 0) {
 			sx->bad_synack_fi = fi;
-			sx->bad_synack_ack = p->ack;
+			c->k->cs[x].bad_synack_ack = p->ack;
 		}
 	} else if (sy->sent_bare_syn) {
 		sx->good_synack = true;
@@ -363,8 +364,8 @@ check_synack(struct conn *c, int x, const struct sl_pkt *p, int fi)
 			 "%u: in a simultaneous open the SYN-ACK must repeat "
 			 "the ISN (Figure 7)",
 			 'A' + x, p->seq, sx->isn);
-	if (!sx->sent_bare_syn && p->opts.has_ws && hs->syn[y].seen &&
-	    hs->syn[y].wscale < 0 && !hs->self)
+	if (!sx->sent_bare_syn && p->opts.has_ws && c->syn[y].seen &&
+	    c->syn[y].wscale < 0 && !c->self)
 		az_raise(c, SL_RULE_WS_UNSOLICITED, fi, NO_FI,
 			 "SYN-ACK offers window scale %u although %c's SYN "
 			 "had none; it may be sent only in answer to one",
@@ -391,11 +392,11 @@ check_ws(struct conn *c, int x, const struct sl_pkt *p, int *fi, uint64_t frame,
 	 int64_t ts)
 {
 	struct side *s = &c->s[x];
-	const struct sl_synopts *mine = &c->hs.syn[x];
-	const struct sl_synopts *theirs = &c->hs.syn[1 - x];
+	const struct sl_synopts *mine = &c->syn[x];
+	const struct sl_synopts *theirs = &c->syn[1 - x];
 	uint64_t scaled;
 
-	if (s->ws_checked || c->hs.self)
+	if (s->ws_checked || c->self)
 		return;
 	s->ws_checked = true;
 	if (!mine->seen || !theirs->seen || mine->wscale < 1 ||
@@ -422,12 +423,11 @@ check_ws(struct conn *c, int x, const struct sl_pkt *p, int *fi, uint64_t frame,
 static void
 check_ts(struct conn *c, int x, const struct sl_pkt *p, int fi, uint64_t frame)
 {
-	const struct sl_handshake *hs = &c->hs;
-	const struct sl_synopts *mine = &hs->syn[x], *theirs = &hs->syn[1 - x];
+	const struct sl_synopts *mine = &c->syn[x], *theirs = &c->syn[1 - x];
 	bool bare_syn = (p->flags & (SL_TH_SYN | SL_TH_ACK)) == SL_TH_SYN;
 	struct sl_finding *f;
 
-	if (hs->self || (p->flags & SL_TH_RST) || bare_syn || p->trunc ||
+	if (c->self || (p->flags & SL_TH_RST) || bare_syn || p->trunc ||
 	    p->opts.trunc || p->opts_malformed || !theirs->seen)
 		return;
 	if (p->opts.has_ts && !theirs->ts &&
@@ -461,7 +461,7 @@ note_ack(struct conn *c, int x, const struct sl_pkt *p, int *fi, uint64_t frame,
 	 int64_t ts)
 {
 	struct side *sx = &c->s[x];
-	struct side *peer = &c->s[c->hs.self ? x : 1 - x];
+	struct side *peer = &c->s[c->self ? x : 1 - x];
 
 	if (p->flags & SL_TH_ACK)
 		sx->sent_ack = true;
@@ -488,15 +488,14 @@ az_check_segment(struct conn *c, int x, const struct sl_pkt *p,
 		 enum sl_role role, bool first_from_x, int *fi, uint64_t frame,
 		 int64_t ts)
 {
-	struct sl_handshake *hs = &c->hs;
-	int y = hs->self ? x : 1 - x;
+	int y = c->self ? x : 1 - x;
 	struct side *sx = &c->s[x], *sy = &c->s[y];
 	bool syn = p->flags & SL_TH_SYN, rst = p->flags & SL_TH_RST;
 
 	if (syn && (p->flags & SL_TH_ACK) && role == SL_ROLE_SYNACK)
 		check_synack(c, x, p, *fi);
 	if (rst && !sx->sent_synack && !sx->sent_bare_syn && first_from_x &&
-	    sy->sent_bare_syn && !hs->self)
+	    sy->sent_bare_syn && !c->self)
 		check_rst_to_syn(c, x, p, *fi);
 	if (!syn && !rst && c->established)
 		check_ws(c, x, p, fi, frame, ts);
@@ -569,7 +568,7 @@ check_bad_rst(struct conn *c, int x)
 			 "RST answering a SYN acknowledges %u, not "
 			 "SEG.SEQ+SEG.LEN = %u: the peer in SYN-SENT must "
 			 "ignore it",
-			 sx->bad_rst_ack, sx->bad_rst_want);
+			 c->k->cs[x].bad_rst_ack, c->k->cs[x].bad_rst_want);
 }
 
 /*
@@ -579,7 +578,7 @@ check_bad_rst(struct conn *c, int x)
 void
 az_check_end(struct conn *c)
 {
-	struct sl_handshake *hs = &c->hs;
+	struct sl_handshake *hs = &c->k->hs;
 	int x;
 
 	for (x = 0; x < 2; x++) {
@@ -595,7 +594,7 @@ az_check_end(struct conn *c)
 			    "SYN-ACK acknowledges %u, not %c's ISN+1 = %u: "
 			    "it answers another SYN; a later SYN-ACK "
 			    "acknowledges %c's",
-			    sx->bad_synack_ack, 'A' + y, peer->isn + 1,
+			    c->k->cs[x].bad_synack_ack, 'A' + y, peer->isn + 1,
 			    'A' + y);
 		else if (sx->bad_synack_fi != NO_FI)
 			az_raise(
@@ -603,7 +602,7 @@ az_check_end(struct conn *c)
 			    sx->bad_synack_fi,
 			    "SYN-ACK acknowledges %u, not %c's ISN+1 = %u: "
 			    "%c must answer it with a RST",
-			    sx->bad_synack_ack, 'A' + y, peer->isn + 1,
+			    c->k->cs[x].bad_synack_ack, 'A' + y, peer->isn + 1,
 			    'A' + y);
 		if (!hs->self && !peer->sent_any && sx->sent_ack) {
 			if (first_time(c, 0, SL_RULE_ONE_DIRECTION))
@@ -617,7 +616,7 @@ az_check_end(struct conn *c)
 		}
 		if (!sx->ack_beyond || SEQ_LEQ(sx->ack_hi, peer->snd_max))
 			continue; /* the bytes came later: a reordered capture */
-		if (c->raised[x] & (1u << SL_RULE_SYNRCVD_BAD_ACK))
+		if (c->k->raised[x] & (1u << SL_RULE_SYNRCVD_BAD_ACK))
 			continue; /* said already, of the same ACK */
 		az_raise(c, SL_RULE_ACK_UNSENT_DATA, sx->ack_fi, NO_FI,
 			 "%c acknowledges up to %u, %u bytes beyond "
@@ -636,8 +635,8 @@ az_check_end(struct conn *c)
 		    "(tcp_invalid_ratelimit)",
 		    hs->late_syns, hs->challenge_acks);
 		unsigned i;
-		for (i = 0; i < hs->nframes; i++)
-			if (c->fr[i].role == SL_ROLE_LATE_SYN)
+		for (i = 0; i < c->nframes; i++)
+			if (c->k->fr[i].role == SL_ROLE_LATE_SYN)
 				az_finding_frame(c, f, (int)i);
 	}
 }

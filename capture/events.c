@@ -93,26 +93,10 @@ sl_events_get(const struct sl_events *ev, size_t i)
 	return i < ev->n ? &ev->v[i] : NULL;
 }
 
-/* An event's place in the sort: its time, then its arrival. */
-struct ev_order {
-	int64_t ts;
-	size_t i;
-};
-
-static int
-ev_order_cmp(const void *a, const void *b)
-{
-	const struct ev_order *x = a, *y = b;
-
-	if (x->ts != y->ts)
-		return x->ts < y->ts ? -1 : 1;
-	return x->i < y->i ? -1 : x->i > y->i;
-}
-
 void
 sl_events_sort(struct sl_events *ev)
 {
-	struct ev_order *o;
+	struct sl_ts_pos *o; /* each event: its time, then its arrival */
 	struct sl_event *v;
 	size_t i;
 
@@ -122,13 +106,13 @@ sl_events_sort(struct sl_events *ev)
 		return;
 	o = sl_xcalloc(ev->n, sizeof *o);
 	for (i = 0; i < ev->n; i++) {
-		o[i].ts = ev->v[i].ts_ns;
-		o[i].i = i;
+		o[i].ts_ns = ev->v[i].ts_ns;
+		o[i].pos = i;
 	}
-	qsort(o, ev->n, sizeof *o, ev_order_cmp);
+	qsort(o, ev->n, sizeof *o, sl_ts_pos_cmp);
 	v = sl_xcalloc(ev->n, sizeof *v);
 	for (i = 0; i < ev->n; i++)
-		v[i] = ev->v[o[i].i];
+		v[i] = ev->v[o[i].pos];
 	free(ev->v);
 	free(o);
 	ev->v = v;

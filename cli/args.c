@@ -1,4 +1,4 @@
-/* \summary: what every synlab command parses alike: output options, counts, times, the stop flag */
+/* \summary: what every synlab command parses alike: output options, counts, durations, an entry's options, usage errors, exit status */
 #include "args.h"
 
 #include <stdlib.h>
@@ -60,12 +60,6 @@ sl_args_output(int c, const char *arg, struct sl_outopts *o)
 	return rc != 0;
 }
 
-void
-sl_args_pipeline_cfg(const struct sl_outopts *o, struct sl_pipeline_cfg *cfg)
-{
-	sl_outputs_cfg(&o->v, isatty(STDOUT_FILENO), cfg);
-}
-
 bool
 sl_args_count(const char *cmd, const char *opt, const char *arg,
 	      unsigned long min, unsigned long max, unsigned long *v)
@@ -117,12 +111,10 @@ int
 sl_args_unknown(const char *cmd, const char *what, const char *word,
 		const char *const *cands, size_t n, const char *see)
 {
-	const char *near = sl_closest(word, cands, n);
+	char errbuf[SL_ERRBUF_SIZE];
 
-	fprintf(stderr, "%s: unknown %s '%s'", cmd, what, word);
-	if (near != NULL)
-		fprintf(stderr, "; did you mean '%s'?", near);
-	fprintf(stderr, "\nsee '%s'\n", see);
+	sl_unknown_word(what, word, cands, n, errbuf);
+	fprintf(stderr, "%s: %s\nsee '%s'\n", cmd, errbuf, see);
 	return SL_EXIT_USAGE;
 }
 
@@ -130,38 +122,11 @@ int
 sl_args_usage_error(const char *cmd, char *const *argv,
 		    const struct option *longopts)
 {
-	const char *arg = optind > 0 ? argv[optind - 1] : "";
-	const char *names[64];
-	char name[64];
-	size_t n = 0, len;
-	const struct option *o;
+	char errbuf[SL_ERRBUF_SIZE];
 
-	if (strncmp(arg, "--", 2) == 0) {
-		len = strcspn(arg + 2, "=");
-		snprintf(name, sizeof(name), "%.*s", (int)len, arg + 2);
-		for (o = longopts; o->name != NULL && n < 64; o++) {
-			if (strcmp(o->name, name) == 0)
-				break;
-			names[n++] = o->name;
-		}
-		if (o->name != NULL)
-			fprintf(stderr, "%s: --%s %s\n", cmd, name,
-				o->has_arg == no_argument ? "takes no value"
-							  : "needs a value");
-		else {
-			const char *near = sl_closest(name, names, n);
-
-			fprintf(stderr, "%s: unknown option '--%s'", cmd, name);
-			if (near != NULL)
-				fprintf(stderr, "; did you mean '--%s'?", near);
-			fputc('\n', stderr);
-		}
-	} else if (optopt != 0)
-		fprintf(stderr,
-			"%s: option '-%c' is unknown or needs a value\n", cmd,
-			optopt);
-	else
-		fprintf(stderr, "%s: bad option '%s'\n", cmd, arg);
+	sl_option_error(optind > 0 ? argv[optind - 1] : "", optopt, longopts,
+			errbuf);
+	fprintf(stderr, "%s: %s\n", cmd, errbuf);
 	return sl_args_see(cmd);
 }
 

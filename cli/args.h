@@ -1,4 +1,4 @@
-/* \summary: what every synlab command parses alike: output options, counts, times, the stop flag */
+/* \summary: what every synlab command parses alike: output options, counts, durations, an entry's options, usage errors, exit status */
 #ifndef SL_ARGS_H
 #define SL_ARGS_H
 
@@ -55,10 +55,6 @@ struct sl_outopts {
 /* Takes option c (with optarg) if it is an output option: true.  A bad
  * value (--shape nothing) is said on stderr and sets o->bad. */
 bool sl_args_output(int c, const char *arg, struct sl_outopts *o);
-
-/* The pipeline configuration of the output options (report on). */
-void sl_args_pipeline_cfg(const struct sl_outopts *o,
-			  struct sl_pipeline_cfg *cfg);
 
 /* A whole number in [min, max]; false (with a message) if not. */
 bool sl_args_count(const char *cmd, const char *opt, const char *arg,

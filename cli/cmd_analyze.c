@@ -7,22 +7,10 @@
 
 #include "analyze.h"
 #include "args.h"
+#include "files.h"
 #include "cli.h"
 #include "pipeline.h"
 #include "rules.h"
-
-static void
-on_problem(const char *msg, void *arg)
-{
-	unsigned *shown = arg;
-
-	if (*shown < 20)
-		fprintf(stderr, "synlab: %s\n", msg);
-	else if (*shown == 20)
-		fprintf(stderr, "synlab: (further input problems are only "
-				"counted in the report)\n");
-	(*shown)++;
-}
 
 static void
 usage(FILE *f)
@@ -81,8 +69,8 @@ sl_cmd_analyze(int argc, char **argv)
 	struct sl_pipeline *p;
 	struct sl_tally t;
 	char errbuf[SL_ERRBUF_SIZE], hint[1024];
-	int c, i, nfiles, ret = SL_EXIT_OK, input_error = 0;
-	unsigned shown = 0;
+	int c, i, nfiles, ret = SL_EXIT_OK;
+	struct sl_problem_log log = {stderr, "synlab", 0};
 	bool list_rules = false;
 	double idle = 0;
 	char *end;
@@ -156,29 +144,20 @@ sl_cmd_analyze(int argc, char **argv)
 			argv[optind + i], hint);
 		return SL_EXIT_USAGE;
 	}
-	sl_args_pipeline_cfg(&oo, &cfg);
+	sl_outputs_cfg(&oo.v, isatty(STDOUT_FILENO), &cfg);
 	cfg.filter = filter;
 	cfg.max_packets = max_packets;
 	cfg.annotate_per_input = false; /* one file, an interface per input */
 	cfg.idle_ns = (int64_t)(idle * 1e9);
-	cfg.on_problem = on_problem;
-	cfg.arg = &shown;
+	cfg.on_problem = sl_problem_log;
+	cfg.arg = &log;
 	if ((p = sl_pipeline_new(&cfg, errbuf)) == NULL) {
 		fprintf(stderr, "synlab analyze: %s\n", errbuf);
 		return SL_EXIT_INPUT;
 	}
-	for (i = 0; i < nfiles; i++)
-		(void)sl_pipeline_add_file(p, argv[optind + i], NULL);
-	for (i = 0; i < nfiles; i++)
-		if (sl_pipeline_feed_file(p, i, errbuf) != SL_OK) {
-			fprintf(stderr, "synlab: %s\n", errbuf);
-			input_error = 1;
-		}
-	if (sl_pipeline_finish(p, &t, errbuf) != SL_OK) {
-		fprintf(stderr, "synlab: %s\n", errbuf);
-		input_error = 1;
-	}
-	if (input_error || t.problems > 0)
+	if (sl_pipeline_files(p, argv + optind, nfiles, stderr, "synlab", &t) !=
+		SL_OK ||
+	    t.problems > 0)
 		ret = SL_EXIT_INPUT;
 	else if (t.sum.findings[SL_SEV_VIOLATION] > 0)
 		ret = SL_EXIT_VIOLATION;

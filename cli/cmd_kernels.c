@@ -99,13 +99,9 @@ sl_cmd_kernels(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	char vers[24][32], errbuf[SL_ERRBUF_SIZE] = "", base[1024];
-	const char *html = NULL, *dir = NULL;
-	struct sl_matrix *m = NULL;
-	size_t nv = 0;
-	bool json = false, host = true;
-	int c, rc, ret = SL_EXIT_OK;
-	double t_all = sl_vm_now_s();
+	static struct sl_vm_kernels k = {.host = true};
+	char errbuf[SL_ERRBUF_SIZE] = "";
+	int c, rc;
 
 	optind = 1;
 	opterr = 0;
@@ -114,16 +110,16 @@ sl_cmd_kernels(int argc, char **argv)
 		case 'L':
 			return kernels_list();
 		case 'j':
-			json = true;
+			k.json = true;
 			break;
 		case 'H':
-			html = optarg;
+			k.html = optarg;
 			break;
 		case 'D':
-			dir = optarg;
+			k.dir = optarg;
 			break;
 		case 'N':
-			host = false;
+			k.host = false;
 			break;
 		case 'h':
 			kernels_usage(stdout);
@@ -133,38 +129,11 @@ sl_cmd_kernels(int argc, char **argv)
 						   longopts);
 		}
 	}
-	for (int i = optind; i < argc && nv < 24; i++)
-		snprintf(vers[nv++], 32, "%s", argv[i]);
-	if (optind == argc &&
-	    (rc = sl_vm_default_versions(vers, 24, &nv, errbuf)) != SL_OK) {
+	for (int i = optind; i < argc && k.nv < 24; i++)
+		snprintf(k.vers[k.nv++], 32, "%s", argv[i]);
+	if ((rc = sl_vm_kernels_run(&k, stdout, stderr, errbuf)) == SL_OK)
+		return SL_EXIT_OK;
+	if (errbuf[0])
 		fprintf(stderr, "synlab kernels: %s\n", errbuf);
-		return vm_exit(rc);
-	}
-	if (sl_vm_results_dir(dir, base, sizeof base) != 0) {
-		fprintf(stderr, "synlab kernels: cannot create %s\n", base);
-		return SL_EXIT_INPUT;
-	}
-	if ((rc = sl_vm_matrix_run(vers, nv, host, base, &m, errbuf)) !=
-	    SL_OK) {
-		if (errbuf[0])
-			fprintf(stderr, "synlab kernels: %s\n", errbuf);
-		return vm_exit(rc);
-	}
-	if (json)
-		sl_matrix_write_json(m, stdout);
-	else
-		sl_matrix_write_text(m, stdout);
-	if (sl_vm_matrix_save(m, base, html) != SL_OK) {
-		fprintf(stderr,
-			"synlab kernels: cannot write the matrix "
-			"into %s\n",
-			base);
-		ret = SL_EXIT_INPUT;
-	}
-	fprintf(stderr,
-		"synlab kernels: %.0f s in all; matrix, captures and logs in "
-		"%s (matrix.html links each capture)\n",
-		sl_vm_now_s() - t_all, base);
-	sl_matrix_free(m);
-	return ret;
+	return rc == SL_EIO ? SL_EXIT_INPUT : vm_exit(rc);
 }

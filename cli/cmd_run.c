@@ -1,4 +1,5 @@
 /* \summary: synlab run: options, usage and exit codes of an experiment run (the work: the catalogue's entries, scenario/catalogue.h) */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,7 +8,6 @@
 #include "args.h"
 #include "catalogue.h"
 #include "drive.h"
-#include "inject_scenario.h"
 #include "cli.h"
 #include "remote.h"
 
@@ -68,19 +68,16 @@ help(FILE *f)
 static int
 unknown(const char *name)
 {
-	const char *names[32], *near;
-	const struct sl_experiment *x;
-	size_t n = 0;
+	const char *names[32];
+	char errbuf[SL_ERRBUF_SIZE];
+	size_t n = sl_experiment_names(names, 32, false);
 
-	while (n < 32 && (x = sl_experiment_at(n)) != NULL)
-		names[n++] = x->name;
-	near = sl_closest(name, names, n);
-	fprintf(stderr, CMD ": unknown experiment '%s'", name);
-	if (near != NULL)
-		fprintf(stderr, "; did you mean '%s'?", near);
-	fputs("\nsee '" CMD " --list' (the experiment goes first: " CMD
-	      " NAME [OPTIONS])\n",
-	      stderr);
+	sl_unknown_word("experiment", name, names, n, errbuf);
+	fprintf(stderr,
+		CMD ": %s\nsee '" CMD
+		    " --list' (the experiment goes first: " CMD
+		    " NAME [OPTIONS])\n",
+		errbuf);
 	return SL_EXIT_USAGE;
 }
 
@@ -188,11 +185,15 @@ lab_hold(int argc, char **argv)
 	return rc == SL_EINTR ? SL_EXIT_OK : sl_args_exit(rc);
 }
 
-/* `run inject --state S ...` is `run inject-S ...`: into name, argv
- * without --state S; 1 done, 0 no --state, -1 no such state (said). */
+/* `run inject --state S ...` is `run inject-S ...`: argv without
+ * --state S; 1 done, 0 no --state, -1 no such state (said). */
 static int
-legacy_inject(int *argc, char **argv, char *name, size_t len)
+legacy_inject(int *argc, char **argv)
 {
+	const struct sl_experiment *x;
+	const char *states[8];
+	size_t n;
+
 	for (int i = 2; i < *argc; i++) {
 		const char *v = NULL;
 		int drop = 1;
@@ -205,22 +206,16 @@ legacy_inject(int *argc, char **argv, char *name, size_t len)
 		}
 		if (v == NULL)
 			continue;
-		if (sl_inj_state_parse(v) < 0) {
-			const char *names[SL_INJ_ESTABLISHED + 1];
-
-			for (int k = 0; k <= SL_INJ_ESTABLISHED; k++)
-				names[k] =
-				    sl_inj_state_name((enum sl_inj_state)k);
-			sl_args_unknown(CMD " inject", "state", v, names,
-					SL_INJ_ESTABLISHED + 1,
+		if ((x = sl_experiment_of_state(v, states, 8, &n)) == NULL) {
+			sl_args_unknown(CMD " inject", "state", v, states, n,
 					CMD " inject --help");
 			return -1;
 		}
-		snprintf(name, len, "inject-%s", v);
+
 		memmove(&argv[i], &argv[i + drop],
 			(size_t)(*argc - i - drop + 1) * sizeof *argv);
 		*argc -= drop;
-		argv[1] = name;
+		argv[1] = (char *)(uintptr_t)x->name; /* read, never written */
 		return 1;
 	}
 	return 0;
@@ -242,13 +237,12 @@ run(int argc, char **argv, bool check)
 {
 	struct run_args a = {.oo = {.v.ascii = -1, .cmd = CMD}};
 	const struct sl_experiment *x;
-	char name[64];
 	int ret;
 
 	if (argc > 1 && is_opt(argv[1], "--lab-hold"))
 		return lab_hold(argc, argv);
 	if (argc > 1 && strcmp(argv[1], "inject") == 0 &&
-	    (ret = legacy_inject(&argc, argv, name, sizeof name)) <= 0) {
+	    (ret = legacy_inject(&argc, argv)) <= 0) {
 		for (int i = 2; i < argc && ret == 0; i++)
 			if (strcmp(argv[i], "--help") == 0 ||
 			    strcmp(argv[i], "-h") == 0) {

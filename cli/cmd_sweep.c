@@ -49,7 +49,7 @@ usage(FILE *f)
 	      "inject-syn-sent):\n",
 	      f);
 	for (size_t i = 0; (x = sl_experiment_at(i)) != NULL; i++)
-		if (x->sweep_param && x->ops->sweep)
+		if (sl_experiment_sweeps(x))
 			sl_experiment_describe(x, f);
 	fputs(sl_args_output_usage, f);
 }
@@ -127,16 +127,12 @@ sweepable(int argc, char **argv)
 	const char *name = argc > 1 ? argv[1] : "", *names[32];
 	const struct sl_experiment *x = sl_experiment_find(
 	    strcmp(name, "inject") == 0 ? "inject-syn-sent" : name);
-	size_t n = 0;
+	size_t n = sl_experiment_names(names, 31, true);
 
-	if (x != NULL && x->sweep_param != NULL && x->ops->sweep != NULL)
+	if (x != NULL && sl_experiment_sweeps(x))
 		return x;
-	for (size_t i = 0; n < 31 && (x = sl_experiment_at(i)) != NULL; i++)
-		if (x->sweep_param && x->ops->sweep)
-			names[n++] = x->name;
 	names[n++] = "inject";
-	if (sl_experiment_find(name) == NULL &&
-	    sl_closest(name, names, n) != NULL) {
+	if (x == NULL && sl_closest(name, names, n) != NULL) {
 		sl_args_unknown(CMD, "experiment", name, names, n,
 				CMD " --help");
 		return NULL;

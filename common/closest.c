@@ -1,6 +1,8 @@
 /* \summary: the nearest of some words to a mistyped one: the "did you mean" of every usage error */
 #include "common.h"
 
+#include <getopt.h>
+#include <stdio.h>
 #include <string.h>
 
 /* Optimal string alignment distance between a and b (short words only). */
@@ -51,4 +53,56 @@ sl_closest(const char *word, const char *const *cands, size_t n)
 		}
 	}
 	return bd <= limit ? best : NULL;
+}
+
+void
+sl_unknown_word(const char *what, const char *word, const char *const *cands,
+		size_t n, char *errbuf)
+{
+	const char *near = sl_closest(word, cands, n);
+
+	if (near != NULL)
+		sl_errbuf_set(errbuf, "unknown %s '%s'; did you mean '%s'?",
+			      what, word, near);
+	else
+		sl_errbuf_set(errbuf, "unknown %s '%s'", what, word);
+}
+
+void
+sl_option_error(const char *arg, int optopt, const struct option *longopts,
+		char *errbuf)
+{
+	const char *names[64], *near;
+	char name[64];
+	size_t n = 0;
+	const struct option *o;
+
+	if (strncmp(arg, "--", 2) != 0) {
+		if (optopt != 0)
+			sl_errbuf_set(
+			    errbuf, "option '-%c' is unknown or needs a value",
+			    optopt);
+		else
+			sl_errbuf_set(errbuf, "bad option '%s'", arg);
+		return;
+	}
+	snprintf(name, sizeof name, "%.*s", (int)strcspn(arg + 2, "="),
+		 arg + 2);
+	for (o = longopts; o->name != NULL && n < 64; o++) {
+		if (strcmp(o->name, name) == 0)
+			break;
+		names[n++] = o->name;
+	}
+	if (o->name != NULL) {
+		sl_errbuf_set(errbuf, "--%s %s", name,
+			      o->has_arg == no_argument ? "takes no value"
+							: "needs a value");
+		return;
+	}
+	if ((near = sl_closest(name, names, n)) != NULL)
+		sl_errbuf_set(errbuf,
+			      "unknown option '--%s'; did you mean '--%s'?",
+			      name, near);
+	else
+		sl_errbuf_set(errbuf, "unknown option '--%s'", name);
 }

@@ -127,3 +127,13 @@ sl_xgrow(void *p, size_t n, size_t *cap, size_t size, size_t first)
 	*cap = *cap ? *cap * 2 : first;
 	return sl_xrealloc(p, *cap, size);
 }
+
+int
+sl_ts_pos_cmp(const void *a, const void *b)
+{
+	const struct sl_ts_pos *x = a, *y = b;
+
+	if (x->ts_ns != y->ts_ns)
+		return x->ts_ns < y->ts_ns ? -1 : 1;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}

@@ -61,10 +61,40 @@ int64_t sl_now_mono_ns(void);
 int64_t sl_now_real_ns(void);
 
 /*
+ * A place in a time order: the instant, then, for equal instants, the
+ * position it came in (a stable sort with qsort).  sl_ts_pos_cmp is the
+ * qsort comparator of an array of them, or of structs that begin with
+ * one.
+ */
+struct sl_ts_pos {
+	int64_t ts_ns;
+	size_t pos;
+};
+int sl_ts_pos_cmp(const void *a, const void *b);
+
+/*
  * The candidate nearest to word (optimal string alignment distance, a
  * few edits at most, by word length; words up to 32 bytes), or NULL when
  * none is near.  NULL candidates are skipped.
  */
 const char *sl_closest(const char *word, const char *const *cands, size_t n);
+
+/*
+ * "unknown WHAT 'word'", with "; did you mean 'x'?" when a candidate is
+ * near (sl_closest), into errbuf.
+ */
+void sl_unknown_word(const char *what, const char *word,
+		     const char *const *cands, size_t n, char *errbuf);
+
+/*
+ * What is wrong with the option getopt_long (opterr 0) stopped at: arg
+ * (argv[optind - 1]), its optopt, its table longopts.  Into errbuf:
+ * "--ladder needs a value", "--json takes no value", "unknown option
+ * '--jsn'; did you mean '--json'?", "option '-x' is unknown or needs a
+ * value" or "bad option 'x'".
+ */
+struct option;
+void sl_option_error(const char *arg, int optopt, const struct option *longopts,
+		     char *errbuf);
 
 #endif /* SL_COMMON_H */

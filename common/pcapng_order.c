@@ -19,20 +19,9 @@
  */
 
 struct blk {
+	struct sl_ts_pos t; /* packets only; first, for sl_ts_pos_cmp */
 	size_t off, len;
-	int64_t ts_ns; /* packets only */
-	size_t seq;    /* original position: ties keep their order */
 };
-
-static int
-by_time(const void *a, const void *b)
-{
-	const struct blk *x = a, *y = b;
-
-	if (x->ts_ns != y->ts_ns)
-		return x->ts_ns < y->ts_ns ? -1 : 1;
-	return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
 
 /* if_tsresol of an IDB body (after linktype, reserved, snaplen): 6 if absent. */
 static int
@@ -132,7 +121,7 @@ sl_pcapng_time_order(const char *path, char *errbuf)
 	while (off + 12 <= len) {
 		uint32_t type = sl_load_le32(buf + off);
 		uint32_t blen = sl_load_le32(buf + off + 4);
-		struct blk b = {.off = off, .len = blen, .seq = npkt};
+		struct blk b = {.off = off, .len = blen, .t.pos = npkt};
 
 		if (blen < 12 || blen % 4 != 0 || blen > len - off)
 			goto leave; /* not ours: left as written */
@@ -149,8 +138,8 @@ sl_pcapng_time_order(const char *path, char *errbuf)
 
 			if (ifid >= (uint32_t)nif || res[ifid] > 9)
 				goto leave;
-			b.ts_ns = units_to_ns(u, res[ifid]);
-			if (npkt > 0 && b.ts_ns < pkt[npkt - 1].ts_ns)
+			b.t.ts_ns = units_to_ns(u, res[ifid]);
+			if (npkt > 0 && b.t.ts_ns < pkt[npkt - 1].t.ts_ns)
 				sorted = false;
 			pkt[npkt++] = b;
 		} else
@@ -158,7 +147,7 @@ sl_pcapng_time_order(const char *path, char *errbuf)
 		off += blen;
 	}
 	if (!sorted && off == len) {
-		qsort(pkt, npkt, sizeof *pkt, by_time);
+		qsort(pkt, npkt, sizeof *pkt, sl_ts_pos_cmp);
 		rc = write_ordered(path, buf, hdr, nhdr, pkt, npkt, errbuf);
 	}
 leave:

@@ -185,6 +185,42 @@ sl_experiment_find(const char *name)
 	return NULL;
 }
 
+bool
+sl_experiment_sweeps(const struct sl_experiment *x)
+{
+	return x->sweep_param != NULL && x->ops->sweep != NULL;
+}
+
+size_t
+sl_experiment_names(const char **names, size_t max, bool sweeps)
+{
+	const struct sl_experiment *x;
+	size_t n = 0;
+
+	for (size_t i = 0; n < max && (x = sl_experiment_at(i)) != NULL; i++)
+		if (!sweeps || sl_experiment_sweeps(x))
+			names[n++] = x->name;
+	return n;
+}
+
+const struct sl_experiment *
+sl_experiment_of_state(const char *state, const char **states, size_t max,
+		       size_t *n)
+{
+	const struct sl_experiment *x, *found = NULL;
+
+	*n = 0;
+	for (size_t i = 0; (x = sl_experiment_at(i)) != NULL; i++) {
+		if (x->state == NULL)
+			continue;
+		if (*n < max)
+			states[(*n)++] = x->state;
+		if (strcmp(x->state, state) == 0)
+			found = x;
+	}
+	return found;
+}
+
 void
 sl_experiment_describe(const struct sl_experiment *x, FILE *f)
 {

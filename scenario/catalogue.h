@@ -161,6 +161,22 @@ extern const struct sl_xops sl_xops_sandbox, sl_xops_inject, sl_xops_peer,
 const struct sl_experiment *sl_experiment_at(size_t i);
 const struct sl_experiment *sl_experiment_find(const char *name);
 
+/* Whether `synlab sweep` can run x: a timing parameter and a sweep. */
+bool sl_experiment_sweeps(const struct sl_experiment *x);
+
+/* The names of the entries (only those that sweep, if sweeps), in
+ * catalogue order, at most max; returns how many. */
+size_t sl_experiment_names(const char **names, size_t max, bool sweeps);
+
+/*
+ * The entry that injects into a socket in state ("syn-sent": the entry
+ * inject-syn-sent), NULL if none; every state an entry has goes into
+ * states (at most max, *n of them), for "did you mean".
+ */
+const struct sl_experiment *sl_experiment_of_state(const char *state,
+						   const char **states,
+						   size_t max, size_t *n);
+
 /*
  * Writes one entry: name and summary on a line, then its parameters with
  * units, the expected outcome and the swept parameter, indented.

@@ -602,22 +602,10 @@ sl_hp_take(struct sl_hp_opts *o, const char *opt, const char *arg, char *errbuf)
 	if (strncmp(opt, "--nat", 5) == 0 || strncmp(opt, "--unsol", 7) == 0 ||
 	    strncmp(opt, "--syn-sent", 10) == 0)
 		return nat_opt(o, opt, arg, errbuf);
-	if (strcmp(opt, "--delay") == 0)
-		rc = sl_parse_duration_opt(opt, arg, false, &o->delay_ns,
-					   errbuf);
-	else if (strcmp(opt, "--offset") == 0)
-		rc = sl_parse_duration_opt(opt, arg, true, &o->offset_ns,
-					   errbuf);
-	else if (strcmp(opt, "--interval") == 0)
-		rc = sl_parse_duration_opt(opt, arg, false, &o->interval_ns,
-					   errbuf);
-	else if (strcmp(opt, "--timeout") == 0)
+	if (strcmp(opt, "--timeout") == 0)
 		rc = sl_parse_duration_opt(opt, arg, false, &o->timeout_ns,
 					   errbuf);
-	else if (strcmp(opt, "--attempts") == 0) {
-		rc = sl_parse_count(opt, arg, 1, 100, &n, errbuf);
-		o->attempts = (unsigned)n;
-	} else if (strcmp(opt, "--syn-retries") == 0) {
+	else if (strcmp(opt, "--syn-retries") == 0) {
 		rc = sl_parse_count(opt, arg, 1, 20, &n, errbuf);
 		o->syn_retries = (unsigned)n;
 	} else if (strcmp(opt, "--syn-linear") == 0) {
@@ -645,6 +633,16 @@ hp_prepare(const struct sl_experiment *x, const struct sl_xopts *o,
 	    (struct xhp *)sl_xrun_alloc(x, &sl_xops_holepunch, o, sizeof *h);
 
 	sl_hp_opts_default(&h->o);
+	/* The values every engine knows, parsed and bounded once
+	 * (sl_xopts_take); the entry's own below. */
+	if (sl_xopts_has(o, "--delay"))
+		h->o.delay_ns = o->delay_ns;
+	if (o->has_offset)
+		h->o.offset_ns = o->offset_ns;
+	if (o->attempts)
+		h->o.attempts = o->attempts;
+	if (o->interval_ns)
+		h->o.interval_ns = o->interval_ns;
 	for (size_t i = 0; i < o->ngiven; i++)
 		if (sl_hp_take(&h->o, o->given[i].p->option, o->given[i].arg,
 			       errbuf) != SL_OK) {

@@ -109,10 +109,11 @@ void sl_holepunch_json(const struct sl_hp_opts *o, const struct sl_hp_result *r,
 		       const char *kernel, struct sl_json *j);
 
 /*
- * One option of `synlab run holepunch` (and of its sweep) into o: --nat,
- * --nat-a, --nat-b, --unsolicited[-a|-b], --syn-sent-timeout-a|-b,
- * --delay, --offset, --attempts, --interval, --timeout, --syn-retries,
- * --syn-linear, --port; others are left alone.  0 or SL_EINVAL + errbuf.
+ * One of holepunch's own options into o: --nat, --nat-a, --nat-b,
+ * --unsolicited[-a|-b], --syn-sent-timeout-a|-b, --timeout,
+ * --syn-retries, --syn-linear, --port; others are left alone (--delay,
+ * --offset, --attempts and --interval are struct sl_xopts' values, taken
+ * by its prepare).  0 or SL_EINVAL + errbuf.
  */
 int sl_hp_take(struct sl_hp_opts *o, const char *opt, const char *arg,
 	       char *errbuf);

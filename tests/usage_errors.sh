@@ -69,8 +69,8 @@ check "synlab sweep: --timeout wants a duration >= 0, not '-1s'" \
 	"$SW" sweep holepunch --timeout -1s
 check "synlab run: --attempts wants a whole number 1..1000, not '1000000'" \
 	"$HP" run holepunch --attempts 1000000
-check "synlab run: --attempts wants a whole number 1..100, not '500'" \
-	"$HP" run holepunch --attempts 500
+check "synlab run: --attempts wants a whole number 1..1000, not '0'" \
+	"$HP" run holepunch --attempts 0
 check "synlab sweep: --attempts wants a whole number 1..1000, not '-1'" \
 	"$SW" sweep holepunch --attempts -1
 check "synlab run: --port wants a whole number 1..65535, not '70000'" \

@@ -548,3 +548,40 @@ sl_vm_matrix_save(const struct sl_matrix *m, const char *base, const char *html)
 		rc |= write_to(html, sl_matrix_write_html, m);
 	return rc != SL_OK ? SL_EIO : SL_OK;
 }
+
+int
+sl_vm_kernels_run(const struct sl_vm_kernels *k, FILE *out, FILE *log,
+		  char *errbuf)
+{
+	char vers[24][32], base[1024];
+	struct sl_matrix *m = NULL;
+	size_t nv = k->nv;
+	double t_all = sl_vm_now_s();
+	int rc = SL_OK;
+
+	memcpy(vers, k->vers, sizeof vers);
+	if (nv == 0 &&
+	    (rc = sl_vm_default_versions(vers, 24, &nv, errbuf)) != SL_OK)
+		return rc == SL_EIO ? SL_ENV : rc;
+	if (sl_vm_results_dir(k->dir, base, sizeof base) != 0) {
+		sl_errbuf_set(errbuf, "cannot create %s", base);
+		return SL_EIO;
+	}
+	if ((rc = sl_vm_matrix_run(vers, nv, k->host, base, &m, errbuf)) !=
+	    SL_OK)
+		return rc == SL_EIO ? SL_ENV : rc;
+	if (k->json)
+		sl_matrix_write_json(m, out);
+	else
+		sl_matrix_write_text(m, out);
+	if (sl_vm_matrix_save(m, base, k->html) != SL_OK) {
+		sl_errbuf_set(errbuf, "cannot write the matrix into %s", base);
+		rc = SL_EIO;
+	}
+	fprintf(log,
+		"synlab kernels: %.0f s in all; matrix, captures and logs in "
+		"%s (matrix.html links each capture)\n",
+		sl_vm_now_s() - t_all, base);
+	sl_matrix_free(m);
+	return rc;
+}

@@ -102,6 +102,27 @@ int sl_vm_matrix_run(char vers[][32], size_t nv, bool host, const char *base,
 int sl_vm_matrix_save(const struct sl_matrix *m, const char *base,
 		      const char *html);
 
+/* What `synlab kernels` is told. */
+struct sl_vm_kernels {
+	char vers[24][32]; /* the kernels; none: sl_vm_default_versions */
+	size_t nv;
+	bool host;	  /* also this machine's kernel (as root) */
+	bool json;	  /* the matrix as JSON, not text */
+	const char *dir;  /* results; NULL: the cache's */
+	const char *html; /* also the matrix as HTML here; NULL: none */
+};
+
+/*
+ * The matrix over k's kernels (sl_vm_matrix_run), written on out, saved
+ * into the results directory (sl_vm_matrix_save), then on log the time
+ * it took and where the results are.  Returns 0; SL_EIO when the results
+ * directory or a matrix file cannot be written (the matrix is on out if
+ * it was made); else SL_EINVAL (no such kernel), SL_EINTR (errbuf
+ * empty) or SL_ENV (the archive, qemu, ...), errbuf saying which.
+ */
+int sl_vm_kernels_run(const struct sl_vm_kernels *k, FILE *out, FILE *log,
+		      char *errbuf);
+
 /* Seconds on the monotonic clock, for the timings printed. */
 double sl_vm_now_s(void);
 

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 #include <pcap/pcap.h>
 
+#include "files.h"
 #include "pipeline.h"
 #include "pktbuild.h"
 
@@ -323,6 +324,51 @@ test_report_wants_frames(void **state)
 	fclose(out);
 }
 
+/* synlab analyze's work: every file fed, each failure said, the tally. */
+static void
+test_files(void **state)
+{
+	char errbuf[SL_ERRBUF_SIZE] = "", path[512], said[1024] = "";
+	struct sl_pipeline *p = make(NULL, NULL, errbuf);
+	char *files[2] = {path, (char *)(uintptr_t) "/nonexistent.pcap"};
+	struct sl_tally t;
+	pcap_t *dead = pcap_open_dead(DLT_RAW, 65535);
+	pcap_dumper_t *d;
+	FILE *err = tmpfile();
+	uint8_t buf[128];
+	struct tb_seg g = {.flags = SL_TH_SYN,
+			   .seq = 100,
+			   .win = 64240,
+			   .mss = -1,
+			   .ws = -1,
+			   .sport = 40000,
+			   .dport = 80,
+			   .src = "10.0.0.1",
+			   .dst = "10.0.0.2"};
+	struct pcap_pkthdr h = {.ts = {1700000000, 0}};
+
+	(void)state;
+	snprintf(path, sizeof path, "%s/files.pcap", SL_TEST_TMPDIR);
+	assert_non_null(d = pcap_dump_open(dead, path));
+	h.caplen = h.len = (bpf_u_int32)tb_build4(&g, buf);
+	pcap_dump((u_char *)d, &h, buf);
+	pcap_dump_close(d);
+	pcap_close(dead);
+	assert_int_equal(sl_pipeline_files(p, files, 2, err, "synlab", &t),
+			 SL_EIO);
+	assert_int_equal(t.ninputs, 2);
+	assert_int_equal(t.handshakes, 1); /* the good file's SYN */
+	assert_true(t.input_error);
+	rewind(err);
+	assert_true(fread(said, 1, sizeof said - 1, err) > 0);
+	assert_non_null(strstr(said, "synlab: "));
+	assert_non_null(strstr(said, "/nonexistent.pcap"));
+	assert_null(strstr(said, "files.pcap"));
+	fclose(err);
+	sl_pipeline_free(p);
+	unlink(path);
+}
+
 int
 main(void)
 {
@@ -334,6 +380,7 @@ main(void)
 	    cmocka_unit_test(test_missing_file),
 	    cmocka_unit_test(test_frames_not_wanted),
 	    cmocka_unit_test(test_report_wants_frames),
+	    cmocka_unit_test(test_files),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -102,6 +102,31 @@ test_cfg(void **state)
 	assert_int_equal(c.fmt, SL_REPORT_JSON);
 }
 
+/* Input problems: the first 20 said, then one line, then none. */
+static void
+test_problem_log(void **state)
+{
+	struct sl_problem_log l = {tmpfile(), "synlab", 0};
+	char line[256];
+	unsigned n = 0;
+
+	(void)state;
+	assert_non_null(l.f);
+	for (unsigned i = 0; i < SL_PROBLEMS_SHOWN + 5; i++)
+		sl_problem_log("x.pcap: frame 3: truncated", &l);
+	assert_int_equal(l.seen, SL_PROBLEMS_SHOWN + 5);
+	rewind(l.f);
+	while (fgets(line, sizeof line, l.f) != NULL) {
+		if (n++ < SL_PROBLEMS_SHOWN)
+			assert_string_equal(
+			    line, "synlab: x.pcap: frame 3: truncated\n");
+		else
+			assert_non_null(strstr(line, "only counted"));
+	}
+	assert_int_equal(n, SL_PROBLEMS_SHOWN + 1);
+	fclose(l.f);
+}
+
 int
 main(void)
 {
@@ -109,6 +134,7 @@ main(void)
 	    cmocka_unit_test(test_take),
 	    cmocka_unit_test(test_selection),
 	    cmocka_unit_test(test_cfg),
+	    cmocka_unit_test(test_problem_log),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -330,6 +330,31 @@ test_catalogue(void **state)
 	assert_null(sl_experiment_find("inject"));
 }
 
+/* The names `synlab run` and `synlab sweep` offer, and the inject entry
+ * of a state (`run inject --state S`). */
+static void
+test_catalogue_names(void **state)
+{
+	const char *names[32], *states[8];
+	size_t n, ns;
+
+	(void)state;
+	assert_int_equal(sl_experiment_names(names, 32, false), 10);
+	n = sl_experiment_names(names, 32, true);
+	assert_int_equal(n, 3);
+	for (size_t i = 0; i < n; i++)
+		assert_true(sl_experiment_sweeps(sl_experiment_find(names[i])));
+	assert_false(sl_experiment_sweeps(sl_experiment_find("self-connect")));
+	assert_int_equal(sl_experiment_names(names, 2, false), 2);
+	assert_ptr_equal(sl_experiment_of_state("syn-sent", states, 8, &ns),
+			 sl_experiment_find("inject-syn-sent"));
+	assert_int_equal(ns, 4);
+	assert_null(sl_experiment_of_state("listen", states, 8, &ns));
+	for (size_t i = 0; i < ns; i++)
+		assert_non_null(
+		    sl_experiment_of_state(states[i], states, 8, &n));
+}
+
 /* Options by their unit into struct sl_xopts; bad values name the option. */
 static void
 test_xopts(void **state)
@@ -455,6 +480,19 @@ test_prepare_own(void **state)
 	assert_int_equal(sl_xopts_take(&o, nat, "symmetric", errbuf), SL_OK);
 	assert_int_equal(hp->ops->prepare(hp, &o, &r, errbuf), SL_EINVAL);
 	assert_non_null(strstr(errbuf, "keep-port, random or fully-random"));
+	/* --attempts is bounded once, by the catalogue, for every entry */
+	sl_xopts_init(&o);
+	for (const struct sl_xparam *p = hp->params; p->option; p++)
+		if (strcmp(p->option, "--attempts") == 0) {
+			assert_int_equal(sl_xopts_take(&o, p, "1001", errbuf),
+					 SL_EINVAL);
+			assert_non_null(strstr(errbuf, "1..1000"));
+			assert_int_equal(sl_xopts_take(&o, p, "500", errbuf),
+					 SL_OK);
+		}
+	assert_int_equal(o.attempts, 500);
+	assert_int_equal(hp->ops->prepare(hp, &o, &r, errbuf), SL_OK);
+	sl_xrun_free(r);
 }
 
 int
@@ -468,6 +506,7 @@ main(void)
 	    cmocka_unit_test(test_peer_split),
 	    cmocka_unit_test(test_run_verdict),
 	    cmocka_unit_test(test_catalogue),
+	    cmocka_unit_test(test_catalogue_names),
 	    cmocka_unit_test(test_nat_ruleset),
 	    cmocka_unit_test(test_hp_sweep_grid),
 	    cmocka_unit_test(test_peer_opts),

@@ -1,4 +1,5 @@
 /* \summary: unit tests of the one time grammar, the address builder and formatter */
+#include <getopt.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -146,6 +147,39 @@ test_option_values(void **state)
 	assert_null(sl_closest("frobnicate", words, 4));
 }
 
+/* The usage errors' words: "did you mean" and what getopt stopped at. */
+static void
+test_usage_words(void **state)
+{
+	static const char *const shapes[] = {"three-way", "self-connect"};
+	static const struct option lo[] = {
+	    {"json", no_argument, NULL, 'j'},
+	    {"ladder", required_argument, NULL, 'l'},
+	    {NULL, 0, NULL, 0},
+	};
+	char errbuf[SL_ERRBUF_SIZE];
+
+	(void)state;
+	sl_unknown_word("shape", "thre-way", shapes, 2, errbuf);
+	assert_string_equal(
+	    errbuf, "unknown shape 'thre-way'; did you mean 'three-way'?");
+	sl_unknown_word("shape", "zzz", shapes, 2, errbuf);
+	assert_string_equal(errbuf, "unknown shape 'zzz'");
+	sl_option_error("--jsn", 0, lo, errbuf);
+	assert_string_equal(errbuf,
+			    "unknown option '--jsn'; did you mean '--json'?");
+	sl_option_error("--json=1", 0, lo, errbuf);
+	assert_string_equal(errbuf, "--json takes no value");
+	sl_option_error("--ladder", 0, lo, errbuf);
+	assert_string_equal(errbuf, "--ladder needs a value");
+	sl_option_error("--frobnicate", 0, lo, errbuf);
+	assert_string_equal(errbuf, "unknown option '--frobnicate'");
+	sl_option_error("-Z", 'Z', lo, errbuf);
+	assert_string_equal(errbuf, "option '-Z' is unknown or needs a value");
+	sl_option_error("x", 0, lo, errbuf);
+	assert_string_equal(errbuf, "bad option 'x'");
+}
+
 int
 main(void)
 {
@@ -155,6 +189,7 @@ main(void)
 	    cmocka_unit_test(test_instants),
 	    cmocka_unit_test(test_sockaddr),
 	    cmocka_unit_test(test_option_values),
+	    cmocka_unit_test(test_usage_words),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -218,13 +218,30 @@ test_list_write(void **state)
 		 "6.12    linux-image-6.12.57+deb13-cloud-amd64 (6.12.57-1)\n");
 }
 
+/* synlab kernels: a results directory that cannot be made stops it
+ * before any kernel is fetched. */
+static void
+test_kernels_dir(void **state)
+{
+	struct sl_vm_kernels k = {.nv = 1, .dir = "/proc/self/synlab-x"};
+	char errbuf[SL_ERRBUF_SIZE] = "";
+
+	(void)state;
+	snprintf(k.vers[0], sizeof k.vers[0], "%s", "6.1");
+	assert_int_equal(sl_vm_kernels_run(&k, stdout, stderr, errbuf), SL_EIO);
+	assert_string_equal(errbuf, "cannot create /proc/self/synlab-x");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_values),     cmocka_unit_test(test_errors),
-	    cmocka_unit_test(test_round_trip), cmocka_unit_test(test_matrix),
+	    cmocka_unit_test(test_values),
+	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_round_trip),
+	    cmocka_unit_test(test_matrix),
 	    cmocka_unit_test(test_list_write),
+	    cmocka_unit_test(test_kernels_dir),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
