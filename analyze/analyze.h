@@ -180,6 +180,13 @@ struct sl_analyzer_cfg {
 	 */
 	void (*on_handshake)(const struct sl_handshake *hs, void *arg);
 	/*
+	 * Asked just before each on_handshake call, with hs complete but its
+	 * frames not yet made (frames NULL): whether on_handshake will read
+	 * them.  When not, it gets hs with frames NULL and nframes 0, and the
+	 * frames are never copied out.  NULL: always.
+	 */
+	bool (*wants_frames)(const struct sl_handshake *hs, void *arg);
+	/*
 	 * Called for each input problem (malformed header, unsupported link
 	 * type); msg already names file and frame.  May be NULL.
 	 */

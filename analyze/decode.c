@@ -30,14 +30,44 @@
  */
 #define GSO_MIN_WIRE 1500
 
+/* v (< 100000) in decimal at p; returns the end. */
+static char *
+put_dec(char *p, unsigned v)
+{
+	if (v >= 10000)
+		*p++ = (char)('0' + v / 10000);
+	if (v >= 1000)
+		*p++ = (char)('0' + v / 1000 % 10);
+	if (v >= 100)
+		*p++ = (char)('0' + v / 100 % 10);
+	if (v >= 10)
+		*p++ = (char)('0' + v / 10 % 10);
+	*p++ = (char)('0' + v % 10);
+	return p;
+}
+
 char *
 sl_endpoint_str(const struct sl_endpoint *ep, char *buf, size_t len)
 {
 	const uint8_t *b = ep->addr.b;
 
 	if (ep->addr.family == 4) {
-		snprintf(buf, len, "%u.%u.%u.%u:%u", b[0], b[1], b[2], b[3],
-			 ep->port);
+		/* By hand, not snprintf: a report formats two per handshake. */
+		char t[24], *p = len >= sizeof(t) ? buf : t;
+		size_t n;
+		int i;
+
+		for (i = 0; i < 4; i++) {
+			p = put_dec(p, b[i]);
+			*p++ = i < 3 ? '.' : ':';
+		}
+		p = put_dec(p, ep->port);
+		*p = '\0';
+		if (len < sizeof(t) && len > 0) {
+			n = (size_t)(p - t) < len ? (size_t)(p - t) : len - 1;
+			memcpy(buf, t, n);
+			buf[n] = '\0';
+		}
 		return buf;
 	}
 	/* RFC 5952 text: lowercase hex, longest run of zero groups as "::". */

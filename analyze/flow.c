@@ -587,6 +587,16 @@ report(struct sl_analyzer *az, struct conn *c)
 		az->sum.findings[hs->find[i].sev]++;
 	if (az->cfg.on_handshake == NULL)
 		return;
+	hs->frames = NULL;
+	if (az->cfg.wants_frames != NULL &&
+	    !az->cfg.wants_frames(hs, az->cfg.arg)) {
+		unsigned n = hs->nframes;
+
+		hs->nframes = 0;
+		az->cfg.on_handshake(hs, az->cfg.arg);
+		hs->nframes = n;
+		return;
+	}
 	/* The public frames, for the duration of the call. */
 	if (hs->nframes > az->scap) {
 		az->scap = hs->nframes;

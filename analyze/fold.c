@@ -14,26 +14,38 @@ sl_report_sel_match(const struct sl_report_sel *sel,
 	return sel->id == 0 || hs->id == sel->id;
 }
 
+static bool
+rare(const struct sl_handshake *hs)
+{
+	return hs->shape == SL_SHAPE_SIMOPEN || hs->shape == SL_SHAPE_SELF;
+}
+
+bool
+sl_fold_peek(const struct sl_fold *f, const struct sl_report_sel *sel,
+	     const struct sl_handshake *hs, unsigned nfull, unsigned nsample)
+{
+	if (sel->all || sel->id)
+		return true;
+	if (hs->nfind)
+		return f->full_find[hs->shape] < nfull;
+	if (rare(hs))
+		return f->full[hs->shape] < nfull;
+	return f->sample[hs->shape] < nsample;
+}
+
 bool
 sl_fold_show(struct sl_fold *f, const struct sl_report_sel *sel,
 	     const struct sl_handshake *hs, unsigned nfull, unsigned nsample)
 {
-	bool rare = hs->shape == SL_SHAPE_SIMOPEN || hs->shape == SL_SHAPE_SELF;
-
 	if (sel->all || sel->id)
 		return true;
-	if (hs->nfind) {
-		if (f->full_find[hs->shape] < nfull) {
+	if (sl_fold_peek(f, sel, hs, nfull, nsample)) {
+		if (hs->nfind)
 			f->full_find[hs->shape]++;
-			return true;
-		}
-	} else if (rare) {
-		if (f->full[hs->shape] < nfull) {
+		else if (rare(hs))
 			f->full[hs->shape]++;
-			return true;
-		}
-	} else if (f->sample[hs->shape] < nsample) {
-		f->sample[hs->shape]++;
+		else
+			f->sample[hs->shape]++;
 		return true;
 	}
 	f->folded[hs->shape]++;

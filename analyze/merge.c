@@ -57,14 +57,20 @@ vant_span(struct vant *va, const struct sl_handshake *hs)
 const struct sl_conn *
 sl_conn_of(const struct sl_handshake *hs, struct sl_conn_one *one)
 {
-	unsigned i;
+	unsigned i, n = hs->nframes;
 
-	memset(one, 0, sizeof(*one));
+	if (n > SL_HS_MAXFRAMES)
+		n = SL_HS_MAXFRAMES;
+	/* Not the whole of *one: its segments are 5.6 KB, most unused. */
+	memset(&one->c, 0, sizeof(one->c));
+	memset(&one->v, 0, sizeof(one->v));
+	memset(one->seg, 0, n * sizeof(one->seg[0]));
+	memset(one->find_view, 0, sizeof(one->find_view));
 	one->v.hs = hs;
 	one->v.name = hs->file_name ? hs->file_name : "";
 	one->v.vantage = hs->vantage;
 	one->v.has_offset = true;
-	for (i = 0; i < hs->nframes && i < SL_HS_MAXFRAMES; i++)
+	for (i = 0; i < n; i++)
 		one->seg[i].frame[0] = hs->frames[i].frame;
 	one->c.hs = hs;
 	one->c.nviews = 1;
@@ -85,6 +91,14 @@ static void build_group(struct sl_merge *m, const unsigned *members, unsigned n,
 			struct build *b);
 static void emit(struct sl_merge *m, struct build *b);
 
+bool
+sl_merge_wants_frames(const struct sl_merge *m, const struct sl_handshake *hs)
+{
+	return m->several || (m->has_host_a && !hs->self &&
+			      same_addr(&hs->ep[1].addr, &m->host_a) &&
+			      !same_addr(&hs->ep[0].addr, &m->host_a));
+}
+
 void
 sl_merge_handshake(const struct sl_handshake *hs, void *arg)
 {
@@ -92,9 +106,8 @@ sl_merge_handshake(const struct sl_handshake *hs, void *arg)
 	struct sl_conn_one one;
 	struct mhs *c;
 
-	if (!m->several && !(m->has_host_a && !hs->self &&
-			     same_addr(&hs->ep[1].addr, &m->host_a) &&
-			     !same_addr(&hs->ep[0].addr, &m->host_a))) {
+	if (!sl_merge_wants_frames(m, hs)) {
+		/* One view as it is: the fast path, nothing kept. */
 		m->next_id++;
 		if (m->fn)
 			m->fn(sl_conn_of(hs, &one), m->arg);

@@ -106,6 +106,15 @@ void sl_merge_set_host_a(struct sl_merge *m, const struct sl_addr *a);
 /* on_handshake-compatible: arg is the struct sl_merge. */
 void sl_merge_handshake(const struct sl_handshake *hs, void *arg);
 
+/*
+ * Whether m reads hs's frames itself (to match views, or to swap A and
+ * B).  When not, hs is passed on at once as a connection of one view, and
+ * needs its frames only if a sink prints them; handed in without (nframes
+ * 0), it becomes a connection without segments.
+ */
+bool sl_merge_wants_frames(const struct sl_merge *m,
+			   const struct sl_handshake *hs);
+
 /* Matches views, estimates the clock offsets and passes on connections. */
 void sl_merge_finish(struct sl_merge *m);
 
@@ -116,7 +125,8 @@ void sl_merge_free(struct sl_merge *m);
 
 /*
  * A one-view connection around hs (borrowed), for sinks fed per handshake:
- * fills *c from storage in *one, valid while hs and *one live.
+ * fills *c from storage in *one, valid while hs and *one live.  Only the
+ * segments and findings hs has are filled in.
  */
 struct sl_conn_one {
 	struct sl_conn c;

@@ -216,6 +216,22 @@ on_handshake(const struct sl_handshake *hs, void *arg)
 		p->observe(hs, p->observe_arg);
 }
 
+/*
+ * Whether any output reads hs's frames: the merge when it keeps hs, the
+ * annotator, the ladders and the observers always, the report when it
+ * prints them (a folded handshake is only counted).
+ */
+static bool
+wants_frames(const struct sl_handshake *hs, void *arg)
+{
+	const struct sl_pipeline *p = arg;
+
+	if (p->annotate || p->svg || p->observe || p->cfg.on_handshake ||
+	    (p->merge && sl_merge_wants_frames(p->merge, hs)))
+		return true;
+	return p->report && sl_report_wants_frames(p->report, hs);
+}
+
 /* One connection (one or several views) to every output. */
 static void
 on_conn(const struct sl_conn *c, void *arg)
@@ -315,6 +331,7 @@ start(struct sl_pipeline *p)
 			sl_merge_set_host_a(p->merge, &p->host_a);
 	}
 	acfg.on_handshake = on_handshake;
+	acfg.wants_frames = wants_frames;
 	acfg.on_problem = on_problem;
 	acfg.arg = p;
 	acfg.idle_ns = p->cfg.idle_ns;

@@ -507,6 +507,14 @@ sl_report_set_progress(struct sl_report *r, struct sl_progress *pr)
 	r->progress = pr;
 }
 
+/* Text and brief: how many of a shape are shown in full. */
+static unsigned
+nfull(const struct sl_report *r)
+{
+	return r->fmt == SL_REPORT_BRIEF ? SL_REPORT_BRIEF_FULL
+					 : SL_REPORT_FULL;
+}
+
 /*
  * Text and brief: whether this handshake is written, or only counted in
  * the folded lines (sl_report_select).
@@ -516,10 +524,16 @@ shown(struct sl_report *r, const struct sl_handshake *hs)
 {
 	if (r->fmt == SL_REPORT_JSON)
 		return true;
-	return sl_fold_show(&r->fold, &r->sel, hs,
-			    r->fmt == SL_REPORT_BRIEF ? SL_REPORT_BRIEF_FULL
-						      : SL_REPORT_FULL,
-			    SL_REPORT_SAMPLE);
+	return sl_fold_show(&r->fold, &r->sel, hs, nfull(r), SL_REPORT_SAMPLE);
+}
+
+bool
+sl_report_wants_frames(const struct sl_report *r, const struct sl_handshake *hs)
+{
+	if (r->fmt == SL_REPORT_BRIEF || !sl_report_sel_match(&r->sel, hs))
+		return false;
+	return r->fmt == SL_REPORT_JSON ||
+	       sl_fold_peek(&r->fold, &r->sel, hs, nfull(r), SL_REPORT_SAMPLE);
 }
 
 void

@@ -70,6 +70,10 @@ struct sl_fold {
 bool sl_fold_show(struct sl_fold *f, const struct sl_report_sel *sel,
 		  const struct sl_handshake *hs, unsigned nfull,
 		  unsigned nsample);
+/* What sl_fold_show would answer now, counting nothing. */
+bool sl_fold_peek(const struct sl_fold *f, const struct sl_report_sel *sel,
+		  const struct sl_handshake *hs, unsigned nfull,
+		  unsigned nsample);
 
 /* "199,812": v with a comma every three digits, into b; returns b. */
 const char *sl_report_thousands(unsigned v, char *b, size_t len);
@@ -80,6 +84,15 @@ const char *sl_report_thousands(unsigned v, char *b, size_t len);
  */
 struct sl_progress;
 void sl_report_set_progress(struct sl_report *r, struct sl_progress *pr);
+
+/*
+ * Whether the report will print frames of hs, which comes next as a
+ * connection of one view: JSON does for every selected handshake, text
+ * for one it shows in full, brief never (its line has none).  Counts
+ * nothing: the folding is only peeked.
+ */
+bool sl_report_wants_frames(const struct sl_report *r,
+			    const struct sl_handshake *hs);
 
 /* Writes one connection (sl_conn_fn-compatible: pass the report as arg). */
 void sl_report_conn(const struct sl_conn *c, void *report);

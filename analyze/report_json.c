@@ -37,85 +37,109 @@ json_opts(struct sl_ob *out, const struct sl_synopts *o)
 	sl_ob_putc(out, '}');
 }
 
-/* A pair [x,y]. */
-static void
-pair(struct sl_ob *o, uint64_t x, uint64_t y)
+/* A pair [x,y] at p (at most 43 bytes). */
+static char *
+put_pair(char *p, uint64_t x, uint64_t y)
 {
-	str_u(o, "[", x);
-	str_u(o, ",", y);
-	sl_ob_putc(o, ']');
+	p = SL_PUT(p, "[");
+	p = sl_put_u64(p, x);
+	p = SL_PUT(p, ",");
+	p = sl_put_u64(p, y);
+	return SL_PUT(p, "]");
 }
 
-static void
-json_segopts(struct sl_ob *out, const struct sl_tcpopts *o)
+/* A comma at p unless first. */
+static char *
+put_comma(char *p, int n)
+{
+	if (n)
+		*p++ = ',';
+	return p;
+}
+
+/*
+ * A segment's options at p: at most 530 bytes (every option at once:
+ * SL_SACK_MAX blocks, a cookie of SL_TFO_MAX bytes, SL_UNKOPT_MAX
+ * unknown kinds).
+ */
+static char *
+put_segopts(char *p, const struct sl_tcpopts *o)
 {
 	unsigned i;
 	int n = 0;
 
-	sl_ob_putc(out, '{');
+	*p++ = '{';
 	if (o->has_mss) {
-		str_u(out, "\"mss\":", o->mss);
+		p = SL_PUT(p, "\"mss\":");
+		p = sl_put_u64(p, o->mss);
 		n++;
 	}
 	if (o->has_ws) {
-		comma(out, n++);
-		str_u(out, "\"wscale\":", o->ws);
+		p = put_comma(p, n++);
+		p = SL_PUT(p, "\"wscale\":");
+		p = sl_put_u64(p, o->ws);
 	}
 	if (o->sack_ok) {
-		comma(out, n++);
-		sl_ob_puts(out, "\"sack_permitted\":true");
+		p = put_comma(p, n++);
+		p = SL_PUT(p, "\"sack_permitted\":true");
 	}
 	if (o->has_ts) {
-		comma(out, n++);
-		sl_ob_puts(out, "\"ts\":");
-		pair(out, o->ts_val, o->ts_ecr);
+		p = put_comma(p, n++);
+		p = SL_PUT(p, "\"ts\":");
+		p = put_pair(p, o->ts_val, o->ts_ecr);
 	}
 	if (o->has_sack) {
-		comma(out, n++);
-		sl_ob_puts(out, "\"sack\":[");
-		for (i = 0; i < o->nsack; i++) {
-			comma(out, i);
-			pair(out, o->sack[i][0], o->sack[i][1]);
+		p = put_comma(p, n++);
+		p = SL_PUT(p, "\"sack\":[");
+		for (i = 0; i < o->nsack && i < SL_SACK_MAX; i++) {
+			p = put_comma(p, (int)i);
+			p = put_pair(p, o->sack[i][0], o->sack[i][1]);
 		}
-		sl_ob_putc(out, ']');
+		*p++ = ']';
 	}
 	if (o->has_tfo) {
-		comma(out, n++);
-		sl_ob_puts(out, "\"fastopen_cookie\":\"");
-		for (i = 0; i < o->tfo_len; i++)
-			sl_ob_hex2(out, o->tfo_cookie[i]);
-		sl_ob_putc(out, '"');
+		static const char hex[] = "0123456789abcdef";
+
+		p = put_comma(p, n++);
+		p = SL_PUT(p, "\"fastopen_cookie\":\"");
+		for (i = 0; i < o->tfo_len && i < SL_TFO_MAX; i++) {
+			*p++ = hex[o->tfo_cookie[i] >> 4];
+			*p++ = hex[o->tfo_cookie[i] & 15];
+		}
+		*p++ = '"';
 	}
 	if (o->nunknown) {
-		comma(out, n++);
-		sl_ob_puts(out, "\"unknown\":[");
-		for (i = 0; i < o->nunknown; i++) {
-			comma(out, i);
-			str_u(out, "{\"kind\":", o->unknown[i].kind);
-			str_u(out, ",\"len\":", o->unknown[i].len);
-			sl_ob_putc(out, '}');
+		p = put_comma(p, n++);
+		p = SL_PUT(p, "\"unknown\":[");
+		for (i = 0; i < o->nunknown && i < SL_UNKOPT_MAX; i++) {
+			p = put_comma(p, (int)i);
+			p = SL_PUT(p, "{\"kind\":");
+			p = sl_put_u64(p, o->unknown[i].kind);
+			p = SL_PUT(p, ",\"len\":");
+			p = sl_put_u64(p, o->unknown[i].len);
+			*p++ = '}';
 		}
-		sl_ob_putc(out, ']');
+		*p++ = ']';
 	}
 	if (o->trunc) {
-		comma(out, n);
-		sl_ob_puts(out, "\"truncated\":true");
+		p = put_comma(p, n);
+		p = SL_PUT(p, "\"truncated\":true");
 	}
-	sl_ob_putc(out, '}');
+	*p++ = '}';
+	return p;
 }
 
-static void
-json_state_pair(struct sl_ob *o, const struct sl_hs_frame *f, int e)
+/* An endpoint's states before and after a frame, or null (< 40 bytes). */
+static char *
+put_state_pair(char *p, const struct sl_hs_frame *f, int e)
 {
-	if (f->st[e][0] == SL_ST_NONE && f->st[e][1] == SL_ST_NONE) {
-		sl_ob_puts(o, "null");
-		return;
-	}
-	sl_ob_puts(o, "[\"");
-	sl_ob_puts(o, sl_state_name(f->st[e][0]));
-	sl_ob_puts(o, "\",\"");
-	sl_ob_puts(o, sl_state_name(f->st[e][1]));
-	sl_ob_puts(o, "\"]");
+	if (f->st[e][0] == SL_ST_NONE && f->st[e][1] == SL_ST_NONE)
+		return SL_PUT(p, "null");
+	p = SL_PUT(p, "[\"");
+	p = sl_puts(p, sl_state_name(f->st[e][0]));
+	p = SL_PUT(p, "\",\"");
+	p = sl_puts(p, sl_state_name(f->st[e][1]));
+	return SL_PUT(p, "\"]");
 }
 
 /* A string member's value, or null. */
@@ -319,38 +343,49 @@ i64_or_null(struct sl_ob *o, const char *key, int64_t v, bool known)
 		sl_ob_puts(o, "null");
 }
 
+/*
+ * More than a segment's object takes up to its options: the fixed
+ * members with their numbers and names (< 460 bytes) and the options
+ * (< 530).
+ */
+#define SEG_ROOM 1536
+
 static void
 json_segment(struct sl_ob *out, const struct sl_conn *c, unsigned i)
 {
 	const struct sl_handshake *hs = c->hs;
 	const struct sl_hs_frame *f = &hs->frames[i];
-	char fl[SL_FLAGS_STRLEN];
+	char fl[SL_FLAGS_STRLEN], *p = sl_ob_room(out, SEG_ROOM);
 
 	sl_rep_frame_flags(f, fl);
-	sl_ob_puts(out, i ? ",\n {\"frame\":" : "\n {\"frame\":");
-	sl_ob_u64(out, f->frame);
-	sl_ob_puts(out, ",\"t_us\":");
-	sl_ob_i64(out, (f->ts_ns - hs->t_first_ns) / 1000);
-	sl_ob_puts(out, ",\"from\":\"");
-	sl_ob_putc(out, (char)('a' + f->from));
-	sl_ob_puts(out, "\",\"flags\":\"");
-	sl_ob_puts(out, fl);
-	sl_ob_puts(out, "\",\"role\":\"");
-	sl_ob_puts(out, sl_role_name(f->role));
-	sl_ob_puts(out, "\",\"seq\":");
-	sl_ob_i64(out, sl_rep_rel_seq(hs, f));
-	sl_ob_puts(out, ",\"ack\":");
-	sl_ob_i64(out, (f->flags & SL_TH_ACK) ? sl_rep_rel_ack(hs, f) : 0);
-	str_u(out, ",\"seq_abs\":", f->seq);
-	str_u(out, ",\"ack_abs\":", f->ack);
-	str_u(out, ",\"len\":", f->len);
-	str_u(out, ",\"win\":", f->win);
-	sl_ob_puts(out, ",\"states\":{\"a\":");
-	json_state_pair(out, f, 0);
-	sl_ob_puts(out, ",\"b\":");
-	json_state_pair(out, f, 1);
-	sl_ob_puts(out, "},\"options\":");
-	json_segopts(out, &f->opts);
+	p = i ? SL_PUT(p, ",\n {\"frame\":") : SL_PUT(p, "\n {\"frame\":");
+	p = sl_put_u64(p, f->frame);
+	p = SL_PUT(p, ",\"t_us\":");
+	p = sl_put_i64(p, (f->ts_ns - hs->t_first_ns) / 1000);
+	p = f->from ? SL_PUT(p, ",\"from\":\"b\",\"flags\":\"")
+		    : SL_PUT(p, ",\"from\":\"a\",\"flags\":\"");
+	p = sl_puts(p, fl);
+	p = SL_PUT(p, "\",\"role\":\"");
+	p = sl_puts(p, sl_role_name(f->role));
+	p = SL_PUT(p, "\",\"seq\":");
+	p = sl_put_i64(p, sl_rep_rel_seq(hs, f));
+	p = SL_PUT(p, ",\"ack\":");
+	p = sl_put_i64(p, (f->flags & SL_TH_ACK) ? sl_rep_rel_ack(hs, f) : 0);
+	p = SL_PUT(p, ",\"seq_abs\":");
+	p = sl_put_u64(p, f->seq);
+	p = SL_PUT(p, ",\"ack_abs\":");
+	p = sl_put_u64(p, f->ack);
+	p = SL_PUT(p, ",\"len\":");
+	p = sl_put_u64(p, f->len);
+	p = SL_PUT(p, ",\"win\":");
+	p = sl_put_u64(p, f->win);
+	p = SL_PUT(p, ",\"states\":{\"a\":");
+	p = put_state_pair(p, f, 0);
+	p = SL_PUT(p, ",\"b\":");
+	p = put_state_pair(p, f, 1);
+	p = SL_PUT(p, "},\"options\":");
+	p = put_segopts(p, &f->opts);
+	sl_ob_commit(out, p);
 	if (f->note[0]) {
 		sl_ob_puts(out, ",\"note\":");
 		sl_ob_json_str(out, f->note);

@@ -28,20 +28,27 @@ sl_ob_flush(struct sl_ob *ob)
 	return ferror(ob->f) ? -1 : 0;
 }
 
+/* Room for up to n more bytes, flushing a full buffer: how many. */
+static size_t
+room_upto(struct sl_ob *ob, size_t n)
+{
+	size_t k = ob->cap - ob->n;
+
+	if (k == 0) {
+		sl_ob_flush(ob);
+		k = ob->cap;
+	}
+	return k < n ? k : n;
+}
+
 void
-sl_ob_write(struct sl_ob *ob, const void *p, size_t n)
+sl_ob_write_full(struct sl_ob *ob, const void *p, size_t n)
 {
 	const char *c = p;
 
 	while (n > 0) {
-		size_t k = ob->cap - ob->n;
+		size_t k = room_upto(ob, n);
 
-		if (k == 0) {
-			sl_ob_flush(ob);
-			k = ob->cap;
-		}
-		if (k > n)
-			k = n;
 		memcpy(ob->buf + ob->n, c, k);
 		ob->n += k;
 		c += k;
@@ -52,51 +59,148 @@ sl_ob_write(struct sl_ob *ob, const void *p, size_t n)
 void
 sl_ob_fill(struct sl_ob *ob, char c, size_t n)
 {
-	while (n-- > 0)
-		sl_ob_putc(ob, c);
+	while (n > 0) {
+		size_t k = room_upto(ob, n);
+
+		memset(ob->buf + ob->n, c, k);
+		ob->n += k;
+		n -= k;
+	}
 }
 
-/* The decimal digits of v at the end of b[24]; returns the first. */
-static char *
-digits(uint64_t v, char *b)
+/*
+ * How many decimal digits v has (1 to 20): log2 by the highest bit,
+ * times log10(2) as 1233/4096, then one comparison (Bit Twiddling Hacks,
+ * "integer log base 10").
+ */
+static size_t
+ndigits(uint64_t v)
 {
-	char *p = b + 24;
+	static const uint64_t p10[20] = {1ULL,
+					 10ULL,
+					 100ULL,
+					 1000ULL,
+					 10000ULL,
+					 100000ULL,
+					 1000000ULL,
+					 10000000ULL,
+					 100000000ULL,
+					 1000000000ULL,
+					 10000000000ULL,
+					 100000000000ULL,
+					 1000000000000ULL,
+					 10000000000000ULL,
+					 100000000000000ULL,
+					 1000000000000000ULL,
+					 10000000000000000ULL,
+					 100000000000000000ULL,
+					 1000000000000000000ULL,
+					 10000000000000000000ULL};
+	unsigned t = (unsigned)(64 - __builtin_clzll(v | 1)) * 1233 >> 12;
 
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	return p;
+	/* v | 1: v = 0 has a digit, and no other power of 10 is odd */
+	return t + ((v | 1) >= p10[t]);
+}
+
+/*
+ * The n decimal digits of v into p[0..n), four at a time as two pairs
+ * from a table (the divisions are multiplications once compiled).
+ */
+static void
+put_digits(char *p, uint64_t v, size_t n)
+{
+	static const char pairs[] = "0001020304050607080910111213141516171819"
+				    "2021222324252627282930313233343536373839"
+				    "4041424344454647484950515253545556575859"
+				    "6061626364656667686970717273747576777879"
+				    "8081828384858687888990919293949596979899";
+	char *e = p + n;
+	uint32_t w;
+
+	while (v > UINT32_MAX) {
+		unsigned r = (unsigned)(v % 100);
+		v /= 100;
+		e -= 2;
+		memcpy(e, pairs + 2 * r, 2);
+	}
+	for (w = (uint32_t)v; w >= 10000; w /= 10000) {
+		uint32_t r = w % 10000;
+
+		e -= 4;
+		memcpy(e, pairs + 2 * (r / 100), 2);
+		memcpy(e + 2, pairs + 2 * (r % 100), 2);
+	}
+	if (w >= 100) {
+		e -= 2;
+		memcpy(e, pairs + 2 * (w % 100), 2);
+		w /= 100;
+	}
+	if (w >= 10) {
+		e -= 2;
+		memcpy(e, pairs + 2 * w, 2);
+	} else {
+		*--e = (char)('0' + w);
+	}
+}
+
+char *
+sl_put_u64(char *p, uint64_t v)
+{
+	size_t n = ndigits(v);
+
+	put_digits(p, v, n);
+	return p + n;
+}
+
+char *
+sl_put_i64(char *p, int64_t v)
+{
+	if (v < 0) {
+		*p++ = '-';
+		return sl_put_u64(p, 0 - (uint64_t)v);
+	}
+	return sl_put_u64(p, (uint64_t)v);
+}
+
+/* sl_ob_u64 when the buffer has no room for the longest number. */
+static void
+u64_full(struct sl_ob *ob, uint64_t v)
+{
+	char b[20];
+
+	sl_ob_write_full(ob, b, (size_t)(sl_put_u64(b, v) - b));
 }
 
 void
 sl_ob_u64(struct sl_ob *ob, uint64_t v)
 {
-	char b[24], *p = digits(v, b);
-
-	sl_ob_write(ob, p, (size_t)(b + 24 - p));
+	if (__builtin_expect(ob->cap - ob->n >= 20, 1))
+		sl_ob_commit(ob, sl_put_u64(ob->buf + ob->n, v));
+	else
+		u64_full(ob, v);
 }
 
 void
 sl_ob_i64(struct sl_ob *ob, int64_t v)
 {
-	if (v < 0) {
+	if (__builtin_expect(ob->cap - ob->n >= 20, 1))
+		sl_ob_commit(ob, sl_put_i64(ob->buf + ob->n, v));
+	else if (v < 0) {
 		sl_ob_putc(ob, '-');
-		sl_ob_u64(ob, 0 - (uint64_t)v);
+		u64_full(ob, 0 - (uint64_t)v);
 	} else {
-		sl_ob_u64(ob, (uint64_t)v);
+		u64_full(ob, (uint64_t)v);
 	}
 }
 
 void
 sl_ob_u64w(struct sl_ob *ob, uint64_t v, unsigned width)
 {
-	char b[24], *p = digits(v, b);
-	size_t n = (size_t)(b + 24 - p);
+	size_t n = ndigits(v);
 
 	if (width > n)
 		sl_ob_fill(ob, ' ', width - n);
-	sl_ob_write(ob, p, n);
+	sl_ob_u64(ob, v);
 }
 
 void
@@ -164,6 +268,18 @@ sl_ob_fixed(struct sl_ob *ob, int64_t num, unsigned scale, unsigned prec,
 	sl_ob_write(ob, p, (size_t)(b + sizeof(b) - p));
 }
 
+/*
+ * The bytes a JSON string escapes: 1 for the control characters (all
+ * below 0x20), '"' and '\\'.
+ */
+static const unsigned char json_esc[256] = {
+    [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1,
+    [0x06] = 1, [0x07] = 1, [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1,
+    [0x0c] = 1, [0x0d] = 1, [0x0e] = 1, [0x0f] = 1, [0x10] = 1, [0x11] = 1,
+    [0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1,
+    [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1, [0x1c] = 1, [0x1d] = 1,
+    [0x1e] = 1, [0x1f] = 1, ['"'] = 1,	['\\'] = 1};
+
 void
 sl_ob_json_str(struct sl_ob *ob, const char *s)
 {
@@ -171,7 +287,7 @@ sl_ob_json_str(struct sl_ob *ob, const char *s)
 
 	sl_ob_putc(ob, '"');
 	for (;;) {
-		for (run = p; *p >= 0x20 && *p != '"' && *p != '\\'; p++)
+		for (run = p; !json_esc[*p]; p++)
 			;
 		sl_ob_write(ob, run, (size_t)(p - run));
 		switch (*p) {

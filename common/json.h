@@ -25,7 +25,22 @@ struct sl_ob {
 
 void sl_ob_init(struct sl_ob *ob, FILE *f, char *buf, size_t cap);
 int sl_ob_flush(struct sl_ob *ob);
-void sl_ob_write(struct sl_ob *ob, const void *p, size_t n);
+/* sl_ob_write when the buffer has no room for n more bytes. */
+void sl_ob_write_full(struct sl_ob *ob, const void *p, size_t n);
+/*
+ * Inline, with the room check first: a piece of known length (a literal)
+ * becomes a few moves, and only a full buffer calls out.
+ */
+static inline void
+sl_ob_write(struct sl_ob *ob, const void *p, size_t n)
+{
+	if (__builtin_expect(ob->cap - ob->n >= n, 1)) {
+		memcpy(ob->buf + ob->n, p, n);
+		ob->n += n;
+		return;
+	}
+	sl_ob_write_full(ob, p, n);
+}
 /* Room for n more bytes (n <= cap): flushes if needed. */
 static inline char *
 sl_ob_room(struct sl_ob *ob, size_t n)
@@ -37,8 +52,9 @@ sl_ob_room(struct sl_ob *ob, size_t n)
 static inline void
 sl_ob_putc(struct sl_ob *ob, char c)
 {
-	*sl_ob_room(ob, 1) = c;
-	ob->n++;
+	if (__builtin_expect(ob->n == ob->cap, 0))
+		sl_ob_flush(ob);
+	ob->buf[ob->n++] = c;
 }
 /* Inline, so that a literal's length is known when compiling. */
 static inline void
@@ -46,6 +62,34 @@ sl_ob_puts(struct sl_ob *ob, const char *s)
 {
 	sl_ob_write(ob, s, strlen(s));
 }
+/*
+ * A run of writes through a cursor, for a piece of known greatest length
+ * written often: p = sl_ob_room(ob, n) makes room for the whole of it
+ * once, the sl_put_* calls write at p and return the end (no room check,
+ * the cursor stays in a register), and sl_ob_commit(ob, p) ends the run.
+ */
+static inline void
+sl_ob_commit(struct sl_ob *ob, char *p)
+{
+	ob->n = (size_t)(p - ob->buf);
+}
+static inline char *
+sl_put(char *p, const char *s, size_t n)
+{
+	memcpy(p, s, n);
+	return p + n;
+}
+/* A string literal: its length is known when compiling. */
+#define SL_PUT(p, lit) sl_put((p), "" lit "", sizeof(lit) - 1)
+static inline char *
+sl_puts(char *p, const char *s)
+{
+	return sl_put(p, s, strlen(s));
+}
+/* At most 20 bytes. */
+char *sl_put_u64(char *p, uint64_t v);
+char *sl_put_i64(char *p, int64_t v);
+
 /* printf's %c repeated n times. */
 void sl_ob_fill(struct sl_ob *ob, char c, size_t n);
 /* printf's %PRIu64, %PRId64; with width: %6PRIu64 (right-aligned). */

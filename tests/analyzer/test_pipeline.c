@@ -23,32 +23,35 @@
 #define MS INT64_C(1000000)
 #define T0 INT64_C(1700000000000000000)
 
-/* RFC 9293 §3.5 Figure 6: A's three-way handshake, 10 ms apart. */
+/* RFC 9293 §3.5 Figure 6: packet i of A's three-way handshake into buf[128]. */
+static size_t
+three_way_pkt(int i, uint8_t *buf)
+{
+	struct tb_seg g;
+
+	memset(&g, 0, sizeof g);
+	g.mss = g.ws = -1;
+	g.win = 64240;
+	g.sport = i == 1 ? 80 : 40000;
+	g.dport = i == 1 ? 40000 : 80;
+	g.src = i == 1 ? "10.0.0.2" : "10.0.0.1";
+	g.dst = i == 1 ? "10.0.0.1" : "10.0.0.2";
+	g.flags = i == 0   ? SL_TH_SYN
+		  : i == 1 ? SL_TH_SYN | SL_TH_ACK
+			   : SL_TH_ACK;
+	g.seq = i == 0 ? 100 : i == 1 ? 300 : 101;
+	g.ack = i == 0 ? 0 : i == 1 ? 101 : 301;
+	return tb_build4_n(&g, buf, 128);
+}
+
+/* The handshake, 10 ms apart. */
 static void
 feed_three_way(struct sl_pipeline *p, int in, int64_t t0)
 {
-	struct tb_seg g[3];
 	uint8_t buf[128];
 
-	memset(g, 0, sizeof g);
 	for (int i = 0; i < 3; i++) {
-		g[i].mss = g[i].ws = -1;
-		g[i].win = 64240;
-		g[i].sport = i == 1 ? 80 : 40000;
-		g[i].dport = i == 1 ? 40000 : 80;
-		g[i].src = i == 1 ? "10.0.0.2" : "10.0.0.1";
-		g[i].dst = i == 1 ? "10.0.0.1" : "10.0.0.2";
-	}
-	g[0].flags = SL_TH_SYN;
-	g[0].seq = 100;
-	g[1].flags = SL_TH_SYN | SL_TH_ACK;
-	g[1].seq = 300;
-	g[1].ack = 101;
-	g[2].flags = SL_TH_ACK;
-	g[2].seq = 101;
-	g[2].ack = 301;
-	for (int i = 0; i < 3; i++) {
-		size_t n = tb_build4(&g[i], buf);
+		size_t n = three_way_pkt(i, buf);
 
 		sl_pipeline_feed(p, in, t0 + i * 10 * MS, buf, (uint32_t)n,
 				 (uint32_t)n);
@@ -220,6 +223,107 @@ test_missing_file(void **state)
 	sl_pipeline_free(p);
 }
 
+struct frames_seen {
+	bool want;
+	unsigned asked, calls, nframes;
+	bool frames_null;
+};
+
+static bool
+want_frames(const struct sl_handshake *hs, void *arg)
+{
+	struct frames_seen *s = arg;
+
+	assert_null(hs->frames); /* asked before they are made */
+	assert_int_equal(hs->nframes, 3);
+	s->asked++;
+	return s->want;
+}
+
+static void
+got_handshake(const struct sl_handshake *hs, void *arg)
+{
+	struct frames_seen *s = arg;
+
+	s->calls++;
+	s->nframes = hs->nframes;
+	s->frames_null = hs->frames == NULL;
+}
+
+/* Frames nobody wants are not made: on_handshake gets none. */
+static void
+test_frames_not_wanted(void **state)
+{
+	(void)state;
+	for (int want = 0; want < 2; want++) {
+		struct frames_seen s = {.want = want};
+		struct sl_analyzer_cfg cfg = {0};
+		struct sl_analyzer *az;
+		uint8_t buf[128];
+
+		cfg.on_handshake = got_handshake;
+		cfg.wants_frames = want_frames;
+		cfg.arg = &s;
+		az = sl_analyzer_new(&cfg);
+		for (int i = 0; i < 3; i++) {
+			size_t n = three_way_pkt(i, buf);
+
+			sl_analyzer_feed(az, 0, (uint64_t)i + 1,
+					 T0 + i * 10 * MS, DLT_RAW, buf, n, n);
+		}
+		sl_analyzer_finish(az);
+		assert_int_equal(s.asked, 1);
+		assert_int_equal(s.calls, 1);
+		assert_int_equal(s.nframes, want ? 3 : 0);
+		assert_int_equal(s.frames_null, !want);
+		sl_analyzer_free(az);
+	}
+}
+
+/*
+ * What a report wants: JSON every selected handshake's frames, text
+ * those it shows in full (asking counts nothing), brief none.
+ */
+static void
+test_report_wants_frames(void **state)
+{
+	static const char *files[] = {"x.pcap"};
+	struct sl_report_sel sel = {0};
+	struct sl_handshake hs;
+	struct sl_report *r;
+	FILE *out = fopen("/dev/null", "w");
+	unsigned i;
+
+	(void)state;
+	assert_non_null(out);
+	memset(&hs, 0, sizeof hs);
+	hs.shape = SL_SHAPE_THREE_WAY;
+	r = sl_report_new(out, SL_REPORT_TEXT, true, files, 1);
+	for (i = 0; i < SL_REPORT_SAMPLE + 2; i++) {
+		bool want = sl_report_wants_frames(r, &hs);
+
+		assert_int_equal(sl_report_wants_frames(r, &hs), want);
+		assert_int_equal(want, i < SL_REPORT_SAMPLE);
+		hs.id = i + 1;
+		sl_report_handshake(&hs, r);
+	}
+	hs.shape = SL_SHAPE_SIMOPEN; /* a rare shape's quota is its own */
+	assert_true(sl_report_wants_frames(r, &hs));
+	sl_report_free(r);
+
+	r = sl_report_new(out, SL_REPORT_BRIEF, true, files, 1);
+	assert_false(sl_report_wants_frames(r, &hs));
+	sl_report_free(r);
+
+	r = sl_report_new(out, SL_REPORT_JSON, true, files, 1);
+	assert_true(sl_report_wants_frames(r, &hs));
+	sel.shapes = 1u << SL_SHAPE_THREE_WAY;
+	sl_report_select(r, &sel);
+	assert_false(sl_report_wants_frames(r, &hs)); /* not selected */
+	sl_report_free(r);
+	fclose(out);
+}
+
 /* synlab analyze's work: every file fed, each failure said, the tally. */
 static void
 test_files(void **state)
@@ -274,6 +378,8 @@ main(void)
 	    cmocka_unit_test(test_unwritable_output_refused),
 	    cmocka_unit_test(test_report_write_error),
 	    cmocka_unit_test(test_missing_file),
+	    cmocka_unit_test(test_frames_not_wanted),
+	    cmocka_unit_test(test_report_wants_frames),
 	    cmocka_unit_test(test_files),
 	};
 

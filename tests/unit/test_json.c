@@ -1,5 +1,6 @@
 /* \summary: unit tests of common/json (escaper, comma-managing writer) and the event timeline's JSON */
 #include <errno.h>
+#include <inttypes.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -180,6 +181,79 @@ test_events_json(void **state)
 	sl_events_free(ev);
 }
 
+/* Numbers through a small output buffer, against printf. */
+static const uint64_t nums_u[] = {
+    0,		 9,	      10,	    99,
+    100,	 12345,	      1000000,	    4294967295u,
+    4294967296u, 9999999999u, 10000000000u, 10000000000000000000u,
+    UINT64_MAX};
+static const int64_t nums_s[] = {0, -1, -10, 42, INT64_MIN, INT64_MAX};
+
+static void
+put_numbers(FILE *f, const void *arg)
+{
+	char buf[7]; /* smaller than a number: the room checks flush */
+	struct sl_ob ob;
+	size_t i;
+
+	(void)arg;
+	sl_ob_init(&ob, f, buf, sizeof(buf));
+	for (i = 0; i < sizeof(nums_u) / sizeof(nums_u[0]); i++) {
+		sl_ob_u64(&ob, nums_u[i]);
+		sl_ob_putc(&ob, ' ');
+		sl_ob_u64w(&ob, nums_u[i], 8);
+		sl_ob_puts(&ob, "|\n");
+	}
+	for (i = 0; i < sizeof(nums_s) / sizeof(nums_s[0]); i++) {
+		sl_ob_i64(&ob, nums_s[i]);
+		sl_ob_putc(&ob, '\n');
+	}
+	for (uint64_t p = 1;; p *= 10) { /* every digit count's edges */
+		sl_ob_u64(&ob, p - 1);
+		sl_ob_putc(&ob, ' ');
+		sl_ob_u64(&ob, p);
+		sl_ob_putc(&ob, ' ');
+		sl_ob_u64(&ob, p + 1);
+		sl_ob_putc(&ob, '\n');
+		if (p > UINT64_MAX / 10)
+			break;
+	}
+	sl_ob_fill(&ob, '.', 17);
+	sl_ob_write(&ob, "written whole, longer than the buffer", 37);
+	assert_int_equal(sl_ob_flush(&ob), 0);
+}
+
+static void
+put_numbers_printf(FILE *f, const void *arg)
+{
+	size_t i;
+
+	(void)arg;
+	for (i = 0; i < sizeof(nums_u) / sizeof(nums_u[0]); i++)
+		fprintf(f, "%" PRIu64 " %8" PRIu64 "|\n", nums_u[i], nums_u[i]);
+	for (i = 0; i < sizeof(nums_s) / sizeof(nums_s[0]); i++)
+		fprintf(f, "%" PRId64 "\n", nums_s[i]);
+	for (uint64_t p = 1;; p *= 10) {
+		fprintf(f, "%" PRIu64 " %" PRIu64 " %" PRIu64 "\n", p - 1, p,
+			p + 1);
+		if (p > UINT64_MAX / 10)
+			break;
+	}
+	fputs(".................written whole, longer than the buffer", f);
+}
+
+static void
+test_ob_numbers(void **state)
+{
+	char *got = capture(put_numbers, NULL);
+	char *want = capture(put_numbers_printf, NULL);
+
+	(void)state;
+	assert_string_equal(got, want);
+	free(got);
+	free(want);
+}
+
 int
 main(void)
 {
@@ -188,6 +262,7 @@ main(void)
 	    cmocka_unit_test(test_writer_commas),
 	    cmocka_unit_test(test_writer_top_level),
 	    cmocka_unit_test(test_events_json),
+	    cmocka_unit_test(test_ob_numbers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
