@@ -109,7 +109,7 @@ run_entry(const struct sl_experiment *x, struct run_args *a, bool check)
 	bool met;
 	int rc;
 
-	if (x->ops->prepare(x, &a->xo, &r, errbuf) != SL_OK) {
+	if (sl_experiment_prepare(x, &a->xo, false, &r, errbuf) != SL_OK) {
 		fprintf(stderr, CMD ": %s\n", errbuf);
 		return sl_args_see(CMD);
 	}

@@ -137,13 +137,8 @@ sl_cmd_sweep(int argc, char **argv)
 		fputs(CMD ": one experiment at a time\n", stderr);
 		return sl_args_see(CMD);
 	}
-	if (x->ops->prepare(x, &a.xo, &r, errbuf) != SL_OK ||
-	    (r->ops->sweep == NULL &&
-	     (sl_errbuf_set(errbuf, "%s sweeps in a lab, not with --peer",
-			    x->name),
-	      true))) {
+	if (sl_experiment_prepare(x, &a.xo, true, &r, errbuf) != SL_OK) {
 		fprintf(stderr, CMD ": %s\n", errbuf);
-		sl_xrun_free(r);
 		return sl_args_see(CMD);
 	}
 	sl_args_drive(&d, CMD);

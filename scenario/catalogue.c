@@ -409,6 +409,26 @@ sl_xrun_alloc(const struct sl_experiment *x, const struct sl_xops *ops,
 	return r;
 }
 
+int
+sl_experiment_prepare(const struct sl_experiment *x, const struct sl_xopts *o,
+		      bool sweep, struct sl_xrun **r, char *errbuf)
+{
+	int rc;
+
+	*r = NULL;
+	if ((rc = x->ops->prepare(x, o, r, errbuf)) == SL_OK && sweep &&
+	    (*r)->ops->sweep == NULL) {
+		sl_errbuf_set(errbuf, "%s sweeps in a lab, not with --peer",
+			      x->name);
+		rc = SL_EINVAL;
+	}
+	if (rc != SL_OK) {
+		sl_xrun_free(*r);
+		*r = NULL;
+	}
+	return rc;
+}
+
 void
 sl_xrun_free(struct sl_xrun *r)
 {

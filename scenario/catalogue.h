@@ -226,6 +226,15 @@ struct sl_xrun *sl_xrun_alloc(const struct sl_experiment *x,
 			      const struct sl_xops *ops,
 			      const struct sl_xopts *o, size_t size);
 
+/*
+ * x's run made by its engine's prepare from o (the usage errors: SL_EINVAL
+ * with errbuf); for a sweep (sweep true) the engine o chose must sweep
+ * (--peer does not).  *r is NULL unless 0 is returned.
+ */
+int sl_experiment_prepare(const struct sl_experiment *x,
+			  const struct sl_xopts *o, bool sweep,
+			  struct sl_xrun **r, char *errbuf);
+
 /* Frees r (its engine's release first); r may be NULL. */
 void sl_xrun_free(struct sl_xrun *r);
 

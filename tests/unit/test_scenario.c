@@ -498,7 +498,21 @@ test_prepare(void **state)
 	assert_int_equal(so->ops->prepare(so, &o, &r, errbuf), SL_OK);
 	assert_ptr_equal(r->ops, &sl_xops_peer);
 	sl_xrun_free(r);
+	/* ... which cannot sweep: a sweep's prepare refuses it */
+	assert_int_equal(sl_experiment_prepare(so, &o, true, &r, errbuf),
+			 SL_EINVAL);
+	assert_null(r);
+	assert_string_equal(
+	    errbuf, "simultaneous-open sweeps in a lab, not with --peer");
+	assert_int_equal(sl_experiment_prepare(so, &o, false, &r, errbuf),
+			 SL_OK);
+	assert_ptr_equal(r->ops, &sl_xops_peer);
+	sl_xrun_free(r);
 	sl_xopts_init(&o);
+	assert_int_equal(sl_experiment_prepare(so, &o, true, &r, errbuf),
+			 SL_OK);
+	assert_ptr_equal(r->ops, &sl_xops_sandbox);
+	sl_xrun_free(r);
 	assert_int_equal(peer->ops->prepare(peer, &o, &r, errbuf), SL_EINVAL);
 	assert_string_equal(errbuf, "simultaneous-open-peer needs --peer HOST");
 	assert_int_equal(inj->ops->prepare(inj, &o, &r, errbuf), SL_OK);
