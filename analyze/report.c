@@ -25,9 +25,10 @@ struct sl_report {
 	const char *const *files;
 	int nfiles;
 	unsigned nhs;
-	/* What was reported: connections, their views, shapes, findings. */
-	unsigned nviews, shapes[SL_SHAPE__COUNT], findings[3];
-	/* The distinct views (capture interfaces) of merged connections. */
+	/* What was reported: connections, shapes, findings. */
+	unsigned shapes[SL_SHAPE__COUNT], findings[3];
+	/* The distinct views (capture interfaces) they were seen from; the
+	 * text names their number when a connection has several. */
 	char **vnames;
 	unsigned nvnames, vnamecap;
 	bool merged;
@@ -485,10 +486,9 @@ count_conn(struct sl_report *r, const struct sl_conn *c)
 	unsigned i;
 
 	r->nhs++;
-	r->nviews += c->nviews;
 	if (c->nviews > 1)
 		r->merged = true;
-	for (i = 0; c->nviews > 1 && i < c->nviews; i++)
+	for (i = 0; i < c->nviews; i++)
 		count_view(r, c->views[i].name);
 	r->shapes[c->hs->shape]++;
 	for (i = 0; i < c->hs->nfind; i++)
@@ -725,7 +725,7 @@ sl_report_finish(struct sl_report *r, const struct sl_summary *s)
 			sl_ob_json_str(out, r->problems[i]);
 		}
 		str_u(out, "],\"summary\":{\"handshakes\":", r->nhs);
-		str_u(out, ",\"views\":", r->nviews);
+		str_u(out, ",\"views\":", r->nvnames);
 		sl_ob_putc(out, ',');
 		json_counts(out, r->shapes, r->findings);
 		if (selecting(r)) {

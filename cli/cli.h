@@ -7,8 +7,5 @@ int sl_cmd_run(int argc, char **argv);
 int sl_cmd_inject(int argc, char **argv);
 int sl_cmd_sweep(int argc, char **argv);
 int sl_cmd_kernels(int argc, char **argv);
-/* `synlab run ... --kernel V` (argv[at]): the run inside a VM of kernel V
- * (cli/cmd_kernels.c). */
-int sl_cmd_run_kernel(int argc, char **argv, int at);
 
 #endif /* SL_CLI_H */

@@ -1,4 +1,4 @@
-/* \summary: synlab kernels, and synlab run --kernel: options, usage and exit status (the runs: vm/kernelrun.c) */
+/* \summary: synlab kernels: options, usage and exit status (the runs: vm/kernelrun.c) */
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -17,30 +17,6 @@ vm_exit(int rc)
 	       : rc == SL_EINVAL ? SL_EXIT_USAGE
 				 : SL_EXIT_ENV;
 }
-
-/*
- * synlab run ARGS --kernel VERSION: the same run inside a VM of VERSION
- * (sl_vm_run_args says how the output files are mapped).
- */
-int
-sl_cmd_run_kernel(int argc, char **argv, int at)
-{
-	static struct sl_vm_run r;
-	char errbuf[SL_ERRBUF_SIZE] = "";
-	int rc, status;
-
-	if (sl_vm_run_args(&r, argc, argv, at, errbuf) != SL_OK) {
-		fprintf(stderr, "synlab run: %s\n", errbuf);
-		return SL_EXIT_USAGE;
-	}
-	if ((rc = sl_vm_run_in_vm(&r, stderr, &status, errbuf)) != SL_OK)
-		fprintf(stderr, "synlab run: %s\n", errbuf);
-	if (status < 0)
-		return vm_exit(rc);
-	return rc == SL_OK ? status : SL_EXIT_INPUT;
-}
-
-/* ---- synlab kernels ---- */
 
 static void
 kernels_usage(FILE *f)

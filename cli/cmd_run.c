@@ -1,5 +1,4 @@
 /* \summary: synlab run: options, usage and exit codes of an experiment run (the work: the catalogue's entries, scenario/catalogue.h) */
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +8,7 @@
 #include "catalogue.h"
 #include "drive.h"
 #include "cli.h"
+#include "kernelrun.h"
 #include "remote.h"
 
 #define CMD "synlab run"
@@ -64,23 +64,6 @@ help(FILE *f)
 	list_experiments(f);
 }
 
-/* Unknown experiment: exit 2, with the nearest name. */
-static int
-unknown(const char *name)
-{
-	const char *names[32];
-	char errbuf[SL_ERRBUF_SIZE];
-	size_t n = sl_experiment_names(names, 32, false);
-
-	sl_unknown_word("experiment", name, names, n, errbuf);
-	fprintf(stderr,
-		CMD ": %s\nsee '" CMD
-		    " --list' (the experiment goes first: " CMD
-		    " NAME [OPTIONS])\n",
-		errbuf);
-	return SL_EXIT_USAGE;
-}
-
 /* SL_EXIT_OK to go on, -1 when done (--help, --list), else the status. */
 static int
 parse(int argc, char **argv, const struct sl_experiment *x, struct run_args *a)
@@ -126,7 +109,7 @@ run_entry(const struct sl_experiment *x, struct run_args *a, bool check)
 	bool met;
 	int rc;
 
-	if (x->ops->prepare(x, &a->xo, &r, errbuf) != SL_OK) {
+	if (sl_experiment_prepare(x, &a->xo, false, &r, errbuf) != SL_OK) {
 		fprintf(stderr, CMD ": %s\n", errbuf);
 		return sl_args_see(CMD);
 	}
@@ -185,42 +168,6 @@ lab_hold(int argc, char **argv)
 	return rc == SL_EINTR ? SL_EXIT_OK : sl_args_exit(rc);
 }
 
-/* `run inject --state S ...` is `run inject-S ...`: argv without
- * --state S; 1 done, 0 no --state, -1 no such state (said). */
-static int
-legacy_inject(int *argc, char **argv)
-{
-	const struct sl_experiment *x;
-	const char *states[8];
-	size_t n;
-
-	for (int i = 2; i < *argc; i++) {
-		const char *v = NULL;
-		int drop = 1;
-
-		if (strncmp(argv[i], "--state=", 8) == 0)
-			v = argv[i] + 8;
-		else if (strcmp(argv[i], "--state") == 0 && i + 1 < *argc) {
-			v = argv[i + 1];
-			drop = 2;
-		}
-		if (v == NULL)
-			continue;
-		if ((x = sl_experiment_of_state(v, states, 8, &n)) == NULL) {
-			sl_args_unknown(CMD " inject", "state", v, states, n,
-					CMD " inject --help");
-			return -1;
-		}
-
-		memmove(&argv[i], &argv[i + drop],
-			(size_t)(*argc - i - drop + 1) * sizeof *argv);
-		*argc -= drop;
-		argv[1] = (char *)(uintptr_t)x->name; /* read, never written */
-		return 1;
-	}
-	return 0;
-}
-
 /* Whether argv[i] is option opt, alone or as opt=VALUE. */
 static bool
 is_opt(const char *arg, const char *opt)
@@ -237,25 +184,11 @@ run(int argc, char **argv, bool check)
 {
 	struct run_args a = {.oo = {.v.ascii = -1, .cmd = CMD}};
 	const struct sl_experiment *x;
+	char errbuf[SL_ERRBUF_SIZE] = "";
 	int ret;
 
 	if (argc > 1 && is_opt(argv[1], "--lab-hold"))
 		return lab_hold(argc, argv);
-	if (argc > 1 && strcmp(argv[1], "inject") == 0 &&
-	    (ret = legacy_inject(&argc, argv)) <= 0) {
-		for (int i = 2; i < argc && ret == 0; i++)
-			if (strcmp(argv[i], "--help") == 0 ||
-			    strcmp(argv[i], "-h") == 0) {
-				help(stdout);
-				return -1;
-			}
-		if (ret == 0)
-			fputs(CMD " inject: which --state? bound, closed, "
-				  "syn-sent or established (" CMD
-				  " inject-STATE)\n",
-			      stderr);
-		return SL_EXIT_USAGE;
-	}
 	sl_xopts_init(&a.xo);
 	if (argc < 2 || argv[1][0] == '-') {
 		/* --help, --list; else the experiment must come first. */
@@ -274,8 +207,26 @@ run(int argc, char **argv, bool check)
 		      stderr);
 		return SL_EXIT_USAGE;
 	}
-	if ((x = sl_experiment_find(argv[1])) == NULL)
-		return unknown(argv[1]);
+	if (strcmp(argv[1], "inject") == 0 &&
+	    sl_experiment_unalias(&argc, argv, errbuf) <= 0) {
+		/* `run inject --state S`: its --help, or which state */
+		for (int i = 2; i < argc; i++)
+			if (strcmp(argv[i], "--help") == 0 ||
+			    strcmp(argv[i], "-h") == 0) {
+				help(stdout);
+				return -1;
+			}
+		fprintf(stderr, CMD " inject: %s\n", errbuf);
+		return sl_args_see(CMD " inject");
+	}
+	if ((x = sl_experiment_lookup(argv[1], false, errbuf)) == NULL) {
+		fprintf(stderr,
+			CMD ": %s\nsee '" CMD
+			    " --list' (the experiment goes first: " CMD
+			    " NAME [OPTIONS])\n",
+			errbuf);
+		return SL_EXIT_USAGE;
+	}
 	if ((ret = parse(argc, argv, x, &a)) != SL_EXIT_OK)
 		return ret;
 	return run_entry(x, &a, check);
@@ -284,26 +235,28 @@ run(int argc, char **argv, bool check)
 int
 sl_cmd_run(int argc, char **argv)
 {
-	char **rest;
-	int at = 0, n = 0, ret;
+	static struct sl_vm_run r;
+	char errbuf[SL_ERRBUF_SIZE] = "";
+	int at = 0, ret, rc, status;
 
 	for (int i = 1; i < argc && at == 0; i++)
 		if (is_opt(argv[i], "--kernel"))
 			at = i;
-	if (at == 0 || is_opt(argv[1], "--lab-hold")) {
-		ret = at ? sl_cmd_run_kernel(argc, argv, at)
-			 : run(argc, argv, false);
+	if (at == 0) {
+		ret = run(argc, argv, false);
 		return ret < 0 ? SL_EXIT_OK : ret;
 	}
-	/* --kernel V: the same run in a VM of kernel V (cmd_kernels.c); the
+	/* --kernel V: the same run in a VM of kernel V (vm/kernelrun.c), its
 	 * options checked here first, so a usage error costs no boot. */
-	rest = sl_xcalloc((size_t)argc + 1, sizeof *rest);
-	for (int i = 0; i < argc; i++)
-		if (i != at && (i != at + 1 || argv[at][8] == '='))
-			rest[n++] = argv[i];
-	ret = run(n, rest, true);
-	free(rest);
-	if (ret != SL_EXIT_OK)
+	if (sl_vm_run_args(&r, argc, argv, at, errbuf) != SL_OK) {
+		fprintf(stderr, CMD ": %s\n", errbuf);
+		return SL_EXIT_USAGE;
+	}
+	if ((ret = run((int)r.nargs, r.args, true)) != SL_EXIT_OK)
 		return ret < 0 ? SL_EXIT_OK : ret;
-	return sl_cmd_run_kernel(argc, argv, at);
+	if ((rc = sl_vm_run_in_vm(&r, stderr, &status, errbuf)) != SL_OK)
+		fprintf(stderr, CMD ": %s\n", errbuf);
+	if (status < 0) /* nothing ran: no directory is the environment */
+		return rc == SL_EIO ? SL_EXIT_ENV : sl_args_exit(rc);
+	return rc == SL_OK ? status : SL_EXIT_INPUT;
 }

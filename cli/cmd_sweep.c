@@ -63,7 +63,6 @@ parse(int argc, char **argv, const struct sl_experiment *x,
 	    {"offset", required_argument, NULL, 't'},
 	    {"count", required_argument, NULL, 'n'},
 	    {"plot", required_argument, NULL, 'p'},
-	    {"state", required_argument, NULL, 's'},
 	    {"no-refine", no_argument, NULL, 'R'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
@@ -93,19 +92,6 @@ parse(int argc, char **argv, const struct sl_experiment *x,
 		case 'p':
 			a->s.plot = optarg;
 			break;
-		case 's':
-			/* `sweep inject --state syn-sent`: the one state with
-			 * a timing window */
-			if (strcmp(optarg, "syn-sent") != 0) {
-				fprintf(stderr,
-					CMD ": only --state syn-sent has a "
-					    "timing window (not '%s'); use "
-					    "`synlab run inject-STATE` for the "
-					    "others\n",
-					optarg);
-				return SL_EXIT_USAGE;
-			}
-			break;
 		case 'R':
 			a->s.refine = false;
 			break;
@@ -117,33 +103,6 @@ parse(int argc, char **argv, const struct sl_experiment *x,
 		}
 	}
 	return c == -1 ? SL_EXIT_OK : -c;
-}
-
-/* The entry named by argv[1] if it sweeps ("inject": inject-syn-sent);
- * else NULL, said with "did you mean" or the list of those that do. */
-static const struct sl_experiment *
-sweepable(int argc, char **argv)
-{
-	const char *name = argc > 1 ? argv[1] : "", *names[32];
-	const struct sl_experiment *x = sl_experiment_find(
-	    strcmp(name, "inject") == 0 ? "inject-syn-sent" : name);
-	size_t n = sl_experiment_names(names, 31, true);
-
-	if (x != NULL && sl_experiment_sweeps(x))
-		return x;
-	names[n++] = "inject";
-	if (x == NULL && sl_closest(name, names, n) != NULL) {
-		sl_args_unknown(CMD, "experiment", name, names, n,
-				CMD " --help");
-		return NULL;
-	}
-	fprintf(stderr,
-		CMD ": '%s' has no timing parameter to sweep (the experiment "
-		    "goes first); these have:\n",
-		name);
-	for (size_t i = 0; i + 1 < n; i++)
-		fprintf(stderr, "  %s\n", names[i]);
-	return NULL;
 }
 
 int
@@ -163,8 +122,14 @@ sl_cmd_sweep(int argc, char **argv)
 			usage(stdout);
 			return SL_EXIT_OK;
 		}
-	if ((x = sweepable(argc, argv)) == NULL)
-		return SL_EXIT_USAGE;
+	/* `sweep inject --state syn-sent` is `sweep inject-syn-sent` */
+	if ((argc > 1 && strcmp(argv[1], "inject") == 0 &&
+	     sl_experiment_unalias(&argc, argv, errbuf) < 0) ||
+	    (x = sl_experiment_lookup(argc > 1 ? argv[1] : "", true, errbuf)) ==
+		NULL) {
+		fprintf(stderr, CMD ": %s\n", errbuf);
+		return sl_args_see(CMD);
+	}
 	sl_xopts_init(&a.xo);
 	if ((ret = parse(argc, argv, x, &a)) != SL_EXIT_OK)
 		return ret < 0 ? SL_EXIT_OK : ret;
@@ -172,13 +137,8 @@ sl_cmd_sweep(int argc, char **argv)
 		fputs(CMD ": one experiment at a time\n", stderr);
 		return sl_args_see(CMD);
 	}
-	if (x->ops->prepare(x, &a.xo, &r, errbuf) != SL_OK ||
-	    (r->ops->sweep == NULL &&
-	     (sl_errbuf_set(errbuf, "%s sweeps in a lab, not with --peer",
-			    x->name),
-	      true))) {
+	if (sl_experiment_prepare(x, &a.xo, true, &r, errbuf) != SL_OK) {
 		fprintf(stderr, CMD ": %s\n", errbuf);
-		sl_xrun_free(r);
 		return sl_args_see(CMD);
 	}
 	sl_args_drive(&d, CMD);

@@ -34,6 +34,12 @@ usage(FILE *f)
 	      f);
 }
 
+/* The commands and what runs each. */
+static const char *const cmds[] = {"analyze", "run", "inject", "sweep",
+				   "kernels"};
+static int (*const run[])(int, char **) = {
+    sl_cmd_analyze, sl_cmd_run, sl_cmd_inject, sl_cmd_sweep, sl_cmd_kernels};
+
 int
 main(int argc, char **argv)
 {
@@ -54,25 +60,9 @@ main(int argc, char **argv)
 		usage(stdout);
 		return SL_EXIT_OK;
 	}
-	if (strcmp(cmd, "analyze") == 0)
-		return sl_cmd_analyze(argc - 1, argv + 1);
-	if (strcmp(cmd, "run") == 0)
-		return sl_cmd_run(argc - 1, argv + 1);
-	if (strcmp(cmd, "inject") == 0)
-		return sl_cmd_inject(argc - 1, argv + 1);
-	if (strcmp(cmd, "sweep") == 0)
-		return sl_cmd_sweep(argc - 1, argv + 1);
-	if (strcmp(cmd, "kernels") == 0)
-		return sl_cmd_kernels(argc - 1, argv + 1);
-	{
-		static const char *const cmds[] = {"analyze", "run", "inject",
-						   "sweep", "kernels"};
-		const char *near = sl_closest(cmd, cmds, 5);
-
-		fprintf(stderr, "synlab: unknown command '%s'", cmd);
-		if (near != NULL)
-			fprintf(stderr, "; did you mean '%s'?", near);
-		fputs("\nsee 'synlab --help'\n", stderr);
-	}
-	return SL_EXIT_USAGE;
+	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+		if (strcmp(cmd, cmds[i]) == 0)
+			return run[i](argc - 1, argv + 1);
+	return sl_args_unknown("synlab", "command", cmd, cmds,
+			       sizeof cmds / sizeof cmds[0], "synlab --help");
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 
+#include "common.h"
 #include "events.h"
 #include "inject.h"
 #include "scenario.h"
@@ -221,6 +222,79 @@ sl_experiment_of_state(const char *state, const char **states, size_t max,
 	return found;
 }
 
+const struct sl_experiment *
+sl_experiment_lookup(const char *name, bool sweeps, char *errbuf)
+{
+	const char *names[32];
+	const struct sl_experiment *x = sl_experiment_find(
+	    sweeps && strcmp(name, "inject") == 0 ? "inject-syn-sent" : name);
+	size_t n = sl_experiment_names(names, 31, sweeps), len;
+
+	if (x != NULL && (!sweeps || sl_experiment_sweeps(x)))
+		return x;
+	if (sweeps)
+		names[n++] = "inject";
+	if (!sweeps || (x == NULL && sl_closest(name, names, n) != NULL)) {
+		sl_unknown_word("experiment", name, names, n, errbuf);
+		return NULL;
+	}
+	sl_errbuf_set(errbuf,
+		      "'%s' has no timing parameter to sweep (the experiment "
+		      "goes first); these have:",
+		      name);
+	for (size_t i = 0; i + 1 < n; i++)
+		if ((len = strlen(errbuf)) + strlen(names[i]) + 4 <
+		    SL_ERRBUF_SIZE)
+			snprintf(errbuf + len, SL_ERRBUF_SIZE - len, "\n  %s",
+				 names[i]);
+	return NULL;
+}
+
+int
+sl_experiment_unalias(int *argc, char **argv, char *errbuf)
+{
+	const struct sl_experiment *x;
+	const char *states[8];
+	size_t n, len;
+
+	for (int i = 2; i < *argc; i++) {
+		const char *v = NULL;
+		int drop = 1;
+
+		if (strncmp(argv[i], "--state=", 8) == 0)
+			v = argv[i] + 8;
+		else if (strcmp(argv[i], "--state") == 0 && i + 1 < *argc) {
+			v = argv[i + 1];
+			drop = 2;
+		}
+		if (v == NULL)
+			continue;
+		if ((x = sl_experiment_of_state(v, states, 8, &n)) == NULL) {
+			sl_unknown_word("state", v, states, n, errbuf);
+			return -1;
+		}
+		memmove(&argv[i], &argv[i + drop],
+			(size_t)(*argc - i - drop + 1) * sizeof *argv);
+		*argc -= drop;
+		argv[1] = (char *)(uintptr_t)x->name; /* read, never written */
+		return 1;
+	}
+	sl_experiment_of_state("", states, 8, &n);
+	sl_errbuf_set(errbuf, "which --state?");
+	for (size_t i = 0; i < n; i++)
+		if ((len = strlen(errbuf)) + strlen(states[i]) + 6 <
+		    SL_ERRBUF_SIZE)
+			snprintf(errbuf + len, SL_ERRBUF_SIZE - len, "%s%s",
+				 i == 0	     ? " "
+				 : i + 1 < n ? ", "
+					     : " or ",
+				 states[i]);
+	len = strlen(errbuf);
+	snprintf(errbuf + len, SL_ERRBUF_SIZE - len,
+		 " (or the experiment inject-STATE)");
+	return 0;
+}
+
 void
 sl_experiment_describe(const struct sl_experiment *x, FILE *f)
 {
@@ -333,6 +407,26 @@ sl_xrun_alloc(const struct sl_experiment *x, const struct sl_xops *ops,
 	snprintf(r->kernel, sizeof r->kernel, "%s",
 		 uname(&u) == 0 ? u.release : "unknown");
 	return r;
+}
+
+int
+sl_experiment_prepare(const struct sl_experiment *x, const struct sl_xopts *o,
+		      bool sweep, struct sl_xrun **r, char *errbuf)
+{
+	int rc;
+
+	*r = NULL;
+	if ((rc = x->ops->prepare(x, o, r, errbuf)) == SL_OK && sweep &&
+	    (*r)->ops->sweep == NULL) {
+		sl_errbuf_set(errbuf, "%s sweeps in a lab, not with --peer",
+			      x->name);
+		rc = SL_EINVAL;
+	}
+	if (rc != SL_OK) {
+		sl_xrun_free(*r);
+		*r = NULL;
+	}
+	return rc;
 }
 
 void

@@ -178,6 +178,27 @@ const struct sl_experiment *sl_experiment_of_state(const char *state,
 						   size_t max, size_t *n);
 
 /*
+ * The entry called name; NULL if none, errbuf then saying "unknown
+ * experiment 'x'" with the nearest name ("; did you mean 'y'?").  With
+ * sweeps, only an entry `synlab sweep` can run ("inject" names
+ * inject-syn-sent): for another entry, or a name near none of those,
+ * errbuf says "'x' has no timing parameter to sweep" and lists those that
+ * have, an indented line each.
+ */
+const struct sl_experiment *sl_experiment_lookup(const char *name, bool sweeps,
+						 char *errbuf);
+
+/*
+ * The alias `inject --state S ...` (argv[1] "inject") of `inject-S ...`:
+ * argv rewritten in place, --state S (or --state=S) taken out, *argc
+ * less, argv[1] the entry's name; returns 1.  0 when argv has no --state
+ * (errbuf: "which --state? bound, ... or established ..."), -1 when no
+ * entry injects in state S (errbuf: "unknown state 'x'; did you mean
+ * 'y'?"); argv is then unchanged.
+ */
+int sl_experiment_unalias(int *argc, char **argv, char *errbuf);
+
+/*
  * Writes one entry: name and summary on a line, then its parameters with
  * units, the expected outcome and the swept parameter, indented.
  */
@@ -204,6 +225,15 @@ bool sl_xopts_has(const struct sl_xopts *o, const char *opt);
 struct sl_xrun *sl_xrun_alloc(const struct sl_experiment *x,
 			      const struct sl_xops *ops,
 			      const struct sl_xopts *o, size_t size);
+
+/*
+ * x's run made by its engine's prepare from o (the usage errors: SL_EINVAL
+ * with errbuf); for a sweep (sweep true) the engine o chose must sweep
+ * (--peer does not).  *r is NULL unless 0 is returned.
+ */
+int sl_experiment_prepare(const struct sl_experiment *x,
+			  const struct sl_xopts *o, bool sweep,
+			  struct sl_xrun **r, char *errbuf);
 
 /* Frees r (its engine's release first); r may be NULL. */
 void sl_xrun_free(struct sl_xrun *r);

@@ -355,6 +355,64 @@ test_catalogue_names(void **state)
 		    sl_experiment_of_state(states[i], states, 8, &n));
 }
 
+/* The names `run` and `sweep` are given: an entry, or what is wrong. */
+static void
+test_catalogue_lookup(void **state)
+{
+	char errbuf[SL_ERRBUF_SIZE];
+
+	(void)state;
+	assert_ptr_equal(sl_experiment_lookup("self-connect", false, errbuf),
+			 sl_experiment_find("self-connect"));
+	assert_null(sl_experiment_lookup("self-conect", false, errbuf));
+	assert_string_equal(errbuf, "unknown experiment 'self-conect'; did "
+				    "you mean 'self-connect'?");
+	assert_null(sl_experiment_lookup("inject", false, errbuf));
+	/* sweep: "inject" is inject-syn-sent; only entries that sweep */
+	assert_ptr_equal(sl_experiment_lookup("inject", true, errbuf),
+			 sl_experiment_find("inject-syn-sent"));
+	assert_ptr_equal(sl_experiment_lookup("holepunch", true, errbuf),
+			 sl_experiment_find("holepunch"));
+	assert_null(sl_experiment_lookup("holepnch", true, errbuf));
+	assert_string_equal(errbuf, "unknown experiment 'holepnch'; did you "
+				    "mean 'holepunch'?");
+	assert_null(sl_experiment_lookup("self-connect", true, errbuf));
+	assert_string_equal(errbuf,
+			    "'self-connect' has no timing parameter to sweep "
+			    "(the experiment goes first); these have:\n"
+			    "  simultaneous-open\n  inject-syn-sent\n"
+			    "  holepunch");
+}
+
+/* `inject --state S ...` rewritten as `inject-S ...`, or why not. */
+static void
+test_catalogue_unalias(void **state)
+{
+	char a0[] = "run", a1[] = "inject", a2[] = "--state", a3[] = "bound",
+	     a4[] = "-6", a5[] = "--state=syn-snt";
+	char *argv[] = {a0, a1, a2, a3, a4, NULL}, *bad[] = {a0, a1, a5, NULL};
+	char errbuf[SL_ERRBUF_SIZE];
+	int argc = 5, nbad = 3;
+
+	(void)state;
+	assert_int_equal(sl_experiment_unalias(&argc, argv, errbuf), 1);
+	assert_int_equal(argc, 3);
+	assert_string_equal(argv[1], "inject-bound");
+	assert_ptr_equal(argv[2], a4);
+	assert_null(argv[3]);
+	/* no --state left: which one, every state named */
+	assert_int_equal(sl_experiment_unalias(&argc, argv, errbuf), 0);
+	assert_int_equal(argc, 3);
+	assert_string_equal(errbuf, "which --state? bound, closed, syn-sent or "
+				    "established (or the experiment "
+				    "inject-STATE)");
+	assert_int_equal(sl_experiment_unalias(&nbad, bad, errbuf), -1);
+	assert_int_equal(nbad, 3);
+	assert_string_equal(bad[1], "inject");
+	assert_string_equal(errbuf, "unknown state 'syn-snt'; did you mean "
+				    "'syn-sent'?");
+}
+
 /* Options by their unit into struct sl_xopts; bad values name the option. */
 static void
 test_xopts(void **state)
@@ -440,7 +498,21 @@ test_prepare(void **state)
 	assert_int_equal(so->ops->prepare(so, &o, &r, errbuf), SL_OK);
 	assert_ptr_equal(r->ops, &sl_xops_peer);
 	sl_xrun_free(r);
+	/* ... which cannot sweep: a sweep's prepare refuses it */
+	assert_int_equal(sl_experiment_prepare(so, &o, true, &r, errbuf),
+			 SL_EINVAL);
+	assert_null(r);
+	assert_string_equal(
+	    errbuf, "simultaneous-open sweeps in a lab, not with --peer");
+	assert_int_equal(sl_experiment_prepare(so, &o, false, &r, errbuf),
+			 SL_OK);
+	assert_ptr_equal(r->ops, &sl_xops_peer);
+	sl_xrun_free(r);
 	sl_xopts_init(&o);
+	assert_int_equal(sl_experiment_prepare(so, &o, true, &r, errbuf),
+			 SL_OK);
+	assert_ptr_equal(r->ops, &sl_xops_sandbox);
+	sl_xrun_free(r);
 	assert_int_equal(peer->ops->prepare(peer, &o, &r, errbuf), SL_EINVAL);
 	assert_string_equal(errbuf, "simultaneous-open-peer needs --peer HOST");
 	assert_int_equal(inj->ops->prepare(inj, &o, &r, errbuf), SL_OK);
@@ -510,6 +582,8 @@ main(void)
 	    cmocka_unit_test(test_nat_ruleset),
 	    cmocka_unit_test(test_hp_sweep_grid),
 	    cmocka_unit_test(test_peer_opts),
+	    cmocka_unit_test(test_catalogue_lookup),
+	    cmocka_unit_test(test_catalogue_unalias),
 	    cmocka_unit_test(test_xopts),
 	    cmocka_unit_test(test_prepare),
 	    cmocka_unit_test(test_prepare_own),
