@@ -3,7 +3,7 @@
 # for every golden input, `-` and /dev/stdin fed through a pipe (plain
 # and gzip-compressed) give the JSON report of the file itself, byte for
 # byte but for the file's name and, for a pcapng of several interfaces,
-# the views' names and clock offsets (a pipe cannot be read ahead for its
+# the views' names, count and clock offsets (a pipe cannot be read ahead for its
 # interfaces, so they are not merged as vantages); `-o` with a pipe is
 # refused with exit 3 and the reason, and leaves no output file.
 # usage: stdin_pipe.sh SYNLAB INPUTS_DIR
@@ -14,7 +14,7 @@ DIR=${2:?usage: stdin_pipe.sh SYNLAB INPUTS_DIR}
 need gzip
 scratch
 fail=0 n=0
-clk='s|"clock_offset_us":[^,]*,"uncertainty_us":[^}]*|CLOCK|g'
+clk='s|"clock_offset_us":[^,]*,"uncertainty_us":[^}]*|CLOCK|g;s|"views":[0-9]*,"shapes"|"views":N,"shapes"|'
 for f in "$DIR"/*.pcap "$DIR"/*.pcapng; do
 	"$SYNLAB" analyze --json "$f" 2>/dev/null |
 		sed "s|$f|IN|g;s|\"name\":\"IN ([^\"]*)\"|\"name\":\"IN\"|g;$clk" >"$tmp/want"
