@@ -401,6 +401,17 @@ az_prefetch_conn(const struct sl_analyzer *az, uint64_t h)
 	}
 }
 
+/* The string only (no snprintf: once per handshake); the decoder leaves
+ * the bytes past its end. */
+static void
+copy_encap(char *dst, size_t cap, const char *src)
+{
+	size_t n = strnlen(src, cap - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 static void
 process(struct sl_analyzer *az, const struct sl_pkt *p, const struct az_key *k,
 	int file, uint64_t frame, int64_t ts)
@@ -466,7 +477,7 @@ process(struct sl_analyzer *az, const struct sl_pkt *p, const struct az_key *k,
 		c = az_conn_new(az, &lo, &hi, h, file);
 		hs = &c->k->hs;
 		hs->t_first_ns = ts;
-		snprintf(hs->encap, sizeof(hs->encap), "%s", p->encap);
+		copy_encap(hs->encap, sizeof(hs->encap), p->encap);
 		(void)az_copy_seen(c, p, ts);
 		if (p->flags & SL_TH_ACK) {
 			/* The capture begins after A's SYN. */

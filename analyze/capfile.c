@@ -26,17 +26,52 @@
 #include "feed.h"
 #include "pcapng_rd.h"
 
+/*
+ * The file as zlib reads it, with the four bytes read to tell pcap from
+ * pcapng given back first: a pipe (`-`, /dev/stdin) cannot be rewound.
+ */
+struct gzsrc {
+	gzFile gz;
+	uint8_t head[4];
+	unsigned nhead, at;
+};
+
+static size_t
+gz_read(void *src, void *buf, size_t n)
+{
+	struct gzsrc *s = src;
+	size_t got = 0;
+
+	while (s->at < s->nhead && got < n)
+		((uint8_t *)buf)[got++] = s->head[s->at++];
+	while (got < n) {
+		unsigned k =
+		    n - got > 1u << 30 ? 1u << 30 : (unsigned)(n - got);
+		int r = gzread(s->gz, (char *)buf + got, k);
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	return got;
+}
+
 static ssize_t
 gz_cookie_read(void *c, char *buf, size_t n)
 {
-	int r = gzread((gzFile)c, buf, n > 1u << 30 ? 1u << 30 : (unsigned)n);
-	return r < 0 ? -1 : r;
+	struct gzsrc *s = c;
+	int err;
+
+	n = gz_read(s, buf, n > 1u << 30 ? 1u << 30 : n);
+	if (n == 0 && (gzerror(s->gz, &err), err != Z_OK && err != Z_BUF_ERROR))
+		return -1;
+	return (ssize_t)n;
 }
 
 static int
 gz_cookie_close(void *c)
 {
-	return gzclose((gzFile)c) == Z_OK ? 0 : EOF;
+	(void)c; /* closed by sl_analyze_file */
+	return 0;
 }
 
 /*
@@ -169,32 +204,16 @@ filter_free(struct file_filter *ff)
 		pcap_freecode(&ff->prog[i]);
 }
 
-static size_t
-gz_read(void *src, void *buf, size_t n)
-{
-	size_t got = 0;
-
-	while (got < n) {
-		unsigned k =
-		    n - got > 1u << 30 ? 1u << 30 : (unsigned)(n - got);
-		int r = gzread((gzFile)src, (char *)buf + got, k);
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-	}
-	return got;
-}
-
 /* The reader's progress, every SL_PROGRESS_EVERY frames. */
 static void
-progress(struct az_sink *out, gzFile gz, uint64_t frame)
+progress(struct az_sink *out, struct gzsrc *gz, uint64_t frame)
 {
 	if (frame % SL_PROGRESS_EVERY == 0)
-		az_sink_progress(out, (uint64_t)gzoffset(gz), frame);
+		az_sink_progress(out, (uint64_t)gzoffset(gz->gz), frame);
 }
 
 static int
-read_pcapng(struct az_sink *out, const char *path, gzFile gz,
+read_pcapng(struct az_sink *out, const char *path, struct gzsrc *gz,
 	    struct file_filter *ff, char *errbuf)
 {
 	struct sl_ngrd *r = sl_ngrd_new(gz_read, gz);
@@ -239,12 +258,11 @@ read_pcapng(struct az_sink *out, const char *path, gzFile gz,
 	}
 	free(told);
 	sl_ngrd_free(r);
-	gzclose(gz);
 	return ret;
 }
 
 static int
-read_pcap(struct az_sink *out, const char *path, gzFile gz,
+read_pcap(struct az_sink *out, const char *path, struct gzsrc *gz,
 	  struct file_filter *ff, char *errbuf)
 {
 	static const cookie_io_functions_t io = {.read = gz_cookie_read,
@@ -258,7 +276,6 @@ read_pcap(struct az_sink *out, const char *path, gzFile gz,
 	FILE *f = fopencookie(gz, "r", io);
 
 	if (f == NULL) {
-		gzclose(gz);
 		sl_errbuf_set(errbuf, "%s: %s", path, strerror(errno));
 		return SL_EIO;
 	}
@@ -267,7 +284,7 @@ read_pcap(struct az_sink *out, const char *path, gzFile gz,
 	pc = pcap_fopen_offline_with_tstamp_precision(
 	    f, PCAP_TSTAMP_PRECISION_NANO, perr);
 	if (pc == NULL) {
-		fclose(f); /* and with it the gzip stream */
+		fclose(f);
 		/* libpcap names the file itself in some of its messages. */
 		if (strncmp(perr, path, strlen(path)) == 0)
 			sl_errbuf_set(errbuf, "%s", perr);
@@ -327,7 +344,7 @@ read_pcap(struct az_sink *out, const char *path, gzFile gz,
 /* One file to read: what az_sink_run runs, maybe on a thread of its own. */
 struct file_read {
 	const char *path;
-	gzFile gz;
+	struct gzsrc *gz;
 	bool pcapng;
 	struct file_filter *ff;
 	char *errbuf;
@@ -350,22 +367,30 @@ sl_analyze_file(struct sl_analyzer *az, int file, const char *path,
 	const struct sl_analyzer_cfg *cfg = sl_analyzer_get_cfg(az);
 	struct file_filter ff = {.expr = cfg->filter, .max = cfg->max_packets};
 	struct file_read r = {.path = path, .ff = &ff, .errbuf = errbuf};
-	uint8_t m[4];
-	gzFile gz;
-	int ret;
+	struct gzsrc src = {0};
+	int ret, fd;
 
 	sl_analyzer_set_file(az, file, path);
-	gz = gzopen(path, "rb");
-	if (gz == NULL) {
+	/* "-" is standard input, as for tcpdump -r - */
+	errno = 0;
+	fd = strcmp(path, "-") == 0 ? dup(STDIN_FILENO) : -2;
+	src.gz = fd == -2  ? gzopen(path, "rb")
+		 : fd >= 0 ? gzdopen(fd, "rb")
+			   : NULL;
+	if (src.gz == NULL) {
+		if (fd >= 0)
+			close(fd);
 		sl_errbuf_set(errbuf, "%s: %s", path,
 			      errno ? strerror(errno) : "cannot open");
 		return SL_EIO;
 	}
-	(void)gzbuffer(gz, 1u << 16);
-	r.pcapng = gz_read(gz, m, 4) == 4 && sl_ngrd_magic(m);
-	gzrewind(gz);
-	r.gz = gz;
+	(void)gzbuffer(src.gz, 1u << 16);
+	src.nhead = (unsigned)gz_read(&src, src.head, sizeof(src.head));
+	src.at = 0;
+	r.pcapng = src.nhead == 4 && sl_ngrd_magic(src.head);
+	r.gz = &src;
 	ret = az_sink_run(az, file, read_file, &r);
+	gzclose(src.gz);
 	filter_free(&ff);
 	sl_analyzer_end_file(az);
 	return ret;

@@ -46,6 +46,7 @@ struct sl_pipeline {
 	struct sl_analyzer *az;
 	struct sl_report *report;
 	struct sl_annotate *annotate;
+	bool piped; /* an input was a pipe: no annotated pcapng */
 	struct sl_svg *svg;
 	struct sl_merge *merge;
 	struct sl_tally tally;
@@ -344,6 +345,16 @@ start(struct sl_pipeline *p)
 		sl_analyzer_set_file(p->az, i, p->in[i].label);
 }
 
+/* The annotated pcapng reads its input a second time: not a pipe. */
+static bool
+read_twice(const char *path)
+{
+	struct stat st;
+
+	return strcmp(path, "-") != 0 &&
+	       (stat(path, &st) != 0 || S_ISREG(st.st_mode));
+}
+
 int
 sl_pipeline_feed_file(struct sl_pipeline *p, int in, char *errbuf)
 {
@@ -352,6 +363,16 @@ sl_pipeline_feed_file(struct sl_pipeline *p, int in, char *errbuf)
 	start(p);
 	if (in < 0 || in >= p->nin || p->in[in].live || p->ended) {
 		sl_errbuf_set(errbuf, "input %d is not a file", in);
+		return SL_EINVAL;
+	}
+	if (p->cfg.annotate_path != NULL && !read_twice(p->in[in].path)) {
+		sl_errbuf_set(errbuf,
+			      "%s: a pipe is read once, and the annotated "
+			      "pcapng (-o) reads its input again: save the "
+			      "capture to a file first",
+			      p->in[in].label);
+		p->tally.input_error = true;
+		p->piped = true;
 		return SL_EINVAL;
 	}
 	if (p->progress != NULL) {
@@ -649,7 +670,7 @@ sl_pipeline_finish(struct sl_pipeline *p, struct sl_tally *t, char *errbuf)
 					    : "report");
 		add_error(errbuf, &any, err);
 	}
-	if (p->annotate && write_annotated(p, err) != SL_OK)
+	if (p->annotate && !p->piped && write_annotated(p, err) != SL_OK)
 		add_error(errbuf, &any, err);
 	sl_progress_done(p->progress);
 	if (p->svg) {
