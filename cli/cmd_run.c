@@ -236,7 +236,7 @@ int
 sl_cmd_run(int argc, char **argv)
 {
 	static struct sl_vm_run r;
-	char errbuf[SL_ERRBUF_SIZE] = "";
+	char errbuf[SL_ERRBUF_SIZE] = "", *check[SL_VM_RUN_MAXARGS + 1];
 	int at = 0, ret, rc, status;
 
 	for (int i = 1; i < argc && at == 0; i++)
@@ -252,7 +252,8 @@ sl_cmd_run(int argc, char **argv)
 		fprintf(stderr, CMD ": %s\n", errbuf);
 		return SL_EXIT_USAGE;
 	}
-	if ((ret = run((int)r.nargs, r.args, true)) != SL_EXIT_OK)
+	memcpy(check, r.args, sizeof check); /* getopt permutes its argv */
+	if ((ret = run((int)r.nargs, check, true)) != SL_EXIT_OK)
 		return ret < 0 ? SL_EXIT_OK : ret;
 	if ((rc = sl_vm_run_in_vm(&r, stderr, &status, errbuf)) != SL_OK)
 		fprintf(stderr, CMD ": %s\n", errbuf);
