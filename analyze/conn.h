@@ -1,7 +1,8 @@
 /* \summary: the analyzer's internal records: handshake, endpoint, flow table */
 /*
- * Shared by the files of analyze/ only (flow.c, endpoint.c, role.c, rules.c,
- * classify.c, analyze.c); nothing outside analyze/ includes it.  The
+ * Shared by the files of analyze/ only (flow.c, expire.c, endpoint.c,
+ * role.c, rules.c, classify.c, copies.c, analyze.c); nothing outside
+ * analyze/ includes it.  The
  * public interface is analyze.h.
  */
 #ifndef SL_CONN_H
@@ -337,7 +338,17 @@ enum az_rst_fate {
 	AZ_RST_CHALLENGE   /* in the window, not at RCV.NXT: challenge ACK */
 };
 
-/* ---- flow.c: table, timers, frames, lifetime, tombstones --------------- */
+/* ---- flow.c: table, timers, frames, lifetime; expire.c: expiry -------- */
+
+/* The timer tick of capture time t. */
+static inline int64_t
+az_tick(int64_t t)
+{
+	return t >> TICK_SHIFT;
+}
+
+/* File c under its deadline's tick, or the wheel's, if that is later. */
+void az_timer_file(struct sl_analyzer *az, struct conn *c);
 
 uint64_t az_flow_hash(const struct sl_endpoint *a, const struct sl_endpoint *b,
 		      int iface);

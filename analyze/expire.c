@@ -1,0 +1,202 @@
+/* \summary: expiry: tombstones of unanswered SYNs, the timer sweep, the end of input */
+#include "conn.h"
+
+#include <stdlib.h>
+
+/* ---- tombstones of SYNs reported as unanswered ---------------------- */
+
+uint64_t
+az_tomb_key(const struct conn *c)
+{
+	uint64_t k = c->khash ^ ((uint64_t)c->s[0].isn * 0x9e3779b97f4a7c15ULL);
+
+	return k ? k : 1;
+}
+
+bool
+az_tomb_find(const struct sl_analyzer *az, uint64_t key, int64_t now)
+{
+	size_t i;
+
+	if (az->tcap == 0)
+		return false;
+	for (i = key & (az->tcap - 1); az->tombs[i].key != 0;
+	     i = (i + 1) & (az->tcap - 1))
+		if (az->tombs[i].key == key)
+			return az->tombs[i].expires >= now;
+	return false;
+}
+
+static void tomb_put(struct sl_analyzer *az, uint64_t key, int64_t expires,
+		     int64_t now);
+
+static void
+tomb_rehash(struct sl_analyzer *az, size_t ncap, int64_t now)
+{
+	struct tomb *old = az->tombs;
+	size_t ocap = az->tcap, i;
+
+	az->tombs = sl_xcalloc(ncap, sizeof(*az->tombs));
+	az->tcap = ncap;
+	az->ntombs = 0;
+	for (i = 0; i < ocap; i++)
+		if (old[i].key != 0 && old[i].expires >= now)
+			tomb_put(az, old[i].key, old[i].expires, now);
+	free(old);
+}
+
+static void
+tomb_put(struct sl_analyzer *az, uint64_t key, int64_t expires, int64_t now)
+{
+	size_t i;
+
+	if ((az->ntombs + 1) * 2 > az->tcap) {
+		size_t live = 0;
+		for (i = 0; i < az->tcap; i++)
+			live += az->tombs[i].key != 0 &&
+				az->tombs[i].expires >= now;
+		tomb_rehash(az,
+			    (live + 1) * 4 > az->tcap && az->tcap
+				? az->tcap * 2
+				: (az->tcap ? az->tcap : 1024),
+			    now);
+	}
+	for (i = key & (az->tcap - 1); az->tombs[i].key != 0;
+	     i = (i + 1) & (az->tcap - 1))
+		if (az->tombs[i].key == key)
+			break;
+	if (az->tombs[i].key == 0)
+		az->ntombs++;
+	az->tombs[i].key = key;
+	az->tombs[i].expires = expires;
+}
+
+/*
+ * At the end of a file: unanswered SYNs first, then lingering, then open
+ * handshakes, each in the order of their last segments.
+ */
+static int
+cmp_finish(const void *pa, const void *pb)
+{
+	const struct conn *a = *(struct conn *const *)pa;
+	const struct conn *b = *(struct conn *const *)pb;
+	int ra = a->wait == AZ_WAITING ? 0 : a->wait == AZ_LINGERING ? 1 : 2;
+	int rb = b->wait == AZ_WAITING ? 0 : b->wait == AZ_LINGERING ? 1 : 2;
+
+	if (ra != rb)
+		return ra < rb ? -1 : 1;
+	return a->stamp < b->stamp ? -1 : a->stamp > b->stamp;
+}
+
+static void
+due_push(struct sl_analyzer *az, size_t n, struct conn *c)
+{
+	if (n == az->dcap) {
+		az->dcap = az->dcap ? az->dcap * 2 : 64;
+		az->due = sl_xrealloc(az->due, az->dcap, sizeof(*az->due));
+	}
+	az->due[n] = c;
+}
+
+/*
+ * Rank for finishing: lingering ones first, then the idle, then the
+ * unanswered SYNs (a tombstone each), each in the order of their last
+ * segments.
+ */
+static int
+sweep_rank(enum az_wait w)
+{
+	return w == AZ_LINGERING ? 0 : w == AZ_OPEN ? 1 : 2;
+}
+
+static int
+cmp_sweep(const void *pa, const void *pb)
+{
+	const struct conn *a = *(struct conn *const *)pa;
+	const struct conn *b = *(struct conn *const *)pb;
+	int ra = sweep_rank(a->wait), rb = sweep_rank(b->wait);
+
+	if (ra != rb)
+		return ra < rb ? -1 : 1;
+	return a->stamp < b->stamp ? -1 : a->stamp > b->stamp;
+}
+
+/*
+ * Finish what the capture clock has passed.  Every bucket from the
+ * wheel's tick to now's is looked at once (all of them at most once
+ * after a long gap); a handshake whose deadline moved on is filed again.
+ */
+void
+az_sweep(struct sl_analyzer *az, int64_t now)
+{
+	int64_t ct = az_tick(now), t, end;
+	size_t n = 0, i;
+
+	if (az->wheel == NULL || ct < az->wheel_tick)
+		return;
+	end = ct - az->wheel_tick >= WHEEL_SIZE
+		  ? az->wheel_tick + WHEEL_SIZE - 1
+		  : ct;
+	for (t = az->wheel_tick; t <= end; t++) {
+		struct bucket *b = &az->wheel[(uint64_t)t & (WHEEL_SIZE - 1)];
+		uint32_t j, k = 0;
+		for (j = 0; j < b->n; j++) {
+			struct conn *c = b->e[j];
+			int64_t et = c->ttick;
+			if (j + 8 < b->n)
+				__builtin_prefetch(b->e[j + 8]);
+			if (et <= ct && now > c->dl) {
+				c->ttick = -1;
+				due_push(az, n++, c);
+				continue;
+			}
+			/* Not due: stays in this bucket if its tick is
+			 * this bucket's, else moves on. */
+			if (et <= ct && az_tick(c->dl) != et &&
+			    ((uint64_t)az_tick(c->dl) & (WHEEL_SIZE - 1)) !=
+				((uint64_t)t & (WHEEL_SIZE - 1))) {
+				az_timer_file(az, c);
+				continue;
+			}
+			if (et <= ct && az_tick(c->dl) > et)
+				c->ttick = az_tick(c->dl);
+			c->tidx = k;
+			b->e[k++] = c;
+		}
+		b->n = k;
+		if (k == 0) {
+			/* Its ticks passed: memory for the ticks to come. */
+			free(b->e);
+			b->e = NULL;
+			b->cap = 0;
+		}
+	}
+	az->wheel_tick = ct;
+	if (n > 1) /* none due yet: az->due is still NULL */
+		qsort(az->due, n, sizeof(*az->due), cmp_sweep);
+	for (i = 0; i < n; i++) {
+		struct conn *c = az->due[i];
+		if (c->wait == AZ_WAITING && c->s[0].sent_bare_syn)
+			tomb_put(az, az_tomb_key(c), now + TOMB_NS, now);
+		az_finalize(az, c,
+			    c->wait == AZ_LINGERING ? SL_END_EOF : SL_END_IDLE);
+	}
+}
+
+/* At the end of a file: every handshake still tracked. */
+void
+az_finish_all(struct sl_analyzer *az)
+{
+	size_t n, i;
+
+	/* a handshake finished may hand its tuple back to a parked one */
+	while (az->nconn > 0) {
+		n = 0;
+		for (i = 0; i < az->tabsize; i++)
+			if (az->tab[i].c != NULL)
+				due_push(az, n++, az->tab[i].c);
+		qsort(az->due, n, sizeof(*az->due), cmp_finish);
+		for (i = 0; i < n; i++)
+			az_finalize(az, az->due[i], SL_END_EOF);
+	}
+}
