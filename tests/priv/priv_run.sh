@@ -346,8 +346,15 @@ select)
 		fail "no self-connect handshake ladder in: $(head -20 "$WORK/r.out")"
 	all=$("$SYNLAB" analyze --brief --all "$WORK/r.pcapng" | grep -c '^#[0-9]')
 	refused=$("$SYNLAB" analyze --brief --all --shape refused "$WORK/r.pcapng" | grep -c '^#[0-9]')
-	[ "$refused" -ge 1 ] && [ "$all" = $((refused + 1)) ] ||
-		fail "the capture holds $all handshakes, $refused refused: the race refused none?"
+	# (about one run in 128, the kernel's first source port is the
+	# target: then no attempt was refused, and the run says so)
+	if [ "$refused" = 0 ] && [ "$all" = 1 ]; then
+		grep -q "attempt 1 connected to itself" "$WORK/r.out" "$WORK/r.err" ||
+			fail "the capture holds 1 handshake, none refused, but attempt 1 did not win: $(grep attempt "$WORK/r.out" "$WORK/r.err")"
+	else
+		[ "$refused" -ge 1 ] && [ "$all" = $((refused + 1)) ] ||
+			fail "the capture holds $all handshakes, $refused refused: the race refused none?"
+	fi
 	# The same selection of the same capture by analyze names the same one.
 	"$SYNLAB" analyze --shape self-connect "$WORK/r.pcapng" | grep '^#[0-9]' > "$WORK/a.heads"
 	[ "$(cat "$WORK/a.heads")" = "$heads" ] || fail "analyze --shape self-connect: $(cat "$WORK/a.heads"), run: $heads"
