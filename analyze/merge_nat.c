@@ -275,6 +275,10 @@ pub_view(const struct natctx *x, int k, unsigned i)
 	return 0;
 }
 
+static void raise_at(struct natctx *x, enum sl_rule_id id, unsigned i,
+		     unsigned v, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
 static void
 raise_at(struct natctx *x, enum sl_rule_id id, unsigned i, unsigned v,
 	 const char *fmt, ...)

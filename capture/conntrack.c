@@ -369,7 +369,7 @@ read_queued(struct sl_ct_watch *w)
 		ssize_t len = recv(w->fd, w->buf, sizeof w->buf, MSG_DONTWAIT);
 		int64_t ts = sl_now_real_ns();
 		size_t left;
-		const struct nlmsghdr *nlh;
+		struct nlmsghdr *nlh; /* NLMSG_NEXT casts away const */
 
 		if (len < 0) {
 			if (errno == EINTR)
@@ -386,7 +386,7 @@ read_queued(struct sl_ct_watch *w)
 		}
 		got++;
 		left = (size_t)len;
-		for (nlh = (const struct nlmsghdr *)w->buf; NLMSG_OK(nlh, left);
+		for (nlh = (struct nlmsghdr *)w->buf; NLMSG_OK(nlh, left);
 		     nlh = NLMSG_NEXT(nlh, left))
 			on_message(w, nlh, ts);
 	}
@@ -715,7 +715,7 @@ nfproto_name(uint8_t f)
  * attributes are walked with their lengths checked against the message.
  */
 static void
-nft_table_name(const struct nlmsghdr *nlh, FILE *names)
+nft_table_name(struct nlmsghdr *nlh, FILE *names)
 {
 	const struct nfgenmsg *g = NLMSG_DATA(nlh);
 	size_t plen = NLMSG_PAYLOAD(nlh, 0), at = NLMSG_ALIGN(sizeof *g);
@@ -779,7 +779,7 @@ nft_tables(FILE *names, char *errbuf)
 	for (;;) {
 		ssize_t n = recv(fd, buf, sizeof buf, 0);
 		size_t left;
-		const struct nlmsghdr *nlh;
+		struct nlmsghdr *nlh; /* NLMSG_NEXT casts away const */
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -790,7 +790,7 @@ nft_tables(FILE *names, char *errbuf)
 			break;
 		}
 		left = (size_t)n;
-		for (nlh = (const struct nlmsghdr *)buf; NLMSG_OK(nlh, left);
+		for (nlh = (struct nlmsghdr *)buf; NLMSG_OK(nlh, left);
 		     nlh = NLMSG_NEXT(nlh, left)) {
 			if (nlh->nlmsg_type == NLMSG_DONE)
 				goto done;

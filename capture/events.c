@@ -30,6 +30,11 @@ sl_events_free(struct sl_events *ev)
 	free(ev);
 }
 
+static const struct sl_event *add_v(struct sl_events *ev, int64_t ts, char host,
+				    const char *sock, const char *call, int ret,
+				    int err, const char *fmt, va_list ap)
+    __attribute__((format(printf, 8, 0)));
+
 static const struct sl_event *
 add_v(struct sl_events *ev, int64_t ts, char host, const char *sock,
       const char *call, int ret, int err, const char *fmt, va_list ap)

@@ -69,7 +69,7 @@ sl_unknown_word(const char *what, const char *word, const char *const *cands,
 }
 
 void
-sl_option_error(const char *arg, int optopt, const struct option *longopts,
+sl_option_error(const char *arg, int opt, const struct option *longopts,
 		char *errbuf)
 {
 	const char *names[64], *near;
@@ -78,10 +78,10 @@ sl_option_error(const char *arg, int optopt, const struct option *longopts,
 	const struct option *o;
 
 	if (strncmp(arg, "--", 2) != 0) {
-		if (optopt != 0)
+		if (opt != 0)
 			sl_errbuf_set(
 			    errbuf, "option '-%c' is unknown or needs a value",
-			    optopt);
+			    opt);
 		else
 			sl_errbuf_set(errbuf, "bad option '%s'", arg);
 		return;

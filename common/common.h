@@ -94,7 +94,7 @@ void sl_unknown_word(const char *what, const char *word,
  * value" or "bad option 'x'".
  */
 struct option;
-void sl_option_error(const char *arg, int optopt, const struct option *longopts,
+void sl_option_error(const char *arg, int opt, const struct option *longopts,
 		     char *errbuf);
 
 #endif /* SL_COMMON_H */
