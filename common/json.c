@@ -13,19 +13,7 @@ sl_ob_init(struct sl_ob *ob, FILE *f, char *buf, size_t cap)
 	ob->buf = buf;
 	ob->n = 0;
 	ob->cap = cap;
-}
-
-int
-sl_ob_flush(struct sl_ob *ob)
-{
-	size_t n = ob->n;
-
-	ob->n = 0;
-	if (ob->f == NULL)
-		return -1;
-	if (n > 0 && fwrite(ob->buf, 1, n, ob->f) != n)
-		return -1;
-	return ferror(ob->f) ? -1 : 0;
+	ob->q = NULL;
 }
 
 /* Room for up to n more bytes, flushing a full buffer: how many. */
@@ -35,7 +23,7 @@ room_upto(struct sl_ob *ob, size_t n)
 	size_t k = ob->cap - ob->n;
 
 	if (k == 0) {
-		sl_ob_flush(ob);
+		sl_ob_spill(ob);
 		k = ob->cap;
 	}
 	return k < n ? k : n;
