@@ -64,6 +64,14 @@ void sl_facts_vadd(char *facts, size_t len, const char *fmt, va_list ap)
  */
 bool sl_two_threads(void);
 
+/*
+ * Whether the input at path can be read a second time: a regular file,
+ * or a path stat cannot see (whoever opens it names the error); not "-"
+ * (standard input), a pipe or a device.  *size (may be NULL) gets its
+ * size, 0 when not known.  One stat.
+ */
+bool sl_input_rereadable(const char *path, uint64_t *size);
+
 /* Monotonic and real-time clocks in nanoseconds. */
 int64_t sl_now_mono_ns(void);
 int64_t sl_now_real_ns(void);
