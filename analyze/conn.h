@@ -289,7 +289,7 @@ struct sl_analyzer {
 	struct sl_analyzer_cfg cfg;
 	/*
 	 * Flow table: open addressing with linear probing, load at most
-	 * 1/2.  A slot holds the tuple's 64-bit hash and the handshake:
+	 * 3/4 (tab_room in flow.c).  A slot holds the tuple's 64-bit hash and the handshake:
 	 * four to a cache line, so a probe that misses stays in the table,
 	 * and a hit is confirmed on the handshake's key, which its segment
 	 * reads next anyway.

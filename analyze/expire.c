@@ -50,13 +50,18 @@ tomb_put(struct sl_analyzer *az, uint64_t key, int64_t expires, int64_t now)
 {
 	size_t i;
 
-	if ((az->ntombs + 1) * 2 > az->tcap) {
+	/*
+	 * Past a load of 3/4 (the expired count until then), the live ones
+	 * move to a table as large, or twice as large if they fill more
+	 * than half of this one: 16 bytes a slot, 21 to 64 a live tomb.
+	 */
+	if ((az->ntombs + 1) * 4 > az->tcap * 3) {
 		size_t live = 0;
 		for (i = 0; i < az->tcap; i++)
 			live += az->tombs[i].key != 0 &&
 				az->tombs[i].expires >= now;
 		tomb_rehash(az,
-			    (live + 1) * 4 > az->tcap && az->tcap
+			    (live + 1) * 2 > az->tcap && az->tcap
 				? az->tcap * 2
 				: (az->tcap ? az->tcap : 1024),
 			    now);

@@ -82,6 +82,19 @@ az_tab_grow(struct sl_analyzer *az)
 }
 
 /*
+ * Room for one more handshake: the table doubles past a load of 3/4.
+ * A probe reads the hashes in the slots, four to a cache line, so a
+ * miss costs a line or two even this full; at 1/2 the table was half
+ * of the memory a compact handshake needs.
+ */
+static void
+tab_room(struct sl_analyzer *az)
+{
+	if ((az->nconn + 1) * 4 > az->tabsize * 3)
+		az_tab_grow(az);
+}
+
+/*
  * The handshake's cache lines, fetched at once: the segment's processing
  * touches most of them, and one after the other each would wait for
  * memory in turn.
@@ -698,8 +711,7 @@ az_park(struct sl_analyzer *az, struct conn *c)
 static void
 unpark(struct sl_analyzer *az, struct conn *c)
 {
-	if ((az->nconn + 1) * 2 > az->tabsize)
-		az_tab_grow(az);
+	tab_room(az);
 	tab_put(az->tab, az->tabsize, c->khash, &c->h);
 	az->nconn++;
 	c->parked_now = false;
@@ -885,8 +897,7 @@ az_conn_new(struct sl_analyzer *az, const struct sl_endpoint *lo,
 	c->self = k->hs.self = sl_endpoint_cmp(lo, hi) == 0;
 	for (i = 0; i < 2; i++)
 		k->cs[i].mss = -1;
-	if ((az->nconn + 1) * 2 > az->tabsize)
-		az_tab_grow(az);
+	tab_room(az);
 	tab_put(az->tab, az->tabsize, h, &c->h);
 	az->nconn++;
 	c->h.wait = c->self ? AZ_OPEN : AZ_WAITING;
