@@ -17,7 +17,7 @@
 #define SEQ_GEQ(a, b) ((int32_t)((a) - (b)) >= 0)
 
 #define PEND_MAX	32
-#define PEND_BLOCK	4    /* pending segments in a block of the pool */
+#define PEND_BLOCK	2    /* pending segments in a block of the pool */
 #define PBLOCK_SLAB	256  /* blocks allocated at once */
 #define FRAMES_INLINE	3    /* an open handshake records two or three frames */
 #define XO_INLINE	2    /* option records: a SYN and a SYN-ACK */
@@ -53,8 +53,9 @@ struct pend {
 /*
  * A side's pending segments while it has any: a block of the analyzer's
  * pool (most sides never hold more than PEND_BLOCK), or allocated when
- * that is full; given back when the last one is processed, so a
- * handshake that waits holds none.
+ * that is full; given back when the last one is processed.  A handshake
+ * that waits holds none, or its unanswered SYN (and a retransmission),
+ * never delivered: a block of two, not four, for each.
  */
 union pblock {
 	union pblock *next; /* in the pool of free blocks */
