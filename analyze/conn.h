@@ -275,7 +275,7 @@ struct conn {
  * segment that finds it, or its deadline, makes it full again (az_thaw),
  * byte for byte as it was.
  */
-#define ICE_WORDS 24
+#define ICE_WORDS 22
 #define ICE_SLAB  256 /* compact records allocated at once */
 struct ice {
 	struct conn_head h;
