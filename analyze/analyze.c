@@ -512,7 +512,6 @@ process(struct sl_analyzer *az, const struct sl_pkt *p, const struct az_key *k,
 	}
 	on_segment(c, x, p, frame, ts);
 	az_touch(az, c, ts, c->ended && c->t_ended == 0 && awaits_syn(c, x, p));
-	az_compact(az, c);
 }
 
 /* ---- public ---------------------------------------------------------- */
@@ -689,6 +688,10 @@ az_feed_decoded(struct sl_analyzer *az, int file, uint64_t frame, int64_t ts_ns,
 		k = &own;
 	}
 	process(az, p, k, file, frame, ts_ns);
+	/* Compact again what the segment made full.  One that did not fit
+	 * when it was reported (moving data) is not tried on every segment. */
+	if (az->thawed != NULL)
+		az_compact(az, az->thawed);
 	return SL_OK;
 }
 
