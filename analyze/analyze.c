@@ -395,10 +395,8 @@ az_prefetch_conn(const struct sl_analyzer *az, uint64_t h)
 {
 	const struct slot *s = &az->tab[h & (az->tabsize - 1)];
 
-	if (s->c != NULL && s->h == h) {
-		__builtin_prefetch(s->c);
-		__builtin_prefetch((const char *)s->c + 64);
-	}
+	if (s->c != NULL && s->h == h)
+		az_conn_prefetch(s->c);
 }
 
 /* The string only (no snprintf: once per handshake); the decoder leaves

@@ -81,21 +81,6 @@ az_tab_grow(struct sl_analyzer *az)
 	az->tabsize = nsize;
 }
 
-/*
- * The handshake's cache lines, fetched at once: the segment's processing
- * touches most of them, and one after the other each would wait for
- * memory in turn.
- */
-static void
-conn_prefetch(const struct conn *c)
-{
-	const char *p = (const char *)c;
-	size_t i;
-
-	for (i = 0; i < sizeof(*c); i += 64)
-		__builtin_prefetch(p + i);
-}
-
 struct conn *
 az_tab_find(struct sl_analyzer *az, const struct sl_endpoint *lo,
 	    const struct sl_endpoint *hi, int iface, uint64_t h)
@@ -106,7 +91,7 @@ az_tab_find(struct sl_analyzer *az, const struct sl_endpoint *lo,
 		struct conn *c = az->tab[i].c;
 		if (az->tab[i].h != h)
 			continue;
-		conn_prefetch(c);
+		az_conn_prefetch(c);
 		if (c->iface == iface && sl_endpoint_eq(&c->lo, lo) &&
 		    sl_endpoint_eq(&c->hi, hi))
 			return c;
