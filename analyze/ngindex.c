@@ -2,7 +2,6 @@
 #include "ngindex.h"
 
 #include <stdio.h>
-#include <sys/stat.h>
 #include <stdlib.h>
 
 #include "common.h"
@@ -25,16 +24,11 @@ sl_ngindex_open(const char *path)
 {
 	struct sl_ngindex *ix;
 	uint8_t m[4];
-	FILE *f = fopen(path, "rb");
-	struct stat st;
+	FILE *f;
 
 	/* A pipe read here would be gone for the analysis. */
-	if (f == NULL)
+	if (!sl_input_rereadable(path, NULL) || (f = fopen(path, "rb")) == NULL)
 		return NULL;
-	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-		fclose(f);
-		return NULL;
-	}
 	(void)setvbuf(f, NULL, _IOFBF, 1 << 16); /* before any read */
 	if (fread(m, 1, 4, f) != 4 || !sl_ngrd_magic(m)) {
 		fclose(f);

@@ -345,19 +345,10 @@ start(struct sl_pipeline *p)
 		sl_analyzer_set_file(p->az, i, p->in[i].label);
 }
 
-/* The annotated pcapng reads its input a second time: not a pipe. */
-static bool
-read_twice(const char *path)
-{
-	struct stat st;
-
-	return strcmp(path, "-") != 0 &&
-	       (stat(path, &st) != 0 || S_ISREG(st.st_mode));
-}
-
 int
 sl_pipeline_feed_file(struct sl_pipeline *p, int in, char *errbuf)
 {
+	uint64_t size;
 	int rc;
 
 	start(p);
@@ -365,7 +356,9 @@ sl_pipeline_feed_file(struct sl_pipeline *p, int in, char *errbuf)
 		sl_errbuf_set(errbuf, "input %d is not a file", in);
 		return SL_EINVAL;
 	}
-	if (p->cfg.annotate_path != NULL && !read_twice(p->in[in].path)) {
+	/* The annotated pcapng reads its input a second time: not a pipe. */
+	if (!sl_input_rereadable(p->in[in].path, &size) &&
+	    p->cfg.annotate_path != NULL) {
 		sl_errbuf_set(errbuf,
 			      "%s: a pipe is read once, and the annotated "
 			      "pcapng (-o) reads its input again: save the "
@@ -375,13 +368,8 @@ sl_pipeline_feed_file(struct sl_pipeline *p, int in, char *errbuf)
 		p->piped = true;
 		return SL_EINVAL;
 	}
-	if (p->progress != NULL) {
-		struct stat st;
-
-		sl_progress_file(
-		    p->progress, p->in[in].label,
-		    stat(p->in[in].path, &st) == 0 ? (uint64_t)st.st_size : 0);
-	}
+	if (p->progress != NULL)
+		sl_progress_file(p->progress, p->in[in].label, size);
 	rc = sl_analyze_file(p->az, in, p->in[in].path, errbuf);
 	sl_progress_done(p->progress);
 	if (rc != SL_OK) {

@@ -27,9 +27,8 @@
  * then the reader decodes a batch of RING_BATCH records into a small ring
  * and analyzes it itself, which keeps the fetching ahead.
  */
-#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
+#define _GNU_SOURCE /* pthread_setname_np */
 #include <pthread.h>
-#include <sched.h>
 #include <stdalign.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -343,22 +342,6 @@ drain(struct az_sink *s)
 	}
 }
 
-/* Two threads, unless one processor is all there is or the user says so. */
-static bool
-two_threads(void)
-{
-	const char *e = getenv("SYNLAB_THREADS");
-	cpu_set_t set;
-
-	if (e != NULL && strcmp(e, "1") == 0)
-		return false;
-	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
-		return false;
-	if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) < 2)
-		return false;
-	return true;
-}
-
 int
 az_sink_run(struct sl_analyzer *az, int file,
 	    int (*read)(struct az_sink *s, void *arg), void *arg)
@@ -374,7 +357,7 @@ az_sink_run(struct sl_analyzer *az, int file,
 	struct ring *g = sl_xcalloc(1, sizeof(*g));
 	pthread_t t;
 
-	g->threaded = two_threads();
+	g->threaded = sl_two_threads();
 	g->mask = (g->threaded ? RING_SLOTS : RING_BATCH) - 1;
 	g->slot = sl_xcalloc(g->mask + 1, sizeof(*g->slot));
 	pthread_mutex_init(&g->mu, NULL);

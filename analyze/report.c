@@ -18,7 +18,6 @@ struct member {
 
 struct sl_report {
 	struct sl_ob ob;
-	char *buf;
 	bool interactive; /* a terminal: each connection goes out at once */
 	enum sl_report_fmt fmt;
 	bool ascii;
@@ -54,9 +53,9 @@ sl_report_new(FILE *out, enum sl_report_fmt fmt, bool ascii,
 	struct sl_ob *o = &r->ob;
 	int i;
 
-	r->buf = sl_xcalloc(1, OUT_BUF);
-	sl_ob_init(o, out, r->buf, OUT_BUF);
 	r->interactive = isatty(fileno(out));
+	/* a terminal is written a connection at a time, by the caller */
+	sl_ob_open(o, out, OUT_BUF, !r->interactive && sl_two_threads());
 	r->fmt = fmt;
 	r->ascii = ascii;
 	r->files = files;
@@ -799,8 +798,7 @@ sl_report_free(struct sl_report *r)
 
 	if (r == NULL)
 		return;
-	sl_ob_flush(&r->ob);
-	free(r->buf);
+	(void)sl_ob_close(&r->ob);
 	for (i = 0; i < r->nproblems; i++)
 		free(r->problems[i]);
 	for (i = 0; i < r->nmembers; i++) {

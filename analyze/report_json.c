@@ -5,46 +5,49 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-static void
-put_bool(struct sl_ob *o, bool v)
+static char *
+put_bool(char *p, bool v)
 {
-	sl_ob_puts(o, v ? "true" : "false");
+	return v ? SL_PUT(p, "true") : SL_PUT(p, "false");
 }
 
-static void
-json_opts(struct sl_ob *out, const struct sl_synopts *o)
+/* A member at p: the literal lit (its key), then the value v. */
+#define PUT_U(p, lit, v) sl_put_u64(SL_PUT(p, lit), v)
+#define PUT_I(p, lit, v) sl_put_i64(SL_PUT(p, lit), v)
+#define PUT_B(p, lit, v) put_bool(SL_PUT(p, lit), v)
+
+/* An endpoint's text as a JSON string: it has nothing JSON escapes. */
+static char *
+put_ep(char *p, const char *ep)
 {
-	if (!o->seen) {
-		sl_ob_puts(out, "null");
-		return;
-	}
-	sl_ob_puts(out, "{\"mss\":");
-	if (o->mss >= 0)
-		sl_ob_i64(out, o->mss);
-	else
-		sl_ob_puts(out, "null");
-	sl_ob_puts(out, ",\"wscale\":");
-	if (o->wscale >= 0)
-		sl_ob_i64(out, o->wscale);
-	else
-		sl_ob_puts(out, "null");
-	sl_ob_puts(out, ",\"sack_permitted\":");
-	put_bool(out, o->sack_ok);
-	sl_ob_puts(out, ",\"timestamps\":");
-	put_bool(out, o->ts);
-	sl_ob_puts(out, ",\"fastopen\":");
-	put_bool(out, o->tfo);
-	sl_ob_putc(out, '}');
+	*p++ = '"';
+	p = sl_puts(p, ep);
+	*p++ = '"';
+	return p;
+}
+
+/* A side's SYN options at p, or null (< 100 bytes). */
+static char *
+put_opts(char *p, const struct sl_synopts *o)
+{
+	if (!o->seen)
+		return SL_PUT(p, "null");
+	p = SL_PUT(p, "{\"mss\":");
+	p = o->mss >= 0 ? sl_put_i64(p, o->mss) : SL_PUT(p, "null");
+	p = SL_PUT(p, ",\"wscale\":");
+	p = o->wscale >= 0 ? sl_put_i64(p, o->wscale) : SL_PUT(p, "null");
+	p = PUT_B(p, ",\"sack_permitted\":", o->sack_ok);
+	p = PUT_B(p, ",\"timestamps\":", o->ts);
+	p = PUT_B(p, ",\"fastopen\":", o->tfo);
+	return SL_PUT(p, "}");
 }
 
 /* A pair [x,y] at p (at most 43 bytes). */
 static char *
 put_pair(char *p, uint64_t x, uint64_t y)
 {
-	p = SL_PUT(p, "[");
-	p = sl_put_u64(p, x);
-	p = SL_PUT(p, ",");
-	p = sl_put_u64(p, y);
+	p = PUT_U(p, "[", x);
+	p = PUT_U(p, ",", y);
 	return SL_PUT(p, "]");
 }
 
@@ -70,14 +73,12 @@ put_segopts(char *p, const struct sl_tcpopts *o)
 
 	*p++ = '{';
 	if (o->has_mss) {
-		p = SL_PUT(p, "\"mss\":");
-		p = sl_put_u64(p, o->mss);
+		p = PUT_U(p, "\"mss\":", o->mss);
 		n++;
 	}
 	if (o->has_ws) {
 		p = put_comma(p, n++);
-		p = SL_PUT(p, "\"wscale\":");
-		p = sl_put_u64(p, o->ws);
+		p = PUT_U(p, "\"wscale\":", o->ws);
 	}
 	if (o->sack_ok) {
 		p = put_comma(p, n++);
@@ -113,10 +114,8 @@ put_segopts(char *p, const struct sl_tcpopts *o)
 		p = SL_PUT(p, "\"unknown\":[");
 		for (i = 0; i < o->nunknown && i < SL_UNKOPT_MAX; i++) {
 			p = put_comma(p, (int)i);
-			p = SL_PUT(p, "{\"kind\":");
-			p = sl_put_u64(p, o->unknown[i].kind);
-			p = SL_PUT(p, ",\"len\":");
-			p = sl_put_u64(p, o->unknown[i].len);
+			p = PUT_U(p, "{\"kind\":", o->unknown[i].kind);
+			p = PUT_U(p, ",\"len\":", o->unknown[i].len);
 			*p++ = '}';
 		}
 		*p++ = ']';
@@ -152,9 +151,13 @@ str_or_null(struct sl_ob *o, const char *s)
 		sl_ob_puts(o, "null");
 }
 
-/* "views": where the connection was seen, and each view's clock. */
+/*
+ * "views": where the connection was seen, and each view's clock; ab:
+ * the text of the connection's endpoints A and B (a view of the
+ * connection's own handshake shows them).
+ */
 static void
-json_views(struct sl_ob *out, const struct sl_conn *c)
+json_views(struct sl_ob *out, const struct sl_conn *c, char ab[2][SL_EP_STRLEN])
 {
 	char ep[SL_EP_STRLEN];
 	unsigned v, i, n;
@@ -175,10 +178,16 @@ json_views(struct sl_ob *out, const struct sl_conn *c)
 		str_or_null(out, w->hs->iface_name);
 		/* A and B as this view saw them (a NAT rewrites them) */
 		for (e = 0; e < 2; e++) {
-			sl_ob_puts(out, e ? "," : ",\"endpoints\":[");
-			sl_ob_json_str(out, sl_endpoint_str(
-						&w->hs->ep[w->swap ? 1 - e : e],
-						ep, sizeof(ep)));
+			int k = w->swap ? 1 - e : e;
+			const char *t = w->hs == c->hs
+					    ? ab[k]
+					    : sl_endpoint_str(&w->hs->ep[k], ep,
+							      sizeof(ep));
+
+			char *p = sl_ob_room(out, SL_EP_STRLEN + 16);
+
+			p = e ? SL_PUT(p, ",") : SL_PUT(p, ",\"endpoints\":[");
+			sl_ob_commit(out, put_ep(p, t));
 		}
 		sl_ob_puts(out, "],\"vantage\":\"");
 		sl_ob_puts(out, sl_vantage_name(w->vantage));
@@ -221,7 +230,7 @@ json_nat(struct sl_ob *out, const struct sl_conn *c)
 		str_u(out, ",\"inside_view\":", n->vin + 1u);
 		str_u(out, ",\"public_view\":", n->vpub + 1u);
 		sl_ob_puts(out, ",\"port_kept\":");
-		put_bool(out, n->in.port == n->pub.port);
+		sl_ob_puts(out, n->in.port == n->pub.port ? "true" : "false");
 		sl_ob_putc(out, '}');
 	}
 	sl_ob_putc(out, ']');
@@ -328,19 +337,16 @@ json_seg_views(struct sl_ob *out, const struct sl_conn *c, unsigned i)
 	if (n == 1) {
 		str_u(out, ",\"seen_only_at\":", only + 1);
 		sl_ob_puts(out, ",\"lost_on_path\":");
-		put_bool(out, sl_rep_lost_on_path(c, i, only));
+		sl_ob_puts(out,
+			   sl_rep_lost_on_path(c, i, only) ? "true" : "false");
 	}
 }
 
-/* key, then v or null when not known. */
-static void
-i64_or_null(struct sl_ob *o, const char *key, int64_t v, bool known)
+/* v, or null when not known (at most 20 bytes). */
+static char *
+put_i64_or_null(char *p, int64_t v, bool known)
 {
-	sl_ob_puts(o, key);
-	if (known)
-		sl_ob_i64(o, v);
-	else
-		sl_ob_puts(o, "null");
+	return known ? sl_put_i64(p, v) : SL_PUT(p, "null");
 }
 
 /*
@@ -360,25 +366,19 @@ json_segment(struct sl_ob *out, const struct sl_conn *c, unsigned i)
 	sl_rep_frame_flags(f, fl);
 	p = i ? SL_PUT(p, ",\n {\"frame\":") : SL_PUT(p, "\n {\"frame\":");
 	p = sl_put_u64(p, f->frame);
-	p = SL_PUT(p, ",\"t_us\":");
-	p = sl_put_i64(p, (f->ts_ns - hs->t_first_ns) / 1000);
+	p = PUT_I(p, ",\"t_us\":", (f->ts_ns - hs->t_first_ns) / 1000);
 	p = f->from ? SL_PUT(p, ",\"from\":\"b\",\"flags\":\"")
 		    : SL_PUT(p, ",\"from\":\"a\",\"flags\":\"");
 	p = sl_puts(p, fl);
 	p = SL_PUT(p, "\",\"role\":\"");
 	p = sl_puts(p, sl_role_name(f->role));
-	p = SL_PUT(p, "\",\"seq\":");
-	p = sl_put_i64(p, sl_rep_rel_seq(hs, f));
-	p = SL_PUT(p, ",\"ack\":");
-	p = sl_put_i64(p, (f->flags & SL_TH_ACK) ? sl_rep_rel_ack(hs, f) : 0);
-	p = SL_PUT(p, ",\"seq_abs\":");
-	p = sl_put_u64(p, f->seq);
-	p = SL_PUT(p, ",\"ack_abs\":");
-	p = sl_put_u64(p, f->ack);
-	p = SL_PUT(p, ",\"len\":");
-	p = sl_put_u64(p, f->len);
-	p = SL_PUT(p, ",\"win\":");
-	p = sl_put_u64(p, f->win);
+	p = PUT_I(p, "\",\"seq\":", sl_rep_rel_seq(hs, f));
+	p = PUT_I(
+	    p, ",\"ack\":", (f->flags & SL_TH_ACK) ? sl_rep_rel_ack(hs, f) : 0);
+	p = PUT_U(p, ",\"seq_abs\":", f->seq);
+	p = PUT_U(p, ",\"ack_abs\":", f->ack);
+	p = PUT_U(p, ",\"len\":", f->len);
+	p = PUT_U(p, ",\"win\":", f->win);
 	p = SL_PUT(p, ",\"states\":{\"a\":");
 	p = put_state_pair(p, f, 0);
 	p = SL_PUT(p, ",\"b\":");
@@ -395,25 +395,79 @@ json_segment(struct sl_ob *out, const struct sl_conn *c, unsigned i)
 	sl_ob_putc(out, '}');
 }
 
+/*
+ * The members of "attributes" from "start_ns" on, at p: fixed names, at
+ * most 26 numbers of at most 20 bytes and 2 * SL_HS_MAXRETX intervals
+ * (< 1536 bytes).
+ */
+#define ATTR_ROOM 1536
+
+static char *
+put_attrs(char *p, const struct sl_handshake *hs)
+{
+	unsigned j;
+	int e;
+
+	p = PUT_I(p, ",\"start_ns\":", hs->t_first_ns);
+	p = SL_PUT(p, ",\"isn\":{\"a\":");
+	p = put_i64_or_null(p, hs->isn[0], hs->has_isn[0]);
+	p = SL_PUT(p, ",\"b\":");
+	p = put_i64_or_null(p, hs->isn[1], hs->has_isn[1]);
+	p = SL_PUT(p, "},\"established_us\":");
+	p = put_i64_or_null(p, (hs->t_est_ns - hs->t_first_ns) / 1000,
+			    hs->t_est_ns != 0);
+	p = SL_PUT(p, ",\"crossing_interval_us\":");
+	p = put_i64_or_null(p, hs->crossing_us, hs->crossing_us >= 0);
+	p = SL_PUT(p, ",\"rtt_us\":");
+	p = put_i64_or_null(p, hs->rtt_us, hs->rtt_us >= 0);
+	p = PUT_U(p, ",\"syn_retransmissions\":{\"a\":", hs->syn_retx[0]);
+	p = PUT_U(p, ",\"b\":", hs->syn_retx[1]);
+	p = SL_PUT(p, "},\"syn_retransmission_intervals_us\":{");
+	for (e = 0; e < 2; e++) {
+		p = e ? SL_PUT(p, ",\"b\":[") : SL_PUT(p, "\"a\":[");
+		for (j = 0; j < hs->nretx_iv[e] && j < SL_HS_MAXRETX; j++) {
+			p = put_comma(p, (int)j);
+			p = sl_put_i64(p, hs->retx_iv_us[e][j]);
+		}
+		*p++ = ']';
+	}
+	p = SL_PUT(p, "},\"options\":{\"a\":");
+	p = put_opts(p, &hs->syn[0]);
+	p = SL_PUT(p, ",\"b\":");
+	p = put_opts(p, &hs->syn[1]);
+	p = PUT_B(p, ",\"negotiated\":{\"window_scaling\":", hs->ws_in_effect);
+	p = PUT_B(p, ",\"sack_permitted\":", hs->sack_in_effect);
+	p = PUT_B(p, ",\"timestamps\":", hs->ts_in_effect);
+	p = PUT_U(p, "}},\"late_syns\":", hs->late_syns);
+	p = PUT_U(p, ",\"challenge_acks\":", hs->challenge_acks);
+	p = PUT_U(p, ",\"duplicates_ignored\":", hs->duplicates);
+	p = PUT_U(p, ",\"truncated_frames\":", hs->truncated);
+	p = PUT_U(p, ",\"frames_omitted\":", hs->frames_omitted);
+	p = PUT_U(p, ",\"data_bytes\":{\"a\":", hs->data_bytes[0]);
+	p = PUT_U(p, ",\"b\":", hs->data_bytes[1]);
+	return SL_PUT(p, "}},\"segments\":[");
+}
+
 void
 sl_rep_json_conn(struct sl_ob *out, unsigned index, const struct sl_conn *c)
 {
 	const struct sl_handshake *hs = c->hs;
-	char a[SL_EP_STRLEN], b[SL_EP_STRLEN];
+	char ab[2][SL_EP_STRLEN], *p;
 	unsigned i, j;
-	int e;
 
-	comma(out, index);
-	sl_endpoint_str(&hs->ep[0], a, sizeof(a));
-	sl_endpoint_str(&hs->ep[1], b, sizeof(b));
-	str_u(out, "\n{\"id\":", hs->id);
-	sl_ob_puts(out, ",\"shape\":\"");
-	sl_ob_puts(out, sl_shape_name(hs->shape));
-	sl_ob_puts(out, "\",\"endpoints\":[");
-	sl_ob_json_str(out, a);
-	sl_ob_putc(out, ',');
-	sl_ob_json_str(out, b);
-	sl_ob_puts(out, "],\"file\":");
+	sl_endpoint_str(&hs->ep[0], ab[0], sizeof(ab[0]));
+	sl_endpoint_str(&hs->ep[1], ab[1], sizeof(ab[1]));
+	p = sl_ob_room(out, 2 * SL_EP_STRLEN + 128);
+	p = index ? SL_PUT(p, ",\n{\"id\":") : SL_PUT(p, "\n{\"id\":");
+	p = sl_put_u64(p, hs->id);
+	p = SL_PUT(p, ",\"shape\":\"");
+	p = sl_puts(p, sl_shape_name(hs->shape));
+	p = SL_PUT(p, "\",\"endpoints\":[");
+	p = put_ep(p, ab[0]);
+	*p++ = ',';
+	p = put_ep(p, ab[1]);
+	p = SL_PUT(p, "],\"file\":");
+	sl_ob_commit(out, p);
 	sl_ob_json_str(out, hs->file_name ? hs->file_name : "");
 	sl_ob_puts(out, ",\"interface\":");
 	sl_ob_i64(out, hs->iface);
@@ -425,65 +479,31 @@ sl_rep_json_conn(struct sl_ob *out, unsigned index, const struct sl_conn *c)
 		sl_ob_u64(out, hs->frames[i].frame);
 	}
 	sl_ob_putc(out, ']');
-	json_views(out, c);
+	json_views(out, c, ab);
 	if (c->nviews > 1) {
 		int64_t t_from, t_to;
 		bool known = sl_rep_syns_in_flight(c, &t_from, &t_to);
-		i64_or_null(out, ",\"syns_in_flight_us\":",
-			    known ? (t_to - t_from) / 1000 : 0, known);
+
+		p = sl_ob_room(out, 64);
+		p = SL_PUT(p, ",\"syns_in_flight_us\":");
+		sl_ob_commit(
+		    out, put_i64_or_null(p, known ? (t_to - t_from) / 1000 : 0,
+					 known));
 		json_nat(out, c);
 	}
-	sl_ob_puts(out, ",\"attributes\":{\"self_connect\":");
-	put_bool(out, hs->self);
-	sl_ob_puts(out, ",\"vantage\":\"");
-	sl_ob_puts(out, sl_vantage_name(hs->vantage));
-	sl_ob_puts(out, "\",\"end\":\"");
-	sl_ob_puts(out, sl_rep_end_name(hs->end));
-	sl_ob_putc(out, '"');
+	p = sl_ob_room(out, 128);
+	p = PUT_B(p, ",\"attributes\":{\"self_connect\":", hs->self);
+	p = SL_PUT(p, ",\"vantage\":\"");
+	p = sl_puts(p, sl_vantage_name(hs->vantage));
+	p = SL_PUT(p, "\",\"end\":\"");
+	p = sl_puts(p, sl_rep_end_name(hs->end));
+	*p++ = '"';
+	sl_ob_commit(out, p);
 	if (hs->encap[0]) {
 		sl_ob_puts(out, ",\"encap\":");
 		sl_ob_json_str(out, hs->encap);
 	}
-	sl_ob_puts(out, ",\"start_ns\":");
-	sl_ob_i64(out, hs->t_first_ns);
-	sl_ob_puts(out, ",\"isn\":{");
-	for (e = 0; e < 2; e++)
-		i64_or_null(out, e ? ",\"b\":" : "\"a\":", hs->isn[e],
-			    hs->has_isn[e]);
-	i64_or_null(out, "},\"established_us\":",
-		    (hs->t_est_ns - hs->t_first_ns) / 1000, hs->t_est_ns != 0);
-	i64_or_null(out, ",\"crossing_interval_us\":", hs->crossing_us,
-		    hs->crossing_us >= 0);
-	i64_or_null(out, ",\"rtt_us\":", hs->rtt_us, hs->rtt_us >= 0);
-	str_u(out, ",\"syn_retransmissions\":{\"a\":", hs->syn_retx[0]);
-	str_u(out, ",\"b\":", hs->syn_retx[1]);
-	sl_ob_puts(out, "},\"syn_retransmission_intervals_us\":{");
-	for (e = 0; e < 2; e++) {
-		sl_ob_puts(out, e ? ",\"b\":[" : "\"a\":[");
-		for (j = 0; j < hs->nretx_iv[e]; j++) {
-			comma(out, j);
-			sl_ob_i64(out, hs->retx_iv_us[e][j]);
-		}
-		sl_ob_putc(out, ']');
-	}
-	sl_ob_puts(out, "},\"options\":{\"a\":");
-	json_opts(out, &hs->syn[0]);
-	sl_ob_puts(out, ",\"b\":");
-	json_opts(out, &hs->syn[1]);
-	sl_ob_puts(out, ",\"negotiated\":{\"window_scaling\":");
-	put_bool(out, hs->ws_in_effect);
-	sl_ob_puts(out, ",\"sack_permitted\":");
-	put_bool(out, hs->sack_in_effect);
-	sl_ob_puts(out, ",\"timestamps\":");
-	put_bool(out, hs->ts_in_effect);
-	str_u(out, "}},\"late_syns\":", hs->late_syns);
-	str_u(out, ",\"challenge_acks\":", hs->challenge_acks);
-	str_u(out, ",\"duplicates_ignored\":", hs->duplicates);
-	str_u(out, ",\"truncated_frames\":", hs->truncated);
-	str_u(out, ",\"frames_omitted\":", hs->frames_omitted);
-	str_u(out, ",\"data_bytes\":{\"a\":", hs->data_bytes[0]);
-	str_u(out, ",\"b\":", hs->data_bytes[1]);
-	sl_ob_puts(out, "}},\"segments\":[");
+	sl_ob_commit(out, put_attrs(sl_ob_room(out, ATTR_ROOM), hs));
 	for (i = 0; i < hs->nframes; i++)
 		json_segment(out, c, i);
 	sl_ob_puts(out, "],\"findings\":[");

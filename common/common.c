@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 const char *
@@ -136,4 +137,17 @@ sl_ts_pos_cmp(const void *a, const void *b)
 	if (x->ts_ns != y->ts_ns)
 		return x->ts_ns < y->ts_ns ? -1 : 1;
 	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+bool
+sl_input_rereadable(const char *path, uint64_t *size)
+{
+	struct stat st;
+	bool seen = strcmp(path, "-") != 0 && stat(path, &st) == 0;
+
+	if (size != NULL)
+		*size = seen ? (uint64_t)st.st_size : 0;
+	if (strcmp(path, "-") == 0)
+		return false;
+	return !seen || S_ISREG(st.st_mode);
 }

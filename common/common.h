@@ -3,6 +3,7 @@
 #define SL_COMMON_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -55,6 +56,21 @@ void *sl_xgrow(void *p, size_t n, size_t *cap, size_t size, size_t first);
  */
 void sl_facts_vadd(char *facts, size_t len, const char *fmt, va_list ap)
     __attribute__((format(printf, 3, 0)));
+
+/*
+ * Whether work may go to a second thread beside the caller's: false when
+ * only one processor is online (sysconf) or allowed (sched_getaffinity),
+ * or when the environment sets SYNLAB_THREADS=1.
+ */
+bool sl_two_threads(void);
+
+/*
+ * Whether the input at path can be read a second time: a regular file,
+ * or a path stat cannot see (whoever opens it names the error); not "-"
+ * (standard input), a pipe or a device.  *size (may be NULL) gets its
+ * size, 0 when not known.  One stat.
+ */
+bool sl_input_rereadable(const char *path, uint64_t *size);
 
 /* Monotonic and real-time clocks in nanoseconds. */
 int64_t sl_now_mono_ns(void);

@@ -13,19 +13,7 @@ sl_ob_init(struct sl_ob *ob, FILE *f, char *buf, size_t cap)
 	ob->buf = buf;
 	ob->n = 0;
 	ob->cap = cap;
-}
-
-int
-sl_ob_flush(struct sl_ob *ob)
-{
-	size_t n = ob->n;
-
-	ob->n = 0;
-	if (ob->f == NULL)
-		return -1;
-	if (n > 0 && fwrite(ob->buf, 1, n, ob->f) != n)
-		return -1;
-	return ferror(ob->f) ? -1 : 0;
+	ob->q = NULL;
 }
 
 /* Room for up to n more bytes, flushing a full buffer: how many. */
@@ -35,7 +23,7 @@ room_upto(struct sl_ob *ob, size_t n)
 	size_t k = ob->cap - ob->n;
 
 	if (k == 0) {
-		sl_ob_flush(ob);
+		sl_ob_spill(ob);
 		k = ob->cap;
 	}
 	return k < n ? k : n;
@@ -67,6 +55,13 @@ sl_ob_fill(struct sl_ob *ob, char c, size_t n)
 		n -= k;
 	}
 }
+
+/* The two digits of 0 to 99, at twice the number. */
+static const char pairs[] = "0001020304050607080910111213141516171819"
+			    "2021222324252627282930313233343536373839"
+			    "4041424344454647484950515253545556575859"
+			    "6061626364656667686970717273747576777879"
+			    "8081828384858687888990919293949596979899";
 
 /*
  * How many decimal digits v has (1 to 20): log2 by the highest bit,
@@ -109,11 +104,6 @@ ndigits(uint64_t v)
 static void
 put_digits(char *p, uint64_t v, size_t n)
 {
-	static const char pairs[] = "0001020304050607080910111213141516171819"
-				    "2021222324252627282930313233343536373839"
-				    "4041424344454647484950515253545556575859"
-				    "6061626364656667686970717273747576777879"
-				    "8081828384858687888990919293949596979899";
 	char *e = p + n;
 	uint32_t w;
 
@@ -146,7 +136,18 @@ put_digits(char *p, uint64_t v, size_t n)
 char *
 sl_put_u64(char *p, uint64_t v)
 {
-	size_t n = ndigits(v);
+	size_t n;
+
+	/* most numbers of a report (flags, counts, options) are short */
+	if (v < 10) {
+		*p = (char)('0' + v);
+		return p + 1;
+	}
+	if (v < 100) {
+		memcpy(p, pairs + 2 * v, 2);
+		return p + 2;
+	}
+	n = ndigits(v);
 
 	put_digits(p, v, n);
 	return p + n;

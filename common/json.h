@@ -9,22 +9,45 @@
 
 /*
  * An output buffer with one write path: text is formatted by hand into
- * buf (the caller's, cap bytes) and goes to f by fwrite only when the
- * buffer is full and at sl_ob_flush, so a large report costs a few large
- * writes instead of a printf per field.  Write errors are the FILE's
- * (ferror), and sl_ob_flush also returns -1 on one.  Nothing else may
- * write to f between two flushes.  With f NULL, buf is a string being
- * built, which the caller sizes for the longest it can be (a flush
- * would empty it).
+ * buf and goes to f by fwrite only when the buffer is full and at
+ * sl_ob_flush, so a large report costs a few large writes instead of a
+ * printf per field.  Write errors are the FILE's (ferror), and
+ * sl_ob_flush also returns -1 on one.  Nothing else may write to f
+ * between two flushes.  With f NULL, buf is a string being built, which
+ * the caller sizes for the longest it can be (a flush would empty it).
+ *
+ * sl_ob_init formats into the caller's buffer; sl_ob_open into buffers
+ * of its own, and with a writer thread, if asked: a full buffer is then
+ * handed to that thread, which writes it while the caller formats into
+ * the next, so the caller waits for a write only when every buffer is
+ * in flight (copying a large report into the page cache costs about as
+ * much as formatting it).  The thread starts at the first full buffer:
+ * an output that fits in one buffer never makes one.
  */
+struct sl_obq;
+
 struct sl_ob {
 	FILE *f;
 	char *buf;
 	size_t n, cap;
+	struct sl_obq *q; /* sl_ob_open's writer thread, or NULL */
 };
 
 void sl_ob_init(struct sl_ob *ob, FILE *f, char *buf, size_t cap);
+/*
+ * Everything formatted so far to f (and written, with a writer thread):
+ * 0, or -1 on a write error, now or of an earlier full buffer.
+ */
 int sl_ob_flush(struct sl_ob *ob);
+/*
+ * Buffers of cap bytes of its own on f; with thread, full buffers are
+ * written by a thread of its own.  sl_ob_close flushes, ends the thread
+ * and frees the buffers: 0, or -1 as sl_ob_flush.
+ */
+void sl_ob_open(struct sl_ob *ob, FILE *f, size_t cap, bool thread);
+int sl_ob_close(struct sl_ob *ob);
+/* The buffer is full: empties it (handing it to the writer thread). */
+void sl_ob_spill(struct sl_ob *ob);
 /* sl_ob_write when the buffer has no room for n more bytes. */
 void sl_ob_write_full(struct sl_ob *ob, const void *p, size_t n);
 /*
@@ -46,14 +69,14 @@ static inline char *
 sl_ob_room(struct sl_ob *ob, size_t n)
 {
 	if (ob->cap - ob->n < n)
-		sl_ob_flush(ob);
+		sl_ob_spill(ob);
 	return ob->buf + ob->n;
 }
 static inline void
 sl_ob_putc(struct sl_ob *ob, char c)
 {
 	if (__builtin_expect(ob->n == ob->cap, 0))
-		sl_ob_flush(ob);
+		sl_ob_spill(ob);
 	ob->buf[ob->n++] = c;
 }
 /* Inline, so that a literal's length is known when compiling. */

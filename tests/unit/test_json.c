@@ -189,38 +189,59 @@ static const uint64_t nums_u[] = {
     UINT64_MAX};
 static const int64_t nums_s[] = {0, -1, -10, 42, INT64_MIN, INT64_MAX};
 
+/* The numbers of put_numbers_printf through ob, flushed midway. */
+static void
+write_numbers(struct sl_ob *ob)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(nums_u) / sizeof(nums_u[0]); i++) {
+		sl_ob_u64(ob, nums_u[i]);
+		sl_ob_putc(ob, ' ');
+		sl_ob_u64w(ob, nums_u[i], 8);
+		sl_ob_puts(ob, "|\n");
+	}
+	for (i = 0; i < sizeof(nums_s) / sizeof(nums_s[0]); i++) {
+		sl_ob_i64(ob, nums_s[i]);
+		sl_ob_putc(ob, '\n');
+	}
+	assert_int_equal(sl_ob_flush(ob), 0);
+	for (uint64_t p = 1;; p *= 10) { /* every digit count's edges */
+		sl_ob_u64(ob, p - 1);
+		sl_ob_putc(ob, ' ');
+		sl_ob_u64(ob, p);
+		sl_ob_putc(ob, ' ');
+		sl_ob_u64(ob, p + 1);
+		sl_ob_putc(ob, '\n');
+		if (p > UINT64_MAX / 10)
+			break;
+	}
+	sl_ob_fill(ob, '.', 17);
+	sl_ob_write(ob, "written whole, longer than the buffer", 37);
+}
+
 static void
 put_numbers(FILE *f, const void *arg)
 {
 	char buf[7]; /* smaller than a number: the room checks flush */
 	struct sl_ob ob;
-	size_t i;
 
 	(void)arg;
 	sl_ob_init(&ob, f, buf, sizeof(buf));
-	for (i = 0; i < sizeof(nums_u) / sizeof(nums_u[0]); i++) {
-		sl_ob_u64(&ob, nums_u[i]);
-		sl_ob_putc(&ob, ' ');
-		sl_ob_u64w(&ob, nums_u[i], 8);
-		sl_ob_puts(&ob, "|\n");
-	}
-	for (i = 0; i < sizeof(nums_s) / sizeof(nums_s[0]); i++) {
-		sl_ob_i64(&ob, nums_s[i]);
-		sl_ob_putc(&ob, '\n');
-	}
-	for (uint64_t p = 1;; p *= 10) { /* every digit count's edges */
-		sl_ob_u64(&ob, p - 1);
-		sl_ob_putc(&ob, ' ');
-		sl_ob_u64(&ob, p);
-		sl_ob_putc(&ob, ' ');
-		sl_ob_u64(&ob, p + 1);
-		sl_ob_putc(&ob, '\n');
-		if (p > UINT64_MAX / 10)
-			break;
-	}
-	sl_ob_fill(&ob, '.', 17);
-	sl_ob_write(&ob, "written whole, longer than the buffer", 37);
+	write_numbers(&ob);
 	assert_int_equal(sl_ob_flush(&ob), 0);
+}
+
+/* The same through a writer thread, a few bytes a buffer. */
+static void
+put_numbers_thread(FILE *f, const void *arg)
+{
+	struct sl_ob ob;
+
+	(void)arg;
+	sl_ob_open(&ob, f, 7, true);
+	write_numbers(&ob);
+	assert_int_equal(sl_ob_close(&ob), 0);
 }
 
 static void
@@ -242,16 +263,44 @@ put_numbers_printf(FILE *f, const void *arg)
 	fputs(".................written whole, longer than the buffer", f);
 }
 
+/* Without and with a writer thread. */
 static void
 test_ob_numbers(void **state)
 {
-	char *got = capture(put_numbers, NULL);
+	void (*put[])(FILE *, const void *) = {put_numbers, put_numbers_thread};
 	char *want = capture(put_numbers_printf, NULL);
 
 	(void)state;
-	assert_string_equal(got, want);
-	free(got);
+	for (size_t i = 0; i < sizeof(put) / sizeof(put[0]); i++) {
+		char *got = capture(put[i], NULL);
+
+		assert_string_equal(got, want);
+		free(got);
+	}
 	free(want);
+}
+
+/*
+ * A write error of a buffer the thread wrote is the flush's and the
+ * close's, and the FILE's, as without a thread.
+ */
+static void
+test_ob_thread_error(void **state)
+{
+	FILE *f = fopen("/dev/full", "w");
+	struct sl_ob ob;
+
+	(void)state;
+	assert_non_null(f);
+	setvbuf(f, NULL, _IONBF, 0);
+	sl_ob_open(&ob, f, 16, true);
+	for (int i = 0; i < 100; i++)
+		sl_ob_puts(&ob, "more than a buffer");
+	assert_int_equal(sl_ob_flush(&ob), -1);
+	sl_ob_puts(&ob, "after the error");
+	assert_int_equal(sl_ob_close(&ob), -1);
+	assert_true(ferror(f));
+	fclose(f);
 }
 
 int
@@ -263,6 +312,7 @@ main(void)
 	    cmocka_unit_test(test_writer_top_level),
 	    cmocka_unit_test(test_events_json),
 	    cmocka_unit_test(test_ob_numbers),
+	    cmocka_unit_test(test_ob_thread_error),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
