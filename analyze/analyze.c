@@ -453,8 +453,11 @@ process(struct sl_analyzer *az, const struct sl_pkt *p, const struct az_key *k,
 	}
 	if (c != NULL) {
 		x = side_of(c, p);
-		free(moved); /* a parked handshake took the tuple back */
-		moved = NULL;
+		if (moved != NULL) {
+			/* a parked handshake took the tuple back */
+			free(moved);
+			moved = NULL;
+		}
 	}
 	if (c == NULL) {
 		if (!(p->flags & SL_TH_SYN) || (p->flags & SL_TH_RST)) {

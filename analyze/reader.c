@@ -276,7 +276,8 @@ take(const struct az_sink *s, struct rec *r)
 		s->on_progress((uint64_t)r->ts, r->n, s->arg);
 		break;
 	}
-	free(r->text);
+	if (r->text != NULL) /* seldom: no call for the others */
+		free(r->text);
 }
 
 /*
