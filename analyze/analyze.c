@@ -204,7 +204,7 @@ starts_new(const struct conn *c, int x, const struct sl_pkt *p)
 static int
 side_of(const struct conn *c, const struct sl_pkt *p)
 {
-	return c->self || sl_endpoint_eq(&p->src, c->a_hi ? &c->hi : &c->lo)
+	return c->self || sl_endpoint_eq(&p->src, c->a_hi ? &c->h.hi : &c->h.lo)
 		   ? 0
 		   : 1;
 }
@@ -394,9 +394,16 @@ void
 az_prefetch_conn(const struct sl_analyzer *az, uint64_t h)
 {
 	const struct slot *s = &az->tab[h & (az->tabsize - 1)];
+	size_t i;
 
+	/*
+	 * All of a full record: the sides, which the segment reads first,
+	 * lie past its first lines.  A compact record is smaller; the
+	 * lines past it are fetched for nothing.
+	 */
 	if (s->c != NULL && s->h == h)
-		az_conn_prefetch(s->c);
+		for (i = 0; i < sizeof(struct conn); i += 64)
+			__builtin_prefetch((const char *)s->c + i);
 }
 
 /* The string only (no snprintf: once per handshake); the decoder leaves
@@ -513,6 +520,7 @@ process(struct sl_analyzer *az, const struct sl_pkt *p, const struct az_key *k,
 	}
 	on_segment(c, x, p, frame, ts);
 	az_touch(az, c, ts, c->ended && c->t_ended == 0 && awaits_syn(c, x, p));
+	az_compact(az, c);
 }
 
 /* ---- public ---------------------------------------------------------- */
@@ -723,7 +731,7 @@ sl_analyzer_free(struct sl_analyzer *az)
 		return;
 	for (j = 0; j < az->tabsize; j++)
 		if (az->tab[j].c != NULL)
-			az_conn_free(az, az->tab[j].c);
+			az_conn_free(az, az_thaw(az, az->tab[j].c));
 	while (az_win_len(az) > 0) {
 		struct conn *c = az->win[az->whead];
 		if (c->done)

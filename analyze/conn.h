@@ -17,7 +17,7 @@
 #define SEQ_GEQ(a, b) ((int32_t)((a) - (b)) >= 0)
 
 #define PEND_MAX	32
-#define PEND_BLOCK	4    /* pending segments in a block of the pool */
+#define PEND_BLOCK	2    /* pending segments in a block of the pool */
 #define PBLOCK_SLAB	256  /* blocks allocated at once */
 #define FRAMES_INLINE	3    /* an open handshake records two or three frames */
 #define XO_INLINE	2    /* option records: a SYN and a SYN-ACK */
@@ -53,8 +53,9 @@ struct pend {
 /*
  * A side's pending segments while it has any: a block of the analyzer's
  * pool (most sides never hold more than PEND_BLOCK), or allocated when
- * that is full; given back when the last one is processed, so a
- * handshake that waits holds none.
+ * that is full; given back when the last one is processed.  A handshake
+ * that waits holds none, or its unanswered SYN (and a retransmission),
+ * never delivered: a block of two, not four, for each.
  */
 union pblock {
 	union pblock *next; /* in the pool of free blocks */
@@ -219,10 +220,24 @@ struct synopt {
 	bool tfo : 1;
 };
 
+/*
+ * What the flow table and the timer wheel read of a tracked handshake:
+ * the first member of its record, full (struct conn) or compact (struct
+ * ice), so that both are reached through a pointer to it.
+ */
+struct conn_head {
+	int64_t dl;		   /* its deadline (see deadline in flow.c) */
+	int64_t ttick;		   /* the tick it is filed under, or -1 */
+	struct sl_endpoint lo, hi; /* key: the two endpoints, ordered, */
+	int iface;		   /* and the interface (vantage) */
+	uint32_t tidx;		   /* its entry in that tick's bucket */
+	uint64_t stamp;		   /* order of the last segment among all */
+	uint8_t wait;		   /* enum az_wait */
+	bool compact;		   /* the record is a struct ice */
+};
+
 struct conn {
-	int64_t dl;	/* its deadline (see deadline in flow.c) */
-	int64_t ttick;	/* the tick it is filed under, or -1 */
-	uint64_t stamp; /* order of the last segment among all */
+	struct conn_head h;
 	uint64_t khash;
 	int64_t t_ended;
 	int64_t t_last;	 /* its last segment (hs.t_last_ns) */
@@ -231,17 +246,13 @@ struct conn {
 	/* an older handshake it hides (az_park); in the pool of free
 	 * records, the next one */
 	struct conn *parked;
-	struct late_syn *late;	   /* its last late SYN with a new ISN */
-	struct copy_ent *cq;	   /* packets seen, for copies (copies.c) */
-	struct sl_endpoint lo, hi; /* key: the two endpoints, ordered, */
-	int iface;		   /* and the interface (vantage) */
-	uint32_t tidx;		   /* its entry in that tick's bucket */
-	uint8_t ncq, cqcap;	   /* (COPY_MAX at most) */
-	uint8_t wait;		   /* enum az_wait */
-	bool done : 1;		   /* finished, waiting for its turn */
-	bool reported : 1;	   /* reported early, still tracked */
-	bool ended : 1;		   /* closed: lingers for copies only */
-	bool established : 1;	   /* some side reached ESTABLISHED */
+	struct late_syn *late; /* its last late SYN with a new ISN */
+	struct copy_ent *cq;   /* packets seen, for copies (copies.c) */
+	uint8_t ncq, cqcap;    /* (COPY_MAX at most) */
+	bool done : 1;	       /* finished, waiting for its turn */
+	bool reported : 1;     /* reported early, still tracked */
+	bool ended : 1;	       /* closed: lingers for copies only */
+	bool established : 1;  /* some side reached ESTABLISHED */
 	bool started_with_synack : 1;
 	bool refused : 1;
 	bool rst_seen : 1;
@@ -256,18 +267,37 @@ struct conn {
 	struct side s[2];
 };
 
+/*
+ * A handshake reported early that only waits out its timer (most of
+ * those open at once: refused and unanswered SYNs) is kept compact: its
+ * head, and of the rest of its record only the 4-byte words that differ
+ * from a new record's (az->blank), at most ICE_WORDS of them.  The first
+ * segment that finds it, or its deadline, makes it full again (az_thaw),
+ * byte for byte as it was.
+ */
+#define ICE_WORDS 24
+#define ICE_SLAB  256 /* compact records allocated at once */
+struct ice {
+	struct conn_head h;
+	union {
+		uint64_t diff;	  /* bit i: word i of the rest is in w */
+		struct ice *next; /* in the pool of free records */
+	};
+	uint32_t w[ICE_WORDS];
+};
+
 struct sl_analyzer {
 	struct sl_analyzer_cfg cfg;
 	/*
 	 * Flow table: open addressing with linear probing, load at most
-	 * 1/2.  A slot holds the tuple's 64-bit hash and the handshake:
+	 * 3/4 (tab_room in flow.c).  A slot holds the tuple's 64-bit hash and the handshake:
 	 * four to a cache line, so a probe that misses stays in the table,
 	 * and a hit is confirmed on the handshake's key, which its segment
 	 * reads next anyway.
 	 */
 	struct slot {
 		uint64_t h;
-		struct conn *c;
+		struct conn_head *c;
 	} * tab;
 	size_t tabsize, nconn;
 	/*
@@ -281,18 +311,26 @@ struct sl_analyzer {
 	 * ahead.
 	 */
 	struct bucket {
-		struct conn **e;
+		struct conn_head **e;
 		uint32_t n, cap;
 	} * wheel;
 	int64_t wheel_tick; /* lowest tick not yet fully swept */
 	uint64_t stamps;
-	struct conn **due;
+	struct conn_head **due; /* due in a sweep, or all at the end */
 	size_t dcap;
 	struct conn *pool;   /* free handshake records, linked by parked */
 	union pblock *ppool; /* free blocks of pending segments */
 	void **slabs;	     /* where both pools' records come from */
 	size_t nslabs;
 	struct cold *cpool; /* free cold records, linked by next */
+	struct ice *ipool;  /* free compact records, linked by next */
+	/*
+	 * A new record as az_conn_new makes it, before its key, with the
+	 * sink for its cold record: what a compact record leaves out.
+	 */
+	struct conn blank;
+	/* az_finish_all holds the tracked ones in due: none is compacted */
+	bool finishing;
 	/*
 	 * Where a handshake reported early writes what only a report
 	 * reads: room for SL_HS_MAXFRAMES frames, no option records.
@@ -347,23 +385,20 @@ az_tick(int64_t t)
 	return t >> TICK_SHIFT;
 }
 
-/*
- * The handshake's cache lines, fetched at once: a segment's processing
- * touches most of them, and one after the other each would wait for
- * memory in turn.
- */
-static inline void
-az_conn_prefetch(const struct conn *c)
-{
-	const char *p = (const char *)c;
-	size_t i;
+/* File h under its deadline's tick, or the wheel's, if that is later. */
+void az_timer_file(struct sl_analyzer *az, struct conn_head *h);
 
-	for (i = 0; i < sizeof(*c); i += 64)
-		__builtin_prefetch(p + i);
+/* The full record whose head is h (h->compact is false). */
+static inline struct conn *
+az_conn_of(struct conn_head *h)
+{
+	return (struct conn *)(void *)h; /* its first member */
 }
 
-/* File c under its deadline's tick, or the wheel's, if that is later. */
-void az_timer_file(struct sl_analyzer *az, struct conn *c);
+/* The full record of h: h itself, or made from h's compact record. */
+struct conn *az_thaw(struct sl_analyzer *az, struct conn_head *h);
+/* c, reported early and only waiting, in a compact record if it fits. */
+void az_compact(struct sl_analyzer *az, struct conn *c);
 
 uint64_t az_flow_hash(const struct sl_endpoint *a, const struct sl_endpoint *b,
 		      int iface);

@@ -51,13 +51,18 @@ tomb_put(struct sl_analyzer *az, uint64_t key, int64_t expires, int64_t now)
 {
 	size_t i;
 
-	if ((az->ntombs + 1) * 2 > az->tcap) {
+	/*
+	 * Past a load of 3/4 (the expired count until then), the live ones
+	 * move to a table as large, or twice as large if they fill more
+	 * than half of this one: 16 bytes a slot, 21 to 64 a live tomb.
+	 */
+	if ((az->ntombs + 1) * 4 > az->tcap * 3) {
 		size_t live = 0;
 		for (i = 0; i < az->tcap; i++)
 			live += az->tombs[i].key != 0 &&
 				az->tombs[i].expires >= now;
 		tomb_rehash(az,
-			    (live + 1) * 4 > az->tcap && az->tcap
+			    (live + 1) * 2 > az->tcap && az->tcap
 				? az->tcap * 2
 				: (az->tcap ? az->tcap : 1024),
 			    now);
@@ -79,8 +84,8 @@ tomb_put(struct sl_analyzer *az, uint64_t key, int64_t expires, int64_t now)
 static int
 cmp_finish(const void *pa, const void *pb)
 {
-	const struct conn *a = *(struct conn *const *)pa;
-	const struct conn *b = *(struct conn *const *)pb;
+	const struct conn_head *a = *(struct conn_head *const *)pa;
+	const struct conn_head *b = *(struct conn_head *const *)pb;
 	int ra = a->wait == AZ_WAITING ? 0 : a->wait == AZ_LINGERING ? 1 : 2;
 	int rb = b->wait == AZ_WAITING ? 0 : b->wait == AZ_LINGERING ? 1 : 2;
 
@@ -90,7 +95,7 @@ cmp_finish(const void *pa, const void *pb)
 }
 
 static void
-due_push(struct sl_analyzer *az, size_t n, struct conn *c)
+due_push(struct sl_analyzer *az, size_t n, struct conn_head *c)
 {
 	if (n == az->dcap) {
 		az->dcap = az->dcap ? az->dcap * 2 : 64;
@@ -120,11 +125,11 @@ sweep_rank(enum az_wait w)
  */
 struct due_key {
 	uint64_t k;
-	struct conn *c;
+	struct conn_head *c;
 };
 
 static void
-sort_due(struct conn **due, size_t n)
+sort_due(struct conn_head **due, size_t n)
 {
 	struct due_key *two = sl_xrealloc(NULL, 2 * n, sizeof(*two));
 	struct due_key *a = two, *b = two + n, *t;
@@ -185,7 +190,7 @@ az_sweep(struct sl_analyzer *az, int64_t now)
 		struct bucket *b = &az->wheel[(uint64_t)t & (WHEEL_SIZE - 1)];
 		uint32_t j, k = 0;
 		for (j = 0; j < b->n; j++) {
-			struct conn *c = b->e[j];
+			struct conn_head *c = b->e[j];
 			int64_t et = c->ttick;
 			if (j + 8 < b->n)
 				__builtin_prefetch(b->e[j + 8]);
@@ -219,11 +224,12 @@ az_sweep(struct sl_analyzer *az, int64_t now)
 	if (n > 1) /* none due yet: az->due is still NULL */
 		sort_due(az->due, n);
 	for (i = 0; i < n; i++) {
-		struct conn *c = az->due[i];
-		if (c->wait == AZ_WAITING && c->s[0].sent_bare_syn)
+		struct conn *c = az_thaw(az, az->due[i]);
+		if (c->h.wait == AZ_WAITING && c->s[0].sent_bare_syn)
 			tomb_put(az, az_tomb_key(c), now + TOMB_NS, now);
 		az_finalize(az, c,
-			    c->wait == AZ_LINGERING ? SL_END_EOF : SL_END_IDLE);
+			    c->h.wait == AZ_LINGERING ? SL_END_EOF
+						      : SL_END_IDLE);
 	}
 }
 
@@ -234,6 +240,7 @@ az_finish_all(struct sl_analyzer *az)
 	size_t n, i;
 
 	/* a handshake finished may hand its tuple back to a parked one */
+	az->finishing = true;
 	while (az->nconn > 0) {
 		n = 0;
 		for (i = 0; i < az->tabsize; i++)
@@ -241,6 +248,7 @@ az_finish_all(struct sl_analyzer *az)
 				due_push(az, n++, az->tab[i].c);
 		qsort(az->due, n, sizeof(*az->due), cmp_finish);
 		for (i = 0; i < n; i++)
-			az_finalize(az, az->due[i], SL_END_EOF);
+			az_finalize(az, az_thaw(az, az->due[i]), SL_END_EOF);
 	}
+	az->finishing = false;
 }

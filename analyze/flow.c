@@ -57,7 +57,7 @@ az_order_key(const struct sl_pkt *p, struct sl_endpoint *lo,
 }
 
 static void
-tab_put(struct slot *t, size_t size, uint64_t h, struct conn *c)
+tab_put(struct slot *t, size_t size, uint64_t h, struct conn_head *c)
 {
 	size_t i;
 
@@ -81,6 +81,34 @@ az_tab_grow(struct sl_analyzer *az)
 	az->tabsize = nsize;
 }
 
+/*
+ * Room for one more handshake: the table doubles past a load of 3/4.
+ * A probe reads the hashes in the slots, four to a cache line, so a
+ * miss costs a line or two even this full; at 1/2 the table was half
+ * of the memory a compact handshake needs.
+ */
+static void
+tab_room(struct sl_analyzer *az)
+{
+	if ((az->nconn + 1) * 4 > az->tabsize * 3)
+		az_tab_grow(az);
+}
+
+/*
+ * The handshake's cache lines, fetched at once: the segment's processing
+ * touches most of them, and one after the other each would wait for
+ * memory in turn.
+ */
+static void
+conn_prefetch(const struct conn_head *c)
+{
+	const char *p = (const char *)c;
+	size_t i;
+
+	for (i = 0; i < sizeof(*c); i += 64)
+		__builtin_prefetch(p + i);
+}
+
 struct conn *
 az_tab_find(struct sl_analyzer *az, const struct sl_endpoint *lo,
 	    const struct sl_endpoint *hi, int iface, uint64_t h)
@@ -88,15 +116,27 @@ az_tab_find(struct sl_analyzer *az, const struct sl_endpoint *lo,
 	size_t mask = az->tabsize - 1, i;
 
 	for (i = h & mask; az->tab[i].c != NULL; i = (i + 1) & mask) {
-		struct conn *c = az->tab[i].c;
+		struct conn_head *c = az->tab[i].c;
 		if (az->tab[i].h != h)
 			continue;
-		az_conn_prefetch(c);
+		conn_prefetch(c);
 		if (c->iface == iface && sl_endpoint_eq(&c->lo, lo) &&
 		    sl_endpoint_eq(&c->hi, hi))
-			return c;
+			return az_thaw(az, c);
 	}
 	return NULL;
+}
+
+/* The slot of the record at from, of hash h, now holds the one at to. */
+static void
+tab_repoint(struct sl_analyzer *az, uint64_t h, const struct conn_head *from,
+	    struct conn_head *to)
+{
+	size_t mask = az->tabsize - 1, i;
+
+	for (i = h & mask; az->tab[i].c != from; i = (i + 1) & mask)
+		;
+	az->tab[i].c = to;
 }
 
 /* Removal with backward shift: no tombstones, probes stay short. */
@@ -105,7 +145,7 @@ tab_del(struct sl_analyzer *az, struct conn *c)
 {
 	size_t mask = az->tabsize - 1, i, j, k;
 
-	for (i = c->khash & mask; az->tab[i].c != c; i = (i + 1) & mask)
+	for (i = c->khash & mask; az->tab[i].c != &c->h; i = (i + 1) & mask)
 		if (az->tab[i].c == NULL)
 			return;
 	for (j = i;;) {
@@ -157,7 +197,7 @@ deadline(const struct sl_analyzer *az, const struct conn *c)
 
 	if (idle > 1000000000000000000LL) /* 31 years: never in a capture */
 		idle = 1000000000000000000LL;
-	switch (c->wait) {
+	switch (c->h.wait) {
 	case AZ_LINGERING:
 		return c->t_ended + LINGER_NS;
 	case AZ_OPEN:
@@ -177,7 +217,7 @@ deadline(const struct sl_analyzer *az, const struct conn *c)
  * the bucket's memory shrinks with it.
  */
 static void
-timer_unfile(struct sl_analyzer *az, struct conn *c)
+timer_unfile(struct sl_analyzer *az, struct conn_head *c)
 {
 	struct bucket *b;
 	uint32_t last;
@@ -201,7 +241,7 @@ timer_unfile(struct sl_analyzer *az, struct conn *c)
 
 /* File c under its deadline's tick, or the wheel's, if that is later. */
 void
-az_timer_file(struct sl_analyzer *az, struct conn *c)
+az_timer_file(struct sl_analyzer *az, struct conn_head *c)
 {
 	struct bucket *b;
 	int64_t t = az_tick(c->dl);
@@ -251,21 +291,21 @@ az_touch(struct sl_analyzer *az, struct conn *c, int64_t ts, bool awaits_syn)
 		c->t_ended = ts;
 		if (awaits_syn) {
 			/* open for as long as an unanswered SYN waits */
-			c->wait = AZ_WAITING;
+			c->h.wait = AZ_WAITING;
 		} else {
-			c->wait = AZ_LINGERING;
+			c->h.wait = AZ_LINGERING;
 			az->nopen--;
 		}
-	} else if (c->wait == AZ_WAITING && c->s[1].sent_any && !c->refused) {
-		c->wait = AZ_OPEN;
+	} else if (c->h.wait == AZ_WAITING && c->s[1].sent_any && !c->refused) {
+		c->h.wait = AZ_OPEN;
 	}
-	c->stamp = ++az->stamps;
+	c->h.stamp = ++az->stamps;
 	/* A later deadline waits for the bucket; an earlier one moves. */
 	dl = deadline(az, c);
-	c->dl = dl;
-	if (az_tick(dl) < c->ttick) {
-		timer_unfile(az, c);
-		az_timer_file(az, c);
+	c->h.dl = dl;
+	if (az_tick(dl) < c->h.ttick) {
+		timer_unfile(az, &c->h);
+		az_timer_file(az, &c->h);
 	}
 }
 
@@ -645,6 +685,7 @@ az_emit_ready(struct sl_analyzer *az)
 			if (!c->parked_now) {
 				cold_put(az, c->k, c->nframes);
 				c->k = az->sink;
+				az_compact(az, c);
 			}
 		}
 		az->whead = (az->whead + 1) % az->wcap;
@@ -661,24 +702,23 @@ void
 az_park(struct sl_analyzer *az, struct conn *c)
 {
 	tab_del(az, c);
-	if (c->wait != AZ_LINGERING)
+	if (c->h.wait != AZ_LINGERING)
 		az->nopen--;
-	timer_unfile(az, c);
+	timer_unfile(az, &c->h);
 	c->parked_now = true;
 }
 
 static void
 unpark(struct sl_analyzer *az, struct conn *c)
 {
-	if ((az->nconn + 1) * 2 > az->tabsize)
-		az_tab_grow(az);
-	tab_put(az->tab, az->tabsize, c->khash, c);
+	tab_room(az);
+	tab_put(az->tab, az->tabsize, c->khash, &c->h);
 	az->nconn++;
 	c->parked_now = false;
-	c->wait = c->s[1].sent_any ? AZ_OPEN : AZ_WAITING;
-	c->stamp = ++az->stamps;
-	c->dl = deadline(az, c);
-	az_timer_file(az, c);
+	c->h.wait = c->s[1].sent_any ? AZ_OPEN : AZ_WAITING;
+	c->h.stamp = ++az->stamps;
+	c->h.dl = deadline(az, c);
+	az_timer_file(az, &c->h);
 	az->nopen++;
 }
 
@@ -687,9 +727,9 @@ void
 az_finalize(struct sl_analyzer *az, struct conn *c, enum sl_end why)
 {
 	tab_del(az, c);
-	if (c->wait != AZ_LINGERING)
+	if (c->h.wait != AZ_LINGERING)
 		az->nopen--;
-	timer_unfile(az, c);
+	timer_unfile(az, &c->h);
 	if (c->parked != NULL) {
 		/* the older handshake it hid takes its tuple back */
 		unpark(az, c->parked);
@@ -707,12 +747,14 @@ az_finalize(struct sl_analyzer *az, struct conn *c, enum sl_end why)
 	az_emit_ready(az);
 }
 
-struct conn *
-az_conn_new(struct sl_analyzer *az, const struct sl_endpoint *lo,
-	    const struct sl_endpoint *hi, uint64_t h, int file)
+/*
+ * A record from the pool, as az->blank: what a new handshake starts
+ * from, and what a compact record is kept relative to.
+ */
+static struct conn *
+conn_get(struct sl_analyzer *az)
 {
 	struct conn *c = az->pool;
-	struct cold *k;
 	int i;
 
 	if (az->sink == NULL) {
@@ -722,6 +764,15 @@ az_conn_new(struct sl_analyzer *az, const struct sl_endpoint *lo,
 		az->sink->fcap = SL_HS_MAXFRAMES;
 		az->sink->fr =
 		    sl_xcalloc(SL_HS_MAXFRAMES, sizeof(*az->sink->fr));
+		for (i = 0; i < 2; i++) {
+			az->blank.s[i].syn_fi = NO_FI;
+			az->blank.s[i].synack_fi = NO_FI;
+			az->blank.s[i].bad_synack_fi = NO_FI;
+			az->blank.s[i].bad_rst_fi = NO_FI;
+			az->blank.s[i].ack_fi = NO_FI;
+			az->blank.syn[i].wscale = -1;
+		}
+		az->blank.k = az->sink; /* as a handshake reported early */
 	}
 	if (c == NULL) {
 		struct conn *slab = slab_new(az, CONN_SLAB, sizeof(*slab));
@@ -732,13 +783,108 @@ az_conn_new(struct sl_analyzer *az, const struct sl_endpoint *lo,
 		c = az->pool;
 	}
 	az->pool = c->parked;
-	memset(c, 0, sizeof(*c));
+	*c = az->blank;
+	return c;
+}
+
+/* The rest of a record, after its head, as 4-byte words. */
+#define TAIL_OFF   sizeof(struct conn_head)
+#define TAIL_WORDS ((sizeof(struct conn) - TAIL_OFF) / 4)
+_Static_assert(TAIL_OFF % 4 == 0 && sizeof(struct conn) % 4 == 0 &&
+		   TAIL_WORDS <= 64,
+	       "struct ice: one bit of diff for each word of the rest");
+
+/* The wheel's entry of h, if it is filed, now points at h. */
+static void
+wheel_repoint(struct sl_analyzer *az, struct conn_head *h)
+{
+	if (h->ttick >= 0)
+		az->wheel[(uint64_t)h->ttick & (WHEEL_SIZE - 1)].e[h->tidx] = h;
+}
+
+/*
+ * Only a handshake nothing else points at: reported (out of the reorder
+ * window), not hidden under a newer one (its parked pointer), and on the
+ * wheel (not in az->due, where a sweep or the end of input holds it).
+ * Its pointers (pending segments, a parked handshake, late SYN, copies)
+ * are words like the others: what they point to stays its own.
+ */
+void
+az_compact(struct sl_analyzer *az, struct conn *c)
+{
+	const char *t = (const char *)c, *b = (const char *)&az->blank;
+	uint32_t w[ICE_WORDS];
+	uint64_t diff = 0;
+	struct ice *ice;
+	unsigned n = 0, i;
+
+	if (!c->reported || c->parked_now || c->h.ttick < 0 || az->finishing)
+		return;
+	for (i = 0; i < TAIL_WORDS; i++) {
+		size_t o = TAIL_OFF + 4 * i;
+		if (memcmp(t + o, b + o, 4) == 0)
+			continue;
+		if (n == ICE_WORDS)
+			return; /* too different: stays full */
+		memcpy(&w[n++], t + o, 4);
+		diff |= 1ULL << i;
+	}
+	ice = az->ipool;
+	if (ice == NULL) {
+		ice = slab_new(az, ICE_SLAB, sizeof(*ice));
+		for (i = ICE_SLAB; i-- > 1;) {
+			ice[i].next = az->ipool;
+			az->ipool = &ice[i];
+		}
+	} else {
+		az->ipool = ice->next;
+	}
+	ice->h = c->h;
+	ice->h.compact = true;
+	ice->diff = diff;
+	memcpy(ice->w, w, n * sizeof(w[0]));
+	tab_repoint(az, c->khash, &c->h, &ice->h);
+	wheel_repoint(az, &ice->h);
+	c->parked = az->pool;
+	az->pool = c;
+}
+
+struct conn *
+az_thaw(struct sl_analyzer *az, struct conn_head *h)
+{
+	struct ice *ice = (struct ice *)(void *)h; /* its first member */
+	struct conn *c;
+	uint64_t d;
+	unsigned n = 0;
+
+	if (!h->compact)
+		return az_conn_of(h);
+	c = conn_get(az);
+	c->h = ice->h;
+	c->h.compact = false;
+	for (d = ice->diff; d != 0; d &= d - 1)
+		memcpy((char *)c + TAIL_OFF + 4 * (unsigned)__builtin_ctzll(d),
+		       &ice->w[n++], 4);
+	tab_repoint(az, c->khash, h, &c->h);
+	wheel_repoint(az, &c->h);
+	ice->next = az->ipool;
+	az->ipool = ice;
+	return c;
+}
+
+struct conn *
+az_conn_new(struct sl_analyzer *az, const struct sl_endpoint *lo,
+	    const struct sl_endpoint *hi, uint64_t h, int file)
+{
+	struct conn *c = conn_get(az);
+	struct cold *k;
+	int i;
 
 	c->k = k = cold_get(az);
-	c->lo = *lo;
-	c->hi = *hi;
+	c->h.lo = *lo;
+	c->h.hi = *hi;
 	c->khash = h;
-	c->iface = az->cur_iface;
+	c->h.iface = az->cur_iface;
 	k->hs.iface = az->cur_iface;
 	k->hs.iface_name = az->cur_iface_name;
 	win_push(az, c);
@@ -749,23 +895,15 @@ az_conn_new(struct sl_analyzer *az, const struct sl_endpoint *lo,
 	k->hs.crossing_us = -1;
 	k->hs.rtt_us = -1;
 	c->self = k->hs.self = sl_endpoint_cmp(lo, hi) == 0;
-	for (i = 0; i < 2; i++) {
-		c->s[i].syn_fi = NO_FI;
-		c->s[i].synack_fi = NO_FI;
-		c->s[i].bad_synack_fi = NO_FI;
-		c->s[i].bad_rst_fi = NO_FI;
-		c->s[i].ack_fi = NO_FI;
-		c->syn[i].wscale = -1;
+	for (i = 0; i < 2; i++)
 		k->cs[i].mss = -1;
-	}
-	if ((az->nconn + 1) * 2 > az->tabsize)
-		az_tab_grow(az);
-	tab_put(az->tab, az->tabsize, h, c);
+	tab_room(az);
+	tab_put(az->tab, az->tabsize, h, &c->h);
 	az->nconn++;
-	c->wait = c->self ? AZ_OPEN : AZ_WAITING;
-	c->stamp = ++az->stamps;
-	c->dl = deadline(az, c);
-	az_timer_file(az, c);
+	c->h.wait = c->self ? AZ_OPEN : AZ_WAITING;
+	c->h.stamp = ++az->stamps;
+	c->h.dl = deadline(az, c);
+	az_timer_file(az, &c->h);
 	az->nopen++;
 	if (az->nopen > az->sum.peak_open)
 		az->sum.peak_open = az->nopen;

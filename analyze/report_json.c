@@ -60,6 +60,15 @@ put_comma(char *p, int n)
 	return p;
 }
 
+/* Member i of a list of numbers: the comma unless first, then v. */
+static void
+list_u64(struct sl_ob *out, unsigned i, uint64_t v)
+{
+	char *p = sl_ob_room(out, 21);
+
+	sl_ob_commit(out, sl_put_u64(put_comma(p, (int)i), v));
+}
+
 /*
  * A segment's options at p: at most 530 bytes (every option at once:
  * SL_SACK_MAX blocks, a cookie of SL_TFO_MAX bytes, SL_UNKOPT_MAX
@@ -194,8 +203,7 @@ json_views(struct sl_ob *out, const struct sl_conn *c, char ab[2][SL_EP_STRLEN])
 		sl_ob_puts(out, "\",\"frames\":[");
 		for (i = 0, n = 0; i < c->hs->nframes; i++)
 			if (c->seg[i].frame[v]) {
-				comma(out, n++);
-				sl_ob_u64(out, c->seg[i].frame[v]);
+				list_u64(out, n++, c->seg[i].frame[v]);
 			}
 		sl_ob_puts(out, "],\"clock_offset_us\":");
 		if (w->has_offset) {
@@ -279,8 +287,7 @@ json_finding_views(struct sl_ob *out, const struct sl_conn *c, unsigned i)
 			int sg =
 			    sl_conn_seg_of(c, c->find_view[i], fd->frames[j]);
 			if (sg >= 0 && c->seg[sg].frame[v]) {
-				comma(out, k++);
-				sl_ob_u64(out, c->seg[sg].frame[v]);
+				list_u64(out, k++, c->seg[sg].frame[v]);
 			}
 		}
 		sl_ob_putc(out, ']');
@@ -475,8 +482,7 @@ sl_rep_json_conn(struct sl_ob *out, unsigned index, const struct sl_conn *c)
 	str_or_null(out, hs->iface_name);
 	sl_ob_puts(out, ",\"frames\":[");
 	for (i = 0; i < hs->nframes; i++) {
-		comma(out, i);
-		sl_ob_u64(out, hs->frames[i].frame);
+		list_u64(out, i, hs->frames[i].frame);
 	}
 	sl_ob_putc(out, ']');
 	json_views(out, c, ab);
@@ -518,8 +524,7 @@ sl_rep_json_conn(struct sl_ob *out, unsigned index, const struct sl_conn *c)
 		sl_ob_json_str(out, f->rfc);
 		sl_ob_puts(out, ",\"frames\":[");
 		for (j = 0; j < f->nframes; j++) {
-			comma(out, j);
-			sl_ob_u64(out, f->frames[j]);
+			list_u64(out, j, f->frames[j]);
 		}
 		sl_ob_putc(out, ']');
 		if (c->nviews > 1)

@@ -27,6 +27,7 @@ struct sl_obq {
 	size_t len[OB_NBUF];
 	size_t sent, written;
 	bool started, quit;
+	bool idle;   /* the writer waits on work */
 	bool failed; /* a write failed: the rest is not tried */
 	pthread_t t;
 };
@@ -51,8 +52,11 @@ writer(void *arg)
 		size_t i = q->written % OB_NBUF;
 		bool failed;
 
-		while (q->written == q->sent && !q->quit)
+		while (q->written == q->sent && !q->quit) {
+			q->idle = true;
 			pthread_cond_wait(&q->work, &q->mu);
+			q->idle = false;
+		}
 		if (q->written == q->sent)
 			break;
 		failed = q->failed;
@@ -94,7 +98,12 @@ hand_off(struct sl_ob *ob)
 	pthread_mutex_lock(&q->mu);
 	q->len[q->sent % OB_NBUF] = ob->n;
 	q->sent++;
-	pthread_cond_signal(&q->work);
+	/*
+	 * An idle writer is woken for two buffers, not one: the wake-up is
+	 * a system call on this thread, and it halves them.
+	 */
+	if (q->idle && q->sent - q->written >= 2)
+		pthread_cond_signal(&q->work);
 	while (q->sent - q->written == OB_NBUF)
 		pthread_cond_wait(&q->done, &q->mu);
 	pthread_mutex_unlock(&q->mu);
@@ -109,6 +118,8 @@ drain(struct sl_obq *q)
 	bool failed;
 
 	pthread_mutex_lock(&q->mu);
+	if (q->idle && q->written != q->sent)
+		pthread_cond_signal(&q->work);
 	while (q->written != q->sent)
 		pthread_cond_wait(&q->done, &q->mu);
 	failed = q->failed;
