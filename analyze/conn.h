@@ -275,7 +275,7 @@ struct conn {
  * segment that finds it, or its deadline, makes it full again (az_thaw),
  * byte for byte as it was.
  */
-#define ICE_WORDS 24
+#define ICE_WORDS 22
 #define ICE_SLAB  256 /* compact records allocated at once */
 struct ice {
 	struct conn_head h;
@@ -322,8 +322,9 @@ struct sl_analyzer {
 	union pblock *ppool; /* free blocks of pending segments */
 	void **slabs;	     /* where both pools' records come from */
 	size_t nslabs;
-	struct cold *cpool; /* free cold records, linked by next */
-	struct ice *ipool;  /* free compact records, linked by next */
+	struct cold *cpool;  /* free cold records, linked by next */
+	struct ice *ipool;   /* free compact records, linked by next */
+	struct conn *thawed; /* made full by az_thaw, still tracked */
 	/*
 	 * A new record as az_conn_new makes it, before its key, with the
 	 * sink for its cold record: what a compact record leaves out.

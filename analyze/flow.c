@@ -559,6 +559,8 @@ az_conn_free(struct sl_analyzer *az, struct conn *c)
 {
 	unsigned i;
 
+	if (c == az->thawed)
+		az->thawed = NULL;
 	for (i = 0; i < 2; i++)
 		az_pend_release(c, &c->s[i]);
 	cold_put(az, c->k, c->nframes);
@@ -818,6 +820,8 @@ az_compact(struct sl_analyzer *az, struct conn *c)
 	struct ice *ice;
 	unsigned n = 0, i;
 
+	if (c == az->thawed)
+		az->thawed = NULL;
 	if (!c->reported || c->parked_now || c->h.ttick < 0 || az->finishing)
 		return;
 	for (i = 0; i < TAIL_WORDS; i++) {
@@ -869,6 +873,7 @@ az_thaw(struct sl_analyzer *az, struct conn_head *h)
 	wheel_repoint(az, &c->h);
 	ice->next = az->ipool;
 	az->ipool = ice;
+	az->thawed = c;
 	return c;
 }
 
