@@ -394,11 +394,16 @@ void
 az_prefetch_conn(const struct sl_analyzer *az, uint64_t h)
 {
 	const struct slot *s = &az->tab[h & (az->tabsize - 1)];
+	size_t i;
 
-	if (s->c != NULL && s->h == h) {
-		__builtin_prefetch(s->c);
-		__builtin_prefetch((const char *)s->c + 64);
-	}
+	/*
+	 * All of a full record: the sides, which the segment reads first,
+	 * lie past its first lines.  A compact record is smaller; the
+	 * lines past it are fetched for nothing.
+	 */
+	if (s->c != NULL && s->h == h)
+		for (i = 0; i < sizeof(struct conn); i += 64)
+			__builtin_prefetch((const char *)s->c + i);
 }
 
 /* The string only (no snprintf: once per handshake); the decoder leaves
@@ -455,8 +460,11 @@ process(struct sl_analyzer *az, const struct sl_pkt *p, const struct az_key *k,
 	}
 	if (c != NULL) {
 		x = side_of(c, p);
-		free(moved); /* a parked handshake took the tuple back */
-		moved = NULL;
+		if (moved != NULL) {
+			/* a parked handshake took the tuple back */
+			free(moved);
+			moved = NULL;
+		}
 	}
 	if (c == NULL) {
 		if (!(p->flags & SL_TH_SYN) || (p->flags & SL_TH_RST)) {

@@ -120,9 +120,13 @@ ring_wait(struct ring *g, struct ring_side *s, size_t target, int spin)
 	}
 	pthread_mutex_lock(&g->mu);
 	atomic_store(&s->wake_at, target);
-	atomic_store(&s->asleep, 1);
-	while (atomic_load(&s->pos) < target && !atomic_load(&g->done))
+	for (;;) {
+		/* again after each wake-up: the waker cleared it */
+		atomic_store(&s->asleep, 1);
+		if (atomic_load(&s->pos) >= target || atomic_load(&g->done))
+			break;
 		pthread_cond_wait(&s->cv, &g->mu);
+	}
 	atomic_store(&s->asleep, 0);
 	pthread_mutex_unlock(&g->mu);
 }
@@ -135,11 +139,17 @@ ring_wake(struct ring *g, struct ring_side *s)
 	pthread_mutex_unlock(&g->mu);
 }
 
+/*
+ * Publish pos, and wake the other side if it sleeps until pos.  Whoever
+ * clears asleep wakes it, once: the publisher does not wake it again on
+ * every batch until the sleeper has run (on a busy machine, a while).
+ */
 static void
 ring_publish(struct ring *g, struct ring_side *s, size_t pos)
 {
 	atomic_store(&s->pos, pos);
-	if (atomic_load(&s->asleep) && pos >= atomic_load(&s->wake_at))
+	if (atomic_load(&s->asleep) && pos >= atomic_load(&s->wake_at) &&
+	    atomic_exchange(&s->asleep, 0))
 		ring_wake(g, s);
 }
 
@@ -243,7 +253,7 @@ reader_main(void *arg)
 	s->ret = s->read(s, s->read_arg);
 	atomic_store(&g->head.pos, s->w);
 	atomic_store(&g->done, 1);
-	if (atomic_load(&g->head.asleep))
+	if (atomic_exchange(&g->head.asleep, 0))
 		ring_wake(g, &g->head);
 	return NULL;
 }
@@ -266,7 +276,8 @@ take(const struct az_sink *s, struct rec *r)
 		s->on_progress((uint64_t)r->ts, r->n, s->arg);
 		break;
 	}
-	free(r->text);
+	if (r->text != NULL) /* seldom: no call for the others */
+		free(r->text);
 }
 
 /*

@@ -3,6 +3,7 @@
 #include "json.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 
 #include "common.h"
@@ -76,9 +77,24 @@ writer(void *arg)
 static bool
 start(struct sl_obq *q, size_t cap)
 {
+	sigset_t stop, old;
+	int rc;
+
 	for (int i = 1; i < OB_NBUF; i++)
 		q->buf[i] = sl_xcalloc(1, cap);
-	if (pthread_create(&q->t, NULL, writer, q) != 0) {
+	/*
+	 * SIGINT and SIGTERM go to the threads that wrote before, never
+	 * into a write() to a pipe, which they would end as an error.
+	 * SIGPIPE stays: a reader that goes away ends the process as
+	 * before.
+	 */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop, &old);
+	rc = pthread_create(&q->t, NULL, writer, q);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
 		for (int i = 1; i < OB_NBUF; i++) {
 			free(q->buf[i]);
 			q->buf[i] = NULL;
