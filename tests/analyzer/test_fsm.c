@@ -411,6 +411,96 @@ test_same_place_retransmits(void **state)
 	assert_int_equal(g->hs[0].nframes, 4);
 }
 
+/*
+ * A handshake with 4,096 finished ones waiting behind it is reported as
+ * it stands and only tracked from then on, kept compact until a segment
+ * or its deadline needs it (analyze/flow.c).  Its tuple still takes its
+ * SYN again as a retransmission; at its deadline it leaves a tombstone
+ * that knows that SYN; another ISN is a new handshake.
+ */
+struct tally {
+	unsigned n, first_frames;
+	enum sl_shape first_shape;
+};
+
+static void
+on_count(const struct sl_handshake *hs, void *arg)
+{
+	struct tally *t = arg;
+
+	if (hs->id == 1) {
+		t->first_frames = hs->nframes;
+		t->first_shape = hs->shape;
+	}
+	t->n++;
+}
+
+static void
+feed4(struct sl_analyzer *az, uint64_t *frame, int64_t t_us, int from_a,
+      uint16_t aport, uint8_t flags, uint32_t seq, uint32_t ack)
+{
+	struct tb_seg s = {from_a ? A : B,
+			   from_a ? B : A,
+			   from_a ? aport : 80,
+			   from_a ? 80 : aport,
+			   seq,
+			   ack,
+			   flags,
+			   64240,
+			   0,
+			   (flags & S) ? 1460 : -1,
+			   -1,
+			   0,
+			   0,
+			   0,
+			   0};
+	uint8_t buf[128];
+	size_t len = tb_build4_n(&s, buf, sizeof(buf));
+
+	(void)sl_analyzer_feed(az, 0, ++*frame,
+			       1700000000000000000LL + t_us * 1000, 12, buf,
+			       len, len);
+}
+
+static void
+test_reported_early_keeps_tuple(void **state)
+{
+	struct tally t = {0, 0, SL_SHAPE__COUNT};
+	struct sl_analyzer_cfg cfg = {.on_handshake = on_count, .arg = &t};
+	struct sl_analyzer *az = sl_analyzer_new(&cfg);
+	const struct sl_summary *sum;
+	uint64_t fr = 0;
+	uint16_t i;
+
+	(void)state;
+	sl_analyzer_set_file(az, 0, "script");
+	feed4(az, &fr, 0, 1, 1000, S, 100, 0); /* never answered */
+	/* 4,100 that open and reset: done once they linger 50 ms */
+	for (i = 0; i < 4100; i++) {
+		int64_t t0 = 1000 + (int64_t)i * 10;
+		feed4(az, &fr, t0, 1, (uint16_t)(2000 + i), S, 1000, 0);
+		feed4(az, &fr, t0 + 1, 0, (uint16_t)(2000 + i), SA, 5000, 1001);
+		feed4(az, &fr, t0 + 2, 1, (uint16_t)(2000 + i), AK, 1001, 5001);
+		feed4(az, &fr, t0 + 3, 1, (uint16_t)(2000 + i), RA, 1001, 5001);
+	}
+	/* the first, reported early by now: its SYN again, a second later */
+	feed4(az, &fr, 1000000, 1, 1000, S, 100, 0);
+	/* past its deadline (4 s after that): a copy of the SYN */
+	feed4(az, &fr, 30000000, 1, 1000, S, 100, 0);
+	/* and A's next connection from the same port */
+	feed4(az, &fr, 31000000, 1, 1000, S, 999, 0);
+	sl_analyzer_finish(az);
+	sum = sl_analyzer_summary(az);
+	assert_int_equal(t.n, 4102);
+	assert_int_equal(t.first_shape, SL_SHAPE_UNANSWERED);
+	assert_int_equal(t.first_frames, 1);
+	assert_int_equal(sum->late_syn_copies, 1);
+	assert_int_equal(sum->no_handshake_segments, 0);
+	assert_int_equal(sum->shapes[SL_SHAPE_THREE_WAY], 4100);
+	assert_int_equal(sum->shapes[SL_SHAPE_UNANSWERED], 2);
+	sl_analyzer_free(az);
+}
+
 int
 main(void)
 {
@@ -426,6 +516,7 @@ main(void)
 	    cmocka_unit_test(test_ws_not_negotiated),
 	    cmocka_unit_test(test_duplicate_copies),
 	    cmocka_unit_test(test_same_place_retransmits),
+	    cmocka_unit_test(test_reported_early_keeps_tuple),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
