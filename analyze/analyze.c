@@ -385,9 +385,19 @@ az_flow_key(const struct sl_pkt *p, int iface, struct az_key *k)
 }
 
 void
-az_prefetch_slot(const struct sl_analyzer *az, uint64_t h)
+az_prefetch_slot(const struct sl_analyzer *az, uint64_t h,
+		 const struct sl_pkt *p)
 {
 	__builtin_prefetch(&az->tab[h & (az->tabsize - 1)]);
+	/*
+	 * A bare SYN on a tuple not tracked looks up its tombstone (process):
+	 * on a long capture the tombstones of the last three minutes'
+	 * unanswered SYNs outgrow the cache, and that lookup missed.
+	 */
+	if ((p->flags & (SL_TH_SYN | SL_TH_ACK | SL_TH_RST)) == SL_TH_SYN &&
+	    az->ntombs > 0)
+		__builtin_prefetch(
+		    &az->tombs[az_tomb_key(h, p->seq) & (az->tcap - 1)]);
 }
 
 void
@@ -473,10 +483,7 @@ process(struct sl_analyzer *az, const struct sl_pkt *p, const struct az_key *k,
 		}
 		if (!(p->flags & SL_TH_ACK) && az->ntombs > 0 &&
 		    parked == NULL && moved == NULL) {
-			struct conn probe;
-			probe.khash = h;
-			probe.s[0].isn = p->seq;
-			if (az_tomb_find(az, az_tomb_key(&probe), ts)) {
+			if (az_tomb_find(az, az_tomb_key(h, p->seq), ts)) {
 				/* a late copy of a SYN already reported */
 				az->sum.late_syn_copies++;
 				return;

@@ -426,7 +426,8 @@ void az_park(struct sl_analyzer *az, struct conn *c);
 void az_finalize(struct sl_analyzer *az, struct conn *c, enum sl_end why);
 struct conn *az_conn_new(struct sl_analyzer *az, const struct sl_endpoint *lo,
 			 const struct sl_endpoint *hi, uint64_t h, int file);
-uint64_t az_tomb_key(const struct conn *c);
+/* The tombstone of a SYN with this ISN on the tuple of hash khash. */
+uint64_t az_tomb_key(uint64_t khash, uint32_t isn);
 bool az_tomb_find(const struct sl_analyzer *az, uint64_t key, int64_t now);
 /*
  * After a segment of c: refile its timer; once ended, it lingers, or,

@@ -7,9 +7,9 @@
 /* ---- tombstones of SYNs reported as unanswered ---------------------- */
 
 uint64_t
-az_tomb_key(const struct conn *c)
+az_tomb_key(uint64_t khash, uint32_t isn)
 {
-	uint64_t k = c->khash ^ ((uint64_t)c->s[0].isn * 0x9e3779b97f4a7c15ULL);
+	uint64_t k = khash ^ ((uint64_t)isn * 0x9e3779b97f4a7c15ULL);
 
 	return k ? k : 1;
 }
@@ -226,7 +226,8 @@ az_sweep(struct sl_analyzer *az, int64_t now)
 	for (i = 0; i < n; i++) {
 		struct conn *c = az_thaw(az, az->due[i]);
 		if (c->h.wait == AZ_WAITING && c->s[0].sent_bare_syn)
-			tomb_put(az, az_tomb_key(c), now + TOMB_NS, now);
+			tomb_put(az, az_tomb_key(c->khash, c->s[0].isn),
+				 now + TOMB_NS, now);
 		az_finalize(az, c,
 			    c->h.wait == AZ_LINGERING ? SL_END_EOF
 						      : SL_END_IDLE);

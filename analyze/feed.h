@@ -19,9 +19,10 @@ void az_flow_key(const struct sl_pkt *p, int iface, struct az_key *k);
 /*
  * Fetch ahead the flow table slot of hash h, and (once that slot is in
  * the cache) the handshake in it: for a frame the analysis will take a
- * few frames from now.
+ * few frames from now; for a bare SYN p, its tombstone's slot too.
  */
-void az_prefetch_slot(const struct sl_analyzer *az, uint64_t h);
+void az_prefetch_slot(const struct sl_analyzer *az, uint64_t h,
+		      const struct sl_pkt *p);
 void az_prefetch_conn(const struct sl_analyzer *az, uint64_t h);
 
 /*

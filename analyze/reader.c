@@ -298,7 +298,7 @@ ahead(const struct az_sink *s, size_t seen, size_t r, bool conn)
 	if (conn)
 		az_prefetch_conn(s->az, x->key.h);
 	else
-		az_prefetch_slot(s->az, x->key.h);
+		az_prefetch_slot(s->az, x->key.h, &x->pkt);
 }
 
 /* Take records [from, to) in order; those up to seen are written. */
