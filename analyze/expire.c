@@ -77,23 +77,6 @@ tomb_put(struct sl_analyzer *az, uint64_t key, int64_t expires, int64_t now)
 	az->tombs[i].expires = expires;
 }
 
-/*
- * At the end of a file: unanswered SYNs first, then lingering, then open
- * handshakes, each in the order of their last segments.
- */
-static int
-cmp_finish(const void *pa, const void *pb)
-{
-	const struct conn_head *a = *(struct conn_head *const *)pa;
-	const struct conn_head *b = *(struct conn_head *const *)pb;
-	int ra = a->wait == AZ_WAITING ? 0 : a->wait == AZ_LINGERING ? 1 : 2;
-	int rb = b->wait == AZ_WAITING ? 0 : b->wait == AZ_LINGERING ? 1 : 2;
-
-	if (ra != rb)
-		return ra < rb ? -1 : 1;
-	return a->stamp < b->stamp ? -1 : a->stamp > b->stamp;
-}
-
 static void
 due_push(struct sl_analyzer *az, size_t n, struct conn_head *c)
 {
@@ -105,23 +88,24 @@ due_push(struct sl_analyzer *az, size_t n, struct conn_head *c)
 }
 
 /*
- * Rank for finishing: lingering ones first, then the idle, then the
- * unanswered SYNs (a tombstone each), each in the order of their last
- * segments.
+ * The order handshakes are finished in, by what they wait for (enum
+ * az_wait), each rank in the order of their last segments.  A sweep:
+ * lingering ones first, then the idle, then the unanswered SYNs (a
+ * tombstone each).  The end of a file: unanswered SYNs first, then
+ * lingering, then open handshakes.
  */
-static int
-sweep_rank(enum az_wait w)
-{
-	return w == AZ_LINGERING ? 0 : w == AZ_OPEN ? 1 : 2;
-}
+static const uint8_t sweep_rank[3] = {
+    [AZ_LINGERING] = 0, [AZ_OPEN] = 1, [AZ_WAITING] = 2};
+static const uint8_t finish_rank[3] = {
+    [AZ_WAITING] = 0, [AZ_LINGERING] = 1, [AZ_OPEN] = 2};
 
 /*
- * Put the n handshakes of due in the order they are finished: by rank,
- * then by stamp.  Stamps are unique, so each handshake gets one number,
- * rank * span + stamp - the lowest, and a radix sort on its bytes orders
- * them: the stamps of one sweep lie within a few million (three passes),
- * and unlike qsort it needs neither a call per comparison nor the
- * handshakes' cache lines again.
+ * Put the n handshakes of due in the order they are finished: by rank
+ * (0 to 2, of their wait), then by stamp.  Stamps are unique, so each
+ * handshake gets one number, rank * span + stamp - the lowest, and a
+ * radix sort on its bytes orders them: the stamps of one sweep lie
+ * within a few million (three passes), and unlike qsort it needs neither
+ * a call per comparison nor the handshakes' cache lines again.
  */
 struct due_key {
 	uint64_t k;
@@ -129,14 +113,18 @@ struct due_key {
 };
 
 static void
-sort_due(struct conn_head **due, size_t n)
+sort_due(struct conn_head **due, size_t n, const uint8_t rank[3])
 {
-	struct due_key *two = sl_xrealloc(NULL, 2 * n, sizeof(*two));
-	struct due_key *a = two, *b = two + n, *t;
+	struct due_key *two, *a, *b, *t;
 	uint64_t lo = UINT64_MAX, hi = 0, span, top;
 	size_t i, d, at[256];
 	unsigned shift;
 
+	if (n < 2) /* none due yet: due may still be NULL */
+		return;
+	two = sl_xrealloc(NULL, 2 * n, sizeof(*two));
+	a = two;
+	b = two + n;
 	for (i = 0; i < n; i++) {
 		uint64_t st = due[i]->stamp;
 		lo = st < lo ? st : lo;
@@ -146,8 +134,7 @@ sort_due(struct conn_head **due, size_t n)
 	span = hi - lo + 1;
 	top = 3 * span - 1;
 	for (i = 0; i < n; i++) {
-		uint64_t rank = (uint64_t)sweep_rank(due[i]->wait);
-		a[i].k = rank * span + (due[i]->stamp - lo);
+		a[i].k = rank[due[i]->wait] * span + (due[i]->stamp - lo);
 		a[i].c = due[i];
 	}
 	for (shift = 0; shift < 64 && top >> shift != 0; shift += 8) {
@@ -221,8 +208,7 @@ az_sweep(struct sl_analyzer *az, int64_t now)
 		}
 	}
 	az->wheel_tick = ct;
-	if (n > 1) /* none due yet: az->due is still NULL */
-		sort_due(az->due, n);
+	sort_due(az->due, n, sweep_rank);
 	for (i = 0; i < n; i++) {
 		struct conn *c = az_thaw(az, az->due[i]);
 		if (c->h.wait == AZ_WAITING && c->s[0].sent_bare_syn)
@@ -247,7 +233,7 @@ az_finish_all(struct sl_analyzer *az)
 		for (i = 0; i < az->tabsize; i++)
 			if (az->tab[i].c != NULL)
 				due_push(az, n++, az->tab[i].c);
-		qsort(az->due, n, sizeof(*az->due), cmp_finish);
+		sort_due(az->due, n, finish_rank);
 		for (i = 0; i < n; i++)
 			az_finalize(az, az_thaw(az, az->due[i]), SL_END_EOF);
 	}
