@@ -14,7 +14,6 @@
  * cheaper way for the most common input.
  */
 #include <errno.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -390,7 +389,6 @@ sl_analyze_file(struct sl_analyzer *az, int file, const char *path,
 	struct file_filter ff = {.expr = cfg->filter, .max = cfg->max_packets};
 	struct file_read r = {.path = path, .ff = &ff, .errbuf = errbuf};
 	struct gzsrc src = {0};
-	struct stat st;
 	int ret, fd;
 
 	sl_analyzer_set_file(az, file, path);
@@ -411,8 +409,7 @@ sl_analyze_file(struct sl_analyzer *az, int file, const char *path,
 	src.nhead = (unsigned)gz_read(&src, src.head, sizeof(src.head));
 	src.at = 0;
 	r.pcapng = src.nhead == 4 && sl_ngrd_magic(src.head);
-	if (!r.pcapng && fd == -2 && gzdirect(src.gz) && stat(path, &st) == 0 &&
-	    S_ISREG(st.st_mode))
+	if (!r.pcapng && gzdirect(src.gz) && sl_input_rereadable(path, NULL))
 		src.plain = fopen(path, "rb"); /* NULL: through zlib */
 	r.gz = &src;
 	ret = az_sink_run(az, file, read_file, &r);
