@@ -290,10 +290,10 @@ struct sl_analyzer {
 	struct sl_analyzer_cfg cfg;
 	/*
 	 * Flow table: open addressing with linear probing, load at most
-	 * 3/4 (tab_room in flow.c).  A slot holds the tuple's 64-bit hash and the handshake:
-	 * four to a cache line, so a probe that misses stays in the table,
-	 * and a hit is confirmed on the handshake's key, which its segment
-	 * reads next anyway.
+	 * 3/4 (tab_room in flow.c).  A slot holds the tuple's 64-bit hash
+	 * and the handshake: four to a cache line, so a probe that misses
+	 * stays in the table, and a hit is confirmed on the handshake's key,
+	 * which its segment reads next anyway.
 	 */
 	struct slot {
 		uint64_t h;
@@ -320,7 +320,7 @@ struct sl_analyzer {
 	size_t dcap;
 	struct conn *pool;   /* free handshake records, linked by parked */
 	union pblock *ppool; /* free blocks of pending segments */
-	void **slabs;	     /* where both pools' records come from */
+	void **slabs;	     /* where the pools' records come from */
 	size_t nslabs;
 	struct cold *cpool;  /* free cold records, linked by next */
 	struct ice *ipool;   /* free compact records, linked by next */
