@@ -33,7 +33,7 @@ rst_note(struct conn *c, int fi, int x, int y, enum az_rst_fate fate)
 		return;
 	switch (fate) {
 	case AZ_RST_SYN_SENT:
-		if (c->k->fr[fi].flags & SL_TH_ACK)
+		if (az_frame(c->k, (unsigned)fi)->flags & SL_TH_ACK)
 			snprintf(n, sizeof(n),
 				 "RST dropped by %c in SYN-SENT: its ACK does "
 				 "not acknowledge the SYN",
@@ -257,16 +257,16 @@ mark_old_duplicate(struct conn *c, const struct sl_pkt *p)
 	if (c->s[1 - x].sent_synack)
 		az_pend_lose_syns(o, 1 - ox, "its answer to the old duplicate");
 	for (i = 0; i < c->nframes; i++) {
-		const struct cframe *f = &c->k->fr[i];
+		const struct cframe *f = az_frame(c->k, i), *g;
 		if (f->from != x ||
 		    (f->flags & (SL_TH_RST | SL_TH_ACK)) != SL_TH_RST)
 			continue;
-		for (j = 0; j < i; j++)
-			if (c->k->fr[j].from != x &&
-			    (c->k->fr[j].flags & SL_TH_ACK) &&
-			    c->k->fr[j].ack == f->seq &&
-			    !az_acks_syn(so, f->seq))
+		for (j = 0; j < i; j++) {
+			g = az_frame(c->k, j);
+			if (g->from != x && (g->flags & SL_TH_ACK) &&
+			    g->ack == f->seq && !az_acks_syn(so, f->seq))
 				break;
+		}
 		if (j == i)
 			continue;
 		az_set_frame_states(c, (int)i, x, SL_ST_SYN_SENT,
@@ -288,13 +288,16 @@ fi_gone(int8_t *v, int fi)
 static void
 frame_remove(struct conn *c, int fi)
 {
-	struct cframe *fr = c->k->fr;
+	struct cold *cold = c->k;
 	unsigned n = c->nframes, i;
 	int k;
 
-	free(fr[fi].note);
-	memmove(&fr[fi], &fr[fi + 1], (n - (unsigned)fi - 1) * sizeof(fr[0]));
-	fr[n - 1].note = NULL; /* moved down: no second owner */
+	if (az_frame(cold, (unsigned)fi)->note != NULL)
+		az_pool_put(&cold->az->notes,
+			    az_frame(cold, (unsigned)fi)->note);
+	for (i = (unsigned)fi; i + 1 < n; i++)
+		*az_frame(cold, i) = *az_frame(cold, i + 1);
+	az_frame(cold, n - 1)->note = NULL; /* moved down: no second owner */
 	c->nframes--;
 	for (k = 0; k < 2; k++) {
 		struct side *s = &c->s[k];
@@ -321,7 +324,7 @@ static struct late_syn *
 take_late_syn(struct conn *c, int x, const struct sl_pkt *p)
 {
 	struct late_syn *l = c->late;
-	const struct cframe *fr = c->k->fr;
+	const struct cframe *fj, *fk;
 	char n[SL_NOTE_LEN];
 	int fi, j, k;
 	unsigned long long fno;
@@ -332,9 +335,11 @@ take_late_syn(struct conn *c, int x, const struct sl_pkt *p)
 		return NULL;
 	fi = l->fi;
 	fno = (unsigned long long)l->frame;
-	for (j = fi + 1; j < (int)c->nframes; j++)
-		if (fr[j].from != x && fr[j].role == SL_ROLE_CHALLENGE_ACK)
+	for (j = fi + 1; j < (int)c->nframes; j++) {
+		fj = az_frame(c->k, (unsigned)j);
+		if (fj->from != x && fj->role == SL_ROLE_CHALLENGE_ACK)
 			break;
+	}
 	if (j < (int)c->nframes) {
 		snprintf(n, sizeof(n),
 			 "challenge ACK to frame %llu, %c's next SYN "
@@ -342,10 +347,11 @@ take_late_syn(struct conn *c, int x, const struct sl_pkt *p)
 			 fno, 'A' + x);
 		az_set_note(c, j, n);
 		for (k = j + 1; k < (int)c->nframes; k++) {
-			if (fr[k].from != x ||
-			    (fr[k].flags & (SL_TH_RST | SL_TH_ACK)) !=
+			fk = az_frame(c->k, (unsigned)k);
+			if (fk->from != x ||
+			    (fk->flags & (SL_TH_RST | SL_TH_ACK)) !=
 				SL_TH_RST ||
-			    fr[k].seq != fr[j].ack)
+			    fk->seq != fj->ack)
 				continue;
 			az_set_frame_states(c, k, x, SL_ST_SYN_SENT,
 					    SL_ST_SYN_SENT);
@@ -540,6 +546,7 @@ sl_analyzer_new(const struct sl_analyzer_cfg *cfg)
 		az->cfg = *cfg;
 	az->next_id = az->next_emit = 1;
 	az->cur_file = -1;
+	az_pools_init(az);
 	az_tab_grow(az);
 	return az;
 }

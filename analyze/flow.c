@@ -262,8 +262,6 @@ az_timer_file(struct sl_analyzer *az, struct conn_head *c)
 	b->e[b->n++] = c;
 }
 
-static void cold_free_all(struct sl_analyzer *az);
-
 void
 az_flow_free(struct sl_analyzer *az)
 {
@@ -274,7 +272,10 @@ az_flow_free(struct sl_analyzer *az)
 			free(az->wheel[i].e);
 	free(az->wheel);
 	free(az->due);
-	cold_free_all(az);
+	if (az->sink != NULL) {
+		free(az->sink->ov);
+		free(az->sink);
+	}
 	for (i = 0; i < az->nslabs; i++)
 		free(az->slabs[i]);
 	free(az->slabs);
@@ -371,6 +372,75 @@ unpack_opts(struct sl_tcpopts *t, const struct copts *o)
 	}
 }
 
+/* ---- pools ---------------------------------------------------------- */
+
+#define SLAB_BYTES 16384 /* a pool's records allocated at once */
+
+#define OV_MAX (SL_HS_MAXFRAMES - FRAMES_INLINE)
+
+/* The frames an array of pool i holds, past the inline ones. */
+static unsigned
+frame_pool_cap(unsigned i)
+{
+	unsigned n = FRAMES_INLINE << i;
+
+	return n < OV_MAX ? n : OV_MAX;
+}
+_Static_assert((FRAMES_INLINE << (FRAME_POOLS - 1)) >= OV_MAX &&
+		   (FRAMES_INLINE << (FRAME_POOLS - 2)) < OV_MAX,
+	       "the last frame pool holds SL_HS_MAXFRAMES in all");
+
+static void
+pool_init(struct az_pool *p, size_t size)
+{
+	p->free = NULL;
+	p->size = size;
+	p->per = (unsigned)(SLAB_BYTES / size > 4 ? SLAB_BYTES / size : 4);
+}
+
+void
+az_pools_init(struct sl_analyzer *az)
+{
+	unsigned i;
+
+	pool_init(&az->conns, sizeof(struct conn));
+	pool_init(&az->colds, sizeof(struct cold));
+	pool_init(&az->ices, sizeof(struct ice));
+	pool_init(&az->pblocks, PEND_BLOCK * sizeof(struct pend));
+	pool_init(&az->notes, SL_NOTE_LEN);
+	for (i = 0; i < FRAME_POOLS; i++)
+		pool_init(&az->frames[i],
+			  frame_pool_cap(i) * sizeof(struct cframe));
+}
+
+/*
+ * A pool's next slab: its records in one allocation, freed with the
+ * analyzer; the first is taken, the others are free, in order.
+ */
+static void *
+slab_new(struct sl_analyzer *az, struct az_pool *p)
+{
+	char *slab = sl_xcalloc(p->per, p->size);
+	unsigned i;
+
+	az->slabs = sl_xrealloc(az->slabs, az->nslabs + 1, sizeof(*az->slabs));
+	az->slabs[az->nslabs++] = slab;
+	for (i = p->per; i-- > 1;)
+		az_pool_put(p, slab + (size_t)i * p->size);
+	return slab;
+}
+
+void *
+az_pool_get(struct sl_analyzer *az, struct az_pool *p)
+{
+	void *r = p->free;
+
+	if (r == NULL)
+		return slab_new(az, p);
+	memcpy(&p->free, r, sizeof(p->free));
+	return r;
+}
+
 /*
  * A handshake's array that starts in the record itself (inl, n entries)
  * and moves to the heap when it outgrows it; a is NULL before first use.
@@ -394,27 +464,11 @@ grow(void *a, void *inl, unsigned *cap, unsigned n, size_t size)
 	return b;
 }
 
-/*
- * n records of size bytes for a pool, in one allocation (no allocator
- * header on each), freed with the analyzer.
- */
-static void *
-slab_new(struct sl_analyzer *az, size_t n, size_t size)
-{
-	void *slab = sl_xcalloc(n, size);
-
-	az->slabs = sl_xrealloc(az->slabs, az->nslabs + 1, sizeof(*az->slabs));
-	az->slabs[az->nslabs++] = slab;
-	return slab;
-}
-
 void
 az_pend_grow(struct conn *c, struct side *s)
 {
 	struct sl_analyzer *az = c->k->az;
-	union pblock *b = az->ppool;
 	struct pend *n;
-	size_t i;
 
 	if (s->pend != NULL) {
 		unsigned cap = s->pcap * 2u; /* PEND_MAX at most */
@@ -425,16 +479,7 @@ az_pend_grow(struct conn *c, struct side *s)
 		s->pcap = (uint8_t)cap;
 		return;
 	}
-	if (b == NULL) {
-		b = slab_new(az, PBLOCK_SLAB, sizeof(*b));
-		for (i = PBLOCK_SLAB; i-- > 1;) {
-			b[i].next = az->ppool;
-			az->ppool = &b[i];
-		}
-	} else {
-		az->ppool = b->next;
-	}
-	s->pend = b->p;
+	s->pend = az_pool_get(az, &az->pblocks);
 	s->pcap = PEND_BLOCK;
 }
 
@@ -442,18 +487,49 @@ void
 az_pend_release(struct conn *c, struct side *s)
 {
 	struct sl_analyzer *az = c->k->az;
-	union pblock *b = (union pblock *)(void *)s->pend;
 
 	if (s->pend == NULL)
 		return;
 	if (s->pcap == PEND_BLOCK) {
-		b->next = az->ppool;
-		az->ppool = b;
+		az_pool_put(&az->pblocks, s->pend);
 	} else {
 		free(s->pend);
 	}
 	s->pend = NULL;
 	s->pcap = 0;
+}
+
+/* k's frames past the inline ones back to their pool. */
+static void
+frames_put(struct sl_analyzer *az, struct cold *k)
+{
+	unsigned i;
+
+	if (k->ov == NULL)
+		return;
+	for (i = 0; frame_pool_cap(i) < k->ovcap; i++)
+		;
+	az_pool_put(&az->frames[i], k->ov);
+}
+
+/*
+ * Room for more frames in k, all inline ones taken: an array from the
+ * next pool.  Most handshakes that need one record four to six frames.
+ */
+static void
+frames_grow(struct sl_analyzer *az, struct cold *k)
+{
+	struct cframe *ov;
+	unsigned i;
+
+	for (i = 0; k->ov != NULL && frame_pool_cap(i) <= k->ovcap; i++)
+		;
+	ov = az_pool_get(az, &az->frames[i]);
+	if (k->ov != NULL)
+		memcpy(ov, k->ov, k->ovcap * sizeof(*ov));
+	frames_put(az, k);
+	k->ov = ov;
+	k->ovcap = frame_pool_cap(i);
 }
 
 int
@@ -467,10 +543,9 @@ az_add_frame(struct conn *c, int from, const struct sl_pkt *p, uint64_t frame,
 		k->hs.frames_omitted++;
 		return NO_FI;
 	}
-	if (c->nframes == k->fcap)
-		k->fr =
-		    grow(k->fr, k->fr0, &k->fcap, FRAMES_INLINE, sizeof(*f));
-	f = &k->fr[c->nframes];
+	if (c->nframes == FRAMES_INLINE + k->ovcap)
+		frames_grow(k->az, k);
+	f = az_frame(k, c->nframes);
 	memset(f, 0, sizeof(*f));
 	f->frame = frame;
 	f->ts_ns = ts;
@@ -495,13 +570,21 @@ az_add_frame(struct conn *c, int from, const struct sl_pkt *p, uint64_t frame,
 	return (int)c->nframes++;
 }
 
+/* Kept as the report copies it: SL_NOTE_LEN - 1 bytes at most. */
 void
 az_set_note(struct conn *c, int fi, const char *note)
 {
+	struct cframe *f;
+	size_t n;
+
 	if (fi < 0 || c->k->sink)
 		return;
-	free(c->k->fr[fi].note);
-	c->k->fr[fi].note = sl_xstrdup(note);
+	f = az_frame(c->k, (unsigned)fi);
+	if (f->note == NULL)
+		f->note = az_pool_get(c->k->az, &c->k->az->notes);
+	n = strnlen(note, SL_NOTE_LEN - 1);
+	memcpy(f->note, note, n);
+	f->note[n] = '\0';
 }
 
 /* ---- lifetime ------------------------------------------------------- */
@@ -509,14 +592,9 @@ az_set_note(struct conn *c, int fi, const char *note)
 static struct cold *
 cold_get(struct sl_analyzer *az)
 {
-	struct cold *k = az->cpool;
+	struct cold *k = az_pool_get(az, &az->colds);
 
-	if (k == NULL) {
-		k = sl_xcalloc(1, sizeof(*k));
-	} else {
-		az->cpool = k->next;
-		memset(k, 0, sizeof(*k));
-	}
+	memset(k, 0, sizeof(*k));
 	k->az = az;
 	return k;
 }
@@ -530,28 +608,13 @@ cold_put(struct sl_analyzer *az, struct cold *k, unsigned nframes)
 	if (k->sink)
 		return;
 	for (i = 0; i < nframes; i++)
-		free(k->fr[i].note);
-	if (k->fr != k->fr0)
-		free(k->fr);
+		if (az_frame(k, i)->note != NULL)
+			az_pool_put(&az->notes, az_frame(k, i)->note);
+	frames_put(az, k);
 	if (k->xo != k->xo0)
 		free(k->xo);
 	free(k->hs.find);
-	k->next = az->cpool;
-	az->cpool = k;
-}
-
-static void
-cold_free_all(struct sl_analyzer *az)
-{
-	while (az->cpool != NULL) {
-		struct cold *k = az->cpool;
-		az->cpool = k->next;
-		free(k);
-	}
-	if (az->sink != NULL) {
-		free(az->sink->fr);
-		free(az->sink);
-	}
+	az_pool_put(&az->colds, k);
 }
 
 void
@@ -568,8 +631,7 @@ az_conn_free(struct sl_analyzer *az, struct conn *c)
 	free(c->late);
 	if (c->parked != NULL)
 		az_conn_free(az, c->parked);
-	c->parked = az->pool;
-	az->pool = c;
+	az_pool_put(&az->conns, c);
 }
 
 size_t
@@ -626,7 +688,7 @@ report(struct sl_analyzer *az, struct conn *c)
 	}
 	for (i = 0; i < hs->nframes; i++) {
 		struct sl_hs_frame *o = &az->scratch[i];
-		const struct cframe *f = &c->k->fr[i];
+		const struct cframe *f = az_frame(c->k, i);
 		o->frame = f->frame;
 		o->ts_ns = f->ts_ns;
 		o->from = f->from;
@@ -756,16 +818,15 @@ az_finalize(struct sl_analyzer *az, struct conn *c, enum sl_end why)
 static struct conn *
 conn_get(struct sl_analyzer *az)
 {
-	struct conn *c = az->pool;
+	struct conn *c;
 	int i;
 
 	if (az->sink == NULL) {
 		az->sink = sl_xcalloc(1, sizeof(*az->sink));
 		az->sink->sink = true;
 		az->sink->az = az;
-		az->sink->fcap = SL_HS_MAXFRAMES;
-		az->sink->fr =
-		    sl_xcalloc(SL_HS_MAXFRAMES, sizeof(*az->sink->fr));
+		az->sink->ovcap = OV_MAX;
+		az->sink->ov = sl_xcalloc(OV_MAX, sizeof(*az->sink->ov));
 		for (i = 0; i < 2; i++) {
 			az->blank.s[i].syn_fi = NO_FI;
 			az->blank.s[i].synack_fi = NO_FI;
@@ -776,15 +837,7 @@ conn_get(struct sl_analyzer *az)
 		}
 		az->blank.k = az->sink; /* as a handshake reported early */
 	}
-	if (c == NULL) {
-		struct conn *slab = slab_new(az, CONN_SLAB, sizeof(*slab));
-		for (i = CONN_SLAB; i-- > 0;) {
-			slab[i].parked = az->pool;
-			az->pool = &slab[i];
-		}
-		c = az->pool;
-	}
-	az->pool = c->parked;
+	c = az_pool_get(az, &az->conns);
 	*c = az->blank;
 	return c;
 }
@@ -833,24 +886,14 @@ az_compact(struct sl_analyzer *az, struct conn *c)
 		memcpy(&w[n++], t + o, 4);
 		diff |= 1ULL << i;
 	}
-	ice = az->ipool;
-	if (ice == NULL) {
-		ice = slab_new(az, ICE_SLAB, sizeof(*ice));
-		for (i = ICE_SLAB; i-- > 1;) {
-			ice[i].next = az->ipool;
-			az->ipool = &ice[i];
-		}
-	} else {
-		az->ipool = ice->next;
-	}
+	ice = az_pool_get(az, &az->ices);
 	ice->h = c->h;
 	ice->h.compact = true;
 	ice->diff = diff;
 	memcpy(ice->w, w, n * sizeof(w[0]));
 	tab_repoint(az, c->khash, &c->h, &ice->h);
 	wheel_repoint(az, &ice->h);
-	c->parked = az->pool;
-	az->pool = c;
+	az_pool_put(&az->conns, c);
 }
 
 struct conn *
@@ -871,8 +914,7 @@ az_thaw(struct sl_analyzer *az, struct conn_head *h)
 		       &ice->w[n++], 4);
 	tab_repoint(az, c->khash, h, &c->h);
 	wheel_repoint(az, &c->h);
-	ice->next = az->ipool;
-	az->ipool = ice;
+	az_pool_put(&az->ices, ice);
 	az->thawed = c;
 	return c;
 }
