@@ -93,7 +93,7 @@ struct cframe {
 	bool ae;
 	uint8_t st[2][2];
 	uint8_t has;		 /* COPT_* bits */
-	uint8_t xo;		 /* 1 + its option record in c->xo, or 0 */
+	uint8_t xo;		 /* 1 + its option record (xo0, xov), or 0 */
 	uint32_t ts_val, ts_ecr; /* its timestamps option */
 	char *note; /* NULL, or a string in the analyzer's pool of notes */
 };
@@ -195,8 +195,9 @@ struct cold {
 	/* frames past fr0: an array of ovcap from az->frames, or NULL */
 	struct cframe *ov;
 	unsigned ovcap;
-	struct copts *xo; /* option records of frames (SYN, SYN-ACK, SACK) */
-	unsigned nxo, xocap;
+	/* option records of frames (SYN, SYN-ACK, SACK), past xo0 */
+	struct copts *xov;
+	unsigned nxo, xovcap;
 	unsigned findcap;
 	struct cold_side cs[2];
 	uint32_t raised[2];	/* rules raised, by side: 1 << sl_rule_id */
@@ -297,10 +298,15 @@ struct az_pool {
 };
 
 /*
- * Frames past a cold record's FRAMES_INLINE: arrays of FRAMES_INLINE << i
- * frames from pool i, up to SL_HS_MAXFRAMES in all.
+ * Arrays of a cold record's frames or option records past its inline
+ * ones: pool i holds inl << i entries, at most max (SL_HS_MAXFRAMES in
+ * all with the inline ones).
  */
-#define FRAME_POOLS 6
+#define OV_POOLS 6
+struct az_ovpools {
+	struct az_pool p[OV_POOLS];
+	unsigned inl, max;
+};
 
 struct sl_analyzer {
 	struct sl_analyzer_cfg cfg;
@@ -334,13 +340,14 @@ struct sl_analyzer {
 	uint64_t stamps;
 	struct conn_head **due; /* due in a sweep, or all at the end */
 	size_t dcap;
-	struct az_pool conns;	/* handshake records (struct conn) */
-	struct az_pool colds;	/* cold records */
-	struct az_pool ices;	/* compact records */
-	struct az_pool pblocks; /* blocks of PEND_BLOCK pending segments */
-	struct az_pool notes;	/* frame notes of SL_NOTE_LEN bytes */
-	struct az_pool frames[FRAME_POOLS];
-	void **slabs; /* where the pools' records come from */
+	struct az_pool conns;	  /* handshake records (struct conn) */
+	struct az_pool colds;	  /* cold records */
+	struct az_pool ices;	  /* compact records */
+	struct az_pool pblocks;	  /* blocks of PEND_BLOCK pending segments */
+	struct az_pool notes;	  /* frame notes of SL_NOTE_LEN bytes */
+	struct az_ovpools frames; /* past a cold record's fr0 */
+	struct az_ovpools xos;	  /* past a cold record's xo0 */
+	void **slabs;		  /* where the pools' records come from */
 	size_t nslabs;
 	struct conn *thawed; /* made full by az_thaw, still tracked */
 	/*

@@ -376,19 +376,10 @@ unpack_opts(struct sl_tcpopts *t, const struct copts *o)
 
 #define SLAB_BYTES 16384 /* a pool's records allocated at once */
 
-#define OV_MAX (SL_HS_MAXFRAMES - FRAMES_INLINE)
-
-/* The frames an array of pool i holds, past the inline ones. */
-static unsigned
-frame_pool_cap(unsigned i)
-{
-	unsigned n = FRAMES_INLINE << i;
-
-	return n < OV_MAX ? n : OV_MAX;
-}
-_Static_assert((FRAMES_INLINE << (FRAME_POOLS - 1)) >= OV_MAX &&
-		   (FRAMES_INLINE << (FRAME_POOLS - 2)) < OV_MAX,
-	       "the last frame pool holds SL_HS_MAXFRAMES in all");
+_Static_assert((FRAMES_INLINE << (OV_POOLS - 1)) + FRAMES_INLINE >=
+		       SL_HS_MAXFRAMES &&
+		   (XO_INLINE << (OV_POOLS - 1)) + XO_INLINE >= SL_HS_MAXFRAMES,
+	       "the last pool of a struct az_ovpools holds what is left");
 
 static void
 pool_init(struct az_pool *p, size_t size)
@@ -398,29 +389,49 @@ pool_init(struct az_pool *p, size_t size)
 	p->per = (unsigned)(SLAB_BYTES / size > 4 ? SLAB_BYTES / size : 4);
 }
 
-void
-az_pools_init(struct sl_analyzer *az)
+/* The entries of an array from pool i of f. */
+static unsigned
+ov_cap(const struct az_ovpools *f, unsigned i)
+{
+	unsigned n = f->inl << i;
+
+	return n < f->max ? n : f->max;
+}
+
+/* Arrays of entries of size bytes past inl inline ones, total in all. */
+static void
+ov_init(struct az_ovpools *f, unsigned inl, unsigned total, size_t size)
 {
 	unsigned i;
 
+	f->inl = inl;
+	f->max = total - inl;
+	for (i = 0; i < OV_POOLS; i++)
+		pool_init(&f->p[i], ov_cap(f, i) * size);
+}
+
+void
+az_pools_init(struct sl_analyzer *az)
+{
 	pool_init(&az->conns, sizeof(struct conn));
 	pool_init(&az->colds, sizeof(struct cold));
 	pool_init(&az->ices, sizeof(struct ice));
 	pool_init(&az->pblocks, PEND_BLOCK * sizeof(struct pend));
 	pool_init(&az->notes, SL_NOTE_LEN);
-	for (i = 0; i < FRAME_POOLS; i++)
-		pool_init(&az->frames[i],
-			  frame_pool_cap(i) * sizeof(struct cframe));
+	ov_init(&az->frames, FRAMES_INLINE, SL_HS_MAXFRAMES,
+		sizeof(struct cframe));
+	ov_init(&az->xos, XO_INLINE, SL_HS_MAXFRAMES, sizeof(struct copts));
 }
 
 /*
  * A pool's next slab: its records in one allocation, freed with the
- * analyzer; the first is taken, the others are free, in order.
+ * analyzer; the first is taken, the others are free, in order.  Nothing
+ * is cleared: whoever takes a record writes it.
  */
 static void *
 slab_new(struct sl_analyzer *az, struct az_pool *p)
 {
-	char *slab = sl_xcalloc(p->per, p->size);
+	char *slab = sl_xrealloc(NULL, p->per, p->size);
 	unsigned i;
 
 	az->slabs = sl_xrealloc(az->slabs, az->nslabs + 1, sizeof(*az->slabs));
@@ -441,27 +452,38 @@ az_pool_get(struct sl_analyzer *az, struct az_pool *p)
 	return r;
 }
 
+/* ov, an array of cap entries from f (or NULL), back to its pool. */
+static void
+ov_put(struct az_ovpools *f, void *ov, unsigned cap)
+{
+	unsigned i;
+
+	if (ov == NULL)
+		return;
+	for (i = 0; ov_cap(f, i) < cap; i++)
+		;
+	az_pool_put(&f->p[i], ov);
+}
+
 /*
- * A handshake's array that starts in the record itself (inl, n entries)
- * and moves to the heap when it outgrows it; a is NULL before first use.
+ * Room past the cap entries (of size bytes) of ov, an array from f or
+ * NULL: an array from the next pool, holding ov's entries; ov goes back.
  */
 static void *
-grow(void *a, void *inl, unsigned *cap, unsigned n, size_t size)
+ov_grow(struct sl_analyzer *az, struct az_ovpools *f, void *ov, unsigned *cap,
+	size_t size)
 {
-	void *b;
+	unsigned i;
+	void *n;
 
-	if (a == NULL) {
-		*cap = n;
-		return inl;
-	}
-	if (a != inl) {
-		*cap *= 2;
-		return sl_xrealloc(a, *cap, size);
-	}
-	b = sl_xcalloc((size_t)*cap * 2, size);
-	memcpy(b, a, (size_t)*cap * size);
-	*cap *= 2;
-	return b;
+	for (i = 0; ov != NULL && ov_cap(f, i) <= *cap; i++)
+		;
+	n = az_pool_get(az, &f->p[i]);
+	if (ov != NULL)
+		memcpy(n, ov, *cap * size);
+	ov_put(f, ov, *cap);
+	*cap = ov_cap(f, i);
+	return n;
 }
 
 void
@@ -499,37 +521,11 @@ az_pend_release(struct conn *c, struct side *s)
 	s->pcap = 0;
 }
 
-/* k's frames past the inline ones back to their pool. */
-static void
-frames_put(struct sl_analyzer *az, struct cold *k)
+/* Option record i of cold record k. */
+static struct copts *
+xo_rec(struct cold *k, unsigned i)
 {
-	unsigned i;
-
-	if (k->ov == NULL)
-		return;
-	for (i = 0; frame_pool_cap(i) < k->ovcap; i++)
-		;
-	az_pool_put(&az->frames[i], k->ov);
-}
-
-/*
- * Room for more frames in k, all inline ones taken: an array from the
- * next pool.  Most handshakes that need one record four to six frames.
- */
-static void
-frames_grow(struct sl_analyzer *az, struct cold *k)
-{
-	struct cframe *ov;
-	unsigned i;
-
-	for (i = 0; k->ov != NULL && frame_pool_cap(i) <= k->ovcap; i++)
-		;
-	ov = az_pool_get(az, &az->frames[i]);
-	if (k->ov != NULL)
-		memcpy(ov, k->ov, k->ovcap * sizeof(*ov));
-	frames_put(az, k);
-	k->ov = ov;
-	k->ovcap = frame_pool_cap(i);
+	return i < XO_INLINE ? &k->xo0[i] : &k->xov[i - XO_INLINE];
 }
 
 int
@@ -543,8 +539,11 @@ az_add_frame(struct conn *c, int from, const struct sl_pkt *p, uint64_t frame,
 		k->hs.frames_omitted++;
 		return NO_FI;
 	}
-	if (c->nframes == FRAMES_INLINE + k->ovcap)
-		frames_grow(k->az, k);
+	/* Nothing of k is read for the inline frames: it is seldom cached. */
+	if (c->nframes >= FRAMES_INLINE &&
+	    c->nframes == FRAMES_INLINE + k->ovcap)
+		k->ov = ov_grow(k->az, &k->az->frames, k->ov, &k->ovcap,
+				sizeof(*k->ov));
 	f = az_frame(k, c->nframes);
 	memset(f, 0, sizeof(*f));
 	f->frame = frame;
@@ -561,10 +560,10 @@ az_add_frame(struct conn *c, int from, const struct sl_pkt *p, uint64_t frame,
 	f->ts_val = p->opts.ts_val;
 	f->ts_ecr = p->opts.ts_ecr;
 	if (((f->has & COPT_FULL) || p->opts.nunknown > 0) && !k->sink) {
-		if (k->nxo == k->xocap)
-			k->xo = grow(k->xo, k->xo0, &k->xocap, XO_INLINE,
-				     sizeof(*k->xo));
-		pack_opts(&k->xo[k->nxo], &p->opts);
+		if (k->nxo == XO_INLINE + k->xovcap)
+			k->xov = ov_grow(k->az, &k->az->xos, k->xov, &k->xovcap,
+					 sizeof(*k->xov));
+		pack_opts(xo_rec(k, k->nxo), &p->opts);
 		f->xo = (uint8_t)++k->nxo;
 	}
 	return (int)c->nframes++;
@@ -610,9 +609,8 @@ cold_put(struct sl_analyzer *az, struct cold *k, unsigned nframes)
 	for (i = 0; i < nframes; i++)
 		if (az_frame(k, i)->note != NULL)
 			az_pool_put(&az->notes, az_frame(k, i)->note);
-	frames_put(az, k);
-	if (k->xo != k->xo0)
-		free(k->xo);
+	ov_put(&az->frames, k->ov, k->ovcap);
+	ov_put(&az->xos, k->xov, k->xovcap);
 	free(k->hs.find);
 	az_pool_put(&az->colds, k);
 }
@@ -701,7 +699,7 @@ report(struct sl_analyzer *az, struct conn *c)
 		o->len = f->len;
 		o->win = f->win;
 		if (f->xo > 0) {
-			unpack_opts(&o->opts, &c->k->xo[f->xo - 1]);
+			unpack_opts(&o->opts, xo_rec(c->k, f->xo - 1u));
 		} else {
 			memset(&o->opts, 0, sizeof(o->opts));
 			o->opts.has_ts = f->has & COPT_TS;
@@ -825,8 +823,9 @@ conn_get(struct sl_analyzer *az)
 		az->sink = sl_xcalloc(1, sizeof(*az->sink));
 		az->sink->sink = true;
 		az->sink->az = az;
-		az->sink->ovcap = OV_MAX;
-		az->sink->ov = sl_xcalloc(OV_MAX, sizeof(*az->sink->ov));
+		az->sink->ovcap = az->frames.max;
+		az->sink->ov =
+		    sl_xcalloc(az->frames.max, sizeof(*az->sink->ov));
 		for (i = 0; i < 2; i++) {
 			az->blank.s[i].syn_fi = NO_FI;
 			az->blank.s[i].synack_fi = NO_FI;
