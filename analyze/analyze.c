@@ -124,13 +124,16 @@ on_segment(struct conn *c, int x, const struct sl_pkt *p, uint64_t frame,
 	int fi = NO_FI;
 	enum az_rst_fate fate;
 
-	memset(&g, 0, sizeof(g));
+	/* field by field: the note is not cleared on every segment */
 	g.c = c;
 	g.x = x;
 	g.y = c->self ? x : 1 - x;
 	g.p = p;
 	g.ts = ts;
 	g.first_from_x = !sx->sent_any;
+	g.record = false;
+	g.role = SL_ROLE_OTHER;
+	g.note[0] = '\0';
 	c->t_last = ts;
 	if (p->trunc)
 		c->k->hs.truncated++;
