@@ -204,12 +204,11 @@ starts_new(const struct conn *c, int x, const struct sl_pkt *p)
 	return false;
 }
 
+/* The side of c that sent a segment whose source is lo (src_lo) or hi. */
 static int
-side_of(const struct conn *c, const struct sl_pkt *p)
+side_of(const struct conn *c, bool src_lo)
 {
-	return c->self || sl_endpoint_eq(&p->src, c->a_hi ? &c->h.hi : &c->h.lo)
-		   ? 0
-		   : 1;
+	return c->self || src_lo != c->a_hi ? 0 : 1;
 }
 
 /*
@@ -238,10 +237,10 @@ parkable(const struct conn *c, int x, const struct sl_pkt *p, int64_t ts)
  * it came from x's SYN-SENT, answering ACKs of a SYN x never sent.
  */
 static void
-mark_old_duplicate(struct conn *c, const struct sl_pkt *p)
+mark_old_duplicate(struct conn *c, const struct sl_pkt *p, bool src_lo)
 {
 	struct conn *o = c->parked;
-	int x = side_of(c, p), ox = side_of(o, p);
+	int x = side_of(c, src_lo), ox = side_of(o, src_lo);
 	const struct side *so = &o->s[ox];
 	char n[SL_NOTE_LEN];
 	unsigned i, j;
@@ -389,8 +388,9 @@ awaits_syn(const struct conn *c, int x, const struct sl_pkt *p)
 void
 az_flow_key(const struct sl_pkt *p, int iface, struct az_key *k)
 {
-	az_order_key(p, &k->lo, &k->hi);
-	k->h = az_flow_hash(&k->lo, &k->hi, iface);
+	k->src_lo = sl_endpoint_cmp(&p->src, &p->dst) <= 0;
+	k->h = k->src_lo ? az_flow_hash(&p->src, &p->dst, iface)
+			 : az_flow_hash(&p->dst, &p->src, iface);
 }
 
 void
@@ -440,7 +440,8 @@ static void
 process(struct sl_analyzer *az, const struct sl_pkt *p, const struct az_key *k,
 	int file, uint64_t frame, int64_t ts)
 {
-	const struct sl_endpoint lo = k->lo, hi = k->hi;
+	const struct sl_endpoint *lo = k->src_lo ? &p->src : &p->dst;
+	const struct sl_endpoint *hi = k->src_lo ? &p->dst : &p->src;
 	const uint64_t h = k->h;
 	struct conn *c, *parked = NULL;
 	struct sl_handshake *hs;
@@ -448,21 +449,21 @@ process(struct sl_analyzer *az, const struct sl_pkt *p, const struct az_key *k,
 	int x;
 	bool tw = false;
 
-	c = az_tab_find(az, &lo, &hi, az->cur_iface, h);
+	c = az_tab_find(az, lo, hi, az->cur_iface, h);
 	if (c != NULL && az_copy_seen(c, p, ts)) {
 		c->k->hs.duplicates++;
 		az->sum.duplicates++;
 		return;
 	}
 	/* Finish what p starts anew; a parked handshake may come back. */
-	while (c != NULL && starts_new(c, side_of(c, p), p)) {
-		x = side_of(c, p);
+	while (c != NULL && starts_new(c, side_of(c, k->src_lo), p)) {
+		x = side_of(c, k->src_lo);
 		if (parkable(c, x, p, ts)) {
 			az_park(az, c);
 			parked = c;
 		} else {
 			if (c->parked != NULL)
-				mark_old_duplicate(c, p);
+				mark_old_duplicate(c, p, k->src_lo);
 			else if (moved == NULL)
 				moved = take_late_syn(c, x, p);
 			/* the peer of the new SYN may still be in TIME-WAIT */
@@ -470,7 +471,7 @@ process(struct sl_analyzer *az, const struct sl_pkt *p, const struct az_key *k,
 			     c->s[1 - x].st == SL_ST_TIME_WAIT;
 			az_finalize(az, c, SL_END_EOF);
 		}
-		c = az_tab_find(az, &lo, &hi, az->cur_iface, h);
+		c = az_tab_find(az, lo, hi, az->cur_iface, h);
 	}
 	if (c != NULL && c->ended) {
 		az->sum.no_handshake_segments++;
@@ -478,7 +479,7 @@ process(struct sl_analyzer *az, const struct sl_pkt *p, const struct az_key *k,
 		return;
 	}
 	if (c != NULL) {
-		x = side_of(c, p);
+		x = side_of(c, k->src_lo);
 		if (moved != NULL) {
 			/* a parked handshake took the tuple back */
 			free(moved);
@@ -498,7 +499,7 @@ process(struct sl_analyzer *az, const struct sl_pkt *p, const struct az_key *k,
 				return;
 			}
 		}
-		c = az_conn_new(az, &lo, &hi, h, file);
+		c = az_conn_new(az, lo, hi, h, file);
 		hs = &c->k->hs;
 		hs->t_first_ns = ts;
 		copy_encap(hs->encap, sizeof(hs->encap), p->encap);
@@ -512,8 +513,8 @@ process(struct sl_analyzer *az, const struct sl_pkt *p, const struct az_key *k,
 			hs->ep[0] = p->src;
 			hs->ep[1] = p->dst;
 		}
-		c->a_hi = sl_endpoint_cmp(&hs->ep[0], &lo) != 0;
-		x = side_of(c, p);
+		c->a_hi = sl_endpoint_cmp(&hs->ep[0], lo) != 0;
+		x = side_of(c, k->src_lo);
 		if (tw) {
 			c->s[1 - x].st = SL_ST_TIME_WAIT;
 			c->s[1 - x].time_wait = true;

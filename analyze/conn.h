@@ -428,8 +428,6 @@ void az_compact(struct sl_analyzer *az, struct conn *c);
 
 uint64_t az_flow_hash(const struct sl_endpoint *a, const struct sl_endpoint *b,
 		      int iface);
-void az_order_key(const struct sl_pkt *p, struct sl_endpoint *lo,
-		  struct sl_endpoint *hi);
 void az_tab_grow(struct sl_analyzer *az);
 struct conn *az_tab_find(struct sl_analyzer *az, const struct sl_endpoint *lo,
 			 const struct sl_endpoint *hi, int iface, uint64_t h);

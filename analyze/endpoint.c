@@ -648,7 +648,7 @@ az_ep_send(struct conn *c, int x, const struct sl_pkt *p, enum sl_state st0,
 	if ((p->flags & SL_TH_ACK) && sy->fin_sent &&
 	    SEQ_GEQ(p->ack, sy->fin_end))
 		sy->fin_acked = true;
-	if (!syn && !rst)
+	if (!syn && !rst && p->paylen > 0) /* no cold line for an ACK */
 		c->k->hs.data_bytes[x] += p->paylen;
 	sx->sent_any = true;
 }

@@ -43,19 +43,6 @@ az_flow_hash(const struct sl_endpoint *a, const struct sl_endpoint *b,
 	return x ^ x >> 33;
 }
 
-void
-az_order_key(const struct sl_pkt *p, struct sl_endpoint *lo,
-	     struct sl_endpoint *hi)
-{
-	if (sl_endpoint_cmp(&p->src, &p->dst) <= 0) {
-		*lo = p->src;
-		*hi = p->dst;
-	} else {
-		*lo = p->dst;
-		*hi = p->src;
-	}
-}
-
 static void
 tab_put(struct slot *t, size_t size, uint64_t h, struct conn_head *c)
 {
