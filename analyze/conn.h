@@ -37,8 +37,8 @@
 #define WAIT_MIN_NS 4000000000LL
 #define TOMB_NS	    180000000000LL
 #define SWEEP_NS    10000000LL
-#define TICK_SHIFT  24	  /* a timer tick: 2^24 ns, 16.8 ms */
-#define WHEEL_SIZE  32768 /* ticks on the wheel: 550 s */
+#define TICK_SHIFT  28	 /* a timer tick: 2^28 ns, 268 ms */
+#define WHEEL_SIZE  2048 /* ticks on the wheel: 550 s */
 #define NO_FI	    (-1)
 #define TS_JUMP_NS  86400000000000LL /* a day: a clock step, not a pause */
 
