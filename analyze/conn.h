@@ -206,9 +206,15 @@ struct cold {
 	uint32_t raised[2];	/* rules raised, by side: 1 << sl_rule_id */
 	struct sl_analyzer *az; /* its analyzer (pools of pending blocks) */
 	bool sink;		/* az->sink: written, never read */
-	struct cold *next;	/* in the pool of free records */
+	/*
+	 * Keeps no option records and no notes: the sink, and every record
+	 * when no output reads frames (cfg.frames_unread).  Such a record
+	 * is allocated without xo0.
+	 */
+	bool bare;
+	struct cold *next; /* in the pool of free records */
 	struct cframe fr0[FRAMES_INLINE];
-	struct copts xo0[XO_INLINE];
+	struct copts xo0[]; /* XO_INLINE of them, unless bare */
 };
 
 /* What a side's SYN (or SYN-ACK) offered; its MSS is in cold_side. */

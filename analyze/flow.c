@@ -485,7 +485,7 @@ az_add_frame(struct conn *c, int from, const struct sl_pkt *p, uint64_t frame,
 	f->has = opt_bits(&p->opts);
 	f->ts_val = p->opts.ts_val;
 	f->ts_ecr = p->opts.ts_ecr;
-	if (((f->has & COPT_FULL) || p->opts.nunknown > 0) && !k->sink) {
+	if (((f->has & COPT_FULL) || p->opts.nunknown > 0) && !k->bare) {
 		if (k->nxo == k->xocap)
 			k->xo = grow(k->xo, k->xo0, &k->xocap, XO_INLINE,
 				     sizeof(*k->xo));
@@ -498,7 +498,7 @@ az_add_frame(struct conn *c, int from, const struct sl_pkt *p, uint64_t frame,
 void
 az_set_note(struct conn *c, int fi, const char *note)
 {
-	if (fi < 0 || c->k->sink)
+	if (fi < 0 || c->k->bare)
 		return;
 	free(c->k->fr[fi].note);
 	c->k->fr[fi].note = sl_xstrdup(note);
@@ -510,14 +510,18 @@ static struct cold *
 cold_get(struct sl_analyzer *az)
 {
 	struct cold *k = az->cpool;
+	size_t size = sizeof(*k);
 
+	if (!az->cfg.frames_unread)
+		size += XO_INLINE * sizeof(k->xo0[0]);
 	if (k == NULL) {
-		k = sl_xcalloc(1, sizeof(*k));
+		k = sl_xcalloc(1, size);
 	} else {
 		az->cpool = k->next;
-		memset(k, 0, sizeof(*k));
+		memset(k, 0, size);
 	}
 	k->az = az;
+	k->bare = az->cfg.frames_unread;
 	return k;
 }
 
@@ -762,6 +766,7 @@ conn_get(struct sl_analyzer *az)
 	if (az->sink == NULL) {
 		az->sink = sl_xcalloc(1, sizeof(*az->sink));
 		az->sink->sink = true;
+		az->sink->bare = true;
 		az->sink->az = az;
 		az->sink->fcap = SL_HS_MAXFRAMES;
 		az->sink->fr =
