@@ -232,14 +232,16 @@ struct synopt {
  * ice), so that both are reached through a pointer to it.
  */
 struct conn_head {
-	int64_t dl;		   /* its deadline (see deadline in flow.c) */
-	int64_t ttick;		   /* the tick it is filed under, or -1 */
+	int64_t dl; /* its deadline (see deadline in flow.c) */
+	/* when filed: its bucket of the wheel, and its entry there */
+	uint32_t tidx;
+	uint16_t bucket;
+	bool filed;		   /* on the wheel */
+	bool compact;		   /* the record is a struct ice */
 	struct sl_endpoint lo, hi; /* key: the two endpoints, ordered, */
 	int iface;		   /* and the interface (vantage) */
-	uint32_t tidx;		   /* its entry in that tick's bucket */
-	uint64_t stamp;		   /* order of the last segment among all */
 	uint8_t wait;		   /* enum az_wait */
-	bool compact;		   /* the record is a struct ice */
+	uint64_t stamp;		   /* order of the last segment among all */
 };
 
 struct conn {
@@ -276,12 +278,13 @@ struct conn {
 /*
  * A handshake reported early that only waits out its timer (most of
  * those open at once: refused and unanswered SYNs) is kept compact: its
- * head, and of the rest of its record only the 4-byte words that differ
- * from a new record's (az->blank), at most ICE_WORDS of them.  The first
+ * head, and of the rest of its record (but the tuple's hash, which its
+ * key gives) only the 4-byte words that differ from a new record's
+ * (az->blank), at most ICE_WORDS of them: 160 bytes, not 296.  The first
  * segment that finds it, or its deadline, makes it full again (az_thaw),
  * byte for byte as it was.
  */
-#define ICE_WORDS 22
+#define ICE_WORDS 20
 #define ICE_SLAB  256 /* compact records allocated at once */
 struct ice {
 	struct conn_head h;
@@ -311,10 +314,12 @@ struct sl_analyzer {
 	 * capture time.  A handshake is filed under a tick no later than its
 	 * deadline and is not moved when a segment postpones it: when its
 	 * bucket comes due, it is finished or filed again under its new
-	 * deadline.  A bucket is an array of the handshakes filed under
-	 * its ticks (each one's tick is its ttick): filing appends, removing
-	 * moves the last one into the hole, and a sweep reads the next ones
-	 * ahead.
+	 * deadline; when a segment brings its deadline closer, it is filed
+	 * again at once.  A bucket is an array of the handshakes filed
+	 * under its ticks, of this turn of the wheel or a later one (a
+	 * sweep finishes only those whose deadline passed): filing appends,
+	 * removing moves the last one into the hole, and a sweep reads the
+	 * next ones ahead.
 	 */
 	struct bucket {
 		struct conn_head **e;
