@@ -187,6 +187,12 @@ struct sl_analyzer_cfg {
 	 */
 	bool (*wants_frames)(const struct sl_handshake *hs, void *arg);
 	/*
+	 * No on_handshake call will read frames, whatever the handshake
+	 * (wants_frames always says no): the analyzer then keeps none of
+	 * what only frames show (their options and notes).
+	 */
+	bool frames_unread;
+	/*
 	 * Called for each input problem (malformed header, unsupported link
 	 * type); msg already names file and frame.  May be NULL.
 	 */

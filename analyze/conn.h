@@ -37,8 +37,8 @@
 #define WAIT_MIN_NS 4000000000LL
 #define TOMB_NS	    180000000000LL
 #define SWEEP_NS    10000000LL
-#define TICK_SHIFT  24	  /* a timer tick: 2^24 ns, 16.8 ms */
-#define WHEEL_SIZE  32768 /* ticks on the wheel: 550 s */
+#define TICK_SHIFT  28	 /* a timer tick: 2^28 ns, 268 ms */
+#define WHEEL_SIZE  2048 /* ticks on the wheel: 550 s */
 #define NO_FI	    (-1)
 #define TS_JUMP_NS  86400000000000LL /* a day: a clock step, not a pause */
 
@@ -203,8 +203,14 @@ struct cold {
 	uint32_t raised[2];	/* rules raised, by side: 1 << sl_rule_id */
 	struct sl_analyzer *az; /* its analyzer (pools of pending blocks) */
 	bool sink;		/* az->sink: written, never read */
+	/*
+	 * Keeps no option records and no notes: the sink, and every record
+	 * when no output reads frames (cfg.frames_unread).  Such a record
+	 * is allocated without xo0.
+	 */
+	bool bare;
 	struct cframe fr0[FRAMES_INLINE];
-	struct copts xo0[XO_INLINE];
+	struct copts xo0[]; /* XO_INLINE of them, unless bare */
 };
 
 /* Frame i of cold record k (az_frame(k, i) for i below c->nframes). */
@@ -229,14 +235,16 @@ struct synopt {
  * ice), so that both are reached through a pointer to it.
  */
 struct conn_head {
-	int64_t dl;		   /* its deadline (see deadline in flow.c) */
-	int64_t ttick;		   /* the tick it is filed under, or -1 */
+	int64_t dl; /* its deadline (see deadline in flow.c) */
+	/* when filed: its bucket of the wheel, and its entry there */
+	uint32_t tidx;
+	uint16_t bucket;
+	bool filed;		   /* on the wheel */
+	bool compact;		   /* the record is a struct ice */
 	struct sl_endpoint lo, hi; /* key: the two endpoints, ordered, */
 	int iface;		   /* and the interface (vantage) */
-	uint32_t tidx;		   /* its entry in that tick's bucket */
-	uint64_t stamp;		   /* order of the last segment among all */
 	uint8_t wait;		   /* enum az_wait */
-	bool compact;		   /* the record is a struct ice */
+	uint64_t stamp;		   /* order of the last segment among all */
 };
 
 struct conn {
@@ -272,12 +280,13 @@ struct conn {
 /*
  * A handshake reported early that only waits out its timer (most of
  * those open at once: refused and unanswered SYNs) is kept compact: its
- * head, and of the rest of its record only the 4-byte words that differ
- * from a new record's (az->blank), at most ICE_WORDS of them.  The first
+ * head, and of the rest of its record (but the tuple's hash, which its
+ * key gives) only the 4-byte words that differ from a new record's
+ * (az->blank), at most ICE_WORDS of them: 160 bytes, not 296.  The first
  * segment that finds it, or its deadline, makes it full again (az_thaw),
  * byte for byte as it was.
  */
-#define ICE_WORDS 22
+#define ICE_WORDS 20
 struct ice {
 	struct conn_head h;
 	uint64_t diff; /* bit i: word i of the rest is in w */
@@ -327,10 +336,12 @@ struct sl_analyzer {
 	 * capture time.  A handshake is filed under a tick no later than its
 	 * deadline and is not moved when a segment postpones it: when its
 	 * bucket comes due, it is finished or filed again under its new
-	 * deadline.  A bucket is an array of the handshakes filed under
-	 * its ticks (each one's tick is its ttick): filing appends, removing
-	 * moves the last one into the hole, and a sweep reads the next ones
-	 * ahead.
+	 * deadline; when a segment brings its deadline closer, it is filed
+	 * again at once.  A bucket is an array of the handshakes filed
+	 * under its ticks, of this turn of the wheel or a later one (a
+	 * sweep finishes only those whose deadline passed): filing appends,
+	 * removing moves the last one into the hole, and a sweep reads the
+	 * next ones ahead.
 	 */
 	struct bucket {
 		struct conn_head **e;

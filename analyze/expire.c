@@ -178,24 +178,21 @@ az_sweep(struct sl_analyzer *az, int64_t now)
 		uint32_t j, k = 0;
 		for (j = 0; j < b->n; j++) {
 			struct conn_head *c = b->e[j];
-			int64_t et = c->ttick;
 			if (j + 8 < b->n)
 				__builtin_prefetch(b->e[j + 8]);
-			if (et <= ct && now > c->dl) {
-				c->ttick = -1;
+			if (now > c->dl) {
+				c->filed = false;
 				due_push(az, n++, c);
 				continue;
 			}
-			/* Not due: stays in this bucket if its tick is
-			 * this bucket's, else moves on. */
-			if (et <= ct && az_tick(c->dl) != et &&
-			    ((uint64_t)az_tick(c->dl) & (WHEEL_SIZE - 1)) !=
-				((uint64_t)t & (WHEEL_SIZE - 1))) {
+			/* Not due: stays in this bucket if its deadline's
+			 * tick is this bucket's (of a later turn, maybe),
+			 * else moves on to that one. */
+			if (((uint64_t)az_tick(c->dl) & (WHEEL_SIZE - 1)) !=
+			    ((uint64_t)t & (WHEEL_SIZE - 1))) {
 				az_timer_file(az, c);
 				continue;
 			}
-			if (et <= ct && az_tick(c->dl) > et)
-				c->ttick = az_tick(c->dl);
 			c->tidx = k;
 			b->e[k++] = c;
 		}

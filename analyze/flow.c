@@ -209,16 +209,16 @@ timer_unfile(struct sl_analyzer *az, struct conn_head *c)
 	struct bucket *b;
 	uint32_t last;
 
-	if (c->ttick < 0)
+	if (!c->filed)
 		return;
-	b = &az->wheel[(uint64_t)c->ttick & (WHEEL_SIZE - 1)];
+	b = &az->wheel[c->bucket];
 	last = b->n - 1;
 	if (c->tidx != last) {
 		b->e[c->tidx] = b->e[last];
 		b->e[c->tidx]->tidx = c->tidx;
 	}
 	b->n = last;
-	c->ttick = -1;
+	c->filed = false;
 	if (b->cap > 16 && b->n < b->cap / 4) {
 		/* filled while new, emptied as they close */
 		b->cap /= 2;
@@ -244,7 +244,8 @@ az_timer_file(struct sl_analyzer *az, struct conn_head *c)
 		b->cap = b->cap ? b->cap * 2 : 8;
 		b->e = sl_xrealloc(b->e, b->cap, sizeof(*b->e));
 	}
-	c->ttick = t;
+	c->bucket = (uint16_t)((uint64_t)t & (WHEEL_SIZE - 1));
+	c->filed = true;
 	c->tidx = b->n;
 	b->e[b->n++] = c;
 }
@@ -290,11 +291,12 @@ az_touch(struct sl_analyzer *az, struct conn *c, int64_t ts, bool awaits_syn)
 	c->h.stamp = ++az->stamps;
 	/* A later deadline waits for the bucket; an earlier one moves. */
 	dl = deadline(az, c);
-	c->h.dl = dl;
-	if (az_tick(dl) < c->h.ttick) {
+	if (dl < c->h.dl && c->h.filed) {
+		c->h.dl = dl;
 		timer_unfile(az, &c->h);
 		az_timer_file(az, &c->h);
 	}
+	c->h.dl = dl;
 }
 
 /* ---- frames --------------------------------------------------------- */
@@ -401,7 +403,11 @@ void
 az_pools_init(struct sl_analyzer *az)
 {
 	pool_init(&az->conns, sizeof(struct conn));
-	pool_init(&az->colds, sizeof(struct cold));
+	/* a bare record has no inline option records (struct cold) */
+	pool_init(
+	    &az->colds,
+	    sizeof(struct cold) +
+		(az->cfg.frames_unread ? 0 : XO_INLINE * sizeof(struct copts)));
 	pool_init(&az->ices, sizeof(struct ice));
 	pool_init(&az->pblocks, PEND_BLOCK * sizeof(struct pend));
 	pool_init(&az->notes, SL_NOTE_LEN);
@@ -546,7 +552,7 @@ az_add_frame(struct conn *c, int from, const struct sl_pkt *p, uint64_t frame,
 	f->has = opt_bits(&p->opts);
 	f->ts_val = p->opts.ts_val;
 	f->ts_ecr = p->opts.ts_ecr;
-	if (((f->has & COPT_FULL) || p->opts.nunknown > 0) && !k->sink) {
+	if (((f->has & COPT_FULL) || p->opts.nunknown > 0) && !k->bare) {
 		if (k->nxo == XO_INLINE + k->xovcap)
 			k->xov = ov_grow(k->az, &k->az->xos, k->xov, &k->xovcap,
 					 sizeof(*k->xov));
@@ -563,7 +569,7 @@ az_set_note(struct conn *c, int fi, const char *note)
 	struct cframe *f;
 	size_t n;
 
-	if (fi < 0 || c->k->sink)
+	if (fi < 0 || c->k->bare)
 		return;
 	f = az_frame(c->k, (unsigned)fi);
 	if (f->note == NULL)
@@ -580,8 +586,9 @@ cold_get(struct sl_analyzer *az)
 {
 	struct cold *k = az_pool_get(az, &az->colds);
 
-	memset(k, 0, sizeof(*k));
+	memset(k, 0, az->colds.size);
 	k->az = az;
+	k->bare = az->cfg.frames_unread;
 	return k;
 }
 
@@ -809,6 +816,7 @@ conn_get(struct sl_analyzer *az)
 	if (az->sink == NULL) {
 		az->sink = sl_xcalloc(1, sizeof(*az->sink));
 		az->sink->sink = true;
+		az->sink->bare = true;
 		az->sink->az = az;
 		az->sink->ovcap = az->frames.max;
 		az->sink->ov =
@@ -828,10 +836,14 @@ conn_get(struct sl_analyzer *az)
 	return c;
 }
 
-/* The rest of a record, after its head, as 4-byte words. */
-#define TAIL_OFF   sizeof(struct conn_head)
+/*
+ * The rest of a record, after its head and its tuple's hash (which its
+ * key gives again), as 4-byte words.
+ */
+#define TAIL_OFF   (offsetof(struct conn, khash) + sizeof(uint64_t))
 #define TAIL_WORDS ((sizeof(struct conn) - TAIL_OFF) / 4)
-_Static_assert(TAIL_OFF % 4 == 0 && sizeof(struct conn) % 4 == 0 &&
+_Static_assert(offsetof(struct conn, khash) == sizeof(struct conn_head) &&
+		   TAIL_OFF % 4 == 0 && sizeof(struct conn) % 4 == 0 &&
 		   TAIL_WORDS <= 64,
 	       "struct ice: one bit of diff for each word of the rest");
 
@@ -839,8 +851,8 @@ _Static_assert(TAIL_OFF % 4 == 0 && sizeof(struct conn) % 4 == 0 &&
 static void
 wheel_repoint(struct sl_analyzer *az, struct conn_head *h)
 {
-	if (h->ttick >= 0)
-		az->wheel[(uint64_t)h->ttick & (WHEEL_SIZE - 1)].e[h->tidx] = h;
+	if (h->filed)
+		az->wheel[h->bucket].e[h->tidx] = h;
 }
 
 /*
@@ -861,7 +873,7 @@ az_compact(struct sl_analyzer *az, struct conn *c)
 
 	if (c == az->thawed)
 		az->thawed = NULL;
-	if (!c->reported || c->parked_now || c->h.ttick < 0 || az->finishing)
+	if (!c->reported || c->parked_now || !c->h.filed || az->finishing)
 		return;
 	for (i = 0; i < TAIL_WORDS; i++) {
 		size_t o = TAIL_OFF + 4 * i;
@@ -895,6 +907,7 @@ az_thaw(struct sl_analyzer *az, struct conn_head *h)
 	c = conn_get(az);
 	c->h = ice->h;
 	c->h.compact = false;
+	c->khash = az_flow_hash(&c->h.lo, &c->h.hi, c->h.iface);
 	for (d = ice->diff; d != 0; d &= d - 1)
 		memcpy((char *)c + TAIL_OFF + 4 * (unsigned)__builtin_ctzll(d),
 		       &ice->w[n++], 4);

@@ -92,6 +92,12 @@ static void build_group(struct sl_merge *m, const unsigned *members, unsigned n,
 static void emit(struct sl_merge *m, struct build *b);
 
 bool
+sl_merge_reads_frames(const struct sl_merge *m)
+{
+	return m->several || m->has_host_a;
+}
+
+bool
 sl_merge_wants_frames(const struct sl_merge *m, const struct sl_handshake *hs)
 {
 	return m->several || (m->has_host_a && !hs->self &&

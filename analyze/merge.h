@@ -114,6 +114,8 @@ void sl_merge_handshake(const struct sl_handshake *hs, void *arg);
  */
 bool sl_merge_wants_frames(const struct sl_merge *m,
 			   const struct sl_handshake *hs);
+/* Whether m may read some handshake's frames (several views, or host A). */
+bool sl_merge_reads_frames(const struct sl_merge *m);
 
 /* Matches views, estimates the clock offsets and passes on connections. */
 void sl_merge_finish(struct sl_merge *m);

@@ -217,6 +217,13 @@ on_handshake(const struct sl_handshake *hs, void *arg)
 		p->observe(hs, p->observe_arg);
 }
 
+/* Outputs that read every handshake's frames. */
+static bool
+frames_always(const struct sl_pipeline *p)
+{
+	return p->annotate || p->svg || p->observe || p->cfg.on_handshake;
+}
+
 /*
  * Whether any output reads hs's frames: the merge when it keeps hs, the
  * annotator, the ladders and the observers always, the report when it
@@ -227,10 +234,19 @@ wants_frames(const struct sl_handshake *hs, void *arg)
 {
 	const struct sl_pipeline *p = arg;
 
-	if (p->annotate || p->svg || p->observe || p->cfg.on_handshake ||
+	if (frames_always(p) ||
 	    (p->merge && sl_merge_wants_frames(p->merge, hs)))
 		return true;
 	return p->report && sl_report_wants_frames(p->report, hs);
+}
+
+/* Whether no output ever reads frames: wants_frames is always false. */
+static bool
+frames_unread(const struct sl_pipeline *p)
+{
+	return !frames_always(p) &&
+	       !(p->merge && sl_merge_reads_frames(p->merge)) &&
+	       !(p->report && sl_report_reads_frames(p->report));
 }
 
 /* One connection (one or several views) to every output. */
@@ -333,6 +349,7 @@ start(struct sl_pipeline *p)
 	}
 	acfg.on_handshake = on_handshake;
 	acfg.wants_frames = wants_frames;
+	acfg.frames_unread = frames_unread(p);
 	acfg.on_problem = on_problem;
 	acfg.arg = p;
 	acfg.idle_ns = p->cfg.idle_ns;

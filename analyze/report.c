@@ -531,9 +531,15 @@ shown(struct sl_report *r, const struct sl_handshake *hs)
 }
 
 bool
+sl_report_reads_frames(const struct sl_report *r)
+{
+	return r->fmt != SL_REPORT_BRIEF;
+}
+
+bool
 sl_report_wants_frames(const struct sl_report *r, const struct sl_handshake *hs)
 {
-	if (r->fmt == SL_REPORT_BRIEF || !sl_report_sel_match(&r->sel, hs))
+	if (!sl_report_reads_frames(r) || !sl_report_sel_match(&r->sel, hs))
 		return false;
 	return r->fmt == SL_REPORT_JSON ||
 	       sl_fold_peek(&r->fold, &r->sel, hs, nfull(r), SL_REPORT_SAMPLE);

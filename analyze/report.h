@@ -93,6 +93,8 @@ void sl_report_set_progress(struct sl_report *r, struct sl_progress *pr);
  */
 bool sl_report_wants_frames(const struct sl_report *r,
 			    const struct sl_handshake *hs);
+/* Whether the report prints frames of any handshake (brief: never). */
+bool sl_report_reads_frames(const struct sl_report *r);
 
 /* Writes one connection (sl_conn_fn-compatible: pass the report as arg). */
 void sl_report_conn(const struct sl_conn *c, void *report);

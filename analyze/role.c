@@ -7,6 +7,7 @@
  */
 #include "conn.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -24,6 +25,22 @@ note_synopts(struct conn *c, int x, const struct sl_pkt *p)
 	o->ts = p->opts.has_ts;
 	o->tfo = p->opts.has_tfo;
 }
+
+/* g's note, unless its handshake keeps none (bare: nobody reads it). */
+static void seg_note(struct seg *g, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void
+seg_note(struct seg *g, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (g->c->k->bare)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(g->note, sizeof(g->note), fmt, ap);
+	va_end(ap);
+}
+
 /*
  * The note of a crossing SYN, ns after the peer's (y's) SYN, as
  * "crossing SYN, %.3f ms after %c's SYN (both in flight)" prints it of
@@ -107,11 +124,10 @@ role_syn(struct seg *g)
 		sx->snd_valid = false;
 		sx->bad_ack_valid = false;
 		if (sy->rcv_valid && p->seq + 1 == sy->rcv_hi)
-			snprintf(g->note, sizeof(g->note),
-				 "the SYN %c holds in SYN-RECEIVED, again",
+			seg_note(g, "the SYN %c holds in SYN-RECEIVED, again",
 				 'A' + g->y);
 		else
-			snprintf(g->note, sizeof(g->note),
+			seg_note(g,
 				 "new ISN while %c is in SYN-RECEIVED for the "
 				 "first",
 				 'A' + g->y);
@@ -127,8 +143,10 @@ role_syn(struct seg *g)
 		hs->isn[g->x] = p->seq;
 		if (!c->self && sy->sent_bare_syn) {
 			hs->crossing_us = (g->ts - c->k->cs[g->y].t_syn) / 1000;
-			crossing_note(g->note, sizeof(g->note),
-				      g->ts - c->k->cs[g->y].t_syn, g->y);
+			if (!c->k->bare)
+				crossing_note(g->note, sizeof(g->note),
+					      g->ts - c->k->cs[g->y].t_syn,
+					      g->y);
 		}
 	} else {
 		/* A SYN on a synchronized connection, or a stale
@@ -136,15 +154,14 @@ role_syn(struct seg *g)
 		g->role = SL_ROLE_LATE_SYN;
 		hs->late_syns++;
 		if (sx->sent_synack && p->seq == sx->synack_seq)
-			snprintf(g->note, sizeof(g->note),
+			seg_note(g,
 				 "stale SYN: same ISN as %c's SYN-ACK, "
 				 "arrives after the connection is "
 				 "established",
 				 'A' + g->x);
 		else
-			snprintf(g->note, sizeof(g->note),
-				 "SYN on an established connection "
-				 "(RFC 5961 §4)");
+			seg_note(g, "SYN on an established connection "
+				    "(RFC 5961 §4)");
 	}
 }
 
@@ -213,16 +230,14 @@ role_crossed_answer(struct seg *g, enum sl_role otherwise)
 			dsack = true;
 	if (dsack) {
 		g->role = SL_ROLE_DSACK_ACK;
-		snprintf(
-		    g->note, sizeof(g->note),
-		    "duplicate ACK with D-SACK of the SYN: crossed SYN-ACK "
-		    "taken, as Linux 6.1+ does");
+		seg_note(
+		    g, "duplicate ACK with D-SACK of the SYN: crossed SYN-ACK "
+		       "taken, as Linux 6.1+ does");
 	} else if (c->syn[g->x].sack_ok && (c->self || c->syn[g->y].sack_ok)) {
 		g->role = SL_ROLE_CHALLENGE_ACK;
-		snprintf(g->note, sizeof(g->note),
-			 "challenge ACK: crossed SYN-ACK dropped, as Linux "
-			 "5.10 does "
-			 "(RFC 5961 §4)");
+		seg_note(g, "challenge ACK: crossed SYN-ACK dropped, as Linux "
+			    "5.10 does "
+			    "(RFC 5961 §4)");
 	} else {
 		g->role = otherwise;
 	}
@@ -247,19 +262,18 @@ role_other(struct seg *g)
 		/* the answer to a repeated SYN-ACK completes y's handshake */
 		g->role = SL_ROLE_ACK;
 		sx->synack_dup_due = false;
-		snprintf(g->note, sizeof(g->note),
-			 "answers %c's SYN-ACK retransmission", 'A' + g->y);
+		seg_note(g, "answers %c's SYN-ACK retransmission", 'A' + g->y);
 	} else if (sx->challenge_due && ack && p->paylen == 0) {
 		g->role = SL_ROLE_CHALLENGE_ACK;
 		sx->challenge_due = false;
 		hs->challenge_acks++;
 		if (sx->stale && sx->time_wait)
-			snprintf(g->note, sizeof(g->note),
+			seg_note(g,
 				 "%c answers from TIME-WAIT of the previous "
 				 "connection (RFC 9293 §3.10.7.4)",
 				 'A' + g->x);
 		else if (sx->stale)
-			snprintf(g->note, sizeof(g->note),
+			seg_note(g,
 				 "%c is still in an older connection "
 				 "(half-open, Figure 9): RFC 5961 §4",
 				 'A' + g->x);

@@ -501,6 +501,46 @@ test_reported_early_keeps_tuple(void **state)
 	sl_analyzer_free(az);
 }
 
+/*
+ * A deadline more than one turn of the timer wheel (550 s) away: the
+ * handshake waits in its bucket while the wheel passes it, is not
+ * finished before its deadline, and is finished after it.
+ */
+static void
+test_deadline_beyond_wheel_turn(void **state)
+{
+	struct tally t = {0, 0, SL_SHAPE__COUNT};
+	struct sl_analyzer_cfg cfg = {.on_handshake = on_count,
+				      .arg = &t,
+				      .idle_ns = 1000000000000LL}; /* 1000 s */
+	struct sl_analyzer *az = sl_analyzer_new(&cfg);
+	const struct sl_summary *sum;
+	uint64_t fr = 0;
+
+	(void)state;
+	sl_analyzer_set_file(az, 0, "script");
+	feed4(az, &fr, 0, 1, 1000, S, 100, 0);
+	feed4(az, &fr, 100, 0, 1000, SA, 300, 101);
+	feed4(az, &fr, 200, 1, 1000, AK, 101, 301);
+	/* other traffic every 20 s drives the sweeps for 1,900 s */
+	for (int i = 1; i < 95; i++) {
+		uint16_t port = (uint16_t)(2000 + i);
+		int64_t t0 = (int64_t)i * 20000000;
+		feed4(az, &fr, t0, 1, port, S, 1000, 0);
+		feed4(az, &fr, t0 + 1, 0, port, RA, 0, 1001);
+		if (i == 35) /* 700 s: still open, idle until 1,700 s */
+			feed4(az, &fr, t0 + 2, 1, 1000, AK, 101, 301);
+	}
+	sum = sl_analyzer_summary(az);
+	assert_int_equal(sum->no_handshake_segments, 0);
+	assert_int_equal(t.n, 94); /* the first, finished: all reported */
+	sl_analyzer_finish(az);
+	assert_int_equal(t.n, 95);
+	assert_int_equal(t.first_shape, SL_SHAPE_THREE_WAY);
+	assert_int_equal(t.first_frames, 3);
+	sl_analyzer_free(az);
+}
+
 int
 main(void)
 {
@@ -517,6 +557,7 @@ main(void)
 	    cmocka_unit_test(test_duplicate_copies),
 	    cmocka_unit_test(test_same_place_retransmits),
 	    cmocka_unit_test(test_reported_early_keeps_tuple),
+	    cmocka_unit_test(test_deadline_beyond_wheel_turn),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
