@@ -28,12 +28,15 @@
 #include "feed.h"
 #include "pcapng_rd.h"
 
+/* stdio's buffer for a plain file (struct gzsrc) */
+#define PLAIN_BUF (64u << 10)
+
 /*
  * The file as zlib reads it, with the four bytes read to tell pcap from
  * pcapng given back first: a pipe (`-`, /dev/stdin) cannot be rewound.
  */
 struct gzsrc {
-	gzFile gz;
+	gzFile gz; /* NULL once plain is open */
 	uint8_t head[4];
 	unsigned nhead, at;
 	/*
@@ -42,6 +45,7 @@ struct gzsrc {
 	 * a cookie's byte-wise reads of each record header; or NULL.
 	 */
 	FILE *plain;
+	char *pbuf; /* plain's stdio buffer (glibc sizes only its own) */
 };
 
 static size_t
@@ -411,9 +415,22 @@ sl_analyze_file(struct sl_analyzer *az, int file, const char *path,
 	r.pcapng = src.nhead == 4 && sl_ngrd_magic(src.head);
 	if (!r.pcapng && gzdirect(src.gz) && sl_input_rereadable(path, NULL))
 		src.plain = fopen(path, "rb"); /* NULL: through zlib */
+	if (src.plain != NULL) {
+		/*
+		 * libpcap freads every record: in PLAIN_BUF, not in stdio's
+		 * 4 KiB (a read(2) every few frames), and zlib's buffers
+		 * (some 130 KiB written) go before the reading starts.
+		 */
+		src.pbuf = sl_xcalloc(1, PLAIN_BUF);
+		(void)setvbuf(src.plain, src.pbuf, _IOFBF, PLAIN_BUF);
+		gzclose(src.gz);
+		src.gz = NULL;
+	}
 	r.gz = &src;
 	ret = az_sink_run(az, file, read_file, &r);
-	gzclose(src.gz);
+	if (src.gz != NULL)
+		gzclose(src.gz);
+	free(src.pbuf); /* plain is closed (read_pcap) */
 	filter_free(&ff);
 	sl_analyzer_end_file(az);
 	return ret;
