@@ -540,8 +540,17 @@ void az_check_end(struct conn *c);
 
 /* ---- copies.c: one packet seen at several places of an `any` capture -- */
 
-/* Is p a copy of a packet c has seen?  Records p if it is not. */
-bool az_copy_seen(struct conn *c, const struct sl_pkt *p, int64_t ts);
+bool az_copy_seen_cooked(struct conn *c, const struct sl_pkt *p, int64_t ts);
+/*
+ * Is p a copy of a packet c has seen?  Records p if it is not.  Only a
+ * cooked (`any`) capture's packets can be: the others return at once,
+ * without a call on every segment.
+ */
+static inline bool
+az_copy_seen(struct conn *c, const struct sl_pkt *p, int64_t ts)
+{
+	return p->sll_pkttype >= 0 && az_copy_seen_cooked(c, p, ts);
+}
 
 /* ---- classify.c: shape, vantage, negotiated options --------------------- */
 

@@ -58,7 +58,7 @@ ent_del(struct conn *c, unsigned i)
 }
 
 bool
-az_copy_seen(struct conn *c, const struct sl_pkt *p, int64_t ts)
+az_copy_seen_cooked(struct conn *c, const struct sl_pkt *p, int64_t ts)
 {
 	int64_t o = frame_origin(p);
 	struct copy_ent *e;
