@@ -33,7 +33,7 @@ rst_note(struct conn *c, int fi, int x, int y, enum az_rst_fate fate)
 		return;
 	switch (fate) {
 	case AZ_RST_SYN_SENT:
-		if (c->k->fr[fi].flags & SL_TH_ACK)
+		if (az_frame(c->k, (unsigned)fi)->flags & SL_TH_ACK)
 			snprintf(n, sizeof(n),
 				 "RST dropped by %c in SYN-SENT: its ACK does "
 				 "not acknowledge the SYN",
@@ -124,13 +124,16 @@ on_segment(struct conn *c, int x, const struct sl_pkt *p, uint64_t frame,
 	int fi = NO_FI;
 	enum az_rst_fate fate;
 
-	memset(&g, 0, sizeof(g));
+	/* field by field: the note is not cleared on every segment */
 	g.c = c;
 	g.x = x;
 	g.y = c->self ? x : 1 - x;
 	g.p = p;
 	g.ts = ts;
 	g.first_from_x = !sx->sent_any;
+	g.record = false;
+	g.role = SL_ROLE_OTHER;
+	g.note[0] = '\0';
 	c->t_last = ts;
 	if (p->trunc)
 		c->k->hs.truncated++;
@@ -201,12 +204,11 @@ starts_new(const struct conn *c, int x, const struct sl_pkt *p)
 	return false;
 }
 
+/* The side of c that sent a segment whose source is lo (src_lo) or hi. */
 static int
-side_of(const struct conn *c, const struct sl_pkt *p)
+side_of(const struct conn *c, bool src_lo)
 {
-	return c->self || sl_endpoint_eq(&p->src, c->a_hi ? &c->h.hi : &c->h.lo)
-		   ? 0
-		   : 1;
+	return c->self || src_lo != c->a_hi ? 0 : 1;
 }
 
 /*
@@ -235,10 +237,10 @@ parkable(const struct conn *c, int x, const struct sl_pkt *p, int64_t ts)
  * it came from x's SYN-SENT, answering ACKs of a SYN x never sent.
  */
 static void
-mark_old_duplicate(struct conn *c, const struct sl_pkt *p)
+mark_old_duplicate(struct conn *c, const struct sl_pkt *p, bool src_lo)
 {
 	struct conn *o = c->parked;
-	int x = side_of(c, p), ox = side_of(o, p);
+	int x = side_of(c, src_lo), ox = side_of(o, src_lo);
 	const struct side *so = &o->s[ox];
 	char n[SL_NOTE_LEN];
 	unsigned i, j;
@@ -257,16 +259,16 @@ mark_old_duplicate(struct conn *c, const struct sl_pkt *p)
 	if (c->s[1 - x].sent_synack)
 		az_pend_lose_syns(o, 1 - ox, "its answer to the old duplicate");
 	for (i = 0; i < c->nframes; i++) {
-		const struct cframe *f = &c->k->fr[i];
+		const struct cframe *f = az_frame(c->k, i), *g;
 		if (f->from != x ||
 		    (f->flags & (SL_TH_RST | SL_TH_ACK)) != SL_TH_RST)
 			continue;
-		for (j = 0; j < i; j++)
-			if (c->k->fr[j].from != x &&
-			    (c->k->fr[j].flags & SL_TH_ACK) &&
-			    c->k->fr[j].ack == f->seq &&
-			    !az_acks_syn(so, f->seq))
+		for (j = 0; j < i; j++) {
+			g = az_frame(c->k, j);
+			if (g->from != x && (g->flags & SL_TH_ACK) &&
+			    g->ack == f->seq && !az_acks_syn(so, f->seq))
 				break;
+		}
 		if (j == i)
 			continue;
 		az_set_frame_states(c, (int)i, x, SL_ST_SYN_SENT,
@@ -288,13 +290,16 @@ fi_gone(int8_t *v, int fi)
 static void
 frame_remove(struct conn *c, int fi)
 {
-	struct cframe *fr = c->k->fr;
+	struct cold *cold = c->k;
 	unsigned n = c->nframes, i;
 	int k;
 
-	free(fr[fi].note);
-	memmove(&fr[fi], &fr[fi + 1], (n - (unsigned)fi - 1) * sizeof(fr[0]));
-	fr[n - 1].note = NULL; /* moved down: no second owner */
+	if (az_frame(cold, (unsigned)fi)->note != NULL)
+		az_pool_put(&cold->az->notes,
+			    az_frame(cold, (unsigned)fi)->note);
+	for (i = (unsigned)fi; i + 1 < n; i++)
+		*az_frame(cold, i) = *az_frame(cold, i + 1);
+	az_frame(cold, n - 1)->note = NULL; /* moved down: no second owner */
 	c->nframes--;
 	for (k = 0; k < 2; k++) {
 		struct side *s = &c->s[k];
@@ -321,7 +326,7 @@ static struct late_syn *
 take_late_syn(struct conn *c, int x, const struct sl_pkt *p)
 {
 	struct late_syn *l = c->late;
-	const struct cframe *fr = c->k->fr;
+	const struct cframe *fj, *fk;
 	char n[SL_NOTE_LEN];
 	int fi, j, k;
 	unsigned long long fno;
@@ -332,9 +337,11 @@ take_late_syn(struct conn *c, int x, const struct sl_pkt *p)
 		return NULL;
 	fi = l->fi;
 	fno = (unsigned long long)l->frame;
-	for (j = fi + 1; j < (int)c->nframes; j++)
-		if (fr[j].from != x && fr[j].role == SL_ROLE_CHALLENGE_ACK)
+	for (j = fi + 1; j < (int)c->nframes; j++) {
+		fj = az_frame(c->k, (unsigned)j);
+		if (fj->from != x && fj->role == SL_ROLE_CHALLENGE_ACK)
 			break;
+	}
 	if (j < (int)c->nframes) {
 		snprintf(n, sizeof(n),
 			 "challenge ACK to frame %llu, %c's next SYN "
@@ -342,10 +349,11 @@ take_late_syn(struct conn *c, int x, const struct sl_pkt *p)
 			 fno, 'A' + x);
 		az_set_note(c, j, n);
 		for (k = j + 1; k < (int)c->nframes; k++) {
-			if (fr[k].from != x ||
-			    (fr[k].flags & (SL_TH_RST | SL_TH_ACK)) !=
+			fk = az_frame(c->k, (unsigned)k);
+			if (fk->from != x ||
+			    (fk->flags & (SL_TH_RST | SL_TH_ACK)) !=
 				SL_TH_RST ||
-			    fr[k].seq != fr[j].ack)
+			    fk->seq != fj->ack)
 				continue;
 			az_set_frame_states(c, k, x, SL_ST_SYN_SENT,
 					    SL_ST_SYN_SENT);
@@ -380,8 +388,9 @@ awaits_syn(const struct conn *c, int x, const struct sl_pkt *p)
 void
 az_flow_key(const struct sl_pkt *p, int iface, struct az_key *k)
 {
-	az_order_key(p, &k->lo, &k->hi);
-	k->h = az_flow_hash(&k->lo, &k->hi, iface);
+	k->src_lo = sl_endpoint_cmp(&p->src, &p->dst) <= 0;
+	k->h = k->src_lo ? az_flow_hash(&p->src, &p->dst, iface)
+			 : az_flow_hash(&p->dst, &p->src, iface);
 }
 
 void
@@ -431,7 +440,8 @@ static void
 process(struct sl_analyzer *az, const struct sl_pkt *p, const struct az_key *k,
 	int file, uint64_t frame, int64_t ts)
 {
-	const struct sl_endpoint lo = k->lo, hi = k->hi;
+	const struct sl_endpoint *lo = k->src_lo ? &p->src : &p->dst;
+	const struct sl_endpoint *hi = k->src_lo ? &p->dst : &p->src;
 	const uint64_t h = k->h;
 	struct conn *c, *parked = NULL;
 	struct sl_handshake *hs;
@@ -439,21 +449,21 @@ process(struct sl_analyzer *az, const struct sl_pkt *p, const struct az_key *k,
 	int x;
 	bool tw = false;
 
-	c = az_tab_find(az, &lo, &hi, az->cur_iface, h);
+	c = az_tab_find(az, lo, hi, az->cur_iface, h);
 	if (c != NULL && az_copy_seen(c, p, ts)) {
 		c->k->hs.duplicates++;
 		az->sum.duplicates++;
 		return;
 	}
 	/* Finish what p starts anew; a parked handshake may come back. */
-	while (c != NULL && starts_new(c, side_of(c, p), p)) {
-		x = side_of(c, p);
+	while (c != NULL && starts_new(c, side_of(c, k->src_lo), p)) {
+		x = side_of(c, k->src_lo);
 		if (parkable(c, x, p, ts)) {
 			az_park(az, c);
 			parked = c;
 		} else {
 			if (c->parked != NULL)
-				mark_old_duplicate(c, p);
+				mark_old_duplicate(c, p, k->src_lo);
 			else if (moved == NULL)
 				moved = take_late_syn(c, x, p);
 			/* the peer of the new SYN may still be in TIME-WAIT */
@@ -461,7 +471,7 @@ process(struct sl_analyzer *az, const struct sl_pkt *p, const struct az_key *k,
 			     c->s[1 - x].st == SL_ST_TIME_WAIT;
 			az_finalize(az, c, SL_END_EOF);
 		}
-		c = az_tab_find(az, &lo, &hi, az->cur_iface, h);
+		c = az_tab_find(az, lo, hi, az->cur_iface, h);
 	}
 	if (c != NULL && c->ended) {
 		az->sum.no_handshake_segments++;
@@ -469,7 +479,7 @@ process(struct sl_analyzer *az, const struct sl_pkt *p, const struct az_key *k,
 		return;
 	}
 	if (c != NULL) {
-		x = side_of(c, p);
+		x = side_of(c, k->src_lo);
 		if (moved != NULL) {
 			/* a parked handshake took the tuple back */
 			free(moved);
@@ -489,7 +499,7 @@ process(struct sl_analyzer *az, const struct sl_pkt *p, const struct az_key *k,
 				return;
 			}
 		}
-		c = az_conn_new(az, &lo, &hi, h, file);
+		c = az_conn_new(az, lo, hi, h, file);
 		hs = &c->k->hs;
 		hs->t_first_ns = ts;
 		copy_encap(hs->encap, sizeof(hs->encap), p->encap);
@@ -503,8 +513,8 @@ process(struct sl_analyzer *az, const struct sl_pkt *p, const struct az_key *k,
 			hs->ep[0] = p->src;
 			hs->ep[1] = p->dst;
 		}
-		c->a_hi = sl_endpoint_cmp(&hs->ep[0], &lo) != 0;
-		x = side_of(c, p);
+		c->a_hi = sl_endpoint_cmp(&hs->ep[0], lo) != 0;
+		x = side_of(c, k->src_lo);
 		if (tw) {
 			c->s[1 - x].st = SL_ST_TIME_WAIT;
 			c->s[1 - x].time_wait = true;
@@ -540,6 +550,7 @@ sl_analyzer_new(const struct sl_analyzer_cfg *cfg)
 		az->cfg = *cfg;
 	az->next_id = az->next_emit = 1;
 	az->cur_file = -1;
+	az_pools_init(az);
 	az_tab_grow(az);
 	return az;
 }

@@ -94,21 +94,25 @@ az_classify(struct conn *c)
 		   (a->sent_synack != b->sent_synack)) {
 		/* y's SYN, x's SYN-ACK, y's ACK (also a crafted peer that
 		 * answers a simultaneous open's SYN-ACK with a bare ACK) */
-		int x = a->sent_synack ? 0 : 1, y = 1 - x, fi;
+		int x = a->sent_synack ? 0 : 1, y = 1 - x;
+		unsigned fi;
 		int64_t tack = 0, tsa = c->k->cs[x].t_synack;
-		for (fi = 0; fi < (int)hs->nframes; fi++)
-			if (c->k->fr[fi].from == y &&
-			    c->k->fr[fi].role == SL_ROLE_ACK) {
-				tack = c->k->fr[fi].ts_ns;
+		const struct cframe *f;
+		for (fi = 0; fi < hs->nframes; fi++) {
+			f = az_frame(c->k, fi);
+			if (f->from == y && f->role == SL_ROLE_ACK) {
+				tack = f->ts_ns;
 				break;
 			}
+		}
 		/* the SYN-ACK that ACK answers: the last one before it */
-		for (fi = 0; fi < (int)hs->nframes && tack; fi++)
-			if (c->k->fr[fi].from == x &&
-			    c->k->fr[fi].ts_ns <= tack &&
-			    (c->k->fr[fi].role == SL_ROLE_SYNACK ||
-			     c->k->fr[fi].role == SL_ROLE_SYNACK_RETX))
-				tsa = c->k->fr[fi].ts_ns;
+		for (fi = 0; fi < hs->nframes && tack; fi++) {
+			f = az_frame(c->k, fi);
+			if (f->from == x && f->ts_ns <= tack &&
+			    (f->role == SL_ROLE_SYNACK ||
+			     f->role == SL_ROLE_SYNACK_RETX))
+				tsa = f->ts_ns;
+		}
 		d1 = tsa - c->s[y].t_syn_prev;
 		if (d1 < 0)
 			d1 = tsa - c->k->cs[y].t_syn;
@@ -120,7 +124,8 @@ az_classify(struct conn *c)
 		}
 	} else if (hs->shape == SL_SHAPE_REFUSED && hs->nframes >= 2) {
 		hs->rtt_us =
-		    (c->k->fr[hs->nframes - 1].ts_ns - a->t_syn_prev) / 1000;
+		    (az_frame(c->k, hs->nframes - 1)->ts_ns - a->t_syn_prev) /
+		    1000;
 	}
 	if (hs->self ||
 	    (is_loopback(&hs->ep[0].addr) && is_loopback(&hs->ep[1].addr)))

@@ -8,6 +8,8 @@
 #ifndef SL_CONN_H
 #define SL_CONN_H
 
+#include <string.h>
+
 #include "analyze.h"
 #include "rules.h"
 
@@ -18,11 +20,9 @@
 
 #define PEND_MAX	32
 #define PEND_BLOCK	2    /* pending segments in a block of the pool */
-#define PBLOCK_SLAB	256  /* blocks allocated at once */
 #define FRAMES_INLINE	3    /* an open handshake records two or three frames */
 #define XO_INLINE	2    /* option records: a SYN and a SYN-ACK */
 #define REORDER_MAX	4096 /* finished handshakes held for ordering */
-#define CONN_SLAB	128  /* handshake records allocated at once */
 #define COPY_MAX	64   /* packets kept per handshake for copies */
 #define COPY_ORIGINS	4    /* places one packet is seen at */
 #define COPY_WINDOW_NS	2000000000LL /* a copy within 2 s (copies.c) */
@@ -42,24 +42,19 @@
 #define NO_FI	    (-1)
 #define TS_JUMP_NS  86400000000000LL /* a day: a clock step, not a pause */
 
-/* A segment from the peer that this side has not processed yet. */
+/*
+ * A segment from the peer that this side has not processed yet.  A side
+ * holds its pending segments while it has any: in a block of PEND_BLOCK
+ * from the analyzer's pool (most sides never hold more), or allocated
+ * when that is full; given back when the last one is processed.  A
+ * handshake that waits holds none, or its unanswered SYN (and a
+ * retransmission), never delivered: a block of two, not four, for each.
+ */
 struct pend {
 	uint32_t seq, ack, end; /* end: seq + len + SYN + FIN */
 	uint8_t flags;
 	int8_t fi;  /* index in the handshake's frames, or NO_FI */
 	int64_t ts; /* when it was captured (its frame's time) */
-};
-
-/*
- * A side's pending segments while it has any: a block of the analyzer's
- * pool (most sides never hold more than PEND_BLOCK), or allocated when
- * that is full; given back when the last one is processed.  A handshake
- * that waits holds none, or its unanswered SYN (and a retransmission),
- * never delivered: a block of two, not four, for each.
- */
-union pblock {
-	union pblock *next; /* in the pool of free blocks */
-	struct pend p[PEND_BLOCK];
 };
 
 /*
@@ -98,9 +93,9 @@ struct cframe {
 	bool ae;
 	uint8_t st[2][2];
 	uint8_t has;		 /* COPT_* bits */
-	uint8_t xo;		 /* 1 + its option record in c->xo, or 0 */
+	uint8_t xo;		 /* 1 + its option record (xo0, xov), or 0 */
 	uint32_t ts_val, ts_ecr; /* its timestamps option */
-	char *note;		 /* NULL, or a string of ours */
+	char *note; /* NULL, or a string in the analyzer's pool of notes */
 };
 
 /*
@@ -150,7 +145,7 @@ struct side {
 	uint32_t ack_hi; /* the highest ACK beyond */
 	int64_t t_syn_prev;
 	uint64_t syn_frame; /* the frame number of syn_fi */
-	struct pend *pend;  /* NULL when npend is 0 (union pblock) */
+	struct pend *pend;  /* NULL when npend is 0 (az->pblocks) */
 };
 
 /* What the report reads of a side (struct side has the rest). */
@@ -197,10 +192,12 @@ struct copy_ent {
  */
 struct cold {
 	struct sl_handshake hs; /* hs.frames is filled when reported */
-	struct cframe *fr;	/* fr0, or allocated when that is full */
-	unsigned fcap;
-	struct copts *xo; /* option records of frames (SYN, SYN-ACK, SACK) */
-	unsigned nxo, xocap;
+	/* frames past fr0: an array of ovcap from az->frames, or NULL */
+	struct cframe *ov;
+	unsigned ovcap;
+	/* option records of frames (SYN, SYN-ACK, SACK), past xo0 */
+	struct copts *xov;
+	unsigned nxo, xovcap;
 	unsigned findcap;
 	struct cold_side cs[2];
 	uint32_t raised[2];	/* rules raised, by side: 1 << sl_rule_id */
@@ -212,10 +209,16 @@ struct cold {
 	 * is allocated without xo0.
 	 */
 	bool bare;
-	struct cold *next; /* in the pool of free records */
 	struct cframe fr0[FRAMES_INLINE];
 	struct copts xo0[]; /* XO_INLINE of them, unless bare */
 };
+
+/* Frame i of cold record k (az_frame(k, i) for i below c->nframes). */
+static inline struct cframe *
+az_frame(struct cold *k, unsigned i)
+{
+	return i < FRAMES_INLINE ? &k->fr0[i] : &k->ov[i - FRAMES_INLINE];
+}
 
 /* What a side's SYN (or SYN-ACK) offered; its MSS is in cold_side. */
 struct synopt {
@@ -250,8 +253,7 @@ struct conn {
 	int64_t t_last;	 /* its last segment (hs.t_last_ns) */
 	int64_t last_iv; /* A's last SYN retransmission interval, µs */
 	struct cold *k;	 /* its cold record, or az->sink once reported */
-	/* an older handshake it hides (az_park); in the pool of free
-	 * records, the next one */
+	/* an older handshake it hides (az_park) */
 	struct conn *parked;
 	struct late_syn *late; /* its last late SYN with a new ISN */
 	struct copy_ent *cq;   /* packets seen, for copies (copies.c) */
@@ -284,14 +286,34 @@ struct conn {
  * byte for byte as it was.
  */
 #define ICE_WORDS 20
-#define ICE_SLAB  256 /* compact records allocated at once */
 struct ice {
 	struct conn_head h;
-	union {
-		uint64_t diff;	  /* bit i: word i of the rest is in w */
-		struct ice *next; /* in the pool of free records */
-	};
+	uint64_t diff; /* bit i: word i of the rest is in w */
 	uint32_t w[ICE_WORDS];
+};
+
+/*
+ * Records of one size, taken and given back as handshakes come and go:
+ * they are allocated `per` at once (one allocation, no allocator header
+ * on each, freed with the analyzer), and one given back is linked
+ * through its first bytes into the free list, for the next one taken.
+ * A pool holds at most as many records as were in use at once.
+ */
+struct az_pool {
+	void *free;
+	size_t size; /* of a record: at least a pointer */
+	unsigned per;
+};
+
+/*
+ * Arrays of a cold record's frames or option records past its inline
+ * ones: pool i holds inl << i entries, at most max (SL_HS_MAXFRAMES in
+ * all with the inline ones).
+ */
+#define OV_POOLS 6
+struct az_ovpools {
+	struct az_pool p[OV_POOLS];
+	unsigned inl, max;
 };
 
 struct sl_analyzer {
@@ -324,12 +346,15 @@ struct sl_analyzer {
 	uint64_t stamps;
 	struct conn_head **due; /* due in a sweep, or all at the end */
 	size_t dcap;
-	struct conn *pool;   /* free handshake records, linked by parked */
-	union pblock *ppool; /* free blocks of pending segments */
-	void **slabs;	     /* where the pools' records come from */
+	struct az_pool conns;	  /* handshake records (struct conn) */
+	struct az_pool colds;	  /* cold records */
+	struct az_pool ices;	  /* compact records */
+	struct az_pool pblocks;	  /* blocks of PEND_BLOCK pending segments */
+	struct az_pool notes;	  /* frame notes of SL_NOTE_LEN bytes */
+	struct az_ovpools frames; /* past a cold record's fr0 */
+	struct az_ovpools xos;	  /* past a cold record's xo0 */
+	void **slabs;		  /* where the pools' records come from */
 	size_t nslabs;
-	struct cold *cpool;  /* free cold records, linked by next */
-	struct ice *ipool;   /* free compact records, linked by next */
 	struct conn *thawed; /* made full by az_thaw, still tracked */
 	/*
 	 * A new record as az_conn_new makes it, before its key, with the
@@ -411,8 +436,6 @@ void az_compact(struct sl_analyzer *az, struct conn *c);
 
 uint64_t az_flow_hash(const struct sl_endpoint *a, const struct sl_endpoint *b,
 		      int iface);
-void az_order_key(const struct sl_pkt *p, struct sl_endpoint *lo,
-		  struct sl_endpoint *hi);
 void az_tab_grow(struct sl_analyzer *az);
 struct conn *az_tab_find(struct sl_analyzer *az, const struct sl_endpoint *lo,
 			 const struct sl_endpoint *hi, int iface, uint64_t h);
@@ -444,7 +467,18 @@ bool az_tomb_find(const struct sl_analyzer *az, uint64_t key, int64_t now);
 void az_touch(struct sl_analyzer *az, struct conn *c, int64_t ts,
 	      bool awaits_syn);
 void az_sweep(struct sl_analyzer *az, int64_t now);
-/* The timers and the pool of records (the table: sl_analyzer_free). */
+/* The analyzer's pools, empty. */
+void az_pools_init(struct sl_analyzer *az);
+/* A record from pool p, its contents undefined; never NULL. */
+void *az_pool_get(struct sl_analyzer *az, struct az_pool *p);
+/* r, from pool p, back to it. */
+static inline void
+az_pool_put(struct az_pool *p, void *r)
+{
+	memcpy(r, &p->free, sizeof(p->free));
+	p->free = r;
+}
+/* The timers and the pools of records (the table: sl_analyzer_free). */
 void az_flow_free(struct sl_analyzer *az);
 void az_finish_all(struct sl_analyzer *az);
 

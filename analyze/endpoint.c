@@ -28,7 +28,7 @@ az_set_frame_states(struct conn *c, int fi, int slot, enum sl_state before,
 
 	if (fi < 0)
 		return;
-	f = &c->k->fr[fi];
+	f = az_frame(c->k, (unsigned)fi);
 	f->st[slot][0] = (uint8_t)before;
 	f->st[slot][1] = (uint8_t)after;
 }
@@ -239,8 +239,8 @@ crossed_syn_retx(const struct conn *c, int y, int fi)
 	if (fi < 0 || c->self)
 		return false;
 	for (i = (unsigned)fi + 1; i < c->nframes; i++)
-		if (c->k->fr[i].from == y &&
-		    c->k->fr[i].role == SL_ROLE_SYN_RETX)
+		if (az_frame(c->k, i)->from == y &&
+		    az_frame(c->k, i)->role == SL_ROLE_SYN_RETX)
 			return true;
 	return false;
 }
@@ -648,7 +648,7 @@ az_ep_send(struct conn *c, int x, const struct sl_pkt *p, enum sl_state st0,
 	if ((p->flags & SL_TH_ACK) && sy->fin_sent &&
 	    SEQ_GEQ(p->ack, sy->fin_end))
 		sy->fin_acked = true;
-	if (!syn && !rst)
+	if (!syn && !rst && p->paylen > 0) /* no cold line for an ACK */
 		c->k->hs.data_bytes[x] += p->paylen;
 	sx->sent_any = true;
 }

@@ -7,10 +7,13 @@
 #include "analyze.h"
 #include "decode.h"
 
-/* A segment's flow: its endpoints in order and their hash (flow.c). */
+/*
+ * A segment's flow: the hash of its endpoints in order (flow.c), and
+ * which of them comes first (lo): its source, or its destination.
+ */
 struct az_key {
-	struct sl_endpoint lo, hi;
 	uint64_t h;
+	bool src_lo;
 };
 
 /* The key of p, seen on interface iface: needs no analyzer state. */

@@ -43,19 +43,6 @@ az_flow_hash(const struct sl_endpoint *a, const struct sl_endpoint *b,
 	return x ^ x >> 33;
 }
 
-void
-az_order_key(const struct sl_pkt *p, struct sl_endpoint *lo,
-	     struct sl_endpoint *hi)
-{
-	if (sl_endpoint_cmp(&p->src, &p->dst) <= 0) {
-		*lo = p->src;
-		*hi = p->dst;
-	} else {
-		*lo = p->dst;
-		*hi = p->src;
-	}
-}
-
 static void
 tab_put(struct slot *t, size_t size, uint64_t h, struct conn_head *c)
 {
@@ -243,8 +230,6 @@ az_timer_file(struct sl_analyzer *az, struct conn_head *c)
 	*b = c;
 }
 
-static void cold_free_all(struct sl_analyzer *az);
-
 void
 az_flow_free(struct sl_analyzer *az)
 {
@@ -252,7 +237,10 @@ az_flow_free(struct sl_analyzer *az)
 
 	free(az->wheel);
 	free(az->due);
-	cold_free_all(az);
+	if (az->sink != NULL) {
+		free(az->sink->ov);
+		free(az->sink);
+	}
 	for (i = 0; i < az->nslabs; i++)
 		free(az->slabs[i]);
 	free(az->slabs);
@@ -350,50 +338,129 @@ unpack_opts(struct sl_tcpopts *t, const struct copts *o)
 	}
 }
 
-/*
- * A handshake's array that starts in the record itself (inl, n entries)
- * and moves to the heap when it outgrows it; a is NULL before first use.
- */
-static void *
-grow(void *a, void *inl, unsigned *cap, unsigned n, size_t size)
-{
-	void *b;
+/* ---- pools ---------------------------------------------------------- */
 
-	if (a == NULL) {
-		*cap = n;
-		return inl;
-	}
-	if (a != inl) {
-		*cap *= 2;
-		return sl_xrealloc(a, *cap, size);
-	}
-	b = sl_xcalloc((size_t)*cap * 2, size);
-	memcpy(b, a, (size_t)*cap * size);
-	*cap *= 2;
-	return b;
+#define SLAB_BYTES 16384 /* a pool's records allocated at once */
+
+_Static_assert((FRAMES_INLINE << (OV_POOLS - 1)) + FRAMES_INLINE >=
+		       SL_HS_MAXFRAMES &&
+		   (XO_INLINE << (OV_POOLS - 1)) + XO_INLINE >= SL_HS_MAXFRAMES,
+	       "the last pool of a struct az_ovpools holds what is left");
+
+static void
+pool_init(struct az_pool *p, size_t size)
+{
+	p->free = NULL;
+	p->size = size;
+	p->per = (unsigned)(SLAB_BYTES / size > 4 ? SLAB_BYTES / size : 4);
+}
+
+/* The entries of an array from pool i of f. */
+static unsigned
+ov_cap(const struct az_ovpools *f, unsigned i)
+{
+	unsigned n = f->inl << i;
+
+	return n < f->max ? n : f->max;
+}
+
+/* Arrays of entries of size bytes past inl inline ones, total in all. */
+static void
+ov_init(struct az_ovpools *f, unsigned inl, unsigned total, size_t size)
+{
+	unsigned i;
+
+	f->inl = inl;
+	f->max = total - inl;
+	for (i = 0; i < OV_POOLS; i++)
+		pool_init(&f->p[i], ov_cap(f, i) * size);
+}
+
+void
+az_pools_init(struct sl_analyzer *az)
+{
+	pool_init(&az->conns, sizeof(struct conn));
+	/* a bare record has no inline option records (struct cold) */
+	pool_init(
+	    &az->colds,
+	    sizeof(struct cold) +
+		(az->cfg.frames_unread ? 0 : XO_INLINE * sizeof(struct copts)));
+	pool_init(&az->ices, sizeof(struct ice));
+	pool_init(&az->pblocks, PEND_BLOCK * sizeof(struct pend));
+	pool_init(&az->notes, SL_NOTE_LEN);
+	ov_init(&az->frames, FRAMES_INLINE, SL_HS_MAXFRAMES,
+		sizeof(struct cframe));
+	ov_init(&az->xos, XO_INLINE, SL_HS_MAXFRAMES, sizeof(struct copts));
 }
 
 /*
- * n records of size bytes for a pool, in one allocation (no allocator
- * header on each), freed with the analyzer.
+ * A pool's next slab: its records in one allocation, freed with the
+ * analyzer; the first is taken, the others are free, in order.  Nothing
+ * is cleared: whoever takes a record writes it.
  */
 static void *
-slab_new(struct sl_analyzer *az, size_t n, size_t size)
+slab_new(struct sl_analyzer *az, struct az_pool *p)
 {
-	void *slab = sl_xcalloc(n, size);
+	char *slab = sl_xrealloc(NULL, p->per, p->size);
+	unsigned i;
 
 	az->slabs = sl_xrealloc(az->slabs, az->nslabs + 1, sizeof(*az->slabs));
 	az->slabs[az->nslabs++] = slab;
+	for (i = p->per; i-- > 1;)
+		az_pool_put(p, slab + (size_t)i * p->size);
 	return slab;
+}
+
+void *
+az_pool_get(struct sl_analyzer *az, struct az_pool *p)
+{
+	void *r = p->free;
+
+	if (r == NULL)
+		return slab_new(az, p);
+	memcpy(&p->free, r, sizeof(p->free));
+	return r;
+}
+
+/* ov, an array of cap entries from f (or NULL), back to its pool. */
+static void
+ov_put(struct az_ovpools *f, void *ov, unsigned cap)
+{
+	unsigned i;
+
+	if (ov == NULL)
+		return;
+	for (i = 0; ov_cap(f, i) < cap; i++)
+		;
+	az_pool_put(&f->p[i], ov);
+}
+
+/*
+ * Room past the cap entries (of size bytes) of ov, an array from f or
+ * NULL: an array from the next pool, holding ov's entries; ov goes back.
+ */
+static void *
+ov_grow(struct sl_analyzer *az, struct az_ovpools *f, void *ov, unsigned *cap,
+	size_t size)
+{
+	unsigned i;
+	void *n;
+
+	for (i = 0; ov != NULL && ov_cap(f, i) <= *cap; i++)
+		;
+	n = az_pool_get(az, &f->p[i]);
+	if (ov != NULL)
+		memcpy(n, ov, *cap * size);
+	ov_put(f, ov, *cap);
+	*cap = ov_cap(f, i);
+	return n;
 }
 
 void
 az_pend_grow(struct conn *c, struct side *s)
 {
 	struct sl_analyzer *az = c->k->az;
-	union pblock *b = az->ppool;
 	struct pend *n;
-	size_t i;
 
 	if (s->pend != NULL) {
 		unsigned cap = s->pcap * 2u; /* PEND_MAX at most */
@@ -404,16 +471,7 @@ az_pend_grow(struct conn *c, struct side *s)
 		s->pcap = (uint8_t)cap;
 		return;
 	}
-	if (b == NULL) {
-		b = slab_new(az, PBLOCK_SLAB, sizeof(*b));
-		for (i = PBLOCK_SLAB; i-- > 1;) {
-			b[i].next = az->ppool;
-			az->ppool = &b[i];
-		}
-	} else {
-		az->ppool = b->next;
-	}
-	s->pend = b->p;
+	s->pend = az_pool_get(az, &az->pblocks);
 	s->pcap = PEND_BLOCK;
 }
 
@@ -421,18 +479,23 @@ void
 az_pend_release(struct conn *c, struct side *s)
 {
 	struct sl_analyzer *az = c->k->az;
-	union pblock *b = (union pblock *)(void *)s->pend;
 
 	if (s->pend == NULL)
 		return;
 	if (s->pcap == PEND_BLOCK) {
-		b->next = az->ppool;
-		az->ppool = b;
+		az_pool_put(&az->pblocks, s->pend);
 	} else {
 		free(s->pend);
 	}
 	s->pend = NULL;
 	s->pcap = 0;
+}
+
+/* Option record i of cold record k. */
+static struct copts *
+xo_rec(struct cold *k, unsigned i)
+{
+	return i < XO_INLINE ? &k->xo0[i] : &k->xov[i - XO_INLINE];
 }
 
 int
@@ -446,10 +509,12 @@ az_add_frame(struct conn *c, int from, const struct sl_pkt *p, uint64_t frame,
 		k->hs.frames_omitted++;
 		return NO_FI;
 	}
-	if (c->nframes == k->fcap)
-		k->fr =
-		    grow(k->fr, k->fr0, &k->fcap, FRAMES_INLINE, sizeof(*f));
-	f = &k->fr[c->nframes];
+	/* Nothing of k is read for the inline frames: it is seldom cached. */
+	if (c->nframes >= FRAMES_INLINE &&
+	    c->nframes == FRAMES_INLINE + k->ovcap)
+		k->ov = ov_grow(k->az, &k->az->frames, k->ov, &k->ovcap,
+				sizeof(*k->ov));
+	f = az_frame(k, c->nframes);
 	memset(f, 0, sizeof(*f));
 	f->frame = frame;
 	f->ts_ns = ts;
@@ -465,22 +530,30 @@ az_add_frame(struct conn *c, int from, const struct sl_pkt *p, uint64_t frame,
 	f->ts_val = p->opts.ts_val;
 	f->ts_ecr = p->opts.ts_ecr;
 	if (((f->has & COPT_FULL) || p->opts.nunknown > 0) && !k->bare) {
-		if (k->nxo == k->xocap)
-			k->xo = grow(k->xo, k->xo0, &k->xocap, XO_INLINE,
-				     sizeof(*k->xo));
-		pack_opts(&k->xo[k->nxo], &p->opts);
+		if (k->nxo == XO_INLINE + k->xovcap)
+			k->xov = ov_grow(k->az, &k->az->xos, k->xov, &k->xovcap,
+					 sizeof(*k->xov));
+		pack_opts(xo_rec(k, k->nxo), &p->opts);
 		f->xo = (uint8_t)++k->nxo;
 	}
 	return (int)c->nframes++;
 }
 
+/* Kept as the report copies it: SL_NOTE_LEN - 1 bytes at most. */
 void
 az_set_note(struct conn *c, int fi, const char *note)
 {
+	struct cframe *f;
+	size_t n;
+
 	if (fi < 0 || c->k->bare)
 		return;
-	free(c->k->fr[fi].note);
-	c->k->fr[fi].note = sl_xstrdup(note);
+	f = az_frame(c->k, (unsigned)fi);
+	if (f->note == NULL)
+		f->note = az_pool_get(c->k->az, &c->k->az->notes);
+	n = strnlen(note, SL_NOTE_LEN - 1);
+	memcpy(f->note, note, n);
+	f->note[n] = '\0';
 }
 
 /* ---- lifetime ------------------------------------------------------- */
@@ -488,17 +561,9 @@ az_set_note(struct conn *c, int fi, const char *note)
 static struct cold *
 cold_get(struct sl_analyzer *az)
 {
-	struct cold *k = az->cpool;
-	size_t size = sizeof(*k);
+	struct cold *k = az_pool_get(az, &az->colds);
 
-	if (!az->cfg.frames_unread)
-		size += XO_INLINE * sizeof(k->xo0[0]);
-	if (k == NULL) {
-		k = sl_xcalloc(1, size);
-	} else {
-		az->cpool = k->next;
-		memset(k, 0, size);
-	}
+	memset(k, 0, az->colds.size);
 	k->az = az;
 	k->bare = az->cfg.frames_unread;
 	return k;
@@ -513,28 +578,12 @@ cold_put(struct sl_analyzer *az, struct cold *k, unsigned nframes)
 	if (k->sink)
 		return;
 	for (i = 0; i < nframes; i++)
-		free(k->fr[i].note);
-	if (k->fr != k->fr0)
-		free(k->fr);
-	if (k->xo != k->xo0)
-		free(k->xo);
+		if (az_frame(k, i)->note != NULL)
+			az_pool_put(&az->notes, az_frame(k, i)->note);
+	ov_put(&az->frames, k->ov, k->ovcap);
+	ov_put(&az->xos, k->xov, k->xovcap);
 	free(k->hs.find);
-	k->next = az->cpool;
-	az->cpool = k;
-}
-
-static void
-cold_free_all(struct sl_analyzer *az)
-{
-	while (az->cpool != NULL) {
-		struct cold *k = az->cpool;
-		az->cpool = k->next;
-		free(k);
-	}
-	if (az->sink != NULL) {
-		free(az->sink->fr);
-		free(az->sink);
-	}
+	az_pool_put(&az->colds, k);
 }
 
 void
@@ -551,8 +600,7 @@ az_conn_free(struct sl_analyzer *az, struct conn *c)
 	free(c->late);
 	if (c->parked != NULL)
 		az_conn_free(az, c->parked);
-	c->parked = az->pool;
-	az->pool = c;
+	az_pool_put(&az->conns, c);
 }
 
 size_t
@@ -609,7 +657,7 @@ report(struct sl_analyzer *az, struct conn *c)
 	}
 	for (i = 0; i < hs->nframes; i++) {
 		struct sl_hs_frame *o = &az->scratch[i];
-		const struct cframe *f = &c->k->fr[i];
+		const struct cframe *f = az_frame(c->k, i);
 		o->frame = f->frame;
 		o->ts_ns = f->ts_ns;
 		o->from = f->from;
@@ -622,7 +670,7 @@ report(struct sl_analyzer *az, struct conn *c)
 		o->len = f->len;
 		o->win = f->win;
 		if (f->xo > 0) {
-			unpack_opts(&o->opts, &c->k->xo[f->xo - 1]);
+			unpack_opts(&o->opts, xo_rec(c->k, f->xo - 1u));
 		} else {
 			memset(&o->opts, 0, sizeof(o->opts));
 			o->opts.has_ts = f->has & COPT_TS;
@@ -739,7 +787,7 @@ az_finalize(struct sl_analyzer *az, struct conn *c, enum sl_end why)
 static struct conn *
 conn_get(struct sl_analyzer *az)
 {
-	struct conn *c = az->pool;
+	struct conn *c;
 	int i;
 
 	if (az->sink == NULL) {
@@ -747,9 +795,9 @@ conn_get(struct sl_analyzer *az)
 		az->sink->sink = true;
 		az->sink->bare = true;
 		az->sink->az = az;
-		az->sink->fcap = SL_HS_MAXFRAMES;
-		az->sink->fr =
-		    sl_xcalloc(SL_HS_MAXFRAMES, sizeof(*az->sink->fr));
+		az->sink->ovcap = az->frames.max;
+		az->sink->ov =
+		    sl_xcalloc(az->frames.max, sizeof(*az->sink->ov));
 		for (i = 0; i < 2; i++) {
 			az->blank.s[i].syn_fi = NO_FI;
 			az->blank.s[i].synack_fi = NO_FI;
@@ -760,15 +808,7 @@ conn_get(struct sl_analyzer *az)
 		}
 		az->blank.k = az->sink; /* as a handshake reported early */
 	}
-	if (c == NULL) {
-		struct conn *slab = slab_new(az, CONN_SLAB, sizeof(*slab));
-		for (i = CONN_SLAB; i-- > 0;) {
-			slab[i].parked = az->pool;
-			az->pool = &slab[i];
-		}
-		c = az->pool;
-	}
-	az->pool = c->parked;
+	c = az_pool_get(az, &az->conns);
 	*c = az->blank;
 	return c;
 }
@@ -825,24 +865,14 @@ az_compact(struct sl_analyzer *az, struct conn *c)
 		memcpy(&w[n++], t + o, 4);
 		diff |= 1ULL << i;
 	}
-	ice = az->ipool;
-	if (ice == NULL) {
-		ice = slab_new(az, ICE_SLAB, sizeof(*ice));
-		for (i = ICE_SLAB; i-- > 1;) {
-			ice[i].next = az->ipool;
-			az->ipool = &ice[i];
-		}
-	} else {
-		az->ipool = ice->next;
-	}
+	ice = az_pool_get(az, &az->ices);
 	ice->h = c->h;
 	ice->h.compact = true;
 	ice->diff = diff;
 	memcpy(ice->w, w, n * sizeof(w[0]));
 	tab_repoint(az, c->khash, &c->h, &ice->h);
 	wheel_repoint(&ice->h);
-	c->parked = az->pool;
-	az->pool = c;
+	az_pool_put(&az->conns, c);
 }
 
 struct conn *
@@ -864,8 +894,7 @@ az_thaw(struct sl_analyzer *az, struct conn_head *h)
 		       &ice->w[n++], 4);
 	tab_repoint(az, c->khash, h, &c->h);
 	wheel_repoint(&c->h);
-	ice->next = az->ipool;
-	az->ipool = ice;
+	az_pool_put(&az->ices, ice);
 	az->thawed = c;
 	return c;
 }

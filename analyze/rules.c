@@ -254,7 +254,7 @@ void
 az_finding_frame(struct conn *c, struct sl_finding *f, int fi)
 {
 	if (fi >= 0)
-		finding_frame_no(f, c->k->fr[fi].frame);
+		finding_frame_no(f, az_frame(c->k, (unsigned)fi)->frame);
 }
 
 /*
@@ -314,7 +314,7 @@ check_rst_to_syn(struct conn *c, int x, const struct sl_pkt *p, int fi)
 
 	if (sfi < 0)
 		return;
-	want = frame_end(&c->k->fr[sfi]);
+	want = frame_end(az_frame(c->k, (unsigned)sfi));
 	/* decided at the end: a port that answers later did not send it */
 	if (!(p->flags & SL_TH_ACK) || p->ack != want) {
 		c->s[x].bad_rst_fi = fi;
@@ -338,7 +338,7 @@ acks_syn_exactly(const struct conn *c, const struct side *s, uint32_t ack)
 	uint32_t end = s->isn + 1;
 
 	if (s->syn_fi >= 0)
-		end = frame_end(&c->k->fr[s->syn_fi]);
+		end = frame_end(az_frame(c->k, (unsigned)s->syn_fi));
 	return SEQ_GT(ack, s->isn) && SEQ_LEQ(ack, end);
 }
 
@@ -636,7 +636,7 @@ az_check_end(struct conn *c)
 		    hs->late_syns, hs->challenge_acks);
 		unsigned i;
 		for (i = 0; i < c->nframes; i++)
-			if (c->k->fr[i].role == SL_ROLE_LATE_SYN)
+			if (az_frame(c->k, i)->role == SL_ROLE_LATE_SYN)
 				az_finding_frame(c, f, (int)i);
 	}
 }
