@@ -37,8 +37,8 @@
 #define WAIT_MIN_NS 4000000000LL
 #define TOMB_NS	    180000000000LL
 #define SWEEP_NS    10000000LL
-#define TICK_SHIFT  28	 /* a timer tick: 2^28 ns, 268 ms */
-#define WHEEL_SIZE  2048 /* ticks on the wheel: 550 s */
+#define TICK_SHIFT  23	  /* a timer tick: 2^23 ns, 8.4 ms */
+#define WHEEL_SIZE  65536 /* ticks on the wheel: 550 s */
 #define NO_FI	    (-1)
 #define TS_JUMP_NS  86400000000000LL /* a day: a clock step, not a pause */
 
@@ -236,14 +236,13 @@ struct synopt {
  */
 struct conn_head {
 	int64_t dl; /* its deadline (see deadline in flow.c) */
-	/* when filed: its bucket of the wheel, and its entry there */
-	uint32_t tidx;
-	uint16_t bucket;
-	bool filed;		   /* on the wheel */
-	bool compact;		   /* the record is a struct ice */
+	/* in its timer bucket's list: the next, and what points at it
+	 * (NULL: not on the wheel) */
+	struct conn_head *tnext, **tprev;
 	struct sl_endpoint lo, hi; /* key: the two endpoints, ordered, */
 	int iface;		   /* and the interface (vantage) */
 	uint8_t wait;		   /* enum az_wait */
+	bool compact;		   /* the record is a struct ice */
 	uint64_t stamp;		   /* order of the last segment among all */
 };
 
@@ -282,7 +281,7 @@ struct conn {
  * those open at once: refused and unanswered SYNs) is kept compact: its
  * head, and of the rest of its record (but the tuple's hash, which its
  * key gives) only the 4-byte words that differ from a new record's
- * (az->blank), at most ICE_WORDS of them: 160 bytes, not 296.  The first
+ * (az->blank), at most ICE_WORDS of them: 168 bytes, not 304.  The first
  * segment that finds it, or its deadline, makes it full again (az_thaw),
  * byte for byte as it was.
  */
@@ -337,16 +336,12 @@ struct sl_analyzer {
 	 * deadline and is not moved when a segment postpones it: when its
 	 * bucket comes due, it is finished or filed again under its new
 	 * deadline; when a segment brings its deadline closer, it is filed
-	 * again at once.  A bucket is an array of the handshakes filed
-	 * under its ticks, of this turn of the wheel or a later one (a
-	 * sweep finishes only those whose deadline passed): filing appends,
-	 * removing moves the last one into the hole, and a sweep reads the
-	 * next ones ahead.
+	 * again at once.  A bucket is a list of the handshakes filed under
+	 * its ticks, of this turn of the wheel or a later one (a sweep
+	 * finishes only those whose deadline passed), linked through their
+	 * heads: a timer costs its record 16 bytes and nothing else.
 	 */
-	struct bucket {
-		struct conn_head **e;
-		uint32_t n, cap;
-	} * wheel;
+	struct conn_head **wheel;
 	int64_t wheel_tick; /* lowest tick not yet fully swept */
 	uint64_t stamps;
 	struct conn_head **due; /* due in a sweep, or all at the end */
@@ -424,6 +419,8 @@ az_tick(int64_t t)
 
 /* File h under its deadline's tick, or the wheel's, if that is later. */
 void az_timer_file(struct sl_analyzer *az, struct conn_head *h);
+/* Take h off the wheel, if it is on it. */
+void az_timer_unfile(struct conn_head *h);
 
 /* The full record whose head is h (h->compact is false). */
 static inline struct conn *

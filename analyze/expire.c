@@ -174,14 +174,13 @@ az_sweep(struct sl_analyzer *az, int64_t now)
 		  ? az->wheel_tick + WHEEL_SIZE - 1
 		  : ct;
 	for (t = az->wheel_tick; t <= end; t++) {
-		struct bucket *b = &az->wheel[(uint64_t)t & (WHEEL_SIZE - 1)];
-		uint32_t j, k = 0;
-		for (j = 0; j < b->n; j++) {
-			struct conn_head *c = b->e[j];
-			if (j + 8 < b->n)
-				__builtin_prefetch(b->e[j + 8]);
+		size_t w = (uint64_t)t & (WHEEL_SIZE - 1);
+		struct conn_head *c = az->wheel[w], *next;
+		for (; c != NULL; c = next) {
+			next = c->tnext;
+			__builtin_prefetch(next);
 			if (now > c->dl) {
-				c->filed = false;
+				az_timer_unfile(c);
 				due_push(az, n++, c);
 				continue;
 			}
@@ -189,19 +188,10 @@ az_sweep(struct sl_analyzer *az, int64_t now)
 			 * tick is this bucket's (of a later turn, maybe),
 			 * else moves on to that one. */
 			if (((uint64_t)az_tick(c->dl) & (WHEEL_SIZE - 1)) !=
-			    ((uint64_t)t & (WHEEL_SIZE - 1))) {
+			    w) {
+				az_timer_unfile(c);
 				az_timer_file(az, c);
-				continue;
 			}
-			c->tidx = k;
-			b->e[k++] = c;
-		}
-		b->n = k;
-		if (k == 0) {
-			/* Its ticks passed: memory for the ticks to come. */
-			free(b->e);
-			b->e = NULL;
-			b->cap = 0;
 		}
 	}
 	az->wheel_tick = ct;

@@ -198,56 +198,36 @@ deadline(const struct sl_analyzer *az, const struct conn *c)
 	}
 }
 
-/*
- * The bucket's last entry takes c's place: a handshake that closes long
- * before its first deadline (most of them) leaves no hole behind, and
- * the bucket's memory shrinks with it.
- */
-static void
-timer_unfile(struct sl_analyzer *az, struct conn_head *c)
+void
+az_timer_unfile(struct conn_head *c)
 {
-	struct bucket *b;
-	uint32_t last;
-
-	if (!c->filed)
+	if (c->tprev == NULL)
 		return;
-	b = &az->wheel[c->bucket];
-	last = b->n - 1;
-	if (c->tidx != last) {
-		b->e[c->tidx] = b->e[last];
-		b->e[c->tidx]->tidx = c->tidx;
-	}
-	b->n = last;
-	c->filed = false;
-	if (b->cap > 16 && b->n < b->cap / 4) {
-		/* filled while new, emptied as they close */
-		b->cap /= 2;
-		b->e = sl_xrealloc(b->e, b->cap, sizeof(*b->e));
-	}
+	*c->tprev = c->tnext;
+	if (c->tnext != NULL)
+		c->tnext->tprev = c->tprev;
+	c->tprev = NULL;
 }
 
 /* File c under its deadline's tick, or the wheel's, if that is later. */
 void
 az_timer_file(struct sl_analyzer *az, struct conn_head *c)
 {
-	struct bucket *b;
+	struct conn_head **b;
 	int64_t t = az_tick(c->dl);
 
 	if (az->wheel == NULL) {
 		az->wheel = sl_xcalloc(WHEEL_SIZE, sizeof(*az->wheel));
-		az->wheel_tick = t;
+		az->wheel_tick = az_tick(az->now);
 	}
 	if (t < az->wheel_tick)
 		t = az->wheel_tick;
 	b = &az->wheel[(uint64_t)t & (WHEEL_SIZE - 1)];
-	if (b->n == b->cap) {
-		b->cap = b->cap ? b->cap * 2 : 8;
-		b->e = sl_xrealloc(b->e, b->cap, sizeof(*b->e));
-	}
-	c->bucket = (uint16_t)((uint64_t)t & (WHEEL_SIZE - 1));
-	c->filed = true;
-	c->tidx = b->n;
-	b->e[b->n++] = c;
+	c->tnext = *b;
+	if (c->tnext != NULL)
+		c->tnext->tprev = &c->tnext;
+	c->tprev = b;
+	*b = c;
 }
 
 void
@@ -255,9 +235,6 @@ az_flow_free(struct sl_analyzer *az)
 {
 	size_t i;
 
-	if (az->wheel != NULL)
-		for (i = 0; i < WHEEL_SIZE; i++)
-			free(az->wheel[i].e);
 	free(az->wheel);
 	free(az->due);
 	if (az->sink != NULL) {
@@ -291,9 +268,9 @@ az_touch(struct sl_analyzer *az, struct conn *c, int64_t ts, bool awaits_syn)
 	c->h.stamp = ++az->stamps;
 	/* A later deadline waits for the bucket; an earlier one moves. */
 	dl = deadline(az, c);
-	if (dl < c->h.dl && c->h.filed) {
+	if (dl < c->h.dl && c->h.tprev != NULL) {
 		c->h.dl = dl;
-		timer_unfile(az, &c->h);
+		az_timer_unfile(&c->h);
 		az_timer_file(az, &c->h);
 	}
 	c->h.dl = dl;
@@ -760,7 +737,7 @@ az_park(struct sl_analyzer *az, struct conn *c)
 	tab_del(az, c);
 	if (c->h.wait != AZ_LINGERING)
 		az->nopen--;
-	timer_unfile(az, &c->h);
+	az_timer_unfile(&c->h);
 	c->parked_now = true;
 }
 
@@ -785,7 +762,7 @@ az_finalize(struct sl_analyzer *az, struct conn *c, enum sl_end why)
 	tab_del(az, c);
 	if (c->h.wait != AZ_LINGERING)
 		az->nopen--;
-	timer_unfile(az, &c->h);
+	az_timer_unfile(&c->h);
 	if (c->parked != NULL) {
 		/* the older handshake it hid takes its tuple back */
 		unpark(az, c->parked);
@@ -847,12 +824,15 @@ _Static_assert(offsetof(struct conn, khash) == sizeof(struct conn_head) &&
 		   TAIL_WORDS <= 64,
 	       "struct ice: one bit of diff for each word of the rest");
 
-/* The wheel's entry of h, if it is filed, now points at h. */
+/* The timer list of h, a copy of a head filed there, now links h. */
 static void
-wheel_repoint(struct sl_analyzer *az, struct conn_head *h)
+wheel_repoint(struct conn_head *h)
 {
-	if (h->filed)
-		az->wheel[h->bucket].e[h->tidx] = h;
+	if (h->tprev == NULL)
+		return;
+	*h->tprev = h;
+	if (h->tnext != NULL)
+		h->tnext->tprev = &h->tnext;
 }
 
 /*
@@ -873,7 +853,8 @@ az_compact(struct sl_analyzer *az, struct conn *c)
 
 	if (c == az->thawed)
 		az->thawed = NULL;
-	if (!c->reported || c->parked_now || !c->h.filed || az->finishing)
+	if (!c->reported || c->parked_now || c->h.tprev == NULL ||
+	    az->finishing)
 		return;
 	for (i = 0; i < TAIL_WORDS; i++) {
 		size_t o = TAIL_OFF + 4 * i;
@@ -890,7 +871,7 @@ az_compact(struct sl_analyzer *az, struct conn *c)
 	ice->diff = diff;
 	memcpy(ice->w, w, n * sizeof(w[0]));
 	tab_repoint(az, c->khash, &c->h, &ice->h);
-	wheel_repoint(az, &ice->h);
+	wheel_repoint(&ice->h);
 	az_pool_put(&az->conns, c);
 }
 
@@ -912,7 +893,7 @@ az_thaw(struct sl_analyzer *az, struct conn_head *h)
 		memcpy((char *)c + TAIL_OFF + 4 * (unsigned)__builtin_ctzll(d),
 		       &ice->w[n++], 4);
 	tab_repoint(az, c->khash, h, &c->h);
-	wheel_repoint(az, &c->h);
+	wheel_repoint(&c->h);
 	az_pool_put(&az->ices, ice);
 	az->thawed = c;
 	return c;
@@ -948,6 +929,8 @@ az_conn_new(struct sl_analyzer *az, const struct sl_endpoint *lo,
 	az->nconn++;
 	c->h.wait = c->self ? AZ_OPEN : AZ_WAITING;
 	c->h.stamp = ++az->stamps;
+	/* filed where its first segment puts its deadline (on_segment) */
+	c->t_last = az->now;
 	c->h.dl = deadline(az, c);
 	az_timer_file(az, &c->h);
 	az->nopen++;
