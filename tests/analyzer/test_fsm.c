@@ -2,6 +2,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,9 +69,12 @@ struct line {
 #define SLL_IN	0 /* to this host */
 #define SLL_OUT 4 /* outgoing */
 
-/* sll: NULL for raw IP, else each line's SLL packet type */
+/*
+ * sll: NULL for raw IP, else each line's SLL packet type; t_ns: NULL, or
+ * each line's time in ns after the script's start (t_us is then unused).
+ */
 static struct got *
-run(const struct line *l, const int *sll, size_t n)
+run_t(const struct line *l, const int *sll, const int64_t *t_ns, size_t n)
 {
 	static struct got g;
 	struct sl_analyzer_cfg cfg = {
@@ -112,17 +116,20 @@ run(const struct line *l, const int *sll, size_t n)
 			dlt = 113; /* DLT_LINUX_SLL */
 		}
 		(void)sl_analyzer_feed(
-		    az, 0, i + 1, 1700000000000000000LL + l[i].t_us * 1000, dlt,
-		    sll != NULL ? buf : buf + 16, len, len);
+		    az, 0, i + 1,
+		    1700000000000000000LL +
+			(t_ns != NULL ? t_ns[i] : l[i].t_us * 1000),
+		    dlt, sll != NULL ? buf : buf + 16, len, len);
 	}
 	sl_analyzer_finish(az);
 	sl_analyzer_free(az);
 	return &g;
 }
 
-#define RUN(script) run(script, NULL, sizeof(script) / sizeof(script[0]))
+#define RUN(script)                                                            \
+	run_t(script, NULL, NULL, sizeof(script) / sizeof(script[0]))
 #define RUN_ANY(script, where)                                                 \
-	run(script, where, sizeof(script) / sizeof(script[0]))
+	run_t(script, where, NULL, sizeof(script) / sizeof(script[0]))
 
 static void
 assert_states(const struct sl_hs_frame *f, int e, enum sl_state before,
@@ -194,6 +201,38 @@ test_simultaneous_open(void **state)
 	assert_int_equal(hs->frames[2].role, SL_ROLE_SYNACK);
 	assert_int_equal(hs->frames[3].role, SL_ROLE_SYNACK);
 	assert_int_equal(hs->nfind, 0);
+}
+
+/*
+ * The crossing SYN's note gives the gap in ms as "%.3f" prints it,
+ * rounding included: the analyzer writes the digits itself and leaves
+ * only a rounding midpoint (and what is out of range) to printf.
+ */
+static void
+test_crossing_note_rounding(void **state)
+{
+	static const struct line sc[] = {
+	    {0, A, B, S, 100, 0, 0, 0, 10},
+	    {0, B, A, S, 300, 0, 0, 0, 10},
+	};
+	static const int64_t gap[] = {
+	    0,	   1,	      499,	 500,	    501,       1499,
+	    1500,  2500,      4100000,	 1234499,   1234500,   1234501,
+	    62500, 999999499, 999999500, 999999501, 1999999500};
+	char want[SL_NOTE_LEN];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(gap) / sizeof(gap[0]); i++) {
+		const int64_t t[] = {0, gap[i]};
+		struct got *g = run_t(sc, NULL, t, 2);
+		snprintf(want, sizeof(want),
+			 "crossing SYN, %.3f ms after A's SYN (both in flight)",
+			 (double)gap[i] / 1e6);
+		assert_int_equal(g->n, 1);
+		assert_int_equal(g->hs[0].nframes, 2);
+		assert_string_equal(g->hs[0].frames[1].note, want);
+	}
 }
 
 static void
@@ -547,6 +586,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_three_way),
 	    cmocka_unit_test(test_simultaneous_open),
+	    cmocka_unit_test(test_crossing_note_rounding),
 	    cmocka_unit_test(test_simopen_new_isn),
 	    cmocka_unit_test(test_self_connect),
 	    cmocka_unit_test(test_crossing_refused),
