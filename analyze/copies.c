@@ -29,13 +29,11 @@
 
 /*
  * Where a cooked capture saw a frame: its interface (SLL2 only) and
- * direction; -1 for other link types.
+ * direction.  Only a cooked capture's frames are asked (az_copy_seen).
  */
 static int64_t
 frame_origin(const struct sl_pkt *p)
 {
-	if (p->sll_pkttype < 0)
-		return -1;
 	return (p->ifindex + 1) * 256 + (p->sll_pkttype & 0xff);
 }
 
@@ -64,8 +62,6 @@ az_copy_seen_cooked(struct conn *c, const struct sl_pkt *p, int64_t ts)
 	struct copy_ent *e;
 	unsigned i;
 
-	if (o < 0)
-		return false;
 	while (c->ncq > 0 && ts - c->cq[0].t > COPY_WINDOW_NS)
 		ent_del(c, 0);
 	for (i = 0; i < c->ncq; i++) {
