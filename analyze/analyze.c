@@ -550,7 +550,7 @@ sl_analyzer_new(const struct sl_analyzer_cfg *cfg)
 		az->cfg = *cfg;
 	az->next_id = az->next_emit = 1;
 	az->cur_file = -1;
-	az_pools_init(az);
+	az_flow_init(az);
 	az_tab_grow(az);
 	return az;
 }

@@ -467,8 +467,8 @@ bool az_tomb_find(const struct sl_analyzer *az, uint64_t key, int64_t now);
 void az_touch(struct sl_analyzer *az, struct conn *c, int64_t ts,
 	      bool awaits_syn);
 void az_sweep(struct sl_analyzer *az, int64_t now);
-/* The analyzer's pools, empty. */
-void az_pools_init(struct sl_analyzer *az);
+/* The analyzer's pools, empty; the sink and the blank record. */
+void az_flow_init(struct sl_analyzer *az);
 /* A record from pool p, its contents undefined; never NULL. */
 void *az_pool_get(struct sl_analyzer *az, struct az_pool *p);
 /* r, from pool p, back to it. */

@@ -237,10 +237,8 @@ az_flow_free(struct sl_analyzer *az)
 
 	free(az->wheel);
 	free(az->due);
-	if (az->sink != NULL) {
-		free(az->sink->ov);
-		free(az->sink);
-	}
+	free(az->sink->ov);
+	free(az->sink);
 	for (i = 0; i < az->nslabs; i++)
 		free(az->slabs[i]);
 	free(az->slabs);
@@ -377,8 +375,10 @@ ov_init(struct az_ovpools *f, unsigned inl, unsigned total, size_t size)
 }
 
 void
-az_pools_init(struct sl_analyzer *az)
+az_flow_init(struct sl_analyzer *az)
 {
+	int i;
+
 	pool_init(&az->conns, sizeof(struct conn));
 	/* a bare record has no inline option records (struct cold) */
 	pool_init(
@@ -391,6 +391,21 @@ az_pools_init(struct sl_analyzer *az)
 	ov_init(&az->frames, FRAMES_INLINE, SL_HS_MAXFRAMES,
 		sizeof(struct cframe));
 	ov_init(&az->xos, XO_INLINE, SL_HS_MAXFRAMES, sizeof(struct copts));
+	az->sink = sl_xcalloc(1, sizeof(*az->sink));
+	az->sink->sink = true;
+	az->sink->bare = true;
+	az->sink->az = az;
+	az->sink->ovcap = az->frames.max;
+	az->sink->ov = sl_xcalloc(az->frames.max, sizeof(*az->sink->ov));
+	for (i = 0; i < 2; i++) {
+		az->blank.s[i].syn_fi = NO_FI;
+		az->blank.s[i].synack_fi = NO_FI;
+		az->blank.s[i].bad_synack_fi = NO_FI;
+		az->blank.s[i].bad_rst_fi = NO_FI;
+		az->blank.s[i].ack_fi = NO_FI;
+		az->blank.syn[i].wscale = -1;
+	}
+	az->blank.k = az->sink; /* as a handshake reported early */
 }
 
 /*
@@ -787,28 +802,8 @@ az_finalize(struct sl_analyzer *az, struct conn *c, enum sl_end why)
 static struct conn *
 conn_get(struct sl_analyzer *az)
 {
-	struct conn *c;
-	int i;
+	struct conn *c = az_pool_get(az, &az->conns);
 
-	if (az->sink == NULL) {
-		az->sink = sl_xcalloc(1, sizeof(*az->sink));
-		az->sink->sink = true;
-		az->sink->bare = true;
-		az->sink->az = az;
-		az->sink->ovcap = az->frames.max;
-		az->sink->ov =
-		    sl_xcalloc(az->frames.max, sizeof(*az->sink->ov));
-		for (i = 0; i < 2; i++) {
-			az->blank.s[i].syn_fi = NO_FI;
-			az->blank.s[i].synack_fi = NO_FI;
-			az->blank.s[i].bad_synack_fi = NO_FI;
-			az->blank.s[i].bad_rst_fi = NO_FI;
-			az->blank.s[i].ack_fi = NO_FI;
-			az->blank.syn[i].wscale = -1;
-		}
-		az->blank.k = az->sink; /* as a handshake reported early */
-	}
-	c = az_pool_get(az, &az->conns);
 	*c = az->blank;
 	return c;
 }
