@@ -247,7 +247,7 @@ az_flow_free(struct sl_analyzer *az)
 void
 az_touch(struct sl_analyzer *az, struct conn *c, int64_t ts, bool awaits_syn)
 {
-	int64_t dl;
+	int64_t was = c->h.dl;
 
 	if (c->ended) {
 		if (c->t_ended != 0)
@@ -265,13 +265,11 @@ az_touch(struct sl_analyzer *az, struct conn *c, int64_t ts, bool awaits_syn)
 	}
 	c->h.stamp = ++az->stamps;
 	/* A later deadline waits for the bucket; an earlier one moves. */
-	dl = deadline(az, c);
-	if (dl < c->h.dl && c->h.tprev != NULL) {
-		c->h.dl = dl;
+	c->h.dl = deadline(az, c);
+	if (c->h.dl < was && c->h.tprev != NULL) {
 		az_timer_unfile(&c->h);
 		az_timer_file(az, &c->h);
 	}
-	c->h.dl = dl;
 }
 
 /* ---- frames --------------------------------------------------------- */
