@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -279,14 +278,10 @@ sl_simopen_connect(const int fd[2], const struct sockaddr_storage peer[2],
 		   struct sl_simopen_run *r)
 {
 	static const char *const label[2] = {"a", "b"};
-	struct sched_param rt = {1}, other = {0};
 	unsigned first = t[1] < t[0];
-	bool fifo = false;
+	bool fifo = sl_fifo_enter();
 	char s[64];
 
-	if (sched_getscheduler(0) == SCHED_OTHER &&
-	    sched_setscheduler(0, SCHED_FIFO, &rt) == 0)
-		fifo = true;
 	for (unsigned k = 0; k < 2; k++) {
 		unsigned h = k == 0 ? first : !first;
 		int rc, err;
@@ -303,8 +298,7 @@ sl_simopen_connect(const int fd[2], const struct sockaddr_storage peer[2],
 			    sl_sockaddr_str((const struct sockaddr *)&peer[h],
 					    s, sizeof s));
 	}
-	if (fifo)
-		(void)sched_setscheduler(0, SCHED_OTHER, &other);
+	sl_fifo_leave(fifo);
 }
 
 int
@@ -340,6 +334,29 @@ sl_simopen_wait(const int fd[2], int64_t deadline, struct sl_events *ev,
 	return stop && *stop ? SL_EINTR : SL_OK;
 }
 
+int64_t
+sl_crossing_slip(const int64_t t_connect[2], const int64_t arrive[2],
+		 int64_t delay_ns, int64_t offset_ns, int64_t margin[2])
+{
+	const int64_t plan[2] = {delay_ns + offset_ns, delay_ns - offset_ns};
+	int64_t slip = -1;
+
+	for (int h = 0; h < 2; h++) {
+		int64_t d;
+
+		margin[h] = INT64_MIN;
+		if (t_connect[h] == 0 || arrive[!h] == 0)
+			continue;
+		margin[h] = arrive[!h] - t_connect[h];
+		d = margin[h] - plan[h];
+		if (d < 0)
+			d = -d;
+		if (d > slip)
+			slip = d;
+	}
+	return slip;
+}
+
 int
 sl_lab_simopen(struct sl_lab *lab, uint16_t port, int64_t offset_ns,
 	       struct sl_simopen_run *r, volatile const int *stop, char *errbuf)
@@ -371,10 +388,14 @@ sl_lab_simopen(struct sl_lab *lab, uint16_t port, int64_t offset_ns,
 	/* A 1 ms lead so that neither call waits on the other's setup. */
 	t[0] = sl_now_mono_ns() + 1000000 + (offset_ns < 0 ? -offset_ns : 0);
 	t[1] = t[0] + offset_ns;
+	if (lab->w != NULL)
+		sl_wire_watch_syn(lab->w, port);
 	sl_simopen_connect(fd, peer, alen, t, NULL, r);
 	rc = sl_simopen_wait(
 	    fd, sl_now_mono_ns() + 3000000000LL + 4 * lab->delay_ns, NULL, r,
 	    stop);
+	if (lab->w != NULL)
+		sl_wire_arrivals(lab->w, r->arrive);
 out:
 	for (int h = 0; h < 2; h++)
 		if (fd[h] >= 0)

@@ -105,8 +105,29 @@ struct sl_simopen_run {
 	int err[2];	      /* connect() result of A and B: 0 or errno;
 				  -1: never completed */
 	int64_t t_connect[2]; /* CLOCK_REALTIME of each connect() call */
+	int64_t arrive[2];    /* CLOCK_REALTIME each host's SYN reached the
+				 other (the wire's syn_out_real); 0: never */
 	int64_t duration_ns;
 };
+
+/*
+ * How a timed crossing went, measured.  t_connect[h]: when host h called
+ * connect() (or sent its SYN); arrive[h]: when h's SYN reached the other
+ * host.  margin[h] = arrive[!h] - t_connect[h]: how long after its own
+ * connect() h received the other's SYN (negative: before it, so h, not yet
+ * in SYN-SENT, answers RST).  The plan, B's connect() offset_ns after A's
+ * over a one-way delay delay_ns, gives delay + offset for A and delay -
+ * offset for B.  Returns the larger |measured - planned| margin ("slip")
+ * of the margins known, or -1 when neither is (a margin whose times are
+ * missing, say a SYN still in flight when its run was refused, is
+ * INT64_MIN).
+ */
+/* A run that slipped more than this measured another offset. */
+#define SL_CROSSING_SLIP_NS 500000
+
+int64_t sl_crossing_slip(const int64_t t_connect[2], const int64_t arrive[2],
+			 int64_t delay_ns, int64_t offset_ns,
+			 int64_t margin[2]);
 
 /*
  * The one simultaneous open's timed core, shared by `synlab run

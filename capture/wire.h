@@ -37,6 +37,9 @@ struct sl_wire_stats {
 	uint64_t dropped[2];	   /* failed writes */
 	int64_t first_syn_mono[2]; /* when the first bare SYN was read; 0 */
 	int64_t last_mono;	   /* last packet read or written; 0 */
+	/* CLOCK_REALTIME when the watched port's first bare SYN was written
+	   to the far side (sl_wire_watch_syn); 0: not yet */
+	int64_t syn_out_real[2];
 };
 
 /*
@@ -88,6 +91,16 @@ int sl_wire_wait_held(struct sl_wire *w, unsigned n_ab, unsigned n_ba,
  * delay) and opens that gate, so retransmissions pass.
  */
 void sl_wire_release(struct sl_wire *w, int dir, int64_t at_mono);
+
+/*
+ * From now on, notes when the first bare SYN from source port `port` in
+ * each direction reaches the far side (stats' syn_out_real): the instant
+ * a timed run's SYN arrived, measured rather than planned.
+ */
+void sl_wire_watch_syn(struct sl_wire *w, uint16_t port);
+
+/* arrive[0]: when A's watched SYN reached B, arrive[1]: B's at A; 0: not. */
+void sl_wire_arrivals(struct sl_wire *w, int64_t arrive[2]);
 
 /* Snapshot of the counters. */
 void sl_wire_get_stats(struct sl_wire *w, struct sl_wire_stats *st);

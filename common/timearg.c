@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -223,4 +224,22 @@ sl_sleep_until(clockid_t clk, int64_t t_ns, volatile const int *stop)
 		ts.tv_nsec = (long)(wake % 1000000000);
 		(void)clock_nanosleep(clk, TIMER_ABSTIME, &ts, NULL);
 	}
+}
+
+bool
+sl_fifo_enter(void)
+{
+	struct sched_param rt = {1};
+
+	return sched_getscheduler(0) == SCHED_OTHER &&
+	       sched_setscheduler(0, SCHED_FIFO, &rt) == 0;
+}
+
+void
+sl_fifo_leave(bool entered)
+{
+	struct sched_param other = {0};
+
+	if (entered)
+		(void)sched_setscheduler(0, SCHED_OTHER, &other);
 }

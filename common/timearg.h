@@ -49,4 +49,13 @@ void sl_fmt_instant(int64_t at_ns, char *buf, size_t len);
  */
 int sl_sleep_until(clockid_t clk, int64_t t_ns, volatile const int *stop);
 
+/*
+ * Puts the calling thread under SCHED_FIFO (priority 1) when it runs
+ * under SCHED_OTHER and is allowed to (root), so that a timed wake-up
+ * preempts whatever else runs on the CPU.  Returns true when it switched;
+ * give that to sl_fifo_leave, which switches back.
+ */
+bool sl_fifo_enter(void);
+void sl_fifo_leave(bool entered);
+
 #endif /* SL_TIMEARG_H */

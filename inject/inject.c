@@ -8,7 +8,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <net/if.h>
-#include <sched.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -246,8 +245,7 @@ sl_injector_send_at(struct sl_injector *ij, const struct sl_seg_bytes *b,
 	}
 	if (at_ns > 0) {
 		int64_t wake = at_ns - ij->spin_ns;
-		struct sched_param rt = {1}, other = {0};
-		int policy = sched_getscheduler(0);
+		bool fifo;
 
 		(void)prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
 		/*
@@ -256,9 +254,7 @@ sl_injector_send_at(struct sl_injector *ij, const struct sl_seg_bytes *b,
 		 * cost up to 4 ms at p99 otherwise), and the spin never
 		 * yields, so it stays short.  Restored right after.
 		 */
-		if (policy == SCHED_OTHER &&
-		    sched_setscheduler(0, SCHED_FIFO, &rt) != 0)
-			policy = -1;
+		fifo = sl_fifo_enter();
 		(void)sl_sleep_until(CLOCK_REALTIME, wake, NULL);
 		while (now_real() < at_ns)
 			; /* spin: the last SL_INJECT_SPIN_NS */
@@ -266,8 +262,7 @@ sl_injector_send_at(struct sl_injector *ij, const struct sl_seg_bytes *b,
 		n = sendto(ij->fd, b->data, b->len, 0, (struct sockaddr *)&ss,
 			   sl);
 		t1 = now_real();
-		if (policy == SCHED_OTHER)
-			(void)sched_setscheduler(0, SCHED_OTHER, &other);
+		sl_fifo_leave(fifo);
 		goto sent;
 	}
 	t0 = now_real();

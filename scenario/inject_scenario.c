@@ -23,6 +23,7 @@
 
 #include "peek.h"
 #include "rd.h"
+#include "timearg.h"
 
 #define PEER_WIN  64240
 #define PEER_MSS4 1460
@@ -544,12 +545,16 @@ do_connect(struct run *u, int tfd, const struct sockaddr_storage *peer,
 	   socklen_t alen, const char *peerstr, bool *tdone)
 {
 	struct sl_inj_result *r = u->r;
+	bool fifo = sl_fifo_enter(); /* on time on a busy CPU too */
 	int rc;
 
-	if ((rc = serve_until(u, u->t0, -1, tdone)) != SL_OK)
+	if ((rc = serve_until(u, u->t0, -1, tdone)) != SL_OK) {
+		sl_fifo_leave(fifo);
 		return rc;
+	}
 	r->t_connect = sl_now_real_ns();
 	rc = connect(tfd, (const struct sockaddr *)peer, alen);
+	sl_fifo_leave(fifo);
 	sl_events_add_at(u->ev, r->t_connect, 'B', "t", "connect", rc,
 			 rc ? errno : 0, "to %s", peerstr);
 	r->connect_err = -1;
@@ -596,6 +601,7 @@ send_syns(struct run *u, int tfd, bool *tdone, unsigned nsyn, char *errbuf)
 		}
 		if (k == 0) {
 			u->syn_left = r->sent[r->nsent - 1].st.before;
+			r->syn_left = u->syn_left;
 			if (u->ps == P_CLOSED)
 				u->ps = P_SYN_SENT;
 		}

@@ -84,6 +84,7 @@ struct sl_inj_result {
 	bool has_target_isn;
 	uint32_t target_isn, peer_isn;
 	int64_t target_syn_at; /* target's SYN reached the peer; 0: never */
+	int64_t syn_left;      /* the (first) crafted SYN left; 0: never */
 	unsigned nsent;
 	struct sl_inj_sent sent[SL_INJ_MAXSENT];
 	/* answers of the target */

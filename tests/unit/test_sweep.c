@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "lab.h"
 #include "sweep.h"
 
 #define MS INT64_C(1000000)
@@ -98,6 +99,47 @@ test_window(void **state)
 	assert_int_equal(hi, 1);
 }
 
+/*
+ * A measured crossing against its plan: B's connect() 5 ms after A's over
+ * a 10 ms wire plans A's SYN at B 5 ms after B's connect() and B's at A 15
+ * ms after A's; the slip is the larger miss, and a SYN that never crossed
+ * leaves its margin unknown.
+ */
+static void
+test_crossing_slip(void **state)
+{
+	const int64_t t0 = 1000 * MS;
+	int64_t tc[2] = {t0, t0 + 5 * MS}, arrive[2], m[2];
+
+	(void)state;
+	/* A's SYN reached B 0.1 ms late, B's reached A 0.3 ms late */
+	arrive[0] = t0 + 10 * MS + MS / 10;
+	arrive[1] = t0 + 5 * MS + 10 * MS + 3 * MS / 10;
+	assert_int_equal(sl_crossing_slip(tc, arrive, 10 * MS, 5 * MS, m),
+			 3 * MS / 10);
+	assert_int_equal(m[0], 15 * MS + 3 * MS / 10); /* at A */
+	assert_int_equal(m[1], 5 * MS + MS / 10);      /* at B */
+	/* B's connect() 3 ms late: both margins miss by 3 ms */
+	tc[1] += 3 * MS;
+	arrive[1] += 3 * MS;
+	assert_int_equal(sl_crossing_slip(tc, arrive, 10 * MS, 5 * MS, m),
+			 3 * MS + 3 * MS / 10);
+	assert_true(m[1] < 5 * MS);
+	/* late (offset 13 ms): A's SYN reaches B before B's connect() */
+	tc[1] = t0 + 13 * MS;
+	arrive[0] = t0 + 10 * MS;
+	arrive[1] = tc[1] + 10 * MS;
+	assert_int_equal(sl_crossing_slip(tc, arrive, 10 * MS, 13 * MS, m), 0);
+	assert_true(m[1] == -3 * MS && m[0] == 23 * MS);
+	/* B's SYN never reached A: only B's margin counts */
+	arrive[1] = 0;
+	assert_int_equal(sl_crossing_slip(tc, arrive, 10 * MS, 13 * MS, m), 0);
+	assert_true(m[0] == INT64_MIN && m[1] == -3 * MS);
+	/* nothing crossed */
+	arrive[0] = 0;
+	assert_int_equal(sl_crossing_slip(tc, arrive, 10 * MS, 13 * MS, m), -1);
+}
+
 int
 main(void)
 {
@@ -105,6 +147,7 @@ main(void)
 	    cmocka_unit_test(test_parse_range),
 	    cmocka_unit_test(test_point_outcome),
 	    cmocka_unit_test(test_window),
+	    cmocka_unit_test(test_crossing_slip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
