@@ -33,6 +33,7 @@ struct sl_scn_ctx {
 	struct sl_events *ev;
 	char *facts;
 	size_t factslen;
+	struct sl_scn_result *res;
 };
 
 /* ---- small helpers ---- */
@@ -175,6 +176,47 @@ set_timeouts(int fd)
  * and releases them together; offset mode calls B's connect() offset after
  * A's over a wire of the given one-way delay.
  */
+/* "A's SYN reached B 0.662 ms before B's connect() (planned 0.800)" */
+static void
+crossing_part(char *buf, size_t len, char from, int64_t margin, int64_t plan)
+{
+	char to = from == 'A' ? 'B' : 'A';
+
+	if (margin == INT64_MIN)
+		snprintf(buf, len, "%c's SYN did not reach %c", from, to);
+	else
+		snprintf(buf, len,
+			 "%c's SYN reached %c %.3f ms %s %c's connect() "
+			 "(planned %.3f %s)",
+			 from, to,
+			 (double)(margin < 0 ? -margin : margin) / 1e6,
+			 margin < 0 ? "before" : "after", to,
+			 (double)(plan < 0 ? -plan : plan) / 1e6,
+			 plan < 0 ? "before" : "after");
+}
+
+/* The timed crossing as measured: into the result and a fact. */
+static void
+crossing_fact(struct sl_scn_ctx *c, const struct sl_simopen_run *r)
+{
+	const struct sl_scn_opts *o = c->o;
+	struct sl_scn_result *res = c->res;
+	int64_t margin[2], slip;
+	char a[128], b[128];
+
+	res->timed = true;
+	memcpy(res->t_connect, r->t_connect, sizeof r->t_connect);
+	sl_wire_arrivals(c->w, res->arrive);
+	slip = sl_crossing_slip(res->t_connect, res->arrive, o->delay_ns,
+				o->offset_ns, margin);
+	crossing_part(a, sizeof a, 'A', margin[1], o->delay_ns - o->offset_ns);
+	crossing_part(b, sizeof b, 'B', margin[0], o->delay_ns + o->offset_ns);
+	fact(c, "measured: %s; %s%s", a, b,
+	     slip > SL_CROSSING_SLIP_NS ? "; the timing slipped: this run "
+					  "measured another offset"
+					: "");
+}
+
 static int
 run_simopen(struct sl_scn_ctx *c, char *errbuf)
 {
@@ -212,6 +254,7 @@ run_simopen(struct sl_scn_ctx *c, char *errbuf)
 		t[0] = sl_now_mono_ns() + 1000000 +
 		       (o->offset_ns < 0 ? -o->offset_ns : 0);
 		t[1] = t[0] + o->offset_ns;
+		sl_wire_watch_syn(c->w, PORT_SIMOPEN);
 		sl_simopen_connect(fd, to, alen, t, c->ev, &r);
 	} else {
 		fact(c,
@@ -238,6 +281,8 @@ run_simopen(struct sl_scn_ctx *c, char *errbuf)
 	rc = sl_simopen_wait(fd,
 			     sl_now_mono_ns() + 3000000000LL + 4 * o->delay_ns,
 			     c->ev, &r, o->stop);
+	if (o->has_offset)
+		crossing_fact(c, &r);
 out:
 	for (unsigned h = 0; h < 2; h++)
 		ev_close(c, h, label[h], fd[h]);
@@ -595,6 +640,7 @@ sl_scenario_run(const struct sl_scenario *s, const struct sl_scn_opts *o,
 	c.o = o;
 	c.facts = res->facts;
 	c.factslen = sizeof res->facts;
+	c.res = res;
 
 	/* Phase 1, privileged: namespaces, devices, capture handles. */
 	lab = sl_lab_open(s->nhosts, o->family, true, errbuf, &rc);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "catalogue.h"
+#include "lab.h"
 #include "livefeed.h"
 #include "priv.h"
 #include "report.h"
@@ -130,6 +131,42 @@ json_wire(struct sl_json *j, const struct sl_scn_result *res)
 	sl_json_end(j);
 }
 
+/*
+ * A timed crossing as measured (sl_crossing_slip): when each SYN reached
+ * the other host, from that host's connect() call (negative: before it),
+ * against the plan.  null: the SYN never crossed.
+ */
+static void
+json_crossing(struct sl_json *j, const struct sl_scn_result *res,
+	      const struct sl_scn_opts *o)
+{
+	static const char *const key[2][2] = {
+	    {"b_syn_at_a_ms", "planned_b_syn_at_a_ms"},
+	    {"a_syn_at_b_ms", "planned_a_syn_at_b_ms"}};
+	const int64_t plan[2] = {o->delay_ns + o->offset_ns,
+				 o->delay_ns - o->offset_ns};
+	int64_t margin[2], slip;
+
+	slip = sl_crossing_slip(res->t_connect, res->arrive, o->delay_ns,
+				o->offset_ns, margin);
+	sl_json_key(j, "crossing");
+	sl_json_begin_obj(j);
+	for (int h = 1; h >= 0; h--) {
+		sl_json_key(j, key[h][0]);
+		if (margin[h] == INT64_MIN)
+			sl_json_null(j);
+		else
+			sl_json_printf(j, "%.3f", (double)margin[h] / 1e6);
+		sl_json_kfixed(j, key[h][1], (double)plan[h] / 1e6, 3);
+	}
+	sl_json_key(j, "slip_ms");
+	if (slip < 0)
+		sl_json_null(j);
+	else
+		sl_json_printf(j, "%.3f", (double)slip / 1e6);
+	sl_json_end(j);
+}
+
 void
 sl_runs_json(const struct sl_runs *rs, const char *kernel, struct sl_json *j)
 {
@@ -173,6 +210,8 @@ sl_runs_json(const struct sl_runs *rs, const char *kernel, struct sl_json *j)
 	sl_json_end(j);
 	if (res->has_wire)
 		json_wire(j, res);
+	if (res->timed)
+		json_crossing(j, res, o);
 	sl_json_key(j, "timing_ms");
 	sl_json_begin_obj(j);
 	sl_json_kfixed(j, "setup", (double)res->setup_ns / 1e6, 3);

@@ -343,9 +343,9 @@ row_wscale(const struct sl_jv *doc, struct mx_cell *c)
 }
 
 /*
- * The sweep's measured edges.  Under TCG connect() may start late (the
- * sweep's connect_offset_error_max_us): the cell gives that too, since an
- * edge is only as sharp as the instant connect() ran.
+ * The sweep's measured edges.  Under TCG a run's SYNs may cross late (the
+ * sweep's timing_slip_max_us): the cell gives that too, since an edge is
+ * only as sharp as the crossing's timing.
  */
 static void
 row_window(const struct sl_jv *doc, struct mx_cell *c)
@@ -353,14 +353,14 @@ row_window(const struct sl_jv *doc, struct mx_cell *c)
 	const struct sl_jv *m = sl_jv_get(doc, "measured");
 	const struct sl_jv *lo = sl_jv_get(m, "edge_low_us");
 	const struct sl_jv *hi = sl_jv_get(m, "edge_high_us");
-	double err = sl_jv_num(sl_jv_get(m, "connect_offset_error_max_us"), 0);
+	double err = sl_jv_num(sl_jv_get(m, "timing_slip_max_us"), 0);
 	char l[32] = "none", h[32] = "none";
 
 	if (sl_jv_type(lo) == SL_JV_NUM)
 		snprintf(l, sizeof l, "%+.2f", sl_jv_num(lo, 0) / 1000.0);
 	if (sl_jv_type(hi) == SL_JV_NUM)
 		snprintf(h, sizeof h, "%+.2f", sl_jv_num(hi, 0) / 1000.0);
-	cell_set(c, "%s / %s ms (connect() off by <= %.1f ms)", l, h,
+	cell_set(c, "%s / %s ms (timing off by <= %.1f ms)", l, h,
 		 err / 1000.0);
 	c->bad = sl_jv_type(lo) != SL_JV_NUM && sl_jv_type(hi) != SL_JV_NUM;
 }

@@ -106,7 +106,8 @@ wsdefect)
 sweep-simopen|sweep-inject)
 	what=simultaneous-open; extra=""
 	[ "$CASE" = sweep-inject ] && { what=inject; extra="--state syn-sent"; }
-	# Early, in the window, late: delay 10 ms, offsets -13, -5, 0, +5, +13.
+	# Early, in the window, late: delay 10 ms, offsets -13, 0, +13; a run
+	# whose measured timing slipped > 0.5 ms is run again by the sweep.
 	"$SYNLAB" sweep $what $extra --delay 10ms --offset -13ms:13ms:13ms --count 2 \
 		--no-refine --json --plot "$WORK/p.svg" > "$WORK/s.json" 2>/dev/null || fail "sweep exit $?"
 	/usr/bin/python3 - "$WORK/s.json" <<'PY' || fail "outcomes not early refused / in-window connected / late refused"
@@ -120,6 +121,10 @@ for off, (oc, shape) in want.items():
     assert p["runs"] == 2 and p["outcome"] == oc, (off, p)
     assert p["shapes"].get(shape) == 2, (off, p)
 assert d["model"]["delay_us"] == 10000
+# Each run's crossing was measured; slipped runs were run again.
+m = d["measured"]
+assert 0 < m["timing_slip_max_us"] and m["timing_tolerance_us"] == 500, m
+assert isinstance(m["timing_misses"], int), m
 print("ok", {k: got[k]["outcome"] for k in want})
 PY
 	grep -q "model window" "$WORK/p.svg" || fail "plot without the model window"
