@@ -169,13 +169,6 @@ set_timeouts(int fd)
 
 /* ---- simultaneous-open: two hosts over the TUN wire ---- */
 
-/*
- * RFC 9293 §3.5 Figure 7: each side sends a bare SYN before it has seen the
- * other's; each answers the other's SYN with a SYN-ACK carrying its own ISN.
- * Gate mode holds both SYNs on the wire until both sockets are in SYN-SENT
- * and releases them together; offset mode calls B's connect() offset after
- * A's over a wire of the given one-way delay.
- */
 /* "A's SYN reached B 0.662 ms before B's connect() (planned 0.800)" */
 static void
 crossing_part(char *buf, size_t len, char from, int64_t margin, int64_t plan)
@@ -217,6 +210,13 @@ crossing_fact(struct sl_scn_ctx *c, const struct sl_simopen_run *r)
 					: "");
 }
 
+/*
+ * RFC 9293 §3.5 Figure 7: each side sends a bare SYN before it has seen the
+ * other's; each answers the other's SYN with a SYN-ACK carrying its own ISN.
+ * Gate mode holds both SYNs on the wire until both sockets are in SYN-SENT
+ * and releases them together; offset mode calls B's connect() offset after
+ * A's over a wire of the given one-way delay.
+ */
 static int
 run_simopen(struct sl_scn_ctx *c, char *errbuf)
 {

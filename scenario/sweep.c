@@ -37,10 +37,9 @@ struct sl_sweep {
 	size_t npts, cappts;
 	struct runrec *runs; /* by run index; port = PORT0 + index % NPORTS */
 	size_t nruns, capruns;
-	int vantage;	  /* capture whose shapes count */
-	int64_t max_slip; /* largest sl_crossing_slip of a run */
-	unsigned
-	    slip_misses; /* runs that slipped > SL_CROSSING_SLIP_NS, run again */
+	int vantage;	      /* capture whose shapes count */
+	int64_t max_slip;     /* largest sl_crossing_slip of a run */
+	unsigned slip_misses; /* runs that slipped too far, run again */
 	size_t total_planned;
 	int64_t t_start;
 	double total_s;
@@ -224,9 +223,9 @@ run_at(struct sl_sweep *sw, uint16_t port, int64_t off, enum sl_sweep_oc *oc,
 
 /*
  * One run at offset into point pi.  A run whose measured crossing slipped
- * more than SL_CROSSING_SLIP_NS from the plan (a late connect(), injection or wire,
- * e.g. on a busy CPU) measured another offset: it is counted as a miss and
- * run again on a fresh port, up to 3 tries.
+ * more than SL_CROSSING_SLIP_NS from the plan (a late connect(), injection
+ * or wire, e.g. on a busy CPU) measured another offset: it is counted as a
+ * miss and run again on a fresh port, up to 3 tries.
  */
 static int
 run_one(struct sl_sweep *sw, size_t pi, char *errbuf)
