@@ -346,14 +346,30 @@ run_line(const struct sl_runs *rs, const struct sl_scn_result *res, bool m,
 				rs->runs + 1,
 				sl_recorder_capture(res->rec, i)->label,
 				sl_recorder_capture(res->rec, i)->ps_drop);
-	if (count > 1)
-		fprintf(f,
-			"run %u/%lu: %s  (setup %.1f ms, run %.1f ms, teardown "
-			"%.1f ms)\n",
-			rs->runs + 1, count,
-			m ? sl_shape_name(rs->s->expect) : "unexpected shape",
-			(double)res->setup_ns / 1e6, (double)res->run_ns / 1e6,
-			(double)res->teardown_ns / 1e6);
+	char slip[96] = "";
+
+	if (count <= 1)
+		return;
+	if (res->timed) {
+		int64_t margin[2], ns;
+
+		ns = sl_crossing_slip(res->t_connect, res->arrive,
+				      rs->o.delay_ns, rs->o.offset_ns, margin);
+		if (ns >= 0)
+			snprintf(slip, sizeof slip,
+				 "; crossing %.3f ms off the "
+				 "plan%s",
+				 (double)ns / 1e6,
+				 ns > SL_CROSSING_SLIP_NS ? ": another offset"
+							  : "");
+	}
+	fprintf(f,
+		"run %u/%lu: %s  (setup %.1f ms, run %.1f ms, teardown "
+		"%.1f ms%s)\n",
+		rs->runs + 1, count,
+		m ? sl_shape_name(rs->s->expect) : "unexpected shape",
+		(double)res->setup_ns / 1e6, (double)res->run_ns / 1e6,
+		(double)res->teardown_ns / 1e6, slip);
 }
 
 /* o.count runs, or until stop; SL_OK, SL_EINTR or SL_E* with errbuf. */
