@@ -334,27 +334,26 @@ sl_simopen_wait(const int fd[2], int64_t deadline, struct sl_events *ev,
 	return stop && *stop ? SL_EINTR : SL_OK;
 }
 
-int64_t
-sl_crossing_slip(const int64_t t_connect[2], const int64_t arrive[2],
-		 int64_t delay_ns, int64_t offset_ns, int64_t margin[2])
+void
+sl_crossing_measure(const int64_t t_connect[2], const int64_t arrive[2],
+		    int64_t delay_ns, int64_t offset_ns, struct sl_crossing *x)
 {
-	const int64_t plan[2] = {delay_ns + offset_ns, delay_ns - offset_ns};
-	int64_t slip = -1;
-
+	x->plan[0] = delay_ns + offset_ns;
+	x->plan[1] = delay_ns - offset_ns;
+	x->slip = -1;
 	for (int h = 0; h < 2; h++) {
 		int64_t d;
 
-		margin[h] = INT64_MIN;
+		x->margin[h] = INT64_MIN;
 		if (t_connect[h] == 0 || arrive[!h] == 0)
 			continue;
-		margin[h] = arrive[!h] - t_connect[h];
-		d = margin[h] - plan[h];
+		x->margin[h] = arrive[!h] - t_connect[h];
+		d = x->margin[h] - x->plan[h];
 		if (d < 0)
 			d = -d;
-		if (d > slip)
-			slip = d;
+		if (d > x->slip)
+			x->slip = d;
 	}
-	return slip;
 }
 
 int

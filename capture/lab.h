@@ -110,24 +110,29 @@ struct sl_simopen_run {
 	int64_t duration_ns;
 };
 
-/*
- * How a timed crossing went, measured.  t_connect[h]: when host h called
- * connect() (or sent its SYN); arrive[h]: when h's SYN reached the other
- * host.  margin[h] = arrive[!h] - t_connect[h]: how long after its own
- * connect() h received the other's SYN (negative: before it, so h, not yet
- * in SYN-SENT, answers RST).  The plan, B's connect() offset_ns after A's
- * over a one-way delay delay_ns, gives delay + offset for A and delay -
- * offset for B.  Returns the larger |measured - planned| margin ("slip")
- * of the margins known, or -1 when neither is (a margin whose times are
- * missing, say a SYN still in flight when its run was refused, is
- * INT64_MIN).
- */
 /* A run that slipped more than this measured another offset. */
 #define SL_CROSSING_SLIP_NS 500000
 
-int64_t sl_crossing_slip(const int64_t t_connect[2], const int64_t arrive[2],
+/* A timed crossing, measured against its plan (sl_crossing_measure). */
+struct sl_crossing {
+	int64_t margin[2]; /* for host h; INT64_MIN: a time is missing */
+	int64_t plan[2];   /* what the plan gives for it */
+	int64_t slip;	   /* the larger |margin - plan| known; -1: none */
+};
+
+/*
+ * How a timed crossing went.  t_connect[h]: when host h called connect()
+ * (or sent its SYN); arrive[h]: when h's SYN reached the other host.
+ * margin[h] = arrive[!h] - t_connect[h]: how long after its own connect()
+ * h received the other's SYN (negative: before it, so h, not yet in
+ * SYN-SENT, answers RST).  The plan, B's connect() offset_ns after A's
+ * over a one-way delay delay_ns, gives delay + offset for A and delay -
+ * offset for B.  The slip counts only the margins known: a SYN may still
+ * be in flight when its run was refused.
+ */
+void sl_crossing_measure(const int64_t t_connect[2], const int64_t arrive[2],
 			 int64_t delay_ns, int64_t offset_ns,
-			 int64_t margin[2]);
+			 struct sl_crossing *x);
 
 /*
  * The one simultaneous open's timed core, shared by `synlab run

@@ -192,22 +192,20 @@ crossing_part(char *buf, size_t len, char from, int64_t margin, int64_t plan)
 static void
 crossing_fact(struct sl_scn_ctx *c, const struct sl_simopen_run *r)
 {
-	const struct sl_scn_opts *o = c->o;
-	struct sl_scn_result *res = c->res;
-	int64_t margin[2], slip;
+	const struct sl_crossing *x = &c->res->crossing;
+	int64_t arrive[2];
 	char a[128], b[128];
 
-	res->timed = true;
-	memcpy(res->t_connect, r->t_connect, sizeof r->t_connect);
-	sl_wire_arrivals(c->w, res->arrive);
-	slip = sl_crossing_slip(res->t_connect, res->arrive, o->delay_ns,
-				o->offset_ns, margin);
-	crossing_part(a, sizeof a, 'A', margin[1], o->delay_ns - o->offset_ns);
-	crossing_part(b, sizeof b, 'B', margin[0], o->delay_ns + o->offset_ns);
+	c->res->timed = true;
+	sl_wire_arrivals(c->w, arrive);
+	sl_crossing_measure(r->t_connect, arrive, c->o->delay_ns,
+			    c->o->offset_ns, &c->res->crossing);
+	crossing_part(a, sizeof a, 'A', x->margin[1], x->plan[1]);
+	crossing_part(b, sizeof b, 'B', x->margin[0], x->plan[0]);
 	fact(c, "measured: %s; %s%s", a, b,
-	     slip > SL_CROSSING_SLIP_NS ? "; the timing slipped: this run "
-					  "measured another offset"
-					: "");
+	     x->slip > SL_CROSSING_SLIP_NS ? "; the timing slipped: this run "
+					     "measured another offset"
+					   : "");
 }
 
 /*

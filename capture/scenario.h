@@ -18,6 +18,7 @@
 #include "analyze.h"
 #include "common.h"
 #include "events.h"
+#include "lab.h"
 #include "recorder.h"
 #include "wire.h"
 
@@ -42,10 +43,9 @@ struct sl_scn_result {
 				     (from the capture); 0 if none */
 	unsigned synacks[2];  /* two hosts: SYN-ACKs A and B sent, as
 				     seen from A's interface */
-	bool timed;	      /* a timed crossing: the next two are set */
-	int64_t t_connect[2]; /* CLOCK_REALTIME of A's and B's connect() */
-	int64_t arrive[2];    /* when A's SYN reached B, B's reached A
-				 (sl_crossing_slip); 0: never */
+	/* a timed crossing (offset mode): crossing is measured */
+	bool timed;
+	struct sl_crossing crossing;
 	int64_t setup_ns, run_ns, teardown_ns; /* CLOCK_MONOTONIC durations */
 };
 

@@ -132,38 +132,32 @@ json_wire(struct sl_json *j, const struct sl_scn_result *res)
 }
 
 /*
- * A timed crossing as measured (sl_crossing_slip): when each SYN reached
- * the other host, from that host's connect() call (negative: before it),
- * against the plan.  null: the SYN never crossed.
+ * A timed crossing as measured (sl_crossing_measure): when each SYN
+ * reached the other host, from that host's connect() call (negative:
+ * before it), against the plan.  null: the SYN never crossed.
  */
 static void
-json_crossing(struct sl_json *j, const struct sl_scn_result *res,
-	      const struct sl_scn_opts *o)
+json_crossing(struct sl_json *j, const struct sl_crossing *x)
 {
 	static const char *const key[2][2] = {
 	    {"b_syn_at_a_ms", "planned_b_syn_at_a_ms"},
 	    {"a_syn_at_b_ms", "planned_a_syn_at_b_ms"}};
-	const int64_t plan[2] = {o->delay_ns + o->offset_ns,
-				 o->delay_ns - o->offset_ns};
-	int64_t margin[2], slip;
 
-	slip = sl_crossing_slip(res->t_connect, res->arrive, o->delay_ns,
-				o->offset_ns, margin);
 	sl_json_key(j, "crossing");
 	sl_json_begin_obj(j);
 	for (int h = 1; h >= 0; h--) {
 		sl_json_key(j, key[h][0]);
-		if (margin[h] == INT64_MIN)
+		if (x->margin[h] == INT64_MIN)
 			sl_json_null(j);
 		else
-			sl_json_printf(j, "%.3f", (double)margin[h] / 1e6);
-		sl_json_kfixed(j, key[h][1], (double)plan[h] / 1e6, 3);
+			sl_json_printf(j, "%.3f", (double)x->margin[h] / 1e6);
+		sl_json_kfixed(j, key[h][1], (double)x->plan[h] / 1e6, 3);
 	}
 	sl_json_key(j, "slip_ms");
-	if (slip < 0)
+	if (x->slip < 0)
 		sl_json_null(j);
 	else
-		sl_json_printf(j, "%.3f", (double)slip / 1e6);
+		sl_json_printf(j, "%.3f", (double)x->slip / 1e6);
 	sl_json_end(j);
 }
 
@@ -211,7 +205,7 @@ sl_runs_json(const struct sl_runs *rs, const char *kernel, struct sl_json *j)
 	if (res->has_wire)
 		json_wire(j, res);
 	if (res->timed)
-		json_crossing(j, res, o);
+		json_crossing(j, &res->crossing);
 	sl_json_key(j, "timing_ms");
 	sl_json_begin_obj(j);
 	sl_json_kfixed(j, "setup", (double)res->setup_ns / 1e6, 3);
@@ -350,19 +344,12 @@ run_line(const struct sl_runs *rs, const struct sl_scn_result *res, bool m,
 
 	if (count <= 1)
 		return;
-	if (res->timed) {
-		int64_t margin[2], ns;
-
-		ns = sl_crossing_slip(res->t_connect, res->arrive,
-				      rs->o.delay_ns, rs->o.offset_ns, margin);
-		if (ns >= 0)
-			snprintf(slip, sizeof slip,
-				 "; crossing %.3f ms off the "
-				 "plan%s",
-				 (double)ns / 1e6,
-				 ns > SL_CROSSING_SLIP_NS ? ": another offset"
-							  : "");
-	}
+	if (res->timed && res->crossing.slip >= 0)
+		snprintf(slip, sizeof slip, "; crossing %.3f ms off the plan%s",
+			 (double)res->crossing.slip / 1e6,
+			 res->crossing.slip > SL_CROSSING_SLIP_NS
+			     ? ": another offset"
+			     : "");
 	fprintf(f,
 		"run %u/%lu: %s  (setup %.1f ms, run %.1f ms, teardown "
 		"%.1f ms%s)\n",

@@ -38,7 +38,7 @@ struct sl_sweep {
 	struct runrec *runs; /* by run index; port = PORT0 + index % NPORTS */
 	size_t nruns, capruns;
 	int vantage;	      /* capture whose shapes count */
-	int64_t max_slip;     /* largest sl_crossing_slip of a run */
+	int64_t max_slip;     /* largest slip of a run (sl_crossing) */
 	unsigned slip_misses; /* runs that slipped too far, run again */
 	size_t total_planned;
 	int64_t t_start;
@@ -169,13 +169,14 @@ add_run(struct sl_sweep *sw, int64_t t_start, unsigned point)
 
 /*
  * One run at offset off on port: *oc gets its outcome, *slip how far the
- * measured crossing was from the plan (sl_crossing_slip; -1: unknown).
+ * measured crossing was from the plan (sl_crossing_measure; -1: unknown).
  */
 static int
 run_at(struct sl_sweep *sw, uint16_t port, int64_t off, enum sl_sweep_oc *oc,
        int64_t *slip, char *errbuf)
 {
-	int64_t t_connect[2], arrive[2], margin[2];
+	int64_t t_connect[2], arrive[2];
+	struct sl_crossing x;
 	int rc;
 
 	*oc = SL_OC_OTHER;
@@ -216,8 +217,8 @@ run_at(struct sl_sweep *sw, uint16_t port, int64_t off, enum sl_sweep_oc *oc,
 		memcpy(t_connect, r.t_connect, sizeof t_connect);
 		memcpy(arrive, r.arrive, sizeof arrive);
 	}
-	*slip =
-	    sl_crossing_slip(t_connect, arrive, sw->cfg.delay_ns, off, margin);
+	sl_crossing_measure(t_connect, arrive, sw->cfg.delay_ns, off, &x);
+	*slip = x.slip;
 	return rc;
 }
 

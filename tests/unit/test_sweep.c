@@ -109,35 +109,41 @@ static void
 test_crossing_slip(void **state)
 {
 	const int64_t t0 = 1000 * MS;
-	int64_t tc[2] = {t0, t0 + 5 * MS}, arrive[2], m[2];
+	int64_t tc[2] = {t0, t0 + 5 * MS}, arrive[2];
+	struct sl_crossing x;
 
 	(void)state;
 	/* A's SYN reached B 0.1 ms late, B's reached A 0.3 ms late */
 	arrive[0] = t0 + 10 * MS + MS / 10;
 	arrive[1] = t0 + 5 * MS + 10 * MS + 3 * MS / 10;
-	assert_int_equal(sl_crossing_slip(tc, arrive, 10 * MS, 5 * MS, m),
-			 3 * MS / 10);
-	assert_int_equal(m[0], 15 * MS + 3 * MS / 10); /* at A */
-	assert_int_equal(m[1], 5 * MS + MS / 10);      /* at B */
+	sl_crossing_measure(tc, arrive, 10 * MS, 5 * MS, &x);
+	assert_int_equal(x.slip, 3 * MS / 10);
+	assert_true(x.plan[0] == 15 * MS && x.plan[1] == 5 * MS);
+	assert_int_equal(x.margin[0], 15 * MS + 3 * MS / 10); /* at A */
+	assert_int_equal(x.margin[1], 5 * MS + MS / 10);      /* at B */
 	/* B's connect() 3 ms late: both margins miss by 3 ms */
 	tc[1] += 3 * MS;
 	arrive[1] += 3 * MS;
-	assert_int_equal(sl_crossing_slip(tc, arrive, 10 * MS, 5 * MS, m),
-			 3 * MS + 3 * MS / 10);
-	assert_true(m[1] < 5 * MS);
+	sl_crossing_measure(tc, arrive, 10 * MS, 5 * MS, &x);
+	assert_int_equal(x.slip, 3 * MS + 3 * MS / 10);
+	assert_true(x.margin[1] < 5 * MS);
 	/* late (offset 13 ms): A's SYN reaches B before B's connect() */
 	tc[1] = t0 + 13 * MS;
 	arrive[0] = t0 + 10 * MS;
 	arrive[1] = tc[1] + 10 * MS;
-	assert_int_equal(sl_crossing_slip(tc, arrive, 10 * MS, 13 * MS, m), 0);
-	assert_true(m[1] == -3 * MS && m[0] == 23 * MS);
+	sl_crossing_measure(tc, arrive, 10 * MS, 13 * MS, &x);
+	assert_int_equal(x.slip, 0);
+	assert_true(x.margin[1] == -3 * MS && x.margin[0] == 23 * MS);
+	assert_true(x.plan[0] == 23 * MS && x.plan[1] == -3 * MS);
 	/* B's SYN never reached A: only B's margin counts */
 	arrive[1] = 0;
-	assert_int_equal(sl_crossing_slip(tc, arrive, 10 * MS, 13 * MS, m), 0);
-	assert_true(m[0] == INT64_MIN && m[1] == -3 * MS);
+	sl_crossing_measure(tc, arrive, 10 * MS, 13 * MS, &x);
+	assert_int_equal(x.slip, 0);
+	assert_true(x.margin[0] == INT64_MIN && x.margin[1] == -3 * MS);
 	/* nothing crossed */
 	arrive[0] = 0;
-	assert_int_equal(sl_crossing_slip(tc, arrive, 10 * MS, 13 * MS, m), -1);
+	sl_crossing_measure(tc, arrive, 10 * MS, 13 * MS, &x);
+	assert_int_equal(x.slip, -1);
 }
 
 int
