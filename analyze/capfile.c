@@ -421,7 +421,7 @@ sl_analyze_file(struct sl_analyzer *az, int file, const char *path,
 		 * 4 KiB (a read(2) every few frames), and zlib's buffers
 		 * (some 130 KiB written) go before the reading starts.
 		 */
-		src.pbuf = sl_xcalloc(1, PLAIN_BUF);
+		src.pbuf = sl_xrealloc(NULL, 1, PLAIN_BUF); /* stdio fills it */
 		(void)setvbuf(src.plain, src.pbuf, _IOFBF, PLAIN_BUF);
 		gzclose(src.gz);
 		src.gz = NULL;

@@ -435,32 +435,37 @@ az_pool_get(struct sl_analyzer *az, struct az_pool *p)
 	return r;
 }
 
+/* The pool of f whose arrays hold cap entries. */
+static unsigned
+ov_pool(const struct az_ovpools *f, unsigned cap)
+{
+	unsigned i = 0;
+
+	while (ov_cap(f, i) < cap)
+		i++;
+	return i;
+}
+
 /* ov, an array of cap entries from f (or NULL), back to its pool. */
 static void
 ov_put(struct az_ovpools *f, void *ov, unsigned cap)
 {
-	unsigned i;
-
-	if (ov == NULL)
-		return;
-	for (i = 0; ov_cap(f, i) < cap; i++)
-		;
-	az_pool_put(&f->p[i], ov);
+	if (ov != NULL)
+		az_pool_put(&f->p[ov_pool(f, cap)], ov);
 }
 
 /*
  * Room past the cap entries (of size bytes) of ov, an array from f or
  * NULL: an array from the next pool, holding ov's entries; ov goes back.
+ * ov is never full-sized here (a handshake stops at SL_HS_MAXFRAMES).
  */
 static void *
 ov_grow(struct sl_analyzer *az, struct az_ovpools *f, void *ov, unsigned *cap,
 	size_t size)
 {
-	unsigned i;
+	unsigned i = ov == NULL ? 0 : ov_pool(f, *cap) + 1;
 	void *n;
 
-	for (i = 0; ov != NULL && ov_cap(f, i) <= *cap; i++)
-		;
 	n = az_pool_get(az, &f->p[i]);
 	if (ov != NULL)
 		memcpy(n, ov, *cap * size);
